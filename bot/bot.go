@@ -1,0 +1,132 @@
+// Package bot holds the platform-neutral messages (Update, Reply, Button,
+// Media), the Transport interface that each platform implements, and the
+// Dispatcher that turns incoming updates into replies exactly once, in order
+// per chat, concurrently across chats.
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Update is one thing a learner did: a message, a command or a button press.
+type Update struct {
+	Platform string `json:"platform"`
+	// ID is unique per platform; a redelivered update has the same ID.
+	ID     int64  `json:"id"`
+	ChatID string `json:"chat_id"`
+	UserID string `json:"user_id"`
+	Name   string `json:"name,omitempty"`
+	// Lang is the platform's language code for the user ("it", "en-GB").
+	Lang string `json:"lang,omitempty"`
+	// Text is the message text, commands included.
+	Text string `json:"text,omitempty"`
+	// Data is the payload of the button pressed, if any.
+	Data string `json:"data,omitempty"`
+	// CallbackID identifies a button press to acknowledge, where the
+	// platform needs it.
+	CallbackID string `json:"callback_id,omitempty"`
+	// MessageID is the message that carried the pressed button.
+	MessageID string `json:"message_id,omitempty"`
+	// Group is true in group chats.
+	Group bool `json:"group,omitempty"`
+	// Document is a file the user sent.
+	Document *File    `json:"document,omitempty"`
+	Received time.Time `json:"received"`
+}
+
+// IsCommand reports whether the update is a slash command.
+func (u Update) IsCommand() bool { return len(u.Text) > 1 && u.Text[0] == '/' && u.Data == "" }
+
+// Reply is one message for the learner.
+type Reply struct {
+	// Text is plain text: transports escape it for their markup.
+	Text    string     `json:"text,omitempty"`
+	Buttons [][]Button `json:"buttons,omitempty"`
+	Media   *Media     `json:"media,omitempty"`
+	// File is a document to send, such as a data export.
+	File *File `json:"file,omitempty"`
+	// Edit asks to replace the message whose button was pressed instead of
+	// sending a new one, where the platform can.
+	Edit bool `json:"edit,omitempty"`
+	// EditID is the platform message to replace; the dispatcher fills it
+	// from the update when Edit is set.
+	EditID string `json:"edit_id,omitempty"`
+	// Notice is a short confirmation shown for a button press (a toast on
+	// Telegram).
+	Notice string `json:"notice,omitempty"`
+}
+
+// Button is an inline button: it either sends Data back or opens URL.
+type Button struct {
+	Label string `json:"label"`
+	Data  string `json:"data,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// Media is a picture or a video shown with a reply; Reply.Text is its caption.
+type Media struct {
+	Kind string `json:"kind"` // "photo" or "video"
+	// URL or File (a local path) locates it.
+	URL  string `json:"url,omitempty"`
+	File string `json:"file,omitempty"`
+	// Start is where a video should play from.
+	Start time.Duration `json:"start,omitempty"`
+}
+
+// File is a document.
+type File struct {
+	Name string `json:"name"`
+	// Data holds the content of an outgoing file.
+	Data []byte `json:"data,omitempty"`
+	// ID is the platform's id of an incoming file.
+	ID string `json:"id,omitempty"`
+}
+
+// Handler turns an update into replies. It runs inside the update's database
+// transaction: store calls made with ctx commit or roll back with it.
+type Handler interface {
+	Handle(ctx context.Context, u Update) ([]Reply, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, u Update) ([]Reply, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, u Update) ([]Reply, error) { return f(ctx, u) }
+
+// Sender delivers replies on one platform. Send returns the platform's id of
+// the message it sent or edited.
+type Sender interface {
+	Send(ctx context.Context, chatID string, r Reply) (messageID string, err error)
+}
+
+// Sink accepts updates from a transport. done is called once the update's
+// effects are committed and its replies handed to the sender, or with the
+// error that stopped it (then the transport should deliver it again later).
+type Sink interface {
+	Submit(ctx context.Context, u Update, done func(error))
+}
+
+// Transport connects Bottega to one platform: it receives updates and sends
+// replies.
+type Transport interface {
+	Sender
+	// Platform names the platform ("telegram", "console").
+	Platform() string
+	// Run receives updates and submits them to sink until ctx is cancelled
+	// or the source ends (nil error).
+	Run(ctx context.Context, sink Sink) error
+}
+
+// Deliver submits u to sink and waits until it is handled.
+func Deliver(ctx context.Context, sink Sink, u Update) error {
+	ch := make(chan error, 1)
+	sink.Submit(ctx, u, func(err error) { ch <- err })
+	select {
+	case err := <-ch:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

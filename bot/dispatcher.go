@@ -1,0 +1,259 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Store is what the dispatcher needs from the database. Store methods called
+// with the context InTx passes run in that transaction.
+type Store interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	LockChat(ctx context.Context, platform, chatID string) error
+	RecordUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error)
+	SaveReplies(ctx context.Context, platform string, updateID int64, replies []byte) error
+	MarkSent(ctx context.Context, platform string, updateIDs ...int64) error
+	Unsent(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte) error) error
+}
+
+// ErrBlocked is returned by a Sender when the learner blocked the bot: the
+// reply is dropped for good, not retried.
+var ErrBlocked = errors.New("the learner blocked the bot")
+
+// ErrClosed is passed to done for updates submitted after Close.
+var ErrClosed = errors.New("dispatcher closed")
+
+// Config configures a Dispatcher.
+type Config struct {
+	Platform string
+	Store    Store
+	Handler  Handler
+	Sender   Sender
+	// Workers bounds how many chats are served at once (default 16).
+	Workers int
+	// Queue is how many updates may wait for each worker (default 64);
+	// Submit blocks when it is full.
+	Queue int
+	// Fallback is the reply sent when the handler fails or panics.
+	Fallback func(u Update) Reply
+	Logger   *slog.Logger
+	Metrics  *Metrics
+}
+
+// Dispatcher hands each update to the handler inside a transaction that
+// also records the update (a redelivered update is skipped) and its replies
+// (sent after commit; replies a crash left unsent go out on Resend). Updates
+// of one chat go to the same worker, so they are handled in order; a
+// per-chat advisory lock keeps that order across processes too.
+type Dispatcher struct {
+	cfg    Config
+	log    *slog.Logger
+	shards []chan job
+	wg     sync.WaitGroup
+
+	mu     sync.RWMutex
+	closed bool
+}
+
+type job struct {
+	ctx  context.Context
+	u    Update
+	done func(error)
+}
+
+// New starts a dispatcher's workers. Call Close to stop them.
+func New(cfg Config) *Dispatcher {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.Queue <= 0 {
+		cfg.Queue = 64
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Fallback == nil {
+		cfg.Fallback = func(Update) Reply { return Reply{Text: "Something went wrong, please try again."} }
+	}
+	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform)}
+	d.shards = make([]chan job, cfg.Workers)
+	for i := range d.shards {
+		ch := make(chan job, cfg.Queue)
+		d.shards[i] = ch
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			for j := range ch {
+				err := d.process(j.ctx, j.u)
+				if j.done != nil {
+					j.done(err)
+				}
+			}
+		}()
+	}
+	return d
+}
+
+// Submit queues u for its chat's worker. It blocks while that worker's queue
+// is full or until ctx is cancelled. In-flight work is not cancelled with
+// ctx: an update that was accepted is finished.
+func (d *Dispatcher) Submit(ctx context.Context, u Update, done func(error)) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		if done != nil {
+			done(ErrClosed)
+		}
+		return
+	}
+	h := fnv.New32a()
+	h.Write([]byte(u.ChatID))
+	select {
+	case d.shards[h.Sum32()%uint32(len(d.shards))] <- job{ctx: context.WithoutCancel(ctx), u: u, done: done}:
+	case <-ctx.Done():
+		if done != nil {
+			done(ctx.Err())
+		}
+	}
+}
+
+// Close stops accepting updates and waits for the queued ones to finish.
+func (d *Dispatcher) Close() {
+	d.mu.Lock()
+	if !d.closed {
+		d.closed = true
+		for _, ch := range d.shards {
+			close(ch)
+		}
+	}
+	d.mu.Unlock()
+	d.wg.Wait()
+}
+
+type handlerError struct{ err error }
+
+func (e handlerError) Error() string { return e.err.Error() }
+
+func (d *Dispatcher) process(ctx context.Context, u Update) error {
+	start := time.Now()
+	var (
+		replies []Reply
+		dup     bool
+	)
+	record := func(ctx context.Context) (bool, error) {
+		if err := d.cfg.Store.LockChat(ctx, d.cfg.Platform, u.ChatID); err != nil {
+			return false, err
+		}
+		return d.cfg.Store.RecordUpdate(ctx, d.cfg.Platform, u.ID, u.ChatID)
+	}
+	save := func(ctx context.Context) error {
+		b, err := json.Marshal(replies)
+		if err != nil {
+			return fmt.Errorf("encode replies: %w", err)
+		}
+		return d.cfg.Store.SaveReplies(ctx, d.cfg.Platform, u.ID, b)
+	}
+	err := d.cfg.Store.InTx(ctx, func(ctx context.Context) error {
+		fresh, err := record(ctx)
+		if err != nil || !fresh {
+			dup = !fresh
+			return err
+		}
+		r, err := d.handle(ctx, u)
+		if err != nil {
+			return handlerError{err}
+		}
+		replies = prepare(r, u)
+		return save(ctx)
+	})
+	if he := (handlerError{}); errors.As(err, &he) {
+		// The handler's effects are rolled back; the update is still
+		// recorded, with an apology, so a poisonous update is not retried
+		// forever.
+		d.log.Error("update failed", "update", u.ID, "chat", u.ChatID, "err", he.err)
+		d.cfg.Metrics.observe(d.cfg.Platform, "error", time.Since(start))
+		replies = []Reply{d.cfg.Fallback(u)}
+		err = d.cfg.Store.InTx(ctx, func(ctx context.Context) error {
+			fresh, err := record(ctx)
+			if err != nil || !fresh {
+				dup = !fresh
+				return err
+			}
+			return save(ctx)
+		})
+	}
+	if err != nil {
+		d.cfg.Metrics.observe(d.cfg.Platform, "retry", time.Since(start))
+		return fmt.Errorf("handle update %d: %w", u.ID, err)
+	}
+	if dup {
+		d.cfg.Metrics.observe(d.cfg.Platform, "duplicate", time.Since(start))
+		return nil
+	}
+	d.deliver(ctx, u.ID, u.ChatID, replies)
+	d.cfg.Metrics.observe(d.cfg.Platform, "ok", time.Since(start))
+	return nil
+}
+
+// handle calls the handler, turning a panic into an error.
+func (d *Dispatcher) handle(ctx context.Context, u Update) (replies []Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return d.cfg.Handler.Handle(ctx, u)
+}
+
+// prepare points edits at the message whose button was pressed; without one
+// an edit becomes a new message.
+func prepare(replies []Reply, u Update) []Reply {
+	edited := false
+	for i := range replies {
+		if replies[i].Edit && !edited && u.MessageID != "" {
+			replies[i].EditID = u.MessageID
+			edited = true
+		} else {
+			replies[i].Edit = false
+		}
+	}
+	return replies
+}
+
+// deliver sends the replies in order, then marks them sent. A failed send
+// stops the rest: they stay unsent, for Resend.
+func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string, replies []Reply) {
+	for _, r := range replies {
+		if _, err := d.cfg.Sender.Send(ctx, chatID, r); err != nil {
+			if errors.Is(err, ErrBlocked) {
+				break
+			}
+			d.log.Warn("send reply", "update", updateID, "chat", chatID, "err", err)
+			return
+		}
+	}
+	if err := d.cfg.Store.MarkSent(ctx, d.cfg.Platform, updateID); err != nil {
+		d.log.Warn("mark replies sent", "update", updateID, "err", err)
+	}
+}
+
+// Resend delivers the replies that were committed but not sent when the
+// process last stopped. Call it before receiving new updates.
+func (d *Dispatcher) Resend(ctx context.Context) error {
+	return d.cfg.Store.Unsent(ctx, d.cfg.Platform, func(id int64, chatID string, b []byte) error {
+		var replies []Reply
+		if err := json.Unmarshal(b, &replies); err != nil {
+			d.log.Error("unreadable unsent replies dropped", "update", id, "err", err)
+			return d.cfg.Store.MarkSent(ctx, d.cfg.Platform, id)
+		}
+		d.deliver(ctx, id, chatID, replies)
+		return nil
+	})
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// config is the environment contract of DESIGN.md.
+type config struct {
+	DatabaseURL      string
+	DataDir          string
+	TelegramToken    string
+	TelegramEndpoint string
+	WebhookURL       string
+	WebhookSecret    string
+	OpenAIKey        string
+	OpenAIBaseURL    string
+	OpenAIModel      string
+	Admins           []string
+	HTTPAddr         string
+	LogLevel         slog.Level
+	logLevelSet      bool
+}
+
+var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// loadConfig reads and checks the environment. Its errors say which variable
+// is wrong and how to fix it, and never echo a secret.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL:      strings.TrimSpace(getenv("DATABASE_URL")),
+		DataDir:          getenv("BOTTEGA_DATA_DIR"),
+		TelegramToken:    strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
+		TelegramEndpoint: getenv("TELEGRAM_API_ENDPOINT"),
+		WebhookURL:       getenv("TELEGRAM_WEBHOOK_URL"),
+		WebhookSecret:    getenv("TELEGRAM_WEBHOOK_SECRET"),
+		OpenAIKey:        getenv("OPENAI_API_KEY"),
+		OpenAIBaseURL:    getenv("OPENAI_BASE_URL"),
+		OpenAIModel:      getenv("OPENAI_MODEL"),
+		HTTPAddr:         getenv("HTTP_ADDR"),
+	}
+	if c.DataDir == "" {
+		c.DataDir = ".bottega"
+	}
+	if c.TelegramEndpoint == "" {
+		c.TelegramEndpoint = "https://api.telegram.org/bot%s/%s"
+	}
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = "127.0.0.1:8080"
+	}
+	if c.OpenAIModel == "" {
+		c.OpenAIModel = "gpt-4o-mini"
+	}
+	for _, a := range strings.Split(getenv("BOTTEGA_ADMINS"), ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.Admins = append(c.Admins, a)
+		}
+	}
+	if c.DatabaseURL != "" {
+		if err := checkDSN(c.DatabaseURL); err != nil {
+			return c, err
+		}
+	}
+	if strings.Count(c.TelegramEndpoint, "%s") != 2 {
+		return c, usagef("TELEGRAM_API_ENDPOINT must contain two %%s (token, method), like https://api.telegram.org/bot%%s/%%s")
+	}
+	if c.TelegramToken != "" && strings.ContainsAny(c.TelegramToken, " /?#") {
+		return c, usagef("TELEGRAM_TOKEN looks malformed: copy it again from @BotFather (it looks like 123456:ABC-DEF...)")
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c, usagef("TELEGRAM_WEBHOOK_URL must be an https:// URL that Telegram can reach")
+		}
+		if c.WebhookSecret == "" {
+			return c, usagef("TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL (1-256 characters of A-Z, a-z, 0-9, _ and -)")
+		}
+	}
+	if c.WebhookSecret != "" && !secretRE.MatchString(c.WebhookSecret) {
+		return c, usagef("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters)")
+	}
+	if c.OpenAIBaseURL != "" {
+		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || u.Host == "" {
+			return c, usagef("OPENAI_BASE_URL must be a URL like http://localhost:11434/v1")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return c, usagef("HTTP_ADDR must be host:port, like 127.0.0.1:8080")
+	}
+	if lv := getenv("LOG_LEVEL"); lv != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(lv)); err != nil {
+			return c, usagef("LOG_LEVEL must be debug, info, warn or error, not %q", lv)
+		}
+		c.logLevelSet = true
+	}
+	return c, nil
+}
+
+func checkDSN(dsn string) error {
+	const hint = "DATABASE_URL must look like postgres://user:password@host:5432/dbname?sslmode=disable"
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return usagef("%s (it does not parse as a URL)", hint)
+		}
+		if u.Host == "" && u.Query().Get("host") == "" {
+			return usagef("%s (the host is missing)", hint)
+		}
+		return nil
+	}
+	if strings.Contains(dsn, "=") {
+		return nil // key=value form, checked by the driver on connect
+	}
+	return usagef("%s", hint)
+}

@@ -1,0 +1,139 @@
+// Command bottega runs the Bottega learning bot and its tools.
+//
+// main only wires: it reads the environment, starts what is needed
+// (a private Postgres when DATABASE_URL is unset), and hands over to run,
+// which tests call in-process.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a mistake in the command line or configuration: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "bottega: %v\n", err)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "bottega: %v\n", err)
+		return 1
+	}
+}
+
+// env is what every command gets.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the bot: Telegram when TELEGRAM_TOKEN is set, otherwise a chat in this terminal (default)", runServe},
+		{"chat", "chat with the bot in this terminal", runChat},
+		{"migrate", "apply database migrations and exit", runMigrate},
+	}
+}
+
+const envHelp = `Environment (all optional; with none set, Bottega runs a local demo):
+  DATABASE_URL             Postgres URL; unset: a private Postgres in $BOTTEGA_DATA_DIR/pg
+  BOTTEGA_DATA_DIR         where local state lives (default ./.bottega)
+  TELEGRAM_TOKEN           enables the Telegram transport
+  TELEGRAM_API_ENDPOINT    Bot API endpoint format (default https://api.telegram.org/bot%s/%s)
+  TELEGRAM_WEBHOOK_URL     use a webhook instead of long polling
+  TELEGRAM_WEBHOOK_SECRET  secret checked on every webhook request
+  OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL   the LLM (any OpenAI-compatible server)
+  BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
+  HTTP_ADDR                health, metrics and webhook address (default 127.0.0.1:8080)
+  LOG_LEVEL                debug, info, warn or error (default info)
+`
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "Bottega: bite-size digital-skills lessons in chat.\n\nUsage: bottega [command] [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'bottega <command> --help' for a command's flags.\n\n%s", envHelp)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	name := "serve"
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "-h" || a == "--help" || a == "-help" || a == "help":
+			usage(stdout)
+			return nil
+		case strings.HasPrefix(a, "-"):
+			// flags for the default command
+		default:
+			name, args = a, args[1:]
+		}
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, e, args)
+		}
+	}
+	return usagef("unknown command %q: run 'bottega --help' to see the commands", name)
+}
+
+// newFlags returns a flag set whose --help prints the summary, the flags and
+// the environment.
+func newFlags(e env, name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet("bottega "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: bottega %s [flags]\n\n%s\n\n", name, summary)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(e.stderr)
+		fmt.Fprintf(e.stdout, "\n%s", envHelp)
+	}
+	return fs
+}
+
+// parseFlags parses args; a bad flag is a usage error, --help is not an error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v (see 'bottega %s --help')", err, strings.TrimPrefix(fs.Name(), "bottega "))
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (see 'bottega %s --help')", fs.Arg(0), strings.TrimPrefix(fs.Name(), "bottega "))
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func runMigrate(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "migrate", "Apply the database migrations and exit. The bot also applies them at start-up.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e, cfg, true)
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := db.Ready(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "database schema is up to date")
+	return nil
+}

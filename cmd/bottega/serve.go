@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/store"
+)
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "serve", "Run the bot: on Telegram when TELEGRAM_TOKEN is set, otherwise as a chat in this terminal.")
+	workers := fs.Int("workers", 16, "chats served at once")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.TelegramToken == "" {
+		return chat(ctx, e, cfg, *workers)
+	}
+	return serveTelegram(ctx, e, cfg, *workers)
+}
+
+func runChat(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "chat", "Chat with the bot in this terminal. Type a number to press a button, or any text or /command; end with Ctrl-D.")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	return chat(ctx, e, cfg, 1)
+}
+
+func newLogger(e env, cfg config, quiet bool) *slog.Logger {
+	lv := cfg.LogLevel
+	if quiet && !cfg.logLevelSet {
+		lv = slog.LevelWarn // the terminal is the chat: keep it readable
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: lv}))
+}
+
+// app is everything a transport needs, built once.
+type app struct {
+	cfg     config
+	log     *slog.Logger
+	db      *store.DB
+	texts   *locales.Catalog
+	handler bot.Handler
+	reg     *prometheus.Registry
+	metrics *bot.Metrics
+	close   func()
+}
+
+func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
+	log := newLogger(e, cfg, quiet)
+	texts, err := locales.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load messages: %w", err)
+	}
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &app{
+		cfg:     cfg,
+		log:     log,
+		db:      db,
+		texts:   texts,
+		handler: flows.New(db, texts, time.Now),
+		reg:     reg,
+		metrics: bot.NewMetrics(reg),
+		close:   closeDB,
+	}
+	return a, nil
+}
+
+func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
+	return bot.New(bot.Config{
+		Platform: t.Platform(),
+		Store:    a.db,
+		Handler:  a.handler,
+		Sender:   t,
+		Workers:  workers,
+		Logger:   a.log,
+		Metrics:  a.metrics,
+		Fallback: func(u bot.Update) bot.Reply {
+			return bot.Reply{Text: a.texts.T(locales.Match(u.Lang), "error_generic", nil)}
+		},
+	})
+}
+
+// runTransport resends what a crash left unsent, then serves t until ctx
+// ends or t's input ends; in-flight updates finish before it returns.
+func (a *app) runTransport(ctx context.Context, t bot.Transport, workers int) error {
+	d := a.dispatcher(t, workers)
+	defer d.Close()
+	if err := d.Resend(ctx); err != nil {
+		return fmt.Errorf("resend unsent replies: %w", err)
+	}
+	return t.Run(ctx, d)
+}
+
+func chat(ctx context.Context, e env, cfg config, workers int) error {
+	a, err := newApp(ctx, e, cfg, true)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin)})
+	if isTerminal(e.stdin) {
+		fmt.Fprintln(e.stdout, "Bottega — chat locale. Scrivi /start per iniziare, un numero per premere un pulsante, Ctrl-D per uscire.")
+		fmt.Fprintln(e.stdout)
+	}
+	return a.runTransport(ctx, t, workers)
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// serveHTTP serves health, readiness, metrics and extra handlers (webhooks)
+// on cfg.HTTPAddr until ctx ends.
+func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (stop func(), err error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := a.db.Ready(rctx); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	for p, h := range extra {
+		mux.Handle(p, h)
+	}
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("http server", "err", err)
+		}
+	}()
+	a.log.Info("http listening", "addr", ln.Addr().String())
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}, nil
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bottega-app/bottega"
+)
+
+const learnerCols = `id, platform, external_id, chat_id, name, locale, role, level, timezone, reminder, consent_at, created_at, updated_at, blocked_at`
+
+// EnsureLearner returns the learner known on platform by externalID, creating
+// them (with locale and name) on first contact. created tells which.
+func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, err error) {
+	q := s.q(ctx)
+	err = q.GetContext(ctx, &l, `SELECT `+learnerCols+` FROM learners WHERE platform = $1 AND external_id = $2`, platform, externalID)
+	if err == nil {
+		return l, false, nil
+	}
+	if notFound(err) != ErrNotFound {
+		return l, false, fmt.Errorf("find learner: %w", err)
+	}
+	err = q.GetContext(ctx, &l, `
+		INSERT INTO learners (platform, external_id, chat_id, name, locale)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (platform, external_id) DO UPDATE SET updated_at = learners.updated_at
+		RETURNING `+learnerCols, platform, externalID, chatID, name, locale)
+	if err != nil {
+		return l, false, fmt.Errorf("create learner: %w", err)
+	}
+	return l, true, nil
+}
+
+// Learner returns the learner with id.
+func (s *DB) Learner(ctx context.Context, id int64) (bottega.Learner, error) {
+	var l bottega.Learner
+	err := s.q(ctx).GetContext(ctx, &l, `SELECT `+learnerCols+` FROM learners WHERE id = $1`, id)
+	if err != nil {
+		return l, fmt.Errorf("get learner %d: %w", id, notFound(err))
+	}
+	return l, nil
+}
+
+// UpdateLearner saves the learner's choices.
+func (s *DB) UpdateLearner(ctx context.Context, l bottega.Learner) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		UPDATE learners SET chat_id = $2, name = $3, locale = $4, role = $5, level = $6,
+			timezone = $7, reminder = $8, consent_at = $9, updated_at = now()
+		WHERE id = $1`,
+		l.ID, l.ChatID, l.Name, l.Locale, l.Role, l.Level, l.Timezone, l.Reminder, l.ConsentAt)
+	if err != nil {
+		return fmt.Errorf("update learner %d: %w", l.ID, err)
+	}
+	return nil
+}
+
+// DeleteLearner erases the learner and, through foreign keys, all their data.
+func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
+	if _, err := s.q(ctx).ExecContext(ctx, `DELETE FROM learners WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete learner %d: %w", id, err)
+	}
+	return nil
+}
+
+// MarkBlocked records that the learner blocked the bot, so nothing more is
+// sent to them.
+func (s *DB) MarkBlocked(ctx context.Context, platform, chatID string) error {
+	_, err := s.q(ctx).ExecContext(ctx, `UPDATE learners SET blocked_at = now() WHERE platform = $1 AND chat_id = $2 AND blocked_at IS NULL`, platform, chatID)
+	if err != nil {
+		return fmt.Errorf("mark chat blocked: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,192 @@
+// Package pgtest gives each test its own empty, migrated database on a real
+// PostgreSQL server.
+//
+// With DATABASE_URL set, databases are created on that server. Otherwise a
+// private server is started once per test binary from the installed
+// PostgreSQL binaries (in a temporary directory, unix socket only) and
+// stopped when the tests end (call Main from TestMain) or, failing that,
+// when the test process exits. A migrated template database is built once,
+// and each test's database is a copy of it, which takes milliseconds.
+package pgtest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	_ "github.com/lib/pq" // the postgres driver
+
+	"github.com/bottega-app/bottega/migrations"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pglocal"
+)
+
+var (
+	once     sync.Once
+	setupErr error
+	server   *pglocal.Server
+	tmpDir   string
+	baseDSN  string // the server, database "postgres"
+	template string
+	counter  atomic.Int64
+)
+
+// Main runs the tests of a package and stops the private server afterwards.
+// Use it as: func TestMain(m *testing.M) { pgtest.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	Stop()
+	os.Exit(code)
+}
+
+// Stop stops the private server, if one was started.
+func Stop() {
+	if server != nil {
+		server.Stop()
+		server = nil
+	}
+	if tmpDir != "" {
+		os.RemoveAll(tmpDir)
+		tmpDir = ""
+	}
+}
+
+func setup() error {
+	ctx := context.Background()
+	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
+		baseDSN = dsn
+	} else {
+		dir, err := os.MkdirTemp("", "bottega-pgtest-")
+		if err != nil {
+			return err
+		}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return err
+		}
+		tmpDir = dir
+		server, err = pglocal.Start(ctx, pglocal.Options{Dir: dir + "/pg", Fast: true})
+		if err != nil {
+			return fmt.Errorf("start a private PostgreSQL for the tests: %w (install the server with apt-get install postgresql, or set DATABASE_URL)", err)
+		}
+		baseDSN = server.DSN("postgres")
+	}
+	return buildTemplate(ctx)
+}
+
+// buildTemplate creates, once per schema version, a migrated database that
+// test databases are copied from. Test binaries running in parallel against
+// the same server agree through an advisory lock.
+func buildTemplate(ctx context.Context) error {
+	h := sha256.New()
+	fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := migrations.FS.ReadFile(p)
+			h.Write([]byte(p))
+			h.Write(b)
+		}
+		return nil
+	})
+	template = "bottega_tpl_" + hex.EncodeToString(h.Sum(nil))[:12]
+
+	admin, err := sql.Open("postgres", baseDSN)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect to test server: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727272)`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(727272)`)
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, template).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	build := template + "_build"
+	conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+build)
+	if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+build); err != nil {
+		return fmt.Errorf("create template database: %w", err)
+	}
+	db, err := store.Open(ctx, withDB(baseDSN, build))
+	if err != nil {
+		return err
+	}
+	_, err = db.Migrate(ctx)
+	db.Close()
+	if err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+build+` RENAME TO `+template); err != nil {
+		return fmt.Errorf("publish template database: %w", err)
+	}
+	_, err = conn.ExecContext(ctx, `ALTER DATABASE `+template+` WITH IS_TEMPLATE true`)
+	return err
+}
+
+func withDB(dsn, name string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		// key=value form
+		return dsn + " dbname=" + name
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// DSN creates a fresh migrated database for t and returns its connection
+// string; the database is dropped when the test ends.
+func DSN(t testing.TB) string {
+	t.Helper()
+	once.Do(func() { setupErr = setup() })
+	if setupErr != nil {
+		t.Fatalf("pgtest: %v", setupErr)
+	}
+	name := fmt.Sprintf("bottega_t%d_%d", os.Getpid(), counter.Add(1))
+	admin, err := sql.Open("postgres", baseDSN)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + template + ` STRATEGY FILE_COPY`); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("postgres", baseDSN)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil && !strings.Contains(err.Error(), "does not exist") {
+			t.Logf("pgtest: drop %s: %v", name, err)
+		}
+	})
+	return withDB(baseDSN, name)
+}
+
+// New returns a store on a fresh migrated database for t.
+func New(t testing.TB) *store.DB {
+	t.Helper()
+	dsn := DSN(t)
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -1,0 +1,84 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func TestRecordUpdateSkipsDuplicates(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	first, err := db.RecordUpdate(ctx, "test", 1, "c1")
+	if err != nil || !first {
+		t.Fatalf("first record = %v, %v; want true, nil", first, err)
+	}
+	again, err := db.RecordUpdate(ctx, "test", 1, "c1")
+	if err != nil || again {
+		t.Fatalf("second record = %v, %v; want false, nil", again, err)
+	}
+	other, err := db.RecordUpdate(ctx, "other", 1, "c1")
+	if err != nil || !other {
+		t.Fatalf("same id on another platform = %v, %v; want true, nil", other, err)
+	}
+}
+
+func TestLearnerLifecycle(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	l, created, err := db.EnsureLearner(ctx, "test", "42", "42", "Giulia", "it")
+	if err != nil || !created {
+		t.Fatalf("EnsureLearner = %v, %v", created, err)
+	}
+	l.Role = "artisan"
+	if err := db.UpdateLearner(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	again, created, err := db.EnsureLearner(ctx, "test", "42", "42", "Giulia", "en")
+	if err != nil || created {
+		t.Fatalf("second EnsureLearner = %v, %v", created, err)
+	}
+	if again.ID != l.ID || again.Role != "artisan" || again.Locale != "it" {
+		t.Fatalf("returning learner = %+v", again)
+	}
+	if err := db.SaveState(ctx, l.ID, []byte(`{"step":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteLearner(ctx, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.LoadState(ctx, l.ID)
+	if err != nil || st != nil {
+		t.Fatalf("state after delete = %s, %v", st, err)
+	}
+}
+
+func TestUnsentRepliesSurviveUntilMarked(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	for id := int64(1); id <= 3; id++ {
+		if _, err := db.RecordUpdate(ctx, "test", id, "c"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveReplies(ctx, "test", id, []byte(`[{"text":"hi"}]`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.MarkSent(ctx, "test", 2); err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	err := db.Unsent(ctx, "test", func(id int64, chat string, replies []byte) error {
+		got = append(got, id)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != 1 || got[1] != 3 {
+		t.Fatalf("unsent = %v, want [1 3]", got)
+	}
+}
