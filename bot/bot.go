@@ -6,6 +6,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -31,7 +32,7 @@ type Update struct {
 	// Group is true in group chats.
 	Group bool `json:"group,omitempty"`
 	// Document is a file the user sent.
-	Document *File    `json:"document,omitempty"`
+	Document *File     `json:"document,omitempty"`
 	Received time.Time `json:"received"`
 }
 
@@ -55,7 +56,21 @@ type Reply struct {
 	// Notice is a short confirmation shown for a button press (a toast on
 	// Telegram).
 	Notice string `json:"notice,omitempty"`
+	// Task is work to run after the update is committed, in the chat's
+	// order, such as streaming an answer: the dispatcher calls the TaskFunc
+	// registered for Task.Kind instead of sending this reply. Tasks are
+	// stored with the replies, so one that a crash interrupted runs again.
+	Task *Task `json:"task,omitempty"`
 }
+
+// Task is deferred work for a chat; Data is the task's own JSON.
+type Task struct {
+	Kind string          `json:"kind"`
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// TaskFunc runs a Task for chatID, talking to the learner through s.
+type TaskFunc func(ctx context.Context, s Sender, chatID string, data json.RawMessage) error
 
 // Button is an inline button: it either sends Data back or opens URL.
 type Button struct {

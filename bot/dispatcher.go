@@ -45,6 +45,8 @@ type Config struct {
 	Fallback func(u Update) Reply
 	Logger   *slog.Logger
 	Metrics  *Metrics
+	// Tasks run the deferred replies, by Task.Kind.
+	Tasks map[string]TaskFunc
 }
 
 // Dispatcher hands each update to the handler inside a transaction that
@@ -231,6 +233,12 @@ func prepare(replies []Reply, u Update) []Reply {
 // stops the rest: they stay unsent, for Resend.
 func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string, replies []Reply) {
 	for _, r := range replies {
+		if r.Task != nil {
+			if err := d.runTask(ctx, chatID, r.Task); err != nil {
+				d.log.Error("task failed", "update", updateID, "chat", chatID, "kind", r.Task.Kind, "err", err)
+			}
+			continue
+		}
 		if _, err := d.cfg.Sender.Send(ctx, chatID, r); err != nil {
 			if errors.Is(err, ErrBlocked) {
 				break
@@ -256,4 +264,17 @@ func (d *Dispatcher) Resend(ctx context.Context) error {
 		d.deliver(ctx, id, chatID, replies)
 		return nil
 	})
+}
+
+func (d *Dispatcher) runTask(ctx context.Context, chatID string, t *Task) (err error) {
+	fn := d.cfg.Tasks[t.Kind]
+	if fn == nil {
+		return fmt.Errorf("no task %q", t.Kind)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(ctx, d.cfg.Sender, chatID, t.Data)
 }
