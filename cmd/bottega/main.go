@@ -63,6 +63,8 @@ func commands() []command {
 		{"serve", "run the bot: Telegram when TELEGRAM_TOKEN is set, otherwise a chat in this terminal (default)", runServe},
 		{"chat", "chat with the bot in this terminal", runChat},
 		{"migrate", "apply database migrations and exit", runMigrate},
+		{"content", "validate or publish lesson files (content validate|publish [DIR])", runContent},
+		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 	}
 }
 

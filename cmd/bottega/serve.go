@@ -33,7 +33,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if cfg.TelegramToken == "" {
-		return chat(ctx, e, cfg, *workers)
+		return chat(ctx, e, cfg, *workers, true)
 	}
 	return serveTelegram(ctx, e, cfg, *workers)
 }
@@ -47,7 +47,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return chat(ctx, e, cfg, 1)
+	return chat(ctx, e, cfg, 1, false)
 }
 
 func newLogger(e env, cfg config, quiet bool) *slog.Logger {
@@ -78,6 +78,10 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 	}
 	db, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
+		return nil, err
+	}
+	if err := publishBuiltin(ctx, db, log); err != nil {
+		closeDB()
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
@@ -121,12 +125,21 @@ func (a *app) runTransport(ctx context.Context, t bot.Transport, workers int) er
 	return t.Run(ctx, d)
 }
 
-func chat(ctx context.Context, e env, cfg config, workers int) error {
+// chat runs the bot on this terminal; withHTTP also serves health and
+// metrics, if the address is free (a demo should not fail over a busy port).
+func chat(ctx context.Context, e env, cfg config, workers int, withHTTP bool) error {
 	a, err := newApp(ctx, e, cfg, true)
 	if err != nil {
 		return err
 	}
 	defer a.close()
+	if withHTTP {
+		if stop, err := a.serveHTTP(ctx, nil); err != nil {
+			a.log.Warn("health and metrics not served", "err", err)
+		} else {
+			defer stop()
+		}
+	}
 	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin)})
 	if isTerminal(e.stdin) {
 		fmt.Fprintln(e.stdout, "Bottega — chat locale. Scrivi /start per iniziare, un numero per premere un pulsante, Ctrl-D per uscire.")

@@ -1,0 +1,23 @@
+# Bottega: two commands on a fresh machine.
+#   make run    chat with the bot in this terminal (or serve Telegram if TELEGRAM_TOKEN is set)
+#   make test   run every test against a real, private PostgreSQL
+
+GO ?= go
+
+.PHONY: run test vet fuzz bench build postgres
+
+run: postgres
+	$(GO) run ./cmd/bottega
+
+test: postgres
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bottega ./cmd/bottega
+
+postgres:
+	@./scripts/ensure-postgres.sh
+
+bench: postgres
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./...

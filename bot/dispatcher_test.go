@@ -1,0 +1,241 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// recorder is a Sender that remembers what it sent, per chat.
+type recorder struct {
+	mu    sync.Mutex
+	chats map[string][]string
+	fail  error
+}
+
+func (r *recorder) Send(_ context.Context, chat string, rep bot.Reply) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return "", r.fail
+	}
+	if r.chats == nil {
+		r.chats = map[string][]string{}
+	}
+	r.chats[chat] = append(r.chats[chat], rep.Text)
+	return strconv.Itoa(len(r.chats[chat])), nil
+}
+
+func (r *recorder) sent(chat string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.chats[chat]...)
+}
+
+// counter is a handler whose effect is a row per update in the learner's
+// state, so effects can be counted in Postgres.
+func counter(db *store.DB) bot.Handler {
+	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		l, _, err := db.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, "", "it")
+		if err != nil {
+			return nil, err
+		}
+		st, err := db.LoadState(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		if st != nil {
+			n, _ = strconv.Atoi(string(st))
+		}
+		n++
+		if err := db.SaveState(ctx, l.ID, []byte(strconv.Itoa(n))); err != nil {
+			return nil, err
+		}
+		return []bot.Reply{{Text: u.Text}}, nil
+	})
+}
+
+func stateOf(t *testing.T, db *store.DB, user string) int {
+	t.Helper()
+	l, _, err := db.EnsureLearner(context.Background(), "test", user, user, "", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.LoadState(context.Background(), l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(string(st))
+	return n
+}
+
+func TestDuplicateUpdateHasOneEffect(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: rec})
+	defer d.Close()
+	ctx := context.Background()
+	u := bot.Update{Platform: "test", ID: 7, ChatID: "c1", UserID: "c1", Text: "hello"}
+	for range 3 {
+		if err := bot.Deliver(ctx, d, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := stateOf(t, db, "c1"); got != 1 {
+		t.Errorf("effects = %d, want 1", got)
+	}
+	if got := rec.sent("c1"); len(got) != 1 {
+		t.Errorf("replies sent = %v, want one", got)
+	}
+}
+
+func TestUpdatesOfAChatStayInOrder(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: rec, Workers: 4})
+	defer d.Close()
+	const chats, perChat = 12, 25
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	// Each chat's updates are submitted in order by one goroutine; chats
+	// are submitted concurrently.
+	for c := range chats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			chat := fmt.Sprintf("chat%d", c)
+			for i := range perChat {
+				u := bot.Update{Platform: "test", ID: int64(c*1000 + i), ChatID: chat, UserID: chat, Text: strconv.Itoa(i)}
+				wg.Add(1)
+				d.Submit(context.Background(), u, func(err error) {
+					defer wg.Done()
+					if err != nil {
+						mu.Lock()
+						errs = append(errs, err)
+						mu.Unlock()
+					}
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	for c := range chats {
+		chat := fmt.Sprintf("chat%d", c)
+		got := rec.sent(chat)
+		if len(got) != perChat {
+			t.Fatalf("%s got %d replies, want %d", chat, len(got), perChat)
+		}
+		for i, text := range got {
+			if text != strconv.Itoa(i) {
+				t.Fatalf("%s reply %d = %q: out of order (%v)", chat, i, text, got)
+			}
+		}
+		if n := stateOf(t, db, chat); n != perChat {
+			t.Errorf("%s effects = %d, want %d", chat, n, perChat)
+		}
+	}
+}
+
+func TestPanicBecomesApologyAndRollsBack(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	inner := counter(db)
+	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		if _, err := inner.Handle(ctx, u); err != nil {
+			return nil, err
+		}
+		if u.Text == "boom" {
+			panic("flow bug")
+		}
+		return []bot.Reply{{Text: "fine"}}, nil
+	})
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec,
+		Fallback: func(u bot.Update) bot.Reply { return bot.Reply{Text: "sorry"} }})
+	defer d.Close()
+	ctx := context.Background()
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "boom"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "c", UserID: "c", Text: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.sent("c")
+	if len(got) != 2 || got[0] != "sorry" || got[1] != "fine" {
+		t.Fatalf("replies = %q, want [sorry fine]", got)
+	}
+	// The panicking update's effects were rolled back; the next one's kept.
+	if n := stateOf(t, db, "c"); n != 1 {
+		t.Errorf("effects = %d, want 1", n)
+	}
+	// The panicking update was recorded: a redelivery is skipped.
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "boom"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.sent("c"); len(got) != 2 {
+		t.Errorf("redelivered update answered again: %q", got)
+	}
+}
+
+func TestUnsentRepliesAreResentOnce(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	down := &recorder{fail: errors.New("network down")}
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: down})
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	// A new process: the committed but unsent reply goes out, once.
+	up := &recorder{}
+	d2 := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: up})
+	defer d2.Close()
+	for range 2 {
+		if err := d2.Resend(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := up.sent("c"); len(got) != 1 || got[0] != "one" {
+		t.Fatalf("resent = %q, want [one]", got)
+	}
+	if n := stateOf(t, db, "c"); n != 1 {
+		t.Errorf("effects = %d, want 1", n)
+	}
+}
+
+func TestTasksRunAfterCommitInOrder(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		return []bot.Reply{{Text: "before"}, {Task: &bot.Task{Kind: "echo", Data: []byte(`"` + u.Text + `"`)}}, {Text: "after"}}, nil
+	})
+	tasks := map[string]bot.TaskFunc{"echo": func(ctx context.Context, s bot.Sender, chat string, data json.RawMessage) error {
+		_, err := s.Send(ctx, chat, bot.Reply{Text: "task " + string(data)})
+		return err
+	}}
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks})
+	defer d.Close()
+	if err := bot.Deliver(context.Background(), d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	got := rec.sent("c")
+	want := []string{"before", `task "x"`, "after"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("sent %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
+)
+
+func runContent(ctx context.Context, e env, args []string) error {
+	const help = `Usage: bottega content validate [DIR]
+       bottega content publish [DIR]
+
+validate  checks the lesson files in DIR (default: the built-in curriculum) and
+          lists every problem as file:line: message; exits 2 if there are any.
+publish   validates DIR (default: the built-in curriculum), then makes it the
+          current curriculum as a new version, in one transaction, and prints
+          the lessons added, changed and removed. Publishing the same files
+          again changes nothing.
+
+DIR holds one folder per track, each with a track.yaml and one YAML file per
+lesson; see content/FORMAT.md.
+`
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(e.stdout, help)
+		if len(args) == 0 {
+			return usagef("content needs a sub-command: validate or publish")
+		}
+		return nil
+	}
+	sub, rest := args[0], args[1:]
+	if sub != "validate" && sub != "publish" {
+		return usagef("unknown content sub-command %q: use validate or publish", sub)
+	}
+	fs := newFlags(e, "content "+sub, "See 'bottega content --help'.")
+	if err := fs.Parse(rest); err != nil {
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 1 {
+		return usagef("content %s takes at most one folder", sub)
+	}
+	c, source, err := loadCurriculum(e.stdout, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if sub == "validate" {
+		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, no problems\n", source, len(c.Tracks), len(c.Lessons()))
+		return nil
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e, cfg, true)
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	pub, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: fs.Arg(0) == "", Source: source, Index: indexer(db, log)})
+	if err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	printPublication(e.stdout, pub)
+	return nil
+}
+
+// loadCurriculum loads dir, or the built-in curriculum when dir is empty, and
+// reports its problems to w.
+func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error) {
+	var (
+		c        *content.Curriculum
+		problems []content.Problem
+		err      error
+		source   = "built-in curriculum"
+	)
+	if dir == "" {
+		c, problems, err = content.Load(content.BuiltinFS(), "curriculum")
+	} else {
+		source = dir
+		c, problems, err = content.LoadDir(dir)
+	}
+	if err != nil {
+		return nil, source, fmt.Errorf("read %s: %w", source, err)
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(w, p.String())
+		}
+		return nil, source, usagef("%s has %d problem(s); nothing was published", source, len(problems))
+	}
+	return c, source, nil
+}
+
+func printPublication(w io.Writer, pub store.Publication) {
+	if !pub.Created {
+		fmt.Fprintf(w, "Nothing changed: version %d is already current.\n", pub.Version)
+		return
+	}
+	fmt.Fprintf(w, "Published curriculum version %d.\n", pub.Version)
+	line := func(label string, ids []string) {
+		if len(ids) > 0 {
+			fmt.Fprintf(w, "  %-8s %d: %s\n", label, len(ids), strings.Join(ids, ", "))
+		}
+	}
+	line("added", pub.Added)
+	line("changed", pub.Changed)
+	line("removed", pub.Removed)
+}
+
+// publishBuiltin publishes the embedded curriculum at start-up when the
+// database has none, or when the current version is an older built-in one.
+// A curriculum an admin published is never replaced by the built-in one.
+func publishBuiltin(ctx context.Context, db *store.DB, log *slog.Logger) error {
+	st, err := db.CurrentCurriculumState(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Version != 0 && !st.Builtin {
+		return nil
+	}
+	c, err := content.Builtin()
+	if err != nil {
+		return fmt.Errorf("built-in curriculum: %w", err)
+	}
+	if st.Version != 0 && st.Hash == c.Hash() {
+		return nil
+	}
+	pub, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in curriculum", Index: indexer(db, log)})
+	if err != nil {
+		return fmt.Errorf("publish built-in curriculum: %w", err)
+	}
+	if pub.Created {
+		log.Info("built-in curriculum published", "version", pub.Version, "added", len(pub.Added), "changed", len(pub.Changed), "removed", len(pub.Removed))
+	}
+	return nil
+}

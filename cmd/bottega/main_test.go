@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// dataDir returns a data directory that the postgres user can reach (test
+// temp dirs are private to root).
+func dataDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "bottega-cmd-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+func envFrom(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func chatOnce(t *testing.T, dir, input string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), strings.NewReader(input), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestChatRemembersTheLearner(t *testing.T) {
+	dir := dataDir(t)
+	out, stderr, err := chatOnce(t, dir, "/start\n1\n/help\n")
+	if err != nil {
+		t.Fatalf("first run: %v\nstderr: %s", err, stderr)
+	}
+	for _, want := range []string{"> /start", "Ciao", "   [1] ", "> /help", "/start"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first run output lacks %q:\n%s", want, out)
+		}
+	}
+	first := firstReply(out)
+
+	out2, stderr, err := chatOnce(t, dir, "/start\n")
+	if err != nil {
+		t.Fatalf("second run: %v\nstderr: %s", err, stderr)
+	}
+	if again := firstReply(out2); again == first || !strings.Contains(out2, "Bentornat") {
+		t.Errorf("returning learner greeted like a new one:\n%s", out2)
+	}
+}
+
+// firstReply is the text between the first input echo and the next blank line.
+func firstReply(out string) string {
+	_, rest, _ := strings.Cut(out, "\n")
+	reply, _, _ := strings.Cut(rest, "\n\n")
+	return reply
+}
+
+func TestBadConfigurationExitsTwo(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
+		{"malformed database url", []string{"chat"}, map[string]string{"DATABASE_URL": "postgres://bad host:x/"}, "DATABASE_URL"},
+		{"not a url", []string{"migrate"}, map[string]string{"DATABASE_URL": "localhost"}, "DATABASE_URL"},
+		{"bad log level", []string{"chat"}, map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"bad http addr", []string{"serve"}, map[string]string{"HTTP_ADDR": "8080"}, "HTTP_ADDR"},
+		{"webhook without secret", []string{"serve"}, map[string]string{"TELEGRAM_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://example.org/hook"}, "TELEGRAM_WEBHOOK_SECRET"},
+		{"bad flag", []string{"chat", "--nope"}, nil, "--help"},
+		{"content without sub-command", []string{"content"}, nil, "validate or publish"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := run(context.Background(), tt.args, envFrom(tt.env), strings.NewReader(""), &out, &errb)
+			var msg bytes.Buffer
+			if code := exitCode(err, &msg); code != 2 {
+				t.Fatalf("exit code = %d (err %v), want 2", code, err)
+			}
+			line := strings.TrimSpace(msg.String())
+			if strings.Count(line, "\n") != 0 || !strings.Contains(line, tt.want) {
+				t.Errorf("message = %q, want one line mentioning %q", line, tt.want)
+			}
+		})
+	}
+}
+
+func TestSecretsStayOutOfErrors(t *testing.T) {
+	var msg bytes.Buffer
+	err := run(context.Background(), []string{"serve"}, envFrom(map[string]string{
+		"TELEGRAM_TOKEN": "123456:SECRET-token value", "BOTTEGA_DATA_DIR": dataDir(t),
+	}), strings.NewReader(""), io.Discard, io.Discard)
+	exitCode(err, &msg)
+	if strings.Contains(msg.String(), "SECRET") {
+		t.Errorf("token leaked: %s", msg.String())
+	}
+}
+
+func TestHelpForEachCommand(t *testing.T) {
+	for _, c := range append(commands(), command{name: ""}) {
+		args := []string{"--help"}
+		if c.name != "" {
+			args = []string{c.name, "--help"}
+		}
+		var out bytes.Buffer
+		err := run(context.Background(), args, envFrom(nil), strings.NewReader(""), &out, io.Discard)
+		if code := exitCode(err, io.Discard); code != 0 {
+			t.Errorf("%v: exit %d (%v)", args, code, err)
+		}
+		if !strings.Contains(out.String(), "Usage") {
+			t.Errorf("%v printed no usage:\n%s", args, out.String())
+		}
+	}
+}
+
+// TestSurvivesSIGKILL kills the real binary in the middle of a chat and
+// starts it again on the same data directory: the private cluster recovers
+// and nothing already answered is answered twice.
+func TestSurvivesSIGKILL(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "bottega")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dir := dataDir(t)
+	cmd := exec.Command(bin, "chat")
+	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(stdin, "/start\n")
+	waitFor(t, &out, "Ciao")
+	io.WriteString(stdin, "/help\n")
+	waitFor(t, &out, "> /help\n")
+	time.Sleep(300 * time.Millisecond) // let the reply be marked sent
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	first := out.String()
+
+	out2, stderr, err := chatOnce(t, dir, "/start\n")
+	if err != nil {
+		t.Fatalf("restart after SIGKILL: %v\nstderr: %s\nfirst run: %s", err, stderr, first)
+	}
+	if strings.Count(out2, "\n\n") != 1 || !strings.Contains(out2, "Bentornat") {
+		t.Errorf("after restart want exactly one reply, a welcome back; got:\n%s", out2)
+	}
+}
+
+type syncBuffer struct {
+	mu  chan struct{}
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) lock() {
+	if b.mu == nil {
+		b.mu = make(chan struct{}, 1)
+	}
+	b.mu <- struct{}{}
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.lock()
+	defer func() { <-b.mu }()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.lock()
+	defer func() { <-b.mu }()
+	return b.buf.String()
+}
+
+func waitFor(t *testing.T, b *syncBuffer, s string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(b.String(), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %q; output:\n%s", s, b.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
