@@ -200,3 +200,37 @@ func waitFor(t *testing.T, b *syncBuffer, s string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestContentPublishBrokenFolderChangesNothing(t *testing.T) {
+	dir := dataDir(t)
+	lessons := filepath.Join(t.TempDir(), "lessons")
+	track := filepath.Join(lessons, "demo")
+	os.MkdirAll(track, 0o755)
+	os.WriteFile(filepath.Join(track, "track.yaml"), []byte("id: demo\norder: 1\nroles: [shopkeeper]\ntitle: {it: Demo, en: Demo}\nsummary: {it: Prova, en: Try}\n"), 0o644)
+	os.WriteFile(filepath.Join(track, "01-x.yaml"), []byte("id: x\nlevel: expert\nbogus: 1\n"), 0o644)
+	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir})
+
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard)
+	if code := exitCode(err, io.Discard); code != 2 {
+		t.Fatalf("publish of a broken folder: exit %d (%v), want 2", code, err)
+	}
+	if !strings.Contains(out.String(), "01-x.yaml:3:") {
+		t.Errorf("problems not reported as file:line: message:\n%s", out.String())
+	}
+
+	out.Reset()
+	if err := run(context.Background(), []string{"content", "publish"}, env, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "version 1.") {
+		t.Errorf("the broken publish left a version behind:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"content", "publish"}, env, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Nothing changed") {
+		t.Errorf("second publish of the same files:\n%s", out.String())
+	}
+}
