@@ -1,0 +1,221 @@
+// Package content owns the curriculum: its model (tracks, lessons, steps, quizzes), the
+// loader for the YAML files described in FORMAT.md, the validator that reports every
+// mistake with its file and line, and the built-in curriculum embedded in the binary.
+//
+// The model has JSON tags so a published curriculum can be stored as JSON and read back
+// unchanged; Hash and Diff tell what changed between two versions.
+package content
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Text is a learner-facing text by locale ("it", "en", ...).
+type Text map[string]string
+
+// Get returns the text in lang, falling back to Italian (authoritative), then English,
+// then any locale present, so a learner always reads something.
+func (t Text) Get(lang string) string {
+	for _, l := range []string{lang, "it", "en"} {
+		if t.Has(l) {
+			return t[l]
+		}
+	}
+	keys := make([]string, 0, len(t))
+	for l := range t {
+		keys = append(keys, l)
+	}
+	slices.Sort(keys) // any locale, but always the same one
+	for _, l := range keys {
+		if t.Has(l) {
+			return t[l]
+		}
+	}
+	return ""
+}
+
+// Has reports whether the text exists, non-blank, in lang.
+func (t Text) Has(lang string) bool {
+	return strings.TrimSpace(t[lang]) != ""
+}
+
+// Curriculum is every track with its lessons. Tracks are sorted by order.
+type Curriculum struct {
+	Tracks []*Track `json:"tracks"`
+}
+
+// Track returns the track with the given id, or nil.
+func (c *Curriculum) Track(id string) *Track {
+	for _, t := range c.Tracks {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// Lesson returns the lesson with the given id, or nil.
+func (c *Curriculum) Lesson(id string) *Lesson {
+	for _, t := range c.Tracks {
+		for _, l := range t.Lessons {
+			if l.ID == id {
+				return l
+			}
+		}
+	}
+	return nil
+}
+
+// Lessons returns all lessons, ordered by track order, then lesson order.
+func (c *Curriculum) Lessons() []*Lesson {
+	tracks := slices.Clone(c.Tracks)
+	slices.SortStableFunc(tracks, func(a, b *Track) int { return cmp.Compare(a.Order, b.Order) })
+	var all []*Lesson
+	for _, t := range tracks {
+		lessons := slices.Clone(t.Lessons)
+		slices.SortStableFunc(lessons, func(a, b *Lesson) int { return cmp.Compare(a.Order, b.Order) })
+		all = append(all, lessons...)
+	}
+	return all
+}
+
+// Track is a folder of lessons for some roles. Lessons are sorted by order.
+type Track struct {
+	ID      string    `json:"id"`
+	Order   int       `json:"order"`
+	Roles   []string  `json:"roles"`
+	Title   Text      `json:"title"`
+	Summary Text      `json:"summary"`
+	Lessons []*Lesson `json:"lessons"`
+	// Dir is the track folder in the file system it was loaded from; video and image
+	// files are relative to it.
+	Dir string `json:"dir"`
+
+	pos positions // lines of track.yaml, for problems
+}
+
+// Lesson is one short lesson: a few steps, an optional video and a quiz.
+type Lesson struct {
+	ID       string              `json:"id"`
+	Track    string              `json:"track"` // the track id
+	Level    string              `json:"level"` // base or intermediate
+	Order    int                 `json:"order"`
+	Roles    []string            `json:"roles"`
+	Locales  []string            `json:"locales"`
+	Minutes  int                 `json:"minutes"`
+	Title    Text                `json:"title"`
+	Summary  Text                `json:"summary"`
+	Keywords map[string][]string `json:"keywords"` // by locale
+	Video    *Video              `json:"video"`
+	Steps    []Step              `json:"steps"`
+	Quiz     []Question          `json:"quiz"`
+	File     string              `json:"file"` // path in the file system it was loaded from
+
+	pos positions // lines of the lesson file, for problems
+}
+
+// StepIndex returns the index of the step with the given id, or -1.
+func (l *Lesson) StepIndex(id string) int {
+	return slices.IndexFunc(l.Steps, func(s Step) bool { return s.ID == id })
+}
+
+// NearestStep maps a learner's position in an older version of the lesson, whose step
+// ids were oldIDs, to this version, so that a learner never loses their place when a
+// lesson is republished: the same step if it still exists, otherwise the nearest earlier
+// step that still exists, otherwise the first. A position past the last old step (the
+// steps were finished) stays past the last step.
+func (l *Lesson) NearestStep(oldIndex int, oldIDs []string) int {
+	if oldIndex >= len(oldIDs) {
+		return len(l.Steps)
+	}
+	for i := oldIndex; i >= 0; i-- {
+		if j := l.StepIndex(oldIDs[i]); j >= 0 {
+			return j
+		}
+	}
+	return 0
+}
+
+// ChapterOf returns the video chapter a step refers to, or nil.
+func (l *Lesson) ChapterOf(s Step) *Chapter {
+	if l.Video == nil || s.Chapter == "" {
+		return nil
+	}
+	for i := range l.Video.Chapters {
+		if l.Video.Chapters[i].ID == s.Chapter {
+			return &l.Video.Chapters[i]
+		}
+	}
+	return nil
+}
+
+// Video is a lesson's video, at a URL or in a file relative to the track folder.
+type Video struct {
+	URL      string        `json:"url"`
+	File     string        `json:"file"`
+	Duration time.Duration `json:"duration"` // nanoseconds in JSON
+	Chapters []Chapter     `json:"chapters"`
+}
+
+// Chapter is a point in a video that steps can link to.
+type Chapter struct {
+	ID    string        `json:"id"`
+	Start time.Duration `json:"start"` // nanoseconds in JSON
+	Title Text          `json:"title"`
+}
+
+// Step is one screen of a lesson.
+type Step struct {
+	ID      string `json:"id"`
+	Text    Text   `json:"text"`
+	Task    Text   `json:"task"` // optional: a small thing to do now
+	Tip     Text   `json:"tip"`  // optional
+	Image   string `json:"image"`
+	Chapter string `json:"chapter"` // optional: a chapter id of the lesson's video
+}
+
+// Question kinds.
+const (
+	Choice    = "choice"
+	TrueFalse = "truefalse"
+)
+
+// Question is a quiz question. Correct counts from 0 (the file counts from 1); a truefalse
+// question has no options and Correct is 0 for true, 1 for false.
+type Question struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"` // Choice or TrueFalse
+	Question Text   `json:"question"`
+	Options  []Text `json:"options"`
+	Correct  int    `json:"correct"`
+	Explain  Text   `json:"explain"`
+}
+
+// OptionCount returns how many answers the learner chooses from.
+func (q *Question) OptionCount() int {
+	if q.Kind == TrueFalse {
+		return 2
+	}
+	return len(q.Options)
+}
+
+// positions holds the line of each field of a file by path ("steps.2.text.en"), so that
+// the validator can point at the line of a mistake.
+type positions map[string]int
+
+// line returns the line of path, or of its nearest enclosing field that has one.
+func (p positions) line(path string) int {
+	for {
+		if n, ok := p[path]; ok {
+			return n
+		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			return p[""]
+		}
+		path = path[:i]
+	}
+}
