@@ -1,54 +1,204 @@
-// Package flows holds Bottega's conversations: what the bot answers to each
-// command, message and button press. Flows are platform-neutral: they see
-// bot.Update and produce bot.Reply, keep no state in memory between updates,
-// and reach storage and texts only through the small interfaces below.
+// Package flows holds Bottega's conversations: onboarding, the main menu, the
+// lesson player, quizzes, spaced review, progress and settings. Flows are
+// platform-neutral: they see bot.Update and produce bot.Reply, keep no state
+// in memory between updates, and reach storage, texts, the curriculum and the
+// assistant only through the small interfaces declared here.
+//
+// A conversation is a set of declared screens (see screens.go): the learner's
+// State, stored as JSON in Postgres, names the screen they are on, and each
+// screen knows how to render itself and whether it expects a button. Buttons
+// and commands are routes (see routes in New): a route checks its data,
+// changes the state and renders the screen it leads to. Anything that does not
+// fit (a stale or forged button, an unknown command, text where a button was
+// expected, a lesson that was unpublished) gets a short answer and the screen
+// the learner was on, so nobody loses their place.
+//
+// Button data is "v1|<action>|<args>": at most 64 bytes, versioned, and
+// checked against the current curriculum before use. Deep links are
+// "/start l_<lesson>" and "/start t_<track>".
 package flows
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+	_ "time/tzdata" // learners' time zones, wherever the server runs
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/locales"
 )
 
-// Store is the storage the flows need.
+// Store is the storage the flows need. Calls made with the update's context
+// are part of its transaction.
 type Store interface {
 	EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (bottega.Learner, bool, error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
+	DeleteLearner(ctx context.Context, id int64) error
+	LoadState(ctx context.Context, learnerID int64) ([]byte, error)
+	SaveState(ctx context.Context, learnerID int64, state []byte) error
+	ProgressStore
+	QuizStore
+	ReviewStore
 }
 
-// Texts renders interface messages.
+// ProgressStore keeps where learners are in lessons and when they were
+// active.
+type ProgressStore interface {
+	SavePosition(ctx context.Context, p bottega.LessonProgress) error
+	Position(ctx context.Context, learnerID int64, lessonID string) (bottega.LessonProgress, bool, error)
+	Progress(ctx context.Context, learnerID int64) ([]bottega.LessonProgress, error)
+	SaveQuizResult(ctx context.Context, learnerID int64, lessonID string, right, total int, at time.Time) error
+	TouchActivity(ctx context.Context, learnerID int64, day string) error
+	ActivityDays(ctx context.Context, learnerID int64, limit int) ([]string, error)
+}
+
+// QuizStore keeps every answer.
+type QuizStore interface {
+	RecordAnswer(ctx context.Context, a bottega.Answer) error
+	AnswerStats(ctx context.Context, learnerID int64) (total, correct int, err error)
+	Missed(ctx context.Context, learnerID int64, lessonID string) ([]string, error)
+	Answers(ctx context.Context, learnerID int64) ([]bottega.Answer, error)
+}
+
+// ReviewStore keeps the spaced-repetition schedule.
+type ReviewStore interface {
+	SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error
+	DeleteReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) error
+	ReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) (bottega.ReviewItem, bool, error)
+	ReviewItems(ctx context.Context, learnerID int64) ([]bottega.ReviewItem, error)
+	DueReviews(ctx context.Context, learnerID int64, before time.Time) ([]bottega.ReviewItem, error)
+}
+
+// Texts renders interface messages. A missing message must not panic.
 type Texts interface {
 	T(lang, id string, data map[string]any) string
 	N(lang, id string, n int, data map[string]any) string
 }
 
-// Bot routes updates to the flows.
+// Library gives the curriculum learners currently see and its version id.
+type Library interface {
+	Current(ctx context.Context) (*content.Curriculum, int64, error)
+}
+
+// Answerer answers free-text questions, and handles the buttons it puts on
+// its answers (data starting with "v1|a|").
+type Answerer interface {
+	Answer(ctx context.Context, l bottega.Learner, question string) ([]bot.Reply, error)
+	Button(ctx context.Context, l bottega.Learner, data string) ([]bot.Reply, error)
+}
+
+// Extension adds commands (such as the admins'): it is asked, in order, about
+// every command the flows do not know and every button whose data starts
+// with "v1|x|". It returns handled=false to pass.
+type Extension interface {
+	Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error)
+}
+
+// Options configures the flows.
+type Options struct {
+	Store   Store
+	Texts   Texts
+	Library Library
+	// Answerer answers free text; nil gives a localized hint instead.
+	Answerer   Answerer
+	Extensions []Extension
+	// Clock gives the time (default time.Now).
+	Clock func() time.Time
+}
+
+// Bot routes updates to the flows. It implements bot.Handler.
 type Bot struct {
-	store Store
-	texts Texts
-	now   func() time.Time
+	store    Store
+	texts    Texts
+	lib      Library
+	answerer Answerer
+	exts     []Extension
+	now      func() time.Time
+
+	routes   map[string]route
+	commands map[string]string
+	screens  map[string]screen
 }
 
 // New returns the flows' entry point.
-func New(store Store, texts Texts, now func() time.Time) *Bot {
-	if now == nil {
-		now = time.Now
+func New(o Options) *Bot {
+	if o.Clock == nil {
+		o.Clock = time.Now
 	}
-	return &Bot{store: store, texts: texts, now: now}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock}
+	b.routes = map[string]route{
+		actMenu:     {0, 0, (*turn).menu},
+		actHelp:     {0, 0, (*turn).help},
+		actAsk:      {0, 0, (*turn).ask},
+		actContinue: {0, 0, (*turn).continueLearning},
+		actResume:   {0, 0, (*turn).resume},
+		actTracks:   {0, 2, (*turn).tracks},
+		actStep:     {1, 2, (*turn).step},
+		actWatch:    {2, 2, (*turn).watch},
+		actQuiz:     {2, 2, (*turn).startQuiz},
+		actAnswer:   {3, 3, (*turn).answer},
+		actNext:     {2, 2, (*turn).nextQuestion},
+		actReview:   {0, 0, (*turn).review},
+		actRecall:   {3, 3, (*turn).recall},
+		actProgress: {0, 0, (*turn).progress},
+		actSettings: {0, 1, (*turn).settings},
+		actChoose:   {2, 2, (*turn).choose},
+		actExport:   {0, 0, (*turn).export},
+		actDelete:   {0, 1, (*turn).delete},
+	}
+	// Commands are typed buttons.
+	b.commands = map[string]string{
+		"menu":     actMenu,
+		"help":     actHelp,
+		"ask":      actAsk,
+		"continue": actContinue,
+		"lessons":  actTracks,
+		"review":   actReview,
+		"progress": actProgress,
+		"settings": actSettings,
+		"lang":     actSettings + "|" + fieldLang,
+		"export":   actExport,
+		"delete":   actDelete,
+	}
+	b.screens = screens()
+	return b
 }
 
-// Button payloads are versioned so that a button from an older release is
-// recognised as stale instead of being misread.
-const (
-	dataHelp    = "v1|help"
-	dataLessons = "v1|lessons"
-	dataMenu    = "v1|menu"
-)
+// OpenLessonData returns button data that opens the lesson player at a step
+// (stepID empty: where the learner left it). It fits 64 bytes for ids of up
+// to 24 bytes; longer step ids are dropped.
+func OpenLessonData(lessonID, stepID string) string {
+	d := encode(actStep, lessonID, stepID)
+	if stepID == "" || len(d) > maxData {
+		d = encode(actStep, lessonID)
+	}
+	return d
+}
+
+// turn is one update being handled: the learner, their state and the
+// curriculum, and what the reply is becoming.
+type turn struct {
+	b   *Bot
+	ctx context.Context
+	u   bot.Update
+	l   bottega.Learner
+	st  State
+	cur *content.Curriculum
+	ver int64
+	now time.Time
+	loc *time.Location
+
+	isNew  bool     // first contact: the learner was just created
+	press  bool     // a button was pressed: the screen edits its message
+	notes  []string // lines shown above the next screen
+	notice string   // a short confirmation of the press
+	gone   bool     // the learner was deleted: nothing more to save
+}
 
 // Handle implements bot.Handler.
 func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
@@ -56,51 +206,210 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("identify learner: %w", err)
 	}
-	lang := l.Locale
+	cur, ver, err := b.lib.Current(ctx)
+	if err == nil && cur == nil {
+		err = errors.New("no curriculum")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load curriculum: %w", err)
+	}
+	t := &turn{b: b, ctx: ctx, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
+	t.loc = location(l.Timezone)
+	if err := t.loadState(); err != nil {
+		return nil, err
+	}
+	if err := b.store.TouchActivity(ctx, l.ID, t.today()); err != nil {
+		return nil, err
+	}
+	replies, err := t.route()
+	if err != nil {
+		return nil, err
+	}
+	if !t.gone {
+		if err := t.saveState(); err != nil {
+			return nil, err
+		}
+	}
+	return replies, nil
+}
+
+func (t *turn) loadState() error {
+	raw, err := t.b.store.LoadState(t.ctx, t.l.ID)
+	if err != nil {
+		return err
+	}
+	if len(raw) > 0 && json.Unmarshal(raw, &t.st) != nil {
+		// An unreadable state is not worth an error: start from the menu.
+		t.st = State{}
+	}
+	if t.st.V != stateVersion {
+		t.st = State{V: stateVersion, Screen: t.st.Screen}
+	}
+	if _, ok := t.b.screens[t.st.Screen]; !ok {
+		t.st.Screen = scrMenu
+	}
+	return nil
+}
+
+func (t *turn) saveState() error {
+	raw, err := json.Marshal(t.st)
+	if err != nil {
+		return fmt.Errorf("encode conversation state: %w", err)
+	}
+	return t.b.store.SaveState(t.ctx, t.l.ID, raw)
+}
+
+// route sends the update to what handles it.
+func (t *turn) route() ([]bot.Reply, error) {
+	u := t.u
+	if t.isNew && !(u.IsCommand() && commandName(u.Text) == "start") {
+		// A first contact (or the first after /delete) always says hello.
+		return t.start("")
+	}
 	switch {
 	case u.Data != "":
-		switch u.Data {
-		case dataHelp:
-			return []bot.Reply{b.help(lang, true)}, nil
-		case dataLessons:
-			return []bot.Reply{{Text: b.texts.T(lang, "lessons_soon", nil), Edit: true, Buttons: b.menuButton(lang)}}, nil
-		case dataMenu:
-			return []bot.Reply{b.greet(l, false, true)}, nil
-		}
-		return []bot.Reply{{Text: b.texts.T(lang, "unknown_command", nil)}}, nil
+		t.press = true
+		return t.button(u.Data)
 	case u.IsCommand():
-		cmd, _, _ := strings.Cut(strings.TrimPrefix(u.Text, "/"), " ")
-		cmd, _, _ = strings.Cut(cmd, "@") // "/start@bottega_bot" in groups
-		switch strings.ToLower(cmd) {
-		case "start":
-			return []bot.Reply{b.greet(l, created, false)}, nil
-		case "help":
-			return []bot.Reply{b.help(lang, false)}, nil
+		return t.command()
+	}
+	return t.text(u.Text)
+}
+
+// button handles a button press.
+func (t *turn) button(data string) ([]bot.Reply, error) {
+	switch {
+	case strings.HasPrefix(data, prefixAssistant):
+		if t.b.answerer == nil {
+			return t.expired()
 		}
-		return []bot.Reply{{Text: b.texts.T(lang, "unknown_command", nil)}}, nil
+		return t.b.answerer.Button(t.ctx, t.l, data)
+	case strings.HasPrefix(data, prefixExtension):
+		if r, ok, err := t.extensions(); err != nil || ok {
+			return r, err
+		}
+		return t.expired()
 	}
-	return []bot.Reply{{Text: b.texts.T(lang, "free_text_hint", nil)}}, nil
+	act, args, err := parseData(data, t.b.routes)
+	if err != nil {
+		return t.expired()
+	}
+	return t.b.routes[act].run(t, args)
 }
 
-func (b *Bot) greet(l bottega.Learner, created, edit bool) bot.Reply {
-	id := "start_back"
-	if created {
-		id = "start_new"
+// command handles a slash command.
+func (t *turn) command() ([]bot.Reply, error) {
+	name := commandName(t.u.Text)
+	if name == "start" {
+		_, payload, _ := strings.Cut(strings.TrimSpace(t.u.Text), " ")
+		return t.start(strings.TrimSpace(payload))
 	}
-	return bot.Reply{
-		Text: b.texts.T(l.Locale, id, map[string]any{"Name": l.Name}),
-		Edit: edit,
-		Buttons: [][]bot.Button{{
-			{Label: b.texts.T(l.Locale, "btn_lessons", nil), Data: dataLessons},
-			{Label: b.texts.T(l.Locale, "btn_help", nil), Data: dataHelp},
-		}},
+	if data, ok := t.b.commands[name]; ok {
+		act, args, err := parseData(version+"|"+data, t.b.routes)
+		if err != nil {
+			return nil, fmt.Errorf("command %s: %w", name, err)
+		}
+		return t.b.routes[act].run(t, args)
 	}
+	if r, ok, err := t.extensions(); err != nil || ok {
+		return r, err
+	}
+	t.note("unknown_command", nil)
+	return t.show()
 }
 
-func (b *Bot) help(lang string, edit bool) bot.Reply {
-	return bot.Reply{Text: b.texts.T(lang, "help", nil), Edit: edit, Buttons: b.menuButton(lang)}
+// commandName returns "start" for "/start payload" and "/Start@bottega_bot".
+func commandName(text string) string {
+	cmd, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(text), "/"), " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.ToLower(cmd)
 }
 
-func (b *Bot) menuButton(lang string) [][]bot.Button {
-	return [][]bot.Button{{{Label: b.texts.T(lang, "btn_menu", nil), Data: dataMenu}}}
+func (t *turn) extensions() ([]bot.Reply, bool, error) {
+	for _, e := range t.b.exts {
+		r, ok, err := e.Handle(t.ctx, t.l, t.u)
+		if err != nil {
+			return nil, false, fmt.Errorf("extension: %w", err)
+		}
+		if ok {
+			return r, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// text handles typed text: a button's label presses it; elsewhere than on a
+// screen that expects buttons, it is a question for the assistant.
+func (t *turn) text(s string) ([]bot.Reply, error) {
+	s = strings.TrimSpace(s)
+	cur, err := t.render()
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range cur.Buttons {
+		for _, btn := range row {
+			if btn.Data != "" && sameLabel(btn.Label, s) {
+				return t.button(btn.Data)
+			}
+		}
+	}
+	if t.b.screens[t.st.Screen].expect || s == "" {
+		t.note("use_buttons", nil)
+		return t.show()
+	}
+	if t.b.answerer != nil {
+		return t.b.answerer.Answer(t.ctx, t.l, s)
+	}
+	return []bot.Reply{{
+		Text:    t.T("free_text_hint", nil),
+		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
+	}}, nil
+}
+
+// expired answers a button that no longer fits: the learner keeps their
+// place.
+func (t *turn) expired() ([]bot.Reply, error) {
+	t.press = false
+	t.note("expired", nil)
+	return t.show()
+}
+
+// T renders a message in the learner's language.
+func (t *turn) T(id string, data map[string]any) string { return t.b.texts.T(t.l.Locale, id, data) }
+
+// N renders the plural form of a message for n.
+func (t *turn) N(id string, n int, data map[string]any) string {
+	return t.b.texts.N(t.l.Locale, id, n, data)
+}
+
+// note adds a line above the screen shown next.
+func (t *turn) note(id string, data map[string]any) { t.notes = append(t.notes, t.T(id, data)) }
+
+// btn is a button with a localized label.
+func (t *turn) btn(label string, act string, args ...string) bot.Button {
+	return bot.Button{Label: t.T(label, nil), Data: encode(act, args...)}
+}
+
+// saveLearner stores the learner's choices.
+func (t *turn) saveLearner() error {
+	return t.b.store.UpdateLearner(t.ctx, t.l)
+}
+
+func location(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
+		return loc
+	}
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// today is the learner's date.
+func (t *turn) today() string { return t.now.In(t.loc).Format(time.DateOnly) }
+
+// midnight is the start of the learner's day, days from today.
+func (t *turn) midnight(days int) time.Time {
+	y, m, d := t.now.In(t.loc).Date()
+	return time.Date(y, m, d+days, 0, 0, 0, 0, t.loc)
 }

@@ -28,8 +28,8 @@ type DB struct {
 
 // Open connects to the database at dsn and checks that it answers.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if _, err := pq.ParseURL(dsn); err != nil && looksLikeURL(dsn) {
-		return nil, fmt.Errorf("DATABASE_URL is not a valid postgres URL: %w", err)
+	if _, err := pq.NewConnector(dsn); err != nil {
+		return nil, fmt.Errorf("the database URL is not valid: %w", err)
 	}
 	db, err := sqlx.Open("postgres", dsn)
 	if err != nil {
@@ -46,10 +46,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return &DB{db: db}, nil
-}
-
-func looksLikeURL(dsn string) bool {
-	return len(dsn) > 11 && (dsn[:11] == "postgres://" || (len(dsn) > 13 && dsn[:13] == "postgresql://"))
 }
 
 // Close closes the pool.

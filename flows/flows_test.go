@@ -1,0 +1,255 @@
+package flows_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+// chat drives flows directly, one update at a time, as the dispatcher would
+// (each update in its own transaction).
+type chat struct {
+	t   *testing.T
+	db  *store.DB
+	lib *library
+	clk *fakeClock
+	b   *flows.Bot
+	id  int64
+}
+
+func newChat(t *testing.T, opts ...func(*flows.Options)) *chat {
+	c := &chat{t: t, db: pgtest.New(t), lib: &library{}, clk: newClock()}
+	c.lib.publish(testCurriculum(false))
+	c.restart(opts...)
+	// An onboarded learner.
+	l, _, err := c.db.EnsureLearner(context.Background(), "test", "u1", "u1", "Ada", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Role, l.Level = bottega.RoleShopkeeper, bottega.LevelBase
+	if err := c.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// restart builds new flows on the same database, as a new process would.
+func (c *chat) restart(opts ...func(*flows.Options)) {
+	o := flows.Options{Store: c.db, Texts: texts(c.t), Library: c.lib, Clock: c.clk.Now}
+	for _, f := range opts {
+		f(&o)
+	}
+	c.b = flows.New(o)
+}
+
+func (c *chat) send(text, data string) []bot.Reply {
+	c.t.Helper()
+	c.id++
+	u := bot.Update{Platform: "test", ID: c.id, ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it", Text: text, Data: data, MessageID: "m"}
+	var replies []bot.Reply
+	err := c.db.InTx(context.Background(), func(ctx context.Context) error {
+		var err error
+		replies, err = c.b.Handle(ctx, u)
+		return err
+	})
+	if err != nil {
+		c.t.Fatalf("%q %q: %v", text, data, err)
+	}
+	if len(replies) == 0 {
+		c.t.Fatalf("%q %q: no reply", text, data)
+	}
+	return replies
+}
+
+// says checks that the first reply contains each of want.
+func (c *chat) says(replies []bot.Reply, want ...string) {
+	c.t.Helper()
+	for _, w := range want {
+		if !strings.Contains(replies[0].Text, w) {
+			c.t.Errorf("reply lacks %q:\n%s", w, replies[0].Text)
+		}
+	}
+}
+
+func (c *chat) learner() bottega.Learner {
+	l, _, err := c.db.EnsureLearner(context.Background(), "test", "u1", "u1", "Ada", "it")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return l
+}
+
+// TestRestartResumes restarts the flows in the middle of a lesson and of a
+// quiz: the learner continues at the same step and question, and a button
+// of a message sent before the restart still works.
+func TestRestartResumes(t *testing.T) {
+	c := newChat(t)
+	c.says(c.send("", flows.OpenLessonData("vetrina", "photo")), "2/3", "finestra")
+	c.restart()
+	c.says(c.send("/continue", ""), "2/3", "finestra")
+
+	c.send("", "v1|s|vetrina|.")
+	c.says(c.send("", "v1|b|vetrina|all"), "Domanda 1 di 3")
+	c.says(c.send("", "v1|q|vetrina|q1|1"), "Esatto")
+	c.says(c.send("", "v1|n|vetrina|q1"), "Domanda 2 di 3", "prezzi chiari")
+	c.restart()
+	c.says(c.send("/menu", ""), "domanda 2 di 3")
+	c.says(c.send("/continue", ""), "Domanda 2 di 3", "prezzi chiari")
+	c.restart()
+	c.says(c.send("", "v1|q|vetrina|q2|0"), "Esatto")
+	c.restart()
+	c.says(c.send("/continue", ""), "Esatto", "Chi non trova il prezzo")
+}
+
+// TestNewVersionKeepsPlace publishes a curriculum without the step the
+// learner is on: they resume at the nearest earlier step that still exists.
+func TestNewVersionKeepsPlace(t *testing.T) {
+	c := newChat(t)
+	c.send("", flows.OpenLessonData("vetrina", "words"))
+	c.lib.publish(testCurriculum(true))
+	c.restart()
+	c.says(c.send("/continue", ""), "2/3", "prezzi e orari") // "words" moved from 3rd to 2nd
+	c.send("", flows.OpenLessonData("vetrina", "why"))
+	c.lib.publish(testCurriculum(false))
+	c.send("", "v1|s|vetrina|photo")
+	c.lib.publish(testCurriculum(true)) // "photo" is gone
+	c.says(c.send("/continue", ""), "1/3", "prima cosa")
+}
+
+type extension struct{}
+
+func (extension) Handle(_ context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error) {
+	switch {
+	case u.Text == "/stats" || u.Data == "v1|x|stats":
+		return []bot.Reply{{Text: "stats for " + l.Name}}, true, nil
+	case u.Text == "/boom":
+		return nil, false, errors.New("boom")
+	}
+	return nil, false, nil
+}
+
+type answerer struct{}
+
+func (answerer) Answer(_ context.Context, _ bottega.Learner, q string) ([]bot.Reply, error) {
+	return []bot.Reply{{Text: "answer: " + q, Buttons: [][]bot.Button{{{Label: "open", Data: flows.OpenLessonData("vetrina", "words")}}}}}, nil
+}
+
+func (answerer) Button(_ context.Context, _ bottega.Learner, data string) ([]bot.Reply, error) {
+	return []bot.Reply{{Text: "feedback " + data}}, nil
+}
+
+func TestExtensionsAndAnswerer(t *testing.T) {
+	c := newChat(t, func(o *flows.Options) {
+		o.Extensions = []flows.Extension{extension{}}
+		o.Answerer = answerer{}
+	})
+	tests := []struct {
+		text, data string
+		want       string
+	}{
+		{"/stats", "", "stats for Ada"},
+		{"", "v1|x|stats", "stats for Ada"},
+		{"", "v1|x|other", "scaduto"},
+		{"/nope", "", "Non conosco"},
+		{"come rispondo a una recensione?", "", "answer: come rispondo a una recensione?"},
+		{"", "v1|a|up|42", "feedback v1|a|up|42"},
+		{"", flows.OpenLessonData("vetrina", "words"), "3/3"},
+		{"", "v1|b|vetrina|all", "Domanda 1 di 3"},
+		{"una domanda nel quiz", "", "pulsante"}, // the quiz expects a button
+	}
+	for _, tt := range tests {
+		c.says(c.send(tt.text, tt.data), tt.want)
+	}
+	if _, err := c.b.Handle(context.Background(), bot.Update{Platform: "test", ID: 999, ChatID: "u1", UserID: "u1", Text: "/boom"}); err == nil {
+		t.Error("an extension's error was swallowed")
+	}
+}
+
+// TestDeleteErasesEverything fills every table the flows write, exports,
+// then deletes: nothing of the learner is left.
+func TestDeleteErasesEverything(t *testing.T) {
+	c := newChat(t)
+	c.send("", "v1|s|vetrina|.")
+	c.send("", "v1|b|vetrina|all")
+	c.send("", "v1|q|vetrina|q1|0") // wrong: scheduled for review
+	id := c.learner().ID
+
+	r := c.send("/export", "")
+	if r[0].File == nil {
+		t.Fatal("export sent no file")
+	}
+	var export struct {
+		Learner struct {
+			Language string `json:"language"`
+			Role     string `json:"role"`
+		} `json:"learner"`
+		Lessons []struct{ Lesson string } `json:"lessons"`
+		Answers []struct {
+			Question string
+			Correct  bool
+		} `json:"answers"`
+		Review []struct{ Question string } `json:"review"`
+		Days   []string                    `json:"active_days"`
+	}
+	if err := json.Unmarshal(r[0].File.Data, &export); err != nil {
+		t.Fatalf("export is not JSON: %v\n%s", err, r[0].File.Data)
+	}
+	if export.Learner.Language != "it" || export.Learner.Role != "shopkeeper" || len(export.Lessons) != 1 ||
+		len(export.Answers) != 1 || export.Answers[0].Correct || len(export.Review) != 1 || len(export.Days) != 1 {
+		t.Errorf("export = %+v", export)
+	}
+
+	c.says(c.send("", "v1|d|yes"), "scaduto") // not confirmed: nothing happens
+	c.says(c.send("/delete", ""), "cancellare tutto")
+	c.says(c.send("", "v1|d|yes"), "ho cancellato")
+
+	ctx := context.Background()
+	if _, err := c.db.Learner(ctx, id); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("learner still there: %v", err)
+	}
+	ps, _ := c.db.Progress(ctx, id)
+	as, _ := c.db.Answers(ctx, id)
+	rs, _ := c.db.ReviewItems(ctx, id)
+	ds, _ := c.db.ActivityDays(ctx, id, 100)
+	st, _ := c.db.LoadState(ctx, id)
+	if len(ps)+len(as)+len(rs)+len(ds) != 0 || st != nil {
+		t.Errorf("left behind: %d positions, %d answers, %d reviews, %d days, state %s", len(ps), len(as), len(rs), len(ds), st)
+	}
+	c.says(c.send("/menu", ""), "Ciao", "In che lingua") // a new learner
+}
+
+// TestEveryScreenOffersAWayOn walks the screens and checks that each
+// message has a button.
+func TestEveryScreenOffersAWayOn(t *testing.T) {
+	c := newChat(t)
+	inputs := []struct{ text, data string }{
+		{"/menu", ""}, {"/help", ""}, {"/ask", ""}, {"/lessons", ""}, {"", "v1|t|negozio|0"},
+		{"", flows.OpenLessonData("vetrina", "")}, {"", "v1|w|vetrina|photo"}, {"", "v1|s|vetrina|."},
+		{"", "v1|b|vetrina|all"}, {"", "v1|q|vetrina|q1|0"}, {"", "v1|n|vetrina|q1"}, {"", "v1|q|vetrina|q2|0"},
+		{"", "v1|n|vetrina|q2"}, {"", "v1|q|vetrina|q3|0"}, {"", "v1|n|vetrina|q3"}, {"/review", ""},
+		{"/progress", ""}, {"/settings", ""}, {"", "v1|o|rem"}, {"/export", ""}, {"/delete", ""},
+		{"free text", ""}, {"/nope", ""},
+	}
+	for _, in := range inputs {
+		for _, r := range c.send(in.text, in.data) {
+			if len(r.Buttons) == 0 {
+				t.Errorf("%q %q: a message without buttons:\n%s", in.text, in.data, r.Text)
+			}
+			for _, row := range r.Buttons {
+				for _, b := range row {
+					if len(b.Data) > 64 {
+						t.Errorf("button %q: data %q is %d bytes", b.Label, b.Data, len(b.Data))
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package flows_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// start is the tests' "now": Monday 2 March 2026, 9:00 in Rome.
+var start = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+// fakeClock is a clock the test moves by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{t: start} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// library is a static flows.Library whose curriculum a test can replace,
+// as a publish would: each replacement is a new version.
+type library struct {
+	mu      sync.Mutex
+	c       *content.Curriculum
+	version int64
+}
+
+func (l *library) Current(context.Context) (*content.Curriculum, int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.c, l.version, nil
+}
+
+func (l *library) publish(c *content.Curriculum) {
+	l.mu.Lock()
+	l.c = c
+	l.version++
+	l.mu.Unlock()
+}
+
+// curricula a transcript can choose by name.
+func curriculum(t testing.TB, name string) *content.Curriculum {
+	t.Helper()
+	switch name {
+	case "builtin":
+		c, err := content.Builtin()
+		if err != nil {
+			t.Fatalf("built-in curriculum: %v", err)
+		}
+		return c
+	case "test":
+		return testCurriculum(false)
+	case "test-v2":
+		return testCurriculum(true)
+	}
+	t.Fatalf("unknown curriculum %q", name)
+	return nil
+}
+
+func txt(it, en string) content.Text { return content.Text{"it": it, "en": en} }
+
+// testCurriculum is small: a shop track with a lesson that has a video
+// (for "watch from") and a short second lesson, and a track for municipal
+// communicators. Version 2 drops step "photo" of the first lesson and
+// unpublishes the second.
+func testCurriculum(v2 bool) *content.Curriculum {
+	showcase := &content.Lesson{
+		ID: "vetrina", Track: "negozio", Level: "base", Order: 1, Minutes: 3,
+		Roles: []string{"shopkeeper", "artisan"}, Locales: []string{"it", "en"},
+		Title:   txt("La vetrina online", "Your online shop window"),
+		Summary: txt("Mostra bene cosa vendi.", "Show what you sell."),
+		Video: &content.Video{URL: "https://example.org/vetrina.mp4", Duration: 5 * time.Minute, Chapters: []content.Chapter{
+			{ID: "luce", Start: 2*time.Minute + 15*time.Second, Title: txt("La luce giusta", "The right light")},
+		}},
+		Steps: []content.Step{
+			{ID: "why", Text: txt("La vetrina online è la prima cosa che vedono i clienti.", "Your online window is the first thing customers see."),
+				Task: txt("Prova ora: guarda la tua pagina come un cliente.", "Try it now: look at your page as a customer would.")},
+			{ID: "photo", Text: txt("Fotografa vicino a una finestra, con luce naturale.", "Take photos near a window, in natural light."),
+				Chapter: "luce", Tip: txt("Niente flash.", "No flash.")},
+			{ID: "words", Text: txt("Scrivi prezzi e orari chiari.", "Write clear prices and opening hours.")},
+		},
+		Quiz: []content.Question{
+			{ID: "q1", Kind: content.Choice, Question: txt("Dove fotografi un prodotto?", "Where do you photograph a product?"),
+				Options: []content.Text{txt("In cantina", "In the cellar"), txt("Vicino a una finestra", "Near a window"), txt("Col flash", "With the flash")},
+				Correct: 1, Explain: txt("La luce naturale è morbida e mostra i colori veri.", "Natural light is soft and shows true colours.")},
+			{ID: "q2", Kind: content.TrueFalse, Question: txt("I prezzi chiari aiutano a vendere.", "Clear prices help you sell."),
+				Correct: 0, Explain: txt("Chi non trova il prezzo spesso non chiede.", "People who can't find the price often don't ask.")},
+			{ID: "q3", Kind: content.Choice, Question: txt("Cosa guarda per primo un cliente?", "What does a customer look at first?"),
+				Options: []content.Text{txt("La vetrina", "The window"), txt("Il codice fiscale", "Your tax code")},
+				Correct: 0, Explain: txt("La prima impressione conta.", "First impressions count.")},
+		},
+	}
+	last := &content.Lesson{
+		ID: "ultima", Track: "negozio", Level: "base", Order: 2, Minutes: 1,
+		Roles: []string{"shopkeeper", "artisan"}, Locales: []string{"it", "en"},
+		Title: txt("Rispondere ai messaggi", "Answering messages"), Summary: txt("Rispondi presto.", "Answer quickly."),
+		Steps: []content.Step{
+			{ID: "fast", Text: txt("Rispondi entro un giorno.", "Answer within a day.")},
+			{ID: "kind", Text: txt("Ringrazia sempre.", "Always say thank you.")},
+		},
+		Quiz: []content.Question{
+			{ID: "q1", Kind: content.TrueFalse, Question: txt("Si può rispondere dopo una settimana.", "Answering after a week is fine."),
+				Correct: 1, Explain: txt("Dopo una settimana il cliente è andato altrove.", "After a week the customer has gone elsewhere.")},
+		},
+	}
+	alert := &content.Lesson{
+		ID: "allerta", Track: "comune", Level: "base", Order: 1, Minutes: 2,
+		Roles: []string{"municipal"}, Locales: []string{"it", "en"},
+		Title: txt("Avvisi di allerta", "Weather alerts"), Summary: txt("Chiari e brevi.", "Clear and short."),
+		Steps: []content.Step{{ID: "what", Text: txt("Cosa succede, cosa fare, dove informarsi.", "What happens, what to do, where to find updates.")}},
+	}
+	shop := &content.Track{ID: "negozio", Order: 1, Roles: []string{"shopkeeper", "artisan"},
+		Title: txt("Negozio", "Shop"), Summary: txt("Vendere meglio.", "Sell better."), Lessons: []*content.Lesson{showcase, last}}
+	town := &content.Track{ID: "comune", Order: 2, Roles: []string{"municipal"},
+		Title: txt("Comune", "Town"), Summary: txt("Parlare ai cittadini.", "Talk to citizens."), Lessons: []*content.Lesson{alert}}
+	if v2 {
+		showcase.Steps = []content.Step{showcase.Steps[0], showcase.Steps[2],
+			{ID: "price", Text: txt("Metti il prezzo accanto a ogni prodotto.", "Put the price next to every product.")}}
+		shop.Lessons = []*content.Lesson{showcase}
+	}
+	return &content.Curriculum{Tracks: []*content.Track{shop, town}}
+}
+
+// checkedTexts renders with the real catalog and fails the test when a
+// message the flows use is missing in the language asked.
+type checkedTexts struct {
+	t *testing.T
+	c *locales.Catalog
+}
+
+func (c checkedTexts) check(lang, id string) {
+	if !c.c.Has(lang, id) {
+		c.t.Errorf("message %q is missing in %s", id, lang)
+	}
+}
+
+func (c checkedTexts) T(lang, id string, data map[string]any) string {
+	c.check(lang, id)
+	return c.c.T(lang, id, data)
+}
+
+func (c checkedTexts) N(lang, id string, n int, data map[string]any) string {
+	c.check(lang, id)
+	return c.c.N(lang, id, n, data)
+}
+
+func texts(t *testing.T) checkedTexts {
+	t.Helper()
+	c, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checkedTexts{t, c}
+}
+
+// newBot returns flows over db, as a restarted program would build them.
+func newBot(t *testing.T, db *store.DB, lib flows.Library, clk *fakeClock) *flows.Bot {
+	return flows.New(flows.Options{Store: db, Texts: texts(t), Library: lib, Clock: clk.Now})
+}
+
+// testLogger logs to the test, so a failure shows the handler's error.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}

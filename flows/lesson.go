@@ -1,0 +1,205 @@
+package flows
+
+import (
+	"path"
+	"strconv"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
+)
+
+// step opens a lesson at a step: s|<lesson> where the learner left it,
+// s|<lesson>|<step>, or s|<lesson>|. for the end.
+func (t *turn) step(args []string) ([]bot.Reply, error) {
+	ls := t.cur.Lesson(args[0])
+	if ls == nil {
+		return t.lessonGone()
+	}
+	i := -1
+	if len(args) == 2 {
+		if args[1] == endStep {
+			i = len(ls.Steps)
+		} else if i = ls.StepIndex(args[1]); i < 0 {
+			return t.expired()
+		}
+	}
+	return t.openLesson(ls, i)
+}
+
+// openLesson shows step i of a lesson (len(Steps) is the end; -1 is where
+// the learner left it) and remembers it. Opening a lesson leaves any quiz.
+func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
+	if i < 0 {
+		var err error
+		if i, err = t.position(ls); err != nil {
+			return nil, err
+		}
+	}
+	if err := t.savePosition(ls, i); err != nil {
+		return nil, err
+	}
+	t.st.Quiz = nil
+	t.st.Lesson = ls.ID
+	t.goTo(scrLesson)
+	return t.show()
+}
+
+// position is the step where the learner left a lesson, mapped onto the
+// current version of the lesson: the same step if it still exists, else the
+// nearest earlier one that does; 0 if they never opened it.
+func (t *turn) position(ls *content.Lesson) (int, error) {
+	p, ok, err := t.b.store.Position(t.ctx, t.l.ID, ls.ID)
+	if err != nil || !ok {
+		return 0, err
+	}
+	if p.StepID != "" {
+		if i := ls.StepIndex(p.StepID); i >= 0 {
+			return i, nil
+		}
+	}
+	if len(p.StepIDs) > 0 {
+		return ls.NearestStep(p.StepIndex, p.StepIDs), nil
+	}
+	return min(max(p.StepIndex, 0), len(ls.Steps)), nil
+}
+
+func (t *turn) savePosition(ls *content.Lesson, i int) error {
+	ids := make([]string, len(ls.Steps))
+	for j, s := range ls.Steps {
+		ids[j] = s.ID
+	}
+	p := bottega.LessonProgress{LearnerID: t.l.ID, LessonID: ls.ID, StepIndex: i, StepIDs: ids, Version: t.ver, UpdatedAt: t.now}
+	if i < len(ids) {
+		p.StepID = ids[i]
+	}
+	return t.b.store.SavePosition(t.ctx, p)
+}
+
+func (t *turn) showLesson() (bot.Reply, error) {
+	ls := t.cur.Lesson(t.st.Lesson)
+	if ls == nil {
+		t.note("lesson_gone", nil)
+		t.forgetMissing()
+		t.goTo(scrMenu)
+		return t.showMenu()
+	}
+	i, err := t.position(ls)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if i >= len(ls.Steps) {
+		return t.showLessonEnd(ls)
+	}
+	s := ls.Steps[i]
+	text := t.T("step_title", map[string]any{"Title": t.pick(ls.Title), "N": i + 1, "Total": len(ls.Steps)}) +
+		"\n\n" + t.pick(s.Text)
+	if task := t.pick(s.Task); task != "" {
+		text += "\n\n✅ " + task
+	}
+	if tip := t.pick(s.Tip); tip != "" {
+		text += "\n\n💡 " + tip
+	}
+	var nav []bot.Button
+	if i > 0 {
+		nav = append(nav, bot.Button{Label: t.T("btn_back", nil), Data: encode(actStep, ls.ID, ls.Steps[i-1].ID)})
+	}
+	next := endStep
+	if i+1 < len(ls.Steps) {
+		next = ls.Steps[i+1].ID
+	}
+	nav = append(nav, bot.Button{Label: t.T("btn_next", nil), Data: encode(actStep, ls.ID, next)})
+	rows := [][]bot.Button{nav}
+	if ch := ls.ChapterOf(s); ch != nil {
+		rows = append(rows, []bot.Button{{
+			Label: t.T("btn_watch", map[string]any{"At": clock(ch.Start)}),
+			Data:  encode(actWatch, ls.ID, s.ID),
+		}})
+	}
+	r := bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}
+	if s.Image != "" {
+		r.Media = t.media("photo", s.Image, ls)
+	}
+	return r, nil
+}
+
+func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {
+	title := t.pick(ls.Title)
+	var rows [][]bot.Button
+	var text string
+	if len(ls.Quiz) > 0 {
+		text = t.N("lesson_end", len(ls.Quiz), map[string]any{"Title": title})
+		rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
+	} else {
+		text = t.T("lesson_end_no_quiz", map[string]any{"Title": title})
+		next, err := t.nextLesson()
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if next != nil {
+			rows = append(rows, []bot.Button{{Label: t.T("btn_next_lesson", map[string]any{"Title": short(t.pick(next.Title), 32)}), Data: encode(actStep, next.ID)}})
+		}
+	}
+	if n := len(ls.Steps); n > 0 {
+		rows = append(rows, []bot.Button{{Label: t.T("btn_back", nil), Data: encode(actStep, ls.ID, ls.Steps[n-1].ID)}})
+	}
+	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
+}
+
+// watch sends the lesson's video from the chapter of a step; the learner
+// stays on the step.
+func (t *turn) watch(args []string) ([]bot.Reply, error) {
+	ls := t.cur.Lesson(args[0])
+	if ls == nil {
+		return t.lessonGone()
+	}
+	i := ls.StepIndex(args[1])
+	if i < 0 {
+		return t.expired()
+	}
+	ch := ls.ChapterOf(ls.Steps[i])
+	if ch == nil {
+		return t.expired()
+	}
+	src := ls.Video.URL
+	if src == "" {
+		src = ls.Video.File
+	}
+	m := t.media("video", src, ls)
+	m.Start = ch.Start
+	return []bot.Reply{{
+		Text:  t.T("video", map[string]any{"Title": t.pick(ls.Title), "Chapter": t.pick(ch.Title), "At": clock(ch.Start)}),
+		Media: m,
+		Buttons: [][]bot.Button{
+			{t.btn("btn_back_to_lesson", actStep, ls.ID, ls.Steps[i].ID)},
+			{t.btn("btn_menu", actMenu)},
+		},
+	}}, nil
+}
+
+// media locates a picture or video: a URL, or a file relative to the
+// lesson's track folder.
+func (t *turn) media(kind, src string, ls *content.Lesson) *bot.Media {
+	m := &bot.Media{Kind: kind}
+	if isURL(src) {
+		m.URL = src
+		return m
+	}
+	m.File = src
+	if tr := t.cur.Track(ls.Track); tr != nil && tr.Dir != "" {
+		m.File = path.Join(tr.Dir, src)
+	}
+	return m
+}
+
+func isURL(s string) bool {
+	for _, p := range []string{"https://", "http://"} {
+		if len(s) > len(p) && s[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}
+
+// itoa is strconv.Itoa, short.
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,91 @@
+package flows
+
+import (
+	"time"
+
+	"github.com/bottega-app/bottega/bot"
+)
+
+func (t *turn) progress([]string) ([]bot.Reply, error) {
+	t.goTo(scrProgress)
+	return t.show()
+}
+
+func (t *turn) showProgress() (bot.Reply, error) {
+	done, err := t.finished()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	text := t.T("progress_title", nil)
+	for _, tr := range t.tracksInOrder() {
+		n := 0
+		for _, ls := range tr.Lessons {
+			if done[ls.ID] {
+				n++
+			}
+		}
+		text += "\n\n" + t.pick(tr.Title) + "\n" + bar(n, len(tr.Lessons), 10) + " " +
+			t.N("progress_lessons", len(tr.Lessons), map[string]any{"Done": n})
+	}
+	text += "\n"
+
+	total, right, err := t.b.store.AnswerStats(t.ctx, t.l.ID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if total == 0 {
+		text += "\n" + t.T("progress_quiz_none", nil)
+	} else {
+		text += "\n" + t.T("progress_quiz", map[string]any{"Percent": (right*100 + total/2) / total, "Right": right, "Total": total})
+	}
+
+	days, err := t.b.store.ActivityDays(t.ctx, t.l.ID, 400)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	text += "\n" + t.N("progress_streak", streak(days, t.now.In(t.loc)), nil)
+
+	due, err := t.dueCount()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if due > 0 {
+		text += "\n" + t.N("progress_due", due, nil)
+	}
+
+	rp, err := t.resumePoint()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var rows [][]bot.Button
+	if rp.lesson != nil {
+		text += "\n" + t.T("progress_next", map[string]any{"Title": t.pick(rp.lesson.Title)})
+		rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})
+	} else {
+		text += "\n" + t.T("progress_all_done", nil)
+	}
+	if due > 0 {
+		rows = append(rows, []bot.Button{{Label: t.T("btn_review_due", map[string]any{"Count": due}), Data: encode(actReview)}})
+	}
+	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
+}
+
+// streak counts the consecutive active days up to today, or up to yesterday
+// when today has no activity yet (the streak is still alive). days are
+// "2006-01-02", latest first.
+func streak(days []string, today time.Time) int {
+	day := func(k int) string { return today.AddDate(0, 0, -k).Format(time.DateOnly) }
+	k := 0
+	if len(days) > 0 && days[0] != day(0) {
+		k = 1
+	}
+	n := 0
+	for _, d := range days {
+		if d != day(k) {
+			break
+		}
+		n++
+		k++
+	}
+	return n
+}

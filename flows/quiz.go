@@ -1,0 +1,286 @@
+package flows
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
+)
+
+// quizState is a quiz in progress: the questions (ids, in order), which one
+// is on screen, whether its answer was given (then the feedback is on
+// screen), and the score so far.
+type quizState struct {
+	Lesson   string   `json:"lesson"`
+	IDs      []string `json:"ids"`
+	I        int      `json:"i"`
+	Answered bool     `json:"answered,omitempty"`
+	Choice   int      `json:"choice,omitempty"`
+	Right    int      `json:"right"`
+	Missed   []string `json:"missed,omitempty"`
+	// Full is a whole quiz, whose score is kept; otherwise a retry of the
+	// missed questions.
+	Full bool `json:"full,omitempty"`
+	Done bool `json:"done,omitempty"`
+}
+
+// Quiz modes in button data.
+const (
+	quizAll    = "all"
+	quizMissed = "miss"
+)
+
+// startQuiz begins a lesson's quiz: b|<lesson>|all or b|<lesson>|miss for the
+// questions whose latest answer was wrong.
+func (t *turn) startQuiz(args []string) ([]bot.Reply, error) {
+	ls := t.cur.Lesson(args[0])
+	if ls == nil {
+		return t.lessonGone()
+	}
+	var ids []string
+	switch args[1] {
+	case quizAll:
+		for _, q := range ls.Quiz {
+			ids = append(ids, q.ID)
+		}
+	case quizMissed:
+		missed, err := t.b.store.Missed(t.ctx, t.l.ID, ls.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range ls.Quiz {
+			if slices.Contains(missed, q.ID) {
+				ids = append(ids, q.ID)
+			}
+		}
+	default:
+		return t.expired()
+	}
+	if len(ids) == 0 {
+		t.note("quiz_nothing_missed", nil)
+		t.goTo(scrMenu)
+		return t.show()
+	}
+	t.st.Quiz = &quizState{Lesson: ls.ID, IDs: ids, Full: args[1] == quizAll}
+	t.st.Lesson = ls.ID
+	t.goTo(scrQuiz)
+	return t.show()
+}
+
+// question returns the question with id in a lesson, or nil.
+func question(ls *content.Lesson, id string) *content.Question {
+	for i := range ls.Quiz {
+		if ls.Quiz[i].ID == id {
+			return &ls.Quiz[i]
+		}
+	}
+	return nil
+}
+
+// current returns the question on screen, skipping questions a new version
+// of the lesson removed; nil when none is left.
+func (q *quizState) current(ls *content.Lesson) *content.Question {
+	for ; q.I < len(q.IDs); q.I++ {
+		if cq := question(ls, q.IDs[q.I]); cq != nil {
+			return cq
+		}
+		q.Answered = false
+	}
+	return nil
+}
+
+// answer takes a quiz answer: q|<lesson>|<question>|<n>. Only the question
+// on screen, not yet answered, can be answered.
+func (t *turn) answer(args []string) ([]bot.Reply, error) {
+	q := t.st.Quiz
+	if q == nil || q.Done || q.Lesson != args[0] {
+		return t.expired()
+	}
+	ls := t.cur.Lesson(q.Lesson)
+	if ls == nil {
+		return t.lessonGone()
+	}
+	cq := q.current(ls)
+	n, ok := option(cq, args[2])
+	if cq == nil || cq.ID != args[1] || q.Answered || !ok {
+		return t.expired()
+	}
+	correct := n == cq.Correct
+	if err := t.recordAnswer(ls.ID, cq.ID, n, correct, bottega.SourceQuiz); err != nil {
+		return nil, err
+	}
+	q.Answered, q.Choice = true, n
+	if correct {
+		q.Right++
+	} else {
+		q.Missed = append(q.Missed, cq.ID)
+	}
+	t.goTo(scrQuiz)
+	return t.show()
+}
+
+// option parses an answer number for a question.
+func option(q *content.Question, s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	if q == nil || err != nil || strconv.Itoa(n) != s || n < 0 || n >= q.OptionCount() {
+		return 0, false
+	}
+	return n, true
+}
+
+// recordAnswer stores a quiz answer; a wrong one goes (back) to the first
+// review box. A right one leaves the schedule alone: only spaced reviews
+// move a question up.
+func (t *turn) recordAnswer(lesson, question string, choice int, correct bool, source string) error {
+	err := t.b.store.RecordAnswer(t.ctx, bottega.Answer{
+		LearnerID: t.l.ID, LessonID: lesson, QuestionID: question, Choice: choice,
+		Correct: correct, Source: source, Version: t.ver, At: t.now,
+	})
+	if err != nil || correct {
+		return err
+	}
+	_, _, err = t.schedule(lesson, question, false)
+	return err
+}
+
+// nextQuestion moves past an answered question: n|<lesson>|<question>.
+func (t *turn) nextQuestion(args []string) ([]bot.Reply, error) {
+	q := t.st.Quiz
+	if q == nil || q.Done || q.Lesson != args[0] || !q.Answered {
+		return t.expired()
+	}
+	ls := t.cur.Lesson(q.Lesson)
+	if ls == nil {
+		return t.lessonGone()
+	}
+	if cq := q.current(ls); cq == nil || cq.ID != args[1] {
+		return t.expired()
+	}
+	q.I++
+	q.Answered, q.Choice = false, 0
+	t.goTo(scrQuiz)
+	return t.show()
+}
+
+func (t *turn) showQuiz() (bot.Reply, error) {
+	q := t.st.Quiz
+	if q == nil || q.Done {
+		t.goTo(scrMenu)
+		return t.showMenu()
+	}
+	ls := t.cur.Lesson(q.Lesson)
+	if ls == nil {
+		t.note("lesson_gone", nil)
+		t.forgetMissing()
+		t.goTo(scrMenu)
+		return t.showMenu()
+	}
+	cq := q.current(ls)
+	if cq == nil {
+		if err := t.finishQuiz(); err != nil {
+			return bot.Reply{}, err
+		}
+		t.goTo(scrQuizDone)
+		return t.showQuizDone()
+	}
+	if q.Answered {
+		text := t.feedback(cq, q.Choice) + "\n\n" + t.pick(cq.Explain)
+		label := "btn_next_question"
+		if q.I == len(q.IDs)-1 {
+			label = "btn_results"
+		}
+		return bot.Reply{Text: text, Buttons: [][]bot.Button{
+			{t.btn(label, actNext, ls.ID, cq.ID)},
+			{t.btn("btn_menu", actMenu)},
+		}}, nil
+	}
+	text := t.T("quiz_question", map[string]any{"N": q.I + 1, "Total": len(q.IDs), "Title": t.pick(ls.Title)}) +
+		"\n\n" + t.pick(cq.Question)
+	rows := t.options(cq, func(n int) string { return encode(actAnswer, ls.ID, cq.ID, strconv.Itoa(n)) })
+	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
+}
+
+// options are a question's answer buttons: true/false side by side, choices
+// one per row so that long ones stay readable.
+func (t *turn) options(q *content.Question, data func(n int) string) [][]bot.Button {
+	if q.Kind == content.TrueFalse {
+		return [][]bot.Button{{
+			{Label: t.T("btn_true", nil), Data: data(0)},
+			{Label: t.T("btn_false", nil), Data: data(1)},
+		}}
+	}
+	rows := make([][]bot.Button, len(q.Options))
+	for i, o := range q.Options {
+		rows[i] = []bot.Button{{Label: t.pick(o), Data: data(i)}}
+	}
+	return rows
+}
+
+// answerText is the text of answer n.
+func (t *turn) answerText(q *content.Question, n int) string {
+	if q.Kind == content.TrueFalse {
+		if n == 0 {
+			return t.T("btn_true", nil)
+		}
+		return t.T("btn_false", nil)
+	}
+	if n >= 0 && n < len(q.Options) {
+		return t.pick(q.Options[n])
+	}
+	return ""
+}
+
+// feedback says whether answer n was right, and if not what was.
+func (t *turn) feedback(q *content.Question, n int) string {
+	if n == q.Correct {
+		return t.T("answer_right", nil)
+	}
+	return t.T("answer_wrong", map[string]any{"Answer": t.answerText(q, q.Correct)})
+}
+
+// finishQuiz ends the quiz once, keeping the score of a full one.
+func (t *turn) finishQuiz() error {
+	q := t.st.Quiz
+	if q.Done {
+		return nil
+	}
+	q.Done = true
+	q.Answered = false
+	if !q.Full {
+		return nil
+	}
+	return t.b.store.SaveQuizResult(t.ctx, t.l.ID, q.Lesson, q.Right, q.Right+len(q.Missed), t.now)
+}
+
+func (t *turn) showQuizDone() (bot.Reply, error) {
+	q := t.st.Quiz
+	if q == nil || !q.Done {
+		t.goTo(scrMenu)
+		return t.showMenu()
+	}
+	total := q.Right + len(q.Missed)
+	praise := "quiz_praise_low"
+	switch {
+	case q.Right == total:
+		praise = "quiz_praise_all"
+	case q.Right*10 >= total*6:
+		praise = "quiz_praise_good"
+	}
+	text := t.T("quiz_score", map[string]any{"Right": q.Right, "Total": total}) + " " + t.T(praise, nil)
+	var rows [][]bot.Button
+	if len(q.Missed) > 0 {
+		text += "\n" + t.N("quiz_missed", len(q.Missed), nil)
+		rows = append(rows, []bot.Button{t.btn("btn_retry", actQuiz, q.Lesson, quizMissed)})
+	}
+	next, err := t.nextLesson()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if next != nil {
+		rows = append(rows, []bot.Button{{Label: t.T("btn_next_lesson", map[string]any{"Title": short(t.pick(next.Title), 32)}), Data: encode(actStep, next.ID)}})
+	}
+	rows = append(rows, []bot.Button{t.btn("btn_progress", actProgress), t.btn("btn_menu", actMenu)})
+	return bot.Reply{Text: text, Buttons: rows}, nil
+}

@@ -1,0 +1,161 @@
+package flows
+
+import (
+	"strings"
+
+	"github.com/bottega-app/bottega/bot"
+)
+
+// State is a learner's place in the conversation, kept as JSON between
+// updates. Positions inside lessons live in lesson_progress, so the state
+// stays small.
+type State struct {
+	V      int    `json:"v"`
+	Screen string `json:"screen,omitempty"`
+	// Lesson is the lesson being read on the lesson screen.
+	Lesson string `json:"lesson,omitempty"`
+	// Track and Page are the lesson list being browsed.
+	Track string `json:"track,omitempty"`
+	Page  int    `json:"page,omitempty"`
+	// Quiz is the quiz in progress (or just finished).
+	Quiz *quizState `json:"quiz,omitempty"`
+	// Review is the review session in progress (or just finished).
+	Review *reviewState `json:"review,omitempty"`
+	// Link is a deep link a new learner came with, opened after onboarding.
+	Link string `json:"link,omitempty"`
+}
+
+// stateVersion changes when State changes incompatibly; an older state is
+// dropped (the learner lands on the menu, their progress is in tables).
+const stateVersion = 1
+
+// Screens.
+const (
+	scrMenu       = "menu"
+	scrHelp       = "help"
+	scrAsk        = "ask"
+	scrReady      = "ready" // onboarding done: where to start
+	scrTracks     = "tracks"
+	scrTrack      = "track" // a track's lessons
+	scrLesson     = "lesson"
+	scrQuiz       = "quiz"
+	scrQuizDone   = "quiz-done"
+	scrReview     = "review"
+	scrReviewDone = "review-done"
+	scrProgress   = "progress"
+	scrSettings   = "settings"
+	scrDelete     = "delete"
+
+	// Onboarding asks each field on "onb:<field>"; settings change one on
+	// "set:<field>".
+	onbPrefix = "onb:"
+	setPrefix = "set:"
+)
+
+// screen is a place in the conversation: show renders it from the state;
+// expect says that buttons are the answer there, so typed text is a mistake
+// rather than a question for the assistant.
+type screen struct {
+	show   func(t *turn) (bot.Reply, error)
+	expect bool
+}
+
+func screens() map[string]screen {
+	s := map[string]screen{
+		scrMenu:       {show: (*turn).showMenu},
+		scrHelp:       {show: (*turn).showHelp},
+		scrAsk:        {show: (*turn).showAsk},
+		scrReady:      {show: (*turn).showReady},
+		scrTracks:     {show: (*turn).showTracks},
+		scrTrack:      {show: (*turn).showTrack},
+		scrLesson:     {show: (*turn).showLesson},
+		scrQuiz:       {show: (*turn).showQuiz, expect: true},
+		scrQuizDone:   {show: (*turn).showQuizDone},
+		scrReview:     {show: (*turn).showReview, expect: true},
+		scrReviewDone: {show: (*turn).showReviewDone},
+		scrProgress:   {show: (*turn).showProgress},
+		scrSettings:   {show: (*turn).showSettings},
+		scrDelete:     {show: (*turn).showDelete, expect: true},
+	}
+	for _, f := range fieldOrder() {
+		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true}
+		s[setPrefix+f] = screen{show: (*turn).showPicker, expect: true}
+	}
+	return s
+}
+
+// goTo moves the learner to a screen.
+func (t *turn) goTo(screen string) {
+	t.st.Screen = screen
+	if screen != scrReady && !strings.HasPrefix(screen, onbPrefix) {
+		t.st.Link = ""
+	}
+}
+
+// show renders the learner's screen as the reply.
+func (t *turn) show() ([]bot.Reply, error) {
+	r, err := t.render()
+	if err != nil {
+		return nil, err
+	}
+	return []bot.Reply{r}, nil
+}
+
+// render renders the learner's screen, with the notes above it. A press
+// edits the message it came from, unless the reply carries media, which
+// replaces text poorly.
+func (t *turn) render() (bot.Reply, error) {
+	sc, ok := t.b.screens[t.st.Screen]
+	if !ok {
+		t.goTo(scrMenu)
+		sc = t.b.screens[scrMenu]
+	}
+	r, err := sc.show(t)
+	if err != nil {
+		return r, err
+	}
+	if len(t.notes) > 0 {
+		r.Text = strings.Join(t.notes, "\n") + "\n\n" + r.Text
+		t.notes = nil
+	}
+	r.Edit = t.press && r.Media == nil
+	r.Notice, t.notice = t.notice, ""
+	return r, nil
+}
+
+// resume shows the screen the learner is on.
+func (t *turn) resume([]string) ([]bot.Reply, error) {
+	return t.show()
+}
+
+func (t *turn) menu([]string) ([]bot.Reply, error) {
+	t.goTo(scrMenu)
+	return t.show()
+}
+
+func (t *turn) help([]string) ([]bot.Reply, error) {
+	t.goTo(scrHelp)
+	return t.show()
+}
+
+func (t *turn) ask([]string) ([]bot.Reply, error) {
+	t.goTo(scrAsk)
+	return t.show()
+}
+
+func (t *turn) showHelp() (bot.Reply, error) {
+	return bot.Reply{Text: t.T("help", nil), Buttons: t.menuRow()}, nil
+}
+
+func (t *turn) showAsk() (bot.Reply, error) {
+	id := "ask_prompt"
+	if t.b.answerer == nil {
+		id = "free_text_hint"
+	}
+	return bot.Reply{Text: t.T(id, nil), Buttons: t.menuRow()}, nil
+}
+
+// menuRow is the way back that every message offers.
+func (t *turn) menuRow() [][]bot.Button {
+	return [][]bot.Button{{t.btn("btn_menu", actMenu)}}
+}

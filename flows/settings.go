@@ -1,0 +1,460 @@
+package flows
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/locales"
+)
+
+// The learner's choices, asked in this order by onboarding (one tap each,
+// each skippable) and changed one at a time in the settings.
+const (
+	fieldLang     = "lang"
+	fieldRole     = "role"
+	fieldLevel    = "level"
+	fieldReminder = "rem"
+	fieldConsent  = "ok"
+)
+
+// fieldOrder is the order of the onboarding questions.
+func fieldOrder() []string {
+	return []string{fieldLang, fieldRole, fieldLevel, fieldReminder, fieldConsent}
+}
+
+// skip is the value of a "skip" button in onboarding.
+const skip = "-"
+
+// choice is one answer to a field: its value in button data and its label.
+type choice struct{ value, label string }
+
+// endonyms name each language in itself.
+func endonym(lang string) string {
+	switch lang {
+	case "it":
+		return "Italiano"
+	case "en":
+		return "English"
+	case "es":
+		return "Español"
+	case "fr":
+		return "Français"
+	case "de":
+		return "Deutsch"
+	case "pl":
+		return "Polski"
+	}
+	return lang
+}
+
+// reminder is a reminder time offered: its button value and how the
+// learner's row keeps it.
+type reminder struct{ value, at string }
+
+func reminders() []reminder {
+	return []reminder{{"9", "09:00"}, {"13", "13:00"}, {"19", "19:00"}, {"off", ""}}
+}
+
+// choices lists the answers to a field; onboarding offers consent but not
+// its withdrawal.
+func (t *turn) choices(field string, onboarding bool) []choice {
+	var cs []choice
+	switch field {
+	case fieldLang:
+		for _, l := range locales.Supported {
+			cs = append(cs, choice{l, endonym(l)})
+		}
+	case fieldRole:
+		for _, r := range []string{bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide, bottega.RoleMunicipal} {
+			cs = append(cs, choice{r, t.T("role_"+r, nil)})
+		}
+	case fieldLevel:
+		for _, l := range []string{bottega.LevelBase, bottega.LevelIntermediate} {
+			cs = append(cs, choice{l, t.T("level_"+l, nil)})
+		}
+	case fieldReminder:
+		for _, r := range reminders() {
+			cs = append(cs, choice{r.value, t.T("reminder_"+r.value, nil)})
+		}
+	case fieldConsent:
+		cs = append(cs, choice{"yes", t.T("consent_give", nil)})
+		if !onboarding {
+			cs = append(cs, choice{"no", t.T("consent_withdraw", nil)})
+		}
+	}
+	return cs
+}
+
+// value is the learner's current answer to a field.
+func (t *turn) value(field string) string {
+	switch field {
+	case fieldLang:
+		return t.l.Locale
+	case fieldRole:
+		return t.l.Role
+	case fieldLevel:
+		return t.l.Level
+	case fieldReminder:
+		for _, r := range reminders() {
+			if r.at == t.l.Reminder {
+				return r.value
+			}
+		}
+	case fieldConsent:
+		if t.l.ConsentAt != nil {
+			return "yes"
+		}
+		return "no"
+	}
+	return ""
+}
+
+// set stores an answer to a field.
+func (t *turn) set(field, v string) error {
+	switch field {
+	case fieldLang:
+		t.l.Locale = v
+	case fieldRole:
+		t.l.Role = v
+	case fieldLevel:
+		t.l.Level = v
+	case fieldReminder:
+		for _, r := range reminders() {
+			if r.value == v {
+				t.l.Reminder = r.at
+			}
+		}
+	case fieldConsent:
+		if v == "yes" && t.l.ConsentAt == nil {
+			now := t.now
+			t.l.ConsentAt = &now
+		} else if v == "no" {
+			t.l.ConsentAt = nil
+		}
+	}
+	if err := t.saveLearner(); err != nil {
+		return fmt.Errorf("save %s: %w", field, err)
+	}
+	return nil
+}
+
+// start answers /start: a new learner begins onboarding (a deep link they
+// came with opens after it); a known one is welcomed back where they were,
+// or taken where the link points.
+func (t *turn) start(payload string) ([]bot.Reply, error) {
+	kind, id, ok := parseLink(payload)
+	if ok && (kind == linkLesson && t.cur.Lesson(id) == nil || kind == linkTrack && t.cur.Track(id) == nil) {
+		ok = false
+	}
+	if payload != "" && !ok {
+		t.note("link_invalid", nil)
+	}
+	if t.isNew {
+		t.st = State{V: stateVersion}
+		if ok {
+			t.st.Link = payload
+		}
+		t.goTo(onbPrefix + fieldLang)
+		return t.show()
+	}
+	if ok {
+		return t.openLink(kind, id)
+	}
+	t.note("welcome_back", map[string]any{"Name": t.l.Name})
+	if !strings.HasPrefix(t.st.Screen, onbPrefix) {
+		t.goTo(scrMenu)
+	}
+	return t.show()
+}
+
+func (t *turn) openLink(kind, id string) ([]bot.Reply, error) {
+	if kind == linkLesson {
+		return t.openLesson(t.cur.Lesson(id), -1)
+	}
+	t.st.Track, t.st.Page = id, 0
+	t.goTo(scrTrack)
+	return t.show()
+}
+
+func (t *turn) showOnboarding() (bot.Reply, error) {
+	f := strings.TrimPrefix(t.st.Screen, onbPrefix)
+	n := slices.Index(fieldOrder(), f)
+	text := t.T("ask_"+f, nil)
+	if f == fieldLang {
+		text = t.T("hello", map[string]any{"Name": t.l.Name}) + "\n\n" + text
+	}
+	text = fmt.Sprintf("%s\n\n(%d/%d)", text, n+1, len(fieldOrder()))
+	rows := t.choiceRows(f, true)
+	skipLabel := "btn_skip"
+	if f == fieldReminder {
+		skipLabel = "" // "no thanks" is the skip
+	}
+	if skipLabel != "" {
+		rows = append(rows, []bot.Button{t.btn(skipLabel, actChoose, f, skip)})
+	}
+	return bot.Reply{Text: text, Buttons: rows}, nil
+}
+
+// choiceRows lays out a field's answers, the current one ticked.
+func (t *turn) choiceRows(f string, onboarding bool) [][]bot.Button {
+	cur := t.value(f)
+	var rows [][]bot.Button
+	for i, c := range t.choices(f, onboarding) {
+		label := c.label
+		if c.value == cur && (f == fieldLang || !onboarding) && f != fieldConsent {
+			label = "✓ " + label
+		}
+		b := bot.Button{Label: label, Data: encode(actChoose, f, c.value)}
+		if f == fieldLang && i%2 == 1 {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b) // languages two by two
+			continue
+		}
+		rows = append(rows, []bot.Button{b})
+	}
+	return rows
+}
+
+func (t *turn) showPicker() (bot.Reply, error) {
+	f := strings.TrimPrefix(t.st.Screen, setPrefix)
+	rows := append(t.choiceRows(f, false), []bot.Button{t.btn("btn_back", actSettings)})
+	prompt := "ask_" + f
+	if f == fieldConsent {
+		prompt = "privacy" // the onboarding question says "last thing"
+	}
+	return bot.Reply{Text: t.T(prompt, nil), Buttons: rows}, nil
+}
+
+// choose takes an answer to a field: c|<field>|<value>. In onboarding it
+// moves to the next question; elsewhere it goes back to the settings.
+func (t *turn) choose(args []string) ([]bot.Reply, error) {
+	f, v := args[0], args[1]
+	if !slices.Contains(fieldOrder(), f) {
+		return t.expired()
+	}
+	onboarding := t.st.Screen == onbPrefix+f
+	switch {
+	case v == skip && onboarding:
+	case slices.ContainsFunc(t.choices(f, onboarding), func(c choice) bool { return c.value == v }):
+		if err := t.set(f, v); err != nil {
+			return nil, err
+		}
+	default:
+		return t.expired()
+	}
+	if !onboarding {
+		t.notice = t.T("saved", nil)
+		t.goTo(scrSettings)
+		return t.show()
+	}
+	if order := fieldOrder(); slices.Index(order, f)+1 < len(order) {
+		t.goTo(onbPrefix + order[slices.Index(order, f)+1])
+		return t.show()
+	}
+	if kind, id, ok := parseLink(t.st.Link); ok && kind == linkTrack && t.cur.Track(id) != nil {
+		t.note("all_set", nil)
+		return t.openLink(kind, id)
+	}
+	t.goTo(scrReady)
+	return t.show()
+}
+
+// showReady ends onboarding with where to start: the lesson of the deep
+// link the learner came with, else the first on their path.
+func (t *turn) showReady() (bot.Reply, error) {
+	ls, err := t.nextLesson()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if kind, id, ok := parseLink(t.st.Link); ok && kind == linkLesson && t.cur.Lesson(id) != nil {
+		ls = t.cur.Lesson(id)
+	}
+	if ls == nil {
+		return bot.Reply{Text: t.T("all_set", nil), Buttons: [][]bot.Button{
+			{t.btn("btn_lessons", actTracks)}, {t.btn("btn_menu", actMenu)},
+		}}, nil
+	}
+	return bot.Reply{
+		Text: t.N("ready", max(ls.Minutes, 1), map[string]any{"Title": t.pick(ls.Title)}),
+		Buttons: [][]bot.Button{
+			{t.btn("btn_start_lesson", actStep, ls.ID)},
+			{t.btn("btn_other_lesson", actTracks)},
+			{t.btn("btn_menu", actMenu)},
+		},
+	}, nil
+}
+
+// settings shows the settings (no arguments) or the choices of one field.
+func (t *turn) settings(args []string) ([]bot.Reply, error) {
+	if len(args) == 0 {
+		t.goTo(scrSettings)
+		return t.show()
+	}
+	if !slices.Contains(fieldOrder(), args[0]) {
+		return t.expired()
+	}
+	t.goTo(setPrefix + args[0])
+	return t.show()
+}
+
+func (t *turn) showSettings() (bot.Reply, error) {
+	label := func(f string) string {
+		v := t.value(f)
+		if f == fieldReminder && v == "off" {
+			return t.T("reminder_none", nil)
+		}
+		for _, c := range t.choices(f, false) {
+			if c.value == v {
+				return c.label
+			}
+		}
+		return t.T("not_set", nil)
+	}
+	consent := "consent_no"
+	if t.l.ConsentAt != nil {
+		consent = "consent_yes"
+	}
+	text := t.T("settings", map[string]any{
+		"Lang": label(fieldLang), "Role": label(fieldRole), "Level": label(fieldLevel),
+		"Reminder": label(fieldReminder), "Consent": t.T(consent, nil),
+	})
+	return bot.Reply{Text: text, Buttons: [][]bot.Button{
+		{t.btn("btn_set_lang", actSettings, fieldLang), t.btn("btn_set_role", actSettings, fieldRole)},
+		{t.btn("btn_set_level", actSettings, fieldLevel), t.btn("btn_set_reminder", actSettings, fieldReminder)},
+		{t.btn("btn_set_consent", actSettings, fieldConsent), t.btn("btn_export", actExport)},
+		{t.btn("btn_delete", actDelete)},
+		{t.btn("btn_menu", actMenu)},
+	}}, nil
+}
+
+// export sends the learner everything Bottega keeps about them, as JSON.
+func (t *turn) export([]string) ([]bot.Reply, error) {
+	data, err := t.exportData()
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return []bot.Reply{{
+		Text: t.T("export_done", nil),
+		File: &bot.File{Name: "bottega-data.json", Data: data},
+		Buttons: [][]bot.Button{
+			{t.btn("btn_settings", actSettings)},
+			{t.btn("btn_menu", actMenu)},
+		},
+	}}, nil
+}
+
+// exportData gathers the learner's data. Times are UTC, to the second.
+func (t *turn) exportData() ([]byte, error) {
+	utc := func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
+	utcp := func(tm *time.Time) *string {
+		if tm == nil {
+			return nil
+		}
+		s := utc(*tm)
+		return &s
+	}
+	type lesson struct {
+		Lesson   string  `json:"lesson"`
+		Step     string  `json:"step"`
+		Started  string  `json:"started_at"`
+		Updated  string  `json:"updated_at"`
+		Finished *string `json:"finished_at,omitempty"`
+		QuizOK   int     `json:"quiz_right,omitempty"`
+		QuizOf   int     `json:"quiz_total,omitempty"`
+	}
+	type answer struct {
+		Lesson   string `json:"lesson"`
+		Question string `json:"question"`
+		Choice   int    `json:"choice"`
+		Correct  bool   `json:"correct"`
+		Source   string `json:"source"`
+		At       string `json:"at"`
+	}
+	type review struct {
+		Lesson   string `json:"lesson"`
+		Question string `json:"question"`
+		Box      int    `json:"box"`
+		Due      string `json:"due_at"`
+	}
+	out := struct {
+		Exported string `json:"exported_at"`
+		Learner  struct {
+			Platform string  `json:"platform"`
+			UserID   string  `json:"user_id"`
+			Name     string  `json:"name"`
+			Language string  `json:"language"`
+			Role     string  `json:"role"`
+			Level    string  `json:"level"`
+			Timezone string  `json:"timezone"`
+			Reminder string  `json:"reminder"`
+			Consent  *string `json:"consent_at"`
+			Created  string  `json:"created_at"`
+		} `json:"learner"`
+		Lessons []lesson `json:"lessons"`
+		Answers []answer `json:"answers"`
+		Review  []review `json:"review"`
+		Days    []string `json:"active_days"`
+	}{Exported: utc(t.now), Lessons: []lesson{}, Answers: []answer{}, Review: []review{}}
+	l := &out.Learner
+	l.Platform, l.UserID, l.Name, l.Language = t.l.Platform, t.l.ExternalID, t.l.Name, t.l.Locale
+	l.Role, l.Level, l.Timezone, l.Reminder = t.l.Role, t.l.Level, t.l.Timezone, t.l.Reminder
+	l.Consent, l.Created = utcp(t.l.ConsentAt), utc(t.l.CreatedAt)
+
+	ps, err := t.b.store.Progress(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		out.Lessons = append(out.Lessons, lesson{p.LessonID, p.StepID, utc(p.StartedAt), utc(p.UpdatedAt), utcp(p.FinishedAt), p.QuizRight, p.QuizTotal})
+	}
+	as, err := t.b.store.Answers(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		out.Answers = append(out.Answers, answer{a.LessonID, a.QuestionID, a.Choice, a.Correct, a.Source, utc(a.At)})
+	}
+	rs, err := t.b.store.ReviewItems(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		out.Review = append(out.Review, review{r.LessonID, r.QuestionID, r.Box, utc(r.DueAt)})
+	}
+	if out.Days, err = t.b.store.ActivityDays(t.ctx, t.l.ID, 100000); err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(out, "", "  ")
+}
+
+// delete asks for confirmation (d), then erases the learner (d|yes, only
+// from the confirmation).
+func (t *turn) delete(args []string) ([]bot.Reply, error) {
+	if len(args) == 0 {
+		t.goTo(scrDelete)
+		return t.show()
+	}
+	if args[0] != "yes" || t.st.Screen != scrDelete {
+		return t.expired()
+	}
+	if err := t.b.store.DeleteLearner(t.ctx, t.l.ID); err != nil {
+		return nil, err
+	}
+	t.gone = true
+	return []bot.Reply{{
+		Text:    t.T("deleted", nil),
+		Edit:    t.press,
+		Buttons: [][]bot.Button{{t.btn("btn_restart", actMenu)}},
+	}}, nil
+}
+
+func (t *turn) showDelete() (bot.Reply, error) {
+	return bot.Reply{Text: t.T("delete_confirm", nil), Buttons: [][]bot.Button{
+		{t.btn("btn_delete_yes", actDelete, "yes")},
+		{t.btn("btn_delete_no", actSettings)},
+	}}, nil
+}

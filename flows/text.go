@@ -1,0 +1,51 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// bar draws done of total as a bar of width cells, which reads well in any
+// chat font: "▰▰▰▱▱▱▱▱▱▱".
+func bar(done, total, width int) string {
+	if total <= 0 || width <= 0 {
+		return strings.Repeat("▱", max(width, 0))
+	}
+	done = min(max(done, 0), total)
+	full := done * width / total
+	if done > 0 && full == 0 {
+		full = 1 // any progress shows
+	}
+	return strings.Repeat("▰", full) + strings.Repeat("▱", width-full)
+}
+
+// short cuts s to at most n characters, with an ellipsis, so that a label
+// fits a button.
+func short(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// sameLabel reports whether typed text means a button: the same words,
+// ignoring case, emoji, arrows and spacing around them.
+func sameLabel(label, text string) bool {
+	trim := func(s string) string {
+		return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	}
+	l, t := trim(label), trim(text)
+	return l != "" && strings.EqualFold(l, t)
+}
+
+// clock formats a position in a video: "2:15", "1:02:03".
+func clock(d time.Duration) string {
+	s := int(d.Seconds())
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

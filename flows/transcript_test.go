@@ -1,0 +1,282 @@
+package flows_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata from the bot's answers")
+
+// TestTranscripts replays each conversation in testdata/*.txt on the console
+// transport, with a real dispatcher and a fresh Postgres database, and
+// compares the whole chat with the file.
+//
+// A transcript is what the console prints: "> " lines are what the learner
+// types (a number presses a button of the latest message that had any),
+// the lines after them are the bot's answer. Lines starting with "#" are
+// comments, kept as they are, and directives:
+//
+//	# lang: en                   the platform's language code for the learner
+//	# name: Giulia                the learner's first name
+//	# curriculum: test            builtin, test or test-v2 (a new version)
+//	# learner: it artisan base    the learner exists already, onboarded
+//	# clock: +26h                 time passes
+//	# restart                     the program restarts: new flows, dispatcher, console
+//	# press: v1|s|x               a button with this data arrives (stale, forged)
+//
+// Only "> " lines and directives are read; go test ./flows -update rewrites
+// everything else.
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no transcripts in testdata")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			t.Parallel()
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := replay(t, string(want))
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got != string(want) {
+				t.Errorf("transcript differs (run go test ./flows -update and review the diff):\n%s", diff(string(want), got))
+			}
+		})
+	}
+}
+
+// lockedBuffer is the chat, written by the console and by the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// signalSink passes updates to the dispatcher and tells the test when each
+// is done, so that directives apply between inputs.
+type signalSink struct {
+	d    *bot.Dispatcher
+	done chan error
+}
+
+func (s *signalSink) Submit(ctx context.Context, u bot.Update, done func(error)) {
+	s.d.Submit(ctx, u, func(err error) {
+		done(err)
+		s.done <- err
+	})
+}
+
+// session is one run of the program on the shared database.
+type session struct {
+	tr   *console.Transport
+	d    *bot.Dispatcher
+	sink *signalSink
+	in   *io.PipeWriter
+	ran  chan error
+}
+
+type replayer struct {
+	t       *testing.T
+	ctx     context.Context
+	db      *store.DB
+	lib     *library
+	clk     *fakeClock
+	out     *lockedBuffer
+	lang    string
+	name    string
+	s       *session
+	pressed int64
+}
+
+func replay(t *testing.T, script string) string {
+	r := &replayer{
+		t: t, ctx: context.Background(), db: pgtest.New(t), lib: &library{}, clk: newClock(),
+		out: &lockedBuffer{}, lang: "it",
+	}
+	r.lib.publish(curriculum(t, "builtin"))
+	defer r.stop()
+	sc := bufio.NewScanner(strings.NewReader(script))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "> "):
+			r.input(strings.TrimPrefix(line, "> "))
+		case strings.HasPrefix(line, "#"):
+			fmt.Fprintln(r.out, line)
+			r.directive(strings.TrimSpace(strings.TrimPrefix(line, "#")))
+		}
+	}
+	return r.out.String()
+}
+
+func (r *replayer) session() *session {
+	if r.s != nil {
+		return r.s
+	}
+	pr, pw := io.Pipe()
+	tr := console.New(pr, r.out, console.Options{Echo: true, User: "u1", Lang: r.lang, Name: r.name, Clock: r.clk.Now})
+	d := bot.New(bot.Config{
+		Platform: tr.Platform(), Store: r.db, Handler: newBot(r.t, r.db, r.lib, r.clk), Sender: tr, Workers: 1,
+		Fallback: func(u bot.Update) bot.Reply {
+			r.t.Errorf("the handler failed on %+v (see the log)", u)
+			return bot.Reply{Text: "FAILED"}
+		},
+		Logger: testLogger(r.t),
+	})
+	s := &session{tr: tr, d: d, sink: &signalSink{d: d, done: make(chan error, 1)}, in: pw, ran: make(chan error, 1)}
+	go func() { s.ran <- tr.Run(r.ctx, s.sink) }()
+	r.s = s
+	return s
+}
+
+func (r *replayer) stop() {
+	if r.s == nil {
+		return
+	}
+	r.s.in.Close()
+	if err := <-r.s.ran; err != nil {
+		r.t.Errorf("console: %v", err)
+	}
+	r.s.d.Close()
+	r.s = nil
+}
+
+func (r *replayer) input(line string) {
+	s := r.session()
+	if _, err := io.WriteString(s.in, line+"\n"); err != nil {
+		r.t.Fatalf("send %q: %v", line, err)
+	}
+	select {
+	case err := <-s.sink.done:
+		if err != nil {
+			r.t.Fatalf("%q: %v", line, err)
+		}
+	case <-time.After(30 * time.Second):
+		r.t.Fatalf("%q: no answer", line)
+	}
+}
+
+func (r *replayer) directive(d string) {
+	key, val, _ := strings.Cut(d, ":")
+	val = strings.TrimSpace(val)
+	switch strings.TrimSpace(key) {
+	case "lang":
+		r.lang = val
+	case "name":
+		r.name = val
+	case "curriculum":
+		r.lib.publish(curriculum(r.t, val))
+	case "clock":
+		dur, err := parseDuration(val)
+		if err != nil {
+			r.t.Fatalf("# clock: %v", err)
+		}
+		r.clk.Advance(dur)
+	case "restart":
+		r.stop()
+		r.clk.Advance(time.Minute) // new update ids
+	case "learner":
+		r.learner(strings.Fields(val))
+	case "press":
+		s := r.session()
+		r.pressed++
+		u := bot.Update{Platform: console.Platform, ID: -r.pressed, ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
+		if err := bot.Deliver(r.ctx, s.d, u); err != nil {
+			r.t.Fatalf("# press %s: %v", val, err)
+		}
+	}
+}
+
+// learner creates the learner as if onboarding had been done.
+func (r *replayer) learner(f []string) {
+	if len(f) != 3 {
+		r.t.Fatalf("# learner: want lang role level, got %v", f)
+	}
+	l, _, err := r.db.EnsureLearner(r.ctx, console.Platform, "u1", "u1", r.name, f[0])
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	now := r.clk.Now()
+	l.Role, l.Level, l.Reminder, l.ConsentAt = f[1], f[2], "13:00", &now
+	if l.Role == "-" {
+		l.Role = ""
+	}
+	if err := r.db.UpdateLearner(r.ctx, l); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// parseDuration accepts Go durations and days: "+26h", "+3d".
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimPrefix(s, "+")
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscan(days, &n); err != nil {
+			return 0, err
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// diff shows the first lines where two transcripts part.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			var b strings.Builder
+			fmt.Fprintf(&b, "line %d:\n", i+1)
+			for j := max(0, i-3); j < min(len(g), i+8); j++ {
+				fmt.Fprintf(&b, "  got  | %s\n", g[j])
+			}
+			for j := i; j < min(len(w), i+5); j++ {
+				fmt.Fprintf(&b, "  want | %s\n", w[j])
+			}
+			return b.String()
+		}
+	}
+	return "(same lines)"
+}

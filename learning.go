@@ -1,0 +1,53 @@
+package bottega
+
+import "time"
+
+// LessonProgress is where a learner is in one lesson. The position is the
+// step id and its index, with the lesson's step ids at the time, so that it
+// can be mapped onto a later version of the lesson.
+type LessonProgress struct {
+	LearnerID int64  `json:"-"`
+	LessonID  string `json:"lesson_id"`
+	// StepID is the current step; empty when the steps are finished
+	// (StepIndex is then the number of steps).
+	StepID     string     `json:"step_id"`
+	StepIndex  int        `json:"step_index"`
+	StepIDs    []string   `json:"-"`
+	Version    int64      `json:"curriculum_version"`
+	StartedAt  time.Time  `json:"started_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// The latest full quiz: right answers of total, when.
+	QuizRight int        `json:"quiz_right"`
+	QuizTotal int        `json:"quiz_total"`
+	QuizAt    *time.Time `json:"quiz_at,omitempty"`
+}
+
+// Where an answer was given.
+const (
+	SourceQuiz   = "quiz"
+	SourceReview = "review"
+)
+
+// Answer is one answer to a quiz question, in a quiz or a review.
+type Answer struct {
+	LearnerID  int64     `db:"learner_id" json:"-"`
+	LessonID   string    `db:"lesson_id" json:"lesson_id"`
+	QuestionID string    `db:"question_id" json:"question_id"`
+	Choice     int       `db:"choice" json:"choice"`
+	Correct    bool      `db:"correct" json:"correct"`
+	Source     string    `db:"source" json:"source"`
+	Version    int64     `db:"version" json:"curriculum_version"`
+	At         time.Time `db:"answered_at" json:"at"`
+}
+
+// ReviewItem is a question scheduled to come back to a learner: it is due
+// from DueAt on, and Box (1 to 5) says how well it is known.
+type ReviewItem struct {
+	LearnerID  int64     `db:"learner_id" json:"-"`
+	LessonID   string    `db:"lesson_id" json:"lesson_id"`
+	QuestionID string    `db:"question_id" json:"question_id"`
+	Box        int       `db:"box" json:"box"`
+	DueAt      time.Time `db:"due_at" json:"due_at"`
+	UpdatedAt  time.Time `db:"updated_at" json:"updated_at"`
+}
