@@ -1,0 +1,553 @@
+package assistant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/store"
+)
+
+// Retrieval and conversation parameters.
+const (
+	maxPassages = 5 // passages given to the model
+	// The lessons cover a question when the best passage matches enough
+	// of it (store.PassageHit.Text, a share) with enough weight
+	// (Evidence, in idf units): a long question needs some informative
+	// words, a short one most of its words. Calibrated on the questions
+	// of testdata/retrieval.yaml against off-topic ones (recipes,
+	// football, the weather, "ignore your instructions").
+	minText, minEvidence           = 0.15, 2.8
+	minTextShort, minEvidenceShort = 0.5, 2.0
+	// keepShare drops passages scoring below this share of the best.
+	keepShare = 0.35
+	maxTurns  = 4 // earlier messages given to the model
+	// maxFollowUp is the most words a question may have to be read as a
+	// follow-up of the previous one when it is not understood alone.
+	maxFollowUp = 4
+	turnsAge    = 30 * time.Minute
+	maxOpen     = 3 // "Open lesson" buttons
+	// taskSlack is the time an answer task may take besides the LLM's:
+	// retrieval, the fallback, the edits' pace.
+	taskSlack = 15 * time.Second
+)
+
+// Answer modes, as recorded with the question.
+const (
+	modeLLM       = "llm"
+	modeOffline   = "offline"
+	modeFallback  = "fallback"
+	modeUncovered = "uncovered"
+)
+
+// Feedback button data: "v1|a|up|<question>" and "v1|a|dn|<question>".
+const (
+	feedbackPrefix = "v1|a|"
+	feedbackUp     = "up"
+	feedbackDown   = "dn"
+)
+
+type taskData struct {
+	Question int64 `json:"q"`
+}
+
+// Answer takes a question in the update's transaction: the cheap checks
+// answer at once (too long, daily quota reached); otherwise the question is
+// recorded and answered by a task after commit.
+func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question string) ([]bot.Reply, error) {
+	lg := lang(l)
+	q := strings.TrimSpace(strings.ToValidUTF8(question, ""))
+	if q == "" {
+		return []bot.Reply{{Text: a.t(lg, "ask_empty", nil)}}, nil
+	}
+	if utf8.RuneCountInString(q) > a.o.MaxQuestion {
+		return []bot.Reply{{Text: a.t(lg, "ask_too_long", map[string]any{"Max": a.o.MaxQuestion})}}, nil
+	}
+	now := a.o.Clock.Now()
+	used, err := a.o.DB.AskUsed(ctx, l.ID, dayStart(now, l.Timezone))
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	if (a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions) || (a.o.DailyTokens > 0 && used.Tokens >= a.o.DailyTokens) {
+		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil)}}, nil
+	}
+	id, err := a.o.DB.SaveQuestion(ctx, store.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	if err := a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	data, err := json.Marshal(taskData{Question: id})
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	return []bot.Reply{{Task: &bot.Task{Kind: TaskKind, Data: data}}}, nil
+}
+
+// Button handles the feedback buttons under an answer.
+func (a *Assistant) Button(ctx context.Context, l bottega.Learner, data string) ([]bot.Reply, error) {
+	lg := lang(l)
+	verdict, idText, ok := strings.Cut(strings.TrimPrefix(data, feedbackPrefix), "|")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !strings.HasPrefix(data, feedbackPrefix) || !ok || err != nil || (verdict != feedbackUp && verdict != feedbackDown) {
+		return []bot.Reply{{Notice: a.t(lg, "ask_stale", nil)}}, nil
+	}
+	helpful := verdict == feedbackUp
+	saved, err := a.o.DB.SaveFeedback(ctx, id, l.ID, helpful, a.o.Clock.Now())
+	if err != nil {
+		return nil, fmt.Errorf("answer feedback: %w", err)
+	}
+	if !saved {
+		return []bot.Reply{{Notice: a.t(lg, "ask_stale", nil)}}, nil
+	}
+	if helpful {
+		return []bot.Reply{{Notice: a.t(lg, "ask_thanks_up", nil)}}, nil
+	}
+	return []bot.Reply{{Notice: a.t(lg, "ask_thanks_down", nil)}}, nil
+}
+
+// answer is what the task worked out, to record.
+type answer struct {
+	mode       string
+	unanswered bool
+	lessons    []string
+	text       string // for the conversation memory
+	usage      store.AskUsage
+}
+
+// runAnswer is the deferred task: it answers a recorded question. Run again
+// after a crash, it does nothing if the question was answered.
+func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, raw json.RawMessage) error {
+	var d taskData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return fmt.Errorf("answer task: %w", err)
+	}
+	q, err := a.o.DB.Question(ctx, d.Question)
+	if err != nil {
+		return fmt.Errorf("answer task: %w", err)
+	}
+	if q.AnsweredAt != nil {
+		return nil
+	}
+	l, err := a.o.DB.Learner(ctx, q.LearnerID)
+	if err != nil {
+		return fmt.Errorf("answer task: %w", err)
+	}
+	// The chat waits for this task: bound it all, the LLM's share
+	// included.
+	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout+taskSlack)
+	defer cancel()
+	start := a.o.Clock.Now()
+	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery}
+	ans, err := a.respond(ctx, m, l, q)
+	if err != nil {
+		if m.id == "" && !errors.Is(err, bot.ErrBlocked) {
+			// Say something rather than nothing; the error is logged by
+			// the dispatcher.
+			_, _ = s.Send(ctx, chatID, bot.Reply{Text: a.t(q.Locale, "ask_error", nil)})
+		}
+		return fmt.Errorf("answer question %d: %w", q.ID, err)
+	}
+	now := a.o.Clock.Now()
+	u := ans.usage
+	u.QuestionID, u.LearnerID, u.At = q.ID, q.LearnerID, now
+	if u.Latency == 0 {
+		u.Latency = now.Sub(start)
+	}
+	u.Outcome = ans.mode
+	if err := a.o.DB.RecordUsage(ctx, u); err != nil {
+		return fmt.Errorf("answer question %d: %w", q.ID, err)
+	}
+	if err := a.o.DB.FinishQuestion(ctx, q.ID, ans.mode, ans.unanswered, ans.lessons, now); err != nil {
+		return fmt.Errorf("answer question %d: %w", q.ID, err)
+	}
+	if ans.text != "" {
+		id := q.ID
+		if err := a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: q.LearnerID, QuestionID: &id, Role: "assistant", Text: ans.text, At: now}); err != nil {
+			return fmt.Errorf("answer question %d: %w", q.ID, err)
+		}
+	}
+	return nil
+}
+
+// respond retrieves, answers and sends.
+func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, q store.Question) (answer, error) {
+	lg := q.Locale
+	turns, err := a.o.DB.RecentTurns(ctx, q.LearnerID, q.AskedAt.Add(-turnsAge), maxTurns, q.ID)
+	if err != nil {
+		return answer{}, err
+	}
+	hits, err := a.r.Search(ctx, lg, l.Role, q.Text, maxPassages)
+	if err != nil {
+		return answer{}, err
+	}
+	if !covers(hits, lg) && len(queryWords(q.Text, maxQueryWords)) <= maxFollowUp {
+		// A short follow-up ("and how much does it cost?") is about the
+		// previous question.
+		if prev := lastQuestion(turns); prev != "" {
+			more, err := a.r.Search(ctx, lg, l.Role, prev+" "+q.Text, maxPassages)
+			if err != nil {
+				return answer{}, err
+			}
+			if best(more) > best(hits) {
+				hits = more
+			}
+		}
+	}
+	if !covers(hits, lg) {
+		return a.uncovered(ctx, m, q, hits, answer{})
+	}
+	hits = keep(hits)
+	if a.o.LLM == nil {
+		return a.offline(ctx, m, q, hits, modeOffline, answer{usage: store.AskUsage{Model: ""}})
+	}
+	return a.generate(ctx, m, l, q, hits, turns)
+}
+
+// covers reports whether the best passage answers enough of the question.
+// A question matched against lessons in another language (the learner's
+// has no translation) shares fewer words with them: half the evidence is
+// enough, the model judges the rest.
+func covers(hits []store.PassageHit, locale string) bool {
+	if len(hits) == 0 {
+		return false
+	}
+	h, f := hits[0], 1.0
+	if h.Locale != locale {
+		f = 0.5
+	}
+	return h.Text >= f*minText && h.Evidence >= f*minEvidence || h.Text >= f*minTextShort && h.Evidence >= f*minEvidenceShort
+}
+
+func best(hits []store.PassageHit) float64 {
+	if len(hits) == 0 {
+		return 0
+	}
+	return hits[0].Score
+}
+
+// keep drops the passages far below the best.
+func keep(hits []store.PassageHit) []store.PassageHit {
+	var out []store.PassageHit
+	for _, h := range hits {
+		if h.Score >= keepShare*hits[0].Score {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func lastQuestion(turns []store.AskTurn) string {
+	for i := len(turns) - 1; i >= 0; i-- {
+		if turns[i].Role == "user" {
+			return turns[i].Text
+		}
+	}
+	return ""
+}
+
+// uncovered says the lessons do not answer the question, offers the
+// closest lessons, and logs the question for content authors.
+func (a *Assistant) uncovered(ctx context.Context, m *message, q store.Question, hits []store.PassageHit, ans answer) (answer, error) {
+	lg := q.Locale
+	text := a.t(lg, "ask_not_covered", nil)
+	var rows [][]bot.Button
+	var lessons []string
+	for _, h := range hits {
+		if len(lessons) == maxOpen {
+			break
+		}
+		if slices.Contains(lessons, h.LessonID) {
+			continue
+		}
+		lessons = append(lessons, h.LessonID)
+		rows = append(rows, []bot.Button{{Label: a.t(lg, "ask_btn_open", map[string]any{"Title": clip(h.Title, 40)}), Data: a.o.OpenLesson(h.LessonID, "")}})
+	}
+	if len(rows) > 0 {
+		text += "\n\n" + a.t(lg, "ask_closest", nil)
+	}
+	rows = append(rows, a.feedback(lg, q.ID))
+	if err := m.final(ctx, bot.Reply{Text: text, Buttons: rows}); err != nil {
+		return ans, err
+	}
+	ans.mode, ans.unanswered, ans.text = modeUncovered, true, text
+	// The text stays in the database, for content authors.
+	a.log.Info("question not covered by the lessons", "question", q.ID, "locale", lg)
+	return ans, nil
+}
+
+// offline answers with the best passages themselves, labelled as taken
+// from the lessons.
+func (a *Assistant) offline(ctx context.Context, m *message, q store.Question, hits []store.PassageHit, mode string, ans answer) (answer, error) {
+	lg := q.Locale
+	var parts []string
+	var cited []int
+	for i, h := range hits {
+		if len(cited) == 2 {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("[%d] %s\n%s", i+1, a.label(lg, h), snippet(h.Body, q.Text)))
+		cited = append(cited, i+1)
+	}
+	text := a.t(lg, "ask_offline", nil) + "\n\n" + strings.Join(parts, "\n\n")
+	text = compose(text, "", nil)
+	r := bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
+	if err := m.final(ctx, r); err != nil {
+		return ans, err
+	}
+	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
+	return ans, nil
+}
+
+// label names a passage for the learner: lesson, step, video time.
+func (a *Assistant) label(lg string, h store.PassageHit) string {
+	data := map[string]any{"Title": h.Title, "N": h.Position, "Of": h.Steps}
+	var s string
+	switch h.Kind {
+	case store.PassageStep:
+		s = a.t(lg, "ask_source_step", data)
+	case store.PassageQuiz:
+		s = a.t(lg, "ask_source_quiz", data)
+	default:
+		s = a.t(lg, "ask_source_summary", data)
+	}
+	if h.VideoStart != nil {
+		s += " · " + a.t(lg, "ask_source_video", map[string]any{"Time": clock(*h.VideoStart)})
+	}
+	return s
+}
+
+// buttons opens the cited lessons (at the cited step, or the video at its
+// chapter) and asks for feedback.
+func (a *Assistant) buttons(lg string, questionID int64, hits []store.PassageHit, cited []int) [][]bot.Button {
+	var rows [][]bot.Button
+	var lessons []string
+	for _, n := range cited {
+		h := hits[n-1]
+		if slices.Contains(lessons, h.LessonID) || len(lessons) == maxOpen {
+			continue
+		}
+		lessons = append(lessons, h.LessonID)
+		step := ""
+		if h.Kind == store.PassageStep {
+			step = h.Ref
+		}
+		row := []bot.Button{{Label: a.t(lg, "ask_btn_open", map[string]any{"Title": clip(h.Title, 40)}), Data: a.o.OpenLesson(h.LessonID, step)}}
+		if h.VideoStart != nil && a.o.OpenVideo != nil && step != "" {
+			row = append(row, bot.Button{Label: a.t(lg, "ask_btn_video", map[string]any{"Time": clock(*h.VideoStart)}), Data: a.o.OpenVideo(h.LessonID, step)})
+		}
+		rows = append(rows, row)
+	}
+	return append(rows, a.feedback(lg, questionID))
+}
+
+func (a *Assistant) feedback(lg string, questionID int64) []bot.Button {
+	id := strconv.FormatInt(questionID, 10)
+	return []bot.Button{
+		{Label: a.t(lg, "ask_btn_up", nil), Data: feedbackPrefix + feedbackUp + "|" + id},
+		{Label: a.t(lg, "ask_btn_down", nil), Data: feedbackPrefix + feedbackDown + "|" + id},
+	}
+}
+
+func lessonsOf(hits []store.PassageHit, cited []int) []string {
+	var out []string
+	for _, n := range cited {
+		if id := hits[n-1].LessonID; !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// errLeak means the model repeated its instructions.
+var errLeak = errors.New("the answer repeats the instructions")
+
+// generate streams the model's answer into a message, editing it as text
+// arrives; on any failure the message becomes the offline answer.
+func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q store.Question, hits []store.PassageHit, turns []store.AskTurn) (answer, error) {
+	lg := q.Locale
+	msgs := messages(lg, q.Text, hits, turns, promptLabel)
+	ans := answer{usage: store.AskUsage{Model: a.o.Model}}
+	start := time.Now()
+	if err := m.send(ctx, bot.Reply{Text: a.t(lg, "ask_thinking", nil)}); err != nil {
+		return ans, err
+	}
+	text, usage, err := a.stream(ctx, m, msgs)
+	ans.usage.Latency = time.Since(start)
+	ans.usage.TokensIn, ans.usage.TokensOut = tokens(msgs, text, usage)
+	ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ans, err
+		}
+		a.log.Warn("LLM failed, answering from the lessons", "question", q.ID, "model", a.o.Model, "err", err)
+		return a.offline(ctx, m, q, hits, modeFallback, ans)
+	}
+	if strings.Contains(text, notCovered) {
+		return a.uncovered(ctx, m, q, hits, ans)
+	}
+	answerText := clip(dropCitations(sanitize(text), len(hits)), maxAnswer)
+	if strings.TrimSpace(answerText) == "" {
+		a.log.Warn("LLM answered nothing, answering from the lessons", "question", q.ID, "model", a.o.Model)
+		return a.offline(ctx, m, q, hits, modeFallback, ans)
+	}
+	cited := citations(answerText, len(hits))
+	if len(cited) == 0 {
+		cited = []int{1} // the model forgot to cite: the best passage is the source
+	}
+	sources := make([]source, len(cited))
+	for i, n := range cited {
+		sources[i] = source{N: n, Label: a.label(lg, hits[n-1])}
+	}
+	r := bot.Reply{Text: compose(answerText, a.t(lg, "ask_sources", nil), sources), Buttons: a.buttons(lg, q.ID, hits, cited)}
+	if err := m.final(ctx, r); err != nil {
+		return ans, err
+	}
+	ans.mode, ans.text, ans.lessons = modeLLM, answerText, lessonsOf(hits, cited)
+	return ans, nil
+}
+
+// stream runs the completion, showing the text as it grows. It returns the
+// whole text, or an error when the model failed, stalled, broke the
+// stream or leaked its instructions.
+func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCompletionMessage) (string, *openai.Usage, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout)
+	defer cancel()
+	firstWords := time.AfterFunc(a.o.FirstToken, cancel)
+	defer firstWords.Stop()
+	st, err := a.o.LLM.CreateChatCompletionStream(ctx, openai.ChatCompletionRequest{
+		Model:       a.o.Model,
+		Messages:    msgs,
+		Temperature: 0.2,
+		//lint:ignore SA1019 the compatible servers (Ollama, vLLM, LocalAI) read max_tokens, not max_completion_tokens
+		MaxTokens:     500,
+		Stream:        true,
+		StreamOptions: &openai.StreamOptions{IncludeUsage: true},
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("start answer stream: %w", err)
+	}
+	defer st.Close()
+	events := make(chan event)
+	go receive(ctx, st, events)
+	var (
+		b     strings.Builder
+		usage *openai.Usage
+	)
+	for e := range events {
+		if e.err != nil {
+			return b.String(), usage, e.err
+		}
+		if e.usage != nil {
+			usage = e.usage
+		}
+		if e.done {
+			return b.String(), usage, nil
+		}
+		if e.text == "" {
+			continue
+		}
+		firstWords.Stop()
+		b.WriteString(e.text)
+		text := b.String()
+		if leaks(text) {
+			return "", usage, errLeak
+		}
+		// Hold back what may turn out to be NOT_COVERED.
+		if shown := strings.TrimSpace(text); len(shown) <= len(notCovered) && strings.HasPrefix(notCovered, shown) || strings.Contains(text, notCovered) {
+			continue
+		}
+		m.progress(ctx, bot.Reply{Text: clip(sanitize(text), maxAnswer) + " …"})
+	}
+	// The channel closed without an end: ctx ended (timeout or shutdown).
+	if err := ctx.Err(); err != nil {
+		return b.String(), usage, fmt.Errorf("answer stream: %w", err)
+	}
+	return b.String(), usage, errTruncated
+}
+
+// tokens returns the usage the server reported, or an estimate (four
+// characters a token) when it reported none.
+func tokens(msgs []openai.ChatCompletionMessage, text string, u *openai.Usage) (in, out int) {
+	if u != nil && (u.PromptTokens > 0 || u.CompletionTokens > 0) {
+		return u.PromptTokens, u.CompletionTokens
+	}
+	for _, m := range msgs {
+		in += utf8.RuneCountInString(m.Content)
+	}
+	return (in + 3) / 4, (utf8.RuneCountInString(text) + 3) / 4
+}
+
+// message is the answer's chat message: sent once, then edited no more
+// often than every.
+type message struct {
+	s      bot.Sender
+	chatID string
+	clock  Clock
+	every  time.Duration
+
+	id    string
+	last  time.Time
+	shown string
+}
+
+// send sends the first version of the message.
+func (m *message) send(ctx context.Context, r bot.Reply) error {
+	id, err := m.s.Send(ctx, m.chatID, r)
+	if err != nil {
+		return fmt.Errorf("send answer: %w", err)
+	}
+	m.id, m.last, m.shown = id, m.clock.Now(), r.Text
+	return nil
+}
+
+// progress edits the message with a partial answer, unless the last edit
+// is too recent: then this version is skipped, a later one will show.
+func (m *message) progress(ctx context.Context, r bot.Reply) {
+	if m.id == "" || r.Text == m.shown || m.clock.Now().Sub(m.last) < m.every {
+		return
+	}
+	r.EditID = m.id
+	// A failed progress edit is not worth stopping for: the final one
+	// carries everything.
+	if _, err := m.s.Send(ctx, m.chatID, r); err == nil {
+		m.shown = r.Text
+	}
+	m.last = m.clock.Now()
+}
+
+// final shows the finished answer: an edit of the message once the pace
+// allows, or a new message if there is none yet or the edit fails.
+func (m *message) final(ctx context.Context, r bot.Reply) error {
+	if m.id == "" {
+		return m.send(ctx, r)
+	}
+	if wait := m.every - m.clock.Now().Sub(m.last); wait > 0 {
+		select {
+		case <-m.clock.After(wait):
+		case <-ctx.Done():
+			return fmt.Errorf("send answer: %w", ctx.Err())
+		}
+	}
+	edit := r
+	edit.EditID = m.id
+	if _, err := m.s.Send(ctx, m.chatID, edit); err != nil {
+		if errors.Is(err, bot.ErrBlocked) {
+			return fmt.Errorf("send answer: %w", err)
+		}
+		return m.send(ctx, r)
+	}
+	m.last, m.shown = m.clock.Now(), r.Text
+	return nil
+}

@@ -1,0 +1,141 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
+)
+
+// IndexStore is what the Indexer needs from the database.
+type IndexStore interface {
+	ReplacePassages(ctx context.Context, version int64, ps []store.Passage, words []string) error
+}
+
+// Indexer turns a curriculum into searchable passages.
+type Indexer struct {
+	db IndexStore
+}
+
+// NewIndexer returns an Indexer writing to db.
+func NewIndexer(db IndexStore) *Indexer { return &Indexer{db: db} }
+
+// Index replaces the passages of curriculum version versionID with those of
+// c. It runs in the transaction ctx carries, if any, so that a publish and
+// its index commit together.
+func (ix *Indexer) Index(ctx context.Context, versionID int64, c *content.Curriculum) error {
+	ps, ws := Passages(c)
+	if err := ix.db.ReplacePassages(ctx, versionID, ps, ws); err != nil {
+		return fmt.Errorf("index curriculum version %d: %w", versionID, err)
+	}
+	return nil
+}
+
+// Passages splits c into passages, one per lesson summary, step and quiz
+// explanation in each locale the lesson has, and returns them with the
+// folded words they contain (the vocabulary that typos are matched to).
+func Passages(c *content.Curriculum) ([]store.Passage, []string) {
+	var ps []store.Passage
+	vocab := map[string]bool{}
+	for _, l := range c.Lessons() {
+		locales := lessonLocales(l)
+		for _, loc := range locales {
+			title := l.Title.Get(loc)
+			kw := strings.Join(l.Keywords[loc], ", ")
+			base := store.Passage{
+				TrackID:       l.Track,
+				LessonID:      l.ID,
+				Steps:         len(l.Steps),
+				Locale:        loc,
+				Roles:         l.Roles,
+				LessonLocales: locales,
+				Title:         title,
+				Keywords:      kw,
+				Tags:          fold(title + " " + kw),
+			}
+			add := func(p store.Passage) {
+				if strings.TrimSpace(p.Body) == "" {
+					return
+				}
+				ps = append(ps, p)
+				for _, w := range words(p.Title + " " + p.Keywords + " " + p.Body) {
+					if len(w) >= 3 {
+						vocab[w] = true
+					}
+				}
+			}
+			p := base
+			p.Kind, p.Body = store.PassageSummary, l.Summary.Get(loc)
+			add(p)
+			for i, s := range l.Steps {
+				p := base
+				p.Kind, p.Ref, p.Position = store.PassageStep, s.ID, i+1
+				p.Body = joinTexts(loc, s.Text, s.Task, s.Tip)
+				if ch := l.ChapterOf(s); ch != nil {
+					sec := int(ch.Start.Seconds())
+					p.VideoStart = &sec
+				}
+				add(p)
+			}
+			for _, q := range l.Quiz {
+				p := base
+				p.Kind, p.Ref = store.PassageQuiz, q.ID
+				answer := ""
+				if q.Kind == content.Choice && q.Correct >= 0 && q.Correct < len(q.Options) {
+					answer = q.Options[q.Correct].Get(loc)
+				}
+				p.Body = strings.TrimSpace(strings.Join(nonEmpty(q.Question.Get(loc), answer, q.Explain.Get(loc)), "\n"))
+				add(p)
+			}
+		}
+	}
+	ws := make([]string, 0, len(vocab))
+	for w := range vocab {
+		ws = append(ws, w)
+	}
+	slices.Sort(ws)
+	return ps, ws
+}
+
+// lessonLocales returns the locales a lesson is written in: those it
+// declares, or else those its title has.
+func lessonLocales(l *content.Lesson) []string {
+	var out []string
+	for _, loc := range l.Locales {
+		if l.Title.Has(loc) && !slices.Contains(out, loc) {
+			out = append(out, loc)
+		}
+	}
+	if len(out) == 0 {
+		for loc := range l.Title {
+			if l.Title.Has(loc) {
+				out = append(out, loc)
+			}
+		}
+		slices.Sort(out)
+	}
+	return out
+}
+
+func joinTexts(loc string, ts ...content.Text) string {
+	var parts []string
+	for _, t := range ts {
+		if t.Has(loc) {
+			parts = append(parts, strings.TrimSpace(t[loc]))
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+// Package llmtest is a fake OpenAI-compatible server for tests: it speaks
+// POST /v1/chat/completions, in JSON or as a server-sent event stream, and
+// can fail in the ways real servers do (5xx, 429, stalls, broken streams,
+// malformed JSON).
+package llmtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Mode is how the server answers.
+type Mode int
+
+// Modes.
+const (
+	// Normal answers with the reply, streamed in chunks when asked to.
+	Normal Mode = iota
+	// ServerError answers 500 with an OpenAI error body.
+	ServerError
+	// RateLimited answers 429 with Retry-After.
+	RateLimited
+	// Stall sends the headers, then nothing until the client gives up.
+	Stall
+	// StallMidway streams the first chunk, then nothing until the client
+	// gives up.
+	StallMidway
+	// BrokenStream sends half the chunks and cuts the connection.
+	BrokenStream
+	// Truncated sends half the chunks and ends the response cleanly, with
+	// no finish reason and no [DONE].
+	Truncated
+	// MalformedJSON sends a chunk (or a body) that is not JSON.
+	MalformedJSON
+)
+
+// Server is a fake LLM server. Its zero mode is Normal.
+type Server struct {
+	srv  *httptest.Server
+	stop chan struct{}
+	once sync.Once
+
+	mu       sync.Mutex
+	mode     Mode
+	reply    func(openai.ChatCompletionRequest) string
+	chunk    int
+	onChunk  func(i int)
+	requests []openai.ChatCompletionRequest
+}
+
+// New starts a server answering reply to everything; Close stops it.
+func New(reply string) *Server {
+	s := &Server{stop: make(chan struct{}), chunk: 8, reply: func(openai.ChatCompletionRequest) string { return reply }}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/chat/completions", s.completions)
+	s.srv = httptest.NewServer(mux)
+	return s
+}
+
+// URL is the base URL to give a client (it ends in /v1).
+func (s *Server) URL() string { return s.srv.URL + "/v1" }
+
+// Close releases stalled requests and stops the server.
+func (s *Server) Close() {
+	s.once.Do(func() { close(s.stop) })
+	s.srv.Close()
+}
+
+// SetMode changes how the server answers from the next request on.
+func (s *Server) SetMode(m Mode) {
+	s.mu.Lock()
+	s.mode = m
+	s.mu.Unlock()
+}
+
+// SetReply makes the server answer what fn returns for each request.
+func (s *Server) SetReply(fn func(openai.ChatCompletionRequest) string) {
+	s.mu.Lock()
+	s.reply = fn
+	s.mu.Unlock()
+}
+
+// SetChunk sets how many characters each streamed chunk carries (default
+// 8), and a function called before each chunk is written (nil: none), which
+// lets a test move a fake clock along with the stream.
+func (s *Server) SetChunk(n int, onChunk func(i int)) {
+	s.mu.Lock()
+	if n > 0 {
+		s.chunk = n
+	}
+	s.onChunk = onChunk
+	s.mu.Unlock()
+}
+
+// Requests returns the requests received so far.
+func (s *Server) Requests() []openai.ChatCompletionRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]openai.ChatCompletionRequest(nil), s.requests...)
+}
+
+func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
+	var req openai.ChatCompletionRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "request body is not JSON: "+err.Error())
+		return
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	mode, reply, size, onChunk := s.mode, s.reply(req), s.chunk, s.onChunk
+	s.mu.Unlock()
+
+	switch mode {
+	case ServerError:
+		writeError(w, http.StatusInternalServerError, "server_error", "the fake server failed")
+		return
+	case RateLimited:
+		w.Header().Set("Retry-After", "20")
+		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "slow down")
+		return
+	}
+	if !req.Stream {
+		switch mode {
+		case Stall, StallMidway:
+			s.wait(r)
+		case MalformedJSON:
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"id": "x", "choices": [{"message": `)
+		default:
+			writeJSON(w, completion(req, reply))
+		}
+		return
+	}
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	chunks := split(reply, size)
+	send := func(i int, v any) {
+		if onChunk != nil {
+			onChunk(i)
+		}
+		b, _ := json.Marshal(v)
+		fmt.Fprintf(w, "data: %s\n\n", b)
+		rc.Flush()
+	}
+	switch mode {
+	case Stall, StallMidway:
+		if mode == StallMidway && len(chunks) > 0 {
+			send(0, chunk(req.Model, chunks[0], ""))
+		} else {
+			rc.Flush()
+		}
+		s.wait(r)
+		return
+	case BrokenStream, Truncated:
+		for i, c := range chunks[:len(chunks)/2] {
+			send(i, chunk(req.Model, c, ""))
+		}
+		if mode == BrokenStream {
+			if conn, _, err := rc.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+		return
+	case MalformedJSON:
+		if len(chunks) > 0 {
+			send(0, chunk(req.Model, chunks[0], ""))
+		}
+		io.WriteString(w, "data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n")
+		io.WriteString(w, "data: [DONE]\n\n")
+		rc.Flush()
+		return
+	}
+	for i, c := range chunks {
+		send(i, chunk(req.Model, c, ""))
+	}
+	send(len(chunks), chunk(req.Model, "", "stop"))
+	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
+		in, out := usage(req, reply)
+		send(len(chunks)+1, openai.ChatCompletionStreamResponse{ID: "chatcmpl-fake", Object: "chat.completion.chunk", Model: req.Model,
+			Choices: []openai.ChatCompletionStreamChoice{},
+			Usage:   &openai.Usage{PromptTokens: in, CompletionTokens: out, TotalTokens: in + out}})
+	}
+	io.WriteString(w, "data: [DONE]\n\n")
+	rc.Flush()
+}
+
+// wait blocks a stalled request until the client gives up or the server
+// closes.
+func (s *Server) wait(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-s.stop:
+	}
+}
+
+// split cuts s into pieces of n characters.
+func split(s string, n int) []string {
+	var out []string
+	for s != "" {
+		i, k := 0, 0
+		for i < len(s) && k < n {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			k++
+		}
+		out = append(out, s[:i])
+		s = s[i:]
+	}
+	return out
+}
+
+func chunk(model, text string, finish openai.FinishReason) openai.ChatCompletionStreamResponse {
+	return openai.ChatCompletionStreamResponse{
+		ID: "chatcmpl-fake", Object: "chat.completion.chunk", Created: 1700000000, Model: model,
+		Choices: []openai.ChatCompletionStreamChoice{{Index: 0, Delta: openai.ChatCompletionStreamChoiceDelta{Content: text}, FinishReason: finish}},
+	}
+}
+
+func completion(req openai.ChatCompletionRequest, text string) openai.ChatCompletionResponse {
+	in, out := usage(req, text)
+	return openai.ChatCompletionResponse{
+		ID: "chatcmpl-fake", Object: "chat.completion", Created: 1700000000, Model: req.Model,
+		Choices: []openai.ChatCompletionChoice{{Index: 0, FinishReason: openai.FinishReasonStop,
+			Message: openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: text}}},
+		Usage: openai.Usage{PromptTokens: in, CompletionTokens: out, TotalTokens: in + out},
+	}
+}
+
+// usage counts tokens the way a test can predict: four characters each.
+func usage(req openai.ChatCompletionRequest, reply string) (in, out int) {
+	for _, m := range req.Messages {
+		in += utf8.RuneCountInString(m.Content)
+	}
+	return (in + 3) / 4, (utf8.RuneCountInString(reply) + 3) / 4
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": nil}})
+}

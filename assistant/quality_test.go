@@ -1,0 +1,74 @@
+package assistant_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+type qualityCase struct {
+	Q    string `yaml:"q"`
+	Lang string `yaml:"lang"`
+	Role string `yaml:"role"`
+	Want string `yaml:"want"`
+}
+
+// indexBuiltin publishes the built-in curriculum with its passages.
+func indexBuiltin(t testing.TB, db *store.DB) *content.Curriculum {
+	t.Helper()
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := assistant.NewIndexer(db)
+	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: ix.Index}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRetrievalQuality(t *testing.T) {
+	db := pgtest.New(t)
+	indexBuiltin(t, db)
+	b, err := os.ReadFile("testdata/retrieval.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []qualityCase
+	if err := yaml.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) < 40 {
+		t.Fatalf("only %d questions in testdata/retrieval.yaml, want at least 40", len(cases))
+	}
+	r := assistant.NewRetriever(db)
+	found := 0
+	for _, c := range cases {
+		hits, err := r.Search(context.Background(), c.Lang, c.Role, c.Q, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := false
+		var got []string
+		for _, h := range hits {
+			got = append(got, h.LessonID)
+			ok = ok || h.LessonID == c.Want
+		}
+		if ok {
+			found++
+		} else {
+			t.Logf("miss: %q (%s, %s): want %s, got %v", c.Q, c.Lang, c.Role, c.Want, got)
+		}
+	}
+	t.Logf("retrieval quality: %d/%d questions have the expected lesson in the top 3 (%.0f%%)", found, len(cases), 100*float64(found)/float64(len(cases)))
+	if found*10 < len(cases)*9 {
+		t.Errorf("top-3 retrieval found %d/%d, want at least 90%%", found, len(cases))
+	}
+}

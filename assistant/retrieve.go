@@ -1,0 +1,45 @@
+package assistant
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bottega-app/bottega/store"
+)
+
+// SearchStore is what retrieval needs from the database.
+type SearchStore interface {
+	SearchPassages(ctx context.Context, q store.PassageQuery) ([]store.PassageHit, error)
+}
+
+// Retriever finds the passages of the curriculum that answer a question.
+type Retriever struct {
+	db SearchStore
+}
+
+// NewRetriever returns a Retriever over db.
+func NewRetriever(db SearchStore) *Retriever { return &Retriever{db: db} }
+
+// maxQueryWords bounds the words of a question that are searched for.
+const maxQueryWords = 24
+
+// Search returns up to limit passages for question, best first, in locale
+// (lessons without it are searched in Italian and English), favouring the
+// lessons meant for role.
+func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]store.PassageHit, error) {
+	ws := queryWords(question, maxQueryWords)
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
+		Words:    ws,
+		Locale:   locale,
+		Fallback: []string{"it", "en"},
+		Role:     role,
+		Limit:    limit,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retrieve passages: %w", err)
+	}
+	return hits, nil
+}

@@ -1,0 +1,94 @@
+package assistant
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold returns s lower-case, without accents: the form of the words that
+// retrieval compares.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// words splits s into folded words of letters and digits. The Italian
+// elision "dell'attività" gives "dell" and "attivita".
+func words(s string) []string {
+	return strings.FieldsFunc(fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// shorthand expands what learners type for the platforms' names.
+var shorthand = map[string][]string{
+	"fb":    {"facebook"},
+	"ig":    {"instagram"},
+	"insta": {"instagram"},
+	"wa":    {"whatsapp"},
+	"whats": {"whatsapp"},
+	"yt":    {"youtube"},
+	"gmb":   {"google", "business"},
+	"2fa":   {"two", "factor", "autenticazione"},
+	"adv":   {"pubblicita", "advertising"},
+	"dm":    {"direct", "messaggi"},
+}
+
+// filler lists the words of a question that say nothing of its topic
+// ("how can I", "I would like", greetings) and that the text search
+// configurations do not drop as stop words. Left in, they would count as
+// information the lessons lack.
+var filler = map[string]bool{
+	// Italian
+	"faccio": true, "fare": true, "fa": true, "posso": true, "possiamo": true, "puoi": true, "devo": true,
+	"dobbiamo": true, "vorrei": true, "vorremmo": true, "voglio": true, "vogliamo": true, "serve": true,
+	"servono": true, "conviene": true, "bisogna": true, "meglio": true, "cosa": true, "come": true,
+	"quando": true, "dove": true, "perche": true, "quale": true, "quali": true, "quanto": true,
+	"quanta": true, "quanti": true, "quante": true, "qualcosa": true, "ciao": true, "grazie": true,
+	"buongiorno": true, "buonasera": true, "salve": true, "scusa": true, "aiuto": true, "aiutami": true,
+	"dimmi": true, "sapere": true, "capire": true, "modo": true, "tipo": true, "ok": true,
+	// English
+	"how": true, "what": true, "which": true, "when": true, "where": true, "why": true, "should": true,
+	"can": true, "could": true, "would": true, "need": true, "want": true, "please": true, "hello": true,
+	"hi": true, "thanks": true, "thank": true, "help": true, "way": true, "know": true, "tell": true,
+}
+
+// queryWords returns the words of a question that retrieval searches for:
+// folded, fillers dropped (unless nothing else is left), shorthand
+// expanded, without repeats, at most max of them.
+func queryWords(q string, max int) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(w string) {
+		if !seen[w] && len(out) < max {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	all := words(q)
+	content := 0
+	for _, w := range all {
+		if !filler[w] {
+			content++
+		}
+	}
+	for _, w := range all {
+		if len(w) > 40 || (content > 0 && filler[w]) {
+			continue // not a word anyone types, or not about the topic
+		}
+		add(w)
+		for _, x := range shorthand[w] {
+			add(x)
+		}
+	}
+	return out
+}

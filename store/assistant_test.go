@@ -1,0 +1,142 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+// publishPassages publishes a new curriculum version whose index is ps.
+func publishPassages(t *testing.T, db *store.DB, n int, ps []store.Passage, words []string) int64 {
+	t.Helper()
+	c := &content.Curriculum{Tracks: []*content.Track{{ID: fmt.Sprintf("t%d", n)}}}
+	pub, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{
+		Index: func(ctx context.Context, version int64, _ *content.Curriculum) error {
+			return db.ReplacePassages(ctx, version, ps, words)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pub.Version
+}
+
+func passage(lesson, locale, title, body string, locales ...string) store.Passage {
+	return store.Passage{TrackID: "t", LessonID: lesson, Kind: store.PassageStep, Ref: "s1", Position: 1, Steps: 1,
+		Locale: locale, Roles: []string{"shopkeeper"}, LessonLocales: locales, Title: title, Body: body}
+}
+
+func TestSearchPassages(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	ps := []store.Passage{
+		passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio e il treppiede.", "it", "en"),
+		passage("live", "en", "Going live", "A live stream from the Page: test the audio and the tripod.", "it", "en"),
+		passage("reviews", "it", "Recensioni", "Rispondi alle recensioni negative con calma, perché tutti leggono.", "it"),
+		passage("photos", "it", "Fotografie", "La luce della finestra è la migliore per le fotografie.", "it", "en"),
+		passage("photos", "en", "Photos", "Window light is the best for photos.", "it", "en"),
+	}
+	words := []string{"diretta", "pagina", "audio", "treppiede", "recensioni", "negative", "calma", "perche", "luce", "finestra", "fotografie", "live", "stream", "tripod", "window", "light", "photos"}
+	old := publishPassages(t, db, 1, ps[:2], words)
+	version := publishPassages(t, db, 2, ps, words)
+	if v, err := db.IndexedVersion(ctx); err != nil || v != version || v == old {
+		t.Fatalf("IndexedVersion = %d, %v; want %d", v, err, version)
+	}
+	tests := []struct {
+		name   string
+		words  []string
+		locale string
+		want   []string // lesson/locale of the hits, in any order
+	}{
+		{"italian", []string{"diretta", "audio"}, "it", []string{"live/it"}},
+		{"accents folded", []string{"perche", "recensioni"}, "it", []string{"reviews/it"}},
+		{"typo", []string{"recenzioni"}, "it", []string{"reviews/it"}},
+		{"english, italian-only lesson falls back", []string{"live", "recensioni"}, "en", []string{"live/en", "reviews/it"}},
+		{"english lesson not searched in italian", []string{"diretta"}, "en", nil},
+		{"spanish searches italian and english", []string{"fotografie", "photos"}, "es", []string{"photos/it"}},
+		{"off topic", []string{"carbonara"}, "it", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: tt.words, Locale: tt.locale, Fallback: []string{"it", "en"}, Role: "shopkeeper"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.LessonID+"/"+h.Locale)
+				if h.Text <= 0 || h.Text > 1 || h.Score <= 0 || h.VersionID != version {
+					t.Errorf("hit %+v", h)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("hits %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAskRecords(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	l, _, err := db.EnsureLearner(ctx, "test", "1", "1", "Giulia", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := db.EnsureLearner(ctx, "test", "2", "2", "Marco", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC)
+	var ids []int64
+	for i, at := range []time.Time{day.Add(-time.Hour), day.Add(time.Hour), day.Add(2 * time.Hour)} {
+		id, err := db.SaveQuestion(ctx, store.Question{LearnerID: l.ID, Locale: "it", Text: fmt.Sprintf("domanda %d", i), AskedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+		if err := db.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: fmt.Sprintf("domanda %d", i), At: at}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordUsage(ctx, store.AskUsage{QuestionID: id, LearnerID: l.ID, Model: "m", Outcome: "llm", TokensIn: 100, TokensOut: 20, CostUSD: 0.0001, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	used, err := db.AskUsed(ctx, l.ID, day)
+	if err != nil || used.Questions != 2 || used.Tokens != 240 {
+		t.Errorf("AskUsed = %+v, %v; want 2 questions, 240 tokens", used, err)
+	}
+	turns, err := db.RecentTurns(ctx, l.ID, day, 5, ids[2])
+	if err != nil || len(turns) != 1 || turns[0].Text != "domanda 1" {
+		t.Errorf("RecentTurns = %+v, %v; want the one turn of today before the question answered", turns, err)
+	}
+	if err := db.FinishQuestion(ctx, ids[1], "uncovered", true, nil, day.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	un, err := db.UnansweredQuestions(ctx, day, 10)
+	if err != nil || len(un) != 1 || un[0].ID != ids[1] || un[0].AnsweredAt == nil {
+		t.Errorf("UnansweredQuestions = %+v, %v", un, err)
+	}
+	if ok, err := db.SaveFeedback(ctx, ids[1], other.ID, true, day); err != nil || ok {
+		t.Errorf("feedback on another's answer = %v, %v; want refused", ok, err)
+	}
+	if ok, err := db.SaveFeedback(ctx, ids[1], l.ID, false, day); err != nil || !ok {
+		t.Errorf("SaveFeedback = %v, %v", ok, err)
+	}
+	if err := db.DeleteLearner(ctx, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Question(ctx, ids[0]); err == nil {
+		t.Error("a deleted learner's questions remain")
+	}
+	if u, err := db.AskUsageSince(ctx, time.Time{}); err != nil || u.Answers != 0 {
+		t.Errorf("a deleted learner's usage remains: %+v, %v", u, err)
+	}
+}

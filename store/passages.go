@@ -1,0 +1,411 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/lib/pq"
+)
+
+// Passage is a searchable piece of a lesson in one locale: its summary, a
+// step or a quiz explanation.
+type Passage struct {
+	ID            int64    `db:"id" json:"-"`
+	VersionID     int64    `db:"version_id" json:"-"`
+	TrackID       string   `db:"track_id" json:"track_id"`
+	LessonID      string   `db:"lesson_id" json:"lesson_id"`
+	Kind          string   `db:"kind" json:"kind"` // PassageSummary, PassageStep or PassageQuiz
+	Ref           string   `db:"ref" json:"ref"`   // the step or question id
+	Position      int      `db:"position" json:"position"`
+	Steps         int      `db:"steps" json:"steps"`
+	Locale        string   `db:"locale" json:"locale"`
+	Roles         []string `db:"-" json:"roles"`
+	LessonLocales []string `db:"-" json:"lesson_locales"`
+	Title         string   `db:"title" json:"title"`
+	Body          string   `db:"body" json:"body"`
+	Keywords      string   `db:"keywords" json:"keywords"`
+	Tags          string   `db:"tags" json:"tags"`
+	VideoStart    *int     `db:"video_start" json:"video_start"` // seconds
+}
+
+// Passage kinds.
+const (
+	PassageSummary = "summary"
+	PassageStep    = "step"
+	PassageQuiz    = "quiz"
+)
+
+// searchConfig is the text search configuration for a locale's passages
+// (see migrations/00005_assistant.sql).
+func searchConfig(locale string) string {
+	switch locale {
+	case "it", "en", "es", "fr", "de":
+		return locale + "_unaccent"
+	}
+	return "simple_unaccent"
+}
+
+// ReplacePassages makes ps and words the search index of a curriculum
+// version. Passages of older versions are dropped: only the newest version
+// is searched. Call it in the transaction that publishes the version.
+func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, words []string) error {
+	q := s.q(ctx)
+	for _, table := range []string{"passages", "passage_words", "passage_lexemes", "passage_versions"} {
+		if _, err := q.ExecContext(ctx, `DELETE FROM `+table+` WHERE version_id <= $1`, version); err != nil {
+			return fmt.Errorf("drop old %s: %w", table, err)
+		}
+	}
+	type row struct {
+		Passage
+		Config string `json:"config"`
+	}
+	rows := make([]row, len(ps))
+	lessons := map[string][]string{}
+	for i, p := range ps {
+		if p.Roles == nil {
+			p.Roles = []string{}
+		}
+		if p.LessonLocales == nil {
+			p.LessonLocales = []string{}
+		}
+		rows[i] = row{Passage: p, Config: searchConfig(p.Locale)}
+		lessons[p.LessonID] = p.LessonLocales
+	}
+	body, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("encode passages: %w", err)
+	}
+	_, err = q.ExecContext(ctx, `
+		INSERT INTO passages (version_id, track_id, lesson_id, kind, ref, position, steps, locale, config,
+			roles, lesson_locales, title, body, keywords, tags, video_start)
+		SELECT $1, x.track_id, x.lesson_id, x.kind, x.ref, x.position, x.steps, x.locale, CAST(x.config AS regconfig),
+			x.roles, x.lesson_locales, x.title, x.body, x.keywords, x.tags, x.video_start
+		FROM jsonb_to_recordset($2) AS x(track_id text, lesson_id text, kind text, ref text, position int,
+			steps int, locale text, config text, roles text[], lesson_locales text[], title text, body text,
+			keywords text, tags text, video_start int)`, version, body)
+	if err != nil {
+		return fmt.Errorf("save passages: %w", err)
+	}
+	_, err = q.ExecContext(ctx, `
+		INSERT INTO passage_words (version_id, word)
+		SELECT DISTINCT CAST($1 AS bigint), w FROM unnest(CAST($2 AS text[])) AS w WHERE w <> ''`,
+		version, pq.Array(words))
+	if err != nil {
+		return fmt.Errorf("save words: %w", err)
+	}
+	// The inverse document frequency of each lexeme (BM25's), per
+	// configuration. The row with the empty lexeme holds the idf of a
+	// lexeme no passage has.
+	_, err = q.ExecContext(ctx, `
+		WITH n AS (
+			SELECT config, count(*) AS total FROM passages WHERE version_id = $1 GROUP BY config
+		), df AS (
+			SELECT p.config, l.lexeme, count(*) AS ndoc
+			FROM passages p CROSS JOIN LATERAL unnest(p.tsv) AS l
+			WHERE p.version_id = $1
+			GROUP BY p.config, l.lexeme
+		)
+		INSERT INTO passage_lexemes (version_id, config, lexeme, ndoc, idf)
+		SELECT $1, df.config, df.lexeme, df.ndoc, ln(1 + (n.total - df.ndoc + 0.5) / (df.ndoc + 0.5))
+		FROM df JOIN n USING (config)
+		UNION ALL
+		SELECT $1, config, '', 0, ln(1 + (total + 0.5) / 0.5) FROM n`, version)
+	if err != nil {
+		return fmt.Errorf("save lexeme statistics: %w", err)
+	}
+	var complete []string
+	for _, locales := range lessons {
+		for _, l := range locales {
+			if !slices.Contains(complete, l) && allHave(lessons, l) {
+				complete = append(complete, l)
+			}
+		}
+	}
+	slices.Sort(complete)
+	_, err = q.ExecContext(ctx, `INSERT INTO passage_versions (version_id, passages, complete) VALUES ($1, $2, $3)`,
+		version, len(ps), pq.Array(nonNil(complete)))
+	if err != nil {
+		return fmt.Errorf("save passage version: %w", err)
+	}
+	// Fresh statistics let the planner see the new rows at once.
+	if _, err := q.ExecContext(ctx, `ANALYZE passages, passage_words, passage_lexemes`); err != nil {
+		return fmt.Errorf("analyze passages: %w", err)
+	}
+	return nil
+}
+
+func allHave(lessons map[string][]string, locale string) bool {
+	for _, locales := range lessons {
+		if !slices.Contains(locales, locale) {
+			return false
+		}
+	}
+	return true
+}
+
+// IndexedVersion returns the curriculum version that search uses: the newest
+// one with passages, or 0.
+func (s *DB) IndexedVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.q(ctx).GetContext(ctx, &v, `SELECT COALESCE(max(version_id), 0) FROM passage_versions`); err != nil {
+		return 0, fmt.Errorf("read indexed version: %w", err)
+	}
+	return v, nil
+}
+
+// PassageQuery is a search over the passages of the indexed version.
+type PassageQuery struct {
+	// Words are the learner's words, lower-case without accents. A word
+	// the passages do not have is replaced by their most similar word, to
+	// forgive typos.
+	Words []string
+	// Locale is the learner's; lessons not written in it are searched in
+	// Fallback locales instead.
+	Locale   string
+	Fallback []string
+	// Role boosts the lessons meant for that role.
+	Role string
+	// Limit is how many passages to return (default 5); PerLesson caps
+	// the passages of one lesson among them (default 2).
+	Limit     int
+	PerLesson int
+}
+
+// PassageHit is a passage found by SearchPassages, best first.
+type PassageHit struct {
+	Passage
+	// Score ranks the hits; Text is the share of the query's information
+	// that the passage matches (0 to 1), Trigram the similarity of the
+	// query to the lesson's title and keywords (0 to 1).
+	Score    float64
+	Text     float64
+	Evidence float64 // the idf of the lexemes matched, in the title or keywords counting fully
+	Trigram  float64
+}
+
+// Ranking parameters; see SearchPassages.
+const (
+	bodyWeight    = 0.5  // a lexeme in the body, relative to the title and keywords
+	trigramWeight = 0.25 // trigram similarity, relative to the text score
+	roleBoost     = 1.3
+	minFix        = 0.4 // least trigram similarity of a typo's replacement
+	maxLexemes    = 8   // the most informative query lexemes searched
+	findBudget    = 200 // passages the candidate-finding lexemes may match, summed
+	shortlist     = 40  // passages ranked by text before trigram scoring, per locale
+)
+
+// SearchPassages finds the passages that best answer q.Words.
+//
+// Each word the passages do not have (a typo, or a form they do not use) is
+// replaced by their most similar word, if one is at least 0.4 similar
+// (pg_trgm). The words are parsed by each searched locale's text search
+// configuration (stemming, stop words, accents folded). The query's 8 most
+// informative lexemes score the candidates; the rarest of them (as many as
+// match 200 passages together, at least one) find them through the GIN
+// index. The 40 best by text score of each locale are scored
+//
+//	text  = Σ idf(l) × ([l in title or keywords] + 0.5 × [l in body]) / (1.5 × Σ idf(l))
+//	score = (text + 0.25 × word_similarity(query, title and keywords)) × 1.3 if meant for q.Role
+//
+// over the query's lexemes l, with BM25's idf (ts_rank has none). A
+// lexeme no passage has counts in the denominator with the highest idf, so a
+// question about something else scores low. Trigram similarity rewards
+// short queries close to a lesson's name and keywords. A step found in
+// several locales counts once, and one lesson gives at most q.PerLesson
+// passages, so the results name several lessons.
+func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, error) {
+	if q.Limit <= 0 {
+		q.Limit = 5
+	}
+	if q.PerLesson <= 0 {
+		q.PerLesson = 2
+	}
+	var words []string
+	for _, w := range q.Words {
+		if w != "" && !slices.Contains(words, w) {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	db := s.q(ctx)
+
+	// 1. The version searched, the query's words with typos fixed, and
+	// their lexemes with their idf in each locale that may be searched.
+	locales := []string{q.Locale}
+	for _, l := range q.Fallback {
+		if !slices.Contains(locales, l) {
+			locales = append(locales, l)
+		}
+	}
+	configs := make([]string, len(locales))
+	for i, l := range locales {
+		configs[i] = searchConfig(l)
+	}
+	var lexemes []struct {
+		Version  int64          `db:"version"`
+		Complete pq.StringArray `db:"complete"`
+		Text     string         `db:"text"`
+		Config   *string        `db:"config"`
+		Lexeme   *string        `db:"lexeme"`
+		IDF      *float64       `db:"idf"`
+		Docs     int            `db:"ndoc"`
+		Unseen   float64        `db:"unseen"`
+	}
+	err := db.SelectContext(ctx, &lexemes, `
+		WITH v AS (
+			SELECT version_id, complete FROM passage_versions ORDER BY version_id DESC LIMIT 1
+		), words AS (
+			SELECT u.n, CASE
+				WHEN char_length(u.w) < 4 OR EXISTS (SELECT 1 FROM passage_words pw WHERE pw.version_id = v.version_id AND pw.word = u.w) THEN u.w
+				ELSE COALESCE(passage_word_fix(v.version_id, u.w, CAST($3 AS real)), u.w) END AS w
+			FROM v CROSS JOIN unnest(CAST($1 AS text[])) WITH ORDINALITY AS u(w, n)
+		), terms AS (
+			SELECT string_agg(w, ' ' ORDER BY n) AS t FROM words
+		)
+		SELECT v.version_id AS version, v.complete, terms.t AS text, CAST(c.config AS text) AS config, l.lexeme,
+			pl.idf, COALESCE(pl.ndoc, 0) AS ndoc, COALESCE(unseen.idf, 0) AS unseen
+		FROM v CROSS JOIN terms
+		CROSS JOIN unnest(CAST($2 AS regconfig[])) AS c(config)
+		LEFT JOIN LATERAL unnest(to_tsvector(c.config, terms.t)) AS l ON true
+		LEFT JOIN passage_lexemes pl ON pl.version_id = v.version_id AND pl.config = c.config AND pl.lexeme = l.lexeme
+		LEFT JOIN passage_lexemes unseen ON unseen.version_id = v.version_id AND unseen.config = c.config AND unseen.lexeme = ''`,
+		pq.Array(words), pq.Array(configs), minFix)
+	if err != nil {
+		return nil, fmt.Errorf("search passages: parse query: %w", err)
+	}
+	if len(lexemes) == 0 {
+		return nil, nil // nothing indexed
+	}
+	version, text := lexemes[0].Version, lexemes[0].Text
+	if slices.Contains(lexemes[0].Complete, q.Locale) {
+		// Every lesson is written in the learner's locale.
+		locales, configs = locales[:1], configs[:1]
+	}
+
+	// 2. Candidates and their scores, per locale.
+	var parts []string
+	args := []any{version, text, shortlist}
+	for i, l := range locales {
+		var ls []weighted
+		total := 0.0
+		for _, x := range lexemes {
+			if x.Config == nil || *x.Config != configs[i] || x.Lexeme == nil {
+				continue
+			}
+			if x.IDF == nil {
+				total += x.Unseen
+				continue
+			}
+			total += *x.IDF
+			ls = append(ls, weighted{*x.Lexeme, *x.IDF, x.Docs})
+		}
+		if len(ls) == 0 {
+			continue
+		}
+		slices.SortFunc(ls, func(a, b weighted) int { return cmp.Or(cmp.Compare(b.idf, a.idf), cmp.Compare(a.lexeme, b.lexeme)) })
+		ls = ls[:min(len(ls), maxLexemes)]
+		var find []string
+		var score []string
+		matched := 0
+		for j, x := range ls {
+			lit := tsLiteral(x.lexeme)
+			// The rarest lexemes find the candidates, as many as fit
+			// the budget: a common one would bring in a good part of
+			// the corpus, to be scored row by row.
+			if j == 0 || matched+x.docs <= findBudget {
+				find = append(find, lit)
+				matched += x.docs
+			}
+			args = append(args, lit+":A", lit+":B")
+			score = append(score, fmt.Sprintf(
+				"float8 '%g' * ((CASE WHEN tsv @@ CAST($%d AS tsquery) THEN float8 '1' ELSE 0 END) + (CASE WHEN tsv @@ CAST($%d AS tsquery) THEN float8 '%g' ELSE 0 END))",
+				x.idf, len(args)-1, len(args), bodyWeight))
+		}
+		args = append(args, strings.Join(find, " | "), configs[i], l)
+		nq, nc, nl := len(args)-2, len(args)-1, len(args)
+		fallback := ""
+		if l != q.Locale {
+			args = append(args, q.Locale)
+			fallback = fmt.Sprintf("AND NOT (CAST($%d AS text) = ANY(lesson_locales))", len(args))
+		}
+		parts = append(parts, fmt.Sprintf(`(
+			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
+			WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
+			  AND tsv @@ CAST($%[7]d AS tsquery)
+			ORDER BY fts DESC, id LIMIT $3)`,
+			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq))
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	var rows []struct {
+		Passage
+		Roles    pq.StringArray `db:"roles"`
+		Text     float64        `db:"fts"`
+		Evidence float64        `db:"evidence"`
+		Trgm     float64        `db:"trgm"`
+	}
+	// The passages of a lesson in a locale share their tags: the trigram
+	// similarity, the costliest part, is computed once for them all.
+	err = db.SelectContext(ctx, &rows, `
+		WITH c AS (`+strings.Join(parts, " UNION ALL ")+`), found AS (
+			SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
+				p.roles, p.title, p.body, p.keywords, p.tags, p.video_start, c.fts, c.evidence
+			FROM c JOIN passages p ON p.id = c.id
+		), sims AS MATERIALIZED (
+			SELECT tags, word_similarity($2, tags) AS trgm FROM (SELECT DISTINCT tags FROM found) d
+		)
+		SELECT found.*, sims.trgm FROM found JOIN sims USING (tags)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search passages: %w", err)
+	}
+
+	// 3. Rank, one copy of a step, a few passages per lesson.
+	hits := make([]PassageHit, len(rows))
+	for i, r := range rows {
+		h := PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: r.Trgm}
+		h.Roles = r.Roles
+		h.Score = r.Text + trigramWeight*r.Trgm
+		if q.Role != "" && slices.Contains(h.Roles, q.Role) {
+			h.Score *= roleBoost
+		}
+		hits[i] = h
+	}
+	slices.SortStableFunc(hits, func(a, b PassageHit) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.LessonID, b.LessonID), cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
+	})
+	type key struct{ lesson, kind, ref string }
+	seen := map[key]bool{}
+	perLesson := map[string]int{}
+	var out []PassageHit
+	for _, h := range hits {
+		k := key{h.LessonID, h.Kind, h.Ref}
+		if seen[k] || perLesson[h.LessonID] >= q.PerLesson {
+			continue
+		}
+		seen[k] = true
+		perLesson[h.LessonID]++
+		out = append(out, h)
+		if len(out) == q.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+type weighted struct {
+	lexeme string
+	idf    float64
+	docs   int
+}
+
+// tsLiteral quotes a lexeme for tsquery input.
+func tsLiteral(lexeme string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(lexeme, `\`, `\\`), `'`, `''`) + "'"
+}
