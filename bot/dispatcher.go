@@ -23,6 +23,12 @@ type Store interface {
 	Unsent(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte) error) error
 }
 
+// lockRecorder is a Store that can LockChat and RecordUpdate in one round
+// trip.
+type lockRecorder interface {
+	LockAndRecordUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error)
+}
+
 // ErrBlocked is returned by a Sender when the learner blocked the bot: the
 // reply is dropped for good, not retried.
 var ErrBlocked = errors.New("the learner blocked the bot")
@@ -59,9 +65,18 @@ type Dispatcher struct {
 	log    *slog.Logger
 	shards []chan job
 	wg     sync.WaitGroup
+	// sent carries the updates whose replies went out to the markers,
+	// which mark them in batches: one UPDATE for all that finished
+	// meanwhile instead of a transaction each (group commit). Workers wait
+	// for their mark, so an update is marked before its done is called, as
+	// before; a few markers run at once so that a worker seldom waits for a
+	// batch other than its own.
+	sent    chan mark
+	markers sync.WaitGroup
 
-	mu     sync.RWMutex
-	closed bool
+	mu          sync.RWMutex
+	closed      bool
+	closeMarker sync.Once
 }
 
 type job struct {
@@ -84,7 +99,12 @@ func New(cfg Config) *Dispatcher {
 	if cfg.Fallback == nil {
 		cfg.Fallback = func(Update) Reply { return Reply{Text: "Something went wrong, please try again."} }
 	}
-	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform)}
+	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
+		sent: make(chan mark, cfg.Workers)}
+	for range min(4, cfg.Workers) {
+		d.markers.Add(1)
+		go d.marker()
+	}
 	d.shards = make([]chan job, cfg.Workers)
 	for i := range d.shards {
 		ch := make(chan job, cfg.Queue)
@@ -137,6 +157,47 @@ func (d *Dispatcher) Close() {
 	}
 	d.mu.Unlock()
 	d.wg.Wait()
+	d.closeMarker.Do(func() { close(d.sent) })
+	d.markers.Wait()
+}
+
+// mark asks the marker to mark an update's replies sent; done is closed
+// once it did (or failed to: that is logged).
+type mark struct {
+	id   int64
+	done chan struct{}
+}
+
+// marker marks replies sent, in batches, until Close.
+func (d *Dispatcher) marker() {
+	defer d.markers.Done()
+	batch := make([]mark, 0, 256)
+	ids := make([]int64, 0, 256)
+	for m := range d.sent {
+		batch = append(batch[:0], m)
+	more:
+		for len(batch) < cap(batch) {
+			select {
+			case m, ok := <-d.sent:
+				if !ok {
+					break more
+				}
+				batch = append(batch, m)
+			default:
+				break more
+			}
+		}
+		ids = ids[:0]
+		for _, m := range batch {
+			ids = append(ids, m.id)
+		}
+		if err := d.cfg.Store.MarkSent(context.Background(), d.cfg.Platform, ids...); err != nil {
+			d.log.Warn("mark replies sent", "updates", ids, "err", err)
+		}
+		for _, m := range batch {
+			close(m.done)
+		}
+	}
 }
 
 type handlerError struct{ err error }
@@ -150,6 +211,9 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		dup     bool
 	)
 	record := func(ctx context.Context) (bool, error) {
+		if lr, ok := d.cfg.Store.(lockRecorder); ok {
+			return lr.LockAndRecordUpdate(ctx, d.cfg.Platform, u.ID, u.ChatID)
+		}
 		if err := d.cfg.Store.LockChat(ctx, d.cfg.Platform, u.ChatID); err != nil {
 			return false, err
 		}
@@ -199,7 +263,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		d.cfg.Metrics.observe(d.cfg.Platform, "duplicate", time.Since(start))
 		return nil
 	}
-	d.deliver(ctx, u.ID, u.ChatID, replies)
+	d.deliver(ctx, u.ID, u.ChatID, replies, false)
 	d.cfg.Metrics.observe(d.cfg.Platform, "ok", time.Since(start))
 	return nil
 }
@@ -229,9 +293,10 @@ func prepare(replies []Reply, u Update) []Reply {
 	return replies
 }
 
-// deliver sends the replies in order, then marks them sent. A failed send
-// stops the rest: they stay unsent, for Resend.
-func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string, replies []Reply) {
+// deliver sends the replies in order, then marks them sent: by itself when
+// now is set, else through the marker. A failed send stops the rest: they
+// stay unsent, for Resend.
+func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string, replies []Reply, now bool) {
 	for _, r := range replies {
 		if r.Task != nil {
 			if err := d.runTask(ctx, chatID, r.Task); err != nil {
@@ -247,6 +312,12 @@ func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string,
 			return
 		}
 	}
+	if !now {
+		m := mark{id: updateID, done: make(chan struct{})}
+		d.sent <- m
+		<-m.done
+		return
+	}
 	if err := d.cfg.Store.MarkSent(ctx, d.cfg.Platform, updateID); err != nil {
 		d.log.Warn("mark replies sent", "update", updateID, "err", err)
 	}
@@ -261,7 +332,7 @@ func (d *Dispatcher) Resend(ctx context.Context) error {
 			d.log.Error("unreadable unsent replies dropped", "update", id, "err", err)
 			return d.cfg.Store.MarkSent(ctx, d.cfg.Platform, id)
 		}
-		d.deliver(ctx, id, chatID, replies)
+		d.deliver(ctx, id, chatID, replies, true)
 		return nil
 	})
 }

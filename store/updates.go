@@ -33,6 +33,24 @@ func (s *DB) RecordUpdate(ctx context.Context, platform string, updateID int64, 
 	return n == 1, nil
 }
 
+// LockAndRecordUpdate is LockChat then RecordUpdate, in one round trip: the
+// lock is taken before the row is inserted.
+func (s *DB) LockAndRecordUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error) {
+	res, err := s.q(ctx).ExecContext(ctx, `
+		WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $3, 0)))
+		INSERT INTO processed_updates (platform, update_id, chat_id)
+		SELECT $1, $2, $3 FROM lock
+		ON CONFLICT DO NOTHING`, platform, updateID, chatID)
+	if err != nil {
+		return false, fmt.Errorf("lock chat and record update: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("record update: %w", err)
+	}
+	return n == 1, nil
+}
+
 // SaveReplies keeps an update's replies until they are sent.
 func (s *DB) SaveReplies(ctx context.Context, platform string, updateID int64, replies []byte) error {
 	_, err := s.q(ctx).ExecContext(ctx, `

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -16,9 +17,12 @@ type config struct {
 	TelegramEndpoint string
 	WebhookURL       string
 	WebhookSecret    string
+	TelegramRate     float64
 	OpenAIKey        string
 	OpenAIBaseURL    string
 	OpenAIModel      string
+	DailyQuestions   int
+	DailyTokens      int
 	Admins           []string
 	HTTPAddr         string
 	LogLevel         slog.Level
@@ -45,6 +49,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.DataDir == "" {
 		c.DataDir = ".bottega"
 	}
+	c.TelegramRate = 30
+	if r := strings.TrimSpace(getenv("TELEGRAM_RATE")); r != "" {
+		v, err := strconv.ParseFloat(r, 64)
+		if err != nil || v <= 0 || v > 1e6 {
+			return c, usagef("TELEGRAM_RATE must be a positive number of messages per second, like 30, not %q", r)
+		}
+		c.TelegramRate = v
+	}
 	if c.TelegramEndpoint == "" {
 		c.TelegramEndpoint = "https://api.telegram.org/bot%s/%s"
 	}
@@ -53,6 +65,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.OpenAIModel == "" {
 		c.OpenAIModel = "gpt-4o-mini"
+	}
+	var err error
+	if c.DailyQuestions, err = envInt(getenv, "BOTTEGA_DAILY_QUESTIONS", 30); err != nil {
+		return c, err
+	}
+	if c.DailyTokens, err = envInt(getenv, "BOTTEGA_DAILY_TOKENS", 20000); err != nil {
+		return c, err
 	}
 	for _, a := range strings.Split(getenv("BOTTEGA_ADMINS"), ",") {
 		if a = strings.TrimSpace(a); a != "" {
@@ -115,4 +134,18 @@ func checkDSN(dsn string) error {
 		return nil // key=value form, checked by the driver on connect
 	}
 	return usagef("%s", hint)
+}
+
+// envInt reads a whole number of at least 0 (0 means no limit), or def
+// when the variable is unset.
+func envInt(getenv func(string) string, name string, def int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, usagef("%s must be a whole number, 0 for no limit, not %q", name, v)
+	}
+	return n, nil
 }

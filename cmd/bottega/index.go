@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
@@ -11,5 +12,5 @@ import (
 // indexer returns what runs inside every publish transaction to index the
 // new curriculum version for question answering.
 func indexer(db *store.DB, log *slog.Logger) func(ctx context.Context, version int64, c *content.Curriculum) error {
-	return nil
+	return assistant.NewIndexer(db).Index
 }

@@ -65,6 +65,9 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit", runMigrate},
 		{"content", "validate or publish lesson files (content validate|publish [DIR])", runContent},
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
+		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
+		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
+		{"bench", "measure performance (bench updates)", runBench},
 	}
 }
 
@@ -75,7 +78,10 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   TELEGRAM_API_ENDPOINT    Bot API endpoint format (default https://api.telegram.org/bot%s/%s)
   TELEGRAM_WEBHOOK_URL     use a webhook instead of long polling
   TELEGRAM_WEBHOOK_SECRET  secret checked on every webhook request
+  TELEGRAM_RATE            Telegram messages per second overall (default 30)
   OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL   the LLM (any OpenAI-compatible server)
+  BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
+  BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
   HTTP_ADDR                health, metrics and webhook address (default 127.0.0.1:8080)
   LOG_LEVEL                debug, info, warn or error (default info)

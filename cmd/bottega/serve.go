@@ -15,9 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
-	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 )
@@ -68,6 +68,12 @@ type app struct {
 	reg     *prometheus.Registry
 	metrics *bot.Metrics
 	close   func()
+	// bulk is the admin side: broadcasts, reminders (broadcast.go).
+	bulk *bulk
+	// assistant answers questions; tasks are its deferred work
+	// (assistant.go).
+	assistant *assistant.Assistant
+	tasks     map[string]bot.TaskFunc
 }
 
 func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
@@ -91,11 +97,17 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: flows.New(db, texts, time.Now),
+		handler: newFlows(db, texts, nil),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
 	}
+	a.bulk = newBulk(a)
+	if a.assistant, a.tasks, err = newAssistant(a); err != nil {
+		closeDB()
+		return nil, err
+	}
+	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, a.assistant, a.bulk.extensions()...))
 	return a, nil
 }
 
@@ -108,6 +120,7 @@ func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
 		Workers:  workers,
 		Logger:   a.log,
 		Metrics:  a.metrics,
+		Tasks:    a.tasks,
 		Fallback: func(u bot.Update) bot.Reply {
 			return bot.Reply{Text: a.texts.T(locales.Match(u.Lang), "error_generic", nil)}
 		},
@@ -119,6 +132,7 @@ func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
 func (a *app) runTransport(ctx context.Context, t bot.Transport, workers int) error {
 	d := a.dispatcher(t, workers)
 	defer d.Close()
+	defer a.bulk.start(ctx, t, a.log)() // broadcasts and reminders
 	if err := d.Resend(ctx); err != nil {
 		return fmt.Errorf("resend unsent replies: %w", err)
 	}

@@ -1,0 +1,155 @@
+package telegram
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/bottega-app/bottega/bot"
+)
+
+// convert turns a Telegram update into Bottega's. ok is false for updates
+// Bottega ignores: kinds it did not ask for, and group messages that are
+// neither commands for this bot nor mentions of it.
+func (t *Transport) convert(u tgbotapi.Update) (bot.Update, bool) {
+	out := bot.Update{Platform: Platform, ID: int64(u.UpdateID), Received: time.Now()}
+	from := func(user *tgbotapi.User) {
+		if user != nil {
+			out.UserID = strconv.FormatInt(user.ID, 10)
+			out.Name = user.FirstName
+			out.Lang = user.LanguageCode
+		}
+	}
+	switch {
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		if q.Message == nil || q.Message.Chat == nil || q.Data == "" {
+			return out, false // a button on an inline message, or a game's
+		}
+		from(q.From)
+		out.ChatID = strconv.FormatInt(q.Message.Chat.ID, 10)
+		out.Group = !q.Message.Chat.IsPrivate()
+		out.Data = q.Data
+		out.CallbackID = q.ID
+		out.MessageID = strconv.Itoa(q.Message.MessageID)
+		return out, true
+	case u.Message != nil:
+		m := u.Message
+		if m.Chat == nil || m.From == nil || m.From.IsBot {
+			return out, false
+		}
+		from(m.From)
+		out.ChatID = strconv.FormatInt(m.Chat.ID, 10)
+		out.Group = !m.Chat.IsPrivate()
+		out.Text = m.Text
+		if out.Text == "" {
+			out.Text = m.Caption
+		}
+		if m.Document != nil {
+			out.Document = &bot.File{Name: m.Document.FileName, ID: m.Document.FileID}
+		}
+		if m.Video != nil && out.Document == nil {
+			// A video is a document named like one (admins attach them
+			// to lessons).
+			name := m.Video.FileName
+			if name == "" {
+				name = "video.mp4"
+			}
+			out.Document = &bot.File{Name: name, ID: m.Video.FileID}
+		}
+		if out.Group {
+			text, ok := t.forUs(m, out.Text)
+			if !ok {
+				return out, false
+			}
+			out.Text = text
+		}
+		return out, true
+	}
+	return out, false
+}
+
+// forUs decides whether a group message is addressed to the bot: a command
+// (to us, or to no bot in particular), a mention of the bot, or a reply to
+// one of its messages. It returns the text with the mention removed.
+func (t *Transport) forUs(m *tgbotapi.Message, text string) (string, bool) {
+	name := strings.ToLower(t.me.UserName)
+	if strings.HasPrefix(text, "/") {
+		cmd, _, _ := strings.Cut(text, " ")
+		if _, to, ok := strings.Cut(cmd, "@"); ok && !strings.EqualFold(to, name) {
+			return "", false
+		}
+		return text, true
+	}
+	if name != "" {
+		mention := "@" + name
+		if i := strings.Index(strings.ToLower(text), mention); i >= 0 {
+			return strings.TrimSpace(text[:i] + text[i+len(mention):]), true
+		}
+	}
+	if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.ID == t.me.ID {
+		return text, true
+	}
+	return "", false
+}
+
+// callback is the button press an update carries, answered at most once:
+// with the first reply's notice, or empty when the update is done.
+type callback struct {
+	id       string
+	answered atomic.Bool
+}
+
+type callbackKey struct{}
+
+func withCallback(ctx context.Context, u bot.Update) (context.Context, *callback) {
+	if u.CallbackID == "" {
+		return ctx, nil
+	}
+	cb := &callback{id: u.CallbackID}
+	return context.WithValue(ctx, callbackKey{}, cb), cb
+}
+
+func callbackFrom(ctx context.Context) *callback {
+	cb, _ := ctx.Value(callbackKey{}).(*callback)
+	return cb
+}
+
+// answer answers the press once; later calls do nothing. The call goes out
+// in the background, alongside the reply that usually follows, so that
+// neither the learner's spinner nor the chat's worker waits for the other.
+func (t *Transport) answer(ctx context.Context, cb *callback, notice string) {
+	if cb == nil || !cb.answered.CompareAndSwap(false, true) {
+		return
+	}
+	cfg := tgbotapi.CallbackConfig{CallbackQueryID: cb.id, Text: truncate(notice, maxNotice)}
+	go t.answerNow(context.WithoutCancel(ctx), cfg)
+}
+
+func (t *Transport) answerNow(ctx context.Context, cfg tgbotapi.CallbackConfig) {
+	_, err := t.c.call(ctx, "answerCallbackQuery", nil, request(cfg))
+	if err != nil {
+		// An old or already answered query is expected after a restart.
+		if codeOf(err) == 400 {
+			t.log.Debug("callback not answered", "err", err)
+		} else {
+			t.log.Warn("callback not answered", "err", err)
+		}
+	}
+}
+
+// submit hands u to sink; done runs when it is handled, after the button
+// press (if any) is answered.
+func (t *Transport) submit(ctx context.Context, sink bot.Sink, u bot.Update, done func(error)) {
+	cctx, cb := withCallback(ctx, u)
+	sink.Submit(cctx, u, func(err error) {
+		if err == nil && cb != nil {
+			t.answer(context.WithoutCancel(cctx), cb, "")
+		}
+		done(err)
+	})
+}

@@ -1,0 +1,430 @@
+package telegram
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/bottega-app/bottega/bot"
+)
+
+const parseMode = tgbotapi.ModeHTML
+
+// uploadTimeout bounds a call that uploads a file (bots may upload 50 MB).
+const uploadTimeout = 5 * time.Minute
+
+// Send implements bot.Sender. It renders r as HTML with an inline keyboard;
+// text over Telegram's limit goes out in several messages (buttons on the
+// last); a button press carried by ctx is answered first, with r.Notice. The
+// returned id is that of the last message sent or edited. A learner who
+// blocked the bot is marked in the store, and the error wraps bot.ErrBlocked.
+func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
+	chat, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("telegram: chat id %q is not a number", chatID)
+	}
+	cb := callbackFrom(ctx)
+	t.answer(ctx, cb, r.Notice)
+	if r.Text == "" && r.Media == nil && r.File == nil && len(r.Buttons) == 0 {
+		if r.Notice == "" || cb != nil {
+			return r.EditID, nil // nothing but the toast
+		}
+		r.Text = r.Notice
+	}
+	markup, err := keyboard(r.Buttons)
+	if err != nil {
+		return "", err
+	}
+	var id int
+	switch {
+	case r.Media != nil:
+		id, err = t.sendMedia(ctx, chat, r, markup)
+	case r.File != nil:
+		id, err = t.sendDocument(ctx, chat, r, markup)
+	case r.EditID != "":
+		id, err = t.edit(ctx, chat, r, markup)
+	default:
+		id, err = t.sendText(ctx, chat, r.Text, markup)
+	}
+	if err != nil {
+		return "", t.failed(ctx, chatID, err)
+	}
+	return strconv.Itoa(id), nil
+}
+
+// failed turns a 403 into bot.ErrBlocked, after marking the learner.
+func (t *Transport) failed(ctx context.Context, chatID string, err error) error {
+	if codeOf(err) != http.StatusForbidden {
+		return fmt.Errorf("send to chat %s: %w", chatID, err)
+	}
+	if t.opt.Store != nil {
+		if merr := t.opt.Store.MarkBlocked(context.WithoutCancel(ctx), Platform, chatID); merr != nil {
+			t.log.Warn("mark learner blocked", "chat", chatID, "err", merr)
+		}
+	}
+	return fmt.Errorf("send to chat %s: %w (%v)", chatID, bot.ErrBlocked, err)
+}
+
+func keyboard(rows [][]bot.Button) (*tgbotapi.InlineKeyboardMarkup, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	m := &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: make([][]tgbotapi.InlineKeyboardButton, 0, len(rows))}
+	for _, row := range rows {
+		out := make([]tgbotapi.InlineKeyboardButton, 0, len(row))
+		for _, b := range row {
+			label := b.Label
+			if label == "" {
+				label = "·" // Telegram rejects empty labels
+			}
+			switch {
+			case b.URL != "":
+				out = append(out, tgbotapi.NewInlineKeyboardButtonURL(label, b.URL))
+			case len(b.Data) > maxData:
+				return nil, fmt.Errorf("button %q: callback data is %d bytes, Telegram allows %d", b.Label, len(b.Data), maxData)
+			default:
+				out = append(out, tgbotapi.NewInlineKeyboardButtonData(label, b.Data))
+			}
+		}
+		if len(out) > 0 {
+			m.InlineKeyboard = append(m.InlineKeyboard, out)
+		}
+	}
+	return m, nil
+}
+
+// limited returns the rate-limit wait run before each attempt of a call.
+func (t *Transport) limited(chat int64, k kind) func(context.Context) error {
+	return func(ctx context.Context) error { return t.lim.wait(ctx, chat, k) }
+}
+
+type sentMessage struct {
+	MessageID int `json:"message_id"`
+	Photo     []struct {
+		FileID string `json:"file_id"`
+	} `json:"photo"`
+	Video *struct {
+		FileID string `json:"file_id"`
+	} `json:"video"`
+	Document *struct {
+		FileID string `json:"file_id"`
+	} `json:"document"`
+}
+
+func decodeSent(method string, res json.RawMessage) (sentMessage, error) {
+	var m sentMessage
+	if err := json.Unmarshal(res, &m); err != nil {
+		return m, fmt.Errorf("read %s answer: %w", method, err)
+	}
+	return m, nil
+}
+
+// sendText sends text, split at paragraphs if it is too long, with the
+// keyboard on the last part.
+func (t *Transport) sendText(ctx context.Context, chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	parts := split(text, maxText)
+	id := 0
+	for i, p := range parts {
+		var mk *tgbotapi.InlineKeyboardMarkup
+		if i == len(parts)-1 {
+			mk = markup
+		}
+		var err error
+		if id, err = t.message(ctx, chat, p, mk); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+func (t *Transport) message(ctx context.Context, chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	cfg := tgbotapi.NewMessage(chat, escapeHTML(text))
+	cfg.ParseMode = parseMode
+	if markup != nil {
+		cfg.ReplyMarkup = markup
+	}
+	res, err := t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), request(cfg))
+	if err != nil && codeOf(err) == http.StatusBadRequest && descriptionHas(err, "parse entities") {
+		// Should not happen with escaped text; plain text is better than
+		// nothing.
+		cfg.Text, cfg.ParseMode = text, ""
+		res, err = t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), request(cfg))
+	}
+	if err != nil {
+		return 0, err
+	}
+	m, err := decodeSent("sendMessage", res)
+	return m.MessageID, err
+}
+
+// edit replaces the text and keyboard of message r.EditID. If Telegram
+// cannot edit it (too old, deleted, a photo), the reply is sent as a new
+// message instead.
+func (t *Transport) edit(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	msgID, err := strconv.Atoi(r.EditID)
+	if err != nil {
+		return t.sendText(ctx, chat, r.Text, markup)
+	}
+	if r.Text == "" {
+		if markup == nil {
+			markup = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+		}
+		cfg := tgbotapi.NewEditMessageReplyMarkup(chat, msgID, *markup)
+		_, err := t.c.call(ctx, "editMessageReplyMarkup", t.limited(chat, kindEdit), request(cfg))
+		if err != nil && !notModified(err) {
+			return 0, err
+		}
+		return msgID, nil
+	}
+	parts := split(r.Text, maxText)
+	cfg := tgbotapi.NewEditMessageText(chat, msgID, escapeHTML(parts[0]))
+	cfg.ParseMode = parseMode
+	if len(parts) == 1 {
+		cfg.ReplyMarkup = markup
+	}
+	_, err = t.c.call(ctx, "editMessageText", t.limited(chat, kindEdit), request(cfg))
+	switch {
+	case err == nil || notModified(err):
+	case codeOf(err) == http.StatusBadRequest:
+		t.log.Debug("edit failed, sending instead", "chat", chat, "err", err)
+		return t.sendText(ctx, chat, r.Text, markup)
+	default:
+		return 0, err
+	}
+	if len(parts) == 1 {
+		return msgID, nil
+	}
+	return t.sendText(ctx, chat, joinParts(parts[1:]), markup)
+}
+
+func joinParts(parts []string) string {
+	s := parts[0]
+	for _, p := range parts[1:] {
+		s += "\n\n" + p
+	}
+	return s
+}
+
+func notModified(err error) bool {
+	return codeOf(err) == http.StatusBadRequest && descriptionHas(err, "not modified")
+}
+
+// captioned splits a reply's text into a caption and what must follow as
+// messages, when it is too long for a caption.
+func captioned(text string) (caption, rest string) {
+	if textLen(text) <= maxCaption {
+		return text, ""
+	}
+	return "", text
+}
+
+// sendMedia sends a photo or a video, from its cached file_id when Telegram
+// has seen it before. The caption carries the text when it fits; otherwise
+// the text follows as messages, with the keyboard.
+func (t *Transport) sendMedia(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	m := r.Media
+	caption, rest := captioned(r.Text)
+	mk := markup
+	if rest != "" {
+		mk = nil
+	}
+	src, key, cached, err := t.source(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	sent, err := t.sendFile(ctx, chat, m.Kind, src, caption, mk, m.Start)
+	if err != nil && cached && codeOf(err) == http.StatusBadRequest {
+		// Telegram forgot the file (or it came from another bot): send the
+		// original again.
+		if ferr := t.opt.Store.ForgetTelegramFileID(ctx, key); ferr != nil {
+			t.log.Warn("forget file id", "err", ferr)
+		}
+		if src, key, cached, err = t.sourceFresh(m); err == nil {
+			sent, err = t.sendFile(ctx, chat, m.Kind, src, caption, mk, m.Start)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	if !cached && key != "" && t.opt.Store != nil {
+		if id := sent.fileID(); id != "" {
+			if err := t.opt.Store.SaveTelegramFileID(ctx, key, m.Kind, id); err != nil {
+				t.log.Warn("cache file id", "err", err)
+			}
+		}
+	}
+	if rest != "" {
+		return t.sendText(ctx, chat, rest, markup)
+	}
+	return sent.MessageID, nil
+}
+
+func (m sentMessage) fileID() string {
+	switch {
+	case len(m.Photo) > 0:
+		return m.Photo[len(m.Photo)-1].FileID // the largest size
+	case m.Video != nil:
+		return m.Video.FileID
+	case m.Document != nil:
+		return m.Document.FileID
+	}
+	return ""
+}
+
+// sendFile sends one photo, video or document.
+func (t *Transport) sendFile(ctx context.Context, chat int64, kind string, src tgbotapi.RequestFileData, caption string, markup *tgbotapi.InlineKeyboardMarkup, start time.Duration) (sentMessage, error) {
+	base := tgbotapi.BaseFile{BaseChat: tgbotapi.BaseChat{ChatID: chat}, File: src}
+	if markup != nil {
+		base.ReplyMarkup = markup
+	}
+	pm := ""
+	if caption != "" {
+		caption, pm = escapeHTML(caption), parseMode
+	}
+	var (
+		method string
+		fn     callFunc
+	)
+	switch kind {
+	case "photo":
+		method = "sendPhoto"
+		fn = request(tgbotapi.PhotoConfig{BaseFile: base, Caption: caption, ParseMode: pm})
+	case "video":
+		method = "sendVideo"
+		if start >= time.Second {
+			// start_timestamp is newer than the library.
+			params := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "supports_streaming": "true",
+				"start_timestamp": strconv.Itoa(int(start / time.Second))}
+			params.AddNonEmpty("caption", caption)
+			params.AddNonEmpty("parse_mode", pm)
+			if err := params.AddInterface("reply_markup", markup); err != nil {
+				return sentMessage{}, fmt.Errorf("encode keyboard: %w", err)
+			}
+			fn = raw(method, params, tgbotapi.RequestFile{Name: "video", Data: src})
+		} else {
+			fn = request(tgbotapi.VideoConfig{BaseFile: base, Caption: caption, ParseMode: pm, SupportsStreaming: true})
+		}
+	default:
+		method = "sendDocument"
+		fn = request(tgbotapi.DocumentConfig{BaseFile: base, Caption: caption, ParseMode: pm})
+	}
+	timeout := time.Duration(0)
+	if src.NeedsUpload() {
+		timeout = uploadTimeout
+	}
+	res, err := t.c.callTimeout(ctx, method, timeout, t.limited(chat, kindSend), fn)
+	if err != nil {
+		return sentMessage{}, err
+	}
+	return decodeSent(method, res)
+}
+
+// sendDocument uploads r.File as a document.
+func (t *Transport) sendDocument(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	caption, rest := captioned(r.Text)
+	mk := markup
+	if rest != "" {
+		mk = nil
+	}
+	var src tgbotapi.RequestFileData = tgbotapi.FileBytes{Name: filepath.Base(r.File.Name), Bytes: r.File.Data}
+	if len(r.File.Data) == 0 && r.File.ID != "" {
+		src = tgbotapi.FileID(r.File.ID)
+	}
+	sent, err := t.sendFile(ctx, chat, "document", src, caption, mk, 0)
+	if err != nil {
+		return 0, err
+	}
+	if rest != "" {
+		return t.sendText(ctx, chat, rest, markup)
+	}
+	return sent.MessageID, nil
+}
+
+// fileStamp identifies a version of a local file cheaply.
+type fileStamp struct {
+	path string
+	size int64
+	mod  time.Time
+}
+
+// source locates a medium for Telegram: its cached file_id, else its URL or
+// its bytes. key names it in the file_id cache ("" when not cached).
+func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.RequestFileData, key string, cached bool, err error) {
+	if t.opt.Store == nil {
+		src, _, _, err = t.sourceFresh(m)
+		return src, "", false, err
+	}
+	switch {
+	case m.URL != "":
+		key = m.Kind + ":url:" + m.URL
+	case m.File != "":
+		fi, err := os.Stat(m.File)
+		if err != nil {
+			return nil, "", false, fmt.Errorf("media file: %w", err)
+		}
+		stamp := fileStamp{m.File, fi.Size(), fi.ModTime()}
+		t.memoMu.Lock()
+		sum, ok := t.memo[stamp]
+		t.memoMu.Unlock()
+		if ok {
+			key = m.Kind + ":sha256:" + sum
+		}
+	default:
+		return nil, "", false, errors.New("media without URL or file")
+	}
+	if key != "" {
+		id, err := t.opt.Store.TelegramFileID(ctx, key)
+		if err != nil {
+			t.log.Warn("read file id cache", "err", err)
+		} else if id != "" {
+			return tgbotapi.FileID(id), key, true, nil
+		}
+	}
+	src, key, _, err = t.sourceFresh(m)
+	if err != nil || m.URL != "" {
+		return src, key, false, err
+	}
+	// A local file seen for the first time in this process: it may still
+	// be cached under its content hash.
+	if id, err := t.opt.Store.TelegramFileID(ctx, key); err == nil && id != "" {
+		return tgbotapi.FileID(id), key, true, nil
+	}
+	return src, key, false, nil
+}
+
+// sourceFresh locates a medium without the cache: by URL, or by reading the
+// local file (and remembering its hash).
+func (t *Transport) sourceFresh(m *bot.Media) (tgbotapi.RequestFileData, string, bool, error) {
+	if m.URL != "" {
+		return tgbotapi.FileURL(m.URL), m.Kind + ":url:" + m.URL, false, nil
+	}
+	f, err := os.Open(m.File)
+	if err != nil {
+		return nil, "", false, fmt.Errorf("media file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, "", false, fmt.Errorf("media file: %w", err)
+	}
+	data := make([]byte, fi.Size())
+	if _, err := f.ReadAt(data, 0); err != nil {
+		return nil, "", false, fmt.Errorf("read media file: %w", err)
+	}
+	h := sha256.Sum256(data)
+	sum := hex.EncodeToString(h[:])
+	t.memoMu.Lock()
+	t.memo[fileStamp{m.File, fi.Size(), fi.ModTime()}] = sum
+	t.memoMu.Unlock()
+	return tgbotapi.FileBytes{Name: filepath.Base(m.File), Bytes: data}, m.Kind + ":sha256:" + sum, false, nil
+}

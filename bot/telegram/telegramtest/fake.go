@@ -1,0 +1,865 @@
+// Package telegramtest is a fake Telegram Bot API server for tests and
+// benchmarks. It speaks the real JSON protocol ({"ok":true,"result":...},
+// {"ok":false,"error_code":...,"description":...,"parameters":{...}}) over
+// HTTP, keeps a queue of updates that tests inject (getUpdates honours the
+// offset and long-polls), remembers the messages the bot sent so edits can
+// be checked, records every call, and can be told to fail: 429 with
+// retry_after, 403, 5xx, or a stall. It can also enforce a message rate,
+// answering 429 beyond it.
+package telegramtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+)
+
+// Token is the token the fake accepts unless told otherwise.
+const Token = "123456:TEST-fake-token-ABCdef_0123456789"
+
+// BotID and BotUsername describe the fake bot (getMe).
+const (
+	BotID       = 777000
+	BotUsername = "bottega_test_bot"
+)
+
+// Call is one request the bot made.
+type Call struct {
+	Method string
+	Params map[string]string
+	// Files holds the uploaded files by field name.
+	Files map[string][]byte
+	At    time.Time
+	// Status is the HTTP status answered (200, or the error code).
+	Status int
+	// MessageID is the message sent or edited, for successful sends.
+	MessageID int
+}
+
+// ChatID is the call's chat_id parameter.
+func (c Call) ChatID() int64 {
+	id, _ := strconv.ParseInt(c.Params["chat_id"], 10, 64)
+	return id
+}
+
+// Text is the call's text, or caption for media.
+func (c Call) Text() string {
+	if t, ok := c.Params["text"]; ok {
+		return t
+	}
+	return c.Params["caption"]
+}
+
+// Buttons returns the inline keyboard the call carries, if any.
+func (c Call) Buttons() [][]tgbotapi.InlineKeyboardButton {
+	var m tgbotapi.InlineKeyboardMarkup
+	if s := c.Params["reply_markup"]; s != "" {
+		_ = json.Unmarshal([]byte(s), &m)
+	}
+	return m.InlineKeyboard
+}
+
+// FirstData returns the callback data of the first data button, or "".
+func (c Call) FirstData() string {
+	for _, row := range c.Buttons() {
+		for _, b := range row {
+			if b.CallbackData != nil {
+				return *b.CallbackData
+			}
+		}
+	}
+	return ""
+}
+
+// IsMessage reports whether the call sends or edits a message (what flood
+// limits count).
+func (c Call) IsMessage() bool {
+	return strings.HasPrefix(c.Method, "send") || strings.HasPrefix(c.Method, "edit")
+}
+
+// Fault makes the fake answer calls with an error.
+type Fault struct {
+	// Code is the error_code (429, 403, 500, ...); 0 with Stall answers
+	// normally after the stall.
+	Code        int
+	Description string
+	// RetryAfter is sent with 429s (seconds).
+	RetryAfter int
+	// Stall delays the answer (or until the client gives up).
+	Stall time.Duration
+}
+
+type fault struct {
+	Fault
+	method string
+	left   int
+}
+
+func (f *fault) apiError() *apiError {
+	e := &apiError{code: f.Code, desc: f.Description, retryAfter: f.RetryAfter}
+	if e.desc == "" {
+		e.desc = http.StatusText(f.Code)
+	}
+	return e
+}
+
+type message struct {
+	text, markup string
+}
+
+type update struct {
+	id   int64
+	data []byte
+}
+
+// Server is a fake Bot API. Create it with New.
+type Server struct {
+	srv   *httptest.Server
+	token string
+
+	mu        sync.Mutex
+	nextID    int64
+	updates   []update
+	wake      chan struct{}
+	calls     []Call
+	msgSeq    map[int64]int
+	messages  map[[2]int64]message
+	faults    []*fault
+	hook      func(Call)
+	limiter   *rate.Limiter
+	fileSeq   int
+	files     map[string]bool
+	uploads   int
+	callbacks map[string]bool // id -> answered
+	cbSeq     int
+	webhook   string
+	secret    string
+	sentFiles *files // what users sent, see files.go
+	polls     int
+	polled    int // updates returned by polls
+}
+
+// New starts a fake Bot API; it stops when the test ends.
+func New(t interface{ Cleanup(func()) }) *Server {
+	s := NewServer(Token)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a fake Bot API accepting token; Close stops it.
+func NewServer(token string) *Server {
+	s := &Server{
+		token:     token,
+		nextID:    1,
+		wake:      make(chan struct{}),
+		msgSeq:    map[int64]int{},
+		messages:  map[[2]int64]message{},
+		files:     map[string]bool{},
+		callbacks: map[string]bool{},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// Endpoint is the Bot API endpoint format (TELEGRAM_API_ENDPOINT) for the
+// fake.
+func (s *Server) Endpoint() string { return s.srv.URL + "/bot%s/%s" }
+
+// URL is the server's base URL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// SetFirstUpdateID makes injected update ids start at id (default 1).
+func (s *Server) SetFirstUpdateID(id int64) {
+	s.mu.Lock()
+	s.nextID = id
+	s.mu.Unlock()
+}
+
+// Fail makes the next n calls of method (any method but getUpdates when
+// method is "") fail with f. A getUpdates fault with Code 0 only stalls.
+func (s *Server) Fail(method string, n int, f Fault) {
+	s.mu.Lock()
+	s.faults = append(s.faults, &fault{Fault: f, method: method, left: n})
+	s.mu.Unlock()
+}
+
+// EnforceRate makes the fake answer 429 (retry_after 1) to messages beyond
+// perSecond, with burst allowed at once. 0 turns it off.
+func (s *Server) EnforceRate(perSecond float64, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if perSecond <= 0 {
+		s.limiter = nil
+		return
+	}
+	s.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+}
+
+// OnCall registers f to see every call once it is answered. f must not
+// block for long.
+func (s *Server) OnCall(f func(Call)) {
+	s.mu.Lock()
+	s.hook = f
+	s.mu.Unlock()
+}
+
+// Calls returns the calls made, of the given methods (all when none).
+func (s *Server) Calls(methods ...string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if len(methods) == 0 || contains(methods, c.Method) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Sent returns the successful sends and edits, in order.
+func (s *Server) Sent() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if c.IsMessage() && c.Status == http.StatusOK {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Uploads counts the files uploaded (not sent by URL or file_id).
+func (s *Server) Uploads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.uploads
+}
+
+// Polls counts the getUpdates calls answered, and the updates in the
+// answers (an update is in every answer until an offset confirms it).
+func (s *Server) Polls() (calls, updates int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.polls, s.polled
+}
+
+// Pending counts the updates not confirmed by an offset yet.
+func (s *Server) Pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.updates)
+}
+
+// SetWebhook registers a webhook as if the bot had called setWebhook.
+func (s *Server) SetWebhook(url, secret string) {
+	s.mu.Lock()
+	s.webhook, s.secret = url, secret
+	s.mu.Unlock()
+}
+
+// Webhook returns the registered webhook URL and secret.
+func (s *Server) Webhook() (url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.webhook, s.secret
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Inject queues an update for getUpdates; its UpdateID is assigned unless
+// set. It returns the update id.
+func (s *Server) Inject(u tgbotapi.Update) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u.UpdateID == 0 {
+		u.UpdateID = int(s.nextID)
+	}
+	s.nextID = max(s.nextID, int64(u.UpdateID)+1)
+	data, _ := json.Marshal(u)
+	s.updates = append(s.updates, update{id: int64(u.UpdateID), data: data})
+	close(s.wake)
+	s.wake = make(chan struct{})
+	return int64(u.UpdateID)
+}
+
+// TextUpdate builds a message update from user in chat (a private chat when
+// they are equal, a supergroup otherwise).
+func (s *Server) TextUpdate(chat, user int64, text string) tgbotapi.Update {
+	return tgbotapi.Update{Message: &tgbotapi.Message{
+		MessageID: int(time.Now().UnixNano() % 1e9),
+		From:      s.user(user),
+		Chat:      chatOf(chat, user),
+		Date:      int(time.Now().Unix()),
+		Text:      text,
+		Entities:  commandEntity(text),
+	}}
+}
+
+// SendText injects a text message from user in chat.
+func (s *Server) SendText(chat, user int64, text string) int64 {
+	return s.Inject(s.TextUpdate(chat, user, text))
+}
+
+// PressUpdate builds a button press on message msgID in chat.
+func (s *Server) PressUpdate(chat, user int64, msgID int, data string) tgbotapi.Update {
+	s.mu.Lock()
+	s.cbSeq++
+	id := fmt.Sprintf("cb%d", s.cbSeq)
+	s.callbacks[id] = false
+	s.mu.Unlock()
+	return tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{
+		ID:   id,
+		From: s.user(user),
+		Message: &tgbotapi.Message{
+			MessageID: msgID,
+			From:      &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bottega", UserName: BotUsername},
+			Chat:      chatOf(chat, user),
+			Date:      int(time.Now().Unix()),
+		},
+		ChatInstance: strconv.FormatInt(chat, 10),
+		Data:         data,
+	}}
+}
+
+// Press injects a button press and returns the update id.
+func (s *Server) Press(chat, user int64, msgID int, data string) int64 {
+	return s.Inject(s.PressUpdate(chat, user, msgID, data))
+}
+
+func (s *Server) user(id int64) *tgbotapi.User {
+	return &tgbotapi.User{ID: id, FirstName: "Learner" + strconv.FormatInt(id%1000, 10), LanguageCode: "it"}
+}
+
+func chatOf(chat, user int64) *tgbotapi.Chat {
+	if chat == user {
+		return &tgbotapi.Chat{ID: chat, Type: "private", FirstName: "Learner"}
+	}
+	return &tgbotapi.Chat{ID: chat, Type: "supergroup", Title: "Group"}
+}
+
+func commandEntity(text string) []tgbotapi.MessageEntity {
+	if !strings.HasPrefix(text, "/") {
+		return nil
+	}
+	cmd, _, _ := strings.Cut(text, " ")
+	return []tgbotapi.MessageEntity{{Type: "bot_command", Offset: 0, Length: len(utf16.Encode([]rune(cmd)))}}
+}
+
+// PostWebhook delivers u to the registered webhook as Telegram does, with
+// the secret header, and returns the HTTP status.
+func (s *Server) PostWebhook(ctx context.Context, u tgbotapi.Update) (int, error) {
+	url, secret := s.Webhook()
+	if url == "" {
+		return 0, fmt.Errorf("no webhook registered")
+	}
+	return PostUpdate(ctx, url, secret, u)
+}
+
+// PostUpdate posts u to a webhook URL with the secret header.
+func PostUpdate(ctx context.Context, url, secret string, u tgbotapi.Update) (int, error) {
+	body, err := json.Marshal(u)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// apiError is an error answer.
+type apiError struct {
+	code       int
+	desc       string
+	retryAfter int
+}
+
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{code: 400, desc: "Bad Request: " + fmt.Sprintf(format, args...)}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
+	if strings.HasPrefix(r.URL.Path, "/file/") {
+		s.serveFile(w, r) // see files.go
+		return
+	}
+	token, method, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
+	if !ok || !strings.HasPrefix(r.URL.Path, "/bot") {
+		http.NotFound(w, r)
+		return
+	}
+	if token != s.token {
+		writeError(w, &apiError{code: 401, desc: "Unauthorized"})
+		return
+	}
+	params, files, err := readParams(r)
+	if err != nil {
+		writeError(w, badRequest("%v", err))
+		return
+	}
+	call := Call{Method: method, Params: params, Files: files, At: at, Status: 200}
+	f := s.takeFault(method)
+	if f != nil && f.Stall > 0 {
+		select {
+		case <-time.After(f.Stall):
+		case <-r.Context().Done():
+		}
+	}
+	if method == "getUpdates" {
+		if f != nil && f.Code != 0 {
+			writeError(w, f.apiError())
+			return
+		}
+		res, aerr := s.getUpdates(r.Context(), params)
+		if aerr != nil {
+			call.Status = aerr.code
+			writeError(w, aerr)
+		} else {
+			writeResult(w, res)
+		}
+		return // polls are not recorded: there are too many
+	}
+	var (
+		res  any
+		aerr *apiError
+	)
+	if f != nil && f.Code != 0 {
+		aerr = f.apiError()
+	} else {
+		res, aerr = s.handle(&call)
+	}
+	if aerr != nil {
+		call.Status = aerr.code
+		writeError(w, aerr)
+	} else {
+		writeResult(w, res)
+	}
+	s.mu.Lock()
+	s.calls = append(s.calls, call)
+	hook := s.hook
+	s.mu.Unlock()
+	if hook != nil {
+		hook(call)
+	}
+}
+
+func (s *Server) takeFault(method string) *fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.method == method || (f.method == "" && method != "getUpdates") {
+			f.left--
+			if f.left <= 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			}
+			return f
+		}
+	}
+	return nil
+}
+
+func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
+	params := map[string]string{}
+	files := map[string][]byte{}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "multipart/form-data":
+		if err := r.ParseMultipartForm(64 << 20); err != nil {
+			return nil, nil, err
+		}
+		for k, v := range r.MultipartForm.Value {
+			params[k] = v[0]
+		}
+		for k, fhs := range r.MultipartForm.File {
+			f, err := fhs[0].Open()
+			if err != nil {
+				return nil, nil, err
+			}
+			b, err := io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return nil, nil, err
+			}
+			files[k] = b
+		}
+	case "application/json":
+		var m map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
+			return nil, nil, err
+		}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				params[k] = s
+			} else {
+				b, _ := json.Marshal(v)
+				params[k] = string(b)
+			}
+		}
+	default:
+		if err := r.ParseForm(); err != nil {
+			return nil, nil, err
+		}
+		for k, v := range r.PostForm {
+			params[k] = v[0]
+		}
+		for k, v := range r.URL.Query() {
+			params[k] = v[0]
+		}
+	}
+	return params, files, nil
+}
+
+func writeResult(w http.ResponseWriter, res any) {
+	var b []byte
+	if raw, ok := res.(json.RawMessage); ok {
+		b = raw
+	} else {
+		b, _ = json.Marshal(res)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"ok":true,"result":`))
+	w.Write(b)
+	w.Write([]byte("}"))
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	body := map[string]any{"ok": false, "error_code": e.code, "description": e.desc}
+	if e.retryAfter > 0 {
+		body["parameters"] = map[string]int{"retry_after": e.retryAfter}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.code)
+	json.NewEncoder(w).Encode(body)
+}
+
+func (s *Server) getUpdates(ctx context.Context, p map[string]string) (json.RawMessage, *apiError) {
+	offset, _ := strconv.ParseInt(p["offset"], 10, 64)
+	limit, _ := strconv.Atoi(p["limit"])
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	timeout, _ := strconv.Atoi(p["timeout"])
+	deadline := time.NewTimer(time.Duration(timeout) * time.Second)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		if s.webhook != "" {
+			s.mu.Unlock()
+			return nil, &apiError{code: 409, desc: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+		}
+		if offset > 0 {
+			// Telegram forgets what the offset confirms.
+			i := 0
+			for i < len(s.updates) && s.updates[i].id < offset {
+				i++
+			}
+			s.updates = s.updates[i:]
+		}
+		var buf bytes.Buffer
+		buf.WriteByte('[')
+		n := 0
+		for _, u := range s.updates {
+			if n == limit {
+				break
+			}
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(u.data)
+			n++
+		}
+		buf.WriteByte(']')
+		wake := s.wake
+		if n > 0 || timeout <= 0 {
+			s.polls++
+			s.polled += n
+		}
+		s.mu.Unlock()
+		if n > 0 || timeout <= 0 {
+			return buf.Bytes(), nil
+		}
+		select {
+		case <-wake:
+		case <-deadline.C:
+			return json.RawMessage("[]"), nil
+		case <-ctx.Done():
+			return json.RawMessage("[]"), nil
+		}
+	}
+}
+
+// handle answers every method but getUpdates.
+func (s *Server) handle(c *Call) (any, *apiError) {
+	p := c.Params
+	if c.IsMessage() {
+		s.mu.Lock()
+		lim := s.limiter
+		s.mu.Unlock()
+		if lim != nil && !lim.Allow() {
+			return nil, &apiError{code: 429, desc: "Too Many Requests: retry after 1", retryAfter: 1}
+		}
+	}
+	switch c.Method {
+	case "getFile":
+		return s.getFile(p) // see files.go
+	case "getMe":
+		return tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bottega", UserName: BotUsername}, nil
+	case "sendMessage":
+		if err := checkText(p["text"], p["parse_mode"], 4096, "message is too long"); err != nil {
+			return nil, err
+		}
+		if err := checkMarkup(p["reply_markup"]); err != nil {
+			return nil, err
+		}
+		return s.newMessage(c, message{text: p["text"], markup: p["reply_markup"]}, nil), nil
+	case "editMessageText", "editMessageReplyMarkup":
+		chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+		id, _ := strconv.Atoi(p["message_id"])
+		if c.Method == "editMessageText" {
+			if err := checkText(p["text"], p["parse_mode"], 4096, "MESSAGE_TOO_LONG"); err != nil {
+				return nil, err
+			}
+		}
+		if err := checkMarkup(p["reply_markup"]); err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		old, ok := s.messages[[2]int64{chat, int64(id)}]
+		if !ok {
+			return nil, badRequest("message to edit not found")
+		}
+		m := old
+		m.markup = p["reply_markup"]
+		if c.Method == "editMessageText" {
+			m.text = p["text"]
+		}
+		if m == old {
+			return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+		}
+		s.messages[[2]int64{chat, int64(id)}] = m
+		c.MessageID = id
+		return tgbotapi.Message{MessageID: id, Chat: &tgbotapi.Chat{ID: chat}, Text: m.text}, nil
+	case "answerCallbackQuery":
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		id := p["callback_query_id"]
+		if answered, ok := s.callbacks[id]; !ok || answered {
+			return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
+		}
+		s.callbacks[id] = true
+		return true, nil
+	case "sendPhoto", "sendVideo", "sendDocument":
+		field := strings.ToLower(strings.TrimPrefix(c.Method, "send"))
+		if err := checkText(p["caption"], p["parse_mode"], 1024, "message caption is too long"); err != nil {
+			return nil, err
+		}
+		if err := checkMarkup(p["reply_markup"]); err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		var fileID string
+		switch src := p[field]; {
+		case c.Files[field] != nil:
+			s.uploads++
+			s.fileSeq++
+			fileID = fmt.Sprintf("%s-file-%d", field, s.fileSeq)
+			s.files[fileID] = true
+		case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
+			s.fileSeq++
+			fileID = fmt.Sprintf("%s-url-%d", field, s.fileSeq)
+			s.files[fileID] = true
+		case s.files[src]:
+			fileID = src
+		default:
+			s.mu.Unlock()
+			return nil, badRequest("wrong file identifier/HTTP URL specified")
+		}
+		s.mu.Unlock()
+		media := map[string]any{"file_id": fileID, "file_unique_id": "u" + fileID}
+		extra := map[string]any{}
+		switch field {
+		case "photo":
+			small := map[string]any{"file_id": fileID + "-small", "file_unique_id": "s" + fileID, "width": 90, "height": 90}
+			media["width"], media["height"] = 1280, 960
+			extra["photo"] = []any{small, media}
+		default:
+			extra[field] = media
+		}
+		return s.newMessage(c, message{text: p["caption"], markup: p["reply_markup"]}, extra), nil
+	case "setMyCommands":
+		var cmds []tgbotapi.BotCommand
+		if err := json.Unmarshal([]byte(p["commands"]), &cmds); err != nil || len(cmds) == 0 {
+			return nil, badRequest("commands must be a non-empty JSON array")
+		}
+		for _, cmd := range cmds {
+			if !commandRE.MatchString(cmd.Command) || cmd.Description == "" || len([]rune(cmd.Description)) > 256 {
+				return nil, badRequest("BOT_COMMAND_INVALID")
+			}
+		}
+		return true, nil
+	case "setMyDescription":
+		if len([]rune(p["description"])) > 512 {
+			return nil, badRequest("description is too long")
+		}
+		return true, nil
+	case "setWebhook":
+		s.mu.Lock()
+		s.webhook, s.secret = p["url"], p["secret_token"]
+		s.mu.Unlock()
+		return true, nil
+	case "deleteWebhook":
+		s.mu.Lock()
+		s.webhook, s.secret = "", ""
+		if p["drop_pending_updates"] == "true" {
+			s.updates = nil
+		}
+		s.mu.Unlock()
+		return true, nil
+	case "getWebhookInfo":
+		url, _ := s.Webhook()
+		return map[string]any{"url": url, "pending_update_count": s.Pending()}, nil
+	}
+	return nil, &apiError{code: 404, desc: "Not Found: method not found"}
+}
+
+var commandRE = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
+
+func (s *Server) newMessage(c *Call, m message, extra map[string]any) json.RawMessage {
+	chat, _ := strconv.ParseInt(c.Params["chat_id"], 10, 64)
+	s.mu.Lock()
+	s.msgSeq[chat]++
+	id := s.msgSeq[chat]
+	s.messages[[2]int64{chat, int64(id)}] = m
+	s.mu.Unlock()
+	c.MessageID = id
+	out := map[string]any{
+		"message_id": id,
+		"date":       time.Now().Unix(),
+		"chat":       map[string]any{"id": chat, "type": chatType(chat)},
+		"from":       map[string]any{"id": BotID, "is_bot": true, "first_name": "Bottega", "username": BotUsername},
+	}
+	if m.text != "" {
+		if _, ok := c.Params["text"]; ok {
+			out["text"] = m.text
+		} else {
+			out["caption"] = m.text
+		}
+	}
+	if m.markup != "" {
+		out["reply_markup"] = json.RawMessage(m.markup)
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	b, _ := json.Marshal(out)
+	return b
+}
+
+func chatType(id int64) string {
+	if id < 0 {
+		return "supergroup"
+	}
+	return "private"
+}
+
+var (
+	tagRE    = regexp.MustCompile(`^</?(b|strong|i|em|u|ins|s|strike|del|a|code|pre|span|tg-spoiler|tg-emoji|blockquote)( [^<>]*)?>`)
+	entityRE = regexp.MustCompile(`^&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);`)
+)
+
+// checkText validates text as Telegram does: the HTML must parse, and the
+// text it stands for must fit the limit (in UTF-16 units).
+func checkText(text, parseMode string, limit int, tooLong string) *apiError {
+	plain := text
+	if strings.EqualFold(parseMode, "HTML") {
+		var b strings.Builder
+		for i := 0; i < len(text); {
+			switch text[i] {
+			case '<':
+				m := tagRE.FindString(text[i:])
+				if m == "" {
+					return badRequest("can't parse entities: unsupported start tag at byte offset %d", i)
+				}
+				i += len(m)
+			case '&':
+				m := entityRE.FindString(text[i:])
+				if m == "" {
+					b.WriteByte('&') // Telegram tolerates a bare &
+					i++
+					continue
+				}
+				b.WriteByte('x')
+				i += len(m)
+			case '>':
+				return badRequest("can't parse entities: unexpected end tag at byte offset %d", i)
+			default:
+				b.WriteByte(text[i])
+				i++
+			}
+		}
+		plain = b.String()
+	}
+	if len(utf16.Encode([]rune(plain))) > limit {
+		return badRequest("%s", tooLong)
+	}
+	return nil
+}
+
+func checkMarkup(s string) *apiError {
+	if s == "" {
+		return nil
+	}
+	var m tgbotapi.InlineKeyboardMarkup
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return badRequest("can't parse reply keyboard markup JSON object")
+	}
+	for _, row := range m.InlineKeyboard {
+		for _, b := range row {
+			if b.CallbackData != nil && len(*b.CallbackData) > 64 {
+				return badRequest("BUTTON_DATA_INVALID")
+			}
+			if b.Text == "" {
+				return badRequest("BUTTON_TEXT_EMPTY") // hypothetical but strict
+			}
+		}
+	}
+	return nil
+}

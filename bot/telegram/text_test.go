@@ -1,0 +1,159 @@
+package telegram
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		limit int
+		want  []string
+	}{
+		{"short", "ciao", 10, []string{"ciao"}},
+		{"paragraphs", "uno due\n\ntre quattro\n\ncinque", 20, []string{"uno due\n\ntre quattro", "cinque"}},
+		{"lines", "uno due\ntre quattro\ncinque", 12, []string{"uno due", "tre quattro", "cinque"}},
+		{"words", "aaaa bbbb cccc dddd", 10, []string{"aaaa bbbb", "cccc dddd"}},
+		{"no spaces", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
+		// An emoji counts two UTF-16 units and is never cut in half.
+		{"emoji", "🙂🙂🙂", 4, []string{"🙂🙂", "🙂"}},
+		{"accents", "perché così", 6, []string{"perché", "così"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := split(tt.text, tt.limit)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("split(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
+			}
+			for _, p := range got {
+				if textLen(p) > tt.limit {
+					t.Errorf("part %q over the limit", p)
+				}
+			}
+		})
+	}
+}
+
+func TestEscapeHTML(t *testing.T) {
+	if got := escapeHTML(`<b>Tom & "Jerry"</b>`); got != `&lt;b&gt;Tom &amp; "Jerry"&lt;/b&gt;` {
+		t.Errorf("escapeHTML = %q", got)
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := truncate("abcdef", 4); got != "abc…" {
+		t.Errorf("truncate = %q", got)
+	}
+	if got := truncate("abc", 4); got != "abc" {
+		t.Errorf("truncate = %q", got)
+	}
+}
+
+func TestTrackerOffset(t *testing.T) {
+	tr := newTracker()
+	if tr.offset() != 0 {
+		t.Fatal("a new tracker must poll without an offset")
+	}
+	for _, id := range []int64{10, 11, 12} {
+		if !tr.start(id) {
+			t.Fatalf("start(%d) = false", id)
+		}
+	}
+	if tr.start(11) {
+		t.Error("an update in flight was started again")
+	}
+	tr.finish(11, nil)
+	tr.finish(12, nil)
+	if got := tr.offset(); got != 10 {
+		t.Errorf("offset with 10 in flight = %d, want 10", got)
+	}
+	if tr.start(12) {
+		t.Error("a done update was started again")
+	}
+	tr.finish(10, errors.New("database down"))
+	if got := tr.offset(); got != 10 {
+		t.Errorf("offset with 10 failed = %d, want 10", got)
+	}
+	if busy, _ := tr.busy(); busy {
+		t.Error("busy with nothing in flight")
+	}
+	if !tr.start(10) {
+		t.Error("a failed update must be submitted again")
+	}
+	tr.finish(10, nil)
+	if got := tr.offset(); got != 13 {
+		t.Errorf("offset when all done = %d, want 13", got)
+	}
+}
+
+func TestSplitArray(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{`[]`, nil},
+		{` [ ] `, nil},
+		{`[{"update_id":1}]`, []string{`{"update_id":1}`}},
+		{`[{"update_id":1,"m":{"t":"a,b}]\"{"}}, {"update_id":2,"x":[1,2]} ]`, []string{`{"update_id":1,"m":{"t":"a,b}]\"{"}}`, `{"update_id":2,"x":[1,2]}`}},
+	}
+	for _, tt := range tests {
+		got, err := splitArray([]byte(tt.in))
+		if err != nil {
+			t.Errorf("splitArray(%s): %v", tt.in, err)
+			continue
+		}
+		var gs []string
+		for _, g := range got {
+			gs = append(gs, string(g))
+		}
+		if strings.Join(gs, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("splitArray(%s) = %q, want %q", tt.in, gs, tt.want)
+		}
+		for _, g := range got {
+			if id, err := updateID(g); err != nil || id == 0 {
+				t.Errorf("updateID(%s) = %d, %v", g, id, err)
+			}
+		}
+	}
+	for _, bad := range []string{`{}`, `[{]`, `[1,,2]`, `["a]`} {
+		if _, err := splitArray([]byte(bad)); err == nil {
+			t.Errorf("splitArray(%s) accepted", bad)
+		}
+	}
+}
+
+// TestLimiterWindows checks the buckets against Telegram's windows, on a
+// simulated clock: a group never gets more than 20 messages in a minute, a
+// chat about one a second after a short burst.
+func TestLimiterWindows(t *testing.T) {
+	l := newLimiter(Limits{})
+	group, chat := l.chat(-100123), l.chat(42)
+	if chat.group != nil {
+		t.Fatal("a private chat got a group limit")
+	}
+	t0 := time.Now()
+	count := func(allow func(time.Time) bool, from, to time.Duration) int {
+		n := 0
+		for at := from; at < to; at += 10 * time.Millisecond {
+			if allow(t0.Add(at)) {
+				n++
+			}
+		}
+		return n
+	}
+	groupAllow := func(at time.Time) bool { return group.group.AllowN(at, 1) }
+	if n := count(groupAllow, 0, time.Minute); n > 20 || n < 18 {
+		t.Errorf("group: %d messages in the first minute, want at most 20 (and close to it)", n)
+	}
+	if n := count(groupAllow, time.Minute, 2*time.Minute); n > 20 {
+		t.Errorf("group: %d messages in the second minute", n)
+	}
+	chatAllow := func(at time.Time) bool { return chat.chat.AllowN(at, 1) }
+	if n := count(chatAllow, 0, 10*time.Second); n > 13 || n < 10 {
+		t.Errorf("chat: %d messages in 10s, want 3 at once then 1/s", n)
+	}
+}

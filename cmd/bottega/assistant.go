@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/flows"
+)
+
+// newAssistant builds the question answerer from the configuration: with an
+// LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, otherwise answering
+// from the lessons alone. It also indexes the current curriculum if it never
+// was (a database from before the assistant existed).
+func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := ensureIndexed(ctx, a); err != nil {
+		return nil, nil, err
+	}
+	o := assistant.Options{
+		DB:             a.db,
+		Texts:          a.texts,
+		Model:          a.cfg.OpenAIModel,
+		DailyQuestions: a.cfg.DailyQuestions,
+		DailyTokens:    a.cfg.DailyTokens,
+		OpenLesson:     flows.OpenLessonData,
+		Logger:         a.log,
+	}
+	if a.cfg.OpenAIKey != "" || a.cfg.OpenAIBaseURL != "" {
+		// The assistant bounds each answer itself; this only keeps a dead
+		// server from holding connections forever.
+		c, err := assistant.NewClient(a.cfg.OpenAIBaseURL, a.cfg.OpenAIKey, &http.Client{Timeout: 2 * time.Minute})
+		if err != nil {
+			return nil, nil, usagef("OPENAI_BASE_URL: %v", err)
+		}
+		o.LLM = c
+		a.log.Info("assistant answers with an LLM", "model", a.cfg.OpenAIModel, "server", llmHost(a.cfg.OpenAIBaseURL))
+	} else {
+		a.log.Info("assistant answers from the lessons (no OPENAI_API_KEY or OPENAI_BASE_URL)")
+	}
+	asst, err := assistant.New(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return asst, asst.Tasks(), nil
+}
+
+// ensureIndexed indexes the current curriculum version when it has no
+// passages, in one transaction.
+func ensureIndexed(ctx context.Context, a *app) error {
+	st, err := a.db.CurrentCurriculumState(ctx)
+	if err != nil || st.Version == 0 {
+		return err
+	}
+	indexed, err := a.db.IndexedVersion(ctx)
+	if err != nil || indexed == st.Version {
+		return err
+	}
+	c, err := a.db.CurriculumVersion(ctx, st.Version)
+	if err != nil {
+		return err
+	}
+	if err := a.db.InTx(ctx, func(ctx context.Context) error {
+		return assistant.NewIndexer(a.db).Index(ctx, st.Version, c)
+	}); err != nil {
+		return fmt.Errorf("index the curriculum for questions: %w", err)
+	}
+	a.log.Info("curriculum indexed for questions", "version", st.Version)
+	return nil
+}
+
+// llmHost names the LLM server for the log, without credentials or path.
+func llmHost(baseURL string) string {
+	if baseURL == "" {
+		return "api.openai.com"
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return "?"
+	}
+	return u.Host
+}

@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/telegram"
+	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/broadcast/tg"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/flows/admin"
+	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/reminders"
+	"github.com/bottega-app/bottega/store"
+)
+
+func runBroadcast(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "broadcast", `Send a new lesson (-lesson) or a message (-text) to the learners matching the filters, after a preview and a confirmation, and show the progress until it is done. The bot sends it: this command when TELEGRAM_TOKEN is set and no running bot holds the queue, otherwise the running bot. Ctrl-C stops watching, not the broadcast. -pause, -resume, -cancel and -watch act on an existing broadcast.`)
+	lesson := fs.String("lesson", "", "announce this lesson (id), with a button that opens it")
+	text := fs.String("text", "", "send this message (with -lesson: shown above the announcement)")
+	roles := fs.String("role", "", "only these roles (comma-separated: shopkeeper, artisan, guide, municipal)")
+	levels := fs.String("level", "", "only these levels (base, intermediate)")
+	langs := fs.String("lang", "", "only learners using these languages (it, en, es, fr, de, pl)")
+	tracks := fs.String("track", "", "only learners of these tracks (ids): their role fits, or they opened a lesson of it")
+	active := fs.Int("active", 0, "only learners active in the last N days")
+	inactive := fs.Int("inactive", 0, "only learners not active in the last N days")
+	platform := fs.String("platform", telegram.Platform, "the learners' platform")
+	rate := fs.Float64("rate", broadcast.DefaultRate, fmt.Sprintf("messages per second (up to %d, for bots with paid broadcasts)", broadcast.MaxRate))
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	dry := fs.Bool("dry-run", false, "show the preview and the audience, send nothing")
+	detach := fs.Bool("detach", false, "start it and return: the running bot sends it")
+	pause := fs.Int64("pause", 0, "pause broadcast ID")
+	resume := fs.Int64("resume", 0, "resume broadcast ID")
+	cancel := fs.Int64("cancel", 0, "cancel broadcast ID (what is not sent yet is dropped)")
+	watch := fs.Int64("watch", 0, "show the progress of broadcast ID")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	control := map[string]int64{bottega.BroadcastPaused: *pause, bottega.BroadcastRunning: *resume, bottega.BroadcastCancelled: *cancel}
+	acting := 0
+	for _, id := range control {
+		if id != 0 {
+			acting++
+		}
+	}
+	creating := *lesson != "" || *text != ""
+	switch {
+	case acting > 1 || (acting == 1 && (creating || *watch != 0)):
+		return usagef("use one of -pause, -resume, -cancel, -watch, or -lesson/-text to start a broadcast")
+	case acting == 0 && *watch == 0 && !creating:
+		return usagef("broadcast needs -lesson ID or -text MESSAGE (see 'bottega broadcast --help')")
+	case *rate <= 0 || *rate > broadcast.MaxRate:
+		return usagef("-rate must be between 0 and %d messages per second", broadcast.MaxRate)
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e, cfg, true)
+	db, closeDB, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	texts, err := locales.Load()
+	if err != nil {
+		return fmt.Errorf("load messages: %w", err)
+	}
+	lib := store.NewLibrary(db, 0)
+	for status, id := range control {
+		if id == 0 {
+			continue
+		}
+		from := map[string][]string{
+			bottega.BroadcastPaused:    {bottega.BroadcastRunning},
+			bottega.BroadcastRunning:   {bottega.BroadcastPaused},
+			bottega.BroadcastCancelled: {bottega.BroadcastRunning, bottega.BroadcastPaused},
+		}[status]
+		ok, err := db.SetBroadcastStatus(ctx, id, status, from...)
+		if err != nil {
+			return err
+		}
+		b, err := db.Broadcast(ctx, id)
+		if err != nil {
+			return usagef("no broadcast %d", id)
+		}
+		if !ok {
+			return usagef("broadcast %d is %s", id, b.Status)
+		}
+		fmt.Fprintf(e.stdout, "Broadcast %d is %s.\n", id, b.Status)
+		return nil
+	}
+	var b bottega.Broadcast
+	if *watch != 0 {
+		if b, err = db.Broadcast(ctx, *watch); err != nil {
+			return usagef("no broadcast %d", *watch)
+		}
+	} else {
+		cur, _, err := lib.Current(ctx)
+		if err != nil {
+			return err
+		}
+		aud, err := cliAudience(cur, *platform, *roles, *levels, *langs, *tracks, *active, *inactive)
+		if err != nil {
+			return err
+		}
+		kind := bottega.BroadcastText
+		if *lesson != "" {
+			if cur.Lesson(*lesson) == nil {
+				return usagef("no lesson %q in the published curriculum", *lesson)
+			}
+			kind = bottega.BroadcastLesson
+		}
+		msg, err := broadcast.Messages{Texts: texts, Library: lib}.Render(ctx, bottega.Delivery{
+			Kind: bottega.DeliveryBroadcast, BroadcastKind: kind, LessonID: *lesson, Text: *text, Locale: locales.Default})
+		if err != nil {
+			return err
+		}
+		n, err := db.CountAudience(ctx, aud)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Message (in Italian; each learner gets their language):\n\n%s\n", indent(msg.Text))
+		for _, row := range msg.Buttons {
+			for _, btn := range row {
+				fmt.Fprintf(e.stdout, "    [%s]\n", btn.Label)
+			}
+		}
+		fmt.Fprintf(e.stdout, "\nAudience: %d learners on %s, at %.0f messages/s (about %s).\n", n, *platform, *rate,
+			(time.Duration(float64(n) / *rate * float64(time.Second))).Round(time.Second))
+		if *dry || n == 0 {
+			return nil
+		}
+		if !*yes && !confirm(e, fmt.Sprintf("Send to %d learners? [y/N] ", n)) {
+			fmt.Fprintln(e.stdout, "Nothing sent.")
+			return nil
+		}
+		b, err = db.CreateBroadcast(ctx, bottega.Broadcast{CreatedBy: "cli", Kind: kind, LessonID: *lesson, Text: *text, Rate: *rate}, aud)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Broadcast %d started: %d deliveries.\n", b.ID, b.Total)
+		if *detach {
+			return nil
+		}
+	}
+	if cfg.TelegramToken != "" && b.Platform == telegram.Platform {
+		tr, err := telegram.New(ctx, telegram.Options{Token: cfg.TelegramToken, Endpoint: cfg.TelegramEndpoint, Store: db,
+			Limits: telegram.Limits{Rate: max(cfg.TelegramRate, b.Rate)}, Logger: log})
+		if err != nil {
+			return err
+		}
+		w := broadcast.NewWorker(broadcast.Config{
+			Platform: b.Platform, Store: db, Sender: tr, Rate: b.Rate, Classify: tg.Classify,
+			Render: broadcast.Messages{Texts: texts, Library: lib}.Render, Logger: log,
+		})
+		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan error, 1)
+		go func() { done <- w.Run(wctx) }()
+		defer func() { stop(); <-done }()
+	} else {
+		fmt.Fprintln(e.stderr, "No TELEGRAM_TOKEN here: the running bot sends the broadcast.")
+	}
+	return watchBroadcast(ctx, e, db, b.ID)
+}
+
+// watchBroadcast shows a broadcast's progress until nothing is left to send
+// or ctx ends.
+func watchBroadcast(ctx context.Context, e env, db *store.DB, id int64) error {
+	start := time.Now()
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		c, err := db.DeliveryCounts(ctx, id)
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			fmt.Fprintf(e.stderr, "\nStopped watching; broadcast %d goes on (bottega broadcast -cancel %d stops it).\n", id, id)
+			return nil
+		}
+		progressBar(e, c, time.Since(start))
+		b, err := db.Broadcast(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c.Left() == 0 || b.Status == bottega.BroadcastCancelled || b.Status == bottega.BroadcastDone {
+			fmt.Fprintln(e.stderr)
+			fmt.Fprintf(e.stdout, "Broadcast %d: %s. Sent %d, failed %d, blocked %d, cancelled %d, uncertain %d (interrupted mid-send, not resent).\n",
+				id, b.Status, c.Sent, c.Failed, c.Blocked, c.Cancelled, c.Uncertain)
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+	}
+}
+
+func confirm(e env, question string) bool {
+	fmt.Fprint(e.stdout, question)
+	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes" || a == "s" || a == "si" || a == "sì"
+}
+
+func indent(s string) string { return "    " + strings.ReplaceAll(s, "\n", "\n    ") }
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cliAudience builds an audience from the command line's filters, checking
+// them.
+func cliAudience(cur *content.Curriculum, platform, roles, levels, langs, tracks string, active, inactive int) (bottega.Audience, error) {
+	a := bottega.Audience{Platform: platform, Roles: splitList(roles), Levels: splitList(levels), Languages: splitList(langs),
+		ActiveDays: active, InactiveDays: inactive}
+	for _, r := range a.Roles {
+		switch r {
+		case bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide, bottega.RoleMunicipal:
+		default:
+			return a, usagef("unknown role %q: use shopkeeper, artisan, guide or municipal", r)
+		}
+	}
+	for _, l := range a.Levels {
+		if l != bottega.LevelBase && l != bottega.LevelIntermediate {
+			return a, usagef("unknown level %q: use base or intermediate", l)
+		}
+	}
+	for _, l := range a.Languages {
+		if !locales.IsSupported(l) {
+			return a, usagef("unknown language %q: use %s", l, strings.Join(locales.Supported, ", "))
+		}
+	}
+	if active < 0 || inactive < 0 {
+		return a, usagef("-active and -inactive take a number of days")
+	}
+	for _, id := range splitList(tracks) {
+		t := cur.Track(id)
+		if t == nil {
+			return a, usagef("no track %q in the published curriculum", id)
+		}
+		a.Tracks = append(a.Tracks, t.ID)
+		a.TrackRoles = append(a.TrackRoles, t.Roles...)
+		for _, l := range t.Lessons {
+			a.TrackLessons = append(a.TrackLessons, l.ID)
+		}
+	}
+	return a, nil
+}
+
+// bulk is the admin side wired into a running bot: the admin extension of
+// the flows, and, once a transport runs, the delivery worker and the
+// reminder scheduler sending through it.
+type bulk struct {
+	cfg     config
+	db      *store.DB
+	texts   *locales.Catalog
+	lib     *store.Library
+	admin   *admin.Admin
+	metrics *broadcast.Metrics
+
+	mu     sync.Mutex
+	worker *broadcast.Worker
+	dl     admin.Downloader
+}
+
+func newBulk(a *app) *bulk {
+	b := &bulk{cfg: a.cfg, db: a.db, texts: a.texts, lib: store.NewLibrary(a.db, 0), metrics: broadcast.NewMetrics(a.reg)}
+	b.admin = admin.New(admin.Options{
+		Admins: a.cfg.Admins, Store: a.db, Texts: a.texts, Library: b.lib, Downloader: b, Wake: b.wake,
+		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
+			pub, err := a.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source, Index: indexer(a.db, a.log)})
+			b.lib.Refresh()
+			return pub, err
+		},
+	})
+	return b
+}
+
+// extensions are what the flows consult for commands they do not know.
+func (b *bulk) extensions() []flows.Extension { return []flows.Extension{b.admin} }
+
+// Download implements admin.Downloader with the running transport.
+func (b *bulk) Download(ctx context.Context, fileID string) ([]byte, error) {
+	b.mu.Lock()
+	dl := b.dl
+	b.mu.Unlock()
+	if dl == nil {
+		return nil, errors.New("this transport cannot download files")
+	}
+	return dl.Download(ctx, fileID)
+}
+
+func (b *bulk) wake() {
+	b.mu.Lock()
+	w := b.worker
+	b.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+// start runs the delivery worker and the reminders for t until stop.
+func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
+	Warn(msg string, args ...any)
+}) (stop func()) {
+	cfg := broadcast.Config{
+		Platform: t.Platform(), Store: b.db, Sender: t, Rate: min(float64(broadcast.DefaultRate), b.cfg.TelegramRate),
+		Render: broadcast.Messages{Texts: b.texts, Library: b.lib}.Render,
+		Progress: func(br bottega.Broadcast, c bottega.DeliveryCounts) bot.Reply {
+			cur, _, _ := b.lib.Current(ctx)
+			return admin.Progress(b.texts, cur)(br, c)
+		},
+		Metrics: b.metrics,
+	}
+	if tr, ok := t.(*telegram.Transport); ok {
+		cfg.Classify = tg.Classify
+		// The broadcasts' own rate decides, up to the transport's.
+		cfg.Rate = b.cfg.TelegramRate
+		b.mu.Lock()
+		b.dl = tr
+		b.mu.Unlock()
+	}
+	w := broadcast.NewWorker(cfg)
+	b.mu.Lock()
+	b.worker = w
+	b.mu.Unlock()
+	sched := reminders.New(reminders.Config{Platform: t.Platform(), Store: b.db, Wake: w.Wake})
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := w.Run(ctx); err != nil {
+			log.Warn("delivery worker stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		sched.Run(ctx)
+	}()
+	return func() { cancel(); wg.Wait() }
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/telegram"
+	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/broadcast/tg"
+)
+
+// benchBroadcast sends a broadcast to many learners against a fake Bot API
+// that answers 429 beyond the configured rate, and checks the run: the
+// achieved rate, 429s, duplicates and learners missed.
+func benchBroadcast(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "bench broadcast", "Send one broadcast to many learners through the delivery queue and the Telegram transport, against a fake Bot API that enforces the rate (answering 429 beyond it); report the achieved rate, 429s, duplicates and learners missed.")
+	n := fs.Int("learners", 20000, "learners in the audience")
+	rate := fs.Float64("rate", 30, "messages per second: the worker's and the broadcast's rate, and what the fake enforces")
+	burst := fs.Int("fake-burst", 0, "how many messages the fake lets through at once (default: 1/5 s worth, at least 4)")
+	senders := fs.Int("senders", 0, "messages in flight at once (default: from the rate)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *n < 1 || *rate <= 0 || *rate > broadcast.MaxRate {
+		return usagef("-learners must be at least 1 and -rate between 0 and %d", broadcast.MaxRate)
+	}
+	if *burst <= 0 {
+		*burst = max(4, int(*rate/5))
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	db, where, closeDB, err := benchDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+
+	platform := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	ls := make([]bottega.Learner, *n)
+	for i := range ls {
+		id := strconv.Itoa(1_000_000 + i)
+		ls[i] = bottega.Learner{Platform: platform, ExternalID: id, ChatID: id, Locale: "it", Role: bottega.RoleShopkeeper}
+	}
+	if err := db.CreateLearners(ctx, ls); err != nil {
+		return err
+	}
+	fake := telegramtest.NewServer(telegramtest.Token)
+	defer fake.Close()
+	fake.EnforceRate(*rate, *burst)
+	var (
+		mu          sync.Mutex
+		perChat     = make(map[int64]int, *n)
+		limited     int
+		first, last time.Time
+	)
+	fake.OnCall(func(c telegramtest.Call) {
+		if c.Method != "sendMessage" {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if c.Status == 429 {
+			limited++
+			return
+		}
+		if c.Status == 200 {
+			perChat[c.ChatID()]++
+			if first.IsZero() {
+				first = c.At
+			}
+			last = c.At
+		}
+	})
+	tr, err := telegram.New(ctx, telegram.Options{Token: telegramtest.Token, Endpoint: fake.Endpoint(), Store: db,
+		// The worker paces the sends; the transport's own limiter only caps them.
+		Limits: telegram.Limits{Rate: *rate, Burst: *burst}})
+	if err != nil {
+		return err
+	}
+	b, err := db.CreateBroadcast(ctx, bottega.Broadcast{CreatedBy: "bench", Kind: bottega.BroadcastText,
+		Text: "Nuova lezione in arrivo: provala! 📚", Rate: *rate}, bottega.Audience{Platform: platform})
+	if err != nil {
+		return err
+	}
+	w := broadcast.NewWorker(broadcast.Config{
+		Platform: platform, Store: db, Sender: tr, Rate: *rate, Senders: *senders,
+		Render:   func(_ context.Context, d bottega.Delivery) (bot.Reply, error) { return bot.Reply{Text: d.Text}, nil },
+		Classify: tg.Classify, Poll: 50 * time.Millisecond, ProgressEvery: time.Second,
+	})
+	fmt.Fprintf(e.stdout, "bench broadcast: %d learners at %.0f msg/s (fake burst %d), GOMAXPROCS %d, %s\n",
+		*n, *rate, *burst, runtime.GOMAXPROCS(0), where)
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- w.Run(wctx) }()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	var c bottega.DeliveryCounts
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			stop()
+			<-done
+			return ctx.Err()
+		case <-tick.C:
+		}
+		if c, err = db.DeliveryCounts(ctx, b.ID); err != nil {
+			stop()
+			<-done
+			return err
+		}
+		if i%10 == 0 || c.Left() == 0 {
+			progressBar(e, c, time.Since(start))
+		}
+		if c.Left() == 0 {
+			break
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
+	mu.Lock()
+	defer mu.Unlock()
+	// From the worker's start to the last message's arrival.
+	elapsed := last.Sub(start)
+	dups, missed := 0, 0
+	for _, l := range ls {
+		chat, _ := strconv.ParseInt(l.ChatID, 10, 64)
+		switch k := perChat[chat]; {
+		case k == 0:
+			missed++
+		case k > 1:
+			dups += k - 1
+		}
+	}
+	achieved := float64(c.Sent) / elapsed.Seconds()
+	atFake := float64(len(perChat)-1) / math.Max(last.Sub(first).Seconds(), 1e-9)
+	fmt.Fprintf(e.stdout, "  sent %d of %d in %s: %.2f msg/s achieved (%.1f%% of %.0f); %.2f msg/s first to last at the fake\n",
+		c.Sent, *n, elapsed.Round(time.Millisecond), achieved, 100*achieved / *rate, *rate, atFake)
+	fmt.Fprintf(e.stdout, "  429 answers: %d   duplicates: %d   missed: %d   failed: %d   uncertain: %d\n",
+		limited, dups, missed, c.Failed, c.Uncertain)
+	if limited > 0 || dups > 0 || missed > 0 {
+		return fmt.Errorf("bench broadcast: %d 429s, %d duplicates, %d missed", limited, dups, missed)
+	}
+	return nil
+}
+
+// progressBar draws one line of progress on stderr.
+func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
+	total := max(c.Total(), 1)
+	done := total - c.Left()
+	const width = 30
+	fill := width * done / total
+	bar := make([]byte, width)
+	for i := range bar {
+		bar[i] = '.'
+		if i < fill {
+			bar[i] = '#'
+		}
+	}
+	fmt.Fprintf(e.stderr, "\r[%s] %d/%d  sent %d  failed %d  blocked %d  left %d  %.1f msg/s   ",
+		bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9))
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/stats"
+	"github.com/bottega-app/bottega/store"
+)
+
+func runStats(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "stats", "Print learners by role, language and track, recent activity, the completion funnel of each lesson, the hardest quiz questions, the questions the lessons did not answer, and the LLM's usage and estimated cost.")
+	chart := fs.String("chart", "", "also write the completion funnel as a PNG chart to this file")
+	lang := fs.String("lang", "en", "language of the chart's labels")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !locales.IsSupported(*lang) {
+		return usagef("-lang must be one of %v", locales.Supported)
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	db, closeDB, err := openDatabase(ctx, cfg, newLogger(e, cfg, true))
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	cur, _, err := store.NewLibrary(db, 0).Current(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := stats.Build(ctx, db, cur, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := r.Table(e.stdout); err != nil {
+		return err
+	}
+	if *chart == "" {
+		return nil
+	}
+	texts, err := locales.Load()
+	if err != nil {
+		return fmt.Errorf("load messages: %w", err)
+	}
+	png, err := stats.FunnelPNG(texts, *lang, r)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*chart, png, 0o644); err != nil {
+		return fmt.Errorf("write chart: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\nFunnel chart written to %s.\n", *chart)
+	return nil
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+)
+
+// TestServeTelegram runs `bottega serve` against a fake Bot API, by long
+// polling and then with a webhook on the same data directory, and checks
+// that /start is answered each time and that shutdown is clean.
+func TestServeTelegram(t *testing.T) {
+	fake := telegramtest.New(t)
+	dir := dataDir(t)
+	serve := func(extra map[string]string, drive func(addr string)) {
+		t.Helper()
+		addr := freeAddr(t)
+		env := map[string]string{
+			"BOTTEGA_DATA_DIR":      dir,
+			"TELEGRAM_TOKEN":        telegramtest.Token,
+			"TELEGRAM_API_ENDPOINT": fake.Endpoint(),
+			"TELEGRAM_RATE":         "100",
+			"HTTP_ADDR":             addr,
+		}
+		for k, v := range extra {
+			env[k] = v
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		var stderr strings.Builder
+		go func() {
+			done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, &syncWriter{w: &stderr})
+		}()
+		drive(addr)
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("serve: %v", err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("serve did not stop")
+		}
+		if strings.Contains(stderr.String(), "TEST-fake-token") {
+			t.Error("the token is in the log")
+		}
+	}
+	waitReply := func(chat int64, n int) {
+		t.Helper()
+		deadline := time.Now().Add(time.Minute)
+		for {
+			got := 0
+			for _, c := range fake.Sent() {
+				if c.ChatID() == chat {
+					got++
+				}
+			}
+			if got >= n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("chat %d: %d replies, want %d", chat, got, n)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+
+	serve(nil, func(string) {
+		fake.SendText(42, 42, "/start")
+		waitReply(42, 1)
+	})
+	if len(fake.Calls("setMyCommands")) == 0 {
+		t.Error("no command menu was set")
+	}
+
+	const secret = "hook_secret-1"
+	serve(map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg/hook", "TELEGRAM_WEBHOOK_SECRET": secret}, func(addr string) {
+		u := fake.TextUpdate(43, 43, "/start")
+		u.UpdateID = 900
+		deadline := time.Now().Add(time.Minute)
+		for {
+			code, err := telegramtest.PostUpdate(context.Background(), "http://"+addr+"/tg/hook", secret, u)
+			if err == nil && code == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("webhook: %d, %v", code, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		waitReply(43, 1)
+		if url, s := fake.Webhook(); url != "https://bot.example.org/tg/hook" || s != secret {
+			t.Errorf("webhook registered as %q with secret %q", url, s)
+		}
+	})
+}
+
+// syncWriter lets the log be written from several goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

@@ -1,0 +1,314 @@
+// Package admin is the admins' side of the chat, plugged into the flows as a
+// flows.Extension: the /broadcast wizard (a lesson or a message, the
+// audience, a preview, then the broadcast with a progress message that the
+// delivery worker keeps up to date, with Pause, Resume and Cancel buttons),
+// /pause, /resume and /cancel, /stats, publishing lesson files sent as
+// documents (validate, preview the changes, Publish), and attaching a video
+// to a lesson. It also gives every learner /reminders.
+//
+// Admins are the platform user ids in Options.Admins. Every admin command
+// and button checks it, in private chats only; for anyone else the
+// extension passes, so the flows give their normal answer to an unknown
+// command or a stale button, and nothing happens.
+//
+// The wizards' state is kept in Postgres (admin_state), apart from the
+// learner's conversation state, and changes in the update's transaction.
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/stats"
+	"github.com/bottega-app/bottega/store"
+)
+
+// Store is what the admin flows keep and read.
+type Store interface {
+	LoadAdminState(ctx context.Context, platform, userID string) ([]byte, error)
+	SaveAdminState(ctx context.Context, platform, userID string, state []byte) error
+	CountAudience(ctx context.Context, a bottega.Audience) (int, error)
+	CreateBroadcast(ctx context.Context, b bottega.Broadcast, a bottega.Audience) (bottega.Broadcast, error)
+	Broadcast(ctx context.Context, id int64) (bottega.Broadcast, error)
+	ActiveBroadcasts(ctx context.Context, platform string) ([]bottega.Broadcast, error)
+	SetBroadcastStatus(ctx context.Context, id int64, status string, from ...string) (bool, error)
+	DeliveryCounts(ctx context.Context, broadcastID int64) (bottega.DeliveryCounts, error)
+	UpdateLearner(ctx context.Context, l bottega.Learner) error
+	SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, kind, addedBy string) error
+	SaveTelegramFileID(ctx context.Context, key, kind, fileID string) error
+	stats.Store
+}
+
+// Texts renders messages (locales.Catalog).
+type Texts interface {
+	T(lang, id string, data map[string]any) string
+}
+
+// Library gives the current curriculum.
+type Library interface {
+	Current(ctx context.Context) (*content.Curriculum, int64, error)
+}
+
+// Downloader fetches a file a user sent, by the platform's file id.
+type Downloader interface {
+	Download(ctx context.Context, fileID string) ([]byte, error)
+}
+
+// Publisher makes a curriculum the current one (store.PublishCurriculum with
+// the assistant's index).
+type Publisher func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error)
+
+// Options configures the admin flows.
+type Options struct {
+	// Admins are the platform user ids allowed to use admin commands.
+	Admins  []string
+	Store   Store
+	Texts   Texts
+	Library Library
+	// Downloader fetches uploaded documents; nil turns uploads down.
+	Downloader Downloader
+	Publish    Publisher
+	// Rate is the rate of broadcasts started from the chat (default
+	// broadcast.DefaultRate).
+	Rate float64
+	// Wake tells the delivery worker there is something new to send.
+	Wake  func()
+	Clock func() time.Time
+}
+
+// Admin implements flows.Extension.
+type Admin struct {
+	o      Options
+	admins map[string]bool
+	msgs   broadcast.Messages
+}
+
+// New returns the admin flows.
+func New(o Options) *Admin {
+	if o.Rate <= 0 {
+		o.Rate = broadcast.DefaultRate
+	}
+	if o.Wake == nil {
+		o.Wake = func() {}
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	a := &Admin{o: o, admins: map[string]bool{}, msgs: broadcast.Messages{Texts: o.Texts, Library: o.Library}}
+	for _, id := range o.Admins {
+		if id = strings.TrimSpace(id); id != "" {
+			a.admins[id] = true
+		}
+	}
+	return a
+}
+
+// IsAdmin reports whether the update comes from an admin, in a private
+// chat.
+func (a *Admin) IsAdmin(u bot.Update) bool { return a.admins[u.UserID] && !u.Group && u.UserID != "" }
+
+// Button data of the admin flows: "v1|x|<code>[|<arg>]".
+const (
+	prefix = "v1|x|"
+
+	codeKind     = "bk" // bk|lesson or bk|text
+	codeLesson   = "bl" // bl|<lesson>
+	codePage     = "bn" // bn|<page> of lessons
+	codeFilter   = "ba" // ba|<field>: next value of an audience filter
+	codePreview  = "bv"
+	codeBack     = "bb"
+	codeSend     = "bs"
+	codeQuit     = "bq"
+	codePause    = "bp" // bp|<broadcast>
+	codeResume   = "br" // br|<broadcast>
+	codeCancel   = "bc" // bc|<broadcast>
+	codePublish  = "up"
+	codeUnupload = "uq"
+)
+
+func data(code string, args ...string) string {
+	return prefix + strings.Join(append([]string{code}, args...), "|")
+}
+
+// Handle implements flows.Extension.
+func (a *Admin) Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error) {
+	if u.Data != "" {
+		rest, ok := strings.CutPrefix(u.Data, prefix)
+		if !ok || !a.IsAdmin(u) {
+			return nil, false, nil
+		}
+		code, arg, _ := strings.Cut(rest, "|")
+		r, err := a.button(ctx, l, u, code, arg)
+		return r, r != nil || err != nil, err
+	}
+	name, args := command(u.Text)
+	if name == "reminders" {
+		r, err := a.reminders(ctx, l, args)
+		return r, true, err
+	}
+	if !a.IsAdmin(u) {
+		return nil, false, nil
+	}
+	var (
+		r   []bot.Reply
+		err error
+	)
+	switch name {
+	case "broadcast":
+		r, err = a.startBroadcast(ctx, l, u, args)
+	case "pause":
+		r, err = a.control(ctx, l, u, args, bottega.BroadcastPaused)
+	case "resume":
+		r, err = a.control(ctx, l, u, args, bottega.BroadcastRunning)
+	case "cancel":
+		r, err = a.control(ctx, l, u, args, bottega.BroadcastCancelled)
+	case "stats":
+		r, err = a.stats(ctx, l)
+	default:
+		return nil, false, nil
+	}
+	return r, true, err
+}
+
+// command splits "/Broadcast@bot some text" into "broadcast" and "some
+// text".
+func command(text string) (name, args string) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") {
+		return "", ""
+	}
+	head, rest, _ := strings.Cut(text[1:], " ")
+	if h, r, ok := strings.Cut(head, "\n"); ok {
+		head, rest = h, r+" "+rest
+	}
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(rest)
+}
+
+// button routes a press on one of the admin flows' buttons. A nil reply
+// means the button is not ours.
+func (a *Admin) button(ctx context.Context, l bottega.Learner, u bot.Update, code, arg string) ([]bot.Reply, error) {
+	switch code {
+	case codePause, codeResume, codeCancel:
+		status := map[string]string{codePause: bottega.BroadcastPaused, codeResume: bottega.BroadcastRunning, codeCancel: bottega.BroadcastCancelled}[code]
+		return a.controlButton(ctx, l, arg, status)
+	case codePublish, codeUnupload:
+		return a.uploadButton(ctx, l.Locale, u, code == codePublish)
+	case codeKind, codeLesson, codePage, codeFilter, codePreview, codeBack, codeSend, codeQuit:
+		return a.wizardButton(ctx, l, u, code, arg)
+	}
+	return nil, nil
+}
+
+// state is an admin's wizard, kept between updates.
+type state struct {
+	// Step is "", kind, text, lesson, audience, preview or upload.
+	Step   string `json:"step,omitempty"`
+	Kind   string `json:"kind,omitempty"`
+	Lesson string `json:"lesson,omitempty"`
+	Text   string `json:"text,omitempty"`
+	Page   int    `json:"page,omitempty"`
+	// Filter holds the index of each audience filter's value, by field.
+	Filter map[string]int `json:"filter,omitempty"`
+	// Upload is a validated curriculum waiting for Publish.
+	Upload json.RawMessage `json:"upload,omitempty"`
+	Source string          `json:"source,omitempty"`
+}
+
+func (a *Admin) load(ctx context.Context, u bot.Update) (state, error) {
+	var st state
+	raw, err := a.o.Store.LoadAdminState(ctx, u.Platform, u.UserID)
+	if err != nil {
+		return st, err
+	}
+	if len(raw) > 0 && json.Unmarshal(raw, &st) != nil {
+		st = state{} // an unreadable wizard starts over
+	}
+	return st, nil
+}
+
+func (a *Admin) save(ctx context.Context, u bot.Update, st state) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode admin state: %w", err)
+	}
+	return a.o.Store.SaveAdminState(ctx, u.Platform, u.UserID, raw)
+}
+
+// expired answers a button that no longer matches the wizard.
+func (a *Admin) expired(lang string) []bot.Reply {
+	return []bot.Reply{{Notice: a.o.Texts.T(lang, "admin_expired", nil)}}
+}
+
+func (a *Admin) btn(lang, label string, d string) bot.Button {
+	return bot.Button{Label: a.o.Texts.T(lang, label, nil), Data: d}
+}
+
+// reminders is /reminders [off|HH:MM] for every learner.
+func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) ([]bot.Reply, error) {
+	lang := l.Locale
+	arg := strings.ToLower(strings.TrimSpace(args))
+	switch {
+	case arg == "off" || arg == "no" || arg == "stop":
+		l.Reminder = ""
+		if err := a.o.Store.UpdateLearner(ctx, l); err != nil {
+			return nil, err
+		}
+		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_off", nil)}}, nil
+	case arg != "":
+		at, ok := parseClock(arg)
+		if !ok {
+			return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_usage", nil)}}, nil
+		}
+		l.Reminder = at
+		if err := a.o.Store.UpdateLearner(ctx, l); err != nil {
+			return nil, err
+		}
+		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_set", map[string]any{"Time": at})}}, nil
+	case l.Reminder == "":
+		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_status_off", nil)}}, nil
+	}
+	return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_status_on", map[string]any{"Time": l.Reminder})}}, nil
+}
+
+// parseClock reads "9", "9:30", "09.30" or "21:00" as "HH:MM".
+func parseClock(s string) (string, bool) {
+	s = strings.ReplaceAll(s, ".", ":")
+	if !strings.Contains(s, ":") {
+		s += ":00"
+	}
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return "", false
+	}
+	return t.Format("15:04"), true
+}
+
+// lessonTitle names a lesson in lang, or gives its id.
+func lessonTitle(cur *content.Curriculum, id, lang string) string {
+	if cur != nil {
+		if l := cur.Lesson(id); l != nil {
+			return l.Title.Get(lang)
+		}
+	}
+	return id
+}
+
+// langOf is the admin's language: the learner's, or the platform's.
+func langOf(l bottega.Learner, u bot.Update) string {
+	if locales.IsSupported(l.Locale) {
+		return l.Locale
+	}
+	return locales.Match(u.Lang)
+}
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }

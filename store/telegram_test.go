@@ -1,0 +1,51 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+func TestTelegramFileIDCache(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	const key = "photo:url:https://example.org/a.jpg"
+	if id, err := db.TelegramFileID(ctx, key); err != nil || id != "" {
+		t.Fatalf("empty cache = %q, %v", id, err)
+	}
+	for _, id := range []string{"AgAC-1", "AgAC-2"} {
+		if err := db.SaveTelegramFileID(ctx, key, "photo", id); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.TelegramFileID(ctx, key); err != nil || got != id {
+			t.Fatalf("cached = %q, %v; want %q", got, err, id)
+		}
+	}
+	if err := db.ForgetTelegramFileID(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := db.TelegramFileID(ctx, key); id != "" {
+		t.Errorf("forgotten id still cached: %q", id)
+	}
+}
+
+func TestLockAndRecordUpdateSkipsDuplicates(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	for i, want := range []bool{true, false} {
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			fresh, err := db.LockAndRecordUpdate(ctx, "test", 7, "c7")
+			if err == nil && fresh != want {
+				t.Errorf("call %d: fresh = %v, want %v", i, fresh, want)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := db.CountUpdates(ctx, "test"); n != 1 {
+		t.Errorf("%d rows, want 1", n)
+	}
+}
