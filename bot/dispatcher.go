@@ -68,11 +68,18 @@ type Dispatcher struct {
 	// sent carries the updates whose replies went out to the markers,
 	// which mark them in batches: one UPDATE for all that finished
 	// meanwhile instead of a transaction each (group commit). Workers wait
-	// for their mark, so an update is marked before its done is called, as
-	// before; a few markers run at once so that a worker seldom waits for a
-	// batch other than its own.
+	// for their mark, so that the window in which a crash makes a reply go
+	// out twice stays as short as one round trip.
 	sent    chan mark
 	markers sync.WaitGroup
+
+	// Tasks (a streamed answer can take many seconds) run off the chat
+	// workers, so they hold up no other chat: one goroutine per chat with
+	// queued tasks runs them in order; taskSlots bounds how many run at once.
+	taskMu    sync.Mutex
+	taskQueue map[string][]func()
+	taskSlots chan struct{}
+	taskWG    sync.WaitGroup
 
 	mu          sync.RWMutex
 	closed      bool
@@ -100,7 +107,7 @@ func New(cfg Config) *Dispatcher {
 		cfg.Fallback = func(Update) Reply { return Reply{Text: "Something went wrong, please try again."} }
 	}
 	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
-		sent: make(chan mark, cfg.Workers)}
+		sent: make(chan mark, cfg.Workers), taskQueue: map[string][]func(){}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
 	for range min(4, cfg.Workers) {
 		d.markers.Add(1)
 		go d.marker()
@@ -157,6 +164,7 @@ func (d *Dispatcher) Close() {
 	}
 	d.mu.Unlock()
 	d.wg.Wait()
+	d.taskWG.Wait()
 	d.closeMarker.Do(func() { close(d.sent) })
 	d.markers.Wait()
 }
@@ -295,10 +303,16 @@ func prepare(replies []Reply, u Update) []Reply {
 
 // deliver sends the replies in order, then marks them sent: by itself when
 // now is set, else through the marker. A failed send stops the rest: they
-// stay unsent, for Resend.
+// stay unsent, for Resend. From the first task on, the rest is handed to the
+// chat's task queue unless now is set.
 func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string, replies []Reply, now bool) {
-	for _, r := range replies {
+	for i, r := range replies {
 		if r.Task != nil {
+			if !now {
+				rest := replies[i:]
+				d.enqueueTask(chatID, func() { d.deliver(ctx, updateID, chatID, rest, true) })
+				return
+			}
 			if err := d.runTask(ctx, chatID, r.Task); err != nil {
 				d.log.Error("task failed", "update", updateID, "chat", chatID, "kind", r.Task.Kind, "err", err)
 			}
@@ -321,6 +335,36 @@ func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string,
 	if err := d.cfg.Store.MarkSent(ctx, d.cfg.Platform, updateID); err != nil {
 		d.log.Warn("mark replies sent", "update", updateID, "err", err)
 	}
+}
+
+// enqueueTask runs fn after the chat's earlier tasks, off the chat workers.
+func (d *Dispatcher) enqueueTask(chatID string, fn func()) {
+	d.taskMu.Lock()
+	q, busy := d.taskQueue[chatID]
+	d.taskQueue[chatID] = append(q, fn)
+	d.taskMu.Unlock()
+	if busy {
+		return // the chat's runner will get to it
+	}
+	d.taskWG.Add(1)
+	go func() {
+		defer d.taskWG.Done()
+		d.taskSlots <- struct{}{}
+		defer func() { <-d.taskSlots }()
+		for {
+			d.taskMu.Lock()
+			q := d.taskQueue[chatID]
+			if len(q) == 0 {
+				delete(d.taskQueue, chatID)
+				d.taskMu.Unlock()
+				return
+			}
+			next := q[0]
+			d.taskQueue[chatID] = q[1:]
+			d.taskMu.Unlock()
+			next()
+		}
+	}()
 }
 
 // Resend delivers the replies that were committed but not sent when the

@@ -239,3 +239,42 @@ func TestTasksRunAfterCommitInOrder(t *testing.T) {
 		t.Fatalf("sent %q, want %q", got, want)
 	}
 }
+
+func TestSlowTaskHoldsUpNoOtherChat(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	release := make(chan struct{})
+	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		if u.Text == "slow" {
+			return []bot.Reply{{Task: &bot.Task{Kind: "wait"}}, {Text: "after the task"}}, nil
+		}
+		return []bot.Reply{{Text: u.Text}}, nil
+	})
+	tasks := map[string]bot.TaskFunc{"wait": func(ctx context.Context, s bot.Sender, chat string, _ json.RawMessage) error {
+		<-release
+		_, err := s.Send(ctx, chat, bot.Reply{Text: "task done"})
+		return err
+	}}
+	// One worker: without the task queue, chat b would wait behind chat a.
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks, Workers: 1})
+	ctx := context.Background()
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "a", UserID: "a", Text: "slow"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "b", UserID: "b", Text: "quick"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.sent("b"); len(got) != 1 {
+		t.Fatalf("chat b got %q while chat a's task ran, want its reply", got)
+	}
+	close(release)
+	d.Close() // waits for the task
+	if got := rec.sent("a"); fmt.Sprint(got) != fmt.Sprint([]string{"task done", "after the task"}) {
+		t.Fatalf("chat a got %q", got)
+	}
+	// Everything went out, so nothing is left to resend.
+	n := 0
+	if err := db.Unsent(ctx, "test", func(int64, string, []byte) error { n++; return nil }); err != nil || n != 0 {
+		t.Errorf("unsent after close = %d, %v", n, err)
+	}
+}
