@@ -55,6 +55,17 @@ func (e *Error) temporary() bool {
 	return e.ctxErr == nil && (e.Code == 0 || e.Code == http.StatusTooManyRequests || e.Code >= 500)
 }
 
+// idempotent reports whether repeating a call whose answer was lost does no
+// harm: reads, edits, settings and callback answers, but not sends.
+func idempotent(method string) bool {
+	for _, p := range []string{"get", "edit", "set", "delete", "answerCallbackQuery"} {
+		if strings.HasPrefix(method, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func codeOf(err error) int {
 	var e *Error
 	if errors.As(err, &e) {
@@ -211,6 +222,12 @@ func (c *client) callTimeout(ctx context.Context, method string, timeout time.Du
 		}
 		var e *Error
 		if !errors.As(err, &e) || !e.temporary() {
+			return nil, err
+		}
+		if e.Timeout && !idempotent(method) {
+			// The request may have reached Telegram: sending it again could
+			// deliver the message twice. The caller decides (the outbox
+			// resends it after a restart; a broadcast marks it uncertain).
 			return nil, err
 		}
 		var wait time.Duration

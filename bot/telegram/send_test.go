@@ -369,3 +369,30 @@ func TestTokenNeverInErrors(t *testing.T) {
 		t.Error("the failed poll was not logged (the test did not test the log)")
 	}
 }
+
+// TestTimedOutSendIsNotRepeated: a message whose answer timed out may have
+// been delivered, so it is not sent again (that would be a duplicate); an
+// edit, which is harmless to repeat, is retried.
+func TestTimedOutSendIsNotRepeated(t *testing.T) {
+	r := newRig(t)
+	tr := r.transport(func(o *telegram.Options) { o.Retries, o.RequestTimeout = 3, 200*time.Millisecond })
+	r.fake.Fail("sendMessage", 1, telegramtest.Fault{Stall: 500 * time.Millisecond})
+	if _, err := tr.Send(ctx, "8901", bot.Reply{Text: "una volta sola"}); err == nil {
+		t.Fatal("a timed-out send reported success")
+	}
+	// The stalled request is still handled by the fake, as Telegram would.
+	eventually(t, "the stalled message to arrive", func() bool { return len(r.fake.Calls("sendMessage")) >= 1 })
+	time.Sleep(300 * time.Millisecond) // room for a wrong retry to show up
+	if n := len(r.fake.Calls("sendMessage")); n != 1 {
+		t.Errorf("sendMessage reached the fake %d times, want 1", n)
+	}
+
+	id, err := tr.Send(ctx, "8901", bot.Reply{Text: "base"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.fake.Fail("editMessageText", 1, telegramtest.Fault{Stall: 500 * time.Millisecond})
+	if _, err := tr.Send(ctx, "8901", bot.Reply{Text: "modificato", EditID: id}); err != nil {
+		t.Errorf("a timed-out edit was not retried: %v", err)
+	}
+}
