@@ -67,7 +67,7 @@ func commands() []command {
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
 		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
-		{"bench", "measure performance (bench updates)", runBench},
+		{"bench", "measure performance (bench updates|retrieval|broadcast)", runBench},
 	}
 }
 
