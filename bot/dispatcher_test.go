@@ -229,10 +229,10 @@ func TestTasksRunAfterCommitInOrder(t *testing.T) {
 		return err
 	}}
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks})
-	defer d.Close()
 	if err := bot.Deliver(context.Background(), d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "x"}); err != nil {
 		t.Fatal(err)
 	}
+	d.Close() // waits for the task
 	got := rec.sent("c")
 	want := []string{"before", `task "x"`, "after"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
