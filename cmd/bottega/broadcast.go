@@ -60,12 +60,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 	case *rate <= 0 || *rate > broadcast.MaxRate:
 		return usagef("-rate must be between 0 and %d messages per second", broadcast.MaxRate)
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	log := newLogger(e, cfg, true)
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	cfg, log, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -51,12 +51,7 @@ lesson; see content/FORMAT.md.
 		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, no problems\n", source, len(c.Tracks), len(c.Lessons()))
 		return nil
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	log := newLogger(e, cfg, true)
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	_, log, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {
 		return err
 	}

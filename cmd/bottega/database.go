@@ -89,3 +89,14 @@ func createDatabase(ctx context.Context, adminDSN, name string) error {
 	}
 	return nil
 }
+
+// toolDatabase is what the command-line tools share: the configuration, a
+// logger that keeps the terminal readable, and the migrated database.
+func toolDatabase(ctx context.Context, e env) (cfg config, log *slog.Logger, db *store.DB, closeDB func(), err error) {
+	if cfg, err = loadConfig(e.getenv); err != nil {
+		return cfg, nil, nil, nil, err
+	}
+	log = newLogger(e, cfg, true)
+	db, closeDB, err = openDatabase(ctx, cfg, log)
+	return cfg, log, db, closeDB, err
+}

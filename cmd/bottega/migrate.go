@@ -10,12 +10,7 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	log := newLogger(e, cfg, true)
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	_, _, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {
 		return err
 	}

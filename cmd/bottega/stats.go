@@ -21,11 +21,7 @@ func runStats(ctx context.Context, e env, args []string) error {
 	if !locales.IsSupported(*lang) {
 		return usagef("-lang must be one of %v", locales.Supported)
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	db, closeDB, err := openDatabase(ctx, cfg, newLogger(e, cfg, true))
+	_, _, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {
 		return err
 	}
