@@ -23,11 +23,19 @@ type Store interface {
 	Unsent(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte) error) error
 }
 
-// lockRecorder is a Store that can LockChat and RecordUpdate in one round
-// trip.
-type lockRecorder interface {
-	LockAndRecordUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error)
+// lateRecorder is a Store that records an update at the end of its
+// transaction, with its replies, in one write: it locks the chat and checks
+// for a redelivery first (LockAndCheckUpdate, one round trip), and
+// RecordUpdateReplies reports a redelivery that the check could not see yet,
+// whose transaction is then rolled back.
+type lateRecorder interface {
+	LockAndCheckUpdate(ctx context.Context, platform string, updateID int64, chatID string) (seen bool, err error)
+	RecordUpdateReplies(ctx context.Context, platform string, updateID int64, chatID string, replies []byte) (bool, error)
 }
+
+// errDuplicate rolls back the transaction of an update found recorded at
+// its end.
+var errDuplicate = errors.New("update recorded meanwhile")
 
 // ErrBlocked is returned by a Sender when the learner blocked the bot: the
 // reply is dropped for good, not retried.
@@ -218,9 +226,13 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		replies []Reply
 		dup     bool
 	)
+	late, _ := d.cfg.Store.(lateRecorder)
+	// record locks the chat and tells whether the update is new; save
+	// keeps the replies, and records the update when late.
 	record := func(ctx context.Context) (bool, error) {
-		if lr, ok := d.cfg.Store.(lockRecorder); ok {
-			return lr.LockAndRecordUpdate(ctx, d.cfg.Platform, u.ID, u.ChatID)
+		if late != nil {
+			seen, err := late.LockAndCheckUpdate(ctx, d.cfg.Platform, u.ID, u.ChatID)
+			return !seen, err
 		}
 		if err := d.cfg.Store.LockChat(ctx, d.cfg.Platform, u.ChatID); err != nil {
 			return false, err
@@ -232,7 +244,14 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		if err != nil {
 			return fmt.Errorf("encode replies: %w", err)
 		}
-		return d.cfg.Store.SaveReplies(ctx, d.cfg.Platform, u.ID, b)
+		if late == nil {
+			return d.cfg.Store.SaveReplies(ctx, d.cfg.Platform, u.ID, b)
+		}
+		fresh, err := late.RecordUpdateReplies(ctx, d.cfg.Platform, u.ID, u.ChatID, b)
+		if err == nil && !fresh {
+			err = errDuplicate
+		}
+		return err
 	}
 	err := d.cfg.Store.InTx(ctx, func(ctx context.Context) error {
 		fresh, err := record(ctx)
@@ -262,6 +281,9 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 			}
 			return save(ctx)
 		})
+	}
+	if errors.Is(err, errDuplicate) {
+		err, dup = nil, true
 	}
 	if err != nil {
 		d.cfg.Metrics.observe(d.cfg.Platform, "retry", time.Since(start))

@@ -100,6 +100,36 @@ func TestDuplicateUpdateHasOneEffect(t *testing.T) {
 	}
 }
 
+// blindCheck is a store whose early check never sees a recorded update, as
+// happens to a redelivery that waited for the chat's lock while the first
+// delivery committed: the record at the end must catch it.
+type blindCheck struct{ *store.DB }
+
+func (b blindCheck) LockAndCheckUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error) {
+	_, err := b.DB.LockAndCheckUpdate(ctx, platform, updateID, chatID)
+	return false, err
+}
+
+func TestDuplicateFoundAtTheEndIsRolledBack(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	d := bot.New(bot.Config{Platform: "test", Store: blindCheck{db}, Handler: counter(db), Sender: rec})
+	defer d.Close()
+	ctx := context.Background()
+	u := bot.Update{Platform: "test", ID: 8, ChatID: "c2", UserID: "c2", Text: "hello"}
+	for range 3 {
+		if err := bot.Deliver(ctx, d, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := stateOf(t, db, "c2"); got != 1 {
+		t.Errorf("effects = %d, want 1", got)
+	}
+	if got := rec.sent("c2"); len(got) != 1 {
+		t.Errorf("replies sent = %v, want one", got)
+	}
+}
+
 func TestUpdatesOfAChatStayInOrder(t *testing.T) {
 	db := pgtest.New(t)
 	rec := &recorder{}

@@ -19,11 +19,13 @@
 package flows
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // learners' time zones, wherever the server runs
 
@@ -36,10 +38,12 @@ import (
 // Store is the storage the flows need. Calls made with the update's context
 // are part of its transaction.
 type Store interface {
-	EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (bottega.Learner, bool, error)
+	// EnsureLearnerState returns the learner known on platform by
+	// externalID, created (with locale and name) on first contact, and
+	// their conversation state (nil if none).
+	EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	DeleteLearner(ctx context.Context, id int64) error
-	LoadState(ctx context.Context, learnerID int64) ([]byte, error)
 	SaveState(ctx context.Context, learnerID int64, state []byte) error
 	ProgressStore
 	QuizStore
@@ -123,6 +127,7 @@ type Bot struct {
 	routes   map[string]route
 	commands map[string]string
 	screens  map[string]screen
+	zones    sync.Map // time zone name -> *time.Location
 }
 
 // New returns the flows' entry point.
@@ -193,6 +198,13 @@ type turn struct {
 	now time.Time
 	loc *time.Location
 
+	// loaded is the state as it was read, encoded: an unchanged state is
+	// not written back.
+	loaded []byte
+	// saved are the positions written during the turn, by lesson, so that
+	// the screen shown after a move does not read them back.
+	saved map[string]bottega.LessonProgress
+
 	isNew  bool     // first contact: the learner was just created
 	press  bool     // a button was pressed: the screen edits its message
 	notes  []string // lines shown above the next screen
@@ -202,7 +214,7 @@ type turn struct {
 
 // Handle implements bot.Handler.
 func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-	l, created, err := b.store.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, u.Name, locales.Match(u.Lang))
+	l, created, raw, err := b.store.EnsureLearnerState(ctx, u.Platform, u.UserID, u.ChatID, u.Name, locales.Match(u.Lang))
 	if err != nil {
 		return nil, fmt.Errorf("identify learner: %w", err)
 	}
@@ -214,18 +226,22 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 		return nil, fmt.Errorf("load curriculum: %w", err)
 	}
 	t := &turn{b: b, ctx: ctx, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
-	t.loc = location(l.Timezone)
-	if err := t.loadState(); err != nil {
-		return nil, err
-	}
-	if err := b.store.TouchActivity(ctx, l.ID, t.today()); err != nil {
-		return nil, err
+	t.loc = b.location(l.Timezone)
+	t.loadState(raw)
+	// The state remembers the day last recorded, so that only the first
+	// update of a day writes it.
+	today := t.today()
+	if t.st.Day != today {
+		if err := b.store.TouchActivity(ctx, l.ID, today); err != nil {
+			return nil, err
+		}
 	}
 	replies, err := t.route()
 	if err != nil {
 		return nil, err
 	}
 	if !t.gone {
+		t.st.Day = today // after the route, which may start a new state
 		if err := t.saveState(); err != nil {
 			return nil, err
 		}
@@ -233,14 +249,15 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	return replies, nil
 }
 
-func (t *turn) loadState() error {
-	raw, err := t.b.store.LoadState(t.ctx, t.l.ID)
-	if err != nil {
-		return err
-	}
-	if len(raw) > 0 && json.Unmarshal(raw, &t.st) != nil {
-		// An unreadable state is not worth an error: start from the menu.
-		t.st = State{}
+func (t *turn) loadState(raw []byte) {
+	if len(raw) > 0 {
+		if json.Unmarshal(raw, &t.st) != nil {
+			// An unreadable state is not worth an error: start from the
+			// menu.
+			t.st = State{}
+		} else {
+			t.loaded, _ = json.Marshal(t.st)
+		}
 	}
 	if t.st.V != stateVersion {
 		t.st = State{V: stateVersion, Screen: t.st.Screen}
@@ -248,13 +265,17 @@ func (t *turn) loadState() error {
 	if _, ok := t.b.screens[t.st.Screen]; !ok {
 		t.st.Screen = scrMenu
 	}
-	return nil
 }
 
+// saveState writes the state back if the turn changed it: paging through a
+// lesson, for one, moves only the position.
 func (t *turn) saveState() error {
 	raw, err := json.Marshal(t.st)
 	if err != nil {
 		return fmt.Errorf("encode conversation state: %w", err)
+	}
+	if t.loaded != nil && bytes.Equal(raw, t.loaded) {
+		return nil
 	}
 	return t.b.store.SaveState(t.ctx, t.l.ID, raw)
 }
@@ -395,14 +416,20 @@ func (t *turn) saveLearner() error {
 	return t.b.store.UpdateLearner(t.ctx, t.l)
 }
 
-func location(name string) *time.Location {
-	if loc, err := time.LoadLocation(name); err == nil && name != "" {
-		return loc
+// location returns the time zone called name, Rome's if it is unknown.
+// Zones are kept once loaded: time.LoadLocation reads a file every time.
+func (b *Bot) location(name string) *time.Location {
+	if loc, ok := b.zones.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return loc
+	loc, err := time.LoadLocation(name)
+	if err != nil || name == "" {
+		if loc, err = time.LoadLocation("Europe/Rome"); err != nil {
+			loc = time.UTC
+		}
 	}
-	return time.UTC
+	b.zones.Store(name, loc)
+	return loc
 }
 
 // today is the learner's date.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
@@ -251,5 +252,50 @@ func TestEveryScreenOffersAWayOn(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestActivityOncePerDay checks that the days a learner was active are
+// recorded, although only the first update of a day writes one (the state
+// remembers the day), and that paging through a lesson keeps the place.
+func TestActivityOncePerDay(t *testing.T) {
+	c := newChat(t)
+	ctx := context.Background()
+	id := c.learner().ID
+	c.says(c.send("", flows.OpenLessonData("vetrina", "")), "1/3")
+	c.says(c.send("", "v1|s|vetrina|photo"), "2/3")
+	c.clk.Advance(24 * time.Hour)
+	c.says(c.send("/continue", ""), "2/3")
+	c.says(c.send("", "v1|s|vetrina|words"), "3/3")
+	c.says(c.send("", "v1|s|vetrina|photo"), "2/3")
+	c.clk.Advance(48 * time.Hour)
+	c.says(c.send("/continue", ""), "2/3")
+	days, err := c.db.ActivityDays(ctx, id, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(days) != 3 {
+		t.Errorf("active days = %v, want 3", days)
+	}
+	p, ok, err := c.db.Position(ctx, id, "vetrina")
+	if err != nil || !ok || p.StepID != "photo" {
+		t.Errorf("position = %+v, %v, %v; want step photo", p, ok, err)
+	}
+}
+
+// TestUnblockedWhenWritingAgain checks that a learner who had blocked the
+// bot and writes again is no longer marked blocked.
+func TestUnblockedWhenWritingAgain(t *testing.T) {
+	c := newChat(t)
+	ctx := context.Background()
+	if err := c.db.MarkBlocked(ctx, "test", "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := c.db.Learner(ctx, c.learner().ID); l.BlockedAt == nil {
+		t.Fatal("learner not marked blocked")
+	}
+	c.send("/menu", "")
+	if l, _ := c.db.Learner(ctx, c.learner().ID); l.BlockedAt != nil {
+		t.Errorf("learner still blocked after writing: %v", l.BlockedAt)
 	}
 }

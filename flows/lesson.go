@@ -49,9 +49,12 @@ func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
 // current version of the lesson: the same step if it still exists, else the
 // nearest earlier one that does; 0 if they never opened it.
 func (t *turn) position(ls *content.Lesson) (int, error) {
-	p, ok, err := t.b.store.Position(t.ctx, t.l.ID, ls.ID)
-	if err != nil || !ok {
-		return 0, err
+	p, ok := t.saved[ls.ID]
+	if !ok {
+		var err error
+		if p, ok, err = t.b.store.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
+			return 0, err
+		}
 	}
 	if p.StepID != "" {
 		if i := ls.StepIndex(p.StepID); i >= 0 {
@@ -73,7 +76,14 @@ func (t *turn) savePosition(ls *content.Lesson, i int) error {
 	if i < len(ids) {
 		p.StepID = ids[i]
 	}
-	return t.b.store.SavePosition(t.ctx, p)
+	if err := t.b.store.SavePosition(t.ctx, p); err != nil {
+		return err
+	}
+	if t.saved == nil {
+		t.saved = map[string]bottega.LessonProgress{}
+	}
+	t.saved[ls.ID] = p
+	return nil
 }
 
 func (t *turn) showLesson() (bot.Reply, error) {

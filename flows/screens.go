@@ -23,6 +23,8 @@ type State struct {
 	Review *reviewState `json:"review,omitempty"`
 	// Link is a deep link a new learner came with, opened after onboarding.
 	Link string `json:"link,omitempty"`
+	// Day is the learner's date when their activity was last recorded.
+	Day string `json:"day,omitempty"`
 }
 
 // stateVersion changes when State changes incompatibly; an older state is

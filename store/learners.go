@@ -9,6 +9,9 @@ import (
 
 const learnerCols = `id, platform, external_id, chat_id, name, locale, role, level, timezone, reminder, consent_at, created_at, updated_at, blocked_at`
 
+// learnerColsL is learnerCols of the table aliased l.
+const learnerColsL = `l.id, l.platform, l.external_id, l.chat_id, l.name, l.locale, l.role, l.level, l.timezone, l.reminder, l.consent_at, l.created_at, l.updated_at, l.blocked_at`
+
 // EnsureLearner returns the learner known on platform by externalID, creating
 // them (with locale and name) on first contact. created tells which.
 func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, err error) {
@@ -29,6 +32,44 @@ func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, na
 		return l, false, fmt.Errorf("create learner: %w", err)
 	}
 	return l, true, nil
+}
+
+// EnsureLearnerState is EnsureLearner that also returns the learner's
+// conversation state (nil if none), in one round trip for a known learner:
+// it runs on every update. A learner who had blocked the bot and writes
+// again has unblocked it, so their blocked_at is cleared.
+func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error) {
+	var row struct {
+		bottega.Learner
+		State []byte `db:"state"`
+	}
+	err = s.q(ctx).GetContext(ctx, &row, `
+		SELECT `+learnerColsL+`, s.state
+		FROM learners l LEFT JOIN conversation_state s ON s.learner_id = l.id
+		WHERE l.platform = $1 AND l.external_id = $2`, platform, externalID)
+	switch notFound(err) {
+	case nil:
+	case ErrNotFound:
+		// First contact: rare, so the two statements of EnsureLearner do.
+		l, created, err = s.EnsureLearner(ctx, platform, externalID, chatID, name, locale)
+		if err != nil || created {
+			return l, created, nil, err
+		}
+		// Created meanwhile by a concurrent transaction (another chat of the
+		// same person): it may have a state by now.
+		state, err = s.LoadState(ctx, l.ID)
+		return l, false, state, err
+	default:
+		return l, false, nil, fmt.Errorf("find learner: %w", err)
+	}
+	l = row.Learner
+	if l.BlockedAt != nil {
+		if _, err := s.q(ctx).ExecContext(ctx, `UPDATE learners SET blocked_at = NULL WHERE id = $1`, l.ID); err != nil {
+			return l, false, nil, fmt.Errorf("unblock learner %d: %w", l.ID, err)
+		}
+		l.BlockedAt = nil
+	}
+	return l, false, row.State, nil
 }
 
 // Learner returns the learner with id.

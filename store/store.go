@@ -27,14 +27,14 @@ type DB struct {
 }
 
 // Open connects to the database at dsn and checks that it answers.
+// Statements with arguments are prepared once per connection (see
+// stmtConnector).
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	if _, err := pq.NewConnector(dsn); err != nil {
+	conn, err := pq.NewConnector(dsn)
+	if err != nil {
 		return nil, fmt.Errorf("the database URL is not valid: %w", err)
 	}
-	db, err := sqlx.Open("postgres", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
+	db := sqlx.NewDb(sql.OpenDB(stmtConnector{conn}), "postgres")
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -48,8 +48,29 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{db: db}, nil
 }
 
+// Setting is a server setting, as SHOW prints it.
+type Setting struct {
+	Name  string `db:"name"`
+	Value string `db:"value"`
+}
+
+// Settings returns the server settings named, in order.
+func (s *DB) Settings(ctx context.Context, names ...string) ([]Setting, error) {
+	var out []Setting
+	err := s.q(ctx).SelectContext(ctx, &out, `
+		SELECT name, current_setting(name) AS value
+		FROM unnest(CAST($1 AS text[])) WITH ORDINALITY AS n(name, i) ORDER BY i`, pq.Array(names))
+	if err != nil {
+		return nil, fmt.Errorf("read server settings: %w", err)
+	}
+	return out, nil
+}
+
 // Close closes the pool.
 func (s *DB) Close() error { return s.db.Close() }
+
+// MaxConns is the bound of the pool.
+func (s *DB) MaxConns() int { return s.db.Stats().MaxOpenConnections }
 
 // SetMaxConns bounds the pool.
 func (s *DB) SetMaxConns(n int) {

@@ -81,4 +81,41 @@ func TestUnsentRepliesSurviveUntilMarked(t *testing.T) {
 	if len(got) != 2 || got[0] != 1 || got[1] != 3 {
 		t.Fatalf("unsent = %v, want [1 3]", got)
 	}
+	// Several at once, as the dispatcher's markers do.
+	if err := db.MarkSent(ctx, "test", 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	if err := db.Unsent(ctx, "test", func(int64, string, []byte) error { n++; return nil }); err != nil || n != 0 {
+		t.Fatalf("unsent after marking all: %d, %v", n, err)
+	}
+}
+
+func TestEnsureLearnerState(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	l, created, st, err := db.EnsureLearnerState(ctx, "test", "42", "42", "Giulia", "it")
+	if err != nil || !created || st != nil || l.Name != "Giulia" {
+		t.Fatalf("first contact = %+v, %v, %s, %v", l, created, st, err)
+	}
+	again, created, st, err := db.EnsureLearnerState(ctx, "test", "42", "42", "Giulia", "en")
+	if err != nil || created || st != nil || again.ID != l.ID || again.Locale != "it" {
+		t.Fatalf("returning learner without state = %+v, %v, %s, %v", again, created, st, err)
+	}
+	if err := db.SaveState(ctx, l.ID, []byte(`{"screen":"menu"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, st, err = db.EnsureLearnerState(ctx, "test", "42", "42", "Giulia", "it"); err != nil || string(st) != `{"screen": "menu"}` {
+		t.Fatalf("state = %s, %v", st, err)
+	}
+	// A learner who blocked the bot and writes again unblocked it.
+	if err := db.MarkBlocked(ctx, "test", "42"); err != nil {
+		t.Fatal(err)
+	}
+	if l, _, _, err = db.EnsureLearnerState(ctx, "test", "42", "42", "Giulia", "it"); err != nil || l.BlockedAt != nil {
+		t.Fatalf("learner writing again = %+v, %v; want unblocked", l, err)
+	}
+	if l, err = db.Learner(ctx, l.ID); err != nil || l.BlockedAt != nil {
+		t.Fatalf("stored learner = %+v, %v; want unblocked", l, err)
+	}
 }

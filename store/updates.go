@@ -33,16 +33,39 @@ func (s *DB) RecordUpdate(ctx context.Context, platform string, updateID int64, 
 	return n == 1, nil
 }
 
-// LockAndRecordUpdate is LockChat then RecordUpdate, in one round trip: the
-// lock is taken before the row is inserted.
-func (s *DB) LockAndRecordUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+// LockAndCheckUpdate takes the chat's lock (see LockChat) and reports
+// whether the update was recorded before, in one round trip. With
+// RecordUpdateReplies at the end of the transaction it replaces
+// RecordUpdate and SaveReplies: the update's row is written once, with its
+// replies, instead of inserted then updated.
+//
+// The check is an early way out for redeliveries, not the guarantee: its
+// snapshot is taken before the lock is granted, so it misses an update that
+// the transaction holding the lock was committing meanwhile. That one's
+// RecordUpdateReplies then finds the row, and its transaction is rolled
+// back.
+func (s *DB) LockAndCheckUpdate(ctx context.Context, platform string, updateID int64, chatID string) (seen bool, err error) {
+	err = s.q(ctx).GetContext(ctx, &seen, `
 		WITH lock AS (SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $3, 0)))
-		INSERT INTO processed_updates (platform, update_id, chat_id)
-		SELECT $1, $2, $3 FROM lock
-		ON CONFLICT DO NOTHING`, platform, updateID, chatID)
+		SELECT EXISTS (SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2) FROM lock`,
+		platform, updateID, chatID)
 	if err != nil {
-		return false, fmt.Errorf("lock chat and record update: %w", err)
+		return false, fmt.Errorf("lock chat and check update: %w", err)
+	}
+	return seen, nil
+}
+
+// RecordUpdateReplies records an update with its replies, to be kept until
+// they are sent. It returns false if the update was recorded before: a
+// redelivery, whose effects must be rolled back. The primary key settles a
+// race with another transaction recording the same update: the second
+// waits for the first to finish, and inserts only if it rolled back.
+func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID int64, chatID string, replies []byte) (bool, error) {
+	res, err := s.q(ctx).ExecContext(ctx, `
+		INSERT INTO processed_updates (platform, update_id, chat_id, replies) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, platform, updateID, chatID, replies)
+	if err != nil {
+		return false, fmt.Errorf("record update: %w", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -64,12 +87,21 @@ func (s *DB) SaveReplies(ctx context.Context, platform string, updateID int64, r
 
 // MarkSent records that the replies of these updates went out.
 func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...int64) error {
-	if len(updateIDs) == 0 {
+	var err error
+	switch len(updateIDs) {
+	case 0:
 		return nil
+	case 1:
+		// The usual case has its own statement: Postgres plans the array
+		// one afresh every time, even prepared.
+		_, err = s.q(ctx).ExecContext(ctx, `
+			UPDATE processed_updates SET sent_at = now(), replies = NULL
+			WHERE platform = $1 AND update_id = $2`, platform, updateIDs[0])
+	default:
+		_, err = s.q(ctx).ExecContext(ctx, `
+			UPDATE processed_updates SET sent_at = now(), replies = NULL
+			WHERE platform = $1 AND update_id = ANY($2)`, platform, pq.Array(updateIDs))
 	}
-	_, err := s.q(ctx).ExecContext(ctx, `
-		UPDATE processed_updates SET sent_at = now(), replies = NULL
-		WHERE platform = $1 AND update_id = ANY($2)`, platform, pq.Array(updateIDs))
 	if err != nil {
 		return fmt.Errorf("mark replies sent: %w", err)
 	}

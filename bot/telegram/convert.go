@@ -126,12 +126,43 @@ func (t *Transport) answer(ctx context.Context, cb *callback, notice string) {
 	if cb == nil || !cb.answered.CompareAndSwap(false, true) {
 		return
 	}
-	cfg := tgbotapi.CallbackConfig{CallbackQueryID: cb.id, Text: truncate(notice, maxNotice)}
-	go t.answerNow(context.WithoutCancel(ctx), cfg)
+	params := tgbotapi.Params{"callback_query_id": cb.id}
+	params.AddNonEmpty("text", truncate(notice, maxNotice))
+	ctx = context.WithoutCancel(ctx)
+	t.goAnswer(func() { t.answerNow(ctx, params) })
 }
 
-func (t *Transport) answerNow(ctx context.Context, cfg tgbotapi.CallbackConfig) {
-	_, err := t.c.call(ctx, "answerCallbackQuery", nil, request(cfg))
+// answererIdle is how long an answerer waits for more work before it ends.
+const answererIdle = time.Second
+
+// goAnswer runs fn in the background, on an answerer that is idle or a new
+// one. Answerers stay a while for the next answers: a goroutine per answer
+// grows its stack anew for every HTTP call, which showed in profiles.
+func (t *Transport) goAnswer(fn func()) {
+	select {
+	case t.answers <- fn:
+	default:
+		go t.answerer(fn)
+	}
+}
+
+func (t *Transport) answerer(fn func()) {
+	fn()
+	idle := time.NewTimer(answererIdle)
+	defer idle.Stop()
+	for {
+		select {
+		case fn := <-t.answers:
+			fn()
+			idle.Reset(answererIdle)
+		case <-idle.C:
+			return
+		}
+	}
+}
+
+func (t *Transport) answerNow(ctx context.Context, params tgbotapi.Params) {
+	_, err := t.c.call(ctx, "answerCallbackQuery", nil, raw("answerCallbackQuery", params))
 	if err != nil {
 		// An old or already answered query is expected after a restart.
 		if codeOf(err) == 400 {

@@ -318,9 +318,9 @@ func updateID(raw json.RawMessage) (int64, error) {
 	return head.UpdateID, err
 }
 
-// splitArray cuts a JSON array (already validated by the library's decoder)
-// into its elements without decoding them: most are skipped after reading
-// their id.
+// splitArray cuts a JSON array into its elements without decoding them:
+// most are skipped after reading their id; the others are decoded, which
+// checks them.
 func splitArray(b []byte) ([]json.RawMessage, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {

@@ -148,17 +148,17 @@ func (t *Transport) sendText(ctx context.Context, chat int64, text string, marku
 }
 
 func (t *Transport) message(ctx context.Context, chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
-	cfg := tgbotapi.NewMessage(chat, escapeHTML(text))
-	cfg.ParseMode = parseMode
-	if markup != nil {
-		cfg.ReplyMarkup = markup
+	params, err := textParams(chat, 0, escapeHTML(text), parseMode, markup)
+	if err != nil {
+		return 0, err
 	}
-	res, err := t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), request(cfg))
+	res, err := t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), raw("sendMessage", params))
 	if err != nil && codeOf(err) == http.StatusBadRequest && descriptionHas(err, "parse entities") {
 		// Should not happen with escaped text; plain text is better than
 		// nothing.
-		cfg.Text, cfg.ParseMode = text, ""
-		res, err = t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), request(cfg))
+		params["text"] = text
+		delete(params, "parse_mode")
+		res, err = t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), raw("sendMessage", params))
 	}
 	if err != nil {
 		return 0, err
@@ -187,12 +187,15 @@ func (t *Transport) edit(ctx context.Context, chat int64, r bot.Reply, markup *t
 		return msgID, nil
 	}
 	parts := split(r.Text, maxText)
-	cfg := tgbotapi.NewEditMessageText(chat, msgID, escapeHTML(parts[0]))
-	cfg.ParseMode = parseMode
-	if len(parts) == 1 {
-		cfg.ReplyMarkup = markup
+	mk := markup
+	if len(parts) > 1 {
+		mk = nil
 	}
-	_, err = t.c.call(ctx, "editMessageText", t.limited(chat, kindEdit), request(cfg))
+	params, err := textParams(chat, msgID, escapeHTML(parts[0]), parseMode, mk)
+	if err != nil {
+		return 0, err
+	}
+	_, err = t.c.call(ctx, "editMessageText", t.limited(chat, kindEdit), raw("editMessageText", params))
 	switch {
 	case err == nil || notModified(err):
 	case codeOf(err) == http.StatusBadRequest:
@@ -205,6 +208,22 @@ func (t *Transport) edit(ctx context.Context, chat int64, r bot.Reply, markup *t
 		return msgID, nil
 	}
 	return t.sendText(ctx, chat, joinParts(parts[1:]), markup)
+}
+
+// textParams are the parameters of sendMessage (msgID 0) or
+// editMessageText, as the library's configs would make them.
+func textParams(chat int64, msgID int, text, mode string, markup *tgbotapi.InlineKeyboardMarkup) (tgbotapi.Params, error) {
+	params := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "text": text}
+	if msgID != 0 {
+		params["message_id"] = strconv.Itoa(msgID)
+	}
+	params.AddNonEmpty("parse_mode", mode)
+	if markup != nil {
+		if err := params.AddInterface("reply_markup", markup); err != nil {
+			return nil, fmt.Errorf("encode keyboard: %w", err)
+		}
+	}
+	return params, nil
 }
 
 func joinParts(parts []string) string {

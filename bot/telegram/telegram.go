@@ -94,6 +94,8 @@ type Transport struct {
 
 	memoMu sync.Mutex
 	memo   map[fileStamp]string // local file -> content hash
+
+	answers chan func() // to an idle answerer (see goAnswer)
 }
 
 type sinkBox struct{ bot.Sink }
@@ -136,16 +138,15 @@ func New(ctx context.Context, opt Options) (*Transport, error) {
 		c.retries = max(opt.Retries, 0)
 	}
 	t := &Transport{
-		opt:    opt,
-		c:      c,
-		lim:    newLimiter(opt.Limits),
-		log:    opt.Logger.With("platform", Platform),
-		secret: []byte(opt.WebhookSecret),
-		memo:   map[fileStamp]string{},
+		opt:     opt,
+		c:       c,
+		lim:     newLimiter(opt.Limits),
+		log:     opt.Logger.With("platform", Platform),
+		secret:  []byte(opt.WebhookSecret),
+		memo:    map[fileStamp]string{},
+		answers: make(chan func()),
 	}
-	res, err := t.c.call(ctx, "getMe", nil, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return api.MakeRequest("getMe", nil)
-	})
+	res, err := t.c.call(ctx, "getMe", nil, raw("getMe", tgbotapi.Params{}))
 	if err != nil {
 		if c := codeOf(err); c == http.StatusUnauthorized || c == http.StatusNotFound {
 			return nil, fmt.Errorf("telegram rejected the token (copy it again from @BotFather): %w", err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,9 +21,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pglocal"
@@ -37,6 +41,7 @@ type bench struct {
 var benches = map[string]bench{
 	"broadcast": {"achieved rate, 429s, duplicates and misses of a broadcast to many learners against a rate-enforcing fake", benchBroadcast},
 	"updates":   {"updates/s and latency of button presses through the Telegram transport, against plain SQL", benchUpdates},
+	"retrieval": {"p50/p95 latency of question retrieval over the built-in curriculum and a 10,000-passage corpus", benchRetrieval},
 }
 
 func runBench(ctx context.Context, e env, args []string) error {
@@ -110,14 +115,14 @@ func benchDatabase(ctx context.Context, cfg config) (db *store.DB, where string,
 }
 
 func benchUpdates(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "bench updates", "Drive simulated learners (each: /start, then button presses, each after the previous one was answered) through the Telegram transport against a fake Bot API and Postgres; then run plain SQL transactions doing the same writes (record the update, save the state) with the same concurrency, and compare.")
+	fs := newFlags(e, "bench updates", "Drive simulated learners (each: /start, then button presses, each once the previous one was answered and its keyboard shown) through the Telegram transport against a fake Bot API and Postgres; then run plain SQL transactions doing the same writes as the presses did (the update record with its replies, the lesson position, ...; then marking it sent) with the same concurrency, and compare.")
 	chats := fs.Int("chats", 24, "learners pressing buttons at the same time")
 	presses := fs.Int("presses", 200, "button presses per learner")
 	workers := fs.Int("workers", 16, "dispatcher workers")
 	rate := fs.Float64("rate", 1e6, "global Telegram send rate (msgs/s) for the run")
 	chatRate := fs.Float64("chat-rate", 1000, "per-chat send rate (msgs/s); Telegram's is about 1, but edits are exempt anyway")
 	cpuProfile := fs.String("cpuprofile", "", "write CPU profiles of the transport runs to this file name, plus .0, .1")
-	verbose := fs.Bool("v", false, "print details: dispatcher time per update, polls, CPU of this process per update")
+	verbose := fs.Bool("v", false, "print details: dispatcher time per update, polls, CPU per update of this process and of the machine")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -140,18 +145,25 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 	if err := publishBuiltin(ctx, db, newLogger(e, cfg, true)); err != nil {
 		return err
 	}
+	settings, err := db.Settings(ctx, "server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_connections")
+	if err != nil {
+		return err
+	}
 	if *cpuProfile != "" {
 		fmt.Fprintf(e.stderr, "profiling the runs to %s.<run>\n", *cpuProfile)
 	}
 	// Ids unique to this run, so that runs on one database do not meet.
 	base := time.Now().UnixMilli() % 1_000_000_000 * 1000
 
+	// The flows run first: the others repeat the writes its presses made.
+	w := &pressWrites{DB: db}
+	fl := flows.New(flows.Options{Store: w, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now})
 	runs := []struct {
 		name    string
-		handler bot.Handler
+		handler func() bot.Handler
 	}{
-		{"telegram + flows", newFlows(db, texts, nil)},
-		{"telegram + state", stateHandler(db)},
+		{"telegram + flows", func() bot.Handler { return w.handler(fl) }},
+		{"telegram + writes", func() bot.Handler { return writesHandler(db, w) }},
 	}
 	results := make([]telegramtest.LoadResult, len(runs))
 	details := make([]strings.Builder, len(runs))
@@ -160,7 +172,7 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 		if *cpuProfile != "" {
 			profile = fmt.Sprintf("%s.%d", *cpuProfile, i)
 		}
-		res, err := driveTelegram(ctx, db, run.handler, driveOptions{
+		res, err := driveTelegram(ctx, db, run.handler(), driveOptions{
 			chats: *chats, presses: *presses, workers: *workers, rate: *rate, chatRate: *chatRate,
 			base: base + int64(i)*10_000_000, profile: profile, log: newLogger(e, cfg, true), verbose: *verbose, out: &details[i],
 		})
@@ -170,24 +182,31 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 		results[i] = res
 	}
 
-	plain, err := benchPlainSQL(ctx, db, *chats, *presses, base)
+	plain, err := benchPlainSQL(ctx, db, w, *chats, *presses, *workers, base)
 	if err != nil {
 		return err
 	}
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
-	fmt.Fprintf(e.stdout, "bench updates: %d learners × %d button presses, %d workers, GOMAXPROCS %d, %s\n",
-		*chats, *presses, *workers, runtime.GOMAXPROCS(0), where)
+	fmt.Fprintf(e.stdout, "bench updates: %d learners × %d button presses, %d workers, GOMAXPROCS %d\n",
+		*chats, *presses, *workers, runtime.GOMAXPROCS(0))
+	var pg []string
+	for _, st := range settings {
+		pg = append(pg, st.Name+" "+st.Value)
+	}
+	fmt.Fprintf(e.stdout, "postgres (%s, the same pool for every run): %s; pool of %d connections, statements prepared per connection\n",
+		where, strings.Join(pg, ", "), db.MaxConns())
 	for i, run := range runs {
 		res := results[i]
-		fmt.Fprintf(e.stdout, "  %-18s %6.0f updates/s  p50 %7s  p99 %7s  %.2f of plain SQL\n",
+		fmt.Fprintf(e.stdout, "  %-19s %6.0f updates/s  p50 %7s  p99 %7s  %.2f of plain SQL\n",
 			run.name+":", res.Rate(), ms(res.Percentile(50)), ms(res.Percentile(99)), res.Rate()/math.Max(plain.Rate(), 1))
 		if details[i].Len() > 0 {
 			fmt.Fprintf(e.stdout, "    %s", details[i].String())
 		}
 	}
-	fmt.Fprintf(e.stdout, "  %-18s %6.0f tx/s       p50 %7s  p99 %7s  (record update + save state)\n",
+	fmt.Fprintf(e.stdout, "  %-19s %6.0f tx/s       p50 %7s  p99 %7s  (the same writes per press, below)\n",
 		"plain SQL:", plain.Rate(), ms(plain.Percentile(50)), ms(plain.Percentile(99)))
-	fmt.Fprintf(e.stdout, "  (flows: the real conversations; state: a handler doing the plain SQL's writes and editing the message)\n")
+	fmt.Fprintf(e.stdout, "  writes per press, as the flows made them: %s\n", w.summary())
+	fmt.Fprintf(e.stdout, "  (flows: the real conversations; writes: a handler finding the learner and making those writes, answering with the flows' reply; plain SQL: those writes alone, in one transaction per press, then the record marked sent in batches as the dispatcher does; latency to the answer, or to the commit for plain SQL)\n")
 	return nil
 }
 
@@ -230,13 +249,14 @@ func driveTelegram(ctx context.Context, db *store.DB, h bot.Handler, o driveOpti
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cpu0 := cpuTime()
+	cpu0, busy0 := cpuTime(), machineBusy()
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(rctx, d) }()
 	dctx, dcancel := context.WithTimeout(ctx, 3*time.Minute)
 	res, err := fake.Drive(dctx, telegramtest.Load{Chats: o.chats, Presses: o.presses, FirstChat: o.base})
 	dcancel()
+	cpu, busy := cpuTime()-cpu0, machineBusy()-busy0
 	cancel()
 	if rerr := <-done; err == nil && rerr != nil {
 		err = rerr
@@ -246,9 +266,13 @@ func driveTelegram(ctx context.Context, db *store.DB, h bot.Handler, o driveOpti
 		return res, fmt.Errorf("drive the bot: %w", err)
 	}
 	if o.verbose {
+		n := time.Duration(max(res.Updates, 1))
 		polls, polled := fake.Polls()
 		fmt.Fprintf(o.out, "%d polls carried %d updates (%.1f per update handled); this process used %s of CPU per update",
-			polls, polled, float64(polled)/float64(max(res.Updates, 1)), (cpuTime()-cpu0)/time.Duration(max(res.Updates, 1)))
+			polls, polled, float64(polled)/float64(max(res.Updates, 1)), cpu/n)
+		if busy > 0 {
+			fmt.Fprintf(o.out, ", the machine %s (Postgres and whatever else ran)", busy/n)
+		}
 		mfs, _ := reg.Gather()
 		for _, mf := range mfs {
 			if mf.GetName() == "bottega_update_duration_seconds" {
@@ -261,39 +285,268 @@ func driveTelegram(ctx context.Context, db *store.DB, h bot.Handler, o driveOpti
 	return res, nil
 }
 
-// stateHandler does per update what the plain SQL does (record the update,
-// which the dispatcher does, and save the learner's state), after finding
-// the learner, and answers with an edit carrying a button.
-func stateHandler(db *store.DB) bot.Handler {
+// pressWrites is the flows' store during the flows run: it counts the
+// writes that button presses make, by kind, and keeps the latest of each,
+// so that the other runs can make the same writes.
+type pressWrites struct {
+	*store.DB
+
+	mu       sync.Mutex
+	presses  int
+	counts   map[string]int
+	reply    []bot.Reply            // the latest press's replies
+	pressed  string                 // the message whose button it was
+	position bottega.LessonProgress // the latest position saved
+	state    []byte                 // the latest state saved
+	learner  *bottega.Learner       // the latest learner updated
+}
+
+type pressKey struct{}
+
+// handler is h, telling the store which updates are presses.
+func (w *pressWrites) handler(h bot.Handler) bot.Handler {
+	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		if u.Data == "" {
+			return h.Handle(ctx, u)
+		}
+		r, err := h.Handle(context.WithValue(ctx, pressKey{}, true), u)
+		if err == nil {
+			w.mu.Lock()
+			w.presses++
+			w.reply, w.pressed = r, u.MessageID
+			w.mu.Unlock()
+		}
+		return r, err
+	})
+}
+
+func (w *pressWrites) count(ctx context.Context, kind string, keep func()) {
+	if ctx.Value(pressKey{}) == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.counts == nil {
+		w.counts = map[string]int{}
+	}
+	w.counts[kind]++
+	if keep != nil {
+		keep()
+	}
+}
+
+func (w *pressWrites) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
+	w.count(ctx, "position", func() { w.position = p })
+	return w.DB.SavePosition(ctx, p)
+}
+
+func (w *pressWrites) SaveState(ctx context.Context, learnerID int64, state []byte) error {
+	w.count(ctx, "state", func() { w.state = state })
+	return w.DB.SaveState(ctx, learnerID, state)
+}
+
+func (w *pressWrites) UpdateLearner(ctx context.Context, l bottega.Learner) error {
+	w.count(ctx, "learner", func() { w.learner = &l })
+	return w.DB.UpdateLearner(ctx, l)
+}
+
+func (w *pressWrites) TouchActivity(ctx context.Context, learnerID int64, day string) error {
+	w.count(ctx, "activity", nil)
+	return w.DB.TouchActivity(ctx, learnerID, day)
+}
+
+func (w *pressWrites) DeleteLearner(ctx context.Context, id int64) error {
+	w.count(ctx, "other", nil)
+	return w.DB.DeleteLearner(ctx, id)
+}
+
+func (w *pressWrites) SaveQuizResult(ctx context.Context, learnerID int64, lessonID string, right, total int, at time.Time) error {
+	w.count(ctx, "other", nil)
+	return w.DB.SaveQuizResult(ctx, learnerID, lessonID, right, total, at)
+}
+
+func (w *pressWrites) RecordAnswer(ctx context.Context, a bottega.Answer) error {
+	w.count(ctx, "other", nil)
+	return w.DB.RecordAnswer(ctx, a)
+}
+
+func (w *pressWrites) SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error {
+	w.count(ctx, "other", nil)
+	return w.DB.SaveReviewItem(ctx, it)
+}
+
+func (w *pressWrites) DeleteReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) error {
+	w.count(ctx, "other", nil)
+	return w.DB.DeleteReviewItem(ctx, learnerID, lessonID, questionID)
+}
+
+// replies returns the latest press's replies as the dispatcher stores
+// them: edits point at the message.
+func (w *pressWrites) replies() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r := slices.Clone(w.reply)
+	for i := range r {
+		if r[i].Edit {
+			r[i].EditID = w.pressed
+		}
+	}
+	b, _ := json.Marshal(r)
+	return b
+}
+
+// replayKinds are the writes the other runs repeat, in order.
+var replayKinds = []string{"position", "state", "learner", "activity"}
+
+// due reports whether press k (from 0) of a learner makes a write of kind:
+// as many of them, spread evenly, as the flows' presses made.
+func (w *pressWrites) due(kind string, k int) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	rate := float64(w.counts[kind]) / float64(max(w.presses, 1))
+	return math.Floor(float64(k+1)*rate) > math.Floor(float64(k)*rate)
+}
+
+// write makes press k's share of the flows' writes for learner l.
+func (w *pressWrites) write(ctx context.Context, db *store.DB, l bottega.Learner, k int) error {
+	w.mu.Lock()
+	p, state, learner := w.position, w.state, w.learner
+	w.mu.Unlock()
+	for _, kind := range replayKinds {
+		if !w.due(kind, k) {
+			continue
+		}
+		var err error
+		switch kind {
+		case "position":
+			p.LearnerID, p.UpdatedAt = l.ID, time.Now()
+			if n := len(p.StepIDs); n > 1 { // page back and forth, as the presses did
+				p.StepIndex = k % 2
+				p.StepID = p.StepIDs[p.StepIndex]
+			}
+			err = db.SavePosition(ctx, p)
+		case "state":
+			err = db.SaveState(ctx, l.ID, state)
+		case "learner":
+			u := l
+			if learner != nil {
+				u.Locale, u.Role, u.Level, u.Reminder, u.ConsentAt = learner.Locale, learner.Role, learner.Level, learner.Reminder, learner.ConsentAt
+			}
+			err = db.UpdateLearner(ctx, u)
+		case "activity":
+			err = db.TouchActivity(ctx, l.ID, time.Now().Format(time.DateOnly))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// summary says what a press wrote, on average.
+func (w *pressWrites) summary() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := float64(max(w.presses, 1))
+	parts := []string{"1 update record with its replies (1 insert, then 1 update marking it sent)"}
+	for _, kind := range append(replayKinds, "other") {
+		if c := w.counts[kind]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%.2f %s", float64(c)/n, kind))
+		}
+	}
+	s := strings.Join(parts, " + ")
+	if w.counts["other"] > 0 {
+		s += " (other writes are not repeated)"
+	}
+	return s
+}
+
+// writesHandler finds the learner and makes the flows' presses' writes,
+// answering presses with their replies.
+func writesHandler(db *store.DB, w *pressWrites) bot.Handler {
+	var mu sync.Mutex
+	presses := map[string]int{}
 	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 		l, _, err := db.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, u.Name, "it")
 		if err != nil {
 			return nil, err
 		}
-		n := u.ID % 1000
-		if err := db.SaveState(ctx, l.ID, fmt.Appendf(nil, `{"step":%d}`, n)); err != nil {
+		reply := bot.Reply{Text: "Ciao", Buttons: [][]bot.Button{{{Label: "Avanti", Data: "v1|bench"}}}}
+		if u.Data == "" {
+			return []bot.Reply{reply}, nil
+		}
+		mu.Lock()
+		k := presses[u.ChatID]
+		presses[u.ChatID]++
+		mu.Unlock()
+		if err := w.write(ctx, db, l, k); err != nil {
 			return nil, err
 		}
-		return []bot.Reply{{
-			Text:    fmt.Sprintf("Passo %d", n),
-			Edit:    true,
-			Buttons: [][]bot.Button{{{Label: "Avanti", Data: "v1|bench"}}},
-		}}, nil
+		w.mu.Lock()
+		rs := slices.Clone(w.reply)
+		w.mu.Unlock()
+		if len(rs) == 0 {
+			rs = []bot.Reply{reply}
+		}
+		// Telegram refuses an edit that changes nothing.
+		rs[len(rs)-1].Text += "\n" + strconv.Itoa(k)
+		return rs, nil
 	})
 }
 
-// benchPlainSQL runs the writes an update needs at the least (record it,
-// save the learner's state) as bare transactions, chats at a time.
-func benchPlainSQL(ctx context.Context, db *store.DB, chats, presses int, base int64) (telegramtest.LoadResult, error) {
+// benchPlainSQL makes the writes of the flows' presses as bare
+// transactions, chats at a time: per press, the update record with its
+// replies and the press's share of the other writes, committed, then the
+// record marked sent by markers batching what is pending, as the
+// dispatcher does.
+func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, presses, workers int, base int64) (telegramtest.LoadResult, error) {
 	const platform = "bench-sql"
-	learners := make([]int64, chats)
+	learners := make([]bottega.Learner, chats)
 	for i := range learners {
 		id := fmt.Sprint(base + int64(i))
 		l, _, err := db.EnsureLearner(ctx, platform, id, id, "", "it")
 		if err != nil {
 			return telegramtest.LoadResult{}, err
 		}
-		learners[i] = l.ID
+		learners[i] = l
+	}
+	replies := w.replies()
+	type mark struct {
+		id   int64
+		done chan struct{}
+	}
+	marks := make(chan mark, workers)
+	var markers sync.WaitGroup
+	for range min(4, workers) {
+		markers.Add(1)
+		go func() {
+			defer markers.Done()
+			var batch []mark
+			var ids []int64
+			for m := range marks {
+				batch = append(batch[:0], m)
+			more:
+				for len(batch) < 256 {
+					select {
+					case m, ok := <-marks:
+						if !ok {
+							break more
+						}
+						batch = append(batch, m)
+					default:
+						break more
+					}
+				}
+				ids = ids[:0]
+				for _, m := range batch {
+					ids = append(ids, m.id)
+				}
+				_ = db.MarkSent(ctx, platform, ids...) // an error shows as a failed transaction next
+				for _, m := range batch {
+					close(m.done)
+				}
+			}
+		}()
 	}
 	var (
 		mu   sync.Mutex
@@ -312,16 +565,21 @@ func benchPlainSQL(ctx context.Context, db *store.DB, chats, presses int, base i
 				t0 := time.Now()
 				id := base*10 + int64(i*presses+k)
 				err := db.InTx(ctx, func(ctx context.Context) error {
-					if _, err := db.RecordUpdate(ctx, platform, id, chat); err != nil {
+					if _, err := db.RecordUpdateReplies(ctx, platform, id, chat, replies); err != nil {
 						return err
 					}
-					return db.SaveState(ctx, learners[i], fmt.Appendf(nil, `{"step":%d}`, k))
+					return w.write(ctx, db, learners[i], k)
 				})
 				if err != nil {
 					errs <- err
 					return
 				}
+				// The latency ends at the commit, as the transport runs'
+				// end at the answer, which comes before the mark.
 				local = append(local, time.Since(t0))
+				m := mark{id: id, done: make(chan struct{})}
+				marks <- m
+				<-m.done
 			}
 			mu.Lock()
 			lats = append(lats, local...)
@@ -330,12 +588,36 @@ func benchPlainSQL(ctx context.Context, db *store.DB, chats, presses int, base i
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	close(marks)
+	markers.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
 		return telegramtest.LoadResult{}, fmt.Errorf("plain SQL: %w", err)
 	}
 	slices.Sort(lats)
 	return telegramtest.LoadResult{Updates: len(lats), Elapsed: elapsed, Latencies: lats}, nil
+}
+
+// machineBusy is the CPU time all processes used so far (Linux; 0
+// elsewhere).
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 5 || f[0] != "cpu" {
+		return 0
+	}
+	var busy int64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return time.Duration(busy) * time.Second / 100 // USER_HZ
 }
 
 // cpuTime is the CPU this process used so far.

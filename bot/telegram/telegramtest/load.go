@@ -10,8 +10,9 @@ import (
 )
 
 // Load describes simulated learners: each of Chats learners sends /start,
-// then presses a button Presses times, each time once the bot answered the
-// previous press (as a person would).
+// then presses the first button of the latest keyboard Presses times, each
+// time once the bot answered the previous press and showed its new keyboard
+// (as a person would).
 type Load struct {
 	Chats, Presses int
 	// FirstChat is the first chat (and user) id; the others follow.
@@ -49,10 +50,18 @@ func (r LoadResult) Percentile(p float64) time.Duration {
 type keyboard struct {
 	msgID int
 	data  string
+	seq   int           // counts the chat's keyboards
+	next  chan struct{} // closed when the next one arrives
 }
 
+// keyboardWait bounds the wait for the keyboard of a reply after its answer:
+// a reply without buttons leaves the learner pressing the previous ones.
+const keyboardWait = time.Second
+
 // Drive runs the load against the bot polling (or served by) this fake and
-// returns the measurements. It takes over OnCall while it runs.
+// returns the measurements. It takes over OnCall while it runs, and Calls
+// and Sent miss the calls made meanwhile: keeping them all would make the
+// load measure the fake's garbage collection.
 func (s *Server) Drive(ctx context.Context, l Load) (LoadResult, error) {
 	if l.FirstChat == 0 {
 		l.FirstChat = 1_000_000
@@ -81,7 +90,11 @@ func (s *Server) Drive(ctx context.Context, l Load) (LoadResult, error) {
 		case c.IsMessage():
 			if d := c.FirstData(); d != "" {
 				chat := c.ChatID()
-				keys[chat] = keyboard{msgID: c.MessageID, data: d}
+				k := keys[chat]
+				if k.next != nil {
+					close(k.next)
+				}
+				keys[chat] = keyboard{msgID: c.MessageID, data: d, seq: k.seq + 1, next: make(chan struct{})}
 				if ch, ok := started[chat]; ok && ch != nil {
 					close(ch)
 					started[chat] = nil
@@ -90,6 +103,14 @@ func (s *Server) Drive(ctx context.Context, l Load) (LoadResult, error) {
 		}
 	})
 	defer s.OnCall(nil)
+	s.mu.Lock()
+	s.unlogged = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.unlogged = false
+		s.mu.Unlock()
+	}()
 
 	// Warm-up: every learner says /start and gets a keyboard.
 	for i := range l.Chats {
@@ -130,6 +151,14 @@ func (s *Server) Drive(ctx context.Context, l Load) (LoadResult, error) {
 				mu.Unlock()
 			case <-ctx.Done():
 				return fmt.Errorf("chat %d: press not answered: %w", chat, ctx.Err())
+			}
+			// The answer comes before the new message: the next press is
+			// on the keyboard that the reply brings.
+			select {
+			case <-k.next:
+			case <-time.After(keyboardWait):
+			case <-ctx.Done():
+				return fmt.Errorf("chat %d: no keyboard after a press: %w", chat, ctx.Err())
 			}
 		}
 		return nil
