@@ -251,3 +251,13 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchVideoDataOpensTheChapter(t *testing.T) {
+	d := WatchVideoData("vetrina", "photo")
+	if len(d) > maxData {
+		t.Fatalf("%q is longer than %d bytes", d, maxData)
+	}
+	if act, args, err := parseData(d, map[string]route{actWatch: {2, 2, nil}}); err != nil || act != actWatch || len(args) != 2 || args[0] != "vetrina" || args[1] != "photo" {
+		t.Fatalf("parseData(%q) = %q %q %v", d, act, args, err)
+	}
+}

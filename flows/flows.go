@@ -185,6 +185,12 @@ func OpenLessonData(lessonID, stepID string) string {
 	return d
 }
 
+// WatchVideoData returns button data that plays a lesson's video from the
+// chapter of a step (the assistant puts it on its citations).
+func WatchVideoData(lessonID, stepID string) string {
+	return encode(actWatch, lessonID, stepID)
+}
+
 // turn is one update being handled: the learner, their state and the
 // curriculum, and what the reply is becoming.
 type turn struct {

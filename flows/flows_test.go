@@ -299,3 +299,21 @@ func TestUnblockedWhenWritingAgain(t *testing.T) {
 		t.Errorf("learner still blocked after writing: %v", l.BlockedAt)
 	}
 }
+
+// TestContentFallbackSaidOnce: a learner whose language the lessons are not
+// written in reads them in English, and is told so once.
+func TestContentFallbackSaidOnce(t *testing.T) {
+	c := newChat(t)
+	l := c.learner()
+	l.Locale = "es"
+	if err := c.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	first := c.send("", flows.OpenLessonData("vetrina", "why"))
+	c.says(first, "inglés", "first thing customers see")
+	again := c.send("", flows.OpenLessonData("ultima", "fast"))
+	c.says(again, "Answer within a day")
+	if strings.Contains(again[0].Text, "inglés") {
+		t.Errorf("the fallback was announced twice:\n%s", again[0].Text)
+	}
+}

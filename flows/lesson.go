@@ -2,6 +2,7 @@ package flows
 
 import (
 	"path"
+	"slices"
 	"strconv"
 
 	"github.com/bottega-app/bottega"
@@ -41,6 +42,10 @@ func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
 	}
 	t.st.Quiz = nil
 	t.st.Lesson = ls.ID
+	if !t.st.Fallback && !slices.Contains(ls.Locales, t.l.Locale) {
+		t.note("content_fallback", map[string]any{"English": slices.Contains(ls.Locales, "en")})
+		t.st.Fallback = true
+	}
 	t.goTo(scrLesson)
 	return t.show()
 }

@@ -29,6 +29,7 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 		DailyQuestions: a.cfg.DailyQuestions,
 		DailyTokens:    a.cfg.DailyTokens,
 		OpenLesson:     flows.OpenLessonData,
+		OpenVideo:      flows.WatchVideoData,
 		Logger:         a.log,
 	}
 	if a.cfg.OpenAIKey != "" || a.cfg.OpenAIBaseURL != "" {
