@@ -82,7 +82,9 @@ type Button struct {
 // Media is a picture or a video shown with a reply; Reply.Text is its caption.
 type Media struct {
 	Kind string `json:"kind"` // "photo" or "video"
-	// URL or File (a local path) locates it.
+	// ID (the platform's own id of a file it already has, such as a video
+	// an admin sent), URL or File (a local path) locates it.
+	ID   string `json:"id,omitempty"`
 	URL  string `json:"url,omitempty"`
 	File string `json:"file,omitempty"`
 	// Start is where a video should play from.

@@ -48,6 +48,9 @@ type Store interface {
 	ProgressStore
 	QuizStore
 	ReviewStore
+	// LessonVideo is the platform's file id of a video an admin attached
+	// to a lesson, "" if none.
+	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
 }
 
 // ProgressStore keeps where learners are in lessons and when they were

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -315,5 +316,43 @@ func TestContentFallbackSaidOnce(t *testing.T) {
 	c.says(again, "Answer within a day")
 	if strings.Contains(again[0].Text, "inglés") {
 		t.Errorf("the fallback was announced twice:\n%s", again[0].Text)
+	}
+}
+
+// TestAttachedVideoIsOffered: a video an admin sent from the chat is offered
+// at the start of a lesson written without one, and replaces a lesson's own
+// video, from the platform's file id.
+func TestAttachedVideoIsOffered(t *testing.T) {
+	c := newChat(t)
+	ctx := context.Background()
+	first := c.send("", flows.OpenLessonData("ultima", "fast"))
+	if strings.Contains(fmt.Sprint(first[0].Buttons), "Guarda il video") {
+		t.Fatalf("a video button without a video: %v", first[0].Buttons)
+	}
+	if err := c.db.SaveLessonVideo(ctx, "ultima", "test", "file-ultima", "video", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.db.SaveLessonVideo(ctx, "vetrina", "test", "file-vetrina", "video", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	step := c.send("", flows.OpenLessonData("ultima", "fast"))
+	var watch string
+	for _, row := range step[0].Buttons {
+		for _, b := range row {
+			if strings.Contains(b.Label, "Guarda il video") {
+				watch = b.Data
+			}
+		}
+	}
+	if watch == "" {
+		t.Fatalf("no video button on the first step: %v", step[0].Buttons)
+	}
+	got := c.send("", watch)
+	if m := got[0].Media; m == nil || m.ID != "file-ultima" || m.Kind != "video" {
+		t.Fatalf("watch sent %+v, want the attached video", got[0].Media)
+	}
+	got = c.send("", flows.WatchVideoData("vetrina", "photo"))
+	if m := got[0].Media; m == nil || m.ID != "file-vetrina" || m.Start != 2*time.Minute+15*time.Second {
+		t.Fatalf("watch from a chapter sent %+v, want the attached video from 2:15", got[0].Media)
 	}
 }

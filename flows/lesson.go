@@ -130,6 +130,16 @@ func (t *turn) showLesson() (bot.Reply, error) {
 			Label: t.T("btn_watch", map[string]any{"At": clock(ch.Start)}),
 			Data:  encode(actWatch, ls.ID, s.ID),
 		}})
+	} else if i == 0 && ls.Video == nil {
+		// A lesson written without a video may have one an admin sent
+		// from the chat: offer it where the lesson starts.
+		id, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if id != "" {
+			rows = append(rows, []bot.Button{{Label: t.T("btn_watch_video", nil), Data: encode(actWatch, ls.ID, s.ID)}})
+		}
 	}
 	r := bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}
 	if s.Image != "" {
@@ -172,18 +182,34 @@ func (t *turn) watch(args []string) ([]bot.Reply, error) {
 	if i < 0 {
 		return t.expired()
 	}
+	// A video an admin attached from the chat is already on the platform:
+	// it is used instead of the lesson's own file or URL.
+	attached, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
+	if err != nil {
+		return nil, err
+	}
 	ch := ls.ChapterOf(ls.Steps[i])
-	if ch == nil {
+	var m *bot.Media
+	var text string
+	switch {
+	case ch != nil:
+		if attached != "" {
+			m = &bot.Media{Kind: "video", ID: attached}
+		} else if ls.Video.URL != "" {
+			m = t.media("video", ls.Video.URL, ls)
+		} else {
+			m = t.media("video", ls.Video.File, ls)
+		}
+		m.Start = ch.Start
+		text = t.T("video", map[string]any{"Title": t.pick(ls.Title), "Chapter": t.pick(ch.Title), "At": clock(ch.Start)})
+	case attached != "":
+		m = &bot.Media{Kind: "video", ID: attached}
+		text = t.T("video_whole", map[string]any{"Title": t.pick(ls.Title)})
+	default:
 		return t.expired()
 	}
-	src := ls.Video.URL
-	if src == "" {
-		src = ls.Video.File
-	}
-	m := t.media("video", src, ls)
-	m.Start = ch.Start
 	return []bot.Reply{{
-		Text:  t.T("video", map[string]any{"Title": t.pick(ls.Title), "Chapter": t.pick(ch.Title), "At": clock(ch.Start)}),
+		Text:  text,
 		Media: m,
 		Buttons: [][]bot.Button{
 			{t.btn("btn_back_to_lesson", actStep, ls.ID, ls.Steps[i].ID)},

@@ -157,6 +157,9 @@ func (t *Transport) Send(_ context.Context, _ string, r bot.Reply) (string, erro
 		if src == "" {
 			src = r.Media.File
 		}
+		if src == "" {
+			src = r.Media.ID
+		}
 		fmt.Fprintf(&b, "%s[%s: %s", prefix, r.Media.Kind, src)
 		if r.Media.Start > 0 {
 			fmt.Fprintf(&b, " from %s", clock(r.Media.Start))

@@ -379,6 +379,9 @@ type fileStamp struct {
 // source locates a medium for Telegram: its cached file_id, else its URL or
 // its bytes. key names it in the file_id cache ("" when not cached).
 func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.RequestFileData, key string, cached bool, err error) {
+	if m.ID != "" {
+		return tgbotapi.FileID(m.ID), "", false, nil // Telegram's own: nothing to cache
+	}
 	if t.opt.Store == nil {
 		src, _, _, err = t.sourceFresh(m)
 		return src, "", false, err

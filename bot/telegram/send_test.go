@@ -140,6 +140,18 @@ func TestMediaUploadedOnce(t *testing.T) {
 		t.Errorf("the long caption should follow as a message with the buttons, got %s", last.Method)
 	}
 
+	// A video Telegram already has (as one an admin sent) goes by its id.
+	known, err := r.db.TelegramFileID(ctx, "video:url:"+video.URL)
+	if err != nil || known == "" {
+		t.Fatalf("no file id cached for the video: %q, %v", known, err)
+	}
+	if _, err := tr.Send(ctx, "7003", bot.Reply{Text: "Il video", Media: &bot.Media{Kind: "video", ID: known}}); err != nil {
+		t.Fatal(err)
+	}
+	if vs := r.fake.Calls("sendVideo"); vs[len(vs)-1].Params["video"] != known {
+		t.Errorf("video by id sent as %q, want %q", vs[len(vs)-1].Params["video"], known)
+	}
+
 	// A file_id Telegram no longer knows is dropped and the source sent again.
 	if err := r.db.SaveTelegramFileID(ctx, "photo:url:https://example.org/a.jpg", "photo", "stale-id"); err != nil {
 		t.Fatal(err)
