@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"strconv"
 	"sync"
@@ -170,6 +171,11 @@ func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
 			bar[i] = '#'
 		}
 	}
-	fmt.Fprintf(e.stderr, "\r[%s] %d/%d  sent %d  failed %d  blocked %d  left %d  %.1f msg/s   ",
-		bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9))
+	// On a terminal the line redraws itself; in a log each update is a line.
+	start, end := "\r", "   "
+	if f, ok := e.stderr.(*os.File); !ok || !isTerminal(f) {
+		start, end = "", "\n"
+	}
+	fmt.Fprintf(e.stderr, "%s[%s] %d/%d  sent %d  failed %d  blocked %d  left %d  %.1f msg/s%s",
+		start, bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9), end)
 }
