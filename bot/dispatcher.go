@@ -73,13 +73,10 @@ type Dispatcher struct {
 	log    *slog.Logger
 	shards []chan job
 	wg     sync.WaitGroup
-	// sent carries the updates whose replies went out to the markers,
-	// which mark them in batches: one UPDATE for all that finished
-	// meanwhile instead of a transaction each (group commit). Workers wait
-	// for their mark, so that the window in which a crash makes a reply go
-	// out twice stays as short as one round trip.
-	sent    chan mark
-	markers sync.WaitGroup
+	// marker marks replies sent in batches. Workers wait for their mark,
+	// so that the window in which a crash makes a reply go out twice stays
+	// as short as one round trip.
+	marker *Marker
 
 	// Tasks (a streamed answer can take many seconds) run off the chat
 	// workers, so they hold up no other chat: one goroutine per chat with
@@ -89,9 +86,8 @@ type Dispatcher struct {
 	taskSlots chan struct{}
 	taskWG    sync.WaitGroup
 
-	mu          sync.RWMutex
-	closed      bool
-	closeMarker sync.Once
+	mu     sync.RWMutex
+	closed bool
 }
 
 type job struct {
@@ -115,11 +111,10 @@ func New(cfg Config) *Dispatcher {
 		cfg.Fallback = func(Update) Reply { return Reply{Text: "Something went wrong, please try again."} }
 	}
 	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
-		sent: make(chan mark, cfg.Workers), taskQueue: map[string][]func(){}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
-	for range min(4, cfg.Workers) {
-		d.markers.Add(1)
-		go d.marker()
-	}
+		taskQueue: map[string][]func(){}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
+	d.marker = NewMarker(cfg.Workers, func(ctx context.Context, ids ...int64) error {
+		return cfg.Store.MarkSent(ctx, cfg.Platform, ids...)
+	}, func(ids []int64, err error) { d.log.Warn("mark replies sent", "updates", ids, "err", err) })
 	d.shards = make([]chan job, cfg.Workers)
 	for i := range d.shards {
 		ch := make(chan job, cfg.Queue)
@@ -173,47 +168,7 @@ func (d *Dispatcher) Close() {
 	d.mu.Unlock()
 	d.wg.Wait()
 	d.taskWG.Wait()
-	d.closeMarker.Do(func() { close(d.sent) })
-	d.markers.Wait()
-}
-
-// mark asks the marker to mark an update's replies sent; done is closed
-// once it did (or failed to: that is logged).
-type mark struct {
-	id   int64
-	done chan struct{}
-}
-
-// marker marks replies sent, in batches, until Close.
-func (d *Dispatcher) marker() {
-	defer d.markers.Done()
-	batch := make([]mark, 0, 256)
-	ids := make([]int64, 0, 256)
-	for m := range d.sent {
-		batch = append(batch[:0], m)
-	more:
-		for len(batch) < cap(batch) {
-			select {
-			case m, ok := <-d.sent:
-				if !ok {
-					break more
-				}
-				batch = append(batch, m)
-			default:
-				break more
-			}
-		}
-		ids = ids[:0]
-		for _, m := range batch {
-			ids = append(ids, m.id)
-		}
-		if err := d.cfg.Store.MarkSent(context.Background(), d.cfg.Platform, ids...); err != nil {
-			d.log.Warn("mark replies sent", "updates", ids, "err", err)
-		}
-		for _, m := range batch {
-			close(m.done)
-		}
-	}
+	d.marker.Close()
 }
 
 type handlerError struct{ err error }
@@ -349,9 +304,7 @@ func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string,
 		}
 	}
 	if !now {
-		m := mark{id: updateID, done: make(chan struct{})}
-		d.sent <- m
-		<-m.done
+		d.marker.Mark(updateID)
 		return
 	}
 	if err := d.cfg.Store.MarkSent(ctx, d.cfg.Platform, updateID); err != nil {

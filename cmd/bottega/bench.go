@@ -511,43 +511,11 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 		learners[i] = l
 	}
 	replies := w.replies()
-	type mark struct {
-		id   int64
-		done chan struct{}
-	}
-	marks := make(chan mark, workers)
-	var markers sync.WaitGroup
-	for range min(4, workers) {
-		markers.Add(1)
-		go func() {
-			defer markers.Done()
-			var batch []mark
-			var ids []int64
-			for m := range marks {
-				batch = append(batch[:0], m)
-			more:
-				for len(batch) < 256 {
-					select {
-					case m, ok := <-marks:
-						if !ok {
-							break more
-						}
-						batch = append(batch, m)
-					default:
-						break more
-					}
-				}
-				ids = ids[:0]
-				for _, m := range batch {
-					ids = append(ids, m.id)
-				}
-				_ = db.MarkSent(ctx, platform, ids...) // an error shows as a failed transaction next
-				for _, m := range batch {
-					close(m.done)
-				}
-			}
-		}()
-	}
+	// The same batched marking as the dispatcher's; an error shows as a
+	// failed transaction next.
+	marker := bot.NewMarker(workers, func(ctx context.Context, ids ...int64) error {
+		return db.MarkSent(ctx, platform, ids...)
+	}, nil)
 	var (
 		mu   sync.Mutex
 		lats = make([]time.Duration, 0, chats*presses)
@@ -577,9 +545,7 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 				// The latency ends at the commit, as the transport runs'
 				// end at the answer, which comes before the mark.
 				local = append(local, time.Since(t0))
-				m := mark{id: id, done: make(chan struct{})}
-				marks <- m
-				<-m.done
+				marker.Mark(id)
 			}
 			mu.Lock()
 			lats = append(lats, local...)
@@ -588,8 +554,7 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	close(marks)
-	markers.Wait()
+	marker.Close()
 	close(errs)
 	if err := <-errs; err != nil {
 		return telegramtest.LoadResult{}, fmt.Errorf("plain SQL: %w", err)

@@ -132,22 +132,11 @@ func TestHelpForEachCommand(t *testing.T) {
 // TestSIGTERMShutsDownCleanly stops the real binary with SIGTERM: it exits 0
 // and the private Postgres it started is stopped.
 func TestSIGTERMShutsDownCleanly(t *testing.T) {
-	bin := buildBinary(t)
 	dir := dataDir(t)
-	cmd := exec.Command(bin, "chat")
-	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, out := startChat(t, dir)
 	defer stdin.Close()
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	io.WriteString(stdin, "/start\n")
-	waitFor(t, &out, "Ciao")
+	waitFor(t, out, "Ciao")
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
@@ -155,6 +144,23 @@ func TestSIGTERMShutsDownCleanly(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "pg", "postmaster.pid")); !os.IsNotExist(err) {
 		t.Errorf("private postgres still running after shutdown (postmaster.pid: %v)", err)
 	}
+}
+
+// startChat builds the binary and starts a chat on dir, its output collected.
+func startChat(t *testing.T, dir string) (*exec.Cmd, io.WriteCloser, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(buildBinary(t), "chat")
+	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, out
 }
 
 func buildBinary(t *testing.T) string {
@@ -170,23 +176,12 @@ func buildBinary(t *testing.T) string {
 // starts it again on the same data directory: the private cluster recovers
 // and nothing already answered is answered twice.
 func TestSurvivesSIGKILL(t *testing.T) {
-	bin := buildBinary(t)
 	dir := dataDir(t)
-	cmd := exec.Command(bin, "chat")
-	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stdin, out := startChat(t, dir)
 	io.WriteString(stdin, "/start\n")
-	waitFor(t, &out, "Ciao")
+	waitFor(t, out, "Ciao")
 	io.WriteString(stdin, "/help\n")
-	waitFor(t, &out, "> /help\n")
+	waitFor(t, out, "> /help\n")
 	time.Sleep(300 * time.Millisecond) // let the reply be marked sent
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
