@@ -12,30 +12,19 @@ import (
 	"time"
 )
 
-// Store is what the dispatcher needs from the database. Store methods called
-// with the context InTx passes run in that transaction.
+// Store is what the dispatcher needs from the database.
 type Store interface {
-	InTx(ctx context.Context, fn func(ctx context.Context) error) error
-	LockChat(ctx context.Context, platform, chatID string) error
-	RecordUpdate(ctx context.Context, platform string, updateID int64, chatID string) (bool, error)
-	SaveReplies(ctx context.Context, platform string, updateID int64, replies []byte) error
+	// UpdateTx runs fn in the update's transaction, which holds a lock on
+	// the chat from before fn's first read to its commit (updates of a chat
+	// are handled one at a time, across processes too) and records the
+	// update with the replies fn returns. An update recorded before is a
+	// redelivery: UpdateTx reports it seen without calling fn. fn's error
+	// rolls everything back. Store methods called with the context fn
+	// receives run in the transaction.
+	UpdateTx(ctx context.Context, platform string, updateID int64, chatID, userID string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error)
 	MarkSent(ctx context.Context, platform string, updateIDs ...int64) error
 	Unsent(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte) error) error
 }
-
-// lateRecorder is a Store that records an update at the end of its
-// transaction, with its replies, in one write: it locks the chat and checks
-// for a redelivery first (LockAndCheckUpdate, one round trip), and
-// RecordUpdateReplies reports a redelivery that the check could not see yet,
-// whose transaction is then rolled back.
-type lateRecorder interface {
-	LockAndCheckUpdate(ctx context.Context, platform string, updateID int64, chatID string) (seen bool, err error)
-	RecordUpdateReplies(ctx context.Context, platform string, updateID int64, chatID string, replies []byte) (bool, error)
-}
-
-// errDuplicate rolls back the transaction of an update found recorded at
-// its end.
-var errDuplicate = errors.New("update recorded meanwhile")
 
 // ErrBlocked is returned by a Sender when the learner blocked the bot: the
 // reply is dropped for good, not retried.
@@ -177,49 +166,28 @@ func (e handlerError) Error() string { return e.err.Error() }
 
 func (d *Dispatcher) process(ctx context.Context, u Update) error {
 	start := time.Now()
-	var (
-		replies []Reply
-		dup     bool
-	)
-	late, _ := d.cfg.Store.(lateRecorder)
-	// record locks the chat and tells whether the update is new; save
-	// keeps the replies, and records the update when late.
-	record := func(ctx context.Context) (bool, error) {
-		if late != nil {
-			seen, err := late.LockAndCheckUpdate(ctx, d.cfg.Platform, u.ID, u.ChatID)
-			return !seen, err
-		}
-		if err := d.cfg.Store.LockChat(ctx, d.cfg.Platform, u.ChatID); err != nil {
-			return false, err
-		}
-		return d.cfg.Store.RecordUpdate(ctx, d.cfg.Platform, u.ID, u.ChatID)
+	var replies []Reply
+	// run handles u in its transaction with reply, which sets replies.
+	run := func(reply func(ctx context.Context) ([]Reply, error)) (bool, error) {
+		return d.cfg.Store.UpdateTx(ctx, d.cfg.Platform, u.ID, u.ChatID, u.UserID, func(ctx context.Context) ([]byte, error) {
+			r, err := reply(ctx)
+			if err != nil {
+				return nil, err
+			}
+			replies = r
+			b, err := json.Marshal(r)
+			if err != nil {
+				return nil, fmt.Errorf("encode replies: %w", err)
+			}
+			return b, nil
+		})
 	}
-	save := func(ctx context.Context) error {
-		b, err := json.Marshal(replies)
-		if err != nil {
-			return fmt.Errorf("encode replies: %w", err)
-		}
-		if late == nil {
-			return d.cfg.Store.SaveReplies(ctx, d.cfg.Platform, u.ID, b)
-		}
-		fresh, err := late.RecordUpdateReplies(ctx, d.cfg.Platform, u.ID, u.ChatID, b)
-		if err == nil && !fresh {
-			err = errDuplicate
-		}
-		return err
-	}
-	err := d.cfg.Store.InTx(ctx, func(ctx context.Context) error {
-		fresh, err := record(ctx)
-		if err != nil || !fresh {
-			dup = !fresh
-			return err
-		}
+	dup, err := run(func(ctx context.Context) ([]Reply, error) {
 		r, err := d.handle(ctx, u)
 		if err != nil {
-			return handlerError{err}
+			return nil, handlerError{err}
 		}
-		replies = prepare(r, u)
-		return save(ctx)
+		return prepare(r, u), nil
 	})
 	if he := (handlerError{}); errors.As(err, &he) {
 		// The handler's effects are rolled back; the update is still
@@ -227,18 +195,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		// forever.
 		d.log.Error("update failed", "update", u.ID, "chat", u.ChatID, "err", he.err)
 		d.cfg.Metrics.observe(d.cfg.Platform, "error", time.Since(start))
-		replies = []Reply{d.cfg.Fallback(u)}
-		err = d.cfg.Store.InTx(ctx, func(ctx context.Context) error {
-			fresh, err := record(ctx)
-			if err != nil || !fresh {
-				dup = !fresh
-				return err
-			}
-			return save(ctx)
-		})
-	}
-	if errors.Is(err, errDuplicate) {
-		err, dup = nil, true
+		dup, err = run(func(context.Context) ([]Reply, error) { return []Reply{d.cfg.Fallback(u)}, nil })
 	}
 	if err != nil {
 		d.cfg.Metrics.observe(d.cfg.Platform, "retry", time.Since(start))

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -58,6 +60,30 @@ type pqConn interface {
 type stmtConn struct {
 	pqConn
 	stmts map[string]driver.Stmt
+	// updatePrepared tells that UpdateTx's statements are prepared on
+	// this session.
+	updatePrepared bool
+}
+
+// sessionOf returns the driver connection under conn. The connection is
+// the caller's until conn.Close, so its fields may be used meanwhile.
+func sessionOf(conn *sqlx.Conn) (*stmtConn, error) {
+	var sc *stmtConn
+	err := conn.Raw(func(dc any) error {
+		var ok bool
+		if sc, ok = dc.(*stmtConn); !ok {
+			return fmt.Errorf("unexpected database connection %T: statements cannot be prepared", dc)
+		}
+		return nil
+	})
+	return sc, err
+}
+
+// staleStatement tells whether err says that the server no longer has a
+// prepared statement or can no longer run it (the schema changed under it).
+func staleStatement(err error) bool {
+	var e *pq.Error
+	return errors.As(err, &e) && (e.Code == "26000" || e.Code == "0A000")
 }
 
 type preparedStmt interface {
@@ -90,8 +116,7 @@ func (c *stmtConn) prepared(ctx context.Context, query string) (preparedStmt, er
 // failed forgets the statement of query when err says the server no
 // longer has it or can no longer run it (the schema changed under it).
 func (c *stmtConn) failed(query string, err error) {
-	var e *pq.Error
-	if errors.As(err, &e) && (e.Code == "26000" || e.Code == "0A000") {
+	if staleStatement(err) {
 		delete(c.stmts, query)
 	}
 }

@@ -36,17 +36,22 @@ func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, na
 
 // EnsureLearnerState is EnsureLearner that also returns the learner's
 // conversation state (nil if none), in one round trip for a known learner:
-// it runs on every update. A learner who had blocked the bot and writes
+// it runs on every update. Asked first in an update's transaction, it
+// answers from what UpdateTx read ahead, without a round trip. A learner who had blocked the bot and writes
 // again has unblocked it, so their blocked_at is cleared.
 func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error) {
 	var row struct {
 		bottega.Learner
 		State []byte `db:"state"`
 	}
-	err = s.q(ctx).GetContext(ctx, &row, `
+	if a := takeAhead(ctx, platform, externalID); a != nil {
+		row.Learner, row.State = a.learner, a.state
+	} else {
+		err = s.q(ctx).GetContext(ctx, &row, `
 		SELECT `+learnerColsL+`, s.state
 		FROM learners l LEFT JOIN conversation_state s ON s.learner_id = l.id
 		WHERE l.platform = $1 AND l.external_id = $2`, platform, externalID)
+	}
 	switch notFound(err) {
 	case nil:
 	case ErrNotFound:

@@ -129,17 +129,28 @@ func (s *DB) Ready(ctx context.Context) error {
 
 type txKey struct{}
 
-// querier is what both *sqlx.DB and *sqlx.Tx offer.
+// txn is the transaction a context carries.
+type txn struct {
+	q querier // a *sqlx.Tx, or the connection of an update's transaction
+	// ahead is the learner read ahead when the update's transaction began
+	// (see UpdateTx), for the handler's first query; any other query
+	// drops it.
+	ahead *aheadLearner
+}
+
+// querier is what *sqlx.DB, *sqlx.Tx and *sqlx.Conn offer.
 type querier interface {
-	sqlx.ExtContext
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
 // q returns the transaction carried by ctx, or the pool.
 func (s *DB) q(ctx context.Context) querier {
-	if tx, ok := ctx.Value(txKey{}).(*sqlx.Tx); ok {
-		return tx
+	if t, ok := ctx.Value(txKey{}).(*txn); ok {
+		t.ahead = nil
+		return t.q
 	}
 	return s.db
 }
@@ -148,7 +159,7 @@ func (s *DB) q(ctx context.Context) querier {
 // receives are part of it. fn's error (or panic) rolls everything back. A
 // nested call joins the outer transaction.
 func (s *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
-	if _, ok := ctx.Value(txKey{}).(*sqlx.Tx); ok {
+	if _, ok := ctx.Value(txKey{}).(*txn); ok {
 		return fn(ctx)
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
@@ -161,7 +172,7 @@ func (s *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err 
 			panic(p)
 		}
 	}()
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	if err := fn(context.WithValue(ctx, txKey{}, &txn{q: tx})); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

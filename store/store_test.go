@@ -12,15 +12,15 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestRecordUpdateSkipsDuplicates(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	first, err := db.RecordUpdate(ctx, "test", 1, "c1")
+	first, err := db.RecordUpdateReplies(ctx, "test", 1, "c1", []byte(`[]`))
 	if err != nil || !first {
 		t.Fatalf("first record = %v, %v; want true, nil", first, err)
 	}
-	again, err := db.RecordUpdate(ctx, "test", 1, "c1")
+	again, err := db.RecordUpdateReplies(ctx, "test", 1, "c1", []byte(`[]`))
 	if err != nil || again {
 		t.Fatalf("second record = %v, %v; want false, nil", again, err)
 	}
-	other, err := db.RecordUpdate(ctx, "other", 1, "c1")
+	other, err := db.RecordUpdateReplies(ctx, "other", 1, "c1", []byte(`[]`))
 	if err != nil || !other {
 		t.Fatalf("same id on another platform = %v, %v; want true, nil", other, err)
 	}
@@ -60,10 +60,7 @@ func TestUnsentRepliesSurviveUntilMarked(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	for id := int64(1); id <= 3; id++ {
-		if _, err := db.RecordUpdate(ctx, "test", id, "c"); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.SaveReplies(ctx, "test", id, []byte(`[{"text":"hi"}]`)); err != nil {
+		if _, err := db.RecordUpdateReplies(ctx, "test", id, "c", []byte(`[{"text":"hi"}]`)); err != nil {
 			t.Fatal(err)
 		}
 	}

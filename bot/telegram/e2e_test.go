@@ -298,18 +298,16 @@ func (c *crashable) dead() bool {
 
 var errCrashed = errors.New("process crashed")
 
-func (c *crashable) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+func (c *crashable) UpdateTx(ctx context.Context, platform string, updateID int64, chatID, userID string, fn func(ctx context.Context) ([]byte, error)) (bool, error) {
 	if c.dead() {
-		return errCrashed
+		return false, errCrashed
 	}
-	return c.Store.InTx(ctx, func(ctx context.Context) error {
-		if err := fn(ctx); err != nil {
-			return err
+	return c.Store.UpdateTx(ctx, platform, updateID, chatID, userID, func(ctx context.Context) ([]byte, error) {
+		b, err := fn(ctx)
+		if err == nil && c.dead() {
+			return nil, errCrashed // no commit
 		}
-		if c.dead() {
-			return errCrashed // no commit
-		}
-		return nil
+		return b, err
 	})
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -182,10 +183,12 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 		results[i] = res
 	}
 
+	cpu0 := sampleCPU()
 	plain, err := benchPlainSQL(ctx, db, w, *chats, *presses, *workers, base)
 	if err != nil {
 		return err
 	}
+	plainCPU := sampleCPU().since(cpu0)
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
 	fmt.Fprintf(e.stdout, "bench updates: %d learners × %d button presses, %d workers, GOMAXPROCS %d\n",
 		*chats, *presses, *workers, runtime.GOMAXPROCS(0))
@@ -205,6 +208,9 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "  %-19s %6.0f tx/s       p50 %7s  p99 %7s  (the same writes per press, below)\n",
 		"plain SQL:", plain.Rate(), ms(plain.Percentile(50)), ms(plain.Percentile(99)))
+	if *verbose {
+		fmt.Fprintf(e.stdout, "    CPU per transaction: %s\n", plainCPU.per(plain.Updates))
+	}
 	fmt.Fprintf(e.stdout, "  writes per press, as the flows made them: %s\n", w.summary())
 	fmt.Fprintf(e.stdout, "  (flows: the real conversations; writes: a handler finding the learner and making those writes, answering with the flows' reply; plain SQL: those writes alone, in one transaction per press, then the record marked sent in batches as the dispatcher does; latency to the answer, or to the commit for plain SQL)\n")
 	return nil
@@ -249,14 +255,14 @@ func driveTelegram(ctx context.Context, db *store.DB, h bot.Handler, o driveOpti
 		}
 		defer pprof.StopCPUProfile()
 	}
-	cpu0, busy0 := cpuTime(), machineBusy()
+	cpu0 := sampleCPU()
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(rctx, d) }()
 	dctx, dcancel := context.WithTimeout(ctx, 3*time.Minute)
 	res, err := fake.Drive(dctx, telegramtest.Load{Chats: o.chats, Presses: o.presses, FirstChat: o.base})
 	dcancel()
-	cpu, busy := cpuTime()-cpu0, machineBusy()-busy0
+	cpu := sampleCPU().since(cpu0)
 	cancel()
 	if rerr := <-done; err == nil && rerr != nil {
 		err = rerr
@@ -266,13 +272,9 @@ func driveTelegram(ctx context.Context, db *store.DB, h bot.Handler, o driveOpti
 		return res, fmt.Errorf("drive the bot: %w", err)
 	}
 	if o.verbose {
-		n := time.Duration(max(res.Updates, 1))
 		polls, polled := fake.Polls()
-		fmt.Fprintf(o.out, "%d polls carried %d updates (%.1f per update handled); this process used %s of CPU per update",
-			polls, polled, float64(polled)/float64(max(res.Updates, 1)), cpu/n)
-		if busy > 0 {
-			fmt.Fprintf(o.out, ", the machine %s (Postgres and whatever else ran)", busy/n)
-		}
+		fmt.Fprintf(o.out, "%d polls carried %d updates (%.1f per update handled); CPU per update: %s",
+			polls, polled, float64(polled)/float64(max(res.Updates, 1)), cpu.per(res.Updates))
 		mfs, _ := reg.Gather()
 		for _, mf := range mfs {
 			if mf.GetName() == "bottega_update_duration_seconds" {
@@ -467,7 +469,7 @@ func writesHandler(db *store.DB, w *pressWrites) bot.Handler {
 	var mu sync.Mutex
 	presses := map[string]int{}
 	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-		l, _, err := db.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, u.Name, "it")
+		l, _, _, err := db.EnsureLearnerState(ctx, u.Platform, u.UserID, u.ChatID, u.Name, "it")
 		if err != nil {
 			return nil, err
 		}
@@ -563,6 +565,29 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 	return telegramtest.LoadResult{Updates: len(lats), Elapsed: elapsed, Latencies: lats}, nil
 }
 
+// cpuUse is CPU time used so far: by this process, by Postgres' processes
+// (whoever started them) and by the whole machine (0 where /proc is
+// missing).
+type cpuUse struct{ self, postgres, machine time.Duration }
+
+func sampleCPU() cpuUse {
+	return cpuUse{self: cpuTime(), postgres: postgresCPU(), machine: machineBusy()}
+}
+
+func (c cpuUse) since(start cpuUse) cpuUse {
+	return cpuUse{c.self - start.self, c.postgres - start.postgres, c.machine - start.machine}
+}
+
+// per says what c comes to for each of n units of work.
+func (c cpuUse) per(n int) string {
+	d := time.Duration(max(n, 1))
+	s := fmt.Sprintf("this process %s", (c.self / d).Round(time.Microsecond))
+	if c.machine > 0 {
+		s += fmt.Sprintf(", Postgres %s, the machine %s", (c.postgres / d).Round(time.Microsecond), (c.machine / d).Round(time.Microsecond))
+	}
+	return s
+}
+
 // machineBusy is the CPU time all processes used so far (Linux; 0
 // elsewhere).
 func machineBusy() time.Duration {
@@ -583,6 +608,35 @@ func machineBusy() time.Duration {
 		}
 	}
 	return time.Duration(busy) * time.Second / 100 // USER_HZ
+}
+
+// postgresCPU is the CPU time that the processes named postgres used so
+// far (Linux; 0 elsewhere).
+func postgresCPU() time.Duration {
+	dirs, _ := os.ReadDir("/proc")
+	var ticks int64
+	for _, d := range dirs {
+		if d.Name()[0] < '0' || d.Name()[0] > '9' {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... utime stime: fields 14 and 15.
+		open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+		if open < 0 || end < open || string(b[open+1:end]) != "postgres" {
+			continue
+		}
+		f := strings.Fields(string(b[end+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		ticks += u + s
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ
 }
 
 // cpuTime is the CPU this process used so far.

@@ -1,0 +1,230 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+// saveState is an update's handling in these tests: it sets the learner's
+// state to text and replies with it.
+func saveState(db *store.DB, user, text string) func(ctx context.Context) ([]byte, error) {
+	return func(ctx context.Context) ([]byte, error) {
+		l, _, _, err := db.EnsureLearnerState(ctx, "test", user, user, "", "it")
+		if err != nil {
+			return nil, err
+		}
+		if err := db.SaveState(ctx, l.ID, []byte(`"`+text+`"`)); err != nil {
+			return nil, err
+		}
+		return []byte(`[{"text":"` + text + `"}]`), nil
+	}
+}
+
+func stateOf(t *testing.T, db *store.DB, user string) string {
+	t.Helper()
+	_, _, st, err := db.EnsureLearnerState(context.Background(), "test", user, user, "", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(st)
+}
+
+func unsent(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	var out []string
+	err := db.Unsent(context.Background(), "test", func(_ int64, _ string, b []byte) error {
+		out = append(out, string(b))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestUpdateTxHandlesAnUpdateOnce(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	seen, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "first"))
+	if err != nil || seen {
+		t.Fatalf("first delivery = %v, %v", seen, err)
+	}
+	called := false
+	seen, err = db.UpdateTx(ctx, "test", 1, "c1", "c1", func(context.Context) ([]byte, error) {
+		called = true
+		return nil, nil
+	})
+	if err != nil || !seen || called {
+		t.Fatalf("redelivery = seen %v, %v, handled %v; want seen, not handled", seen, err, called)
+	}
+	if got := stateOf(t, db, "c1"); got != `"first"` {
+		t.Errorf("state = %s", got)
+	}
+	if got := unsent(t, db); len(got) != 1 || !strings.Contains(got[0], "first") {
+		t.Errorf("unsent replies = %q", got)
+	}
+	// Literal quoting: text that would break a statement is stored as is.
+	odd := `it's a \ "test"`
+	_, err = db.UpdateTx(ctx, "test", 2, "c'1", "c'1", func(context.Context) ([]byte, error) {
+		return []byte(`[{"text":"it's a \\ \"test\""}]`), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := unsent(t, db); len(got) != 2 || !strings.Contains(got[1], `it's a \\ \"test\"`) {
+		t.Errorf("unsent replies = %q; want one with %q", got, odd)
+	}
+}
+
+func TestUpdateTxRollsBackOnError(t *testing.T) {
+	db := pgtest.New(t)
+	db.SetMaxConns(1) // the next transaction gets the same connection
+	ctx := context.Background()
+	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "kept")); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	_, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+		if _, err := saveState(db, "c1", "lost")(ctx); err != nil {
+			return nil, err
+		}
+		return nil, boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p == nil {
+				t.Error("the panic did not come through")
+			}
+		}()
+		_, _ = db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+			if _, err := saveState(db, "c1", "lost")(ctx); err != nil {
+				return nil, err
+			}
+			panic("boom")
+		})
+	}()
+	if got := stateOf(t, db, "c1"); got != `"kept"` {
+		t.Errorf("state = %s, want the first update's", got)
+	}
+	// Neither failed update is recorded: redelivered, they are handled.
+	for _, id := range []int64{2, 3} {
+		if seen, err := db.UpdateTx(ctx, "test", id, "c1", "c1", saveState(db, "c1", "again")); err != nil || seen {
+			t.Fatalf("update %d delivered again = %v, %v", id, seen, err)
+		}
+	}
+	if got := len(unsent(t, db)); got != 3 {
+		t.Errorf("recorded updates = %d, want 3", got)
+	}
+}
+
+func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "0")); err != nil {
+		t.Fatal(err)
+	}
+	// The first update holds the chat while the second and a redelivery
+	// of the first arrive: they must wait, then see what it committed.
+	inside, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+			b, err := saveState(db, "c1", "2")(ctx)
+			close(inside)
+			<-release
+			return b, err
+		})
+		first <- err
+	}()
+	<-inside
+	type result struct {
+		seen  bool
+		state string
+		err   error
+	}
+	second, again := make(chan result, 1), make(chan result, 1)
+	go func() {
+		var st string
+		seen, err := db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+			_, _, b, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
+			st = string(b)
+			return []byte(`[]`), err
+		})
+		second <- result{seen, st, err}
+	}()
+	go func() {
+		seen, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", saveState(db, "c1", "twice"))
+		again <- result{seen: seen, err: err}
+	}()
+	select {
+	case r := <-second:
+		t.Fatalf("the second update ran while the first held the chat: %+v", r)
+	case r := <-again:
+		t.Fatalf("the redelivery ran while the first held the chat: %+v", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if r := <-second; r.err != nil || r.seen || r.state != `"2"` {
+		t.Errorf("second update = %+v; want the state the first committed", r)
+	}
+	if r := <-again; r.err != nil || !r.seen {
+		t.Errorf("redelivery = %+v; want seen", r)
+	}
+	if got := stateOf(t, db, "c1"); got != `"2"` {
+		t.Errorf("state = %s", got)
+	}
+}
+
+func TestUpdateTxReadAheadIsDroppedByOtherQueries(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "old")); err != nil {
+		t.Fatal(err)
+	}
+	l, _, _, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	_, err = db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+		l, err := db.Learner(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := db.SaveState(ctx, l.ID, []byte(`"new"`)); err != nil {
+			return nil, err
+		}
+		_, _, st, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
+		got = string(st)
+		return []byte(`[]`), err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != `"new"` {
+		t.Errorf("state read after a write = %s, want the write's", got)
+	}
+	// Another user's learner is not answered from the read-ahead.
+	_, err = db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+		l, created, _, err := db.EnsureLearnerState(ctx, "test", "c2", "c2", "Ada", "en")
+		if err == nil && (!created || l.Name != "Ada") {
+			t.Errorf("another user = %+v, created %v", l, created)
+		}
+		return []byte(`[]`), err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
