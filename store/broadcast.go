@@ -447,6 +447,7 @@ func (s *DB) SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, ki
 		INSERT INTO lesson_videos (lesson_id, platform, file_id, kind, added_by) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (lesson_id, platform) DO UPDATE SET file_id = EXCLUDED.file_id, kind = EXCLUDED.kind,
 			added_by = EXCLUDED.added_by, added_at = now()`, lessonID, platform, fileID, kind, addedBy)
+	s.videos.Delete([2]string{lessonID, platform})
 	if err != nil {
 		return fmt.Errorf("save video of lesson %s: %w", lessonID, err)
 	}
@@ -454,15 +455,30 @@ func (s *DB) SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, ki
 }
 
 // LessonVideo returns the file id of a lesson's attached video, "" if none.
+// Answers are remembered for videoTTL: lesson pages ask on every view, and
+// videos change seldom (SaveLessonVideo forgets the lesson's at once; other
+// processes see a new one within videoTTL).
 func (s *DB) LessonVideo(ctx context.Context, lessonID, platform string) (string, error) {
+	key := [2]string{lessonID, platform}
+	if v, ok := s.videos.Load(key); ok && time.Since(v.(cachedVideo).at) < videoTTL {
+		return v.(cachedVideo).id, nil
+	}
+	at := time.Now()
 	var id string
 	err := s.q(ctx).GetContext(ctx, &id, `SELECT file_id FROM lesson_videos WHERE lesson_id = $1 AND platform = $2`, lessonID, platform)
-	if err := notFound(err); err == ErrNotFound {
-		return "", nil
-	} else if err != nil {
+	if err := notFound(err); err != nil && err != ErrNotFound {
 		return "", fmt.Errorf("load video of lesson %s: %w", lessonID, err)
 	}
+	s.videos.Store(key, cachedVideo{id: id, at: at})
 	return id, nil
+}
+
+// videoTTL is how long LessonVideo's answers are remembered.
+const videoTTL = 30 * time.Second
+
+type cachedVideo struct {
+	id string
+	at time.Time
 }
 
 // LoadAdminState returns an admin's wizard state (nil if none).

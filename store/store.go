@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -23,7 +24,8 @@ import (
 
 // DB is a pool of connections to Bottega's database.
 type DB struct {
-	db *sqlx.DB
+	db     *sqlx.DB
+	videos sync.Map // LessonVideo's answers: [lesson, platform] -> cachedVideo
 }
 
 // Open connects to the database at dsn and checks that it answers.

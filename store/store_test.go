@@ -116,3 +116,23 @@ func TestEnsureLearnerState(t *testing.T) {
 		t.Fatalf("stored learner = %+v, %v; want unblocked", l, err)
 	}
 }
+
+func TestLessonVideoSeesANewVideoAtOnce(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	if id, err := db.LessonVideo(ctx, "vetrina", "test"); err != nil || id != "" {
+		t.Fatalf("no video yet = %q, %v", id, err)
+	}
+	for _, file := range []string{"file-1", "file-2"} {
+		if err := db.SaveLessonVideo(ctx, "vetrina", "test", file, "video", "admin"); err != nil {
+			t.Fatal(err)
+		}
+		// Asked right after, from the remembered answers.
+		if id, err := db.LessonVideo(ctx, "vetrina", "test"); err != nil || id != file {
+			t.Fatalf("video after attaching %s = %q, %v", file, id, err)
+		}
+	}
+	if id, err := db.LessonVideo(ctx, "vetrina", "other"); err != nil || id != "" {
+		t.Fatalf("another platform's video = %q, %v", id, err)
+	}
+}
