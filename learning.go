@@ -51,3 +51,19 @@ type ReviewItem struct {
 	DueAt      time.Time `db:"due_at" json:"due_at"`
 	UpdatedAt  time.Time `db:"updated_at" json:"updated_at"`
 }
+
+// AskedQuestion is a free-form question a learner asked, as their data
+// export shows it.
+type AskedQuestion struct {
+	Text    string    `db:"text"`
+	Locale  string    `db:"locale"`
+	AskedAt time.Time `db:"asked_at"`
+	// Mode says how it was answered: llm, offline, fallback or uncovered
+	// ("" while unanswered).
+	Mode    string   `db:"mode"`
+	Lessons []string `db:"-"`
+	// Answer is the answer as kept for follow-up questions ("" if none).
+	Answer string `db:"answer"`
+	// Helpful is the learner's feedback on the answer, if they gave any.
+	Helpful *bool `db:"helpful"`
+}

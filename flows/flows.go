@@ -51,6 +51,9 @@ type Store interface {
 	// LessonVideo is the platform's file id of a video an admin attached
 	// to a lesson, "" if none.
 	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
+	// AskedQuestions returns the learner's questions to the assistant,
+	// for their data export.
+	AskedQuestions(ctx context.Context, learnerID int64) ([]bottega.AskedQuestion, error)
 }
 
 // ProgressStore keeps where learners are in lessons and when they were

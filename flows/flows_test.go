@@ -183,6 +183,21 @@ func TestDeleteErasesEverything(t *testing.T) {
 	c.send("", "v1|b|vetrina|all")
 	c.send("", "v1|q|vetrina|q1|0") // wrong: scheduled for review
 	id := c.learner().ID
+	ctx := context.Background()
+	asked := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	qid, err := c.db.SaveQuestion(ctx, store.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.db.FinishQuestion(ctx, qid, "offline", false, []string{"recensioni"}, asked.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.db.AddTurn(ctx, store.AskTurn{LearnerID: id, QuestionID: &qid, Role: "assistant", Text: "Ringrazia e rispondi con calma.", At: asked.Add(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.db.SaveFeedback(ctx, qid, id, true, asked.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
 
 	r := c.send("/export", "")
 	if r[0].File == nil {
@@ -198,8 +213,16 @@ func TestDeleteErasesEverything(t *testing.T) {
 			Question string
 			Correct  bool
 		} `json:"answers"`
-		Review []struct{ Question string } `json:"review"`
-		Days   []string                    `json:"active_days"`
+		Review    []struct{ Question string } `json:"review"`
+		Days      []string                    `json:"active_days"`
+		Questions []struct {
+			Text    string   `json:"text"`
+			At      string   `json:"asked_at"`
+			Mode    string   `json:"answered_by"`
+			Lessons []string `json:"lessons_cited"`
+			Answer  string   `json:"answer"`
+			Helpful *bool    `json:"helpful"`
+		} `json:"questions"`
 	}
 	if err := json.Unmarshal(r[0].File.Data, &export); err != nil {
 		t.Fatalf("export is not JSON: %v\n%s", err, r[0].File.Data)
@@ -208,12 +231,15 @@ func TestDeleteErasesEverything(t *testing.T) {
 		len(export.Answers) != 1 || export.Answers[0].Correct || len(export.Review) != 1 || len(export.Days) != 1 {
 		t.Errorf("export = %+v", export)
 	}
+	if q := export.Questions; len(q) != 1 || q[0].Text != "Come rispondo a una recensione?" || q[0].At != "2026-03-02T09:30:00Z" ||
+		q[0].Mode != "offline" || len(q[0].Lessons) != 1 || q[0].Answer != "Ringrazia e rispondi con calma." || q[0].Helpful == nil || !*q[0].Helpful {
+		t.Errorf("exported questions = %+v", q)
+	}
 
 	c.says(c.send("", "v1|d|yes"), "scaduto") // not confirmed: nothing happens
 	c.says(c.send("/delete", ""), "cancellare tutto")
 	c.says(c.send("", "v1|d|yes"), "ho cancellato")
 
-	ctx := context.Background()
 	if _, err := c.db.Learner(ctx, id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("learner still there: %v", err)
 	}
@@ -222,8 +248,9 @@ func TestDeleteErasesEverything(t *testing.T) {
 	rs, _ := c.db.ReviewItems(ctx, id)
 	ds, _ := c.db.ActivityDays(ctx, id, 100)
 	st, _ := c.db.LoadState(ctx, id)
-	if len(ps)+len(as)+len(rs)+len(ds) != 0 || st != nil {
-		t.Errorf("left behind: %d positions, %d answers, %d reviews, %d days, state %s", len(ps), len(as), len(rs), len(ds), st)
+	qs, _ := c.db.AskedQuestions(ctx, id)
+	if len(ps)+len(as)+len(rs)+len(ds)+len(qs) != 0 || st != nil {
+		t.Errorf("left behind: %d positions, %d answers, %d reviews, %d days, %d questions, state %s", len(ps), len(as), len(rs), len(ds), len(qs), st)
 	}
 	c.says(c.send("/menu", ""), "Ciao", "In che lingua") // a new learner
 }

@@ -380,6 +380,15 @@ func (t *turn) exportData() ([]byte, error) {
 		Box      int    `json:"box"`
 		Due      string `json:"due_at"`
 	}
+	type asked struct {
+		Text     string   `json:"text"`
+		Language string   `json:"language"`
+		At       string   `json:"asked_at"`
+		Mode     string   `json:"answered_by,omitempty"`
+		Lessons  []string `json:"lessons_cited,omitempty"`
+		Answer   string   `json:"answer,omitempty"`
+		Helpful  *bool    `json:"helpful,omitempty"`
+	}
 	out := struct {
 		Exported string `json:"exported_at"`
 		Learner  struct {
@@ -394,11 +403,12 @@ func (t *turn) exportData() ([]byte, error) {
 			Consent  *string `json:"consent_at"`
 			Created  string  `json:"created_at"`
 		} `json:"learner"`
-		Lessons []lesson `json:"lessons"`
-		Answers []answer `json:"answers"`
-		Review  []review `json:"review"`
-		Days    []string `json:"active_days"`
-	}{Exported: utc(t.now), Lessons: []lesson{}, Answers: []answer{}, Review: []review{}}
+		Lessons   []lesson `json:"lessons"`
+		Answers   []answer `json:"answers"`
+		Review    []review `json:"review"`
+		Days      []string `json:"active_days"`
+		Questions []asked  `json:"questions"`
+	}{Exported: utc(t.now), Lessons: []lesson{}, Answers: []answer{}, Review: []review{}, Questions: []asked{}}
 	l := &out.Learner
 	l.Platform, l.UserID, l.Name, l.Language = t.l.Platform, t.l.ExternalID, t.l.Name, t.l.Locale
 	l.Role, l.Level, l.Timezone, l.Reminder = t.l.Role, t.l.Level, t.l.Timezone, t.l.Reminder
@@ -427,6 +437,13 @@ func (t *turn) exportData() ([]byte, error) {
 	}
 	if out.Days, err = t.b.store.ActivityDays(t.ctx, t.l.ID, 100000); err != nil {
 		return nil, err
+	}
+	qs, err := t.b.store.AskedQuestions(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range qs {
+		out.Questions = append(out.Questions, asked{q.Text, q.Locale, utc(q.AskedAt), q.Mode, q.Lessons, q.Answer, q.Helpful})
 	}
 	return json.MarshalIndent(out, "", "  ")
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/bottega-app/bottega"
 )
 
 // Question is a free-form question a learner asked the assistant.
@@ -204,4 +206,28 @@ func (s *DB) RecentTurns(ctx context.Context, learnerID int64, since time.Time, 
 		return nil, fmt.Errorf("read conversation turns: %w", err)
 	}
 	return ts, nil
+}
+
+// AskedQuestions returns the learner's questions to the assistant, the
+// oldest first, with the answer kept for follow-ups and their feedback.
+func (s *DB) AskedQuestions(ctx context.Context, learnerID int64) ([]bottega.AskedQuestion, error) {
+	var rows []struct {
+		bottega.AskedQuestion
+		Lessons pq.StringArray `db:"lessons"`
+	}
+	err := s.q(ctx).SelectContext(ctx, &rows, `
+		SELECT q.text, q.locale, q.asked_at, q.mode, q.lessons, f.helpful,
+			COALESCE((SELECT t.text FROM ask_turns t WHERE t.question_id = q.id AND t.role = 'assistant'
+				ORDER BY t.created_at DESC LIMIT 1), '') AS answer
+		FROM ask_questions q LEFT JOIN ask_feedback f ON f.question_id = q.id
+		WHERE q.learner_id = $1 ORDER BY q.asked_at, q.id`, learnerID)
+	if err != nil {
+		return nil, fmt.Errorf("list questions of learner %d: %w", learnerID, err)
+	}
+	out := make([]bottega.AskedQuestion, len(rows))
+	for i, r := range rows {
+		out[i] = r.AskedQuestion
+		out[i].Lessons = []string(r.Lessons)
+	}
+	return out, nil
 }
