@@ -130,7 +130,7 @@ func (s *DB) UpdateTx(ctx context.Context, platform string, updateID int64, chat
 		pq.QuoteLiteral(chatID)+", "+pq.QuoteLiteral(string(replies))+"); COMMIT")
 	if err != nil {
 		stale = staleStatement(err)
-		if e := (*pq.Error)(nil); errors.As(err, &e) && e.Code == "23505" { // unique_violation
+		if e := (*pq.Error)(nil); errors.As(err, &e) && e.Code == "23505" && e.Table == "processed_updates" { // unique_violation
 			return true, nil
 		}
 		return false, fmt.Errorf("record update: %w", err)
