@@ -192,7 +192,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if err != nil {
 		return answer{}, err
 	}
-	if !covers(hits, lg) && len(queryWords(q.Text, maxQueryWords)) <= maxFollowUp {
+	if !covers(hits, lg) && len(terms(q.Text, lg)) <= maxFollowUp {
 		// A short follow-up ("and how much does it cost?") is about the
 		// previous question.
 		if prev := lastQuestion(turns); prev != "" {

@@ -532,3 +532,25 @@ func TestOtherLanguage(t *testing.T) {
 		t.Errorf("answer %q, want Spanish labels", final.Text)
 	}
 }
+
+// A question in a language the lessons lack, with none of their words, is
+// answered from them offline: the glossary bridges the languages.
+func TestOtherLanguageOffline(t *testing.T) {
+	h := newHarness(t, false, nil)
+	l := h.learner
+	l.Locale = "de"
+	if err := h.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	h.ask(l, "Wie übertragen wir die Sitzung des Gemeinderats live?")
+	final := h.out.last(t)
+	if !strings.Contains(final.Text, h.texts.T("de", "ask_offline", nil)) {
+		t.Errorf("answer %q, want German labels", final.Text)
+	}
+	if data := buttonData(final.Reply); len(data) < 1 || !strings.HasPrefix(data[0], "v1|s|live-video") {
+		t.Errorf("buttons %v, want the live video lesson first\n%s", data, final.Text)
+	}
+	if q := h.lastQuestion(); q.Mode != "offline" || len(q.Lessons) == 0 || q.Lessons[0] != "live-video" {
+		t.Errorf("question recorded as %+v", q)
+	}
+}

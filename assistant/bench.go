@@ -17,11 +17,14 @@ import (
 	"github.com/bottega-app/bottega/store"
 )
 
-// The retrieval quality set doubles as the benchmark's queries: they are
+// The retrieval quality sets double as the benchmark's queries: they are
 // what learners ask.
-//
-//go:embed testdata/retrieval.yaml
-var benchQuestions []byte
+var (
+	//go:embed testdata/retrieval.yaml
+	benchQuestions []byte
+	//go:embed testdata/retrieval_other.yaml
+	benchQuestionsOther []byte
+)
 
 // BenchQuery is one question of the benchmark.
 type BenchQuery struct {
@@ -32,13 +35,17 @@ type BenchQuery struct {
 }
 
 // BenchQueries returns the built-in benchmark questions (the retrieval
-// quality set).
+// quality sets, in Italian and English, then in the other languages).
 func BenchQueries() ([]BenchQuery, error) {
-	var qs []BenchQuery
-	if err := yaml.Unmarshal(benchQuestions, &qs); err != nil {
-		return nil, fmt.Errorf("read benchmark questions: %w", err)
+	var all []BenchQuery
+	for _, b := range [][]byte{benchQuestions, benchQuestionsOther} {
+		var qs []BenchQuery
+		if err := yaml.Unmarshal(b, &qs); err != nil {
+			return nil, fmt.Errorf("read benchmark questions: %w", err)
+		}
+		all = append(all, qs...)
 	}
-	return qs, nil
+	return all, nil
 }
 
 // BenchStore is what BenchRetrieval needs: a database it can publish to

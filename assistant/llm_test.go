@@ -54,7 +54,7 @@ func TestQueryWords(t *testing.T) {
 		{"come?", []string{"come"}},
 	}
 	for _, tt := range tests {
-		if got := queryWords(tt.q, maxQueryWords); !slices.Equal(got, tt.want) {
+		if got := queryWords(tt.q, "it", maxQueryWords); !slices.Equal(got, tt.want) {
 			t.Errorf("queryWords(%q) = %q, want %q", tt.q, got, tt.want)
 		}
 	}

@@ -21,13 +21,13 @@ type Retriever struct {
 func NewRetriever(db SearchStore) *Retriever { return &Retriever{db: db} }
 
 // maxQueryWords bounds the words of a question that are searched for.
-const maxQueryWords = 24
+const maxQueryWords = 32
 
 // Search returns up to limit passages for question, best first, in locale
 // (lessons without it are searched in Italian and English), favouring the
 // lessons meant for role.
 func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]store.PassageHit, error) {
-	ws := queryWords(question, maxQueryWords)
+	ws := queryWords(question, locale, maxQueryWords)
 	if len(ws) == 0 {
 		return nil, nil
 	}

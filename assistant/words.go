@@ -62,32 +62,62 @@ var filler = map[string]bool{
 	"hi": true, "thanks": true, "thank": true, "help": true, "way": true, "know": true, "tell": true,
 }
 
-// queryWords returns the words of a question that retrieval searches for:
-// folded, fillers dropped (unless nothing else is left), shorthand
-// expanded, without repeats, at most max of them.
-func queryWords(q string, max int) []string {
+// queryWords returns the words that retrieval searches for a question in
+// locale: those of its terms, without repeats, at most max of them.
+func queryWords(q, locale string, max int) []string {
 	var out []string
 	seen := map[string]bool{}
-	add := func(w string) {
-		if !seen[w] && len(out) < max {
-			seen[w] = true
-			out = append(out, w)
+	for _, t := range terms(q, locale) {
+		for _, w := range t {
+			if !seen[w] && len(out) < max {
+				seen[w] = true
+				out = append(out, w)
+			}
 		}
+	}
+	return out
+}
+
+// terms splits a question in locale into what it is about, each term with
+// the words searched for it: a word (folded, shorthand expanded) or, in a
+// language of the glossary, a topic the glossary names, searched with the
+// lessons' words for it. Fillers and stop words are dropped unless nothing
+// else is left.
+func terms(q, locale string) [][]string {
+	type term struct {
+		words  []string
+		filler bool
 	}
 	all := words(q)
-	content := 0
-	for _, w := range all {
-		if !filler[w] {
-			content++
+	g := glossaries[locale]
+	var ts []term
+	content := false
+	for i := 0; i < len(all); {
+		w := all[i]
+		var to []string
+		n := 0
+		if g != nil {
+			to, n = g.match(all[i:])
 		}
+		switch {
+		case n > 1 || n == 1 && !g.stop[w]:
+			ts = append(ts, term{words: to})
+			content = true
+			i += n
+			continue
+		case len(w) > 40:
+			// not a word anyone types
+		default:
+			t := term{words: append([]string{w}, shorthand[w]...), filler: filler[w] || g != nil && g.stop[w]}
+			content = content || !t.filler
+			ts = append(ts, t)
+		}
+		i++
 	}
-	for _, w := range all {
-		if len(w) > 40 || (content > 0 && filler[w]) {
-			continue // not a word anyone types, or not about the topic
-		}
-		add(w)
-		for _, x := range shorthand[w] {
-			add(x)
+	out := make([][]string, 0, len(ts))
+	for _, t := range ts {
+		if !content || !t.filler {
+			out = append(out, t.words)
 		}
 	}
 	return out

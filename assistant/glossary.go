@@ -1,0 +1,155 @@
+package assistant
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
+// The lessons are written in Italian and English. A question in another
+// language shares few words with them, so retrieval first puts its words
+// into the lessons' words through a glossary of the lessons' topics
+// (glossary.txt): "reseña" is searched as "recensioni reviews",
+// "Produktfotos" as "prodotti products foto photos".
+//
+//go:embed glossary.txt
+var glossaryText string
+
+// glossaries are the parsed glossary.txt, by locale.
+var glossaries = mustParseGlossary(glossaryText)
+
+// glossary is one language's side of glossary.txt.
+type glossary struct {
+	entries []entry
+	stop    map[string]bool
+}
+
+// entry is a way of writing a topic in one language: one word, or a few in
+// a row, and the lessons' words searched in its place.
+type entry struct {
+	parts []pattern
+	to    []string
+}
+
+// pattern matches a folded word: exactly, or by its start (prefix), its
+// end (suffix) or anywhere (both).
+type pattern struct {
+	s              string
+	prefix, suffix bool
+}
+
+func (p pattern) match(w string) bool {
+	switch {
+	case p.prefix && p.suffix:
+		return strings.Contains(w, p.s)
+	case p.prefix:
+		return strings.HasPrefix(w, p.s)
+	case p.suffix:
+		return strings.HasSuffix(w, p.s)
+	}
+	return w == p.s
+}
+
+// glossaryLocales are the columns after the searched words, in order.
+var glossaryLocales = []string{"es", "fr", "de", "pl"}
+
+// mustParseGlossary parses glossary.txt; the embedded file is checked by
+// the tests, so an error is a bug caught before release.
+func mustParseGlossary(text string) map[string]*glossary {
+	g, err := parseGlossary(text)
+	if err != nil {
+		panic(err)
+	}
+	return g
+}
+
+func parseGlossary(text string) (map[string]*glossary, error) {
+	gs := map[string]*glossary{}
+	for _, loc := range glossaryLocales {
+		gs[loc] = &glossary{stop: map[string]bool{}}
+	}
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "stop "); ok {
+			loc, list, ok := strings.Cut(rest, ":")
+			g := gs[strings.TrimSpace(loc)]
+			if !ok || g == nil {
+				return nil, fmt.Errorf("glossary line %d: want \"stop xx: words\" with xx one of %v", n+1, glossaryLocales)
+			}
+			for _, w := range strings.Fields(list) {
+				g.stop[fold(w)] = true
+			}
+			continue
+		}
+		cols := strings.Split(line, "|")
+		if len(cols) != 1+len(glossaryLocales) {
+			return nil, fmt.Errorf("glossary line %d: want %d columns separated by |, found %d", n+1, 1+len(glossaryLocales), len(cols))
+		}
+		to := words(cols[0])
+		if len(to) == 0 {
+			return nil, fmt.Errorf("glossary line %d: no words to search for", n+1)
+		}
+		for i, loc := range glossaryLocales {
+			for _, f := range strings.Fields(cols[i+1]) {
+				if f == "-" {
+					continue
+				}
+				e := entry{to: to}
+				for _, part := range strings.Split(f, "_") {
+					p, err := parsePattern(part)
+					if err != nil {
+						return nil, fmt.Errorf("glossary line %d: %s: %w", n+1, f, err)
+					}
+					e.parts = append(e.parts, p)
+				}
+				gs[loc].entries = append(gs[loc].entries, e)
+			}
+		}
+	}
+	return gs, nil
+}
+
+func parsePattern(s string) (pattern, error) {
+	var p pattern
+	s, p.suffix = strings.CutPrefix(s, "*")
+	s, p.prefix = strings.CutSuffix(s, "*")
+	ws := words(s)
+	if len(ws) != 1 || ws[0] != fold(s) {
+		return p, fmt.Errorf("%q is not one word", s)
+	}
+	if (p.prefix || p.suffix) && len([]rune(ws[0])) < 3 {
+		return p, fmt.Errorf("%q is too short to match with *", s)
+	}
+	p.s = ws[0]
+	return p, nil
+}
+
+// match returns the words searched for the topic that ws begins with, and
+// how many of ws name it (0: none). The longest way of writing a topic
+// wins; words matching several topics are searched for all of them.
+func (g *glossary) match(ws []string) (to []string, n int) {
+	for _, e := range g.entries {
+		k := len(e.parts)
+		if k > len(ws) || k < n {
+			continue
+		}
+		ok := true
+		for i, p := range e.parts {
+			if !p.match(ws[i]) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if k > n {
+			to, n = nil, k
+		}
+		to = append(to, e.to...)
+	}
+	return to, n
+}
