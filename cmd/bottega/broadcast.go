@@ -131,6 +131,10 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "\nAudience: %d learners on %s, at %.0f messages/s (about %s).\n", n, *platform, *rate,
 			(time.Duration(float64(n) / *rate * float64(time.Second))).Round(time.Second))
+		if *rate > cfg.TelegramRate {
+			fmt.Fprintf(e.stdout, "Note: a bot sends at most TELEGRAM_RATE messages/s in all (%g here, 30 if unset).\n"+
+				"For %g/s, the bot that sends it needs TELEGRAM_RATE=%g or more.\n", cfg.TelegramRate, *rate, *rate)
+		}
 		if *dry || n == 0 {
 			return nil
 		}

@@ -26,6 +26,7 @@ func TestBroadcastAndStatsCommands(t *testing.T) {
 		{[]string{"broadcast", "-lesson", "no-such-lesson"}, 2, "no lesson"},
 		{[]string{"broadcast", "-platform", "console", "-lesson", "reviews", "-dry-run"}, 0, "Audience: 1 learners on console"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!", "-role", "guide", "-dry-run"}, 0, "Audience: 0"},
+		{[]string{"broadcast", "-platform", "console", "-lesson", "reviews", "-dry-run", "-rate", "500"}, 0, "needs TELEGRAM_RATE=500"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!"}, 0, "Nothing sent"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!", "-yes", "-detach"}, 0, "Broadcast 1 started: 1 deliveries"},
 		{[]string{"broadcast", "-pause", "1"}, 0, "Broadcast 1 is paused"},
