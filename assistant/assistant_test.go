@@ -547,6 +547,10 @@ func TestOtherLanguageOffline(t *testing.T) {
 	if !strings.Contains(final.Text, h.texts.T("de", "ask_offline", nil)) {
 		t.Errorf("answer %q, want German labels", final.Text)
 	}
+	// The lessons are shown in English to those who do not speak Italian.
+	if !strings.Contains(final.Text, "Going live for council meetings and events") || strings.Contains(final.Text, "Dirette per consigli") {
+		t.Errorf("answer %q, want the English passages", final.Text)
+	}
 	if data := buttonData(final.Reply); len(data) < 1 || !strings.HasPrefix(data[0], "v1|s|live-video") {
 		t.Errorf("buttons %v, want the live video lesson first\n%s", data, final.Text)
 	}

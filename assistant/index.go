@@ -34,6 +34,24 @@ func (ix *Indexer) Index(ctx context.Context, versionID int64, c *content.Curric
 	return nil
 }
 
+// EnsureStore is what EnsureIndexed needs from the database.
+type EnsureStore interface {
+	EnsurePassages(ctx context.Context, version int64, ps []store.Passage, words []string) (bool, error)
+}
+
+// EnsureIndexed indexes curriculum version versionID (c) unless its index
+// already holds what an Indexer would put there: at start-up, it indexes a
+// version published before the assistant existed, or rebuilds an index
+// that this release makes differently. It reports whether it indexed.
+func EnsureIndexed(ctx context.Context, db EnsureStore, versionID int64, c *content.Curriculum) (bool, error) {
+	ps, ws := Passages(c)
+	done, err := db.EnsurePassages(ctx, versionID, ps, ws)
+	if err != nil {
+		return false, fmt.Errorf("index curriculum version %d: %w", versionID, err)
+	}
+	return done, nil
+}
+
 // Passages splits c into passages, one per lesson summary, step and quiz
 // explanation in each locale the lesson has, and returns them with the
 // folded words they contain (the vocabulary that typos are matched to).
@@ -83,11 +101,16 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 			for _, q := range l.Quiz {
 				p := base
 				p.Kind, p.Ref = store.PassageQuiz, q.ID
-				answer := ""
-				if q.Kind == content.Choice && q.Correct >= 0 && q.Correct < len(q.Options) {
+				question, answer := q.Question.Get(loc), ""
+				switch {
+				case q.Kind == content.Choice && q.Correct >= 0 && q.Correct < len(q.Options):
 					answer = q.Options[q.Correct].Get(loc)
+				case q.Kind == content.TrueFalse && q.Correct != 0:
+					// A false statement is no lesson to quote: the
+					// explanation says what is true.
+					question = ""
 				}
-				p.Body = strings.TrimSpace(strings.Join(nonEmpty(q.Question.Get(loc), answer, q.Explain.Get(loc)), "\n"))
+				p.Body = strings.TrimSpace(strings.Join(nonEmpty(question, answer, q.Explain.Get(loc)), "\n"))
 				add(p)
 			}
 		}

@@ -25,7 +25,9 @@ const maxQueryWords = 32
 
 // Search returns up to limit passages for question, best first, in locale
 // (lessons without it are searched in Italian and English), favouring the
-// lessons meant for role.
+// lessons meant for role. A passage found in several locales is shown as
+// the lessons are: in the learner's, else in English unless they speak
+// Italian.
 func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]store.PassageHit, error) {
 	ws := queryWords(question, locale, maxQueryWords)
 	if len(ws) == 0 {
@@ -35,6 +37,7 @@ func (r *Retriever) Search(ctx context.Context, locale, role, question string, l
 		Words:    ws,
 		Locale:   locale,
 		Fallback: []string{"it", "en"},
+		Show:     showLocales(locale),
 		Role:     role,
 		Limit:    limit,
 	})
@@ -42,4 +45,13 @@ func (r *Retriever) Search(ctx context.Context, locale, role, question string, l
 		return nil, fmt.Errorf("retrieve passages: %w", err)
 	}
 	return hits, nil
+}
+
+// showLocales are the locales to show a passage in, best first, as the
+// lessons choose theirs (flows: English for those who do not speak Italian).
+func showLocales(locale string) []string {
+	if locale == "it" {
+		return []string{"it", "en"}
+	}
+	return []string{locale, "en", "it"}
 }

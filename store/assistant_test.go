@@ -52,19 +52,22 @@ func TestSearchPassages(t *testing.T) {
 		name   string
 		words  []string
 		locale string
+		show   []string
 		want   []string // lesson/locale of the hits, in any order
 	}{
-		{"italian", []string{"diretta", "audio"}, "it", []string{"live/it"}},
-		{"accents folded", []string{"perche", "recensioni"}, "it", []string{"reviews/it"}},
-		{"typo", []string{"recenzioni"}, "it", []string{"reviews/it"}},
-		{"english, italian-only lesson falls back", []string{"live", "recensioni"}, "en", []string{"live/en", "reviews/it"}},
-		{"english lesson not searched in italian", []string{"diretta"}, "en", nil},
-		{"spanish searches italian and english", []string{"fotografie", "photos"}, "es", []string{"photos/it"}},
-		{"off topic", []string{"carbonara"}, "it", nil},
+		{"italian", []string{"diretta", "audio"}, "it", nil, []string{"live/it"}},
+		{"accents folded", []string{"perche", "recensioni"}, "it", nil, []string{"reviews/it"}},
+		{"typo", []string{"recenzioni"}, "it", nil, []string{"reviews/it"}},
+		{"english, italian-only lesson falls back", []string{"live", "recensioni"}, "en", nil, []string{"live/en", "reviews/it"}},
+		{"english lesson not searched in italian", []string{"diretta"}, "en", nil, nil},
+		{"spanish searches italian and english", []string{"fotografie", "photos"}, "es", nil, []string{"photos/it"}},
+		{"shown in english, found in both", []string{"fotografie", "photos"}, "es", []string{"es", "en", "it"}, []string{"photos/en"}},
+		{"shown in italian, found in english only", []string{"photos"}, "de", []string{"it"}, []string{"photos/en"}},
+		{"off topic", []string{"carbonara"}, "it", nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: tt.words, Locale: tt.locale, Fallback: []string{"it", "en"}, Role: "shopkeeper"})
+			hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: tt.words, Locale: tt.locale, Fallback: []string{"it", "en"}, Show: tt.show, Role: "shopkeeper"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,5 +141,38 @@ func TestAskRecords(t *testing.T) {
 	}
 	if u, err := db.AskUsageSince(ctx, time.Time{}); err != nil || u.Answers != 0 {
 		t.Errorf("a deleted learner's usage remains: %+v, %v", u, err)
+	}
+}
+
+func TestEnsurePassages(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	ps := []store.Passage{passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio.", "it")}
+	words := []string{"diretta", "pagina", "audio"}
+	version := publishPassages(t, db, 1, nil, nil) // a version indexed before, empty
+	steps := []struct {
+		name string
+		ps   []store.Passage
+		want bool
+	}{
+		{"index made otherwise", ps, true},
+		{"the same again", ps, false},
+		{"a passage changed", []store.Passage{passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio e il treppiede.", "it")}, true},
+	}
+	for _, s := range steps {
+		replaced, err := db.EnsurePassages(ctx, version, s.ps, words)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if replaced != s.want {
+			t.Errorf("%s: replaced = %v, want %v", s.name, replaced, s.want)
+		}
+		hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: []string{"diretta"}, Locale: "it"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 1 || hits[0].Body != s.ps[0].Body || hits[0].VersionID != version {
+			t.Errorf("%s: hits %+v, want the passage indexed", s.name, hits)
+		}
 	}
 }

@@ -39,8 +39,8 @@ func (s *DB) PublishCurriculum(ctx context.Context, c *content.Curriculum, opts 
 	var pub Publication
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		// One publisher at a time, so two publishes cannot both be "new".
-		if _, err := s.q(ctx).ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bottega:curriculum', 0))`); err != nil {
-			return fmt.Errorf("lock curriculum: %w", err)
+		if err := s.lockCurriculum(ctx); err != nil {
+			return err
 		}
 		old, oldVersion, oldHash, err := s.latestCurriculum(ctx)
 		if err != nil {
@@ -210,4 +210,13 @@ func (l *Library) Refresh() {
 	l.mu.Lock()
 	l.checked = time.Time{}
 	l.mu.Unlock()
+}
+
+// lockCurriculum takes the publish lock for ctx's transaction: one
+// publisher (or indexer) at a time.
+func (s *DB) lockCurriculum(ctx context.Context) error {
+	if _, err := s.q(ctx).ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bottega:curriculum', 0))`); err != nil {
+		return fmt.Errorf("lock curriculum: %w", err)
+	}
+	return nil
 }

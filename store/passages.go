@@ -3,7 +3,11 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -59,26 +63,15 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, w
 			return fmt.Errorf("drop old %s: %w", table, err)
 		}
 	}
-	type row struct {
-		Passage
-		Config string `json:"config"`
-	}
-	rows := make([]row, len(ps))
 	lessons := map[string][]string{}
-	for i, p := range ps {
-		if p.Roles == nil {
-			p.Roles = []string{}
-		}
-		if p.LessonLocales == nil {
-			p.LessonLocales = []string{}
-		}
-		rows[i] = row{Passage: p, Config: searchConfig(p.Locale)}
-		lessons[p.LessonID] = p.LessonLocales
+	for _, p := range ps {
+		lessons[p.LessonID] = nonNil(p.LessonLocales)
 	}
-	body, err := json.Marshal(rows)
+	body, err := encodePassages(ps)
 	if err != nil {
-		return fmt.Errorf("encode passages: %w", err)
+		return err
 	}
+	digest := passagesDigest(body, words)
 	_, err = q.ExecContext(ctx, `
 		INSERT INTO passages (version_id, track_id, lesson_id, kind, ref, position, steps, locale, config,
 			roles, lesson_locales, title, body, keywords, tags, video_start)
@@ -126,8 +119,8 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, w
 		}
 	}
 	slices.Sort(complete)
-	_, err = q.ExecContext(ctx, `INSERT INTO passage_versions (version_id, passages, complete) VALUES ($1, $2, $3)`,
-		version, len(ps), pq.Array(nonNil(complete)))
+	_, err = q.ExecContext(ctx, `INSERT INTO passage_versions (version_id, passages, complete, digest) VALUES ($1, $2, $3, $4)`,
+		version, len(ps), pq.Array(nonNil(complete)), digest)
 	if err != nil {
 		return fmt.Errorf("save passage version: %w", err)
 	}
@@ -136,6 +129,76 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, w
 		return fmt.Errorf("analyze passages: %w", err)
 	}
 	return nil
+}
+
+// encodePassages encodes ps as the rows ReplacePassages inserts.
+func encodePassages(ps []Passage) ([]byte, error) {
+	type row struct {
+		Passage
+		Config string `json:"config"`
+	}
+	rows := make([]row, len(ps))
+	for i, p := range ps {
+		p.Roles, p.LessonLocales = nonNil(p.Roles), nonNil(p.LessonLocales)
+		rows[i] = row{Passage: p, Config: searchConfig(p.Locale)}
+	}
+	body, err := json.Marshal(rows)
+	if err != nil {
+		return nil, fmt.Errorf("encode passages: %w", err)
+	}
+	return body, nil
+}
+
+// indexFormat changes when ReplacePassages stores the same passages
+// differently, so that indexes made before are rebuilt.
+const indexFormat = "1"
+
+// passagesDigest sums up an index: the passages as ReplacePassages stores
+// them (encoded) and the words.
+func passagesDigest(encoded []byte, words []string) string {
+	h := sha256.New()
+	h.Write([]byte(indexFormat + "\n"))
+	h.Write(encoded)
+	for _, w := range words {
+		h.Write([]byte("\n" + w))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// EnsurePassages makes ps and words the index of curriculum version
+// unless they already are (ReplacePassages made them, with the same
+// passages and words). It reports whether it replaced them. It holds the
+// publish lock, so processes starting together index once.
+func (s *DB) EnsurePassages(ctx context.Context, version int64, ps []Passage, words []string) (replaced bool, err error) {
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.lockCurriculum(ctx); err != nil {
+			return err
+		}
+		var have struct {
+			Version int64  `db:"version_id"`
+			Digest  string `db:"digest"`
+		}
+		err := s.q(ctx).GetContext(ctx, &have, `
+			SELECT version_id, digest FROM passage_versions ORDER BY version_id DESC LIMIT 1`)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read indexed version: %w", err)
+		}
+		if have.Version == version && have.Digest == digestOf(ps, words) {
+			return nil
+		}
+		replaced = true
+		return s.ReplacePassages(ctx, version, ps, words)
+	})
+	return replaced, err
+}
+
+// digestOf is the digest ReplacePassages would store for ps and words.
+func digestOf(ps []Passage, words []string) string {
+	rows, err := encodePassages(ps)
+	if err != nil {
+		return "" // never equal to a stored one: the index is rebuilt
+	}
+	return passagesDigest(rows, words)
 }
 
 func allHave(lessons map[string][]string, locale string) bool {
@@ -167,6 +230,10 @@ type PassageQuery struct {
 	// Fallback locales instead.
 	Locale   string
 	Fallback []string
+	// Show lists the locales to show a passage in, best first, when it
+	// was found in more than one; by default it is shown in the one it
+	// scored best in. The hit keeps that copy's scores.
+	Show []string
 	// Role boosts the lessons meant for that role.
 	Role string
 	// Limit is how many passages to return (default 5); PerLesson caps
@@ -381,6 +448,21 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.LessonID, b.LessonID), cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
 	})
 	type key struct{ lesson, kind, ref string }
+	shown := map[key]Passage{}
+	if len(q.Show) > 0 {
+		rank := func(locale string) int {
+			if i := slices.Index(q.Show, locale); i >= 0 {
+				return i
+			}
+			return len(q.Show)
+		}
+		for _, h := range hits {
+			k := key{h.LessonID, h.Kind, h.Ref}
+			if p, ok := shown[k]; !ok || rank(h.Locale) < rank(p.Locale) {
+				shown[k] = h.Passage
+			}
+		}
+	}
 	seen := map[key]bool{}
 	perLesson := map[string]int{}
 	var out []PassageHit
@@ -391,6 +473,9 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 		}
 		seen[k] = true
 		perLesson[h.LessonID]++
+		if p, ok := shown[k]; ok {
+			h.Passage = p
+		}
 		out = append(out, h)
 		if len(out) == q.Limit {
 			break

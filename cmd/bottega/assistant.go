@@ -14,8 +14,8 @@ import (
 
 // newAssistant builds the question answerer from the configuration: with an
 // LLM when OPENAI_API_KEY or OPENAI_BASE_URL is set, otherwise answering
-// from the lessons alone. It also indexes the current curriculum if it never
-// was (a database from before the assistant existed).
+// from the lessons alone. It also indexes the current curriculum if its
+// index is missing or out of date (ensureIndexed).
 func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -51,27 +51,25 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 	return asst, asst.Tasks(), nil
 }
 
-// ensureIndexed indexes the current curriculum version when it has no
-// passages, in one transaction.
+// ensureIndexed indexes the current curriculum version for questions when
+// its index is missing (a database from before the assistant existed) or
+// made otherwise than this release makes it.
 func ensureIndexed(ctx context.Context, a *app) error {
 	st, err := a.db.CurrentCurriculumState(ctx)
 	if err != nil || st.Version == 0 {
-		return err
-	}
-	indexed, err := a.db.IndexedVersion(ctx)
-	if err != nil || indexed == st.Version {
 		return err
 	}
 	c, err := a.db.CurriculumVersion(ctx, st.Version)
 	if err != nil {
 		return err
 	}
-	if err := a.db.InTx(ctx, func(ctx context.Context) error {
-		return assistant.NewIndexer(a.db).Index(ctx, st.Version, c)
-	}); err != nil {
+	done, err := assistant.EnsureIndexed(ctx, a.db, st.Version, c)
+	if err != nil {
 		return fmt.Errorf("index the curriculum for questions: %w", err)
 	}
-	a.log.Info("curriculum indexed for questions", "version", st.Version)
+	if done {
+		a.log.Info("curriculum indexed for questions", "version", st.Version)
+	}
 	return nil
 }
 
