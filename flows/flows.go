@@ -386,17 +386,31 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
-	if t.b.screens[t.st.Screen].expect || s == "" {
+	scr := t.b.screens[t.st.Screen]
+	if s == "" || scr.expect && !(scr.asks && t.b.answerer != nil && isQuestion(s)) {
 		t.note("use_buttons", nil)
 		return t.show()
 	}
 	if t.b.answerer != nil {
-		return t.b.answerer.Answer(t.ctx, t.l, s)
+		r, err := t.b.answerer.Answer(t.ctx, t.l, s)
+		if err != nil || !scr.expect {
+			return r, err
+		}
+		// Once the answer is out, back to where the learner was.
+		t.note("after_question", nil)
+		cur, err := t.show()
+		return append(r, cur...), err
 	}
 	return []bot.Reply{{
 		Text:    t.T("free_text_hint", nil),
 		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
 	}}, nil
+}
+
+// isQuestion tells typed text that reads as a question (a question mark,
+// or a few words) from a word typed in place of a button.
+func isQuestion(s string) bool {
+	return strings.ContainsAny(s, "?¿") || len(strings.Fields(s)) >= 4
 }
 
 // expired answers a button that no longer fits: the learner keeps their

@@ -59,10 +59,14 @@ const (
 
 // screen is a place in the conversation: show renders it from the state;
 // expect says that buttons are the answer there, so typed text is a mistake
-// rather than a question for the assistant.
+// rather than a question for the assistant; asks makes an exception for
+// text that reads as a question, answered there too, with the screen shown
+// again after the answer (someone who came with a question should not have
+// to finish setting up first).
 type screen struct {
 	show   func(t *turn) (bot.Reply, error)
 	expect bool
+	asks   bool
 }
 
 func screens() map[string]screen {
@@ -83,7 +87,7 @@ func screens() map[string]screen {
 		scrDelete:     {show: (*turn).showDelete, expect: true},
 	}
 	for _, f := range fieldOrder() {
-		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true}
+		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}
 		s[setPrefix+f] = screen{show: (*turn).showPicker, expect: true}
 	}
 	return s

@@ -276,3 +276,26 @@ func TestBenchUpdatesRuns(t *testing.T) {
 		}
 	}
 }
+
+// Someone who comes with a question gets the answer before setting up:
+// text that reads as a question is answered on the onboarding screens,
+// which come back after it; a word typed instead of a button is not.
+func TestQuestionDuringOnboarding(t *testing.T) {
+	dir := dataDir(t)
+	out, stderr, err := chatOnce(t, dir, "/start\ncome faccio una diretta dalla pagina del comune?\n")
+	if err != nil {
+		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
+	}
+	answer := strings.Index(out, "Ecco cosa dicono le lezioni di Bottega")
+	back := strings.Index(out, "Quando vuoi, riprendiamo da qui.\n\nCiao! 👋")
+	if answer < 0 || back < answer || !strings.Contains(out[answer:], "Dirette per consigli ed eventi") {
+		t.Errorf("want the answer, then the onboarding again:\n%s", out)
+	}
+	out, stderr, err = chatOnce(t, dir, "boh\n")
+	if err != nil {
+		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
+	}
+	if !strings.Contains(out, "Qui rispondi toccando un pulsante") || strings.Contains(out, "Ecco cosa dicono") {
+		t.Errorf("a word typed during onboarding should ask for a button:\n%s", out)
+	}
+}
