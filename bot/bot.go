@@ -31,6 +31,10 @@ type Update struct {
 	MessageID string `json:"message_id,omitempty"`
 	// Group is true in group chats.
 	Group bool `json:"group,omitempty"`
+	// ReplyTo is, in a group, the message that new replies answer, so that
+	// the group sees whom they are for: the user's own message, or for a
+	// button press the one that the pressed message answered.
+	ReplyTo string `json:"reply_to,omitempty"`
 	// Document is a file the user sent.
 	Document *File     `json:"document,omitempty"`
 	Received time.Time `json:"received"`
@@ -53,6 +57,10 @@ type Reply struct {
 	// EditID is the platform message to replace; the dispatcher fills it
 	// from the update when Edit is set.
 	EditID string `json:"edit_id,omitempty"`
+	// ReplyTo is the message this one answers, where the platform shows it
+	// (Telegram groups); the dispatcher fills it from the update for new
+	// messages.
+	ReplyTo string `json:"reply_to,omitempty"`
 	// Notice is a short confirmation shown for a button press (a toast on
 	// Telegram).
 	Notice string `json:"notice,omitempty"`

@@ -195,7 +195,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		// forever.
 		d.log.Error("update failed", "update", u.ID, "chat", u.ChatID, "err", he.err)
 		d.cfg.Metrics.observe(d.cfg.Platform, "error", time.Since(start))
-		dup, err = run(func(context.Context) ([]Reply, error) { return []Reply{d.cfg.Fallback(u)}, nil })
+		dup, err = run(func(context.Context) ([]Reply, error) { return prepare([]Reply{d.cfg.Fallback(u)}, u), nil })
 	}
 	if err != nil {
 		d.cfg.Metrics.observe(d.cfg.Platform, "retry", time.Since(start))
@@ -221,7 +221,7 @@ func (d *Dispatcher) handle(ctx context.Context, u Update) (replies []Reply, err
 }
 
 // prepare points edits at the message whose button was pressed; without one
-// an edit becomes a new message.
+// an edit becomes a new message. New messages answer u.ReplyTo, if set.
 func prepare(replies []Reply, u Update) []Reply {
 	edited := false
 	for i := range replies {
@@ -230,6 +230,7 @@ func prepare(replies []Reply, u Update) []Reply {
 			edited = true
 		} else {
 			replies[i].Edit = false
+			replies[i].ReplyTo = u.ReplyTo
 		}
 	}
 	return replies
@@ -247,7 +248,7 @@ func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string,
 				d.enqueueTask(chatID, func() { d.deliver(ctx, updateID, chatID, rest, true) })
 				return
 			}
-			if err := d.runTask(ctx, chatID, r.Task); err != nil {
+			if err := d.runTask(ctx, chatID, r.Task, r.ReplyTo); err != nil {
 				d.log.Error("task failed", "update", updateID, "chat", chatID, "kind", r.Task.Kind, "err", err)
 			}
 			continue
@@ -313,7 +314,8 @@ func (d *Dispatcher) Resend(ctx context.Context) error {
 	})
 }
 
-func (d *Dispatcher) runTask(ctx context.Context, chatID string, t *Task) (err error) {
+// runTask runs t; the new messages it sends answer replyTo, if set.
+func (d *Dispatcher) runTask(ctx context.Context, chatID string, t *Task, replyTo string) (err error) {
 	fn := d.cfg.Tasks[t.Kind]
 	if fn == nil {
 		return fmt.Errorf("no task %q", t.Kind)
@@ -323,5 +325,22 @@ func (d *Dispatcher) runTask(ctx context.Context, chatID string, t *Task) (err e
 			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return fn(ctx, d.cfg.Sender, chatID, t.Data)
+	var s Sender = d.cfg.Sender
+	if replyTo != "" {
+		s = replying{s, replyTo}
+	}
+	return fn(ctx, s, chatID, t.Data)
+}
+
+// replying makes the new messages sent through it answer a message.
+type replying struct {
+	Sender
+	to string
+}
+
+func (r replying) Send(ctx context.Context, chatID string, reply Reply) (string, error) {
+	if reply.EditID == "" && reply.ReplyTo == "" {
+		reply.ReplyTo = r.to
+	}
+	return r.Sender.Send(ctx, chatID, reply)
 }

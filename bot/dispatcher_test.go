@@ -316,3 +316,48 @@ func TestSlowTaskHoldsUpNoOtherChat(t *testing.T) {
 		t.Errorf("unsent after close = %d, %v", n, err)
 	}
 }
+
+// links records what each reply answers ("text>reply_to", or "text~edit").
+type links struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (l *links) Send(_ context.Context, _ string, rep bot.Reply) (string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if rep.EditID != "" {
+		l.got = append(l.got, rep.Text+"~"+rep.EditID)
+	} else {
+		l.got = append(l.got, rep.Text+">"+rep.ReplyTo)
+	}
+	return "m", nil
+}
+
+// In a group, new messages (a task's too) answer the update's ReplyTo, so
+// the group sees whom they are for; edits stay as they are.
+func TestGroupRepliesAnswerTheirMessage(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &links{}
+	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		return []bot.Reply{{Text: "edited", Edit: true}, {Text: "new"}, {Task: &bot.Task{Kind: "stream"}}}, nil
+	})
+	tasks := map[string]bot.TaskFunc{"stream": func(ctx context.Context, s bot.Sender, chat string, _ json.RawMessage) error {
+		id, err := s.Send(ctx, chat, bot.Reply{Text: "answer"})
+		if err != nil {
+			return err
+		}
+		_, err = s.Send(ctx, chat, bot.Reply{Text: "answer, finished", EditID: id})
+		return err
+	}}
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks})
+	u := bot.Update{Platform: "test", ID: 1, ChatID: "-5", UserID: "42", Data: "v1|x", MessageID: "10", Group: true, ReplyTo: "7"}
+	if err := bot.Deliver(context.Background(), d, u); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	want := []string{"edited~10", "new>7", "answer>7", "answer, finished~m"}
+	if fmt.Sprint(rec.got) != fmt.Sprint(want) {
+		t.Errorf("sent %q, want %q", rec.got, want)
+	}
+}

@@ -13,9 +13,11 @@ import (
 )
 
 // convert turns a Telegram update into Bottega's. ok is false for updates
-// Bottega ignores: kinds it did not ask for, and group messages that are
-// neither commands for this bot nor mentions of it.
-func (t *Transport) convert(u tgbotapi.Update) (bot.Update, bool) {
+// Bottega ignores: kinds it did not ask for, group messages that are
+// neither commands for this bot nor mentions of it, and presses of a
+// button that the bot showed to someone else in a group (answered with a
+// toast saying so).
+func (t *Transport) convert(ctx context.Context, u tgbotapi.Update) (bot.Update, bool) {
 	out := bot.Update{Platform: Platform, ID: int64(u.UpdateID), Received: time.Now()}
 	from := func(user *tgbotapi.User) {
 		if user != nil {
@@ -36,6 +38,17 @@ func (t *Transport) convert(u tgbotapi.Update) (bot.Update, bool) {
 		out.Data = q.Data
 		out.CallbackID = q.ID
 		out.MessageID = strconv.Itoa(q.Message.MessageID)
+		if out.Group {
+			// In a group the bot's messages answer the message of the
+			// person they are for: a button acts for that person only.
+			if r := q.Message.ReplyToMessage; r != nil && r.From != nil && !r.From.IsBot {
+				if q.From == nil || r.From.ID != q.From.ID {
+					t.answer(ctx, &callback{id: q.ID}, t.notYours(out.Lang))
+					return out, false
+				}
+				out.ReplyTo = strconv.Itoa(r.MessageID)
+			}
+		}
 		return out, true
 	case u.Message != nil:
 		m := u.Message
@@ -67,10 +80,25 @@ func (t *Transport) convert(u tgbotapi.Update) (bot.Update, bool) {
 				return out, false
 			}
 			out.Text = text
+			out.ReplyTo = strconv.Itoa(m.MessageID)
 		}
 		return out, true
 	}
 	return out, false
+}
+
+// notYours is the toast for a button pressed on someone else's message in
+// a group, in the language of who pressed it.
+func (t *Transport) notYours(lang string) string {
+	const id = "tg_not_yours"
+	lang, _, _ = strings.Cut(lang, "-")
+	if t.opt.Texts != nil && t.opt.Texts.Has(lang, id) {
+		return t.opt.Texts.T(lang, id, nil)
+	}
+	if t.opt.Texts != nil && t.opt.Texts.Has("en", id) {
+		return t.opt.Texts.T("en", id, nil)
+	}
+	return "This message is for someone else: send /start to begin your own."
 }
 
 // forUs decides whether a group message is addressed to the bot: a command

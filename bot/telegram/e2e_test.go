@@ -274,6 +274,53 @@ func TestGroupsOnlyCommandsAndMentions(t *testing.T) {
 	}
 }
 
+// In a group the bot answers the message of the person it talks to, and
+// its buttons act for that person only: someone else pressing them gets a
+// toast, and nothing changes.
+func TestGroupButtonsBelongToWhoAsked(t *testing.T) {
+	r := newRig(t)
+	var s seen
+	x := r.start(r.transport(func(o *telegram.Options) { o.Texts = r.texts }), s.wrap(r.flows()), nil, 2)
+	defer x.stop(t)
+	const group, giulia, marco = -100600, 42, 43
+	start := r.fake.TextUpdate(group, giulia, "/start")
+	r.fake.Inject(start)
+	eventually(t, "the onboarding in the group", func() bool { return len(sentTo(r.fake, group)) == 1 })
+	shown := sentTo(r.fake, group)[0]
+	if got, want := shown.Params["reply_to_message_id"], strconv.Itoa(start.Message.MessageID); got != want {
+		t.Fatalf("the onboarding answers message %q, want Giulia's /start (%s)", got, want)
+	}
+	data := shown.FirstData()
+
+	// Marco presses Giulia's button: a toast, no edit, nothing handled.
+	r.fake.Press(group, marco, shown.MessageID, data)
+	eventually(t, "Marco's press confirmed", func() bool { return r.fake.Pending() == 0 })
+	eventually(t, "Marco's toast", func() bool {
+		for _, c := range r.fake.Calls("answerCallbackQuery") {
+			if strings.Contains(c.Params["text"], "un'altra persona") {
+				return true
+			}
+		}
+		return false
+	})
+	if n := len(s.all()); n != 1 {
+		t.Errorf("%d updates handled, want only Giulia's /start", n)
+	}
+
+	// Giulia presses it: her onboarding goes on, in the same message.
+	r.fake.Press(group, giulia, shown.MessageID, data)
+	eventually(t, "Giulia's press handled", func() bool { return len(s.all()) == 2 })
+	eventually(t, "the message edited", func() bool { return len(r.fake.Calls("editMessageText")) == 1 })
+	if u := s.all()[1]; u.UserID != strconv.Itoa(giulia) || u.ReplyTo != strconv.Itoa(start.Message.MessageID) {
+		t.Errorf("Giulia's press arrived as %+v", u)
+	}
+	for _, c := range r.fake.Calls("editMessageText", "editMessageReplyMarkup") {
+		if c.Params["message_id"] != strconv.Itoa(shown.MessageID) {
+			t.Errorf("edited message %s, want %d", c.Params["message_id"], shown.MessageID)
+		}
+	}
+}
+
 // crashable wraps the store and the sender of a bot process that is about
 // to die: once crashed, every database call and send fails, as if the
 // process were gone.

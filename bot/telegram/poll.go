@@ -225,7 +225,7 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 				tr.finish(id, nil)
 				continue
 			}
-			upd, ok := t.convert(u)
+			upd, ok := t.convert(ctx, u)
 			if !ok {
 				tr.finish(id, nil)
 				continue

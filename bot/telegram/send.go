@@ -35,6 +35,9 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	}
 	cb := callbackFrom(ctx)
 	t.answer(ctx, cb, r.Notice)
+	if id, err := strconv.Atoi(r.ReplyTo); err == nil && id > 0 && r.EditID == "" {
+		ctx = context.WithValue(ctx, replyToKey{}, id)
+	}
 	if r.Text == "" && r.Media == nil && r.File == nil && len(r.Buttons) == 0 {
 		if r.Notice == "" || cb != nil {
 			return r.EditID, nil // nothing but the toast
@@ -152,6 +155,7 @@ func (t *Transport) message(ctx context.Context, chat int64, text string, markup
 	if err != nil {
 		return 0, err
 	}
+	addReplyTo(ctx, params)
 	res, err := t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), raw("sendMessage", params))
 	if err != nil && codeOf(err) == http.StatusBadRequest && descriptionHas(err, "parse entities") {
 		// Should not happen with escaped text; plain text is better than
@@ -224,6 +228,25 @@ func textParams(chat int64, msgID int, text, mode string, markup *tgbotapi.Inlin
 		}
 	}
 	return params, nil
+}
+
+// replyToKey carries, in a Send's context, the message that the messages
+// it sends answer (Reply.ReplyTo).
+type replyToKey struct{}
+
+// replyTo is the message that messages sent with ctx answer (0: none).
+func replyTo(ctx context.Context) int {
+	id, _ := ctx.Value(replyToKey{}).(int)
+	return id
+}
+
+// addReplyTo makes params answer the message in ctx, if any; the message
+// goes out anyway if that one was deleted meanwhile.
+func addReplyTo(ctx context.Context, params tgbotapi.Params) {
+	if id := replyTo(ctx); id != 0 {
+		params["reply_to_message_id"] = strconv.Itoa(id)
+		params["allow_sending_without_reply"] = "true"
+	}
 }
 
 func joinParts(parts []string) string {
@@ -303,6 +326,9 @@ func (m sentMessage) fileID() string {
 // sendFile sends one photo, video or document.
 func (t *Transport) sendFile(ctx context.Context, chat int64, kind string, src tgbotapi.RequestFileData, caption string, markup *tgbotapi.InlineKeyboardMarkup, start time.Duration) (sentMessage, error) {
 	base := tgbotapi.BaseFile{BaseChat: tgbotapi.BaseChat{ChatID: chat}, File: src}
+	if id := replyTo(ctx); id != 0 {
+		base.ReplyToMessageID, base.AllowSendingWithoutReply = id, true
+	}
 	if markup != nil {
 		base.ReplyMarkup = markup
 	}
@@ -326,6 +352,7 @@ func (t *Transport) sendFile(ctx context.Context, chat int64, kind string, src t
 				"start_timestamp": strconv.Itoa(int(start / time.Second))}
 			params.AddNonEmpty("caption", caption)
 			params.AddNonEmpty("parse_mode", pm)
+			addReplyTo(ctx, params)
 			if err := params.AddInterface("reply_markup", markup); err != nil {
 				return sentMessage{}, fmt.Errorf("encode keyboard: %w", err)
 			}

@@ -177,6 +177,38 @@ func TestDocument(t *testing.T) {
 	}
 }
 
+// A reply that answers a message (in groups) says so, for text, photos and
+// documents alike; one whose message is gone still goes out.
+func TestRepliesAnswerTheirMessage(t *testing.T) {
+	r := newRig(t)
+	tr := r.transport(nil)
+	const group = -7005
+	asked := r.fake.TextUpdate(group, 42, "/start")
+	r.fake.Inject(asked)
+	to := strconv.Itoa(asked.Message.MessageID)
+	replies := []bot.Reply{
+		{Text: "Ciao", ReplyTo: to},
+		{Text: "La vetrina", Media: &bot.Media{Kind: "photo", URL: "https://example.org/v.jpg"}, ReplyTo: to},
+		{Text: "I tuoi dati", File: &bot.File{Name: "export.json", Data: []byte("{}")}, ReplyTo: to},
+		{Text: "Ancora qui", ReplyTo: "999"}, // deleted meanwhile
+		{Text: "Senza risposta"},
+	}
+	for _, rep := range replies {
+		if _, err := tr.Send(ctx, strconv.Itoa(group), rep); err != nil {
+			t.Fatalf("send %q: %v", rep.Text, err)
+		}
+	}
+	sent := sentTo(r.fake, group)
+	if len(sent) != len(replies) {
+		t.Fatalf("%d messages, want %d", len(sent), len(replies))
+	}
+	for i, c := range sent {
+		if got, want := c.Params["reply_to_message_id"], replies[i].ReplyTo; got != want {
+			t.Errorf("%s %q answers %q, want %q", c.Method, replies[i].Text, got, want)
+		}
+	}
+}
+
 func TestNoticeAnswersTheButton(t *testing.T) {
 	r := newRig(t)
 	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {

@@ -41,7 +41,8 @@ type Store interface {
 	ForgetTelegramFileID(ctx context.Context, key string) error
 }
 
-// Texts renders the command menu and the bot description.
+// Texts renders the command menu, the bot description and the transport's
+// own toasts.
 type Texts interface {
 	T(lang, id string, data map[string]any) string
 	Has(lang, id string) bool

@@ -48,12 +48,12 @@ func (t *Transport) Handler() http.Handler {
 			http.Error(w, "bad update", http.StatusBadRequest)
 			return
 		}
-		upd, ok := t.convert(u)
+		ctx := r.Context()
+		upd, ok := t.convert(ctx, u)
 		if !ok {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		ctx := r.Context()
 		errc := make(chan error, 1)
 		t.submit(ctx, box.Sink, upd, func(err error) { errc <- err })
 		select {

@@ -126,6 +126,10 @@ func (f *fault) apiError() *apiError {
 
 type message struct {
 	text, markup string
+	// replyTo is the message this one answers (0: none), written by
+	// replyFrom (a user, or BotID).
+	replyTo   int
+	replyFrom int64
 }
 
 type update struct {
@@ -146,6 +150,7 @@ type Server struct {
 	unlogged  bool // calls are not kept (a load runs)
 	msgSeq    map[int64]int
 	messages  map[[2]int64]message
+	authors   map[[2]int64]int64 // who wrote the users' messages, by chat and id
 	faults    []*fault
 	hook      func(Call)
 	limiter   *rate.Limiter
@@ -176,6 +181,7 @@ func NewServer(token string) *Server {
 		wake:      make(chan struct{}),
 		msgSeq:    map[int64]int{},
 		messages:  map[[2]int64]message{},
+		authors:   map[[2]int64]int64{},
 		files:     map[string]bool{},
 		callbacks: map[string]bool{},
 	}
@@ -318,8 +324,12 @@ func (s *Server) Inject(u tgbotapi.Update) int64 {
 // TextUpdate builds a message update from user in chat (a private chat when
 // they are equal, a supergroup otherwise).
 func (s *Server) TextUpdate(chat, user int64, text string) tgbotapi.Update {
+	id := int(time.Now().UnixNano()%1e9) + 1_000_000 // never one of the bot's
+	s.mu.Lock()
+	s.authors[[2]int64{chat, int64(id)}] = user
+	s.mu.Unlock()
 	return tgbotapi.Update{Message: &tgbotapi.Message{
-		MessageID: int(time.Now().UnixNano() % 1e9),
+		MessageID: id,
 		From:      s.user(user),
 		Chat:      chatOf(chat, user),
 		Date:      int(time.Now().Unix()),
@@ -339,19 +349,71 @@ func (s *Server) PressUpdate(chat, user int64, msgID int, data string) tgbotapi.
 	s.cbSeq++
 	id := fmt.Sprintf("cb%d", s.cbSeq)
 	s.callbacks[id] = false
+	pressed := s.messages[[2]int64{chat, int64(msgID)}]
 	s.mu.Unlock()
+	m := &tgbotapi.Message{
+		MessageID: msgID,
+		From:      botUser(),
+		Chat:      chatOf(chat, user),
+		Date:      int(time.Now().Unix()),
+	}
+	if pressed.replyTo != 0 {
+		from := botUser()
+		if pressed.replyFrom != BotID {
+			from = s.user(pressed.replyFrom)
+		}
+		m.ReplyToMessage = &tgbotapi.Message{MessageID: pressed.replyTo, From: from, Chat: m.Chat, Date: m.Date}
+	}
 	return tgbotapi.Update{CallbackQuery: &tgbotapi.CallbackQuery{
-		ID:   id,
-		From: s.user(user),
-		Message: &tgbotapi.Message{
-			MessageID: msgID,
-			From:      &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bottega", UserName: BotUsername},
-			Chat:      chatOf(chat, user),
-			Date:      int(time.Now().Unix()),
-		},
+		ID:           id,
+		From:         s.user(user),
+		Message:      m,
 		ChatInstance: strconv.FormatInt(chat, 10),
 		Data:         data,
 	}}
+}
+
+func botUser() *tgbotapi.User {
+	return &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Bottega", UserName: BotUsername}
+}
+
+// replyTarget reads which message a send answers (reply_parameters, or the
+// older reply_to_message_id): 0 for none, or when it is gone and the bot
+// allowed sending without it.
+func (s *Server) replyTarget(p map[string]string) (id int, from int64, err *apiError) {
+	allow := p["allow_sending_without_reply"] == "true"
+	if rp := p["reply_parameters"]; rp != "" {
+		var r struct {
+			MessageID int  `json:"message_id"`
+			Allow     bool `json:"allow_sending_without_reply"`
+		}
+		if json.Unmarshal([]byte(rp), &r) != nil || r.MessageID == 0 {
+			return 0, 0, badRequest("can't parse reply parameters JSON object")
+		}
+		id, allow = r.MessageID, r.Allow
+	} else if v := p["reply_to_message_id"]; v != "" {
+		n, convErr := strconv.Atoi(v)
+		if convErr != nil {
+			return 0, 0, badRequest("wrong reply_to_message_id")
+		}
+		id = n
+	}
+	if id == 0 {
+		return 0, 0, nil
+	}
+	chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.authors[[2]int64{chat, int64(id)}]; ok {
+		return id, u, nil
+	}
+	if _, ok := s.messages[[2]int64{chat, int64(id)}]; ok {
+		return id, BotID, nil
+	}
+	if allow {
+		return 0, 0, nil
+	}
+	return 0, 0, badRequest("message to be replied not found")
 }
 
 // Press injects a button press and returns the update id.
@@ -711,7 +773,11 @@ func (s *Server) handle(c *Call) (any, *apiError) {
 		if err := checkMarkup(c); err != nil {
 			return nil, err
 		}
-		return s.newMessage(c, message{text: p["text"], markup: p["reply_markup"]}, nil), nil
+		rt, from, err := s.replyTarget(p)
+		if err != nil {
+			return nil, err
+		}
+		return s.newMessage(c, message{text: p["text"], markup: p["reply_markup"], replyTo: rt, replyFrom: from}, nil), nil
 	case "editMessageText", "editMessageReplyMarkup":
 		chat, _ := strconv.ParseInt(p["chat_id"], 10, 64)
 		id, _ := strconv.Atoi(p["message_id"])
@@ -757,6 +823,10 @@ func (s *Server) handle(c *Call) (any, *apiError) {
 		if err := checkMarkup(c); err != nil {
 			return nil, err
 		}
+		rt, from, rerr := s.replyTarget(p)
+		if rerr != nil {
+			return nil, rerr
+		}
 		s.mu.Lock()
 		var fileID string
 		switch src := p[field]; {
@@ -786,7 +856,7 @@ func (s *Server) handle(c *Call) (any, *apiError) {
 		default:
 			extra[field] = media
 		}
-		return s.newMessage(c, message{text: p["caption"], markup: p["reply_markup"]}, extra), nil
+		return s.newMessage(c, message{text: p["caption"], markup: p["reply_markup"], replyTo: rt, replyFrom: from}, extra), nil
 	case "setMyCommands":
 		var cmds []tgbotapi.BotCommand
 		if err := json.Unmarshal([]byte(p["commands"]), &cmds); err != nil || len(cmds) == 0 {
@@ -848,6 +918,14 @@ func (s *Server) newMessage(c *Call, m message, extra map[string]any) json.RawMe
 	}
 	if m.markup != "" {
 		out["reply_markup"] = json.RawMessage(m.markup)
+	}
+	if m.replyTo != 0 {
+		from := any(botUser())
+		if m.replyFrom != BotID {
+			from = s.user(m.replyFrom)
+		}
+		out["reply_to_message"] = map[string]any{"message_id": m.replyTo, "from": from,
+			"chat": map[string]any{"id": chat, "type": chatType(chat)}, "date": time.Now().Unix()}
 	}
 	for k, v := range extra {
 		out[k] = v
