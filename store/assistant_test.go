@@ -43,11 +43,8 @@ func TestSearchPassages(t *testing.T) {
 		passage("photos", "en", "Photos", "Window light is the best for photos.", "it", "en"),
 	}
 	words := []string{"diretta", "pagina", "audio", "treppiede", "recensioni", "negative", "calma", "perche", "luce", "finestra", "fotografie", "live", "stream", "tripod", "window", "light", "photos"}
-	old := publishPassages(t, db, 1, ps[:2], words)
+	publishPassages(t, db, 1, ps[:2], words) // an older version: its passages go
 	version := publishPassages(t, db, 2, ps, words)
-	if v, err := db.IndexedVersion(ctx); err != nil || v != version || v == old {
-		t.Fatalf("IndexedVersion = %d, %v; want %d", v, err, version)
-	}
 	tests := []struct {
 		name   string
 		words  []string

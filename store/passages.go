@@ -210,16 +210,6 @@ func allHave(lessons map[string][]string, locale string) bool {
 	return true
 }
 
-// IndexedVersion returns the curriculum version that search uses: the newest
-// one with passages, or 0.
-func (s *DB) IndexedVersion(ctx context.Context) (int64, error) {
-	var v int64
-	if err := s.q(ctx).GetContext(ctx, &v, `SELECT COALESCE(max(version_id), 0) FROM passage_versions`); err != nil {
-		return 0, fmt.Errorf("read indexed version: %w", err)
-	}
-	return v, nil
-}
-
 // PassageQuery is a search over the passages of the indexed version.
 type PassageQuery struct {
 	// Words are the learner's words, lower-case without accents. A word
