@@ -40,7 +40,8 @@ import (
 type Store interface {
 	// EnsureLearnerState returns the learner known on platform by
 	// externalID, created (with locale and name) on first contact, and
-	// their conversation state (nil if none).
+	// their conversation state (nil if none). chatID is the learner's
+	// private chat, "" for an update from a group.
 	EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	DeleteLearner(ctx context.Context, id int64) error
@@ -226,7 +227,14 @@ type turn struct {
 
 // Handle implements bot.Handler.
 func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-	l, created, raw, err := b.store.EnsureLearnerState(ctx, u.Platform, u.UserID, u.ChatID, u.Name, locales.Match(u.Lang))
+	// Only a private chat becomes the learner's chat: bulk messages
+	// (broadcasts, reminders) go there, and a group must not get one per
+	// member who wrote in it.
+	private := u.ChatID
+	if u.Group {
+		private = ""
+	}
+	l, created, raw, err := b.store.EnsureLearnerState(ctx, u.Platform, u.UserID, private, u.Name, locales.Match(u.Lang))
 	if err != nil {
 		return nil, fmt.Errorf("identify learner: %w", err)
 	}

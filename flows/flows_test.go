@@ -383,3 +383,68 @@ func TestAttachedVideoIsOffered(t *testing.T) {
 		t.Fatalf("watch from a chapter sent %+v, want the attached video from 2:15", got[0].Media)
 	}
 }
+
+// TestGroupLearnersGetBulkMessagesOnlyInPrivate: learners first seen in a
+// group are not given the group as their chat, so a broadcast or a reminder
+// never reaches a group (once per member who wrote there); once a learner
+// opens a private chat, bulk messages go there.
+func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
+	c := newChat(t)
+	ctx := context.Background()
+	handle := func(id int64, chat, user string, group bool) {
+		t.Helper()
+		u := bot.Update{Platform: "test", ID: id, ChatID: chat, UserID: user, Name: user, Lang: "it", Text: "/help", Group: group}
+		err := c.db.InTx(ctx, func(ctx context.Context) error {
+			_, err := c.b.Handle(ctx, u)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	chatOf := func(user string) string {
+		t.Helper()
+		l, _, err := c.db.EnsureLearner(ctx, "test", user, "", "", "it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.ChatID
+	}
+	audience := func() []string {
+		t.Helper()
+		b, err := c.db.CreateBroadcast(ctx, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "hi"}, bottega.Audience{Platform: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds, err := c.db.ClaimDeliveries(ctx, "test", fmt.Sprint("probe", b.ID), 100, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var chats []string
+		for _, d := range ds {
+			if d.BroadcastID != nil && *d.BroadcastID == b.ID {
+				chats = append(chats, d.ChatID)
+			}
+		}
+		return chats
+	}
+
+	handle(101, "-100", "g1", true)
+	handle(102, "-100", "g2", true)
+	if got := chatOf("g1") + chatOf("g2"); got != "" {
+		t.Errorf("learners seen in a group have chats %q, want none", got)
+	}
+	if got := audience(); fmt.Sprint(got) != "[u1]" {
+		t.Errorf("broadcast goes to %q, want only the private chat u1", got)
+	}
+
+	// g1 opens a private chat, then writes in the group again.
+	handle(103, "g1", "g1", false)
+	handle(104, "-100", "g1", true)
+	if got := chatOf("g1"); got != "g1" {
+		t.Errorf("chat after a private message = %q, want g1", got)
+	}
+	if got := audience(); fmt.Sprint(got) != "[u1 g1]" {
+		t.Errorf("broadcast goes to %q, want [u1 g1]", got)
+	}
+}

@@ -13,7 +13,9 @@ const learnerCols = `id, platform, external_id, chat_id, name, locale, role, lev
 const learnerColsL = `l.id, l.platform, l.external_id, l.chat_id, l.name, l.locale, l.role, l.level, l.timezone, l.reminder, l.consent_at, l.created_at, l.updated_at, l.blocked_at`
 
 // EnsureLearner returns the learner known on platform by externalID, creating
-// them (with locale and name) on first contact. created tells which.
+// them (with locale and name) on first contact. created tells which. chatID
+// is the learner's private chat with the bot, "" when they wrote in a group:
+// bulk messages go only to learners with a chat.
 func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, err error) {
 	q := s.q(ctx)
 	err = q.GetContext(ctx, &l, `SELECT `+learnerCols+` FROM learners WHERE platform = $1 AND external_id = $2`, platform, externalID)
@@ -38,7 +40,9 @@ func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, na
 // conversation state (nil if none), in one round trip for a known learner:
 // it runs on every update. Asked first in an update's transaction, it
 // answers from what UpdateTx read ahead, without a round trip. A learner who had blocked the bot and writes
-// again has unblocked it, so their blocked_at is cleared.
+// again has unblocked it, so their blocked_at is cleared. A private chatID
+// other than the one stored (a learner first seen in a group opens a
+// private chat) becomes the learner's chat; "" (a group) leaves it alone.
 func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error) {
 	var row struct {
 		bottega.Learner
@@ -68,11 +72,15 @@ func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatI
 		return l, false, nil, fmt.Errorf("find learner: %w", err)
 	}
 	l = row.Learner
-	if l.BlockedAt != nil {
-		if _, err := s.q(ctx).ExecContext(ctx, `UPDATE learners SET blocked_at = NULL WHERE id = $1`, l.ID); err != nil {
-			return l, false, nil, fmt.Errorf("unblock learner %d: %w", l.ID, err)
+	newChat := chatID != "" && chatID != l.ChatID
+	if l.BlockedAt != nil || newChat {
+		if !newChat {
+			chatID = l.ChatID
 		}
-		l.BlockedAt = nil
+		if _, err := s.q(ctx).ExecContext(ctx, `UPDATE learners SET blocked_at = NULL, chat_id = $2 WHERE id = $1`, l.ID, chatID); err != nil {
+			return l, false, nil, fmt.Errorf("update learner %d's chat: %w", l.ID, err)
+		}
+		l.BlockedAt, l.ChatID = nil, chatID
 	}
 	return l, false, row.State, nil
 }
