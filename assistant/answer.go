@@ -398,6 +398,10 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 		return a.uncovered(ctx, m, q, hits, ans)
 	}
 	answerText := clip(dropCitations(sanitize(text), len(hits)), maxAnswer)
+	if newGuard(msgs[0].Content).leaks(answerText) {
+		a.log.Warn("LLM repeated its instructions, answering from the lessons", "question", q.ID, "model", a.o.Model)
+		return a.offline(ctx, m, q, hits, modeFallback, ans)
+	}
 	if strings.TrimSpace(answerText) == "" {
 		a.log.Warn("LLM answered nothing, answering from the lessons", "question", q.ID, "model", a.o.Model)
 		return a.offline(ctx, m, q, hits, modeFallback, ans)
@@ -422,6 +426,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 // whole text, or an error when the model failed, stalled, broke the
 // stream or leaked its instructions.
 func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCompletionMessage) (string, *openai.Usage, error) {
+	g := newGuard(msgs[0].Content)
 	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout)
 	defer cancel()
 	firstWords := time.AfterFunc(a.o.FirstToken, cancel)
@@ -461,14 +466,22 @@ func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCo
 		firstWords.Stop()
 		b.WriteString(e.text)
 		text := b.String()
-		if leaks(text) {
+		if g.leaks(text) {
 			return "", usage, errLeak
 		}
 		// Hold back what may turn out to be NOT_COVERED.
 		if shown := strings.TrimSpace(text); len(shown) <= len(notCovered) && strings.HasPrefix(notCovered, shown) || strings.Contains(text, notCovered) {
 			continue
 		}
-		m.progress(ctx, bot.Reply{Text: clip(sanitize(text), maxAnswer) + " …"})
+		// Every version shown is checked as the learner would read it.
+		shown := clip(sanitize(g.shown(text)), maxAnswer)
+		if g.leaks(shown) {
+			return "", usage, errLeak
+		}
+		if shown == "" {
+			continue
+		}
+		m.progress(ctx, bot.Reply{Text: shown + " …"})
 	}
 	// The channel closed without an end: ctx ended (timeout or shutdown).
 	if err := ctx.Err(); err != nil {

@@ -22,8 +22,9 @@ import (
 // fakeClock is virtual time: it moves when a test advances it, and waiting
 // on it moves it by the wait.
 type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu   sync.Mutex
+	now  time.Time
+	step time.Duration // how far each reading moves it
 }
 
 func newClock() *fakeClock {
@@ -33,6 +34,7 @@ func newClock() *fakeClock {
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.now = c.now.Add(c.step)
 	return c.now
 }
 
@@ -280,7 +282,7 @@ func TestStreamedAnswer(t *testing.T) {
 	if sys.Role != openai.ChatMessageRoleSystem || !strings.Contains(sys.Content, "Write in Italian") || !strings.Contains(sys.Content, "700 characters") {
 		t.Errorf("system prompt: %q", sys.Content)
 	}
-	if !strings.Contains(user.Content, "[1] Lesson \"Dirette per consigli ed eventi\"") || !strings.HasSuffix(user.Content, "come faccio una diretta dalla pagina del Comune?") {
+	if !strings.Contains(user.Content, "[1] Lesson \"Dirette per consigli ed eventi\"") || !strings.HasSuffix(user.Content, "\n<<<QUESTION\ncome faccio una diretta dalla pagina del Comune?\nQUESTION>>>") {
 		t.Errorf("user message: %q", user.Content)
 	}
 

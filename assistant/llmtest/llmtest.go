@@ -87,6 +87,20 @@ func (s *Server) SetReply(fn func(openai.ChatCompletionRequest) string) {
 	s.mu.Unlock()
 }
 
+// EchoPrompt is a reply for SetReply: the system prompt of the request,
+// after prefix, as a model talked into repeating its instructions answers.
+// With SetChunk it arrives slowly, a few characters at a time.
+func EchoPrompt(prefix string) func(openai.ChatCompletionRequest) string {
+	return func(req openai.ChatCompletionRequest) string {
+		for _, m := range req.Messages {
+			if m.Role == openai.ChatMessageRoleSystem {
+				return prefix + m.Content
+			}
+		}
+		return prefix
+	}
+}
+
 // SetChunk sets how many characters each streamed chunk carries (default
 // 8), and a function called before each chunk is written (nil: none), which
 // lets a test move a fake clock along with the stream.
