@@ -23,7 +23,13 @@ type Store interface {
 	// receives run in the transaction.
 	UpdateTx(ctx context.Context, platform string, updateID int64, chatID, userID string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error)
 	MarkSent(ctx context.Context, platform string, updateIDs ...int64) error
-	Unsent(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte) error) error
+	// SaveReplyProgress records, after a send failed or timed out, that an
+	// update's first done replies need no sending again (uncertain of them
+	// may have arrived) and that the next one failed attempts times.
+	SaveReplyProgress(ctx context.Context, platform string, updateID int64, done, uncertain, attempts int) error
+	// UnsentReplies calls fn, oldest first, for each update whose replies
+	// are not all sent, with what SaveReplyProgress saved last.
+	UnsentReplies(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte, done, uncertain int) error) error
 }
 
 // ErrBlocked is returned by a Sender when the learner blocked the bot: the
@@ -50,6 +56,13 @@ type Config struct {
 	Metrics  *Metrics
 	// Tasks run the deferred replies, by Task.Kind.
 	Tasks map[string]TaskFunc
+	// MaxAttempts bounds the tries of a reply whose sends fail (default
+	// 8); then it is given up, and the update's next reply goes.
+	MaxAttempts int
+	// RetryBackoff is the wait before a failed reply's second try, doubled
+	// for each further one up to MaxBackoff (defaults 1s and 1m), or longer
+	// when the platform asks (retry_after).
+	RetryBackoff, MaxBackoff time.Duration
 }
 
 // Dispatcher hands each update to the handler inside a transaction that
@@ -57,6 +70,11 @@ type Config struct {
 // (sent after commit; replies a crash left unsent go out on Resend). Updates
 // of one chat go to the same worker, so they are handled in order; a
 // per-chat advisory lock keeps that order across processes too.
+//
+// A reply whose send fails is tried again in the background, with a bounded
+// backoff, while the chat's later replies wait behind it, so a chat never
+// sees them out of order. A send that timed out may have arrived: it is
+// recorded as uncertain and never sent again, and the next reply goes on.
 type Dispatcher struct {
 	cfg    Config
 	log    *slog.Logger
@@ -67,11 +85,14 @@ type Dispatcher struct {
 	// as short as one round trip.
 	marker *Marker
 
-	// Tasks (a streamed answer can take many seconds) run off the chat
-	// workers, so they hold up no other chat: one goroutine per chat with
-	// queued tasks runs them in order; taskSlots bounds how many run at once.
+	// Tasks (a streamed answer can take many seconds) and replies waiting
+	// to be tried again run off the chat workers, so they hold up no other
+	// chat: one goroutine per chat with a queue runs it in order, and
+	// sleeps on a timer while its first reply waits for its retry;
+	// taskSlots bounds how many run at once.
 	taskMu    sync.Mutex
-	taskQueue map[string][]func()
+	queues    map[string]*chatQueue
+	stopping  bool // Close: no runner starts, no retry is waited for
 	taskSlots chan struct{}
 	taskWG    sync.WaitGroup
 
@@ -99,8 +120,17 @@ func New(cfg Config) *Dispatcher {
 	if cfg.Fallback == nil {
 		cfg.Fallback = func(Update) Reply { return Reply{Text: "Something went wrong, please try again."} }
 	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = time.Minute
+	}
 	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
-		taskQueue: map[string][]func(){}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
+		queues: map[string]*chatQueue{}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
 	d.marker = NewMarker(cfg.Workers, func(ctx context.Context, ids ...int64) error {
 		return cfg.Store.MarkSent(ctx, cfg.Platform, ids...)
 	}, func(ids []int64, err error) { d.log.Warn("mark replies sent", "updates", ids, "err", err) })
@@ -145,7 +175,9 @@ func (d *Dispatcher) Submit(ctx context.Context, u Update, done func(error)) {
 	}
 }
 
-// Close stops accepting updates and waits for the queued ones to finish.
+// Close stops accepting updates and waits for the queued ones to finish,
+// and for the tasks under way. Replies waiting for a retry are left for
+// Resend at the next start.
 func (d *Dispatcher) Close() {
 	d.mu.Lock()
 	if !d.closed {
@@ -156,6 +188,14 @@ func (d *Dispatcher) Close() {
 	}
 	d.mu.Unlock()
 	d.wg.Wait()
+	d.taskMu.Lock()
+	d.stopping = true
+	for _, q := range d.queues {
+		if q.timer != nil && q.timer.Stop() {
+			q.timer, q.busy = nil, false
+		}
+	}
+	d.taskMu.Unlock()
 	d.taskWG.Wait()
 	d.marker.Close()
 }
@@ -205,7 +245,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		d.cfg.Metrics.observe(d.cfg.Platform, "duplicate", time.Since(start))
 		return nil
 	}
-	d.deliver(ctx, u.ID, u.ChatID, replies, false)
+	d.start(ctx, &outgoing{updateID: u.ID, chatID: u.ChatID, replies: replies}, false)
 	d.cfg.Metrics.observe(d.cfg.Platform, "ok", time.Since(start))
 	return nil
 }
@@ -234,84 +274,6 @@ func prepare(replies []Reply, u Update) []Reply {
 		}
 	}
 	return replies
-}
-
-// deliver sends the replies in order, then marks them sent: by itself when
-// now is set, else through the marker. A failed send stops the rest: they
-// stay unsent, for Resend. From the first task on, the rest is handed to the
-// chat's task queue unless now is set.
-func (d *Dispatcher) deliver(ctx context.Context, updateID int64, chatID string, replies []Reply, now bool) {
-	for i, r := range replies {
-		if r.Task != nil {
-			if !now {
-				rest := replies[i:]
-				d.enqueueTask(chatID, func() { d.deliver(ctx, updateID, chatID, rest, true) })
-				return
-			}
-			if err := d.runTask(ctx, chatID, r.Task, r.ReplyTo); err != nil {
-				d.log.Error("task failed", "update", updateID, "chat", chatID, "kind", r.Task.Kind, "err", err)
-			}
-			continue
-		}
-		if _, err := d.cfg.Sender.Send(ctx, chatID, r); err != nil {
-			if errors.Is(err, ErrBlocked) {
-				break
-			}
-			d.log.Warn("send reply", "update", updateID, "chat", chatID, "err", err)
-			return
-		}
-	}
-	if !now {
-		d.marker.Mark(updateID)
-		return
-	}
-	if err := d.cfg.Store.MarkSent(ctx, d.cfg.Platform, updateID); err != nil {
-		d.log.Warn("mark replies sent", "update", updateID, "err", err)
-	}
-}
-
-// enqueueTask runs fn after the chat's earlier tasks, off the chat workers.
-func (d *Dispatcher) enqueueTask(chatID string, fn func()) {
-	d.taskMu.Lock()
-	q, busy := d.taskQueue[chatID]
-	d.taskQueue[chatID] = append(q, fn)
-	d.taskMu.Unlock()
-	if busy {
-		return // the chat's runner will get to it
-	}
-	d.taskWG.Add(1)
-	go func() {
-		defer d.taskWG.Done()
-		d.taskSlots <- struct{}{}
-		defer func() { <-d.taskSlots }()
-		for {
-			d.taskMu.Lock()
-			q := d.taskQueue[chatID]
-			if len(q) == 0 {
-				delete(d.taskQueue, chatID)
-				d.taskMu.Unlock()
-				return
-			}
-			next := q[0]
-			d.taskQueue[chatID] = q[1:]
-			d.taskMu.Unlock()
-			next()
-		}
-	}()
-}
-
-// Resend delivers the replies that were committed but not sent when the
-// process last stopped. Call it before receiving new updates.
-func (d *Dispatcher) Resend(ctx context.Context) error {
-	return d.cfg.Store.Unsent(ctx, d.cfg.Platform, func(id int64, chatID string, b []byte) error {
-		var replies []Reply
-		if err := json.Unmarshal(b, &replies); err != nil {
-			d.log.Error("unreadable unsent replies dropped", "update", id, "err", err)
-			return d.cfg.Store.MarkSent(ctx, d.cfg.Platform, id)
-		}
-		d.deliver(ctx, id, chatID, replies, true)
-		return nil
-	})
 }
 
 // runTask runs t; the new messages it sends answer replyTo, if set.

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/store"
@@ -359,5 +361,183 @@ func TestGroupRepliesAnswerTheirMessage(t *testing.T) {
 	want := []string{"edited~10", "new>7", "answer>7", "answer, finished~m"}
 	if fmt.Sprint(rec.got) != fmt.Sprint(want) {
 		t.Errorf("sent %q, want %q", rec.got, want)
+	}
+}
+
+// timedOut is a send error after which the message may have arrived (the
+// request left, its answer did not come back).
+type timedOut struct{}
+
+func (timedOut) Error() string   { return "timed out waiting for the answer" }
+func (timedOut) Uncertain() bool { return true }
+
+// scripted is a Sender whose sends go through fn, which decides their fate
+// by the reply's text and how many times that text was tried (from 1). A
+// reply counts as received unless fn's error is transient: a timed-out
+// one may have arrived, so it does.
+type scripted struct {
+	mu    sync.Mutex
+	tries map[string]int
+	got   map[string][]string
+	fn    func(text string, try int) error
+	// sent is signalled after every received reply.
+	sent chan struct{}
+}
+
+func newScripted(fn func(text string, try int) error) *scripted {
+	return &scripted{tries: map[string]int{}, got: map[string][]string{}, fn: fn, sent: make(chan struct{}, 100)}
+}
+
+func (s *scripted) Send(_ context.Context, chat string, rep bot.Reply) (string, error) {
+	s.mu.Lock()
+	s.tries[rep.Text]++
+	try := s.tries[rep.Text]
+	s.mu.Unlock()
+	err := s.fn(rep.Text, try)
+	if err != nil && !bot.IsUncertain(err) {
+		return "", err
+	}
+	s.mu.Lock()
+	s.got[chat] = append(s.got[chat], rep.Text)
+	s.mu.Unlock()
+	select {
+	case s.sent <- struct{}{}:
+	default:
+	}
+	return "1", err
+}
+
+func (s *scripted) received(chat string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.got[chat]...)
+}
+
+// waitReceived waits until chat received n replies; the deadline only
+// turns a hang into a failure.
+func (s *scripted) waitReceived(t *testing.T, chat string, n int) []string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		if got := s.received(chat); len(got) >= n {
+			return got
+		}
+		select {
+		case <-s.sent:
+		case <-deadline:
+			t.Fatalf("chat %s received %q, want %d replies", chat, s.received(chat), n)
+		}
+	}
+}
+
+// replies answers each update with the replies its text lists, "|"
+// separated.
+var replies = bot.HandlerFunc(func(_ context.Context, u bot.Update) ([]bot.Reply, error) {
+	var rs []bot.Reply
+	for _, t := range strings.Split(u.Text, "|") {
+		rs = append(rs, bot.Reply{Text: t})
+	}
+	return rs, nil
+})
+
+// TestTimedOutReplyIsNotSentAgain: a reply whose send timed out may have
+// arrived, so it is never sent again, not even after a restart; the
+// replies after it still go, and those that failed go after the restart.
+func TestTimedOutReplyIsNotSentAgain(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	// The welcome times out; the menu after it fails until the restart.
+	s := newScripted(func(text string, _ int) error {
+		switch text {
+		case "welcome":
+			return timedOut{}
+		case "menu":
+			return errors.New("502 bad gateway")
+		}
+		return nil
+	})
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, RetryBackoff: time.Hour})
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "welcome|menu"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	// A new process, with a network that works.
+	s.fn = func(string, int) error { return nil }
+	d2 := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s})
+	defer d2.Close()
+	if err := d2.Resend(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.waitReceived(t, "c", 2); fmt.Sprint(got) != "[welcome menu]" {
+		t.Errorf("chat received %q, want [welcome menu]: the timed-out welcome once", got)
+	}
+	n, err := db.UncertainReplies(ctx, "test")
+	if err != nil || n != 1 {
+		t.Errorf("uncertain replies recorded = %d, %v; want 1", n, err)
+	}
+	if err := d2.Resend(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.received("c"); len(got) != 2 {
+		t.Errorf("after a second resend the chat received %q", got)
+	}
+}
+
+// TestFailedReplyIsRetriedInOrder: a reply whose sends fail (five 502s)
+// is tried again while the bot runs, and the chat's later replies wait for
+// it: they never overtake it.
+func TestFailedReplyIsRetriedInOrder(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	// The second try of "one" waits until the chat's next update was
+	// handled, so that its reply is due while "one" still fails.
+	gate := make(chan struct{})
+	s := newScripted(func(text string, try int) error {
+		if text != "one" {
+			return nil
+		}
+		if try == 2 {
+			<-gate
+		}
+		if try <= 5 {
+			return errors.New("502 bad gateway")
+		}
+		return nil
+	})
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, RetryBackoff: time.Millisecond})
+	defer d.Close()
+	defer func() {
+		select {
+		case <-gate:
+		default:
+			close(gate)
+		}
+	}()
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "c", UserID: "c", Text: "two|three"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.received("c"); len(got) != 0 {
+		t.Errorf("chat received %q while the earlier reply waited for its retry", got)
+	}
+	// Another chat is not held up.
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 3, ChatID: "other", UserID: "other", Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.received("other"); fmt.Sprint(got) != "[hi]" {
+		t.Errorf("other chat received %q, want [hi]", got)
+	}
+	close(gate)
+	if got := s.waitReceived(t, "c", 3); fmt.Sprint(got) != "[one two three]" {
+		t.Errorf("chat received %q, want [one two three]", got)
+	}
+	d.Close()
+	// All sent: nothing is left for a restart.
+	n := 0
+	if err := db.UnsentReplies(ctx, "test", func(int64, string, []byte, int, int) error { n++; return nil }); err != nil || n != 0 {
+		t.Errorf("unsent = %d, %v; want 0", n, err)
 	}
 }

@@ -52,7 +52,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -106,13 +105,18 @@ const (
 // asked to wait before sending again (429's retry_after).
 type Classifier func(err error) (Outcome, time.Duration)
 
-// DefaultClassify treats timeouts and cancellations as uncertain and every
-// other error as transient.
+// DefaultClassify reads what the error tells through package bot's
+// interfaces: a send that may have arrived (timeouts, cancellations) is
+// uncertain, a message the platform refused fails, and every other error is
+// transient, to be tried again after the wait the platform asked for.
 func DefaultClassify(err error) (Outcome, time.Duration) {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+	switch {
+	case bot.IsUncertain(err):
 		return Uncertain, 0
+	case bot.IsRejected(err):
+		return Fail, 0
 	}
-	return Retry, 0
+	return Retry, bot.RetryIn(err)
 }
 
 // Config configures a Worker.
@@ -405,7 +409,7 @@ func (w *Worker) outcome(d bottega.Delivery, err error) store.DeliveryResult {
 		w.cfg.Metrics.add(OutcomeSent, 1)
 		return store.DeliveryResult{Status: bottega.DeliverySent}
 	}
-	if errors.Is(err, bot.ErrBlocked) {
+	if bot.IsGone(err) {
 		w.cfg.Metrics.add(OutcomeBlocked, 1)
 		return store.DeliveryResult{Status: bottega.DeliveryBlocked, Error: err.Error()}
 	}

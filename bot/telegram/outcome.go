@@ -1,0 +1,25 @@
+package telegram
+
+import (
+	"net/http"
+	"time"
+)
+
+// What a failed call means for its message, as package bot asks (see
+// bot.UncertainError and its siblings).
+
+// Uncertain reports whether the request may have reached Telegram: it timed
+// out waiting for the answer.
+func (e *Error) Uncertain() bool { return e.Timeout }
+
+// RetryIn is how long Telegram asked to wait (429's retry_after).
+func (e *Error) RetryIn() time.Duration { return e.RetryAfter }
+
+// Gone reports whether the chat can no longer be reached (the learner
+// blocked the bot, the bot left the group).
+func (e *Error) Gone() bool { return e.Code == http.StatusForbidden }
+
+// Rejected reports whether Telegram refused the message itself.
+func (e *Error) Rejected() bool {
+	return e.Code == http.StatusBadRequest || e.Code == http.StatusNotFound
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// SaveReplyProgress records how far the sending of an update's replies
+// got, after a send failed or timed out: the first done replies went out,
+// may have (uncertain of them, never sent again) or were given up, and the
+// next one failed attempts times. A resumed update starts after the done
+// ones.
+func (s *DB) SaveReplyProgress(ctx context.Context, platform string, updateID int64, done, uncertain, attempts int) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		UPDATE processed_updates SET replies_done = $3, replies_uncertain = $4, send_attempts = $5
+		WHERE platform = $1 AND update_id = $2 AND sent_at IS NULL`, platform, updateID, done, uncertain, attempts)
+	if err != nil {
+		return fmt.Errorf("save progress of update %d's replies: %w", updateID, err)
+	}
+	return nil
+}
+
+// UnsentReplies calls fn, oldest first, for each update whose replies were
+// committed but not all sent (the process stopped in between, or sends
+// kept failing), with how many of them are done already (see
+// SaveReplyProgress) and the uncertain ones among those.
+func (s *DB) UnsentReplies(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte, done, uncertain int) error) error {
+	var rows []struct {
+		UpdateID  int64  `db:"update_id"`
+		ChatID    string `db:"chat_id"`
+		Replies   []byte `db:"replies"`
+		Done      int    `db:"replies_done"`
+		Uncertain int    `db:"replies_uncertain"`
+	}
+	err := s.q(ctx).SelectContext(ctx, &rows, `
+		SELECT update_id, chat_id, COALESCE(replies, '[]') AS replies, replies_done, replies_uncertain
+		FROM processed_updates
+		WHERE platform = $1 AND sent_at IS NULL
+		ORDER BY processed_at, update_id`, platform)
+	if err != nil {
+		return fmt.Errorf("list unsent replies: %w", err)
+	}
+	for _, r := range rows {
+		if err := fn(r.UpdateID, r.ChatID, r.Replies, r.Done, r.Uncertain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UncertainReplies counts the replies of a platform that may or may not
+// have arrived (their send timed out), for reports.
+func (s *DB) UncertainReplies(ctx context.Context, platform string) (int, error) {
+	var n int
+	err := s.q(ctx).GetContext(ctx, &n, `
+		SELECT COALESCE(sum(replies_uncertain), 0) FROM processed_updates WHERE platform = $1`, platform)
+	if err != nil {
+		return 0, fmt.Errorf("count uncertain replies: %w", err)
+	}
+	return n, nil
+}
