@@ -11,10 +11,12 @@
 //  1. claims a small batch of pending rows with FOR UPDATE SKIP LOCKED and
 //     leases them to itself (lease_owner, lease_until), so concurrent
 //     senders never hold the same row;
-//  2. waits for the rate limiter;
+//  2. waits for a free send slot, then for the rate limiter;
 //  3. marks the row sending, if its lease is still its own and its
 //     broadcast still running, and commits that durably;
-//  4. sends the message;
+//  4. sends the message, on a goroutine of its own, while the worker goes
+//     on with the next row: a request that stalls holds its slot, not the
+//     messages after it (InFlight bounds the sends under way);
 //  5. records the outcome: sent, failed, blocked, or pending again with a
 //     backoff for a transient error (bounded attempts).
 //
@@ -26,7 +28,7 @@
 // may have reached the learner, so it becomes uncertain and is never sent
 // again: no learner gets a message twice. Every row still pending is sent
 // after the restart: none is skipped. Only the rows in flight at the
-// instant of a SIGKILL (at most one per concurrent sender) are uncertain,
+// instant of a SIGKILL (at most InFlight) are uncertain,
 // and reports show them. On SIGTERM no row is left uncertain: a send that
 // started finishes and is recorded (context.WithoutCancel) before the
 // worker returns.
@@ -135,10 +137,14 @@ type Config struct {
 	// Rate caps the sending rate, messages per second (default
 	// DefaultRate).
 	Rate float64
-	// Senders is how many messages may be in flight at once (default: 2,
-	// plus one per 100 messages/s of Rate, at most 8: more only add
+	// Senders is how many loops claim rows and start their sends (default:
+	// 2, plus one per 100 messages/s of Rate, at most 8: more only add
 	// contention).
 	Senders int
+	// InFlight bounds the sends under way at once, across senders
+	// (default: a second's worth at Rate, 16 to 256). A send that stalls
+	// holds one of them, so the others still go at the rate.
+	InFlight int
 	// Batch is how many rows a sender claims at once (default: about two
 	// seconds' worth, 1 to 100).
 	Batch int
@@ -168,6 +174,9 @@ func (c Config) withDefaults() Config {
 	c.Rate = min(c.Rate, MaxRate)
 	if c.Senders <= 0 {
 		c.Senders = min(8, max(2, int(c.Rate/100)+2))
+	}
+	if c.InFlight <= 0 {
+		c.InFlight = min(256, max(16, int(c.Rate)))
 	}
 	if c.Batch <= 0 {
 		c.Batch = min(100, max(1, int(2*c.Rate)/c.Senders))
@@ -203,6 +212,9 @@ type Worker struct {
 	log  *slog.Logger
 	lim  *rate.Limiter
 	wake chan struct{}
+	// slots holds a token per send under way; inflight waits for them.
+	slots    chan struct{}
+	inflight sync.WaitGroup
 	// hold is when sending may resume after a 429 (unix nanoseconds).
 	hold atomic.Int64
 
@@ -218,6 +230,7 @@ func NewWorker(cfg Config) *Worker {
 		log:      cfg.Logger.With("platform", cfg.Platform, "component", "deliveries"),
 		lim:      rate.NewLimiter(rate.Limit(cfg.Rate), burst(cfg.Rate)),
 		wake:     make(chan struct{}, 1),
+		slots:    make(chan struct{}, cfg.InFlight),
 		reported: map[int64]string{},
 	}
 }
@@ -323,6 +336,7 @@ func (w *Worker) runLocked(ctx context.Context, lock *store.SenderLock) error {
 		}
 	}()
 	wg.Wait()
+	w.inflight.Wait()
 	// The final word on progress, once every send is recorded.
 	w.Tick(context.WithoutCancel(ctx))
 	return context.Cause(ctx)
@@ -361,9 +375,10 @@ func (w *Worker) sendLoop(ctx context.Context) {
 	}
 }
 
-// deliver sends one leased delivery and records the outcome. It returns
-// false when the rest of the batch should go back to the queue: the
-// broadcast was paused or cancelled, the lease was lost, or ctx ended.
+// deliver starts the send of one leased delivery, which records its
+// outcome when it ends. It returns false when the rest of the batch should
+// go back to the queue: the broadcast was paused or cancelled, the lease
+// was lost, or ctx ended.
 func (w *Worker) deliver(ctx context.Context, owner string, d bottega.Delivery) bool {
 	if d.Blocked {
 		if err := w.cfg.Store.SkipDelivery(ctx, d.ID, owner, bottega.DeliveryBlocked, "the learner blocked the bot"); err != nil {
@@ -380,6 +395,19 @@ func (w *Worker) deliver(ctx context.Context, owner string, d bottega.Delivery) 
 		w.cfg.Metrics.add(OutcomeError, 1)
 		return true
 	}
+	// A slot first, then the rate: a slot that frees late wastes no
+	// token of the limiter.
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	started := false
+	defer func() {
+		if !started {
+			<-w.slots
+		}
+	}()
 	if err := w.wait(ctx, d.Rate); err != nil {
 		return false
 	}
@@ -390,7 +418,19 @@ func (w *Worker) deliver(ctx context.Context, owner string, d bottega.Delivery) 
 		}
 		return false
 	}
-	// From here on the send and its record finish even if ctx ends.
+	started = true
+	w.inflight.Add(1)
+	go func() {
+		defer w.inflight.Done()
+		defer func() { <-w.slots }()
+		w.send(ctx, d, reply)
+	}()
+	return true
+}
+
+// send sends a delivery marked sending and records the outcome. Both finish
+// even if ctx ends.
+func (w *Worker) send(ctx context.Context, d bottega.Delivery, reply bot.Reply) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SendTimeout)
 	defer cancel()
 	msgID, err := w.cfg.Sender.Send(sctx, d.ChatID, reply)
@@ -400,7 +440,6 @@ func (w *Worker) deliver(ctx context.Context, owner string, d bottega.Delivery) 
 		// The row stays sending: uncertain at the next start, not resent.
 		w.log.Error("record delivery outcome", "delivery", d.ID, "status", res.Status, "err", ferr)
 	}
-	return true
 }
 
 // outcome classifies a send's result.

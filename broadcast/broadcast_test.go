@@ -622,7 +622,7 @@ func TestKillAndResume(t *testing.T) {
 		}
 	}
 	if uncertain > 8 {
-		t.Errorf("%d uncertain deliveries, more than the child's 8 senders could have in flight", uncertain)
+		t.Errorf("%d uncertain deliveries, more than the child's 8 sends in flight", uncertain)
 	}
 	t.Logf("killed after %d sends at the fake; %d uncertain after restart, %d of them never arrived", 100, uncertain, missed)
 }
@@ -643,8 +643,66 @@ func runChild() error {
 	if err != nil {
 		return err
 	}
-	w := broadcast.NewWorker(broadcast.Config{Platform: telegram.Platform, Store: db, Sender: tr, Rate: 400, Senders: 8,
+	w := broadcast.NewWorker(broadcast.Config{Platform: telegram.Platform, Store: db, Sender: tr, Rate: 400, Senders: 8, InFlight: 8,
 		Render: broadcast.Messages{Texts: texts, Library: store.NewLibrary(db, time.Hour)}.Render, Classify: tg.Classify,
 		Poll: 10 * time.Millisecond})
 	return w.Run(ctx) // until killed
+}
+
+// TestStalledSendHoldsNoOtherBack: one learner's request hangs (Telegram
+// does not answer it); the rest of the broadcast goes out meanwhile, at
+// its rate, instead of queueing behind it, and every delivery is still
+// sent exactly once.
+func TestStalledSendHoldsNoOtherBack(t *testing.T) {
+	const n = 30
+	r := newRig(t, n)
+	stalled, _ := strconv.ParseInt(r.ls[0].ChatID, 10, 64)
+	arrived, release := r.fake.Hold(stalled)
+	defer release()
+	others, ended := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	sent := 0
+	r.fake.OnCall(func(c telegramtest.Call) {
+		if c.Method != "sendMessage" {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if c.ChatID() == stalled {
+			close(ended)
+			return
+		}
+		if sent++; sent == n-1 {
+			close(others)
+		}
+	})
+	b := r.create(bottega.Audience{}, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "stall", Rate: 200})
+	start(t, r.worker(broadcast.Config{Rate: 200}))
+	<-arrived
+	select {
+	case <-others:
+	case <-ended:
+		t.Fatal("the other learners waited for the stalled request")
+	case <-time.After(2 * time.Minute): // only guards against a hang
+		t.Fatal("the other learners did not get the broadcast")
+	}
+	waitFor(t, "the others recorded sent while the stalled one is sending", func() bool {
+		c := r.counts(b.ID)
+		return c.Sending == 1 && c.Sent == n-1
+	})
+	select {
+	case <-ended:
+		t.Fatal("the stalled request ended before it was released")
+	default:
+	}
+	release()
+	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	for chat, k := range received(r.fake) {
+		if k != 1 {
+			t.Errorf("chat %d got %d messages", chat, k)
+		}
+	}
+	if c := r.counts(b.ID); c.Sent != n {
+		t.Errorf("counts %+v, want %d sent", c, n)
+	}
 }

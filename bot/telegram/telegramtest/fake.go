@@ -164,6 +164,14 @@ type Server struct {
 	sentFiles *files // what users sent, see files.go
 	polls     int
 	polled    int // updates returned by polls
+	held      map[string]*held
+}
+
+// held are the calls to a chat kept waiting by Hold.
+type held struct {
+	arrived chan struct{} // closed when the first call arrives
+	release chan struct{}
+	once    sync.Once
 }
 
 // New starts a fake Bot API; it stops when the test ends.
@@ -212,6 +220,37 @@ func (s *Server) Fail(method string, n int, f Fault) {
 	s.mu.Lock()
 	s.faults = append(s.faults, &fault{Fault: f, method: method, left: n})
 	s.mu.Unlock()
+}
+
+// Hold keeps every call to chat unanswered, as a stalled request, until
+// release is called or the client gives up; arrived is closed when the
+// first one comes in. The calls are recorded, and OnCall sees them, only
+// once they are answered.
+func (s *Server) Hold(chat int64) (arrived <-chan struct{}, release func()) {
+	h := &held{arrived: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	if s.held == nil {
+		s.held = map[string]*held{}
+	}
+	s.held[strconv.FormatInt(chat, 10)] = h
+	s.mu.Unlock()
+	var once sync.Once
+	return h.arrived, func() { once.Do(func() { close(h.release) }) }
+}
+
+// hold waits while calls to the chat of params are held.
+func (s *Server) hold(ctx context.Context, params map[string]string) {
+	s.mu.Lock()
+	h := s.held[params["chat_id"]]
+	s.mu.Unlock()
+	if h == nil {
+		return
+	}
+	h.once.Do(func() { close(h.arrived) })
+	select {
+	case <-h.release:
+	case <-ctx.Done():
+	}
 }
 
 // EnforceRate makes the fake answer 429 (retry_after 1) to messages beyond
@@ -505,6 +544,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	call := Call{Method: method, Params: params, Files: files, At: at, Status: 200}
+	s.hold(r.Context(), params)
 	f := s.takeFault(method)
 	if f != nil && f.Stall > 0 {
 		select {
