@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/bottega-app/bottega"
@@ -63,7 +63,7 @@ func (s *DB) CreateBroadcast(ctx context.Context, b bottega.Broadcast, a bottega
 			INSERT INTO broadcasts (created_by, platform, kind, lesson_id, text, audience, status, rate,
 				progress_chat, progress_message, progress_lang, started_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $9, $10, now()) RETURNING id`,
-			b.CreatedBy, a.Platform, b.Kind, b.LessonID, b.Text, aud, b.Rate,
+			b.CreatedBy, a.Platform, b.Kind, b.LessonID, b.Text, jsonArg(aud), b.Rate,
 			b.ProgressChat, b.ProgressMessage, b.ProgressLang)
 		if err != nil {
 			return fmt.Errorf("save broadcast: %w", err)
@@ -205,34 +205,44 @@ func (s *DB) QueueDepth(ctx context.Context, platform string) (int, error) {
 // SenderLock is the right to send a platform's deliveries: one process at a
 // time holds it, so the configured rate is the rate at which the bot sends,
 // however many replicas run.
+//
+// It is a transaction-level advisory lock in a transaction kept open until
+// Release, not a session-level one: a transaction pooler (PgBouncer in
+// transaction mode) keeps a transaction on one server connection, while it
+// would hand a session's lock to whoever gets that connection next. The
+// transaction only holds the lock: it has no snapshot between statements
+// and writes nothing, so it holds back neither vacuum nor other writers.
 type SenderLock struct {
-	conn *sql.Conn
-	key  string
+	tx *sqlx.Tx
 }
 
 // LockSender tries to take the sender lock of a platform; ok is false when
 // another process holds it. The lock lasts until Release or until the
-// process's connection ends (a crash releases it).
+// process's connection ends (a crash releases it), even if ctx ends first.
 func (s *DB) LockSender(ctx context.Context, platform string) (l *SenderLock, ok bool, err error) {
-	conn, err := s.db.Conn(ctx)
+	tx, err := s.db.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("take sender lock: %w", err)
 	}
 	key := "bottega:deliveries:" + platform
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtextextended($1, 0))`, key).Scan(&ok); err != nil {
-		conn.Close()
+	if err := tx.QueryRowxContext(ctx, `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))`, key).Scan(&ok); err != nil {
+		_ = tx.Rollback()
 		return nil, false, fmt.Errorf("take sender lock: %w", err)
 	}
 	if !ok {
-		conn.Close()
+		_ = tx.Rollback()
 		return nil, false, nil
 	}
-	return &SenderLock{conn: conn, key: key}, true, nil
+	return &SenderLock{tx: tx}, true, nil
 }
 
-// Alive checks that the lock's connection, and so the lock, still holds.
+// Alive checks that the lock's transaction, and so the lock, still holds.
+// It does not take ctx's cancellation to the server, which would abort the
+// transaction and drop the lock before Release.
 func (l *SenderLock) Alive(ctx context.Context) error {
-	if err := l.conn.PingContext(ctx); err != nil {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, err := l.tx.ExecContext(ctx, `SELECT 1`); err != nil {
 		return fmt.Errorf("sender lock lost: %w", err)
 	}
 	return nil
@@ -240,10 +250,7 @@ func (l *SenderLock) Alive(ctx context.Context) error {
 
 // Release gives the lock up.
 func (l *SenderLock) Release() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_, _ = l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, l.key)
-	l.conn.Close()
+	_ = l.tx.Rollback()
 }
 
 // RecoverDeliveries runs when a process takes the sender lock: what the
@@ -498,7 +505,7 @@ func (s *DB) SaveAdminState(ctx context.Context, platform, userID string, state 
 	_, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, $3)
 		ON CONFLICT (platform, user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-		platform, userID, state)
+		platform, userID, jsonArg(state))
 	if err != nil {
 		return fmt.Errorf("save admin state: %w", err)
 	}

@@ -62,7 +62,7 @@ func (s *DB) PublishCurriculum(ctx context.Context, c *content.Curriculum, opts 
 		err = s.q(ctx).GetContext(ctx, &pub.Version, `
 			INSERT INTO curriculum_versions (hash, builtin, source, added, changed, removed, body)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			hash, opts.Builtin, opts.Source, pq.Array(nonNil(pub.Added)), pq.Array(nonNil(pub.Changed)), pq.Array(nonNil(pub.Removed)), body)
+			hash, opts.Builtin, opts.Source, pq.Array(nonNil(pub.Added)), pq.Array(nonNil(pub.Changed)), pq.Array(nonNil(pub.Removed)), jsonArg(body))
 		if err != nil {
 			return fmt.Errorf("save curriculum version: %w", err)
 		}

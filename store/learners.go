@@ -38,8 +38,7 @@ func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, na
 
 // EnsureLearnerState is EnsureLearner that also returns the learner's
 // conversation state (nil if none), in one round trip for a known learner:
-// it runs on every update. Asked first in an update's transaction, it
-// answers from what UpdateTx read ahead, without a round trip. A learner who had blocked the bot and writes
+// it runs on every update. A learner who had blocked the bot and writes
 // again has unblocked it, so their blocked_at is cleared. A private chatID
 // other than the one stored (a learner first seen in a group opens a
 // private chat) becomes the learner's chat; "" (a group) leaves it alone.
@@ -48,14 +47,10 @@ func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatI
 		bottega.Learner
 		State []byte `db:"state"`
 	}
-	if a := takeAhead(ctx, platform, externalID); a != nil {
-		row.Learner, row.State = a.learner, a.state
-	} else {
-		err = s.q(ctx).GetContext(ctx, &row, `
+	err = s.q(ctx).GetContext(ctx, &row, `
 		SELECT `+learnerColsL+`, s.state
 		FROM learners l LEFT JOIN conversation_state s ON s.learner_id = l.id
 		WHERE l.platform = $1 AND l.external_id = $2`, platform, externalID)
-	}
 	switch notFound(err) {
 	case nil:
 	case ErrNotFound:

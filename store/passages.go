@@ -79,7 +79,7 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, w
 			x.roles, x.lesson_locales, x.title, x.body, x.keywords, x.tags, x.video_start
 		FROM jsonb_to_recordset($2) AS x(track_id text, lesson_id text, kind text, ref text, position int,
 			steps int, locale text, config text, roles text[], lesson_locales text[], title text, body text,
-			keywords text, tags text, video_start int)`, version, body)
+			keywords text, tags text, video_start int)`, version, jsonArg(body))
 	if err != nil {
 		return fmt.Errorf("save passages: %w", err)
 	}

@@ -61,7 +61,7 @@ func (s *DB) AddReminder(ctx context.Context, learnerID int64, day string, paylo
 		INSERT INTO deliveries (learner_id, kind, day, payload, expires_at)
 		VALUES ($1, 'reminder', CAST($2 AS date), $3, $4)
 		ON CONFLICT (learner_id, day) WHERE kind = 'reminder' DO NOTHING`,
-		learnerID, day, payload, expires)
+		learnerID, day, jsonArg(payload), expires)
 	if err != nil {
 		return false, fmt.Errorf("queue reminder: %w", err)
 	}

@@ -23,7 +23,7 @@ func (s *DB) SaveState(ctx context.Context, learnerID int64, state []byte) error
 	_, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO conversation_state (learner_id, state, updated_at) VALUES ($1, $2, now())
 		ON CONFLICT (learner_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-		learnerID, state)
+		learnerID, jsonArg(state))
 	if err != nil {
 		return fmt.Errorf("save conversation state: %w", err)
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 
 	"github.com/bottega-app/bottega/migrations"
 )
@@ -29,14 +28,24 @@ type DB struct {
 }
 
 // Open connects to the database at dsn and checks that it answers.
-// Statements with arguments are prepared once per connection (see
-// stmtConnector).
+//
+// Nothing is kept on a session between transactions, so dsn may point at a
+// transaction pooler such as PgBouncer (pool_mode = transaction). For that,
+// a statement with arguments goes out as one message (lib/pq's
+// binary_parameters): by default lib/pq parses it in one round trip and
+// runs it in another, and outside a transaction a pooler may send the
+// second to another server connection than the first.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	conn, err := pq.NewConnector(dsn)
+	cfg, err := pq.NewConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("the database URL is not valid: %w", err)
 	}
-	db := sqlx.NewDb(sql.OpenDB(stmtConnector{conn}), "postgres")
+	cfg.BinaryParameters = true
+	conn, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("the database URL is not valid: %w", err)
+	}
+	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
 	db.SetMaxOpenConns(32)
 	db.SetMaxIdleConns(32)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -80,8 +89,8 @@ func (s *DB) SetMaxConns(n int) {
 	s.db.SetMaxIdleConns(n)
 }
 
-// Migrate applies pending migrations under goose's Postgres session lock, so
-// several processes starting together apply each migration once.
+// Migrate applies pending migrations under an advisory lock, so several
+// processes starting together apply each migration once.
 func (s *DB) Migrate(ctx context.Context) ([]string, error) {
 	p, err := s.provider()
 	if err != nil {
@@ -99,15 +108,48 @@ func (s *DB) Migrate(ctx context.Context) ([]string, error) {
 }
 
 func (s *DB) provider() (*goose.Provider, error) {
-	locker, err := lock.NewPostgresSessionLocker()
-	if err != nil {
-		return nil, fmt.Errorf("migration lock: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS, goose.WithLocker(&migrationLock{}))
 	if err != nil {
 		return nil, fmt.Errorf("load migrations: %w", err)
 	}
 	return p, nil
+}
+
+// migrationLock is the lock under which migrations run: a
+// transaction-level advisory lock in a transaction that stays open until
+// the migrations end, on a connection of its own, while they run on
+// others. goose's session lock would not do behind a transaction pooler
+// (PgBouncer in transaction mode), which may run the lock and the unlock
+// on different server connections.
+type migrationLock struct {
+	tx *sql.Tx
+}
+
+func (l *migrationLock) Lock(ctx context.Context, db *sql.DB) error {
+	// The transaction outlives ctx: rolled back at ctx's end, it would free
+	// the lock while a migration may still be rolling back.
+	tx, err := db.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return fmt.Errorf("take migration lock: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "bottega:migrations"); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("take migration lock: %w", err)
+	}
+	l.tx = tx
+	return nil
+}
+
+func (l *migrationLock) Unlock(context.Context, *sql.DB) error {
+	if l.tx == nil {
+		return nil
+	}
+	err := l.tx.Rollback()
+	l.tx = nil
+	if err != nil {
+		return fmt.Errorf("release migration lock: %w", err)
+	}
+	return nil
 }
 
 // Ready reports whether the database answers and every migration is applied.
@@ -133,14 +175,10 @@ type txKey struct{}
 
 // txn is the transaction a context carries.
 type txn struct {
-	q querier // a *sqlx.Tx, or the connection of an update's transaction
-	// ahead is the learner read ahead when the update's transaction began
-	// (see UpdateTx), for the handler's first query; any other query
-	// drops it.
-	ahead *aheadLearner
+	q querier // a *sqlx.Tx
 }
 
-// querier is what *sqlx.DB, *sqlx.Tx and *sqlx.Conn offer.
+// querier is what *sqlx.DB and *sqlx.Tx offer.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row
@@ -151,7 +189,6 @@ type querier interface {
 // q returns the transaction carried by ctx, or the pool.
 func (s *DB) q(ctx context.Context) querier {
 	if t, ok := ctx.Value(txKey{}).(*txn); ok {
-		t.ahead = nil
 		return t.q
 	}
 	return s.db

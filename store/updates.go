@@ -2,53 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-
-	"github.com/bottega-app/bottega"
 )
-
-// The statements of an update's transaction, prepared by name (SQL
-// PREPARE) on each connection before its first update: EXECUTE then runs
-// them from a multi-statement query, so that several take one round trip
-// (lib/pq sends one statement with arguments per round trip) and none is
-// planned again.
-const prepareUpdateStatements = `
-PREPARE bottega_lock_chat(text, text, bigint) AS
-	SELECT EXISTS (SELECT 1 FROM processed_updates WHERE platform = $2 AND update_id = $3)
-	FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS locked;
-PREPARE bottega_learner_ahead(text, text) AS
-	SELECT ` + learnerColsL + `, s.state
-	FROM learners l LEFT JOIN conversation_state s ON s.learner_id = l.id
-	WHERE l.platform = $1 AND l.external_id = $2;
-PREPARE bottega_record_update(text, bigint, text, jsonb) AS
-	INSERT INTO processed_updates (platform, update_id, chat_id, replies) VALUES ($1, $2, $3, $4)`
-
-// aheadLearner is a learner (and state) read when an update's transaction
-// began, before the handler asked.
-type aheadLearner struct {
-	platform, externalID string
-	learner              bottega.Learner
-	state                []byte
-}
-
-// takeAhead returns the learner read ahead in ctx's transaction, if it is
-// the one asked for and no other query ran since.
-func takeAhead(ctx context.Context, platform, externalID string) *aheadLearner {
-	t, ok := ctx.Value(txKey{}).(*txn)
-	if !ok || t.ahead == nil || t.ahead.platform != platform || t.ahead.externalID != externalID {
-		return nil
-	}
-	a := t.ahead
-	t.ahead = nil
-	return a
-}
 
 // UpdateTx handles an update in a transaction of its own. It holds the
 // chat's lock (a transaction-level advisory lock keyed by platform and
@@ -57,126 +15,68 @@ func takeAhead(ctx context.Context, platform, externalID string) *aheadLearner {
 // update recorded before is a redelivery: UpdateTx returns seen and does
 // not call fn. Otherwise it calls fn, then records the update with the
 // replies fn returned, to be kept until MarkSent; fn's error (or panic)
-// rolls everything back.
+// rolls everything back. The fifth argument, the user who sent the update,
+// is not needed here; it stays for the dispatcher's interface.
 //
-// It takes two round trips besides the statements fn runs: one begins the
-// transaction, takes the lock, checks for a redelivery and reads the
-// learner with userID ahead (EnsureLearnerState, the handler's usual first
-// query, is then answered from it); one records the update and commits.
-// The read ahead comes after the lock is granted, so it sees what the
-// chat's previous update committed. The check is an early way out: its
-// statement's snapshot predates the lock, so it misses a redelivery whose
-// first delivery committed while this one waited for the lock; the primary
-// key then refuses the record, and the transaction is rolled back.
-func (s *DB) UpdateTx(ctx context.Context, platform string, updateID int64, chatID, userID string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error) {
-	conn, err := s.db.Connx(ctx)
+// The transaction is an ordinary one with parameterized statements and
+// leaves nothing on the session, so it runs the same through a transaction
+// pooler such as PgBouncer. The redelivery check is a statement of its own
+// after the lock's: it reads with a snapshot taken once the lock is
+// granted, so it sees a first delivery that committed while this one
+// waited. Should the record still collide (the primary key refuses it),
+// the update was seen and everything is rolled back.
+func (s *DB) UpdateTx(ctx context.Context, platform string, updateID int64, chatID, _ string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("begin update transaction: %w", err)
 	}
-	// open tells that a transaction is open on conn; stale, that conn's
-	// statements are (the schema changed?): it is then closed, and the
-	// next connection prepares them afresh.
-	open, stale := false, false
+	done := false
 	defer func() {
-		p := recover()
-		if open {
-			rollback(conn)
-		}
-		if stale {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		conn.Close()
-		if p != nil {
-			panic(p)
+		if !done {
+			// A connection whose rollback fails is closed by database/sql,
+			// never returned to the pool mid-transaction.
+			_ = tx.Rollback()
 		}
 	}()
-	sc, err := sessionOf(conn)
-	if err != nil {
-		return false, err
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, platform+":"+chatID); err != nil {
+		return false, fmt.Errorf("lock chat: %w", err)
 	}
-	if !sc.updatePrepared {
-		if _, err := conn.ExecContext(ctx, prepareUpdateStatements); err != nil {
-			return false, fmt.Errorf("prepare update statements: %w", err)
-		}
-		sc.updatePrepared = true
-	}
-	p := pq.QuoteLiteral(platform)
-	open = true
-	rows, err := conn.QueryxContext(ctx, "BEGIN;"+
-		"EXECUTE bottega_lock_chat("+pq.QuoteLiteral(platform+":"+chatID)+", "+p+", "+strconv.FormatInt(updateID, 10)+");"+
-		"EXECUTE bottega_learner_ahead("+p+", "+pq.QuoteLiteral(userID)+")")
+	err = tx.GetContext(ctx, &seen, `
+		SELECT EXISTS (SELECT 1 FROM processed_updates WHERE platform = $1 AND update_id = $2)`, platform, updateID)
 	if err != nil {
-		stale = staleStatement(err)
-		return false, fmt.Errorf("begin update transaction: %w", err)
-	}
-	ahead, seen, err := readBegin(rows)
-	if err != nil {
-		stale = staleStatement(err)
-		return false, fmt.Errorf("begin update transaction: %w", err)
+		return false, fmt.Errorf("check for a redelivery: %w", err)
 	}
 	if seen {
 		return true, nil // rolled back by the deferred call
 	}
-	t := &txn{q: conn}
-	if ahead != nil {
-		ahead.platform, ahead.externalID = platform, userID
-		t.ahead = ahead
-	}
-	replies, err := fn(context.WithValue(ctx, txKey{}, t))
+	replies, err := fn(context.WithValue(ctx, txKey{}, &txn{q: tx}))
 	if err != nil {
 		return false, err
 	}
-	_, err = conn.ExecContext(ctx, "EXECUTE bottega_record_update("+p+", "+strconv.FormatInt(updateID, 10)+", "+
-		pq.QuoteLiteral(chatID)+", "+pq.QuoteLiteral(string(replies))+"); COMMIT")
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO processed_updates (platform, update_id, chat_id, replies) VALUES ($1, $2, $3, $4)`,
+		platform, updateID, chatID, jsonArg(replies))
+	if e := (*pq.Error)(nil); errors.As(err, &e) && e.Code == "23505" && e.Table == "processed_updates" { // unique_violation
+		return true, nil
+	}
 	if err != nil {
-		stale = staleStatement(err)
-		if e := (*pq.Error)(nil); errors.As(err, &e) && e.Code == "23505" && e.Table == "processed_updates" { // unique_violation
-			return true, nil
-		}
 		return false, fmt.Errorf("record update: %w", err)
 	}
-	open = false
+	done = true
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("commit update: %w", err)
+	}
 	return false, nil
 }
 
-// readBegin reads the answers of UpdateTx's first round trip: whether the
-// update was seen, and the learner read ahead (nil if none).
-func readBegin(rows *sqlx.Rows) (ahead *aheadLearner, seen bool, err error) {
-	defer rows.Close()
-	if !rows.Next() {
-		return nil, false, errors.Join(rows.Err(), errors.New("no answer to the redelivery check"))
+// jsonArg passes a JSON document to a jsonb parameter: as text, since
+// lib/pq sends []byte in binary format when binary_parameters is on (see
+// Open) and jsonb's binary format is not plain JSON; nil is NULL.
+func jsonArg(b []byte) any {
+	if b == nil {
+		return nil
 	}
-	if err := rows.Scan(&seen); err != nil {
-		return nil, false, err
-	}
-	for rows.Next() {
-	}
-	if !rows.NextResultSet() {
-		return nil, false, errors.Join(rows.Err(), errors.New("no answer to the learner query"))
-	}
-	if rows.Next() {
-		var row struct {
-			bottega.Learner
-			State []byte `db:"state"`
-		}
-		if err := rows.StructScan(&row); err != nil {
-			return nil, false, err
-		}
-		ahead = &aheadLearner{learner: row.Learner, state: row.State}
-	}
-	for rows.Next() {
-	}
-	return ahead, seen, errors.Join(rows.Err(), rows.Close())
-}
-
-// rollback ends the transaction open on conn; a connection that cannot be
-// rolled back is closed, never returned to the pool mid-transaction.
-func rollback(conn *sqlx.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
+	return string(b)
 }
 
 // RecordUpdateReplies records an update with its replies, to be kept until
@@ -185,7 +85,7 @@ func rollback(conn *sqlx.Conn) {
 func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID int64, chatID string, replies []byte) (bool, error) {
 	res, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO processed_updates (platform, update_id, chat_id, replies) VALUES ($1, $2, $3, $4)
-		ON CONFLICT DO NOTHING`, platform, updateID, chatID, replies)
+		ON CONFLICT DO NOTHING`, platform, updateID, chatID, jsonArg(replies))
 	if err != nil {
 		return false, fmt.Errorf("record update: %w", err)
 	}

@@ -69,7 +69,8 @@ func TestUpdateTxHandlesAnUpdateOnce(t *testing.T) {
 	if got := unsent(t, db); len(got) != 1 || !strings.Contains(got[0], "first") {
 		t.Errorf("unsent replies = %q", got)
 	}
-	// Literal quoting: text that would break a statement is stored as is.
+	// Text that would break a statement built by concatenation is stored
+	// as is.
 	odd := `it's a \ "test"`
 	_, err = db.UpdateTx(ctx, "test", 2, "c'1", "c'1", func(context.Context) ([]byte, error) {
 		return []byte(`[{"text":"it's a \\ \"test\""}]`), nil
@@ -165,12 +166,15 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 		seen, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", saveState(db, "c1", "twice"))
 		again <- result{seen: seen, err: err}
 	}()
+	// Both wait for the chat's lock, so nothing more can happen until the
+	// first update commits.
+	waitForLockWaiters(t, db, 2)
 	select {
 	case r := <-second:
 		t.Fatalf("the second update ran while the first held the chat: %+v", r)
 	case r := <-again:
 		t.Fatalf("the redelivery ran while the first held the chat: %+v", r)
-	case <-time.After(100 * time.Millisecond):
+	default:
 	}
 	close(release)
 	if err := <-first; err != nil {
@@ -187,7 +191,7 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	}
 }
 
-func TestUpdateTxReadAheadIsDroppedByOtherQueries(t *testing.T) {
+func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "old")); err != nil {
@@ -199,10 +203,6 @@ func TestUpdateTxReadAheadIsDroppedByOtherQueries(t *testing.T) {
 	}
 	var got string
 	_, err = db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
-		l, err := db.Learner(ctx, l.ID)
-		if err != nil {
-			return nil, err
-		}
 		if err := db.SaveState(ctx, l.ID, []byte(`"new"`)); err != nil {
 			return nil, err
 		}
@@ -216,7 +216,7 @@ func TestUpdateTxReadAheadIsDroppedByOtherQueries(t *testing.T) {
 	if got != `"new"` {
 		t.Errorf("state read after a write = %s, want the write's", got)
 	}
-	// Another user's learner is not answered from the read-ahead.
+	// A learner first seen inside an update is created there.
 	_, err = db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
 		l, created, _, err := db.EnsureLearnerState(ctx, "test", "c2", "c2", "Ada", "en")
 		if err == nil && (!created || l.Name != "Ada") {
@@ -226,5 +226,48 @@ func TestUpdateTxReadAheadIsDroppedByOtherQueries(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestUpdateTxLeavesNoSessionState(t *testing.T) {
+	db := pgtest.New(t)
+	db.SetMaxConns(1) // every statement below runs on the same session
+	ctx := context.Background()
+	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "one")); err != nil {
+		t.Fatal(err)
+	}
+	if seen, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "two")); err != nil || !seen {
+		t.Fatalf("redelivery = %v, %v", seen, err)
+	}
+	_, _ = db.UpdateTx(ctx, "test", 2, "c1", "c1", func(context.Context) ([]byte, error) {
+		return nil, errors.New("boom")
+	})
+	st, err := store.SessionStateOf(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (store.SessionState{}) {
+		t.Errorf("after updates, the session keeps %+v; a transaction pooler would lose it", st)
+	}
+}
+
+// waitForLockWaiters waits until n transactions of db's database wait for
+// an advisory lock.
+func waitForLockWaiters(t *testing.T, db *store.DB, n int) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		got, err := store.AdvisoryLockWaiters(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == n {
+			return
+		}
+		if got > n {
+			t.Fatalf("%d transactions wait for an advisory lock, want %d", got, n)
+		}
+		<-tick.C
 	}
 }

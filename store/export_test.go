@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// SessionState is what a session keeps between transactions that a
+// transaction pooler would lose.
+type SessionState struct {
+	Prepared       int // statements prepared by name
+	AdvisoryLocks  int // session-level advisory locks held
+	InTransaction  bool
+	ChangedSetting string // a setting changed by SET, if any
+}
+
+// SessionStateOf reads the session state of one of db's connections: with
+// SetMaxConns(1), the connection every other call uses.
+func SessionStateOf(ctx context.Context, db *DB) (SessionState, error) {
+	var st SessionState
+	err := db.db.QueryRowxContext(ctx, `
+		SELECT (SELECT count(*) FROM pg_prepared_statements),
+			(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()),
+			now() <> statement_timestamp(),
+			COALESCE((SELECT string_agg(name, ', ') FROM pg_settings WHERE source = 'session'), '')`).
+		Scan(&st.Prepared, &st.AdvisoryLocks, &st.InTransaction, &st.ChangedSetting)
+	if err != nil {
+		return st, fmt.Errorf("read session state: %w", err)
+	}
+	return st, nil
+}
+
+// AdvisoryLockWaiters counts the transactions waiting for an advisory lock
+// in db's database.
+func AdvisoryLockWaiters(ctx context.Context, db *DB) (int, error) {
+	var n int
+	err := db.db.GetContext(ctx, &n, `
+		SELECT count(*) FROM pg_locks
+		WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+	if err != nil {
+		return 0, fmt.Errorf("count advisory lock waiters: %w", err)
+	}
+	return n, nil
+}
