@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,9 +35,28 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 }
 
-// LoadDir loads the curriculum from a folder on disk; see Load.
+// LoadDir loads the curriculum from a folder on disk; see Load. Nothing
+// outside dir is read, even through a symbolic link. Track.Dir is the
+// track's folder as an absolute path, where the bot finds the pictures and
+// videos the lessons name; Lesson.File stays relative to dir.
 func LoadDir(dir string) (*Curriculum, []Problem, error) {
-	return Load(os.DirFS(dir), ".")
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load curriculum: %w", err)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load curriculum: %w", err)
+	}
+	defer root.Close()
+	c, problems, err := Load(root.FS(), ".")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, t := range c.Tracks {
+		t.Dir = filepath.Join(abs, filepath.FromSlash(t.Dir))
+	}
+	return c, problems, nil
 }
 
 // Load reads the curriculum under root in fsys: one folder per track, each with a
@@ -121,6 +141,7 @@ func loadTrack(fsys fs.FS, dir string) (*Track, []Problem, error) {
 			l := d.lesson(root)
 			l.Track, l.File = t.ID, file
 			t.Lessons = append(t.Lessons, l)
+			d.problems = append(d.problems, checkMedia(fsys, dir, l)...)
 		}
 		problems = append(problems, d.problems...)
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -33,7 +34,7 @@ func TestLoadValid(t *testing.T) {
 	if l == nil {
 		t.Fatal("lesson hours not found")
 	}
-	if l.Track != "shop" || l.File != "shop/01-hours.yaml" || c.Track("shop").Dir != "shop" {
+	if dir := c.Track("shop").Dir; l.Track != "shop" || l.File != "shop/01-hours.yaml" || !filepath.IsAbs(dir) || !strings.HasSuffix(dir, filepath.FromSlash("testdata/valid/shop")) {
 		t.Errorf("track %q, file %q, dir %q", l.Track, l.File, c.Track("shop").Dir)
 	}
 	if got, want := l.Steps[0].Text["it"], "Perché gli orari contano.\n\nUna seconda riga."; got != want {
@@ -170,6 +171,7 @@ func TestLoadBroken(t *testing.T) {
 		{"chapter without video", "t/18-no-video.yaml:11: step a: chapter intro, but the lesson has no video"},
 		{"video url and file", "t/19-video-both.yaml:10: video: want a url or a file, not both"},
 		{"bad duration", `t/19-video-both.yaml:13: video duration: "6 minutes" is not a duration like 6m30s or 6:30`},
+		{"video file missing", `t/19-video-both.yaml:12: video file "videos/v.mp4": no such file in the track folder`},
 		{"video without url or file", "t/20-video-empty.yaml:10: video: want a url or a file"},
 		{"video without duration", "t/20-video-empty.yaml:10: video: duration is missing"},
 

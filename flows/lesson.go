@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"path"
 	"slices"
 	"strconv"
 
@@ -200,7 +199,9 @@ func (t *turn) watch(args []string) ([]bot.Reply, error) {
 		} else {
 			m = t.media("video", ls.Video.File, ls)
 		}
-		m.Start = ch.Start
+		if m != nil {
+			m.Start = ch.Start
+		}
 		text = t.T("video", map[string]any{"Title": t.pick(ls.Title), "Chapter": t.pick(ch.Title), "At": clock(ch.Start)})
 	case attached != "":
 		m = &bot.Media{Kind: "video", ID: attached}
@@ -218,28 +219,18 @@ func (t *turn) watch(args []string) ([]bot.Reply, error) {
 	}}, nil
 }
 
-// media locates a picture or video: a URL, or a file relative to the
-// lesson's track folder.
+// media locates a picture or video: a URL, or a file inside the lesson's
+// track folder on this server; nil when there is no such file, so that a
+// bad name never makes the bot send another file.
 func (t *turn) media(kind, src string, ls *content.Lesson) *bot.Media {
-	m := &bot.Media{Kind: kind}
-	if isURL(src) {
-		m.URL = src
-		return m
+	if content.IsURL(src) {
+		return &bot.Media{Kind: kind, URL: src}
 	}
-	m.File = src
-	if tr := t.cur.Track(ls.Track); tr != nil && tr.Dir != "" {
-		m.File = path.Join(tr.Dir, src)
+	p, err := t.cur.Track(ls.Track).MediaPath(src)
+	if err != nil {
+		return nil
 	}
-	return m
-}
-
-func isURL(s string) bool {
-	for _, p := range []string{"https://", "http://"} {
-		if len(s) > len(p) && s[:len(p)] == p {
-			return true
-		}
-	}
-	return false
+	return &bot.Media{Kind: kind, File: p}
 }
 
 // itoa is strconv.Itoa, short.

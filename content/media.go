@@ -1,0 +1,208 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Limits on the files a lesson names, see FORMAT.md: what WhatsApp accepts,
+// which is less than Telegram does.
+const (
+	MaxImageBytes = 5 << 20
+	MaxVideoBytes = 16 << 20
+)
+
+// Kinds of media file.
+const (
+	mediaImage = "image"
+	mediaVideo = "video"
+)
+
+// IsURL reports whether a step's image or a video is given by URL rather than
+// as a file in the track folder.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// checkMedia checks the files that lesson l of the track folder dir names,
+// and replaces each name with its clean form. A file must be inside the
+// track folder (no absolute path, no "..", no symbolic link), be a picture
+// or a video by its content, whatever its name, and be no larger than the
+// platforms accept. The folder's owner is an admin, but the files are sent
+// to every learner: a name must never reach anything else on the server.
+func checkMedia(fsys fs.FS, dir string, l *Lesson) []Problem {
+	var problems []Problem
+	check := func(src *string, kind, field, what string) {
+		if *src == "" || IsURL(*src) {
+			return
+		}
+		clean, err := mediaFile(fsys, dir, *src, kind)
+		if err != nil {
+			problems = append(problems, Problem{File: l.File, Line: l.pos.line(field), Msg: fmt.Sprintf("%s %q: %v", what, *src, err)})
+			return
+		}
+		*src = clean
+	}
+	if l.Video != nil {
+		check(&l.Video.File, mediaVideo, "video.file", "video file")
+	}
+	for i := range l.Steps {
+		s := &l.Steps[i]
+		check(&s.Image, mediaImage, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image")
+	}
+	return problems
+}
+
+// mediaFile checks the file src of the track folder dir and returns its
+// clean name, relative to dir.
+func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
+	if path.IsAbs(src) || filepath.IsAbs(src) || strings.ContainsRune(src, '\\') {
+		return "", errors.New("want a URL or a file inside the track folder, not an absolute path")
+	}
+	clean := path.Clean(src)
+	if !filepath.IsLocal(clean) || !fs.ValidPath(clean) {
+		return "", errors.New("leads out of the track folder: want a file inside it")
+	}
+	// A symbolic link could lead anywhere, now or after the check: every
+	// part of the name must be a real folder or file.
+	name := dir
+	for part := range strings.SplitSeq(clean, "/") {
+		name = path.Join(name, part)
+		fi, err := fs.Lstat(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", errors.New("no such file in the track folder")
+		}
+		if err != nil {
+			// Among others, a link out of the folder opened through an
+			// os.Root.
+			return "", fmt.Errorf("cannot read it: %v", cause(err))
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return "", errors.New("is a symbolic link: put the file itself in the track folder")
+		}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", fmt.Errorf("cannot read it: %v", cause(err))
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("cannot read it: %v", cause(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return "", errors.New("is not a file")
+	}
+	limit, what := int64(MaxImageBytes), "a picture"
+	if kind == mediaVideo {
+		limit, what = MaxVideoBytes, "a video file"
+	}
+	if fi.Size() > limit {
+		return "", fmt.Errorf("is %.1f MB: %s may be %d MB at most", float64(fi.Size())/(1<<20), what, limit>>20)
+	}
+	head := make([]byte, 16)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("cannot read it: %v", cause(err))
+	}
+	head = head[:n]
+	switch {
+	case kind == mediaImage && !isImage(head):
+		return "", errors.New("is not a JPEG, PNG, WebP or GIF picture (judging by its content, not its name)")
+	case kind == mediaVideo && !isVideo(head):
+		return "", errors.New("is not an MP4 or QuickTime video (judging by its content, not its name)")
+	}
+	return clean, nil
+}
+
+// cause drops the path from a file system error: the message already names
+// the file as the lesson does.
+func cause(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// isImage reports whether a file starting with head is a JPEG, PNG, GIF or
+// WebP picture, by their signatures.
+func isImage(head []byte) bool {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}),
+		bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")),
+		bytes.HasPrefix(head, []byte("GIF87a")), bytes.HasPrefix(head, []byte("GIF89a")):
+		return true
+	}
+	return len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP"
+}
+
+// isVideo reports whether a file starting with head is an MP4 or QuickTime
+// video: an ISO base media file begins with a box whose type is ftyp, or, in
+// old QuickTime files, one of the other top-level boxes.
+func isVideo(head []byte) bool {
+	if len(head) < 8 {
+		return false
+	}
+	switch string(head[4:8]) {
+	case "ftyp", "moov", "mdat", "wide", "free", "skip":
+		return true
+	}
+	return false
+}
+
+// MediaPath returns the file on this server that a step's image or a
+// lesson's video file names. The loader has checked it; this checks again
+// when sending, so that a name stored by an older version, or a link put in
+// the folder since, never makes the bot send another file: the name must
+// lead, links resolved, to a file inside the track folder, and the track
+// must have been published from a folder on disk (an absolute Dir; the
+// built-in curriculum and chat uploads keep no files).
+func (t *Track) MediaPath(src string) (string, error) {
+	if t == nil || !filepath.IsAbs(t.Dir) {
+		return "", errors.New("the track has no folder on this server")
+	}
+	if !filepath.IsLocal(src) {
+		return "", fmt.Errorf("media file %q is not inside the track folder", src)
+	}
+	dir, err := filepath.EvalSymlinks(t.Dir)
+	if err != nil {
+		return "", fmt.Errorf("media file %q: %w", src, err)
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(t.Dir, src))
+	if err != nil {
+		return "", fmt.Errorf("media file %q: %w", src, err)
+	}
+	if rel, err := filepath.Rel(dir, real); err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("media file %q leads out of the track folder", src)
+	}
+	return real, nil
+}
+
+// NoFiles reports every picture or video of c's lessons that is a file
+// rather than a URL, for a curriculum whose files are not kept, such as one
+// uploaded through the chat: its lessons are stored, not its folder, so a
+// file could never be sent.
+func NoFiles(c *Curriculum) []Problem {
+	var problems []Problem
+	add := func(l *Lesson, src, field, what string) {
+		if src != "" && !IsURL(src) {
+			problems = append(problems, Problem{File: l.File, Line: l.pos.line(field),
+				Msg: fmt.Sprintf("%s %q: an upload through the chat keeps no files: give a URL (https://...), or publish the folder with bottega content publish", what, src)})
+		}
+	}
+	for _, l := range c.Lessons() {
+		if l.Video != nil {
+			add(l, l.Video.File, "video.file", "video file")
+		}
+		for i, s := range l.Steps {
+			add(l, s.Image, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image")
+		}
+	}
+	return problems
+}
