@@ -7,6 +7,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -98,6 +99,10 @@ type Media struct {
 	// Start is where a video should play from.
 	Start time.Duration `json:"start,omitempty"`
 }
+
+// ErrTooBig is returned by a download when the file is larger than the
+// platform lets bots fetch.
+var ErrTooBig = errors.New("the file is too big to download")
 
 // File is a document.
 type File struct {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/bottega-app/bottega/bot"
 )
 
 // MaxDownload is the largest file Download fetches: what the Bot API lets
@@ -20,6 +22,10 @@ const MaxDownload = 20 << 20
 // the token, which the file URL carries.
 func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error) {
 	res, err := t.c.call(ctx, "getFile", nil, raw("getFile", tgbotapi.Params{"file_id": fileID}))
+	if err != nil && codeOf(err) == http.StatusBadRequest && descriptionHas(err, "too big") {
+		// The Bot API refuses files over 20 MB.
+		return nil, fmt.Errorf("download file: %w: %w", bot.ErrTooBig, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("download file: %w", err)
 	}
@@ -34,7 +40,7 @@ func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error)
 		return nil, fmt.Errorf("download file: telegram gave no file path")
 	}
 	if f.FileSize > MaxDownload {
-		return nil, fmt.Errorf("download file: %d bytes, more than %d", f.FileSize, MaxDownload)
+		return nil, fmt.Errorf("download file: %d bytes, more than %d: %w", f.FileSize, MaxDownload, bot.ErrTooBig)
 	}
 	// The endpoint is ".../bot%s/%s"; files live at ".../file/bot%s/%s".
 	endpoint := strings.Replace(t.opt.Endpoint, "/bot%s/", "/file/bot%s/", 1)
@@ -55,7 +61,7 @@ func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error)
 		return nil, fmt.Errorf("download file: %s", t.c.redact(err.Error()))
 	}
 	if len(data) > MaxDownload {
-		return nil, fmt.Errorf("download file: more than %d bytes", MaxDownload)
+		return nil, fmt.Errorf("download file: more than %d bytes: %w", MaxDownload, bot.ErrTooBig)
 	}
 	return data, nil
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -61,6 +62,9 @@ func (a *Admin) document(ctx context.Context, u bot.Update) ([]bot.Reply, error)
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_unreadable", nil)}}, nil
 	}
 	raw, err := a.o.Downloader.Download(ctx, u.Document.ID)
+	if errors.Is(err, bot.ErrTooBig) {
+		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_file_too_big", nil)}}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("download %s: %w", name, err)
 	}
@@ -208,6 +212,9 @@ func mergeZip(cur *content.Curriculum, data []byte) (*content.Curriculum, []cont
 	if len(up.Tracks) == 0 {
 		return nil, nil, "admin_upload_unreadable", nil
 	}
+	if len(problems) == 0 {
+		problems = content.NoFiles(up)
+	}
 	merged := &content.Curriculum{}
 	for _, t := range cur.Tracks {
 		if i := slices.IndexFunc(up.Tracks, func(u *content.Track) bool { return u.ID == t.ID }); i < 0 {
@@ -256,6 +263,9 @@ func mergeLesson(cur *content.Curriculum, name string, data []byte, caption stri
 	up, problems, err := content.Load(fsys, ".")
 	if err != nil || len(up.Tracks) != 1 || len(up.Tracks[0].Lessons) != 1 {
 		return nil, problems, "", nil
+	}
+	if len(problems) == 0 {
+		problems = content.NoFiles(up)
 	}
 	lesson := up.Tracks[0].Lessons[0]
 	merged := &content.Curriculum{}

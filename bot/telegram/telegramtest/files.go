@@ -68,6 +68,10 @@ func (s *Server) getFile(p map[string]string) (any, *apiError) {
 	if !ok {
 		return nil, badRequest("invalid file_id")
 	}
+	if len(f.paths[path]) > 20<<20 {
+		// What the Bot API answers for a file bots may not download.
+		return nil, badRequest("file is too big")
+	}
 	return map[string]any{"file_id": p["file_id"], "file_unique_id": "u" + p["file_id"], "file_size": len(f.paths[path]), "file_path": path}, nil
 }
 
