@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: run test vet fuzz bench build postgres
+.PHONY: run test vet fuzz bench bench-updates bench-retrieval bench-broadcast build postgres
 
 run: postgres
 	$(GO) run ./cmd/bottega
@@ -21,3 +21,13 @@ postgres:
 
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+
+# The measurements of cmd/bottega-bench (flags after ARGS=, e.g. ARGS='-chats 8').
+bench-updates: postgres
+	$(GO) run ./cmd/bottega-bench updates $(ARGS)
+
+bench-retrieval: postgres
+	$(GO) run ./cmd/bottega-bench retrieval $(ARGS)
+
+bench-broadcast: postgres
+	$(GO) run ./cmd/bottega-bench broadcast $(ARGS)

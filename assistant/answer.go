@@ -25,7 +25,7 @@ const (
 	// of it (store.PassageHit.Text, a share) with enough weight
 	// (Evidence, in idf units): a long question needs some informative
 	// words, a short one most of its words. Calibrated on the questions
-	// of testdata/retrieval.yaml against off-topic ones (recipes,
+	// of retrievalbench/testdata/retrieval.yaml against off-topic ones (recipes,
 	// football, the weather, "ignore your instructions").
 	minText, minEvidence           = 0.15, 2.8
 	minTextShort, minEvidenceShort = 0.5, 2.0

@@ -35,11 +35,11 @@ func indexBuiltin(t testing.TB, db *store.DB) *content.Curriculum {
 }
 
 func TestRetrievalQuality(t *testing.T) {
-	retrievalQuality(t, "testdata/retrieval.yaml", 40, 90)
+	retrievalQuality(t, "retrievalbench/testdata/retrieval.yaml", 40, 90)
 }
 
 func TestRetrievalQualityOtherLanguages(t *testing.T) {
-	retrievalQuality(t, "testdata/retrieval_other.yaml", 60, 90)
+	retrievalQuality(t, "retrievalbench/testdata/retrieval_other.yaml", 60, 90)
 }
 
 // retrievalQuality wants the expected lesson in the top 3 for at least

@@ -12,7 +12,7 @@ import (
 // BenchmarkUpdates drives learners pressing buttons through long polling,
 // the dispatcher, the real flows and Postgres, and reports updates/s and
 // the latency percentiles (from the press to the bot's answer). The same
-// measurement, with a plain-SQL baseline, is `bottega bench updates`.
+// measurement, with a plain-SQL baseline, is `bottega-bench updates`.
 func BenchmarkUpdates(b *testing.B) {
 	r := newRig(b)
 	tr := r.transport(func(o *telegram.Options) { o.Logger = nil })

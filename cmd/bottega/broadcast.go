@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -354,4 +356,26 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
 		sched.Run(ctx)
 	}()
 	return func() { cancel(); wg.Wait() }
+}
+
+// progressBar draws one line of progress on stderr.
+func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
+	total := max(c.Total(), 1)
+	done := total - c.Left()
+	const width = 30
+	fill := width * done / total
+	bar := make([]byte, width)
+	for i := range bar {
+		bar[i] = '.'
+		if i < fill {
+			bar[i] = '#'
+		}
+	}
+	// On a terminal the line redraws itself; in a log each update is a line.
+	start, end := "\r", "   "
+	if f, ok := e.stderr.(*os.File); !ok || !isTerminal(f) {
+		start, end = "", "\n"
+	}
+	fmt.Fprintf(e.stderr, "%s[%s] %d/%d  sent %d  failed %d  blocked %d  left %d  %.1f msg/s%s",
+		start, bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9), end)
 }

@@ -13,20 +13,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 )
 
 func main() {
-	// The live heap is small (the curriculum, caches, updates in flight:
-	// tens of MB), so with Go's default the collector runs very often
-	// under load; 400 trades that for memory (about a tenth more updates
-	// per second in `bottega bench updates`). GOGC and GOMEMLIMIT in the
-	// environment still decide.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -76,7 +67,6 @@ func commands() []command {
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
 		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
-		{"bench", "measure performance (bench updates|retrieval|broadcast)", runBench},
 	}
 }
 

@@ -259,24 +259,6 @@ func TestContentPublishBrokenFolderChangesNothing(t *testing.T) {
 	}
 }
 
-// TestBenchUpdatesRuns runs a tiny `bottega bench updates`: it measures
-// nothing here, but must keep working, with presses that page through a
-// lesson and a baseline that repeats their writes.
-func TestBenchUpdatesRuns(t *testing.T) {
-	var out, errb bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := run(ctx, []string{"bench", "updates", "-chats", "3", "-presses", "12", "-v"}, envFrom(map[string]string{}), strings.NewReader(""), &out, &errb)
-	if err != nil {
-		t.Fatalf("bench: %v\nstderr: %s", err, errb.String())
-	}
-	for _, want := range []string{"telegram + flows:", "telegram + writes:", "plain SQL:", "fsync off", "position", "updates/s"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
-	}
-}
-
 // Someone who comes with a question gets the answer before setting up:
 // text that reads as a question is answered on the onboarding screens,
 // which come back after it; a word typed instead of a button is not.

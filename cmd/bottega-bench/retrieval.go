@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/retrievalbench"
 )
 
 // benchRetrieval measures question retrieval over the built-in curriculum and
 // a generated corpus, on a throw-away database unless DATABASE_URL is set
 // (then everything it writes is rolled back).
 func benchRetrieval(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "bench retrieval", "Measure p50/p95 retrieval latency for realistic questions over the built-in curriculum and over a generated corpus.")
+	fs := newFlags(e, "retrieval", "Measure p50/p95 retrieval latency for realistic questions over the built-in curriculum and over a generated corpus.")
 	rounds := fs.Int("rounds", 20, "times each question is asked per corpus")
 	passages := fs.Int("passages", 10000, "size of the generated corpus, in passages")
 	if err := parseFlags(fs, args); err != nil {
@@ -27,6 +27,6 @@ func benchRetrieval(ctx context.Context, e env, args []string) error {
 	}
 	defer closeDB()
 	fmt.Fprintf(e.stdout, "bench retrieval: %s, %d rounds\n", where, *rounds)
-	_, err = assistant.BenchRetrieval(ctx, db, e.stdout, assistant.BenchOptions{Rounds: *rounds, Passages: *passages})
+	_, err = retrievalbench.Run(ctx, db, e.stdout, retrievalbench.Options{Rounds: *rounds, Passages: *passages})
 	return err
 }

@@ -1,11 +1,11 @@
-package assistant_test
+package retrievalbench_test
 
 import (
 	"context"
 	"os"
 	"testing"
 
-	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/retrievalbench"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
@@ -14,7 +14,7 @@ import (
 func BenchmarkRetrieval(b *testing.B) {
 	db := pgtest.New(b)
 	for b.Loop() {
-		res, err := assistant.BenchRetrieval(context.Background(), db, os.Stdout, assistant.BenchOptions{Rounds: 5})
+		res, err := retrievalbench.Run(context.Background(), db, os.Stdout, retrievalbench.Options{Rounds: 5})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,11 +9,9 @@ import (
 	"log/slog"
 	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,94 +27,10 @@ import (
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
-	"github.com/bottega-app/bottega/store/pglocal"
 )
 
-// bench is one `bottega bench <name>` measurement.
-type bench struct {
-	summary string
-	run     func(ctx context.Context, e env, args []string) error
-}
-
-// benches are the measurements `bottega bench` knows, by name.
-var benches = map[string]bench{
-	"broadcast": {"achieved rate, 429s, duplicates and misses of a broadcast to many learners against a rate-enforcing fake", benchBroadcast},
-	"updates":   {"updates/s and latency of button presses through the Telegram transport, against plain SQL", benchUpdates},
-	"retrieval": {"p50/p95 latency of question retrieval over the built-in curriculum and a 10,000-passage corpus", benchRetrieval},
-}
-
-func runBench(ctx context.Context, e env, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(e.stdout, "Usage: bottega bench <name> [flags]\n\nBenchmarks:\n")
-		names := make([]string, 0, len(benches))
-		for n := range benches {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(e.stdout, "  %-10s %s\n", n, benches[n].summary)
-		}
-		if len(args) == 0 {
-			return usagef("bench needs a benchmark name: run 'bottega bench --help'")
-		}
-		return nil
-	}
-	b, ok := benches[args[0]]
-	if !ok {
-		return usagef("unknown benchmark %q: run 'bottega bench --help'", args[0])
-	}
-	return b.run(ctx, e, args[1:])
-}
-
-// benchDatabase opens DATABASE_URL, or starts a throw-away private Postgres
-// (fsync off, like the tests'), and migrates it.
-func benchDatabase(ctx context.Context, cfg config) (db *store.DB, where string, closeDB func(), err error) {
-	if cfg.DatabaseURL != "" {
-		db, err := store.Open(ctx, cfg.DatabaseURL)
-		if err != nil {
-			return nil, "", nil, err
-		}
-		if _, err := db.Migrate(ctx); err != nil {
-			db.Close()
-			return nil, "", nil, err
-		}
-		return db, "DATABASE_URL", func() { db.Close() }, nil
-	}
-	dir, err := os.MkdirTemp("", "bottega-bench-")
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("create temporary directory: %w", err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return nil, "", nil, err
-	}
-	srv, err := pglocal.Start(ctx, pglocal.Options{Dir: filepath.Join(dir, "pg"), Fast: true})
-	if err != nil {
-		os.RemoveAll(dir)
-		if err == pglocal.ErrNoServer {
-			return nil, "", nil, usageError{err.Error()}
-		}
-		return nil, "", nil, fmt.Errorf("start private postgres: %w", err)
-	}
-	cleanup := func() { srv.Stop(); os.RemoveAll(dir) }
-	if err := createDatabase(ctx, srv.DSN("postgres"), "bench"); err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	db, err = store.Open(ctx, srv.DSN("bench"))
-	if err != nil {
-		cleanup()
-		return nil, "", nil, err
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		cleanup()
-		return nil, "", nil, err
-	}
-	return db, "private Postgres, fsync off", func() { db.Close(); cleanup() }, nil
-}
-
 func benchUpdates(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "bench updates", "Drive simulated learners (each: /start, then button presses, each once the previous one was answered and its keyboard shown) through the Telegram transport against a fake Bot API and Postgres; then run plain SQL transactions doing the same writes as the presses did (the update record with its replies, the lesson position, ...; then marking it sent) with the same concurrency, and compare.")
+	fs := newFlags(e, "updates", "Drive simulated learners (each: /start, then button presses, each once the previous one was answered and its keyboard shown) through the Telegram transport against a fake Bot API and Postgres; then run plain SQL transactions doing the same writes as the presses did (the update record with its replies, the lesson position, ...; then marking it sent) with the same concurrency, and compare.")
 	chats := fs.Int("chats", 24, "learners pressing buttons at the same time")
 	presses := fs.Int("presses", 200, "button presses per learner")
 	workers := fs.Int("workers", 16, "dispatcher workers")
@@ -143,7 +57,7 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load messages: %w", err)
 	}
-	if err := publishBuiltin(ctx, db, newLogger(e, cfg, true)); err != nil {
+	if err := publishBuiltin(ctx, db); err != nil {
 		return err
 	}
 	settings, err := db.Settings(ctx, "server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_connections")
@@ -175,7 +89,7 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 		}
 		res, err := driveTelegram(ctx, db, run.handler(), driveOptions{
 			chats: *chats, presses: *presses, workers: *workers, rate: *rate, chatRate: *chatRate,
-			base: base + int64(i)*10_000_000, profile: profile, log: newLogger(e, cfg, true), verbose: *verbose, out: &details[i],
+			base: base + int64(i)*10_000_000, profile: profile, log: newLogger(e, cfg), verbose: *verbose, out: &details[i],
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", run.name, err)

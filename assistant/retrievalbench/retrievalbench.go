@@ -1,4 +1,8 @@
-package assistant
+// Package retrievalbench measures question retrieval: the questions
+// learners ask (the retrieval quality sets, which the benchmark reuses) and
+// a generated corpus of realistic size. It lives apart from assistant so
+// that the bot does not carry it.
+package retrievalbench
 
 import (
 	"context"
@@ -13,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
@@ -26,20 +31,20 @@ var (
 	benchQuestionsOther []byte
 )
 
-// BenchQuery is one question of the benchmark.
-type BenchQuery struct {
+// Query is one question of the benchmark.
+type Query struct {
 	Q    string `yaml:"q"`
 	Lang string `yaml:"lang"`
 	Role string `yaml:"role"`
 	Want string `yaml:"want"`
 }
 
-// BenchQueries returns the built-in benchmark questions (the retrieval
+// Queries returns the built-in benchmark questions (the retrieval
 // quality sets, in Italian and English, then in the other languages).
-func BenchQueries() ([]BenchQuery, error) {
-	var all []BenchQuery
+func Queries() ([]Query, error) {
+	var all []Query
 	for _, b := range [][]byte{benchQuestions, benchQuestionsOther} {
-		var qs []BenchQuery
+		var qs []Query
 		if err := yaml.Unmarshal(b, &qs); err != nil {
 			return nil, fmt.Errorf("read benchmark questions: %w", err)
 		}
@@ -48,17 +53,17 @@ func BenchQueries() ([]BenchQuery, error) {
 	return all, nil
 }
 
-// BenchStore is what BenchRetrieval needs: a database it can publish to
+// Store is what Run needs: a database it can publish to
 // inside a transaction that it rolls back.
-type BenchStore interface {
+type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	PublishCurriculum(ctx context.Context, c *content.Curriculum, opts store.PublishOptions) (store.Publication, error)
 	ReplacePassages(ctx context.Context, version int64, ps []store.Passage, words []string) error
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]store.PassageHit, error)
 }
 
-// BenchOptions tune BenchRetrieval.
-type BenchOptions struct {
+// Options tune Run.
+type Options struct {
 	// Rounds is how many times every question is asked per corpus
 	// (default 20).
 	Rounds int
@@ -66,8 +71,8 @@ type BenchOptions struct {
 	Passages int
 }
 
-// BenchResult is the latency of retrieval over one corpus.
-type BenchResult struct {
+// Result is the latency of retrieval over one corpus.
+type Result struct {
 	Corpus   string
 	Passages int
 	Queries  int
@@ -78,19 +83,19 @@ type BenchResult struct {
 // errRollback undoes the benchmark's publishes.
 var errRollback = errors.New("benchmark done")
 
-// BenchRetrieval measures retrieval latency over the built-in curriculum
+// Run measures retrieval latency over the built-in curriculum
 // and over a generated corpus, and prints p50/p95 to w. Everything it
 // writes to the database is rolled back, so it may run against a live
 // database; it holds the curriculum publish lock while it runs. Queries
 // run one at a time on one connection.
-func BenchRetrieval(ctx context.Context, db BenchStore, w io.Writer, opts BenchOptions) ([]BenchResult, error) {
+func Run(ctx context.Context, db Store, w io.Writer, opts Options) ([]Result, error) {
 	if opts.Rounds <= 0 {
 		opts.Rounds = 20
 	}
 	if opts.Passages <= 0 {
 		opts.Passages = 10000
 	}
-	qs, err := BenchQueries()
+	qs, err := Queries()
 	if err != nil {
 		return nil, err
 	}
@@ -105,12 +110,12 @@ func BenchRetrieval(ctx context.Context, db BenchStore, w io.Writer, opts BenchO
 		{"built-in", builtin},
 		{"generated", SyntheticCurriculum(builtin, opts.Passages, 1)},
 	}
-	var results []BenchResult
+	var results []Result
 	err = db.InTx(ctx, func(ctx context.Context) error {
-		ix := NewIndexer(db)
-		r := NewRetriever(db)
+		ix := assistant.NewIndexer(db)
+		r := assistant.NewRetriever(db)
 		for _, corpus := range corpora {
-			ps, _ := Passages(corpus.c)
+			ps, _ := assistant.Passages(corpus.c)
 			if _, err := db.PublishCurriculum(ctx, corpus.c, store.PublishOptions{Source: "benchmark", Index: ix.Index}); err != nil {
 				return fmt.Errorf("benchmark: publish %s corpus: %w", corpus.name, err)
 			}
@@ -147,14 +152,14 @@ func BenchRetrieval(ctx context.Context, db BenchStore, w io.Writer, opts BenchO
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // summarize returns the percentiles of lat.
-func summarize(lat []time.Duration) BenchResult {
+func summarize(lat []time.Duration) Result {
 	if len(lat) == 0 {
-		return BenchResult{}
+		return Result{}
 	}
 	s := slices.Clone(lat)
 	slices.Sort(s)
 	at := func(p float64) time.Duration { return s[min(len(s)-1, int(p*float64(len(s))))] }
-	return BenchResult{Queries: len(s), P50: at(0.50), P95: at(0.95), Max: s[len(s)-1]}
+	return Result{Queries: len(s), P50: at(0.50), P95: at(0.95), Max: s[len(s)-1]}
 }
 
 // SyntheticCurriculum generates a curriculum of about n passages from the

@@ -22,7 +22,7 @@ import (
 // that answers 429 beyond the configured rate, and checks the run: the
 // achieved rate, 429s, duplicates and learners missed.
 func benchBroadcast(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "bench broadcast", "Send one broadcast to many learners through the delivery queue and the Telegram transport, against a fake Bot API that enforces the rate (answering 429 beyond it); report the achieved rate, 429s, duplicates and learners missed.")
+	fs := newFlags(e, "broadcast", "Send one broadcast to many learners through the delivery queue and the Telegram transport, against a fake Bot API that enforces the rate (answering 429 beyond it); report the achieved rate, 429s, duplicates and learners missed.")
 	n := fs.Int("learners", 20000, "learners in the audience")
 	rate := fs.Float64("rate", 30, "messages per second: the worker's and the broadcast's rate, and what the fake enforces")
 	burst := fs.Int("fake-burst", 0, "how many messages the fake lets through at once (default: 1/5 s worth, at least 4)")
@@ -162,20 +162,16 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
 	total := max(c.Total(), 1)
 	done := total - c.Left()
-	const width = 30
-	fill := width * done / total
-	bar := make([]byte, width)
-	for i := range bar {
-		bar[i] = '.'
-		if i < fill {
-			bar[i] = '#'
-		}
-	}
 	// On a terminal the line redraws itself; in a log each update is a line.
 	start, end := "\r", "   "
 	if f, ok := e.stderr.(*os.File); !ok || !isTerminal(f) {
 		start, end = "", "\n"
 	}
-	fmt.Fprintf(e.stderr, "%s[%s] %d/%d  sent %d  failed %d  blocked %d  left %d  %.1f msg/s%s",
-		start, bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9), end)
+	fmt.Fprintf(e.stderr, "%s%d/%d  sent %d  failed %d  left %d  %.1f msg/s%s",
+		start, done, total, c.Sent, c.Failed, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9), end)
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

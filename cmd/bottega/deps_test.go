@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestNoFakesInTheBinary keeps the fakes of remote services and the
+// benchmarks out of the bot: they belong to tests and to bottega-bench.
+func TestNoFakesInTheBinary(t *testing.T) {
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(goCmd, "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps listed only %d packages:\n%s", len(deps), out)
+	}
+	forbidden := []string{
+		"github.com/bottega-app/bottega/bot/telegram/telegramtest",
+		"github.com/bottega-app/bottega/assistant/llmtest",
+		"github.com/bottega-app/bottega/assistant/retrievalbench",
+		"net/http/httptest",
+	}
+	for _, p := range deps {
+		for _, f := range forbidden {
+			if p == f {
+				t.Errorf("the bottega binary links %s", p)
+			}
+		}
+	}
+}
