@@ -2,8 +2,6 @@ package main
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -11,7 +9,12 @@ import (
 // TestNoFakesInTheBinary keeps the fakes of remote services and the
 // benchmarks out of the bot: they belong to tests and to bottega-bench.
 func TestNoFakesInTheBinary(t *testing.T) {
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// go test puts its own GOROOT/bin first on the PATH, so this is the
+	// go command that builds the test.
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("find the go command: %v", err)
+	}
 	out, err := exec.Command(goCmd, "list", "-deps", ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list -deps: %v\n%s", err, out)
