@@ -110,7 +110,7 @@ func benchUpdates(ctx context.Context, e env, args []string) error {
 	for _, st := range settings {
 		pg = append(pg, st.Name+" "+st.Value)
 	}
-	fmt.Fprintf(e.stdout, "postgres (%s, the same pool for every run): %s; pool of %d connections, statements prepared per connection\n",
+	fmt.Fprintf(e.stdout, "postgres (%s, the same pool for every run): %s; pool of %d connections\n",
 		where, strings.Join(pg, ", "), db.MaxConns())
 	for i, run := range runs {
 		res := results[i]
