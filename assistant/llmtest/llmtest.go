@@ -39,6 +39,9 @@ const (
 	Truncated
 	// MalformedJSON sends a chunk (or a body) that is not JSON.
 	MalformedJSON
+	// EchoAuthorization answers 401 with an error that quotes the
+	// request's Authorization header, as some servers and proxies do.
+	EchoAuthorization
 )
 
 // Server is a fake LLM server. Its zero mode is Normal.
@@ -138,6 +141,9 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	case RateLimited:
 		w.Header().Set("Retry-After", "20")
 		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "slow down")
+		return
+	case EchoAuthorization:
+		writeError(w, http.StatusUnauthorized, "invalid_request_error", "Incorrect API key provided in Authorization: "+r.Header.Get("Authorization"))
 		return
 	}
 	if !req.Stream {

@@ -50,6 +50,8 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// redact hides the secrets of the environment in logs and errors.
+	redact *redactor
 }
 
 type command struct {
@@ -94,8 +96,11 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "\nRun 'bottega <command> --help' for a command's flags.\n\n%s", envHelp)
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, redact: newRedactor(getenv)}
+	// Whatever fails, and however its error was built, exitCode prints no
+	// secret.
+	defer func() { err = e.redact.err(err) }()
 	name := "serve"
 	if len(args) > 0 {
 		switch a := args[0]; {

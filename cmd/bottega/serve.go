@@ -55,7 +55,7 @@ func newLogger(e env, cfg config, quiet bool) *slog.Logger {
 	if quiet && !cfg.logLevelSet {
 		lv = slog.LevelWarn // the terminal is the chat: keep it readable
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: lv}))
+	return slog.New(e.redact.handler(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: lv})))
 }
 
 // app is everything a transport needs, built once.
