@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // config is the environment contract of DESIGN.md.
@@ -27,6 +28,44 @@ type config struct {
 	HTTPAddr         string
 	LogLevel         slog.Level
 	logLevelSet      bool
+	// HTTP bounds what a client of HTTP_ADDR may hold and send. The
+	// defaults suit every deployment, so the environment does not set
+	// them; tests shorten them.
+	HTTP httpLimits
+	// DBCheckEvery is how often the database is checked, so that an
+	// outage is logged when it starts and when it ends.
+	DBCheckEvery time.Duration
+}
+
+// httpLimits are the HTTP server's timeouts and sizes.
+type httpLimits struct {
+	// ReadHeader bounds the time to send the request headers (a client
+	// that trickles them holds a connection and a goroutine).
+	ReadHeader time.Duration
+	// Read bounds the time to send the whole request, body included.
+	Read time.Duration
+	// Write bounds the time from the end of the request headers to the
+	// end of the response: a webhook answers once its update is handled.
+	Write time.Duration
+	// Idle bounds how long a keep-alive connection may wait for its next
+	// request.
+	Idle time.Duration
+	// MaxHeaderBytes bounds the request headers.
+	MaxHeaderBytes int
+	// MaxBody bounds a webhook's request body: an update is a few
+	// kilobytes.
+	MaxBody int64
+}
+
+func defaultHTTPLimits() httpLimits {
+	return httpLimits{
+		ReadHeader:     5 * time.Second,
+		Read:           30 * time.Second,
+		Write:          60 * time.Second,
+		Idle:           30 * time.Second,
+		MaxHeaderBytes: 32 << 10,
+		MaxBody:        1 << 20,
+	}
 }
 
 var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -45,6 +84,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		OpenAIBaseURL:    getenv("OPENAI_BASE_URL"),
 		OpenAIModel:      getenv("OPENAI_MODEL"),
 		HTTPAddr:         getenv("HTTP_ADDR"),
+		HTTP:             defaultHTTPLimits(),
+		DBCheckEvery:     5 * time.Second,
 	}
 	if c.DataDir == "" {
 		c.DataDir = ".bottega"

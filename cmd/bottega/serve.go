@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -74,6 +75,8 @@ type app struct {
 	// (assistant.go).
 	assistant *assistant.Assistant
 	tasks     map[string]bot.TaskFunc
+	// dbWatch logs database outages; /readyz asks through it.
+	dbWatch *dbWatch
 }
 
 func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
@@ -101,6 +104,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
+		dbWatch: newDBWatch(db.Ready, log, cfg.DBCheckEvery),
 	}
 	a.bulk = newBulk(a)
 	if a.assistant, a.tasks, err = newAssistant(a); err != nil {
@@ -130,6 +134,7 @@ func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
 // runTransport resends what a crash left unsent, then serves t until ctx
 // ends or t's input ends; in-flight updates finish before it returns.
 func (a *app) runTransport(ctx context.Context, t bot.Transport, workers int) error {
+	defer a.dbWatch.start(ctx)()
 	d := a.dispatcher(t, workers)
 	defer d.Close()
 	defer a.bulk.start(ctx, t, a.log)() // broadcasts and reminders
@@ -172,28 +177,41 @@ func isTerminal(r io.Reader) bool {
 }
 
 // serveHTTP serves health, readiness, metrics and extra handlers (webhooks)
-// on cfg.HTTPAddr until ctx ends.
+// on cfg.HTTPAddr until ctx ends. The address may face the internet (a
+// webhook): every connection is bounded in time and size, so idle or
+// trickling clients cannot pile up.
 func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (stop func(), err error) {
+	lim := a.cfg.HTTP
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		rctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		if err := a.db.Ready(rctx); err != nil {
-			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+		if err := a.dbWatch.Check(rctx); err != nil {
+			// The error names the database's address or socket path:
+			// it is in the log, not for whoever asks.
+			http.Error(w, "not ready: database unreachable", http.StatusServiceUnavailable)
 			return
 		}
 		io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	for p, h := range extra {
-		mux.Handle(p, h)
+		mux.Handle(p, limitBody(h, lim.MaxBody))
 	}
 	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: lim.ReadHeader,
+		ReadTimeout:       lim.Read,
+		WriteTimeout:      lim.Write,
+		IdleTimeout:       lim.Idle,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelDebug),
+	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.log.Error("http server", "err", err)
@@ -203,6 +221,31 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		srv.Shutdown(sctx)
+		if err := srv.Shutdown(sctx); err != nil {
+			a.log.Warn("http server did not stop cleanly", "err", err)
+		}
 	}, nil
+}
+
+// limitBody reads a webhook's body before h sees it, up to limit bytes, and
+// answers 413 beyond: every webhook handler gets the same bound and the
+// same answer, whether the client announced the length or not.
+func limitBody(h http.Handler, limit int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "unreadable body", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		h.ServeHTTP(w, r)
+	})
 }
