@@ -55,6 +55,9 @@ type Store interface {
 	// AskedQuestions returns the learner's questions to the assistant,
 	// for their data export.
 	AskedQuestions(ctx context.Context, learnerID int64) ([]bottega.AskedQuestion, error)
+	// LearnerData returns every row stored about the learner, table by
+	// table, for their data export.
+	LearnerData(ctx context.Context, learnerID int64) (map[string]json.RawMessage, error)
 }
 
 // ProgressStore keeps where learners are in lessons and when they were

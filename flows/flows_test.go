@@ -198,6 +198,9 @@ func TestDeleteErasesEverything(t *testing.T) {
 	if _, err := c.db.SaveFeedback(ctx, qid, id, true, asked.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.db.RecordUsage(ctx, store.AskUsage{QuestionID: qid, LearnerID: id, Outcome: "offline", At: asked}); err != nil {
+		t.Fatal(err)
+	}
 
 	r := c.send("/export", "")
 	if r[0].File == nil {
@@ -223,6 +226,16 @@ func TestDeleteErasesEverything(t *testing.T) {
 			Answer  string   `json:"answer"`
 			Helpful *bool    `json:"helpful"`
 		} `json:"questions"`
+		Stored struct {
+			Learner struct {
+				ChatID    string  `json:"chat_id"`
+				UpdatedAt string  `json:"updated_at"`
+				BlockedAt *string `json:"blocked_at"`
+			} `json:"learners"`
+			State []struct{ State map[string]any } `json:"conversation_state"`
+			Turns []struct{ Text string }          `json:"ask_turns"`
+			Usage []struct{ Outcome string }       `json:"ask_usage"`
+		} `json:"stored"`
 	}
 	if err := json.Unmarshal(r[0].File.Data, &export); err != nil {
 		t.Fatalf("export is not JSON: %v\n%s", err, r[0].File.Data)
@@ -234,6 +247,10 @@ func TestDeleteErasesEverything(t *testing.T) {
 	if q := export.Questions; len(q) != 1 || q[0].Text != "Come rispondo a una recensione?" || q[0].At != "2026-03-02T09:30:00Z" ||
 		q[0].Mode != "offline" || len(q[0].Lessons) != 1 || q[0].Answer != "Ringrazia e rispondi con calma." || q[0].Helpful == nil || !*q[0].Helpful {
 		t.Errorf("exported questions = %+v", q)
+	}
+	if st := export.Stored; st.Learner.ChatID != "u1" || st.Learner.UpdatedAt == "" || len(st.State) != 1 ||
+		len(st.Turns) != 1 || st.Turns[0].Text != "Ringrazia e rispondi con calma." || len(st.Usage) != 1 {
+		t.Errorf("stored rows in the export = %+v\n%s", st, r[0].File.Data)
 	}
 
 	c.says(c.send("", "v1|d|yes"), "scaduto") // not confirmed: nothing happens

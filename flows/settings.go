@@ -347,7 +347,9 @@ func (t *turn) export([]string) ([]bot.Reply, error) {
 	}}, nil
 }
 
-// exportData gathers the learner's data. Times are UTC, to the second.
+// exportData gathers the learner's data: a readable summary (times in UTC,
+// to the second), then, under "stored", every row kept about them as it is
+// stored, so that nothing is left out.
 func (t *turn) exportData() ([]byte, error) {
 	utc := func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
 	utcp := func(tm *time.Time) *string {
@@ -403,11 +405,12 @@ func (t *turn) exportData() ([]byte, error) {
 			Consent  *string `json:"consent_at"`
 			Created  string  `json:"created_at"`
 		} `json:"learner"`
-		Lessons   []lesson `json:"lessons"`
-		Answers   []answer `json:"answers"`
-		Review    []review `json:"review"`
-		Days      []string `json:"active_days"`
-		Questions []asked  `json:"questions"`
+		Lessons   []lesson                   `json:"lessons"`
+		Answers   []answer                   `json:"answers"`
+		Review    []review                   `json:"review"`
+		Days      []string                   `json:"active_days"`
+		Questions []asked                    `json:"questions"`
+		Stored    map[string]json.RawMessage `json:"stored"`
 	}{Exported: utc(t.now), Lessons: []lesson{}, Answers: []answer{}, Review: []review{}, Questions: []asked{}}
 	l := &out.Learner
 	l.Platform, l.UserID, l.Name, l.Language = t.l.Platform, t.l.ExternalID, t.l.Name, t.l.Locale
@@ -444,6 +447,9 @@ func (t *turn) exportData() ([]byte, error) {
 	}
 	for _, q := range qs {
 		out.Questions = append(out.Questions, asked{q.Text, q.Locale, utc(q.AskedAt), q.Mode, q.Lessons, q.Answer, q.Helpful})
+	}
+	if out.Stored, err = t.b.store.LearnerData(t.ctx, t.l.ID); err != nil {
+		return nil, err
 	}
 	return json.MarshalIndent(out, "", "  ")
 }

@@ -103,14 +103,6 @@ func (s *DB) UpdateLearner(ctx context.Context, l bottega.Learner) error {
 	return nil
 }
 
-// DeleteLearner erases the learner and, through foreign keys, all their data.
-func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `DELETE FROM learners WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("delete learner %d: %w", id, err)
-	}
-	return nil
-}
-
 // MarkBlocked records that the learner blocked the bot, so nothing more is
 // sent to them.
 func (s *DB) MarkBlocked(ctx context.Context, platform, chatID string) error {

@@ -96,7 +96,10 @@ func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID 
 	return n == 1, nil
 }
 
-// MarkSent records that the replies of these updates went out.
+// MarkSent records that the replies of these updates went out. The record
+// then keeps only what recognises a redelivery: the replies and the chat
+// they were for are forgotten, so the table names nobody once a chat's
+// replies are delivered.
 func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...int64) error {
 	var err error
 	switch len(updateIDs) {
@@ -106,11 +109,11 @@ func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...int64) 
 		// The usual case has its own statement: Postgres plans the array
 		// one afresh every time, even prepared.
 		_, err = s.q(ctx).ExecContext(ctx, `
-			UPDATE processed_updates SET sent_at = now(), replies = NULL
+			UPDATE processed_updates SET sent_at = now(), replies = NULL, chat_id = ''
 			WHERE platform = $1 AND update_id = $2`, platform, updateIDs[0])
 	default:
 		_, err = s.q(ctx).ExecContext(ctx, `
-			UPDATE processed_updates SET sent_at = now(), replies = NULL
+			UPDATE processed_updates SET sent_at = now(), replies = NULL, chat_id = ''
 			WHERE platform = $1 AND update_id = ANY($2)`, platform, pq.Array(updateIDs))
 	}
 	if err != nil {

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// What Bottega keeps about a learner, and what /export and /delete do with
+// it. The learner's own rows (their profile, progress, answers, questions,
+// conversation, deliveries) hang off learners and go with it (ON DELETE
+// CASCADE). Other rows name them by their platform id: the records of the
+// updates of their private chat, and, for admins, what they did as admins.
+// Those rows stay, because other things rest on them (an update's key is
+// what makes a redelivery harmless; a broadcast goes on for everyone
+// else), but lose what identifies the learner.
+//
+// A test (privacy_test.go) lists every column of the schema and fails on
+// one that is neither exported and erased here nor declared not personal.
+
+// learnerData are the queries of LearnerData: each yields one JSON value,
+// every row of a table that is about the learner with all its columns (so
+// a new column is exported without anyone remembering to). $1 is the
+// learner's id, or with byUser their platform, and $2 their platform user id.
+func learnerData() []struct {
+	name, query string
+	byUser      bool
+} {
+	return []struct {
+		name, query string
+		byUser      bool
+	}{
+		{"learners", `SELECT row_to_json(t) FROM learners t WHERE id = $1`, false},
+		{"conversation_state", `SELECT COALESCE(json_agg(t), '[]') FROM (SELECT * FROM conversation_state WHERE learner_id = $1) t`, false},
+		{"lesson_progress", `SELECT COALESCE(json_agg(t ORDER BY t.started_at, t.lesson_id), '[]') FROM (SELECT * FROM lesson_progress WHERE learner_id = $1) t`, false},
+		{"quiz_answers", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM quiz_answers WHERE learner_id = $1) t`, false},
+		{"review_items", `SELECT COALESCE(json_agg(t ORDER BY t.due_at, t.lesson_id, t.question_id), '[]') FROM (SELECT * FROM review_items WHERE learner_id = $1) t`, false},
+		{"activity_days", `SELECT COALESCE(json_agg(t ORDER BY t.day), '[]') FROM (SELECT * FROM activity_days WHERE learner_id = $1) t`, false},
+		{"ask_questions", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_questions WHERE learner_id = $1) t`, false},
+		{"ask_usage", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_usage WHERE learner_id = $1) t`, false},
+		{"ask_feedback", `SELECT COALESCE(json_agg(t ORDER BY t.question_id), '[]') FROM (SELECT * FROM ask_feedback WHERE learner_id = $1) t`, false},
+		{"ask_turns", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_turns WHERE learner_id = $1) t`, false},
+		{"deliveries", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM deliveries WHERE learner_id = $1) t`, false},
+		// The records of the updates of their private chat (where the chat
+		// is the user) that still name it: those whose replies are not
+		// sent yet (MarkSent forgets the chat).
+		{"processed_updates", `SELECT COALESCE(json_agg(t ORDER BY t.update_id), '[]') FROM (SELECT * FROM processed_updates WHERE platform = $1 AND chat_id = $2 AND $2 <> '') t`, true},
+		// What they did as an admin.
+		{"broadcasts", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM broadcasts WHERE platform = $1 AND (created_by = $2 OR progress_chat = $2) AND $2 <> '') t`, true},
+		{"lesson_videos", `SELECT COALESCE(json_agg(t ORDER BY t.lesson_id), '[]') FROM (SELECT * FROM lesson_videos WHERE platform = $1 AND added_by = $2 AND $2 <> '') t`, true},
+		{"admin_state", `SELECT COALESCE(json_agg(t), '[]') FROM (SELECT * FROM admin_state WHERE platform = $1 AND user_id = $2) t`, true},
+	}
+}
+
+// LearnerData returns everything stored about the learner, table by table:
+// the rows as JSON objects, column by column (one object for learners, a
+// list for the others).
+func (s *DB) LearnerData(ctx context.Context, learnerID int64) (map[string]json.RawMessage, error) {
+	l, err := s.Learner(ctx, learnerID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]json.RawMessage{}
+	for _, d := range learnerData() {
+		args := []any{learnerID}
+		if d.byUser {
+			args = []any{l.Platform, l.ExternalID}
+		}
+		var b []byte
+		if err := s.q(ctx).GetContext(ctx, &b, d.query, args...); err != nil {
+			return nil, fmt.Errorf("export %s of learner %d: %w", d.name, learnerID, err)
+		}
+		out[d.name] = json.RawMessage(b)
+	}
+	return out, nil
+}
+
+// DeleteLearner erases the learner: their rows go (through foreign keys),
+// and the rows that stay lose what identifies them. The records of their
+// private chat's updates keep their key (platform and update id: a
+// redelivery must still be recognised) and the day, nothing else; replies
+// not sent by now never will be. What they did as an admin stays, without
+// their name on it. One statement, so it all happens or none of it.
+func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		WITH l AS (
+			DELETE FROM learners WHERE id = $1 RETURNING platform, external_id
+		), updates AS (
+			UPDATE processed_updates p
+			SET chat_id = '', replies = NULL,
+				processed_at = date_trunc('day', p.processed_at),
+				sent_at = date_trunc('day', COALESCE(p.sent_at, now()))
+			FROM l WHERE p.platform = l.platform AND p.chat_id = l.external_id AND l.external_id <> ''
+		), broadcasts AS (
+			UPDATE broadcasts b
+			SET created_by = CASE WHEN b.created_by = l.external_id THEN '' ELSE b.created_by END,
+				progress_chat = CASE WHEN b.progress_chat = l.external_id THEN '' ELSE b.progress_chat END,
+				progress_message = CASE WHEN b.progress_chat = l.external_id THEN '' ELSE b.progress_message END
+			FROM l WHERE b.platform = l.platform AND (b.created_by = l.external_id OR b.progress_chat = l.external_id) AND l.external_id <> ''
+		), videos AS (
+			UPDATE lesson_videos v SET added_by = ''
+			FROM l WHERE v.platform = l.platform AND v.added_by = l.external_id AND l.external_id <> ''
+		)
+		DELETE FROM admin_state a USING l WHERE a.platform = l.platform AND a.user_id = l.external_id`, id)
+	if err != nil {
+		return fmt.Errorf("delete learner %d: %w", id, err)
+	}
+	return nil
+}
