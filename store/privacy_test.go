@@ -64,12 +64,15 @@ func personalData() map[string]column {
 
 		// Update records: the key stays, so that a redelivery of one of
 		// the learner's updates is still recognised and not handled again.
-		"processed_updates.platform":     kept("the platform is part of the key and names no one"),
-		"processed_updates.update_id":    kept("the platform's update id, the key: a sequence number that names no one without the chat"),
-		"processed_updates.chat_id":      cleared,
-		"processed_updates.replies":      cleared,
-		"processed_updates.processed_at": kept("cut to the day: without the chat it dates nobody's message"),
-		"processed_updates.sent_at":      kept("cut to the day, like processed_at"),
+		"processed_updates.platform":          kept("the platform is part of the key and names no one"),
+		"processed_updates.update_id":         kept("the platform's update id, the key: a sequence number that names no one without the chat"),
+		"processed_updates.chat_id":           cleared,
+		"processed_updates.replies":           cleared,
+		"processed_updates.processed_at":      kept("cut to the day: without the chat it dates nobody's message"),
+		"processed_updates.sent_at":           kept("cut to the day, like processed_at"),
+		"processed_updates.replies_done":      kept("how many replies went out: a count, without the chat or the replies"),
+		"processed_updates.replies_uncertain": kept("how many replies may have arrived: a count, kept for reports"),
+		"processed_updates.send_attempts":     kept("failed tries of the next reply: a count"),
 
 		// What admins did: it stays for everyone else, without the admin.
 		"broadcasts.id":               kept("the broadcast's number"),
