@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // What Bottega keeps about a learner, and what /export and /delete do with
@@ -54,7 +56,8 @@ func learnerData() []struct {
 
 // LearnerData returns everything stored about the learner, table by table:
 // the rows as JSON objects, column by column (one object for learners, a
-// list for the others).
+// list for the others). Times are in UTC, to the second, as in the rest of
+// the export.
 func (s *DB) LearnerData(ctx context.Context, learnerID int64) (map[string]json.RawMessage, error) {
 	l, err := s.Learner(ctx, learnerID)
 	if err != nil {
@@ -70,9 +73,42 @@ func (s *DB) LearnerData(ctx context.Context, learnerID int64) (map[string]json.
 		if err := s.q(ctx).GetContext(ctx, &b, d.query, args...); err != nil {
 			return nil, fmt.Errorf("export %s of learner %d: %w", d.name, learnerID, err)
 		}
+		if b, err = utcSeconds(b); err != nil {
+			return nil, fmt.Errorf("export %s of learner %d: %w", d.name, learnerID, err)
+		}
 		out[d.name] = json.RawMessage(b)
 	}
 	return out, nil
+}
+
+// utcSeconds rewrites the times in a JSON document from Postgres'
+// rendering (the session's time zone, to the microsecond) to UTC seconds.
+func utcSeconds(doc []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber() // ids stay exact
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if t, err := time.Parse(time.RFC3339Nano, x); err == nil {
+				return t.UTC().Truncate(time.Second).Format(time.RFC3339)
+			}
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		case map[string]any:
+			for k := range x {
+				x[k] = walk(x[k])
+			}
+		}
+		return v
+	}
+	return json.Marshal(walk(v))
 }
 
 // DeleteLearner erases the learner: their rows go (through foreign keys),
