@@ -446,6 +446,25 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 		return chats
 	}
 
+	// reminded lists the learners a reminder would go to, among those
+	// who asked for one and have a lesson in progress.
+	reminded := func() []string {
+		t.Helper()
+		cs, err := c.db.ReminderCandidates(ctx, "test", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var who []string
+		for _, cand := range cs {
+			l, err := c.db.Learner(ctx, cand.LearnerID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			who = append(who, l.ExternalID)
+		}
+		return who
+	}
+
 	handle(101, "-100", "g1", true)
 	handle(102, "-100", "g2", true)
 	if got := chatOf("g1") + chatOf("g2"); got != "" {
@@ -453,6 +472,23 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 	}
 	if got := audience(); fmt.Sprint(got) != "[u1]" {
 		t.Errorf("broadcast goes to %q, want only the private chat u1", got)
+	}
+	for _, user := range []string{"g1", "g2"} {
+		l, _, err := c.db.EnsureLearner(ctx, "test", user, "", "", "it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Reminder = "09:00"
+		if err := c.db.UpdateLearner(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: "l1", StepID: "s1", StepIDs: []string{"s1", "s2"}, UpdatedAt: time.Now()}
+		if err := c.db.SavePosition(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := reminded(); len(got) != 0 {
+		t.Errorf("reminders would go to %q, known only from a group", got)
 	}
 
 	// g1 opens a private chat, then writes in the group again.
@@ -463,5 +499,8 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 	}
 	if got := audience(); fmt.Sprint(got) != "[u1 g1]" {
 		t.Errorf("broadcast goes to %q, want [u1 g1]", got)
+	}
+	if got := reminded(); fmt.Sprint(got) != "[g1]" {
+		t.Errorf("reminders would go to %q, want [g1]", got)
 	}
 }
