@@ -541,3 +541,52 @@ func TestFailedReplyIsRetriedInOrder(t *testing.T) {
 		t.Errorf("unsent = %d, %v; want 0", n, err)
 	}
 }
+
+// TestResumedReplyStaysAheadOfNewOnes: a reply left unsent by the last
+// process that fails again on resume keeps its place: the chat's new
+// replies wait for its retry.
+func TestResumedReplyStaysAheadOfNewOnes(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	gate := make(chan struct{})
+	defer func() {
+		select {
+		case <-gate:
+		default:
+			close(gate)
+		}
+	}()
+	s := newScripted(func(text string, try int) error {
+		switch {
+		case text != "old":
+			return nil
+		case try == 3: // the retry after the resume
+			<-gate
+			return nil
+		case try < 3:
+			return errors.New("502 bad gateway")
+		}
+		return nil
+	})
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, RetryBackoff: time.Hour})
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	d2 := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, RetryBackoff: time.Millisecond})
+	defer d2.Close()
+	if err := d2.Resend(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.Deliver(ctx, d2, bot.Update{Platform: "test", ID: 2, ChatID: "c", UserID: "c", Text: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.received("c"); len(got) != 0 {
+		t.Errorf("chat received %q while the resumed reply waited for its retry", got)
+	}
+	close(gate)
+	if got := s.waitReceived(t, "c", 2); fmt.Sprint(got) != "[old new]" {
+		t.Errorf("chat received %q, want [old new]", got)
+	}
+}

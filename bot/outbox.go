@@ -46,7 +46,9 @@ func (d *Dispatcher) start(ctx context.Context, o *outgoing, inline bool) {
 	held := q != nil && q.holding > 0
 	d.taskMu.Unlock()
 	// Only this chat's worker (or Resend, before the workers get updates)
-	// adds held replies to the queue, so it cannot become held meanwhile.
+	// queues failed replies, so the chat cannot become held meanwhile; but
+	// for a reply after a task failing in the queue: plain replies overtake
+	// a running task anyway.
 	if held || !d.deliver(o, inline) {
 		o.holds = true
 		d.enqueue(o)
