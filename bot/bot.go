@@ -65,6 +65,10 @@ type Reply struct {
 	// Notice is a short confirmation shown for a button press (a toast on
 	// Telegram).
 	Notice string `json:"notice,omitempty"`
+	// CallbackID is the button press this reply answers (Update.CallbackID);
+	// the dispatcher fills it. The platform acknowledges a press once, with
+	// the Notice of the first reply sent for it.
+	CallbackID string `json:"callback_id,omitempty"`
 	// Task is work to run after the update is committed, in the chat's
 	// order, such as streaming an answer: the dispatcher calls the TaskFunc
 	// registered for Task.Kind instead of sending this reply. Tasks are

@@ -262,9 +262,12 @@ func (d *Dispatcher) handle(ctx context.Context, u Update) (replies []Reply, err
 
 // prepare points edits at the message whose button was pressed; without one
 // an edit becomes a new message. New messages answer u.ReplyTo, if set.
+// Every reply carries the button press, if any, for the sender to
+// acknowledge.
 func prepare(replies []Reply, u Update) []Reply {
 	edited := false
 	for i := range replies {
+		replies[i].CallbackID = u.CallbackID
 		if replies[i].Edit && !edited && u.MessageID != "" {
 			replies[i].EditID = u.MessageID
 			edited = true

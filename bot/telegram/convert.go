@@ -2,9 +2,9 @@ package telegram
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -43,7 +43,7 @@ func (t *Transport) convert(ctx context.Context, u tgbotapi.Update) (bot.Update,
 			// person they are for: a button acts for that person only.
 			if r := q.Message.ReplyToMessage; r != nil && r.From != nil && !r.From.IsBot {
 				if q.From == nil || r.From.ID != q.From.ID {
-					t.answer(ctx, &callback{id: q.ID}, t.notYours(out.Lang))
+					t.answer(ctx, q.ID, t.notYours(out.Lang))
 					return out, false
 				}
 				out.ReplyTo = strconv.Itoa(r.MessageID)
@@ -125,89 +125,88 @@ func (t *Transport) forUs(m *tgbotapi.Message, text string) (string, bool) {
 	return "", false
 }
 
-// callback is the button press an update carries, answered at most once:
-// with the first reply's notice, or empty when the update is done.
-type callback struct {
-	id       string
-	answered atomic.Bool
+// press is a button press being handled. It is answered once: by the
+// first reply that carries its callback id, with that reply's notice as a
+// toast, or else with no text when its update is done.
+type press struct {
+	refs     int // submissions under way (Telegram may deliver one twice)
+	answered bool
 }
 
-type callbackKey struct{}
-
-func withCallback(ctx context.Context, u bot.Update) (context.Context, *callback) {
-	if u.CallbackID == "" {
-		return ctx, nil
+// pressing records that the update with button press id is submitted.
+func (t *Transport) pressing(id string) {
+	t.pressMu.Lock()
+	defer t.pressMu.Unlock()
+	p := t.presses[id]
+	if p == nil {
+		p = &press{}
+		t.presses[id] = p
 	}
-	cb := &callback{id: u.CallbackID}
-	return context.WithValue(ctx, callbackKey{}, cb), cb
+	p.refs++
 }
 
-func callbackFrom(ctx context.Context) *callback {
-	cb, _ := ctx.Value(callbackKey{}).(*callback)
-	return cb
-}
-
-// answer answers the press once; later calls do nothing. The call goes out
-// in the background, alongside the reply that usually follows, so that
-// neither the learner's spinner nor the chat's worker waits for the other.
-func (t *Transport) answer(ctx context.Context, cb *callback, notice string) {
-	if cb == nil || !cb.answered.CompareAndSwap(false, true) {
-		return
+// claim reports whether press id is being handled here (known), and
+// whether the caller is the first to claim it, and so answers it.
+func (t *Transport) claim(id string) (known, first bool) {
+	t.pressMu.Lock()
+	defer t.pressMu.Unlock()
+	p := t.presses[id]
+	if p == nil {
+		return false, false
 	}
-	params := tgbotapi.Params{"callback_query_id": cb.id}
-	params.AddNonEmpty("text", truncate(notice, maxNotice))
+	first = !p.answered
+	p.answered = true
+	return true, first
+}
+
+// pressed records that an update with press id is done, and reports
+// whether the press still needs an answer: not when the update failed, as
+// it is delivered again and answered then.
+func (t *Transport) pressed(id string, err error) (answer bool) {
+	t.pressMu.Lock()
+	defer t.pressMu.Unlock()
+	p := t.presses[id]
+	if p == nil {
+		return false
+	}
+	answer = err == nil && !p.answered
+	p.answered = p.answered || answer
+	if p.refs--; p.refs == 0 {
+		delete(t.presses, id)
+	}
+	return answer
+}
+
+// answer answers button press id, with text as a toast if any. The call
+// goes out in the background, alongside the reply that usually follows, so
+// that neither the learner's spinner nor the chat's worker waits for the
+// other.
+func (t *Transport) answer(ctx context.Context, id, text string) {
+	cfg := tgbotapi.NewCallback(id, truncate(text, maxNotice))
 	ctx = context.WithoutCancel(ctx)
-	t.goAnswer(func() { t.answerNow(ctx, params) })
-}
-
-// answererIdle is how long an answerer waits for more work before it ends.
-const answererIdle = time.Second
-
-// goAnswer runs fn in the background, on an answerer that is idle or a new
-// one. Answerers stay a while for the next answers: a goroutine per answer
-// grows its stack anew for every HTTP call, which showed in profiles.
-func (t *Transport) goAnswer(fn func()) {
-	select {
-	case t.answers <- fn:
-	default:
-		go t.answerer(fn)
-	}
-}
-
-func (t *Transport) answerer(fn func()) {
-	fn()
-	idle := time.NewTimer(answererIdle)
-	defer idle.Stop()
-	for {
-		select {
-		case fn := <-t.answers:
-			fn()
-			idle.Reset(answererIdle)
-		case <-idle.C:
-			return
+	go func() {
+		if _, err := t.c.call(ctx, config("answerCallbackQuery", cfg)); err != nil {
+			// An old or already answered query is expected after a restart.
+			if codeOf(err) == http.StatusBadRequest {
+				t.log.Debug("callback not answered", "err", err)
+			} else {
+				t.log.Warn("callback not answered", "err", err)
+			}
 		}
-	}
-}
-
-func (t *Transport) answerNow(ctx context.Context, params tgbotapi.Params) {
-	_, err := t.c.call(ctx, "answerCallbackQuery", nil, raw("answerCallbackQuery", params))
-	if err != nil {
-		// An old or already answered query is expected after a restart.
-		if codeOf(err) == 400 {
-			t.log.Debug("callback not answered", "err", err)
-		} else {
-			t.log.Warn("callback not answered", "err", err)
-		}
-	}
+	}()
 }
 
 // submit hands u to sink; done runs when it is handled, after the button
 // press (if any) is answered.
 func (t *Transport) submit(ctx context.Context, sink bot.Sink, u bot.Update, done func(error)) {
-	cctx, cb := withCallback(ctx, u)
-	sink.Submit(cctx, u, func(err error) {
-		if err == nil && cb != nil {
-			t.answer(context.WithoutCancel(cctx), cb, "")
+	if u.CallbackID == "" {
+		sink.Submit(ctx, u, done)
+		return
+	}
+	t.pressing(u.CallbackID)
+	sink.Submit(ctx, u, func(err error) {
+		if t.pressed(u.CallbackID, err) {
+			t.answer(ctx, u.CallbackID, "")
 		}
 		done(err)
 	})

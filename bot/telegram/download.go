@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,7 +20,7 @@ const MaxDownload = 20 << 20
 // the file itself from the Bot API's file endpoint. Its errors never contain
 // the token, which the file URL carries.
 func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error) {
-	res, err := t.c.call(ctx, "getFile", nil, raw("getFile", tgbotapi.Params{"file_id": fileID}))
+	res, err := t.c.call(ctx, config("getFile", tgbotapi.FileConfig{FileID: fileID}))
 	if err != nil && codeOf(err) == http.StatusBadRequest && descriptionHas(err, "too big") {
 		// The Bot API refuses files over 20 MB.
 		return nil, fmt.Errorf("download file: %w: %w", bot.ErrTooBig, err)
@@ -29,12 +28,9 @@ func (t *Transport) Download(ctx context.Context, fileID string) ([]byte, error)
 	if err != nil {
 		return nil, fmt.Errorf("download file: %w", err)
 	}
-	var f struct {
-		FilePath string `json:"file_path"`
-		FileSize int64  `json:"file_size"`
-	}
-	if err := json.Unmarshal(res, &f); err != nil {
-		return nil, fmt.Errorf("read getFile answer: %w", err)
+	var f tgbotapi.File
+	if err := decode("getFile", res, &f); err != nil {
+		return nil, err
 	}
 	if f.FilePath == "" {
 		return nil, fmt.Errorf("download file: telegram gave no file path")

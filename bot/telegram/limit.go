@@ -58,7 +58,6 @@ type kind int
 const (
 	kindSend kind = iota
 	kindEdit
-	kindAnswer
 )
 
 // limiter holds a token bucket overall and one per recently used chat.
@@ -122,10 +121,7 @@ func (l *limiter) chat(id int64) *chatLimit {
 
 // wait blocks until a call of kind k to chat may go.
 func (l *limiter) wait(ctx context.Context, chat int64, k kind) error {
-	switch k {
-	case kindAnswer:
-		return nil
-	case kindSend:
+	if k == kindSend {
 		c := l.chat(chat)
 		if c.group != nil {
 			if err := c.group.Wait(ctx); err != nil {

@@ -1,12 +1,10 @@
 package telegram
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -28,27 +26,10 @@ type tracker struct {
 	changed chan struct{}
 	// failed and succeeded tell what finished since the loop last looked.
 	failed, succeeded bool
-	// finished counts updates finished since the last poll.
-	finished int
 }
 
 func newTracker() *tracker {
 	return &tracker{open: map[int64]bool{}, changed: make(chan struct{})}
-}
-
-// offset is what getUpdates must be called with: every update below it is
-// done. 0 means none was seen yet.
-func (tr *tracker) offset() int64 {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	low := tr.seen + 1
-	for id := range tr.open {
-		low = min(low, id)
-	}
-	if tr.seen == 0 {
-		return 0
-	}
-	return low
 }
 
 // start claims update id for submission. It returns false for an update
@@ -76,63 +57,25 @@ func (tr *tracker) finish(id int64, err error) {
 		tr.open[id] = false
 		tr.failed = true
 	}
-	tr.finished++
 	close(tr.changed)
 	tr.changed = make(chan struct{})
 }
 
-// polling is called before each poll: it returns the offset to poll with
-// and how many updates are in flight, and restarts the count of finished
-// ones.
-func (tr *tracker) polling() (offset int64, inflight int) {
+// next returns the offset to poll with (0 before any update: every update
+// below it is done), whether updates are in flight, and the channel closed
+// when one finishes.
+func (tr *tracker) next() (offset int64, busy bool, changed <-chan struct{}) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	tr.finished = 0
-	low := tr.seen + 1
-	for id, in := range tr.open {
-		low = min(low, id)
-		if in {
-			inflight++
-		}
+	offset = tr.seen + 1
+	for id, inflight := range tr.open {
+		offset = min(offset, id)
+		busy = busy || inflight
 	}
 	if tr.seen == 0 {
-		low = 0
+		offset = 0
 	}
-	return low, inflight
-}
-
-// snapshot returns how many updates finished since the last poll and how
-// many are in flight.
-func (tr *tracker) snapshot() (finished, inflight int) {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	for _, in := range tr.open {
-		if in {
-			inflight++
-		}
-	}
-	return tr.finished, inflight
-}
-
-// progress returns how many updates finished since the last poll, and the
-// channel closed when the next one does.
-func (tr *tracker) progress() (int, <-chan struct{}) {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	return tr.finished, tr.changed
-}
-
-// busy reports whether updates are in flight, and returns the channel that
-// is closed when one finishes.
-func (tr *tracker) busy() (bool, <-chan struct{}) {
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	for _, inflight := range tr.open {
-		if inflight {
-			return true, tr.changed
-		}
-	}
-	return false, tr.changed
+	return offset, busy, tr.changed
 }
 
 // outcomes reports (and clears) whether updates failed or succeeded since
@@ -145,17 +88,21 @@ func (tr *tracker) outcomes() (failed, succeeded bool) {
 	return failed, succeeded
 }
 
+// busyPoll is how long, at most, the next poll waits for an update in
+// flight to finish: while updates are in flight Telegram answers a poll at
+// once, with them (they are not confirmed yet), so polling without a pause
+// would spin; new updates from other chats wait no longer than this.
+const busyPoll = 25 * time.Millisecond
+
 // poll receives updates by long polling until ctx is cancelled. It does not
 // use the library's update channel, which moves the offset before the
 // update is handled: here the offset moves past an update only once the
 // dispatcher reports it done, so a crash never loses one (and the
 // dispatcher skips the ones it already recorded).
 //
-// While updates are in flight, Telegram answers a poll at once (with them,
-// as they are not confirmed yet), so the loop then paces its polls (see
-// pace). Shutting down does not wait for updates in flight: their offset is
-// not confirmed, so Telegram delivers them again and the dispatcher skips
-// the ones it recorded.
+// Shutting down does not wait for updates in flight: their offset is not
+// confirmed, so Telegram delivers them again and the dispatcher skips the
+// ones it recorded.
 func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 	tr := newTracker()
 	const maxBackoff = 30 * time.Second
@@ -178,12 +125,11 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 		case succeeded:
 			failBackoff = 0
 		}
-		offset, inflight := tr.polling()
+		offset, busy, changed := tr.next()
 		timeout := t.opt.PollTimeout
-		if inflight > 0 {
+		if busy {
 			timeout = 0 // Telegram answers at once anyway: with them
 		}
-		polled := time.Now()
 		updates, err := t.getUpdates(ctx, offset, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -208,20 +154,18 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 			continue
 		}
 		backoff = 0
-		fresh := 0
 		for _, raw := range updates {
-			id, err := updateID(raw)
-			if err != nil {
-				t.log.Warn("unreadable update skipped", "err", err)
-				continue
-			}
+			// A type Telegram changed fails only its field: the update id
+			// is still read, so the update is skipped, not polled forever.
+			var u tgbotapi.Update
+			uerr := json.Unmarshal(raw, &u)
+			id := int64(u.UpdateID)
 			if !tr.start(id) {
 				continue // in flight or done: Telegram sends it until confirmed
 			}
-			fresh++
-			var u tgbotapi.Update
-			if err := json.Unmarshal(raw, &u); err != nil {
-				t.log.Warn("unreadable update skipped", "update", id, "err", err)
+			busy = true
+			if uerr != nil {
+				t.log.Warn("unreadable update skipped", "update", id, "err", uerr)
 				tr.finish(id, nil)
 				continue
 			}
@@ -232,148 +176,39 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 			}
 			t.submit(ctx, sink, upd, func(err error) { tr.finish(id, err) })
 		}
-		if err := t.pace(ctx, tr, polled); err != nil {
-			return nil
+		if busy {
+			pause := time.NewTimer(busyPoll)
+			select {
+			case <-changed:
+			case <-pause.C:
+			case <-ctx.Done():
+			}
+			pause.Stop()
 		}
 	}
-}
-
-// Pacing of polls while updates are in flight. Each answer then repeats
-// every update not confirmed yet, so polling after every single completion
-// would decode the same updates over and over: the loop waits until half of
-// what was in flight finished (at least one), or busyPollMax passed (new
-// updates from other chats must not wait for slow ones), and never polls
-// more often than every busyPollMin.
-const (
-	busyPollMin = time.Millisecond
-	busyPollMax = 25 * time.Millisecond
-)
-
-// pace waits before the next poll, if updates are in flight.
-func (t *Transport) pace(ctx context.Context, tr *tracker, polled time.Time) error {
-	_, inflight := tr.snapshot()
-	if inflight == 0 {
-		return nil
-	}
-	want := max(1, inflight/2)
-	deadline := time.NewTimer(time.Until(polled.Add(busyPollMax)))
-	defer deadline.Stop()
-	for {
-		n, changed := tr.progress()
-		if n >= want {
-			break
-		}
-		select {
-		case <-changed:
-		case <-deadline.C:
-			return sleep(ctx, time.Until(polled.Add(busyPollMin)))
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return sleep(ctx, time.Until(polled.Add(busyPollMin)))
 }
 
 // pollMargin is how much longer than the long-poll timeout a getUpdates
 // request may take before it is abandoned.
 const pollMargin = 15 * time.Second
 
-// getUpdates returns the updates undecoded: while updates are in flight,
-// most of an answer is updates already submitted, which are skipped after
-// reading their id only.
+// getUpdates returns the updates undecoded, so that one Bottega cannot read
+// does not stop the others.
 func (t *Transport) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]json.RawMessage, error) {
-	data, _ := json.Marshal(allowedUpdates)
-	params := tgbotapi.Params{"allowed_updates": string(data), "limit": "100"}
-	if offset > 0 {
-		params["offset"] = strconv.FormatInt(offset, 10)
-	}
-	params["timeout"] = strconv.Itoa(int(timeout / time.Second))
-	res, err := t.c.once(ctx, "getUpdates", timeout+pollMargin, raw("getUpdates", params))
+	r := config("getUpdates", tgbotapi.UpdateConfig{
+		Offset:         int(offset),
+		Limit:          100,
+		Timeout:        int(timeout / time.Second),
+		AllowedUpdates: allowedUpdates,
+	})
+	r.timeout = timeout + pollMargin
+	res, err := t.c.once(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	updates, err := splitArray(res)
-	if err != nil {
+	var updates []json.RawMessage
+	if err := json.Unmarshal(res, &updates); err != nil {
 		return nil, fmt.Errorf("read getUpdates answer: %w", err)
 	}
 	return updates, nil
-}
-
-// updateID reads an update's id, cheaply when it comes first (as Telegram
-// sends it).
-func updateID(raw json.RawMessage) (int64, error) {
-	const prefix = `{"update_id":`
-	if bytes.HasPrefix(raw, []byte(prefix)) {
-		rest := raw[len(prefix):]
-		if end := bytes.IndexAny(rest, ",}"); end > 0 {
-			if id, err := strconv.ParseInt(string(bytes.TrimSpace(rest[:end])), 10, 64); err == nil {
-				return id, nil
-			}
-		}
-	}
-	var head struct {
-		UpdateID int64 `json:"update_id"`
-	}
-	err := json.Unmarshal(raw, &head)
-	return head.UpdateID, err
-}
-
-// splitArray cuts a JSON array into its elements without decoding them:
-// most are skipped after reading their id; the others are decoded, which
-// checks them.
-func splitArray(b []byte) ([]json.RawMessage, error) {
-	b = bytes.TrimSpace(b)
-	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
-		return nil, fmt.Errorf("not a JSON array")
-	}
-	var (
-		out     []json.RawMessage
-		depth   int
-		inStr   bool
-		escaped bool
-		start   = -1
-	)
-	for i := 1; i < len(b)-1; i++ {
-		c := b[i]
-		if inStr {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch c {
-		case ' ', '\t', '\n', '\r':
-			continue
-		case '"':
-			inStr = true
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-		case ',':
-			if depth == 0 {
-				if start < 0 {
-					return nil, fmt.Errorf("empty array element")
-				}
-				out = append(out, bytes.TrimSpace(b[start:i]))
-				start = -1
-				continue
-			}
-		}
-		if start < 0 {
-			start = i
-		}
-	}
-	if start >= 0 {
-		out = append(out, bytes.TrimSpace(b[start:len(b)-1]))
-	}
-	if depth != 0 || inStr {
-		return nil, fmt.Errorf("unbalanced JSON array")
-	}
-	return out, nil
 }

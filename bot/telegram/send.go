@@ -4,13 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -25,21 +25,25 @@ const uploadTimeout = 5 * time.Minute
 
 // Send implements bot.Sender. It renders r as HTML with an inline keyboard;
 // text over Telegram's limit goes out in several messages (buttons on the
-// last); a button press carried by ctx is answered first, with r.Notice. The
-// returned id is that of the last message sent or edited. A learner who
-// blocked the bot is marked in the store, and the error wraps bot.ErrBlocked.
+// last); the button press r answers (r.CallbackID) is acknowledged first,
+// with r.Notice, if no earlier reply did. The returned id is that of the
+// last message sent or edited. A learner who blocked the bot is marked in
+// the store, and the error wraps bot.ErrBlocked.
 func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
 	chat, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
 		return "", fmt.Errorf("telegram: chat id %q is not a number", chatID)
 	}
-	cb := callbackFrom(ctx)
-	t.answer(ctx, cb, r.Notice)
-	if id, err := strconv.Atoi(r.ReplyTo); err == nil && id > 0 && r.EditID == "" {
-		ctx = context.WithValue(ctx, replyToKey{}, id)
+	// A press from before a restart is not known here: too old to answer.
+	pressed := false
+	if r.CallbackID != "" {
+		var first bool
+		if pressed, first = t.claim(r.CallbackID); first {
+			t.answer(ctx, r.CallbackID, r.Notice)
+		}
 	}
 	if r.Text == "" && r.Media == nil && r.File == nil && len(r.Buttons) == 0 {
-		if r.Notice == "" || cb != nil {
+		if r.Notice == "" || pressed {
 			return r.EditID, nil // nothing but the toast
 		}
 		r.Text = r.Notice
@@ -48,21 +52,43 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	if err != nil {
 		return "", err
 	}
+	to := out{chat: chat}
+	if id, err := strconv.Atoi(r.ReplyTo); err == nil && id > 0 && r.EditID == "" {
+		to.replyTo = id
+	}
 	var id int
 	switch {
 	case r.Media != nil:
-		id, err = t.sendMedia(ctx, chat, r, markup)
+		id, err = t.sendMedia(ctx, to, r, markup)
 	case r.File != nil:
-		id, err = t.sendDocument(ctx, chat, r, markup)
+		id, err = t.sendDocument(ctx, to, r, markup)
 	case r.EditID != "":
 		id, err = t.edit(ctx, chat, r, markup)
 	default:
-		id, err = t.sendText(ctx, chat, r.Text, markup)
+		id, err = t.sendText(ctx, to, r.Text, markup)
 	}
 	if err != nil {
 		return "", t.failed(ctx, chatID, err)
 	}
 	return strconv.Itoa(id), nil
+}
+
+// out is where new messages go: a chat, and the message they answer (0:
+// none).
+type out struct {
+	chat    int64
+	replyTo int
+}
+
+// base is the common part of the library's send configs.
+func (o out) base(markup *tgbotapi.InlineKeyboardMarkup) tgbotapi.BaseChat {
+	b := tgbotapi.BaseChat{ChatID: o.chat, ReplyToMessageID: o.replyTo}
+	// The message goes out anyway if the one it answers was deleted.
+	b.AllowSendingWithoutReply = o.replyTo != 0
+	if markup != nil {
+		b.ReplyMarkup = markup
+	}
+	return b
 }
 
 // failed turns a 403 into bot.ErrBlocked, after marking the learner.
@@ -111,30 +137,21 @@ func (t *Transport) limited(chat int64, k kind) func(context.Context) error {
 	return func(ctx context.Context) error { return t.lim.wait(ctx, chat, k) }
 }
 
-type sentMessage struct {
-	MessageID int `json:"message_id"`
-	Photo     []struct {
-		FileID string `json:"file_id"`
-	} `json:"photo"`
-	Video *struct {
-		FileID string `json:"file_id"`
-	} `json:"video"`
-	Document *struct {
-		FileID string `json:"file_id"`
-	} `json:"document"`
-}
-
-func decodeSent(method string, res json.RawMessage) (sentMessage, error) {
-	var m sentMessage
-	if err := json.Unmarshal(res, &m); err != nil {
-		return m, fmt.Errorf("read %s answer: %w", method, err)
+// send makes a call that sends or edits a message in chat, under the rate
+// limits of k, and returns the message.
+func (t *Transport) send(ctx context.Context, chat int64, k kind, r request) (tgbotapi.Message, error) {
+	r.wait = t.limited(chat, k)
+	var m tgbotapi.Message
+	res, err := t.c.call(ctx, r)
+	if err != nil {
+		return m, err
 	}
-	return m, nil
+	return m, decode(r.method, res, &m)
 }
 
 // sendText sends text, split at paragraphs if it is too long, with the
 // keyboard on the last part.
-func (t *Transport) sendText(ctx context.Context, chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+func (t *Transport) sendText(ctx context.Context, to out, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	parts := split(text, maxText)
 	id := 0
 	for i, p := range parts {
@@ -143,31 +160,22 @@ func (t *Transport) sendText(ctx context.Context, chat int64, text string, marku
 			mk = markup
 		}
 		var err error
-		if id, err = t.message(ctx, chat, p, mk); err != nil {
+		if id, err = t.message(ctx, to, p, mk); err != nil {
 			return 0, err
 		}
 	}
 	return id, nil
 }
 
-func (t *Transport) message(ctx context.Context, chat int64, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
-	params, err := textParams(chat, 0, escapeHTML(text), parseMode, markup)
-	if err != nil {
-		return 0, err
-	}
-	addReplyTo(ctx, params)
-	res, err := t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), raw("sendMessage", params))
+func (t *Transport) message(ctx context.Context, to out, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	cfg := tgbotapi.MessageConfig{BaseChat: to.base(markup), Text: escapeHTML(text), ParseMode: parseMode}
+	m, err := t.send(ctx, to.chat, kindSend, config("sendMessage", cfg))
 	if err != nil && codeOf(err) == http.StatusBadRequest && descriptionHas(err, "parse entities") {
 		// Should not happen with escaped text; plain text is better than
 		// nothing.
-		params["text"] = text
-		delete(params, "parse_mode")
-		res, err = t.c.call(ctx, "sendMessage", t.limited(chat, kindSend), raw("sendMessage", params))
+		cfg.Text, cfg.ParseMode = text, ""
+		m, err = t.send(ctx, to.chat, kindSend, config("sendMessage", cfg))
 	}
-	if err != nil {
-		return 0, err
-	}
-	m, err := decodeSent("sendMessage", res)
 	return m.MessageID, err
 }
 
@@ -177,84 +185,38 @@ func (t *Transport) message(ctx context.Context, chat int64, text string, markup
 func (t *Transport) edit(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	msgID, err := strconv.Atoi(r.EditID)
 	if err != nil {
-		return t.sendText(ctx, chat, r.Text, markup)
+		return t.sendText(ctx, out{chat: chat}, r.Text, markup)
 	}
 	if r.Text == "" {
 		if markup == nil {
 			markup = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
 		}
 		cfg := tgbotapi.NewEditMessageReplyMarkup(chat, msgID, *markup)
-		_, err := t.c.call(ctx, "editMessageReplyMarkup", t.limited(chat, kindEdit), request(cfg))
+		_, err := t.send(ctx, chat, kindEdit, config("editMessageReplyMarkup", cfg))
 		if err != nil && !notModified(err) {
 			return 0, err
 		}
 		return msgID, nil
 	}
 	parts := split(r.Text, maxText)
-	mk := markup
-	if len(parts) > 1 {
-		mk = nil
+	cfg := tgbotapi.NewEditMessageText(chat, msgID, escapeHTML(parts[0]))
+	cfg.ParseMode = parseMode
+	if len(parts) == 1 {
+		cfg.ReplyMarkup = markup
 	}
-	params, err := textParams(chat, msgID, escapeHTML(parts[0]), parseMode, mk)
-	if err != nil {
-		return 0, err
-	}
-	_, err = t.c.call(ctx, "editMessageText", t.limited(chat, kindEdit), raw("editMessageText", params))
+	_, err = t.send(ctx, chat, kindEdit, config("editMessageText", cfg))
 	switch {
 	case err == nil || notModified(err):
 	case codeOf(err) == http.StatusBadRequest:
 		t.log.Debug("edit failed, sending instead", "chat", chat, "err", err)
-		return t.sendText(ctx, chat, r.Text, markup)
+		return t.sendText(ctx, out{chat: chat}, r.Text, markup)
 	default:
 		return 0, err
 	}
 	if len(parts) == 1 {
 		return msgID, nil
 	}
-	return t.sendText(ctx, chat, joinParts(parts[1:]), markup)
-}
-
-// textParams are the parameters of sendMessage (msgID 0) or
-// editMessageText, as the library's configs would make them.
-func textParams(chat int64, msgID int, text, mode string, markup *tgbotapi.InlineKeyboardMarkup) (tgbotapi.Params, error) {
-	params := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "text": text}
-	if msgID != 0 {
-		params["message_id"] = strconv.Itoa(msgID)
-	}
-	params.AddNonEmpty("parse_mode", mode)
-	if markup != nil {
-		if err := params.AddInterface("reply_markup", markup); err != nil {
-			return nil, fmt.Errorf("encode keyboard: %w", err)
-		}
-	}
-	return params, nil
-}
-
-// replyToKey carries, in a Send's context, the message that the messages
-// it sends answer (Reply.ReplyTo).
-type replyToKey struct{}
-
-// replyTo is the message that messages sent with ctx answer (0: none).
-func replyTo(ctx context.Context) int {
-	id, _ := ctx.Value(replyToKey{}).(int)
-	return id
-}
-
-// addReplyTo makes params answer the message in ctx, if any; the message
-// goes out anyway if that one was deleted meanwhile.
-func addReplyTo(ctx context.Context, params tgbotapi.Params) {
-	if id := replyTo(ctx); id != 0 {
-		params["reply_to_message_id"] = strconv.Itoa(id)
-		params["allow_sending_without_reply"] = "true"
-	}
-}
-
-func joinParts(parts []string) string {
-	s := parts[0]
-	for _, p := range parts[1:] {
-		s += "\n\n" + p
-	}
-	return s
+	return t.sendText(ctx, out{chat: chat}, strings.Join(parts[1:], "\n\n"), markup)
 }
 
 func notModified(err error) bool {
@@ -273,7 +235,7 @@ func captioned(text string) (caption, rest string) {
 // sendMedia sends a photo or a video, from its cached file_id when Telegram
 // has seen it before. The caption carries the text when it fits; otherwise
 // the text follows as messages, with the keyboard.
-func (t *Transport) sendMedia(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	m := r.Media
 	caption, rest := captioned(r.Text)
 	mk := markup
@@ -284,7 +246,7 @@ func (t *Transport) sendMedia(ctx context.Context, chat int64, r bot.Reply, mark
 	if err != nil {
 		return 0, err
 	}
-	sent, err := t.sendFile(ctx, chat, m.Kind, src, caption, mk, m.Start)
+	sent, err := t.sendFile(ctx, to, m.Kind, src, caption, mk, m.Start)
 	if err != nil && cached && codeOf(err) == http.StatusBadRequest {
 		// Telegram forgot the file (or it came from another bot): send the
 		// original again.
@@ -292,26 +254,27 @@ func (t *Transport) sendMedia(ctx context.Context, chat int64, r bot.Reply, mark
 			t.log.Warn("forget file id", "err", ferr)
 		}
 		if src, key, cached, err = t.sourceFresh(m); err == nil {
-			sent, err = t.sendFile(ctx, chat, m.Kind, src, caption, mk, m.Start)
+			sent, err = t.sendFile(ctx, to, m.Kind, src, caption, mk, m.Start)
 		}
 	}
 	if err != nil {
 		return 0, err
 	}
 	if !cached && key != "" && t.opt.Store != nil {
-		if id := sent.fileID(); id != "" {
+		if id := fileID(sent); id != "" {
 			if err := t.opt.Store.SaveTelegramFileID(ctx, key, m.Kind, id); err != nil {
 				t.log.Warn("cache file id", "err", err)
 			}
 		}
 	}
 	if rest != "" {
-		return t.sendText(ctx, chat, rest, markup)
+		return t.sendText(ctx, to, rest, markup)
 	}
 	return sent.MessageID, nil
 }
 
-func (m sentMessage) fileID() string {
+// fileID is the file_id of the file message m carries.
+func fileID(m tgbotapi.Message) string {
 	switch {
 	case len(m.Photo) > 0:
 		return m.Photo[len(m.Photo)-1].FileID // the largest size
@@ -324,59 +287,41 @@ func (m sentMessage) fileID() string {
 }
 
 // sendFile sends one photo, video or document.
-func (t *Transport) sendFile(ctx context.Context, chat int64, kind string, src tgbotapi.RequestFileData, caption string, markup *tgbotapi.InlineKeyboardMarkup, start time.Duration) (sentMessage, error) {
-	base := tgbotapi.BaseFile{BaseChat: tgbotapi.BaseChat{ChatID: chat}, File: src}
-	if id := replyTo(ctx); id != 0 {
-		base.ReplyToMessageID, base.AllowSendingWithoutReply = id, true
-	}
-	if markup != nil {
-		base.ReplyMarkup = markup
-	}
+func (t *Transport) sendFile(ctx context.Context, to out, kind string, src tgbotapi.RequestFileData, caption string, markup *tgbotapi.InlineKeyboardMarkup, start time.Duration) (tgbotapi.Message, error) {
+	base := tgbotapi.BaseFile{BaseChat: to.base(markup), File: src}
 	pm := ""
 	if caption != "" {
 		caption, pm = escapeHTML(caption), parseMode
 	}
-	var (
-		method string
-		fn     callFunc
-	)
-	switch kind {
-	case "photo":
-		method = "sendPhoto"
-		fn = request(tgbotapi.PhotoConfig{BaseFile: base, Caption: caption, ParseMode: pm})
-	case "video":
-		method = "sendVideo"
-		if start >= time.Second {
-			// start_timestamp is newer than the library.
-			params := tgbotapi.Params{"chat_id": strconv.FormatInt(chat, 10), "supports_streaming": "true",
-				"start_timestamp": strconv.Itoa(int(start / time.Second))}
-			params.AddNonEmpty("caption", caption)
-			params.AddNonEmpty("parse_mode", pm)
-			addReplyTo(ctx, params)
-			if err := params.AddInterface("reply_markup", markup); err != nil {
-				return sentMessage{}, fmt.Errorf("encode keyboard: %w", err)
-			}
-			fn = raw(method, params, tgbotapi.RequestFile{Name: "video", Data: src})
-		} else {
-			fn = request(tgbotapi.VideoConfig{BaseFile: base, Caption: caption, ParseMode: pm, SupportsStreaming: true})
+	var r request
+	switch {
+	case kind == "photo":
+		r = config("sendPhoto", tgbotapi.PhotoConfig{BaseFile: base, Caption: caption, ParseMode: pm})
+	case kind == "video" && start >= time.Second:
+		// start_timestamp is newer than the library.
+		p := tgbotapi.Params{"chat_id": strconv.FormatInt(to.chat, 10), "supports_streaming": "true",
+			"start_timestamp": strconv.Itoa(int(start / time.Second))}
+		p.AddNonEmpty("caption", caption)
+		p.AddNonEmpty("parse_mode", pm)
+		p.AddNonZero("reply_to_message_id", to.replyTo)
+		p.AddBool("allow_sending_without_reply", to.replyTo != 0)
+		if err := p.AddInterface("reply_markup", markup); err != nil {
+			return tgbotapi.Message{}, fmt.Errorf("encode keyboard: %w", err)
 		}
+		r = params("sendVideo", p, tgbotapi.RequestFile{Name: "video", Data: src})
+	case kind == "video":
+		r = config("sendVideo", tgbotapi.VideoConfig{BaseFile: base, Caption: caption, ParseMode: pm, SupportsStreaming: true})
 	default:
-		method = "sendDocument"
-		fn = request(tgbotapi.DocumentConfig{BaseFile: base, Caption: caption, ParseMode: pm})
+		r = config("sendDocument", tgbotapi.DocumentConfig{BaseFile: base, Caption: caption, ParseMode: pm})
 	}
-	timeout := time.Duration(0)
 	if src.NeedsUpload() {
-		timeout = uploadTimeout
+		r.timeout = uploadTimeout
 	}
-	res, err := t.c.callTimeout(ctx, method, timeout, t.limited(chat, kindSend), fn)
-	if err != nil {
-		return sentMessage{}, err
-	}
-	return decodeSent(method, res)
+	return t.send(ctx, to.chat, kindSend, r)
 }
 
 // sendDocument uploads r.File as a document.
-func (t *Transport) sendDocument(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+func (t *Transport) sendDocument(ctx context.Context, to out, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	caption, rest := captioned(r.Text)
 	mk := markup
 	if rest != "" {
@@ -386,12 +331,12 @@ func (t *Transport) sendDocument(ctx context.Context, chat int64, r bot.Reply, m
 	if len(r.File.Data) == 0 && r.File.ID != "" {
 		src = tgbotapi.FileID(r.File.ID)
 	}
-	sent, err := t.sendFile(ctx, chat, "document", src, caption, mk, 0)
+	sent, err := t.sendFile(ctx, to, "document", src, caption, mk, 0)
 	if err != nil {
 		return 0, err
 	}
 	if rest != "" {
-		return t.sendText(ctx, chat, rest, markup)
+		return t.sendText(ctx, to, rest, markup)
 	}
 	return sent.MessageID, nil
 }

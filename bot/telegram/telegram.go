@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-
 	"net/http"
 	"net/url"
 	"sync"
@@ -71,6 +70,9 @@ type Options struct {
 	// network error, with exponential backoff from 0.5s (default 4; -1 for
 	// none). 429s are retried after Telegram's retry_after, up to 8 times.
 	Retries int
+	// Sleep waits between the attempts of a call (default: a timer that
+	// stops with ctx). Tests replace it to order events without timing.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// Texts, Languages and Commands set up the command menu per language:
 	// the description of command c is message "tg_cmd_"+c, the bot
 	// description "tg_cmd_bot_description". The first language is the
@@ -96,7 +98,8 @@ type Transport struct {
 	memoMu sync.Mutex
 	memo   map[fileStamp]string // local file -> content hash
 
-	answers chan func() // to an idle answerer (see goAnswer)
+	pressMu sync.Mutex
+	presses map[string]*press // the button presses being handled, by id
 }
 
 type sinkBox struct{ bot.Sink }
@@ -138,6 +141,9 @@ func New(ctx context.Context, opt Options) (*Transport, error) {
 	if opt.Retries != 0 {
 		c.retries = max(opt.Retries, 0)
 	}
+	if opt.Sleep != nil {
+		c.sleep = opt.Sleep
+	}
 	t := &Transport{
 		opt:     opt,
 		c:       c,
@@ -145,17 +151,17 @@ func New(ctx context.Context, opt Options) (*Transport, error) {
 		log:     opt.Logger.With("platform", Platform),
 		secret:  []byte(opt.WebhookSecret),
 		memo:    map[fileStamp]string{},
-		answers: make(chan func()),
+		presses: map[string]*press{},
 	}
-	res, err := t.c.call(ctx, "getMe", nil, raw("getMe", tgbotapi.Params{}))
+	res, err := t.c.call(ctx, params("getMe", nil))
 	if err != nil {
 		if c := codeOf(err); c == http.StatusUnauthorized || c == http.StatusNotFound {
 			return nil, fmt.Errorf("telegram rejected the token (copy it again from @BotFather): %w", err)
 		}
 		return nil, fmt.Errorf("reach the Telegram Bot API: %w", err)
 	}
-	if err := json.Unmarshal(res, &t.me); err != nil {
-		return nil, fmt.Errorf("read getMe answer: %w", err)
+	if err := decode("getMe", res, &t.me); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -169,9 +175,20 @@ func (t *Transport) Username() string { return t.me.UserName }
 // Run receives updates until ctx is cancelled: by long polling (after
 // deleting any webhook, as Telegram refuses getUpdates while one is set),
 // or, in webhook mode, by registering the webhook and passing on what
-// Handler receives. On the way it publishes the command menu and the bot
-// description (optional: failures are logged).
+// Handler receives. Meanwhile it publishes the command menu and the bot
+// description: in the background, as they are optional (failures are
+// logged) and Telegram may take long to accept them, while learners wait.
 func (t *Transport) Run(ctx context.Context, sink bot.Sink) error {
+	ctx, cancel := context.WithCancel(ctx)
+	setupDone := make(chan struct{})
+	go func() {
+		defer close(setupDone)
+		t.setup(ctx)
+	}()
+	defer func() {
+		cancel()
+		<-setupDone
+	}()
 	if t.opt.WebhookURL == "" {
 		if err := t.deleteWebhook(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -179,7 +196,6 @@ func (t *Transport) Run(ctx context.Context, sink bot.Sink) error {
 			}
 			return err
 		}
-		t.setup(ctx)
 		return t.poll(ctx, sink)
 	}
 	t.sink.Store(&sinkBox{sink})
@@ -191,7 +207,6 @@ func (t *Transport) Run(ctx context.Context, sink bot.Sink) error {
 		return err
 	}
 	t.log.Info("webhook registered", "url", redactURL(t.opt.WebhookURL))
-	t.setup(ctx)
 	<-ctx.Done()
 	return nil
 }
@@ -215,7 +230,7 @@ func redactURL(s string) string {
 }
 
 func (t *Transport) deleteWebhook(ctx context.Context) error {
-	_, err := t.c.call(ctx, "deleteWebhook", nil, request(tgbotapi.DeleteWebhookConfig{}))
+	_, err := t.c.call(ctx, config("deleteWebhook", tgbotapi.DeleteWebhookConfig{}))
 	if err != nil {
 		return fmt.Errorf("switch to long polling: %w", err)
 	}
@@ -224,17 +239,20 @@ func (t *Transport) deleteWebhook(ctx context.Context) error {
 
 func (t *Transport) setWebhook(ctx context.Context) error {
 	data, _ := json.Marshal(allowedUpdates)
-	params := tgbotapi.Params{
+	p := tgbotapi.Params{
 		"url":             t.opt.WebhookURL,
 		"secret_token":    t.opt.WebhookSecret,
 		"allowed_updates": string(data),
 		"max_connections": "40",
 	}
-	if _, err := t.c.call(ctx, "setWebhook", nil, raw("setWebhook", params)); err != nil {
+	if _, err := t.c.call(ctx, params("setWebhook", p)); err != nil {
 		return fmt.Errorf("register webhook: %w", err)
 	}
 	return nil
 }
+
+// setupTimeout bounds the publishing of the menu and the description.
+const setupTimeout = time.Minute
 
 // setup publishes the command menu and description per language. It is
 // optional: failures are logged and the bot runs on.
@@ -242,7 +260,7 @@ func (t *Transport) setup(ctx context.Context) {
 	if t.opt.Texts == nil || len(t.opt.Languages) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
 	defer cancel()
 	langs := append([]string{""}, t.opt.Languages...)
 	for _, lang := range langs {
@@ -259,14 +277,15 @@ func (t *Transport) setup(ctx context.Context) {
 		}
 		if len(cmds) > 0 {
 			cfg := tgbotapi.SetMyCommandsConfig{Commands: cmds, LanguageCode: lang}
-			if _, err := t.c.call(ctx, "setMyCommands", nil, request(cfg)); err != nil {
+			if _, err := t.c.call(ctx, config("setMyCommands", cfg)); err != nil {
 				t.log.Warn("command menu not set", "lang", lang, "err", err)
 			}
 		}
 		if id := "tg_cmd_bot_description"; t.opt.Texts.Has(text, id) {
-			params := tgbotapi.Params{"description": truncate(t.opt.Texts.T(text, id, nil), 512)}
-			params.AddNonEmpty("language_code", lang)
-			if _, err := t.c.call(ctx, "setMyDescription", nil, raw("setMyDescription", params)); err != nil {
+			// setMyDescription is newer than the library.
+			p := tgbotapi.Params{"description": truncate(t.opt.Texts.T(text, id, nil), 512)}
+			p.AddNonEmpty("language_code", lang)
+			if _, err := t.c.call(ctx, params("setMyDescription", p)); err != nil {
 				t.log.Warn("bot description not set", "lang", lang, "err", err)
 			}
 		}

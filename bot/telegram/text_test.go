@@ -55,7 +55,11 @@ func TestTruncate(t *testing.T) {
 
 func TestTrackerOffset(t *testing.T) {
 	tr := newTracker()
-	if tr.offset() != 0 {
+	offset := func() int64 {
+		o, _, _ := tr.next()
+		return o
+	}
+	if offset() != 0 {
 		t.Fatal("a new tracker must poll without an offset")
 	}
 	for _, id := range []int64{10, 11, 12} {
@@ -68,61 +72,25 @@ func TestTrackerOffset(t *testing.T) {
 	}
 	tr.finish(11, nil)
 	tr.finish(12, nil)
-	if got := tr.offset(); got != 10 {
+	if got := offset(); got != 10 {
 		t.Errorf("offset with 10 in flight = %d, want 10", got)
 	}
 	if tr.start(12) {
 		t.Error("a done update was started again")
 	}
 	tr.finish(10, errors.New("database down"))
-	if got := tr.offset(); got != 10 {
+	if got := offset(); got != 10 {
 		t.Errorf("offset with 10 failed = %d, want 10", got)
 	}
-	if busy, _ := tr.busy(); busy {
+	if _, busy, _ := tr.next(); busy {
 		t.Error("busy with nothing in flight")
 	}
 	if !tr.start(10) {
 		t.Error("a failed update must be submitted again")
 	}
 	tr.finish(10, nil)
-	if got := tr.offset(); got != 13 {
+	if got := offset(); got != 13 {
 		t.Errorf("offset when all done = %d, want 13", got)
-	}
-}
-
-func TestSplitArray(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-	}{
-		{`[]`, nil},
-		{` [ ] `, nil},
-		{`[{"update_id":1}]`, []string{`{"update_id":1}`}},
-		{`[{"update_id":1,"m":{"t":"a,b}]\"{"}}, {"update_id":2,"x":[1,2]} ]`, []string{`{"update_id":1,"m":{"t":"a,b}]\"{"}}`, `{"update_id":2,"x":[1,2]}`}},
-	}
-	for _, tt := range tests {
-		got, err := splitArray([]byte(tt.in))
-		if err != nil {
-			t.Errorf("splitArray(%s): %v", tt.in, err)
-			continue
-		}
-		var gs []string
-		for _, g := range got {
-			gs = append(gs, string(g))
-		}
-		if strings.Join(gs, "|") != strings.Join(tt.want, "|") {
-			t.Errorf("splitArray(%s) = %q, want %q", tt.in, gs, tt.want)
-		}
-		for _, g := range got {
-			if id, err := updateID(g); err != nil || id == 0 {
-				t.Errorf("updateID(%s) = %d, %v", g, id, err)
-			}
-		}
-	}
-	for _, bad := range []string{`{}`, `[{]`, `[1,,2]`, `["a]`} {
-		if _, err := splitArray([]byte(bad)); err == nil {
-			t.Errorf("splitArray(%s) accepted", bad)
-		}
 	}
 }
 
