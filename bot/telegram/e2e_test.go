@@ -154,15 +154,18 @@ func (r *rig) start(tr *telegram.Transport, h bot.Handler, store bot.Store, work
 	return x
 }
 
-// eventually waits for cond; the deadline only guards against a hang.
+// eventually waits for cond, checking it every few milliseconds; the
+// deadline only guards against a hang.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(5 * time.Millisecond)
+		<-tick.C
 	}
 }
 
@@ -450,7 +453,7 @@ func TestPollingTakesOverAndStopsPromptly(t *testing.T) {
 	if url, _ := r.fake.Webhook(); url != "" {
 		t.Errorf("webhook still set: %q", url)
 	}
-	time.Sleep(50 * time.Millisecond) // let the next long poll start
+	eventually(t, "the next long poll", func() bool { return r.fake.LongPolling() == 1 })
 	x.cancel()
 	select {
 	case err := <-x.done:
@@ -461,4 +464,70 @@ func TestPollingTakesOverAndStopsPromptly(t *testing.T) {
 		t.Fatal("Run did not return after cancel: the long poll was not interrupted")
 	}
 	x.d.Close()
+}
+
+// TestRestartAnswersWhileOptionalCallsFail: the command menu and the
+// description are optional. When Telegram answers them with 5xx, a bot
+// that restarts answers its first message at once, while they are retried
+// in the background, rather than after they give up.
+func TestRestartAnswersWhileOptionalCallsFail(t *testing.T) {
+	r := newRig(t)
+	x := r.start(r.transport(nil), r.flows(), nil, 2)
+	r.fake.SendText(9200, 9200, "/start")
+	eventually(t, "the first run's reply", func() bool { return len(sentTo(r.fake, 9200)) == 1 })
+	x.stop(t)
+
+	// While the bot is down, Telegram starts failing the optional calls,
+	// and a learner writes.
+	r.fake.Fail("setMyCommands", 0, telegramtest.Fault{Code: 500, Description: "Internal Server Error"})
+	r.fake.Fail("setMyDescription", 0, telegramtest.Fault{Code: 502, Proxy: true})
+	r.fake.SendText(9201, 9201, "/start")
+	replied := make(chan struct{})
+	var once sync.Once
+	r.fake.OnCall(func(c telegramtest.Call) {
+		if c.Method == "sendMessage" && c.ChatID() == 9201 && c.Status == 200 {
+			once.Do(func() { close(replied) })
+		}
+	})
+	// Retries wait until the learner is answered, so the background calls
+	// give up after the reply in any schedule. The timer only ends the wait
+	// of a start that waits for them (which would otherwise last 30s).
+	afterReply := func(ctx context.Context, _ time.Duration) error {
+		guard := time.NewTimer(time.Second)
+		defer guard.Stop()
+		select {
+		case <-replied:
+			return nil
+		case <-guard.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	tr := r.transport(func(o *telegram.Options) {
+		o.Texts, o.Languages, o.Commands = r.texts, locales.Supported, []string{"start", "help"}
+		o.Retries, o.Sleep = 1, afterReply
+	})
+	x = r.start(tr, r.flows(), nil, 2)
+	defer x.stop(t)
+	menus := len(locales.Supported) + 1 // and the default
+	eventually(t, "the optional calls to give up", func() bool {
+		logs := r.logs.String()
+		return strings.Count(logs, "command menu not set") == menus && strings.Count(logs, "bot description not set") == menus
+	})
+	reply, last := -1, -1
+	for i, c := range r.fake.Calls() {
+		switch {
+		case c.Method == "sendMessage" && c.ChatID() == 9201 && reply < 0:
+			reply = i
+		case c.Method == "setMyCommands" || c.Method == "setMyDescription":
+			last = i
+		}
+	}
+	if reply < 0 || reply > last {
+		t.Errorf("the first message after the restart was answered at call %d (-1: not yet), after the optional calls gave up (last at call %d)", reply, last)
+	}
+	if n := len(r.fake.Calls("setMyCommands", "setMyDescription")); n != 2*2*menus {
+		t.Errorf("%d optional calls, want %d (each tried twice)", n, 2*2*menus)
+	}
 }

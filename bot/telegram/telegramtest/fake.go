@@ -3,9 +3,10 @@
 // {"ok":false,"error_code":...,"description":...,"parameters":{...}}) over
 // HTTP, keeps a queue of updates that tests inject (getUpdates honours the
 // offset and long-polls), remembers the messages the bot sent so edits can
-// be checked, records every call, and can be told to fail: 429 with
-// retry_after, 403, 5xx, or a stall. It can also enforce a message rate,
-// answering 429 beyond it.
+// be checked, records every call, and can be told to fail chosen methods:
+// 429 with retry_after, 403, 5xx (as the Bot API's JSON, or a proxy's HTML
+// page), or a stall that outlasts the client's timeout. It can also
+// enforce a message rate, answering 429 beyond it.
 package telegramtest
 
 import (
@@ -49,6 +50,8 @@ type Call struct {
 	Status int
 	// MessageID is the message sent or edited, for successful sends.
 	MessageID int
+	// Stalled is how long a Fault held the answer back.
+	Stalled time.Duration
 
 	// keyboard is reply_markup decoded, once the fake checked it.
 	keyboard *tgbotapi.InlineKeyboardMarkup
@@ -108,12 +111,15 @@ type Fault struct {
 	RetryAfter int
 	// Stall delays the answer (or until the client gives up).
 	Stall time.Duration
+	// Proxy answers Code with an HTML page, as a proxy in front of the Bot
+	// API does, instead of the Bot API's JSON.
+	Proxy bool
 }
 
 type fault struct {
 	Fault
 	method string
-	left   int
+	left   int // calls still to fail; every call when it starts at 0
 }
 
 func (f *fault) apiError() *apiError {
@@ -164,6 +170,7 @@ type Server struct {
 	sentFiles *files // what users sent, see files.go
 	polls     int
 	polled    int // updates returned by polls
+	waiting   int // long polls waiting for updates
 	held      map[string]*held
 }
 
@@ -215,10 +222,11 @@ func (s *Server) SetFirstUpdateID(id int64) {
 }
 
 // Fail makes the next n calls of method (any method but getUpdates when
-// method is "") fail with f. A getUpdates fault with Code 0 only stalls.
+// method is "") fail with f; n <= 0 makes every call fail. A getUpdates
+// fault with Code 0 only stalls.
 func (s *Server) Fail(method string, n int, f Fault) {
 	s.mu.Lock()
-	s.faults = append(s.faults, &fault{Fault: f, method: method, left: n})
+	s.faults = append(s.faults, &fault{Fault: f, method: method, left: max(n, 0)})
 	s.mu.Unlock()
 }
 
@@ -312,6 +320,13 @@ func (s *Server) Polls() (calls, updates int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.polls, s.polled
+}
+
+// LongPolling counts the getUpdates calls waiting for an update to come.
+func (s *Server) LongPolling() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
 }
 
 // Pending counts the updates not confirmed by an offset yet.
@@ -551,10 +566,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case <-time.After(f.Stall):
 		case <-r.Context().Done():
 		}
+		call.Stalled = time.Since(at)
 	}
 	if method == "getUpdates" {
 		if f != nil && f.Code != 0 {
-			writeError(w, f.apiError())
+			writeFault(w, f)
 			return
 		}
 		res, aerr := s.getUpdates(r.Context(), params)
@@ -566,16 +582,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		return // polls are not recorded: there are too many
 	}
-	var (
-		res  any
-		aerr *apiError
-	)
 	if f != nil && f.Code != 0 {
-		aerr = f.apiError()
-	} else {
-		res, aerr = s.handle(&call)
-	}
-	if aerr != nil {
+		call.Status = f.Code
+		writeFault(w, f)
+	} else if res, aerr := s.handle(&call); aerr != nil {
 		call.Status = aerr.code
 		writeError(w, aerr)
 	} else {
@@ -597,8 +607,11 @@ func (s *Server) takeFault(method string) *fault {
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
 		if f.method == method || (f.method == "" && method != "getUpdates") {
+			if f.left == 0 {
+				return f // every call
+			}
 			f.left--
-			if f.left <= 0 {
+			if f.left == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			}
 			return f
@@ -731,6 +744,17 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	json.NewEncoder(w).Encode(body)
 }
 
+// writeFault answers as f says: the Bot API's error, or a proxy's page.
+func writeFault(w http.ResponseWriter, f *fault) {
+	if !f.Proxy {
+		writeError(w, f.apiError())
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(f.Code)
+	fmt.Fprintf(w, "<html><head><title>%d %s</title></head><body><center><h1>%[1]d %[2]s</h1></center><hr><center>nginx</center></body></html>\n", f.Code, http.StatusText(f.Code))
+}
+
 func (s *Server) getUpdates(ctx context.Context, p map[string]string) (json.RawMessage, *apiError) {
 	offset, _ := strconv.ParseInt(p["offset"], 10, 64)
 	limit, _ := strconv.Atoi(p["limit"])
@@ -780,14 +804,30 @@ func (s *Server) getUpdates(ctx context.Context, p map[string]string) (json.RawM
 		if n > 0 || timeout <= 0 {
 			return buf.Bytes(), nil
 		}
-		select {
-		case <-wake:
-		case <-deadline.C:
-			return json.RawMessage("[]"), nil
-		case <-ctx.Done():
+		if !s.wait(ctx, wake, deadline.C) {
 			return json.RawMessage("[]"), nil
 		}
 	}
+}
+
+// wait waits for an update (true), the long poll's deadline or the client
+// going away.
+func (s *Server) wait(ctx context.Context, wake <-chan struct{}, deadline <-chan time.Time) bool {
+	s.mu.Lock()
+	s.waiting++
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.waiting--
+		s.mu.Unlock()
+	}()
+	select {
+	case <-wake:
+		return true
+	case <-deadline:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // handle answers every method but getUpdates.
