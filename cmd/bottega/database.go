@@ -13,33 +13,39 @@ import (
 	"github.com/bottega-app/bottega/store/pglocal"
 )
 
+// stateDir is where the private cluster lives when the postgres user cannot
+// reach the data directory (see pglocal.Locate).
+const stateDir = "/var/lib/bottega"
+
 // openDatabase connects to DATABASE_URL, or starts the private Postgres
-// cluster in the data directory, then applies migrations. close stops
-// whatever was started.
-func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.DB, close func(), err error) {
-	var srv *pglocal.Server
+// cluster of the data directory (srv, nil otherwise), then applies
+// migrations. close stops whatever was started.
+func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.DB, srv *pglocal.Server, close func(), err error) {
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
-		dir := filepath.Join(cfg.DataDir, "pg")
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return nil, nil, fmt.Errorf("create data directory: %w", err)
+			return nil, nil, nil, fmt.Errorf("create data directory: %w", err)
+		}
+		dir, err := clusterDir(cfg.DataDir, log)
+		if err != nil {
+			return nil, nil, nil, err
 		}
 		logf, err := os.OpenFile(filepath.Join(cfg.DataDir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open postgres log: %w", err)
+			return nil, nil, nil, fmt.Errorf("open postgres log: %w", err)
 		}
 		log.Debug("starting private postgres", "dir", dir)
 		srv, err = pglocal.Start(ctx, pglocal.Options{Dir: dir, Log: logf})
 		if err != nil {
 			logf.Close()
 			if errors.Is(err, pglocal.ErrNoServer) {
-				return nil, nil, usageError{err.Error()}
+				return nil, nil, nil, usageError{err.Error()}
 			}
-			return nil, nil, fmt.Errorf("start private postgres (log in %s): %w", logf.Name(), err)
+			return nil, nil, nil, fmt.Errorf("start private postgres (log in %s): %w", logf.Name(), err)
 		}
 		if err := createDatabase(ctx, srv.DSN("postgres"), "bottega"); err != nil {
 			srv.Stop()
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		dsn = srv.DSN("bottega")
 		stop := srv.Stop
@@ -52,12 +58,12 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.
 	}
 	db, err = store.Open(ctx, dsn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(applied) > 0 {
 		log.Info("migrations applied", "files", applied)
@@ -69,7 +75,27 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.
 			stopServer()
 		}
 	}
-	return db, close, nil
+	return db, srv, close, nil
+}
+
+// clusterDir is where the private cluster of dataDir lives: dataDir/pg,
+// or, when the server's user cannot reach it, a folder under stateDir,
+// which a file in dataDir names for people looking for it.
+func clusterDir(dataDir string, log *slog.Logger) (string, error) {
+	dir, err := filepath.Abs(filepath.Join(dataDir, "pg"))
+	if err != nil {
+		return "", fmt.Errorf("data directory: %w", err)
+	}
+	at, err := pglocal.Locate(dir, stateDir)
+	if err != nil || at == dir {
+		return at, err
+	}
+	note := fmt.Sprintf("The database of this data folder is in %s:\nthe postgres user, which runs it, cannot enter %s.\n", at, dataDir)
+	if err := os.WriteFile(filepath.Join(dataDir, "pg-location.txt"), []byte(note), 0o644); err != nil {
+		return "", fmt.Errorf("note where the database is: %w", err)
+	}
+	log.Info("the postgres user cannot enter the data folder: its database is kept in "+at, "data", dataDir, "database", at)
+	return at, nil
 }
 
 func createDatabase(ctx context.Context, adminDSN, name string) error {
@@ -97,6 +123,6 @@ func toolDatabase(ctx context.Context, e env) (cfg config, log *slog.Logger, db 
 		return cfg, nil, nil, nil, err
 	}
 	log = newLogger(e, cfg, true)
-	db, closeDB, err = openDatabase(ctx, cfg, log)
+	db, _, closeDB, err = openDatabase(ctx, cfg, log)
 	return cfg, log, db, closeDB, err
 }

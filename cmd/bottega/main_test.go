@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bottega-app/bottega/store"
 )
 
 // dataDir returns a data directory that the postgres user can reach (test
@@ -182,7 +185,9 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	waitFor(t, out, "Ciao")
 	io.WriteString(stdin, "/help\n")
 	waitFor(t, out, "> /help\n")
-	time.Sleep(300 * time.Millisecond) // let the reply be marked sent
+	// Killed before its reply is marked sent, /help would rightly be
+	// answered again after the restart: wait until nothing is unsent.
+	waitAllSent(t, filepath.Join(dir, "pg"), 2)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	first := out.String()
@@ -196,15 +201,56 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	}
 }
 
-// syncBuffer collects a child process's output while the test reads it.
+// waitAllSent waits until the bot serving the private cluster in pgDir has
+// recorded at least n console updates and marked all their replies sent.
+// Nothing announces the marking, so the database is asked until it says so.
+func waitAllSent(t *testing.T, pgDir string, n int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	q := url.Values{"host": {pgDir}, "sslmode": {"disable"}}
+	db, err := store.Open(ctx, (&url.URL{Scheme: "postgres", User: url.User("bottega"), Path: "/bottega", RawQuery: q.Encode()}).String())
+	if err != nil {
+		t.Fatalf("open the bot's database: %v", err)
+	}
+	defer db.Close()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		unsent := 0
+		if err := db.Unsent(ctx, "console", func(int64, string, []byte) error { unsent++; return nil }); err != nil {
+			t.Fatalf("unsent replies: %v", err)
+		}
+		recorded, err := db.CountUpdates(ctx, "console")
+		if err != nil {
+			t.Fatalf("count updates: %v", err)
+		}
+		if unsent == 0 && recorded >= n {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d updates recorded, %d of them unsent; want at least %d, all sent", recorded, unsent, n)
+		case <-tick.C:
+		}
+	}
+}
+
+// syncBuffer collects a child process's output while the test reads it, and
+// wakes those waiting for it on every write.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed by the next write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -214,14 +260,33 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// wait returns once the output contains s (true) or ctx ends (false).
+func (b *syncBuffer) wait(ctx context.Context, s string) bool {
+	for {
+		b.mu.Lock()
+		if strings.Contains(b.buf.String(), s) {
+			b.mu.Unlock()
+			return true
+		}
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		ch := b.changed
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
 func waitFor(t *testing.T, b *syncBuffer, s string) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(b.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %q; output:\n%s", s, b.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if !b.wait(ctx, s) {
+		t.Fatalf("no %q in a minute; output:\n%s", s, b.String())
 	}
 }
 

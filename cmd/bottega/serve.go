@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,7 @@ import (
 	"github.com/bottega-app/bottega/bot/console"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pglocal"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -69,6 +71,9 @@ type app struct {
 	reg     *prometheus.Registry
 	metrics *bot.Metrics
 	close   func()
+	// pg is the private Postgres server that the bot started; nil with
+	// DATABASE_URL.
+	pg *pglocal.Server
 	// bulk is the admin side: broadcasts, reminders (broadcast.go).
 	bulk *bulk
 	// assistant answers questions; tasks are its deferred work
@@ -85,7 +90,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load messages: %w", err)
 	}
-	db, closeDB, err := openDatabase(ctx, cfg, log)
+	db, pg, closeDB, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +110,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
 		dbWatch: newDBWatch(db.Ready, log, cfg.DBCheckEvery),
+		pg:      pg,
 	}
 	a.bulk = newBulk(a)
 	if a.assistant, a.tasks, err = newAssistant(a); err != nil {
@@ -135,6 +141,29 @@ func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
 // ends or t's input ends; in-flight updates finish before it returns.
 func (a *app) runTransport(ctx context.Context, t bot.Transport, workers int) error {
 	defer a.dbWatch.start(ctx)()
+	if a.pg != nil {
+		// Once the server the bot started is gone, whatever answers on its
+		// socket (a server restarted by hand) is not the bot's to use.
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
+		go func() {
+			select {
+			case <-a.pg.Exited():
+				cancel(fmt.Errorf("the private PostgreSQL server stopped while the bot was running (%v; its log is in %s): start the bot again", a.pg.Err(), filepath.Join(a.cfg.DataDir, "postgres.log")))
+			case <-ctx.Done():
+			}
+		}()
+		err := a.serve(ctx, t, workers)
+		if cause := context.Cause(ctx); a.pg.Err() != nil && cause != nil && !errors.Is(cause, context.Canceled) {
+			return cause
+		}
+		return err
+	}
+	return a.serve(ctx, t, workers)
+}
+
+func (a *app) serve(ctx context.Context, t bot.Transport, workers int) error {
 	d := a.dispatcher(t, workers)
 	defer d.Close()
 	defer a.bulk.start(ctx, t, a.log)() // broadcasts and reminders

@@ -51,9 +51,18 @@ func TestServeTelegram(t *testing.T) {
 			t.Error("the token is in the log")
 		}
 	}
+	// Every answered call wakes waitReply, which then counts the replies.
+	called := make(chan struct{}, 1)
+	fake.OnCall(func(telegramtest.Call) {
+		select {
+		case called <- struct{}{}:
+		default:
+		}
+	})
 	waitReply := func(chat int64, n int) {
 		t.Helper()
-		deadline := time.Now().Add(time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
 		for {
 			got := 0
 			for _, c := range fake.Sent() {
@@ -64,10 +73,11 @@ func TestServeTelegram(t *testing.T) {
 			if got >= n {
 				return
 			}
-			if time.Now().After(deadline) {
+			select {
+			case <-called:
+			case <-ctx.Done():
 				t.Fatalf("chat %d: %d replies, want %d", chat, got, n)
 			}
-			time.Sleep(20 * time.Millisecond)
 		}
 	}
 
@@ -83,16 +93,22 @@ func TestServeTelegram(t *testing.T) {
 	serve(map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg/hook", "TELEGRAM_WEBHOOK_SECRET": secret}, func(addr string) {
 		u := fake.TextUpdate(43, 43, "/start")
 		u.UpdateID = 900
-		deadline := time.Now().Add(time.Minute)
+		// The webhook answers 503 until the bot is running: post again
+		// until it takes the update.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		retry := time.NewTicker(20 * time.Millisecond)
+		defer retry.Stop()
 		for {
-			code, err := telegramtest.PostUpdate(context.Background(), "http://"+addr+"/tg/hook", secret, u)
+			code, err := telegramtest.PostUpdate(ctx, "http://"+addr+"/tg/hook", secret, u)
 			if err == nil && code == http.StatusOK {
 				break
 			}
-			if time.Now().After(deadline) {
+			select {
+			case <-retry.C:
+			case <-ctx.Done():
 				t.Fatalf("webhook: %d, %v", code, err)
 			}
-			time.Sleep(20 * time.Millisecond)
 		}
 		waitReply(43, 1)
 		if url, s := fake.Webhook(); url != "https://bot.example.org/tg/hook" || s != secret {

@@ -7,6 +7,8 @@ package pglocal
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -38,9 +41,12 @@ type Options struct {
 
 // Server is a running private PostgreSQL server.
 type Server struct {
-	dir  string
-	cmd  *exec.Cmd
-	done chan error
+	dir string
+	cmd *exec.Cmd
+	// exited is closed when the server process exits; err says why.
+	exited   chan struct{}
+	err      error
+	stopping atomic.Bool
 }
 
 // FindBin returns the directory holding initdb and postgres: PATH first, then
@@ -100,6 +106,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 	deadline := time.Now().Add(30 * time.Second)
+	var foreignSince time.Time
 	for {
 		s, err := launch(bin, dir, cred, opts)
 		if err == nil {
@@ -108,10 +115,25 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			}
 			s.Stop()
 		}
-		// A server left over from a killed process may still be shutting
-		// down and holding the lock file: wait for it.
-		if !errors.Is(err, errLocked) || time.Now().After(deadline) {
+		if !errors.Is(err, errLocked) {
 			return nil, err
+		}
+		// Another server holds the directory. One left over from a killed
+		// process is shutting down (it gets SIGINT when its parent dies):
+		// wait for it. One that stays ready was started by someone else:
+		// it is not ours to use or to stop.
+		h := holder(dir)
+		switch {
+		case h.ready && foreignSince.IsZero():
+			foreignSince = time.Now()
+		case !h.ready:
+			foreignSince = time.Time{}
+		}
+		if h.ready && time.Since(foreignSince) > foreignGrace {
+			return nil, fmt.Errorf("a PostgreSQL server that Bottega did not start (pid %d) is running on %s: stop it (as its user: pg_ctl -D %s stop) and start Bottega again", h.pid, dir, dir)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w (pid %d)", err, h.pid)
 		}
 		select {
 		case <-ctx.Done():
@@ -121,7 +143,82 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 }
 
+// foreignGrace is how long a server found ready in our directory may take
+// to start shutting down before it counts as someone else's.
+const foreignGrace = 5 * time.Second
+
 var errLocked = errors.New("postgres data directory is in use by another server")
+
+// pidFile is what postmaster.pid says about the server that holds a data
+// directory: its pid, its data directory and its status.
+type pidFile struct {
+	pid    int
+	dir    string
+	status string
+}
+
+func readPidFile(dir string) (pidFile, bool) {
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return pidFile{}, false
+	}
+	// Lines: pid, data directory, start time, port, socket directory,
+	// listen address, shared memory key, status.
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 2 {
+		return pidFile{}, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
+	if err != nil {
+		return pidFile{}, false
+	}
+	pf := pidFile{pid: pid, dir: strings.TrimSpace(lines[1])}
+	if len(lines) > 7 {
+		pf.status = strings.TrimSpace(lines[7])
+	}
+	return pf, true
+}
+
+// holding is a server that holds a data directory.
+type holding struct {
+	pid int
+	// ready: a live postgres process, serving this very directory, that is
+	// not shutting down.
+	ready bool
+}
+
+func holder(dir string) holding {
+	pf, ok := readPidFile(dir)
+	if !ok {
+		return holding{}
+	}
+	h := holding{pid: pf.pid}
+	h.ready = pf.dir == dir && pf.status == "ready" && isPostgresIn(pf.pid, dir)
+	return h
+}
+
+// isPostgresIn reports whether pid is a live postgres process whose working
+// directory, which the server sets to its data directory, is dir. Where
+// /proc cannot tell (not Linux), a live pid is enough.
+func isPostgresIn(pid int, dir string) bool {
+	if pid <= 0 || syscall.Kill(pid, 0) == syscall.ESRCH {
+		return false
+	}
+	proc := "/proc/" + strconv.Itoa(pid)
+	if _, err := os.Stat("/proc/self"); err != nil {
+		return true
+	}
+	comm, err := os.ReadFile(proc + "/comm")
+	if err != nil || !strings.HasPrefix(strings.TrimSpace(string(comm)), "postgres") {
+		return false
+	}
+	cwd, err := os.Readlink(proc + "/cwd")
+	if err != nil {
+		return true // another user's process: the pid file has to do
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	return cwd == dir || err == nil && cwd == real
+}
 
 // credential returns the user to run the server as: ourselves, or the
 // "postgres" user when we are root (the server refuses to run as root).
@@ -139,7 +236,12 @@ func credential() (*syscall.Credential, error) {
 }
 
 func prepareDir(dir string, cred *syscall.Credential) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// The parents are created traversable: the server may run as another
+	// user.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("create postgres data directory: %w", err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("create postgres data directory: %w", err)
 	}
 	if cred == nil {
@@ -148,17 +250,97 @@ func prepareDir(dir string, cred *syscall.Credential) error {
 	if err := chownTree(dir, int(cred.Uid), int(cred.Gid)); err != nil {
 		return fmt.Errorf("hand postgres data directory to user postgres: %w", err)
 	}
-	// Every parent must be traversable by the server's user.
-	for p := filepath.Dir(dir); p != "/"; p = filepath.Dir(p) {
-		fi, err := os.Stat(p)
-		if err != nil {
-			return fmt.Errorf("postgres data directory: %w", err)
-		}
-		if fi.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("the postgres user cannot enter %s, a parent of %s: choose a BOTTEGA_DATA_DIR under a world-traversable directory (e.g. /var/tmp/bottega) or run chmod o+x %s", p, dir, p)
-		}
+	if p, err := blockedParent(dir, cred); err != nil {
+		return fmt.Errorf("postgres data directory: %w", err)
+	} else if p != "" {
+		return fmt.Errorf("the postgres user cannot enter %s, a parent of %s: choose a BOTTEGA_DATA_DIR under a world-traversable directory (e.g. /var/tmp/bottega) or run chmod o+x %s", p, dir, p)
 	}
 	return nil
+}
+
+// blockedParent returns the first existing parent of dir, from the top,
+// that cred's user may not enter; "" if it may enter them all.
+func blockedParent(dir string, cred *syscall.Credential) (string, error) {
+	var parents []string
+	for p := filepath.Dir(dir); p != "/" && p != "."; p = filepath.Dir(p) {
+		parents = append(parents, p)
+	}
+	for i := len(parents) - 1; i >= 0; i-- {
+		fi, err := os.Stat(parents[i])
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil // created later, traversable
+		}
+		if err != nil {
+			return "", err
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok {
+			return "", nil
+		}
+		perm := fi.Mode().Perm()
+		var x os.FileMode
+		switch {
+		case st.Uid == cred.Uid:
+			x = perm & 0o100
+		case st.Gid == cred.Gid:
+			x = perm & 0o010
+		default:
+			x = perm & 0o001
+		}
+		if x == 0 {
+			return parents[i], nil
+		}
+	}
+	return "", nil
+}
+
+// Locate returns where to keep the cluster meant for dir. That is dir,
+// unless this process runs as root (so the server runs as the postgres
+// user) and the postgres user cannot enter one of dir's parents, as in
+// root's home folder: then it is a folder under stateDir (such as
+// /var/lib/bottega) named after dir's absolute path, so that each data
+// folder keeps a cluster of its own. A cluster already in dir stays there.
+func Locate(dir, stateDir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("postgres data directory: %w", err)
+	}
+	if os.Geteuid() != 0 {
+		return abs, nil
+	}
+	cred, err := credential()
+	if err != nil {
+		return abs, nil // Start says what is missing
+	}
+	if _, err := os.Stat(filepath.Join(abs, "PG_VERSION")); err == nil {
+		return abs, nil
+	}
+	p, err := blockedParent(abs, cred)
+	if err != nil {
+		return "", fmt.Errorf("postgres data directory: %w", err)
+	}
+	if p == "" {
+		return abs, nil
+	}
+	return filepath.Join(stateDir, clusterName(abs)), nil
+}
+
+// clusterName names the cluster of dir: a short hash of the path, which
+// tells data folders apart, and the path's last parts, which tell people.
+func clusterName(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	parts := strings.Split(strings.Trim(dir, "/"), "/")
+	readable := strings.Join(parts[max(0, len(parts)-3):], "-")
+	readable = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, readable)
+	if len(readable) > 40 {
+		readable = readable[len(readable)-40:]
+	}
+	return hex.EncodeToString(sum[:])[:12] + "-" + readable
 }
 
 func chownTree(dir string, uid, gid int) error {
@@ -199,7 +381,7 @@ func launch(bin, dir string, cred *syscall.Credential, opts Options) (*Server, e
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	var stderr bytes.Buffer
-	s := &Server{dir: dir, done: make(chan error, 1)}
+	s := &Server{dir: dir, exited: make(chan struct{})}
 	started := make(chan error, 1)
 	// Pdeathsig fires when the thread that started the child exits, so the
 	// child is started from a goroutine that keeps its thread for good.
@@ -220,12 +402,18 @@ func launch(bin, dir string, cred *syscall.Credential, opts Options) (*Server, e
 		s.cmd = cmd
 		started <- nil
 		err := cmd.Wait()
-		if strings.Contains(stderr.String(), "lock file") {
+		switch {
+		case strings.Contains(stderr.String(), "lock file"):
 			err = errLocked
-		} else if err != nil {
+		case s.stopping.Load():
+			err = nil
+		case err != nil:
 			err = fmt.Errorf("postgres exited: %w: %s", err, lastLines(stderr.String(), 3))
+		default:
+			err = errors.New("postgres exited")
 		}
-		s.done <- err
+		s.err = err
+		close(s.exited)
 	}()
 	if err := <-started; err != nil {
 		return nil, err
@@ -233,25 +421,24 @@ func launch(bin, dir string, cred *syscall.Credential, opts Options) (*Server, e
 	return s, nil
 }
 
+// waitReady waits until this server, and no other, reports ready in the
+// data directory's postmaster.pid and listens on its socket.
 func (s *Server) waitReady(ctx context.Context, deadline time.Time) error {
 	sock := filepath.Join(s.dir, ".s.PGSQL.5432")
 	for {
 		select {
-		case err := <-s.done:
-			s.done <- err
-			if err == nil {
-				err = errors.New("postgres exited during start-up")
+		case <-s.exited:
+			if s.err == nil {
+				return errors.New("postgres exited during start-up")
 			}
-			return err
+			return s.err
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(25 * time.Millisecond):
 		}
-		if _, err := os.Stat(filepath.Join(s.dir, "postmaster.pid")); err == nil {
-			if b, err := os.ReadFile(filepath.Join(s.dir, "postmaster.pid")); err == nil && strings.Contains(string(b), "ready") {
-				if _, err := os.Stat(sock); err == nil {
-					return nil
-				}
+		if pf, ok := readPidFile(s.dir); ok && pf.pid == s.cmd.Process.Pid && pf.dir == s.dir && pf.status == "ready" {
+			if _, err := os.Stat(sock); err == nil {
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
@@ -271,16 +458,38 @@ func (s *Server) DSN(database string) string {
 // Dir is the cluster directory.
 func (s *Server) Dir() string { return s.dir }
 
+// Exited is closed when the server process exits, whether Stop stopped it
+// or not. A server restarted by hand afterwards in the same directory is
+// not this one: it is not ours to use.
+func (s *Server) Exited() <-chan struct{} { return s.exited }
+
+// Err says why the server exited on its own; nil while it runs or after
+// Stop.
+func (s *Server) Err() error {
+	select {
+	case <-s.exited:
+		return s.err
+	default:
+		return nil
+	}
+}
+
 // Stop shuts the server down (fast mode: active sessions are ended, data is
-// flushed) and waits for it.
+// flushed) and waits for it. It stops only the process it started: a server
+// that someone else started in the directory since is left alone.
 func (s *Server) Stop() error {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return nil
 	}
+	s.stopping.Store(true)
+	select {
+	case <-s.exited:
+		return nil
+	default:
+	}
 	_ = s.cmd.Process.Signal(syscall.SIGINT)
 	select {
-	case err := <-s.done:
-		s.done <- err // a signalled shutdown's exit status is not an error
+	case <-s.exited:
 		return nil
 	case <-time.After(30 * time.Second):
 		_ = s.cmd.Process.Kill()

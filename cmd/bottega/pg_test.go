@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bottega-app/bottega/store/pglocal"
+)
+
+// TestDataFolderUnderAPrivateParent runs the binary on a data folder whose
+// parent only its owner may enter, as root's home folder is. As root the
+// server runs as the postgres user, who cannot enter it: the cluster goes
+// under /var/lib/bottega, one log line says where, and the learner is
+// remembered on the next run.
+func TestDataFolderUnderAPrivateParent(t *testing.T) {
+	home, err := os.MkdirTemp("", "bottega-home-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(home) })
+	if err := os.Chmod(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(home, "bottega", ".bottega")
+	cluster, err := pglocal.Locate(filepath.Join(data, "pg"), stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := os.Geteuid() == 0
+	if root {
+		t.Cleanup(func() { os.RemoveAll(cluster) })
+		if !strings.HasPrefix(cluster, stateDir+"/") {
+			t.Fatalf("as root, the cluster of %s would be in %s, want it under %s", data, cluster, stateDir)
+		}
+	} else {
+		t.Logf("not root: the server runs as this user, who owns %s, so the cluster stays in the data folder", home)
+		if cluster != filepath.Join(data, "pg") {
+			t.Fatalf("not root, the cluster of %s would be in %s, want %s/pg", data, cluster, data)
+		}
+	}
+
+	bin := buildBinary(t)
+	chat := func(input string) (string, string) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, "chat")
+		cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+data, "LOG_LEVEL=info")
+		cmd.Stdin = strings.NewReader(input)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("bottega chat: %v\nstderr: %s", err, errb.String())
+		}
+		return out.String(), errb.String()
+	}
+	out, stderr := chat("/start\n")
+	if !strings.Contains(out, "Ciao") {
+		t.Fatalf("no welcome:\n%s\nstderr: %s", out, stderr)
+	}
+	said := strings.Count(stderr, "its database is kept in "+cluster)
+	if root && said != 1 {
+		t.Errorf("want one log line saying the database is in %s; stderr:\n%s", cluster, stderr)
+	}
+	if !root && said != 0 {
+		t.Errorf("the cluster moved although the folder is reachable; stderr:\n%s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(cluster, "PG_VERSION")); err != nil {
+		t.Errorf("no cluster in %s: %v", cluster, err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "postgres.log")); err != nil {
+		t.Errorf("the server's log is not in the data folder: %v", err)
+	}
+	if root {
+		if b, err := os.ReadFile(filepath.Join(data, "pg-location.txt")); err != nil || !strings.Contains(string(b), cluster) {
+			t.Errorf("the data folder does not say where the database is: %q, %v", b, err)
+		}
+	}
+
+	out, stderr = chat("/start\n")
+	if !strings.Contains(out, "Bentornat") {
+		t.Errorf("second run does not remember the learner:\n%s\nstderr: %s", out, stderr)
+	}
+}
+
+// TestPrivatePostgresRestartedByHand restarts the bot's private server
+// behind its back, as `pg_ctl restart` would: the bot must not go on with a
+// server it did not start, and must leave that server running when it
+// ends.
+func TestPrivatePostgresRestartedByHand(t *testing.T) {
+	dir := dataDir(t)
+	pgDir := filepath.Join(dir, "pg")
+	stdin, w := io.Pipe()
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	go func() {
+		done <- run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), stdin, out, out)
+		stdin.Close() // unblocks writes the bot will not read
+	}()
+	io.WriteString(w, "/start\n")
+	waitFor(t, out, "Ciao")
+
+	pid := postmasterPid(t, pgDir)
+	if err := syscall.Kill(pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	// The server started by hand can only take the directory once the
+	// bot's has let go of it.
+	foreign, err := pglocal.Start(ctx, pglocal.Options{Dir: pgDir})
+	if err != nil {
+		t.Fatalf("restart the server by hand: %v", err)
+	}
+	defer foreign.Stop()
+	go func() {
+		io.WriteString(w, "/help\n")
+		w.Close()
+	}()
+
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		t.Fatal("the bot did not end")
+	}
+	if err == nil || !strings.Contains(err.Error(), "private PostgreSQL server stopped") {
+		t.Errorf("the bot ended with %v, want it to say that its server stopped; output:\n%s", err, out.String())
+	}
+	select {
+	case <-foreign.Exited():
+		t.Errorf("the bot stopped a server it did not start: %v", foreign.Err())
+	default:
+	}
+	if got := postmasterPid(t, pgDir); got == pid {
+		t.Errorf("postmaster.pid still names the bot's server %d", pid)
+	}
+}
+
+func postmasterPid(t *testing.T, pgDir string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(pgDir, "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatalf("postmaster.pid: %v", err)
+	}
+	return pid
+}
