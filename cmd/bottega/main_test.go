@@ -283,10 +283,10 @@ func (b *syncBuffer) wait(ctx context.Context, s string) bool {
 
 func waitFor(t *testing.T, b *syncBuffer, s string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if !b.wait(ctx, s) {
-		t.Fatalf("no %q in a minute; output:\n%s", s, b.String())
+		t.Fatalf("no %q in 3 minutes; output:\n%s", s, b.String())
 	}
 }
 
