@@ -101,7 +101,7 @@ func TestPrivatePostgresRestartedByHand(t *testing.T) {
 	stdin, w := io.Pipe()
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	go func() {
 		done <- run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), stdin, out, out)
