@@ -117,17 +117,47 @@ func (a *Assistant) Button(ctx context.Context, l bottega.Learner, data string) 
 	return []bot.Reply{{Notice: a.t(lg, "ask_thanks_down", nil)}}, nil
 }
 
-// answer is what the task worked out, to record.
+// answer is what the task worked out, to show and record.
 type answer struct {
 	mode       string
 	unanswered bool
 	lessons    []string
 	text       string // for the conversation memory
 	usage      store.AskUsage
+	reply      bot.Reply // the message as the learner reads it
+}
+
+// savedAnswer is a finished answer as recorded before it is shown, so that a
+// task run again after a crash shows it without asking the model again.
+type savedAnswer struct {
+	Mode       string         `json:"mode"`
+	Unanswered bool           `json:"unanswered,omitempty"`
+	Lessons    []string       `json:"lessons,omitempty"`
+	Text       string         `json:"text"`
+	Usage      store.AskUsage `json:"usage"`
+	Reply      bot.Reply      `json:"reply"`
+}
+
+func (ans answer) encode() ([]byte, error) {
+	b, err := json.Marshal(savedAnswer{Mode: ans.mode, Unanswered: ans.unanswered, Lessons: ans.lessons, Text: ans.text, Usage: ans.usage, Reply: ans.reply})
+	if err != nil {
+		return nil, fmt.Errorf("encode answer: %w", err)
+	}
+	return b, nil
+}
+
+func decodeAnswer(b []byte) (answer, error) {
+	var sa savedAnswer
+	if err := json.Unmarshal(b, &sa); err != nil {
+		return answer{}, fmt.Errorf("decode saved answer: %w", err)
+	}
+	return answer{mode: sa.Mode, unanswered: sa.Unanswered, lessons: sa.Lessons, text: sa.Text, usage: sa.Usage, reply: sa.Reply}, nil
 }
 
 // runAnswer is the deferred task: it answers a recorded question. Run again
-// after a crash, it does nothing if the question was answered.
+// after a crash, it does nothing if the question was answered; it shows a
+// finished answer again without asking the model; and it goes on in the
+// message it had started, so that no half answer stays frozen in the chat.
 func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, raw json.RawMessage) error {
 	var d taskData
 	if err := json.Unmarshal(raw, &d); err != nil {
@@ -149,8 +179,12 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout+taskSlack)
 	defer cancel()
 	start := a.o.Clock.Now()
-	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery}
-	ans, err := a.respond(ctx, m, l, q)
+	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery, id: q.MessageID,
+		started: func(ctx context.Context, id string) error { return a.o.DB.AnswerMessage(ctx, q.ID, id) }}
+	ans, err := a.answer(ctx, m, l, q)
+	if err == nil {
+		err = m.final(ctx, ans.reply)
+	}
 	if err != nil {
 		if m.id == "" && !errors.Is(err, bot.ErrBlocked) {
 			// Say something rather than nothing; the error is logged by
@@ -166,19 +200,42 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 		u.Latency = now.Sub(start)
 	}
 	u.Outcome = ans.mode
-	if err := a.o.DB.RecordUsage(ctx, u); err != nil {
-		return fmt.Errorf("answer question %d: %w", q.ID, err)
-	}
-	if err := a.o.DB.FinishQuestion(ctx, q.ID, ans.mode, ans.unanswered, ans.lessons, now); err != nil {
-		return fmt.Errorf("answer question %d: %w", q.ID, err)
-	}
-	if ans.text != "" {
-		id := q.ID
-		if err := a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: q.LearnerID, QuestionID: &id, Role: "assistant", Text: ans.text, At: now}); err != nil {
-			return fmt.Errorf("answer question %d: %w", q.ID, err)
+	// All or nothing, so that a run after a crash records it once.
+	err = a.o.DB.InTx(ctx, func(ctx context.Context) error {
+		if err := a.o.DB.RecordUsage(ctx, u); err != nil {
+			return err
 		}
+		if err := a.o.DB.FinishQuestion(ctx, q.ID, ans.mode, ans.unanswered, ans.lessons, now); err != nil {
+			return err
+		}
+		if ans.text == "" {
+			return nil
+		}
+		id := q.ID
+		return a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: q.LearnerID, QuestionID: &id, Role: "assistant", Text: ans.text, At: now})
+	})
+	if err != nil {
+		return fmt.Errorf("answer question %d: %w", q.ID, err)
 	}
 	return nil
+}
+
+// answer works out the answer to q, streaming it into m if the model writes
+// it, and records it before it is shown. An answer recorded by an earlier
+// run, interrupted before it was shown or marked answered, is taken as is.
+func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q store.Question) (answer, error) {
+	if len(q.Answer) > 0 {
+		return decodeAnswer(q.Answer)
+	}
+	ans, err := a.respond(ctx, m, l, q)
+	if err != nil {
+		return ans, err
+	}
+	b, err := ans.encode()
+	if err != nil {
+		return ans, err
+	}
+	return ans, a.o.DB.SaveAnswer(ctx, q.ID, b)
 }
 
 // respond retrieves, answers and sends.
@@ -206,11 +263,11 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		}
 	}
 	if !covers(hits, lg) {
-		return a.uncovered(ctx, m, q, hits, answer{})
+		return a.uncovered(q, hits, answer{}), nil
 	}
 	hits = keep(hits)
 	if a.o.LLM == nil {
-		return a.offline(ctx, m, q, hits, modeOffline, answer{usage: store.AskUsage{Model: ""}})
+		return a.offline(q, hits, modeOffline, answer{usage: store.AskUsage{Model: ""}}), nil
 	}
 	return a.generate(ctx, m, l, q, hits, turns)
 }
@@ -259,7 +316,7 @@ func lastQuestion(turns []store.AskTurn) string {
 
 // uncovered says the lessons do not answer the question, offers the
 // closest lessons, and logs the question for content authors.
-func (a *Assistant) uncovered(ctx context.Context, m *message, q store.Question, hits []store.PassageHit, ans answer) (answer, error) {
+func (a *Assistant) uncovered(q store.Question, hits []store.PassageHit, ans answer) answer {
 	lg := q.Locale
 	text := a.t(lg, "ask_not_covered", nil)
 	var rows [][]bot.Button
@@ -278,18 +335,16 @@ func (a *Assistant) uncovered(ctx context.Context, m *message, q store.Question,
 		text += "\n\n" + a.t(lg, "ask_closest", nil)
 	}
 	rows = append(rows, a.feedback(lg, q.ID))
-	if err := m.final(ctx, bot.Reply{Text: text, Buttons: rows}); err != nil {
-		return ans, err
-	}
+	ans.reply = bot.Reply{Text: text, Buttons: rows}
 	ans.mode, ans.unanswered, ans.text = modeUncovered, true, text
 	// The text stays in the database, for content authors.
 	a.log.Info("question not covered by the lessons", "question", q.ID, "locale", lg)
-	return ans, nil
+	return ans
 }
 
 // offline answers with the best passages themselves, labelled as taken
 // from the lessons.
-func (a *Assistant) offline(ctx context.Context, m *message, q store.Question, hits []store.PassageHit, mode string, ans answer) (answer, error) {
+func (a *Assistant) offline(q store.Question, hits []store.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
 	var parts []string
 	var cited []int
@@ -302,12 +357,9 @@ func (a *Assistant) offline(ctx context.Context, m *message, q store.Question, h
 	}
 	text := a.t(lg, "ask_offline", nil) + "\n\n" + strings.Join(parts, "\n\n")
 	text = compose(text, "", nil)
-	r := bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
-	if err := m.final(ctx, r); err != nil {
-		return ans, err
-	}
+	ans.reply = bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
 	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
-	return ans, nil
+	return ans
 }
 
 // label names a passage for the learner: lesson, step, video time.
@@ -380,7 +432,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	msgs := messages(lg, q.Text, hits, turns, promptLabel)
 	ans := answer{usage: store.AskUsage{Model: a.o.Model}}
 	start := time.Now()
-	if err := m.send(ctx, bot.Reply{Text: a.t(lg, "ask_thinking", nil)}); err != nil {
+	if err := m.start(ctx, bot.Reply{Text: a.t(lg, "ask_thinking", nil)}); err != nil {
 		return ans, err
 	}
 	text, usage, err := a.stream(ctx, m, msgs)
@@ -392,19 +444,19 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 			return ans, err
 		}
 		a.log.Warn("LLM failed, answering from the lessons", "question", q.ID, "model", a.o.Model, "err", err)
-		return a.offline(ctx, m, q, hits, modeFallback, ans)
+		return a.offline(q, hits, modeFallback, ans), nil
 	}
 	if strings.Contains(text, notCovered) {
-		return a.uncovered(ctx, m, q, hits, ans)
+		return a.uncovered(q, hits, ans), nil
 	}
 	answerText := clip(dropCitations(sanitize(text), len(hits)), maxAnswer)
 	if newGuard(msgs[0].Content).leaks(answerText) {
 		a.log.Warn("LLM repeated its instructions, answering from the lessons", "question", q.ID, "model", a.o.Model)
-		return a.offline(ctx, m, q, hits, modeFallback, ans)
+		return a.offline(q, hits, modeFallback, ans), nil
 	}
 	if strings.TrimSpace(answerText) == "" {
 		a.log.Warn("LLM answered nothing, answering from the lessons", "question", q.ID, "model", a.o.Model)
-		return a.offline(ctx, m, q, hits, modeFallback, ans)
+		return a.offline(q, hits, modeFallback, ans), nil
 	}
 	cited := citations(answerText, len(hits))
 	if len(cited) == 0 {
@@ -414,10 +466,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	for i, n := range cited {
 		sources[i] = source{N: n, Label: a.label(lg, hits[n-1])}
 	}
-	r := bot.Reply{Text: compose(answerText, a.t(lg, "ask_sources", nil), sources), Buttons: a.buttons(lg, q.ID, hits, cited)}
-	if err := m.final(ctx, r); err != nil {
-		return ans, err
-	}
+	ans.reply = bot.Reply{Text: compose(answerText, a.t(lg, "ask_sources", nil), sources), Buttons: a.buttons(lg, q.ID, hits, cited)}
 	ans.mode, ans.text, ans.lessons = modeLLM, answerText, lessonsOf(hits, cited)
 	return ans, nil
 }
@@ -509,19 +558,49 @@ type message struct {
 	chatID string
 	clock  Clock
 	every  time.Duration
+	// started records the id of a new message, so that a run after a
+	// crash goes on in it.
+	started func(ctx context.Context, id string) error
 
-	id    string
+	id    string // set at the start by a run that goes on in it
 	last  time.Time
 	shown string
 }
 
-// send sends the first version of the message.
+// send sends a new message.
 func (m *message) send(ctx context.Context, r bot.Reply) error {
 	id, err := m.s.Send(ctx, m.chatID, r)
 	if err != nil {
 		return fmt.Errorf("send answer: %w", err)
 	}
 	m.id, m.last, m.shown = id, m.clock.Now(), r.Text
+	if m.started != nil {
+		return m.started(ctx, id)
+	}
+	return nil
+}
+
+// start shows the first version of the message: a new message, or an edit
+// of the one an interrupted run left, whatever it shows.
+func (m *message) start(ctx context.Context, r bot.Reply) error {
+	if m.id == "" {
+		return m.send(ctx, r)
+	}
+	return m.edit(ctx, r)
+}
+
+// edit replaces the message with r, or sends r as a new message if the
+// edit fails.
+func (m *message) edit(ctx context.Context, r bot.Reply) error {
+	edit := r
+	edit.EditID = m.id
+	if _, err := m.s.Send(ctx, m.chatID, edit); err != nil {
+		if errors.Is(err, bot.ErrBlocked) || ctx.Err() != nil {
+			return fmt.Errorf("send answer: %w", err)
+		}
+		return m.send(ctx, r)
+	}
+	m.last, m.shown = m.clock.Now(), r.Text
 	return nil
 }
 
@@ -553,14 +632,5 @@ func (m *message) final(ctx context.Context, r bot.Reply) error {
 			return fmt.Errorf("send answer: %w", ctx.Err())
 		}
 	}
-	edit := r
-	edit.EditID = m.id
-	if _, err := m.s.Send(ctx, m.chatID, edit); err != nil {
-		if errors.Is(err, bot.ErrBlocked) {
-			return fmt.Errorf("send answer: %w", err)
-		}
-		return m.send(ctx, r)
-	}
-	m.last, m.shown = m.clock.Now(), r.Text
-	return nil
+	return m.edit(ctx, r)
 }

@@ -34,11 +34,14 @@ type Store interface {
 	AskUsed(ctx context.Context, learnerID int64, since time.Time) (store.AskQuota, error)
 	SaveQuestion(ctx context.Context, q store.Question) (int64, error)
 	Question(ctx context.Context, id int64) (store.Question, error)
+	AnswerMessage(ctx context.Context, id int64, messageID string) error
+	SaveAnswer(ctx context.Context, id int64, answer []byte) error
 	FinishQuestion(ctx context.Context, id int64, mode string, unanswered bool, lessons []string, at time.Time) error
 	RecordUsage(ctx context.Context, u store.AskUsage) error
 	SaveFeedback(ctx context.Context, questionID, learnerID int64, helpful bool, at time.Time) (bool, error)
 	AddTurn(ctx context.Context, t store.AskTurn) error
 	RecentTurns(ctx context.Context, learnerID int64, since time.Time, limit int, exclude int64) ([]store.AskTurn, error)
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
 // Texts renders the assistant's messages (locales/ask.*.yaml).

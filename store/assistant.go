@@ -21,6 +21,11 @@ type Question struct {
 	Mode       string         `db:"mode"`
 	Unanswered bool           `db:"unanswered"`
 	Lessons    pq.StringArray `db:"lessons"`
+	// MessageID and Answer are where an unanswered question's answer
+	// stands: the chat message being written, and the finished answer
+	// (JSON) not yet marked as answered. Both are empty once it is.
+	MessageID string `db:"message_id"`
+	Answer    []byte `db:"answer"`
 }
 
 // AskUsage is the cost of one answer.
@@ -81,7 +86,7 @@ func (s *DB) SaveQuestion(ctx context.Context, q Question) (int64, error) {
 func (s *DB) Question(ctx context.Context, id int64) (Question, error) {
 	var q Question
 	err := s.q(ctx).GetContext(ctx, &q, `
-		SELECT id, learner_id, locale, text, asked_at, answered_at, mode, unanswered, lessons
+		SELECT id, learner_id, locale, text, asked_at, answered_at, mode, unanswered, lessons, message_id, answer
 		FROM ask_questions WHERE id = $1`, id)
 	if err != nil {
 		return q, fmt.Errorf("get question %d: %w", id, notFound(err))
@@ -89,11 +94,33 @@ func (s *DB) Question(ctx context.Context, id int64) (Question, error) {
 	return q, nil
 }
 
+// AnswerMessage records the chat message in which a question's answer is
+// being written.
+func (s *DB) AnswerMessage(ctx context.Context, id int64, messageID string) error {
+	_, err := s.q(ctx).ExecContext(ctx, `UPDATE ask_questions SET message_id = $2 WHERE id = $1`, id, messageID)
+	if err != nil {
+		return fmt.Errorf("save answer message of question %d: %w", id, err)
+	}
+	return nil
+}
+
+// SaveAnswer records a question's finished answer (JSON), before it is
+// shown and marked answered.
+func (s *DB) SaveAnswer(ctx context.Context, id int64, answer []byte) error {
+	_, err := s.q(ctx).ExecContext(ctx, `UPDATE ask_questions SET answer = CAST($2 AS jsonb) WHERE id = $1`, id, string(answer))
+	if err != nil {
+		return fmt.Errorf("save answer of question %d: %w", id, err)
+	}
+	return nil
+}
+
 // FinishQuestion records how a question was answered: mode, whether the
-// lessons did not cover it (for content authors), the lessons cited.
+// lessons did not cover it (for content authors), the lessons cited. The
+// answer's progress is no longer needed.
 func (s *DB) FinishQuestion(ctx context.Context, id int64, mode string, unanswered bool, lessons []string, at time.Time) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
-		UPDATE ask_questions SET answered_at = $2, mode = $3, unanswered = $4, lessons = $5 WHERE id = $1`,
+		UPDATE ask_questions SET answered_at = $2, mode = $3, unanswered = $4, lessons = $5, message_id = '', answer = NULL
+		WHERE id = $1`,
 		id, at, mode, unanswered, pq.Array(nonNil(lessons)))
 	if err != nil {
 		return fmt.Errorf("finish question %d: %w", id, err)
