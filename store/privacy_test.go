@@ -144,7 +144,7 @@ func personalData() map[string]column {
 		"quiz_answers":  {"id", "learner_id", "lesson_id", "question_id", "choice", "correct", "source", "version", "answered_at"},
 		"review_items":  {"learner_id", "lesson_id", "question_id", "box", "due_at", "updated_at"},
 		"activity_days": {"learner_id", "day"},
-		"ask_questions": {"id", "learner_id", "locale", "text", "asked_at", "answered_at", "mode", "unanswered", "lessons"},
+		"ask_questions": {"id", "learner_id", "locale", "text", "asked_at", "answered_at", "mode", "unanswered", "lessons", "message_id", "answer"},
 		"ask_usage": {"id", "question_id", "learner_id", "model", "outcome", "tokens_in", "tokens_out", "latency_ms", "cost_usd",
 			"created_at"},
 		"ask_feedback": {"question_id", "learner_id", "helpful", "created_at", "updated_at"},
