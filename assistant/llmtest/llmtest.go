@@ -152,7 +152,7 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 			s.wait(r)
 		case MalformedJSON:
 			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"id": "x", "choices": [{"message": `)
+			_, _ = io.WriteString(w, `{"id": "x", "choices": [{"message": `)
 		default:
 			writeJSON(w, completion(req, reply))
 		}
@@ -170,14 +170,14 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 		}
 		b, _ := json.Marshal(v)
 		fmt.Fprintf(w, "data: %s\n\n", b)
-		rc.Flush()
+		_ = rc.Flush()
 	}
 	switch mode {
 	case Stall, StallMidway:
 		if mode == StallMidway && len(chunks) > 0 {
 			send(0, chunk(req.Model, chunks[0], ""))
 		} else {
-			rc.Flush()
+			_ = rc.Flush()
 		}
 		s.wait(r)
 		return
@@ -187,7 +187,7 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 		}
 		if mode == BrokenStream {
 			if conn, _, err := rc.Hijack(); err == nil {
-				conn.Close()
+				_ = conn.Close()
 			}
 		}
 		return
@@ -195,9 +195,9 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 		if len(chunks) > 0 {
 			send(0, chunk(req.Model, chunks[0], ""))
 		}
-		io.WriteString(w, "data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n")
-		io.WriteString(w, "data: [DONE]\n\n")
-		rc.Flush()
+		_, _ = io.WriteString(w, "data: {\"choices\": [{\"delta\": {\"content\": \"oops\n\n")
+		_, _ = io.WriteString(w, "data: [DONE]\n\n")
+		_ = rc.Flush()
 		return
 	}
 	for i, c := range chunks {
@@ -210,8 +210,8 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 			Choices: []openai.ChatCompletionStreamChoice{},
 			Usage:   &openai.Usage{PromptTokens: in, CompletionTokens: out, TotalTokens: in + out}})
 	}
-	io.WriteString(w, "data: [DONE]\n\n")
-	rc.Flush()
+	_, _ = io.WriteString(w, "data: [DONE]\n\n")
+	_ = rc.Flush()
 }
 
 // wait blocks a stalled request until the client gives up or the server
@@ -266,11 +266,11 @@ func usage(req openai.ChatCompletionRequest, reply string) (in, out int) {
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(v) // the client went away: nothing to do
 }
 
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": nil}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": nil}})
 }

@@ -353,7 +353,7 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
 	}()
 	go func() {
 		defer wg.Done()
-		sched.Run(ctx)
+		_ = sched.Run(ctx) // it returns only when ctx ends
 	}()
 	return func() { cancel(); wg.Wait() }
 }

@@ -160,7 +160,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 func checkDSN(dsn string) error {
-	const hint = "DATABASE_URL must look like postgres://user:password@host:5432/dbname?sslmode=disable"
+	const hint = "DATABASE_URL must look like postgres://user:password@host:5432/dbname?sslmode=disable" // #nosec G101 -- an example for the user, no real password
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err != nil {

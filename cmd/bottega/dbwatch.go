@@ -67,7 +67,7 @@ func (w *dbWatch) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			w.Check(ctx)
+			_ = w.Check(ctx) // Check logs what changed
 		}
 	}
 }

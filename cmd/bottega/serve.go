@@ -212,7 +212,7 @@ func isTerminal(r io.Reader) bool {
 func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (stop func(), err error) {
 	lim := a.cfg.HTTP
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		rctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
@@ -222,7 +222,7 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 			http.Error(w, "not ready: database unreachable", http.StatusServiceUnavailable)
 			return
 		}
-		io.WriteString(w, "ready\n")
+		_, _ = io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
 	for p, h := range extra {

@@ -91,5 +91,5 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	w.Write(data)
+	_, _ = w.Write(data) // the client went away: nothing to do
 }
