@@ -12,13 +12,15 @@ import (
 // secretVars are the variables whose values must never reach a log line or
 // an error message. DATABASE_URL is handled apart: only its password is
 // secret.
-var secretVars = []string{
-	"OPENAI_API_KEY",
-	"TELEGRAM_TOKEN",
-	"TELEGRAM_WEBHOOK_SECRET",
-	"WHATSAPP_TOKEN",
-	"WHATSAPP_APP_SECRET",
-	"WHATSAPP_VERIFY_TOKEN",
+func secretVars() []string {
+	return []string{
+		"OPENAI_API_KEY",
+		"TELEGRAM_TOKEN",
+		"TELEGRAM_WEBHOOK_SECRET",
+		"WHATSAPP_TOKEN",
+		"WHATSAPP_APP_SECRET",
+		"WHATSAPP_VERIFY_TOKEN",
+	}
 }
 
 // redacted replaces a secret.
@@ -48,7 +50,7 @@ func newRedactor(getenv func(string) string) *redactor {
 			secrets = append(secrets, v, url.QueryEscape(v), url.PathEscape(v), strings.Trim(fmt.Sprintf("%q", v), `"`))
 		}
 	}
-	for _, name := range secretVars {
+	for _, name := range secretVars() {
 		add(getenv(name))
 	}
 	add(dsnPassword(getenv("DATABASE_URL")))
