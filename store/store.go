@@ -53,7 +53,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
-		db.Close()
+		_ = db.Close() // never connected: the ping says why
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	return &DB{db: db}, nil

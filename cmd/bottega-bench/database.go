@@ -23,27 +23,27 @@ func benchDatabase(ctx context.Context, cfg config) (db *store.DB, where string,
 			return nil, "", nil, err
 		}
 		if _, err := db.Migrate(ctx); err != nil {
-			db.Close()
+			_ = db.Close() // the migration failed: that is the error to report
 			return nil, "", nil, err
 		}
-		return db, "DATABASE_URL", func() { db.Close() }, nil
+		return db, "DATABASE_URL", func() { _ = db.Close() }, nil
 	}
 	dir, err := os.MkdirTemp("", "bottega-bench-")
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("create temporary directory: %w", err)
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
+	if err := os.Chmod(dir, 0o755); err != nil { // #nosec G302 -- the server's user (postgres, under root) must enter it
 		return nil, "", nil, err
 	}
 	srv, err := pglocal.Start(ctx, pglocal.Options{Dir: filepath.Join(dir, "pg"), Fast: true})
 	if err != nil {
-		os.RemoveAll(dir)
+		_ = os.RemoveAll(dir) // a temporary folder: the start failed, that is the error to report
 		if errors.Is(err, pglocal.ErrNoServer) {
 			return nil, "", nil, usageError{err.Error()}
 		}
 		return nil, "", nil, fmt.Errorf("start private postgres: %w", err)
 	}
-	cleanup := func() { srv.Stop(); os.RemoveAll(dir) }
+	cleanup := func() { _ = srv.Stop(); _ = os.RemoveAll(dir) } // a throwaway cluster
 	if err := createDatabase(ctx, srv.DSN("postgres"), "bench"); err != nil {
 		cleanup()
 		return nil, "", nil, err
@@ -54,11 +54,11 @@ func benchDatabase(ctx context.Context, cfg config) (db *store.DB, where string,
 		return nil, "", nil, err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		cleanup()
 		return nil, "", nil, err
 	}
-	return db, "private Postgres, fsync off", func() { db.Close(); cleanup() }, nil
+	return db, "private Postgres, fsync off", func() { _ = db.Close(); cleanup() }, nil
 }
 
 func createDatabase(ctx context.Context, adminDSN, name string) error {

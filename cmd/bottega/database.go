@@ -23,38 +23,43 @@ const stateDir = "/var/lib/bottega"
 func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.DB, srv *pglocal.Server, close func(), err error) {
 	dsn := cfg.DatabaseURL
 	if dsn == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil { // #nosec G301 -- the server's user (postgres, under root) must enter it to reach the cluster in it
 			return nil, nil, nil, fmt.Errorf("create data directory: %w", err)
 		}
 		dir, err := clusterDir(cfg.DataDir, log)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		logf, err := os.OpenFile(filepath.Join(cfg.DataDir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		logf, err := os.OpenFile(filepath.Join(cfg.DataDir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("open postgres log: %w", err)
 		}
 		log.Debug("starting private postgres", "dir", dir)
 		srv, err = pglocal.Start(ctx, pglocal.Options{Dir: dir, Log: logf})
 		if err != nil {
-			logf.Close()
+			_ = logf.Close() // the start failed: that is the error to report
 			if errors.Is(err, pglocal.ErrNoServer) {
 				return nil, nil, nil, usageError{err.Error()}
 			}
 			return nil, nil, nil, fmt.Errorf("start private postgres (log in %s): %w", logf.Name(), err)
 		}
 		if err := createDatabase(ctx, srv.DSN("postgres"), "bottega"); err != nil {
-			srv.Stop()
+			_ = srv.Stop() // the database could not be created: that is the error to report
 			return nil, nil, nil, err
 		}
 		dsn = srv.DSN("bottega")
 		stop := srv.Stop
 		defer func() {
 			if err != nil {
-				stop()
+				_ = stop() // err says why we stop
 			}
 		}()
-		close = func() { stop(); logf.Close() }
+		close = func() {
+			if err := stop(); err != nil {
+				log.Warn("stop private postgres", "err", err)
+			}
+			_ = logf.Close() // written by the server, which has stopped
+		}
 	}
 	db, err = store.Open(ctx, dsn)
 	if err != nil {
@@ -62,7 +67,7 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.
 	}
 	applied, err := db.Migrate(ctx)
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the migration failed: that is the error to report
 		return nil, nil, nil, err
 	}
 	if len(applied) > 0 {
@@ -70,7 +75,9 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.
 	}
 	stopServer := close
 	close = func() {
-		db.Close()
+		if err := db.Close(); err != nil {
+			log.Warn("close database", "err", err)
+		}
 		if stopServer != nil {
 			stopServer()
 		}
@@ -91,7 +98,7 @@ func clusterDir(dataDir string, log *slog.Logger) (string, error) {
 		return at, err
 	}
 	note := fmt.Sprintf("The database of this data folder is in %s:\nthe postgres user, which runs it, cannot enter %s.\n", at, dataDir)
-	if err := os.WriteFile(filepath.Join(dataDir, "pg-location.txt"), []byte(note), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dataDir, "pg-location.txt"), []byte(note), 0o644); err != nil { // #nosec G306 -- a note naming a folder, for whoever looks in the data folder
 		return "", fmt.Errorf("note where the database is: %w", err)
 	}
 	log.Info("the postgres user cannot enter the data folder: its database is kept in "+at, "data", dataDir, "database", at)

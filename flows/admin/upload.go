@@ -182,7 +182,7 @@ func mergeZip(cur *content.Curriculum, data []byte) (*content.Curriculum, []cont
 		if f.FileInfo().IsDir() || strings.HasPrefix(name, "__MACOSX") || strings.HasPrefix(path.Base(name), ".") || strings.HasPrefix(name, "..") {
 			continue
 		}
-		if len(fsys) == maxZipFiles || total+int(f.UncompressedSize64) > maxUnzipped {
+		if len(fsys) == maxZipFiles || f.UncompressedSize64 > uint64(maxUnzipped-total) {
 			return nil, nil, "admin_upload_too_big", nil
 		}
 		rc, err := f.Open()
@@ -190,7 +190,7 @@ func mergeZip(cur *content.Curriculum, data []byte) (*content.Curriculum, []cont
 			return nil, nil, "admin_upload_unreadable", nil
 		}
 		b, err := io.ReadAll(io.LimitReader(rc, maxUnzipped-int64(total)+1))
-		rc.Close()
+		_ = rc.Close() // read only: what was read is checked
 		if err != nil {
 			return nil, nil, "admin_upload_unreadable", nil
 		}

@@ -113,7 +113,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			if err = s.waitReady(ctx, deadline); err == nil {
 				return s, nil
 			}
-			s.Stop()
+			_ = s.Stop() // it did not become ready: err says why
 		}
 		if !errors.Is(err, errLocked) {
 			return nil, err
@@ -158,7 +158,7 @@ type pidFile struct {
 }
 
 func readPidFile(dir string) (pidFile, bool) {
-	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid")) // #nosec G304 -- the pid file of our own cluster directory
 	if err != nil {
 		return pidFile{}, false
 	}
@@ -208,7 +208,7 @@ func isPostgresIn(pid int, dir string) bool {
 	if _, err := os.Stat("/proc/self"); err != nil {
 		return true
 	}
-	comm, err := os.ReadFile(proc + "/comm")
+	comm, err := os.ReadFile(proc + "/comm") // #nosec G304 -- /proc/<pid>/comm of the pid in our pid file
 	if err != nil || !strings.HasPrefix(strings.TrimSpace(string(comm)), "postgres") {
 		return false
 	}
@@ -230,15 +230,21 @@ func credential() (*syscall.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("running as root: the private PostgreSQL server needs an unprivileged \"postgres\" user (apt-get install postgresql creates it): %w", err)
 	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
+	uid, err := strconv.ParseUint(u.Uid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("user postgres has uid %q: %w", u.Uid, err)
+	}
+	gid, err := strconv.ParseUint(u.Gid, 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("user postgres has gid %q: %w", u.Gid, err)
+	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
 func prepareDir(dir string, cred *syscall.Credential) error {
 	// The parents are created traversable: the server may run as another
 	// user.
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil { // #nosec G301 -- see above: the server's user must enter them
 		return fmt.Errorf("create postgres data directory: %w", err)
 	}
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
@@ -355,7 +361,7 @@ func chownTree(dir string, uid, gid int) error {
 		if err != nil {
 			return err
 		}
-		return os.Lchown(p, uid, gid)
+		return os.Lchown(p, uid, gid) // #nosec G122 -- Lchown follows no link, in a directory only we and the server write
 	})
 }
 
@@ -364,7 +370,7 @@ func initdb(ctx context.Context, bin, dir string, cred *syscall.Credential, fast
 	if fast {
 		args = append(args, "--no-sync")
 	}
-	cmd := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), args...)
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), args...) // #nosec G204 -- the installed server's binary (FindBin) with arguments of our own
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	cmd.Dir = "/"
 	var out bytes.Buffer
@@ -387,7 +393,7 @@ func launch(bin, dir string, cred *syscall.Credential, opts Options) (*Server, e
 	// child is started from a goroutine that keeps its thread for good.
 	go func() {
 		runtime.LockOSThread()
-		cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
+		cmd := exec.Command(filepath.Join(bin, "postgres"), args...) // #nosec G204 -- the installed server's binary (FindBin) with arguments of our own
 		cmd.Dir = "/"
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGINT, Setpgid: true}
 		if opts.Log != nil {

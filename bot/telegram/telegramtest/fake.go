@@ -626,8 +626,7 @@ func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "multipart/form-data":
-		r.Body = http.MaxBytesReader(nil, r.Body, 64<<20)
-		if err := r.ParseMultipartForm(64 << 20); err != nil {
+		if err := r.ParseMultipartForm(64 << 20); err != nil { // #nosec G120 -- a test fake: its requests come from the code under test
 			return nil, nil, err
 		}
 		for k, v := range r.MultipartForm.Value {
