@@ -26,6 +26,8 @@ type tracker struct {
 	changed chan struct{}
 	// failed and succeeded tell what finished since the loop last looked.
 	failed, succeeded bool
+	// finished counts the updates finished since the last poll.
+	finished int
 }
 
 func newTracker() *tracker {
@@ -57,25 +59,37 @@ func (tr *tracker) finish(id int64, err error) {
 		tr.open[id] = false
 		tr.failed = true
 	}
+	tr.finished++
 	close(tr.changed)
 	tr.changed = make(chan struct{})
 }
 
 // next returns the offset to poll with (0 before any update: every update
-// below it is done), whether updates are in flight, and the channel closed
-// when one finishes.
-func (tr *tracker) next() (offset int64, busy bool, changed <-chan struct{}) {
+// below it is done) and how many updates are in flight, and restarts the
+// count of finished ones.
+func (tr *tracker) next() (offset int64, inflight int) {
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	tr.finished = 0
 	offset = tr.seen + 1
-	for id, inflight := range tr.open {
+	for id, in := range tr.open {
 		offset = min(offset, id)
-		busy = busy || inflight
+		if in {
+			inflight++
+		}
 	}
 	if tr.seen == 0 {
 		offset = 0
 	}
-	return offset, busy, tr.changed
+	return offset, inflight
+}
+
+// progress returns how many updates finished since the last poll, and the
+// channel closed when the next one does.
+func (tr *tracker) progress() (int, <-chan struct{}) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.finished, tr.changed
 }
 
 // outcomes reports (and clears) whether updates failed or succeeded since
@@ -88,11 +102,32 @@ func (tr *tracker) outcomes() (failed, succeeded bool) {
 	return failed, succeeded
 }
 
-// busyPoll is how long, at most, the next poll waits for an update in
-// flight to finish: while updates are in flight Telegram answers a poll at
-// once, with them (they are not confirmed yet), so polling without a pause
-// would spin; new updates from other chats wait no longer than this.
+// While updates are in flight Telegram answers a poll at once, with them
+// (they are not confirmed yet): polling without a pause would spin, and
+// polling after every update finishes would fetch the same updates over and
+// over. So the next poll waits until half of those in flight finished (at
+// least one), or busyPoll passed: new updates from other chats wait no
+// longer than that.
 const busyPoll = 25 * time.Millisecond
+
+// pause waits before the next poll while inflight updates are in flight.
+func pause(ctx context.Context, tr *tracker, inflight int, polled time.Time) {
+	deadline := time.NewTimer(time.Until(polled.Add(busyPoll)))
+	defer deadline.Stop()
+	for {
+		n, changed := tr.progress()
+		if n >= max(1, inflight/2) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
 
 // poll receives updates by long polling until ctx is cancelled. It does not
 // use the library's update channel, which moves the offset before the
@@ -125,11 +160,12 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 		case succeeded:
 			failBackoff = 0
 		}
-		offset, busy, changed := tr.next()
+		offset, inflight := tr.next()
 		timeout := t.opt.PollTimeout
-		if busy {
+		if inflight > 0 {
 			timeout = 0 // Telegram answers at once anyway: with them
 		}
+		polled := time.Now()
 		updates, err := t.getUpdates(ctx, offset, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -155,16 +191,20 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 		}
 		backoff = 0
 		for _, raw := range updates {
-			// A type Telegram changed fails only its field: the update id
-			// is still read, so the update is skipped, not polled forever.
-			var u tgbotapi.Update
-			uerr := json.Unmarshal(raw, &u)
-			id := int64(u.UpdateID)
+			// Most updates in an answer are in flight: only their id is
+			// read. One that Bottega cannot decode (a type Telegram
+			// changed) is skipped by its id, not polled forever.
+			var head struct {
+				UpdateID int64 `json:"update_id"`
+			}
+			_ = json.Unmarshal(raw, &head)
+			id := head.UpdateID
 			if !tr.start(id) {
 				continue // in flight or done: Telegram sends it until confirmed
 			}
-			busy = true
-			if uerr != nil {
+			inflight++
+			var u tgbotapi.Update
+			if uerr := json.Unmarshal(raw, &u); uerr != nil {
 				t.log.Warn("unreadable update skipped", "update", id, "err", uerr)
 				tr.finish(id, nil)
 				continue
@@ -176,14 +216,8 @@ func (t *Transport) poll(ctx context.Context, sink bot.Sink) error {
 			}
 			t.submit(ctx, sink, upd, func(err error) { tr.finish(id, err) })
 		}
-		if busy {
-			pause := time.NewTimer(busyPoll)
-			select {
-			case <-changed:
-			case <-pause.C:
-			case <-ctx.Done():
-			}
-			pause.Stop()
+		if inflight > 0 {
+			pause(ctx, tr, inflight, polled)
 		}
 	}
 }

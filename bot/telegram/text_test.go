@@ -56,7 +56,7 @@ func TestTruncate(t *testing.T) {
 func TestTrackerOffset(t *testing.T) {
 	tr := newTracker()
 	offset := func() int64 {
-		o, _, _ := tr.next()
+		o, _ := tr.next()
 		return o
 	}
 	if offset() != 0 {
@@ -82,7 +82,7 @@ func TestTrackerOffset(t *testing.T) {
 	if got := offset(); got != 10 {
 		t.Errorf("offset with 10 failed = %d, want 10", got)
 	}
-	if _, busy, _ := tr.next(); busy {
+	if _, inflight := tr.next(); inflight != 0 {
 		t.Error("busy with nothing in flight")
 	}
 	if !tr.start(10) {
