@@ -490,10 +490,12 @@ func TestRestartAnswersWhileOptionalCallsFail(t *testing.T) {
 		}
 	})
 	// Retries wait until the learner is answered, so the background calls
-	// give up after the reply in any schedule. The timer only ends the wait
-	// of a start that waits for them (which would otherwise last 30s).
+	// give up after the reply however slow the machine. The timer only
+	// ends the waits of a start that waits for them, which would otherwise
+	// last until the set-up's deadline; here the reply would have to take
+	// over a minute (14 calls, 5s each) to be overtaken.
 	afterReply := func(ctx context.Context, _ time.Duration) error {
-		guard := time.NewTimer(time.Second)
+		guard := time.NewTimer(5 * time.Second)
 		defer guard.Stop()
 		select {
 		case <-replied:
