@@ -1,12 +1,19 @@
 // Package pgtest gives each test its own empty, migrated database on a real
 // PostgreSQL server.
 //
-// With DATABASE_URL set, databases are created on that server. Otherwise a
+// With DATABASE_URL set, databases are created on that server, through
+// that URL (it may point at PgBouncer in transaction pooling mode, with a
+// wildcard database entry so that new databases are reachable). Otherwise a
 // private server is started once per test binary from the installed
 // PostgreSQL binaries (in a temporary directory, unix socket only) and
 // stopped when the tests end (call Main from TestMain) or, failing that,
 // when the test process exits. A migrated template database is built once,
 // and each test's database is a copy of it, which takes milliseconds.
+//
+// With BOTTEGA_TEST_PGBOUNCER=1 (and DATABASE_URL unset), a private
+// PgBouncer in transaction pooling mode is started in front of the private
+// server too: databases are created directly on the server, and tests are
+// handed URLs that go through PgBouncer.
 package pgtest
 
 import (
@@ -30,12 +37,18 @@ import (
 	"github.com/bottega-app/bottega/store/pglocal"
 )
 
+// PgBouncerEnv names the variable that puts a private PgBouncer in front of
+// the private server.
+const PgBouncerEnv = "BOTTEGA_TEST_PGBOUNCER"
+
 var (
 	once     sync.Once
 	setupErr error
 	server   *pglocal.Server
+	pooler   *bouncer
 	tmpDir   string
-	baseDSN  string // the server, database "postgres"
+	adminDSN string // the server, database "postgres": creates and drops databases
+	baseDSN  string // how tests reach the server, database "postgres"
 	template string
 	counter  atomic.Int64
 )
@@ -48,8 +61,12 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Stop stops the private server, if one was started.
+// Stop stops the private server (and PgBouncer), if one was started.
 func Stop() {
+	if pooler != nil {
+		pooler.stop()
+		pooler = nil
+	}
 	if server != nil {
 		server.Stop()
 		server = nil
@@ -63,7 +80,7 @@ func Stop() {
 func setup() error {
 	ctx := context.Background()
 	if dsn := os.Getenv("DATABASE_URL"); dsn != "" {
-		baseDSN = dsn
+		adminDSN, baseDSN = dsn, dsn
 	} else {
 		dir, err := os.MkdirTemp("", "bottega-pgtest-")
 		if err != nil {
@@ -77,7 +94,15 @@ func setup() error {
 		if err != nil {
 			return fmt.Errorf("start a private PostgreSQL for the tests: %w (install the server with apt-get install postgresql, or set DATABASE_URL)", err)
 		}
-		baseDSN = server.DSN("postgres")
+		adminDSN = server.DSN("postgres")
+		baseDSN = adminDSN
+		if os.Getenv(PgBouncerEnv) == "1" {
+			pooler, err = startBouncer(ctx, dir+"/bouncer", server.Dir())
+			if err != nil {
+				return fmt.Errorf("start a private PgBouncer for the tests: %w", err)
+			}
+			baseDSN = pooler.dsn("postgres")
+		}
 	}
 	return buildTemplate(ctx)
 }
@@ -97,30 +122,34 @@ func buildTemplate(ctx context.Context) error {
 	})
 	template = "bottega_tpl_" + hex.EncodeToString(h.Sum(nil))[:12]
 
-	admin, err := sql.Open("postgres", baseDSN)
+	admin, err := sql.Open("postgres", adminDSN)
 	if err != nil {
 		return err
 	}
 	defer admin.Close()
-	conn, err := admin.Conn(ctx)
+	// The lock is a transaction's, held while other connections do the
+	// work (CREATE DATABASE cannot run in a transaction): a session's lock
+	// would not hold behind PgBouncer in transaction mode.
+	lock, err := admin.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("connect to test server: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727272)`); err != nil {
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_xact_lock(727272)`); err != nil {
 		return err
 	}
-	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(727272)`)
 	var exists bool
-	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, template).Scan(&exists); err != nil {
+	if err := lock.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, template).Scan(&exists); err != nil {
 		return err
 	}
 	if exists {
 		return nil
 	}
 	build := template + "_build"
-	conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+build)
-	if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+build); err != nil {
+	if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+build+` WITH (FORCE)`); err != nil {
+		return fmt.Errorf("drop unfinished template database: %w", err)
+	}
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+build); err != nil {
 		return fmt.Errorf("create template database: %w", err)
 	}
 	db, err := store.Open(ctx, withDB(baseDSN, build))
@@ -132,10 +161,15 @@ func buildTemplate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+build+` RENAME TO `+template); err != nil {
+	// A pooler keeps its server connections to the database open; they
+	// would stop the renaming and the copies.
+	if _, err := admin.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+build+`'`); err != nil {
+		return fmt.Errorf("close connections to the template database: %w", err)
+	}
+	if _, err := admin.ExecContext(ctx, `ALTER DATABASE `+build+` RENAME TO `+template); err != nil {
 		return fmt.Errorf("publish template database: %w", err)
 	}
-	_, err = conn.ExecContext(ctx, `ALTER DATABASE `+template+` WITH IS_TEMPLATE true`)
+	_, err = admin.ExecContext(ctx, `ALTER DATABASE `+template+` WITH IS_TEMPLATE true`)
 	return err
 }
 
@@ -158,7 +192,7 @@ func DSN(t testing.TB) string {
 		t.Fatalf("pgtest: %v", setupErr)
 	}
 	name := fmt.Sprintf("bottega_t%d_%d", os.Getpid(), counter.Add(1))
-	admin, err := sql.Open("postgres", baseDSN)
+	admin, err := sql.Open("postgres", adminDSN)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
@@ -167,7 +201,7 @@ func DSN(t testing.TB) string {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin, err := sql.Open("postgres", baseDSN)
+		admin, err := sql.Open("postgres", adminDSN)
 		if err != nil {
 			return
 		}
