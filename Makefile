@@ -1,10 +1,11 @@
 # Bottega: two commands on a fresh machine.
 #   make run    chat with the bot in this terminal (or serve Telegram if TELEGRAM_TOKEN is set)
 #   make test   run every test against a real, private PostgreSQL
+#   make test-pgbouncer  the store and dispatcher tests through PgBouncer (transaction pooling)
 
 GO ?= go
 
-.PHONY: run test vet fuzz bench bench-updates bench-retrieval bench-broadcast build postgres
+.PHONY: run test test-pgbouncer vet fuzz bench bench-updates bench-retrieval bench-broadcast build postgres
 
 run: postgres
 	$(GO) run ./cmd/bottega
@@ -12,6 +13,12 @@ run: postgres
 test: postgres
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
+
+# PGBOUNCER_PKGS can widen the run: make test-pgbouncer PGBOUNCER_PKGS=./...
+PGBOUNCER_PKGS ?= ./store/... ./bot/
+test-pgbouncer: postgres
+	@./scripts/ensure-pgbouncer.sh
+	BOTTEGA_TEST_PGBOUNCER=1 $(GO) test -race -count=1 -timeout 15m $(PGBOUNCER_PKGS)
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bottega ./cmd/bottega
