@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
@@ -134,5 +135,53 @@ func TestLessonVideoSeesANewVideoAtOnce(t *testing.T) {
 	}
 	if id, err := db.LessonVideo(ctx, "vetrina", "other"); err != nil || id != "" {
 		t.Fatalf("another platform's video = %q, %v", id, err)
+	}
+}
+
+func TestMigrationsRunOnceWhenProcessesStartTogether(t *testing.T) {
+	dsn := pgtest.EmptyDSN(t)
+	ctx := context.Background()
+	const n = 3
+	applied := make(chan []string, n)
+	errs := make(chan error, n)
+	dbs := make([]*store.DB, n)
+	for i := range dbs {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	for _, db := range dbs {
+		go func() {
+			a, err := db.Migrate(ctx)
+			applied <- a
+			errs <- err
+		}()
+	}
+	total, runs := 0, 0
+	for range dbs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if a := <-applied; len(a) > 0 {
+			total += len(a)
+			runs++
+		}
+	}
+	if runs != 1 || total == 0 {
+		t.Errorf("%d processes applied %d migrations; want one process to apply them all", runs, total)
+	}
+	dbs[0].SetMaxConns(1)
+	st, err := store.SessionStateOf(ctx, dbs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st != (store.SessionState{}) {
+		t.Errorf("after migrating, the session keeps %+v", st)
+	}
+	if err := dbs[1].Ready(ctx); err != nil {
+		t.Errorf("ready = %v", err)
 	}
 }

@@ -187,6 +187,17 @@ func withDB(dsn, name string) string {
 // string; the database is dropped when the test ends.
 func DSN(t testing.TB) string {
 	t.Helper()
+	return newDatabase(t, false)
+}
+
+// EmptyDSN is DSN for a database without the schema, to migrate.
+func EmptyDSN(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, true)
+}
+
+func newDatabase(t testing.TB, empty bool) string {
+	t.Helper()
 	once.Do(func() { setupErr = setup() })
 	if setupErr != nil {
 		t.Fatalf("pgtest: %v", setupErr)
@@ -197,7 +208,11 @@ func DSN(t testing.TB) string {
 		t.Fatalf("pgtest: %v", err)
 	}
 	defer admin.Close()
-	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + template + ` STRATEGY FILE_COPY`); err != nil {
+	from := template
+	if empty {
+		from = "template0"
+	}
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + from + ` STRATEGY FILE_COPY`); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
