@@ -3,6 +3,7 @@ package pgtest
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -52,6 +54,10 @@ func startBouncer(ctx context.Context, dir, serverDir string) (*bouncer, error) 
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create pgbouncer directory: %w", err)
 	}
+	logFile := filepath.Join(dir, "pgbouncer.log")
+	if d := os.Getenv("BOTTEGA_TEST_PGBOUNCER_LOG"); d != "" {
+		logFile = filepath.Join(d, fmt.Sprintf("pgbouncer-%d.log", os.Getpid())) // kept after the tests
+	}
 	conf := fmt.Sprintf(`[databases]
 * = host=%s port=5432 user=bottega
 
@@ -67,7 +73,7 @@ max_client_conn = 2000
 default_pool_size = 40
 server_idle_timeout = 10
 logfile = %s
-`, serverDir, bouncerPort, dir, filepath.Join(dir, "users.txt"), filepath.Join(dir, "pgbouncer.log"))
+`, serverDir, bouncerPort, dir, filepath.Join(dir, "users.txt"), logFile)
 	if err := os.WriteFile(filepath.Join(dir, "users.txt"), []byte(`"bottega" ""`+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("write pgbouncer users: %w", err)
 	}
@@ -110,7 +116,7 @@ logfile = %s
 		started <- nil
 		err := cmd.Wait()
 		if err != nil {
-			log, _ := os.ReadFile(filepath.Join(dir, "pgbouncer.log"))
+			log, _ := os.ReadFile(logFile)
 			err = fmt.Errorf("pgbouncer exited: %w: %s %s", err, stderr.String(), lastLine(log))
 		}
 		b.done <- err
@@ -159,6 +165,36 @@ func (b *bouncer) dsn(database string) string {
 	q.Set("port", strconv.Itoa(bouncerPort))
 	q.Set("sslmode", "disable")
 	return (&url.URL{Scheme: "postgres", User: url.User("bottega"), Path: "/" + database, RawQuery: q.Encode()}).String()
+}
+
+// forget closes the bouncer's client and server connections to database
+// name, before the database is dropped. Dropped under it, the server
+// connections end while PgBouncer may still use them (it sends cancel
+// requests on them), which crashes PgBouncer 1.18.
+func (b *bouncer) forget(name string) error {
+	console, err := sql.Open("postgres", b.dsn("pgbouncer"))
+	if err != nil {
+		return err
+	}
+	defer console.Close()
+	if _, err := console.Exec(`KILL ` + name); err != nil && !strings.Contains(err.Error(), "no such database") {
+		return fmt.Errorf("close PgBouncer's connections to %s: %w", name, err)
+	}
+	return nil
+}
+
+// exited returns why the bouncer stopped, or nil while it runs.
+func (b *bouncer) exited() error {
+	select {
+	case err := <-b.done:
+		b.done <- err
+		if err == nil {
+			err = errors.New("pgbouncer exited")
+		}
+		return err
+	default:
+		return nil
+	}
 }
 
 // stop shuts the bouncer down and waits for it.

@@ -163,6 +163,11 @@ func buildTemplate(ctx context.Context) error {
 	}
 	// A pooler keeps its server connections to the database open; they
 	// would stop the renaming and the copies.
+	if pooler != nil {
+		if err := pooler.forget(build); err != nil {
+			return err
+		}
+	}
 	if _, err := admin.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+build+`'`); err != nil {
 		return fmt.Errorf("close connections to the template database: %w", err)
 	}
@@ -202,6 +207,11 @@ func newDatabase(t testing.TB, empty bool) string {
 	if setupErr != nil {
 		t.Fatalf("pgtest: %v", setupErr)
 	}
+	if pooler != nil {
+		if err := pooler.exited(); err != nil {
+			t.Fatalf("pgtest: %v", err)
+		}
+	}
 	name := fmt.Sprintf("bottega_t%d_%d", os.Getpid(), counter.Add(1))
 	admin, err := sql.Open("postgres", adminDSN)
 	if err != nil {
@@ -221,6 +231,11 @@ func newDatabase(t testing.TB, empty bool) string {
 			return
 		}
 		defer admin.Close()
+		if pooler != nil {
+			if err := pooler.forget(name); err != nil {
+				t.Logf("pgtest: %v", err)
+			}
+		}
 		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil && !strings.Contains(err.Error(), "does not exist") {
 			t.Logf("pgtest: drop %s: %v", name, err)
 		}
