@@ -168,19 +168,73 @@ func (b *bouncer) dsn(database string) string {
 }
 
 // forget closes the bouncer's client and server connections to database
-// name, before the database is dropped. Dropped under it, the server
-// connections end while PgBouncer may still use them (it sends cancel
-// requests on them), which crashes PgBouncer 1.18.
+// name, before the database is dropped. PgBouncer 1.18 crashes when a
+// server connection it is cancelling a query on ends under it (dropping the
+// database ends them) or when its connections are closed while it sends a
+// cancel request; so forget waits until the database's pool is quiet (no
+// client, no cancel request), for up to 10 s, then closes them (KILL).
 func (b *bouncer) forget(name string) error {
 	console, err := sql.Open("postgres", b.dsn("pgbouncer"))
 	if err != nil {
 		return err
 	}
 	defer console.Close()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		busy, err := poolBusy(console, name)
+		if err != nil {
+			return fmt.Errorf("read PgBouncer's pools: %w", err)
+		}
+		if !busy {
+			break
+		}
+		<-tick.C
+	}
 	if _, err := console.Exec(`KILL ` + name); err != nil && !strings.Contains(err.Error(), "no such database") {
 		return fmt.Errorf("close PgBouncer's connections to %s: %w", name, err)
 	}
 	return nil
+}
+
+// poolBusy tells whether database name's pool has clients, active server
+// connections or cancel requests under way.
+func poolBusy(console *sql.DB, name string) (bool, error) {
+	rows, err := console.Query(`SHOW POOLS`)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return false, err
+	}
+	busy := false
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return false, err
+		}
+		row := map[string]string{}
+		for i, c := range cols {
+			row[c] = vals[i].String
+		}
+		if row["database"] != name {
+			continue
+		}
+		for c, v := range row {
+			counted := strings.HasPrefix(c, "cl_") || c == "sv_active" || strings.Contains(c, "cancel")
+			if counted && v != "" && v != "0" {
+				busy = true
+			}
+		}
+	}
+	return busy, rows.Err()
 }
 
 // exited returns why the bouncer stopped, or nil while it runs.
