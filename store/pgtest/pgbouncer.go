@@ -77,7 +77,7 @@ logfile = %s
 	if err := os.WriteFile(filepath.Join(dir, "users.txt"), []byte(`"bottega" ""`+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("write pgbouncer users: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "pgbouncer.ini"), []byte(conf), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "pgbouncer.ini"), []byte(conf), 0o600); err != nil { // #nosec G703 -- our own temporary directory
 		return nil, fmt.Errorf("write pgbouncer configuration: %w", err)
 	}
 	// PgBouncer refuses to run as root: as root, it runs as the user the
@@ -90,7 +90,7 @@ logfile = %s
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)} // #nosec G115 -- ids from the user database fit
 		for _, p := range []string{dir, filepath.Join(dir, "users.txt"), filepath.Join(dir, "pgbouncer.ini")} {
 			if err := os.Chown(p, uid, gid); err != nil {
 				return nil, fmt.Errorf("hand pgbouncer's files to user postgres: %w", err)
@@ -104,7 +104,7 @@ logfile = %s
 	// child is started from a goroutine that keeps its thread for good.
 	go func() {
 		runtime.LockOSThread()
-		cmd := exec.Command(bin, filepath.Join(dir, "pgbouncer.ini"))
+		cmd := exec.Command(bin, filepath.Join(dir, "pgbouncer.ini")) // #nosec G204 -- the installed pgbouncer with our own configuration
 		cmd.Dir = "/"
 		cmd.Stderr = &stderr
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGTERM, Setpgid: true}
@@ -116,7 +116,7 @@ logfile = %s
 		started <- nil
 		err := cmd.Wait()
 		if err != nil {
-			log, _ := os.ReadFile(logFile)
+			log, _ := os.ReadFile(logFile) // #nosec G304 G703 -- the log file we configured
 			err = fmt.Errorf("pgbouncer exited: %w: %s %s", err, stderr.String(), lastLine(log))
 		}
 		b.done <- err
@@ -192,6 +192,7 @@ func (b *bouncer) forget(name string) error {
 		}
 		<-tick.C
 	}
+	// #nosec G202 -- the console takes no parameters; name is a test database's, made by us
 	if _, err := console.Exec(`KILL ` + name); err != nil && !strings.Contains(err.Error(), "no such database") {
 		return fmt.Errorf("close PgBouncer's connections to %s: %w", name, err)
 	}

@@ -168,7 +168,7 @@ func buildTemplate(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := admin.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '`+build+`'`); err != nil {
+	if _, err := lock.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, build); err != nil {
 		return fmt.Errorf("close connections to the template database: %w", err)
 	}
 	if _, err := admin.ExecContext(ctx, `ALTER DATABASE `+build+` RENAME TO `+template); err != nil {
