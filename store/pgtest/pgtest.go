@@ -68,11 +68,11 @@ func Stop() {
 		pooler = nil
 	}
 	if server != nil {
-		server.Stop()
+		_ = server.Stop() // the tests are over; a server that will not stop is killed
 		server = nil
 	}
 	if tmpDir != "" {
-		os.RemoveAll(tmpDir)
+		_ = os.RemoveAll(tmpDir) // a temporary folder: nothing to do if it stays
 		tmpDir = ""
 	}
 }
@@ -86,7 +86,7 @@ func setup() error {
 		if err != nil {
 			return err
 		}
-		if err := os.Chmod(dir, 0o755); err != nil {
+		if err := os.Chmod(dir, 0o755); err != nil { // #nosec G302 -- the server's user (postgres, under root) must enter it
 			return err
 		}
 		tmpDir = dir
@@ -112,14 +112,21 @@ func setup() error {
 // the same server agree through an advisory lock.
 func buildTemplate(ctx context.Context) error {
 	h := sha256.New()
-	fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			b, _ := migrations.FS.ReadFile(p)
-			h.Write([]byte(p))
-			h.Write(b)
+	err := fs.WalkDir(migrations.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
+		b, err := migrations.FS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		_, _ = h.Write([]byte(p)) // a hash.Hash never fails to write
+		_, _ = h.Write(b)
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("read migrations: %w", err)
+	}
 	template = "bottega_tpl_" + hex.EncodeToString(h.Sum(nil))[:12]
 
 	admin, err := sql.Open("postgres", adminDSN)
@@ -157,7 +164,9 @@ func buildTemplate(ctx context.Context) error {
 		return err
 	}
 	_, err = db.Migrate(ctx)
-	db.Close()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return err
 	}
@@ -251,6 +260,6 @@ func New(t testing.TB) *store.DB {
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() }) // the test is over; its database is dropped next
 	return db
 }
