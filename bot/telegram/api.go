@@ -254,8 +254,9 @@ func (c *client) call(ctx context.Context, r request) (json.RawMessage, error) {
 		}
 		if e.Timeout && !idempotent(r.method) {
 			// The request may have reached Telegram: sending it again could
-			// deliver the message twice. The caller decides (the outbox
-			// resends it after a restart; a broadcast marks it uncertain).
+			// deliver the message twice. The caller records it as uncertain
+			// (the dispatcher for a reply, the delivery table for a broadcast)
+			// and never sends it again.
 			return nil, err
 		}
 		var wait time.Duration
