@@ -8,8 +8,8 @@ import (
 
 // outgoing is an update's replies on their way to the chat.
 type outgoing struct {
-	// ctx carries what the transport needs from the update (the button
-	// press to answer); it is never cancelled.
+	// ctx is the update's context, never cancelled: a send once begun
+	// finishes and is recorded.
 	ctx      context.Context
 	updateID int64
 	chatID   string
