@@ -348,6 +348,10 @@ func (t *turn) command() ([]bot.Reply, error) {
 		_, payload, _ := strings.Cut(strings.TrimSpace(t.u.Text), " ")
 		return t.start(strings.TrimSpace(payload))
 	}
+	if _, code, _ := strings.Cut(strings.TrimSpace(t.u.Text), " "); name == "lang" && locales.IsSupported(strings.ToLower(strings.TrimSpace(code))) {
+		// "/lang en" switches at once; a bare or unknown code opens the picker.
+		return t.switchLang(strings.ToLower(strings.TrimSpace(code)))
+	}
 	if data, ok := t.b.commands[name]; ok {
 		act, args, err := parseData(version+"|"+data, t.b.routes)
 		if err != nil {

@@ -247,7 +247,11 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 		return t.expired()
 	}
 	if !onboarding {
-		t.notice = t.T("saved", nil)
+		if t.press {
+			t.notice = t.T("saved", nil)
+		} else {
+			t.note("saved", nil) // typed (/lang en): no button press to answer
+		}
 		t.goTo(scrSettings)
 		return t.show()
 	}
@@ -260,6 +264,20 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 		return t.openLink(kind, id)
 	}
 	t.goTo(scrReady)
+	return t.show()
+}
+
+// switchLang sets the interface language from a typed command. Elsewhere in
+// the onboarding than its language question, the onboarding goes on where
+// it was, in the new language.
+func (t *turn) switchLang(lang string) ([]bot.Reply, error) {
+	if !strings.HasPrefix(t.st.Screen, onbPrefix) || t.st.Screen == onbPrefix+fieldLang {
+		return t.choose([]string{fieldLang, lang})
+	}
+	if err := t.set(fieldLang, lang); err != nil {
+		return nil, err
+	}
+	t.note("saved", nil)
 	return t.show()
 }
 
