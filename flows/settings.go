@@ -165,7 +165,10 @@ func (t *turn) start(payload string) ([]bot.Reply, error) {
 	if ok {
 		return t.openLink(kind, id)
 	}
-	t.note("welcome_back", map[string]any{"Name": t.l.Name})
+	if t.st.Screen != onbPrefix+fieldLang {
+		// The onboarding's first question says hello itself: one greeting.
+		t.note("welcome_back", map[string]any{"Name": t.l.Name})
+	}
 	if !strings.HasPrefix(t.st.Screen, onbPrefix) {
 		t.goTo(scrMenu)
 	}
