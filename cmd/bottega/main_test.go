@@ -134,18 +134,25 @@ func TestHelpForEachCommand(t *testing.T) {
 
 // TestSIGTERMShutsDownCleanly stops the real binary with SIGTERM: it exits 0
 // and the private Postgres it started is stopped.
-func TestSIGTERMShutsDownCleanly(t *testing.T) {
-	dir := dataDir(t)
-	cmd, stdin, out := startChat(t, dir)
-	defer stdin.Close()
-	io.WriteString(stdin, "/start\n")
-	waitFor(t, out, "Ciao")
-	cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGTERM: %v\n%s", err, out.String())
-	}
-	if _, err := os.Stat(filepath.Join(dir, "pg", "postmaster.pid")); !os.IsNotExist(err) {
-		t.Errorf("private postgres still running after shutdown (postmaster.pid: %v)", err)
+// TestSignalsShutDownCleanly: SIGTERM (a service manager) and SIGHUP (the
+// terminal closed) stop the bot like Ctrl-C: exit 0, the private Postgres
+// stopped.
+func TestSignalsShutDownCleanly(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := dataDir(t)
+			cmd, stdin, out := startChat(t, dir)
+			defer stdin.Close()
+			io.WriteString(stdin, "/start\n")
+			waitFor(t, out, "Ciao")
+			cmd.Process.Signal(sig)
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("exit after %v: %v\n%s", sig, err, out.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "pg", "postmaster.pid")); !os.IsNotExist(err) {
+				t.Errorf("private postgres still running after shutdown (postmaster.pid: %v)", err)
+			}
+		})
 	}
 }
 
