@@ -12,6 +12,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,7 @@ type Transport struct {
 	lang  string
 	name  string
 	clock func() time.Time
+	files string
 
 	mu      sync.Mutex
 	buttons []bot.Button // of the latest message that had any
@@ -53,6 +56,10 @@ type Options struct {
 	// Clock gives the time; update ids come from it so they stay unique
 	// across runs. Default time.Now.
 	Clock func() time.Time
+	// Files is the folder where documents sent to the learner (a data
+	// export) are written, readable by the owner only; "" prints only their
+	// name and size.
+	Files string
 }
 
 // New returns a console transport reading in and writing out.
@@ -66,7 +73,7 @@ func New(in io.Reader, out io.Writer, opts Options) *Transport {
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	return &Transport{in: in, out: out, echo: opts.Echo, user: opts.User, lang: opts.Lang, name: opts.Name, clock: opts.Clock}
+	return &Transport{in: in, out: out, echo: opts.Echo, user: opts.User, lang: opts.Lang, name: opts.Name, clock: opts.Clock, files: opts.Files}
 }
 
 // Platform implements bot.Transport.
@@ -168,7 +175,7 @@ func (t *Transport) Send(_ context.Context, _ string, r bot.Reply) (string, erro
 		prefix = ""
 	}
 	if r.File != nil {
-		fmt.Fprintf(&b, "%s[file %s, %d bytes]\n", prefix, r.File.Name, len(r.File.Data))
+		fmt.Fprintf(&b, "%s[file %s, %d bytes]\n", prefix, t.save(r.File), len(r.File.Data))
 		prefix = ""
 	}
 	if r.Text != "" {
@@ -206,4 +213,25 @@ func clock(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// save writes f into the files folder and returns where it is, or what
+// went wrong; without a folder, just f's name.
+func (t *Transport) save(f *bot.File) string {
+	if t.files == "" {
+		return f.Name
+	}
+	// The name is the bot's own ("bottega-data.json"); Base keeps any
+	// other inside the folder.
+	path := filepath.Join(t.files, filepath.Base(filepath.Clean("/"+f.Name)))
+	if err := os.MkdirAll(t.files, 0o700); err != nil {
+		return fmt.Sprintf("%s not saved: %v", f.Name, err)
+	}
+	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+		return fmt.Sprintf("%s not saved: %v", f.Name, err)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return "saved in " + path
 }

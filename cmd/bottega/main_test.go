@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/url"
 	"os"
@@ -351,5 +352,33 @@ func TestQuestionDuringOnboarding(t *testing.T) {
 	}
 	if !strings.Contains(out, "Qui rispondi toccando un pulsante") || strings.Contains(out, "Ecco cosa dicono") {
 		t.Errorf("a word typed during onboarding should ask for a button:\n%s", out)
+	}
+}
+
+// TestChatExportIsSaved: /export in the terminal chat writes the file into
+// the data folder, private to its owner, and says where.
+func TestChatExportIsSaved(t *testing.T) {
+	dir := dataDir(t)
+	out, stderr, err := chatOnce(t, dir, "/start\n/export\n")
+	if err != nil {
+		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
+	}
+	path := filepath.Join(dir, "bottega-data.json")
+	if !strings.Contains(out, "saved in "+path) {
+		t.Errorf("the output does not say where the export is (%s):\n%s", path, out)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("export not saved: %v", err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("export mode %v, want 0600", info.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(data) || !bytes.Contains(data, []byte(`"stored"`)) {
+		t.Errorf("the saved export is not the learner's data:\n%.300s", data)
 	}
 }

@@ -188,7 +188,7 @@ func chat(ctx context.Context, e env, cfg config, workers int, withHTTP bool) er
 			defer stop()
 		}
 	}
-	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin)})
+	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin), Files: cfg.DataDir})
 	if isTerminal(e.stdin) {
 		fmt.Fprintln(e.stdout, "Bottega — chat locale. Scrivi /start per iniziare, un numero per premere un pulsante, Ctrl-D per uscire.")
 		fmt.Fprintln(e.stdout)
