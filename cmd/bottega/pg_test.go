@@ -62,7 +62,9 @@ func TestDataFolderUnderAPrivateParent(t *testing.T) {
 		}
 		return out.String(), errb.String()
 	}
-	out, stderr := chat("/start\n")
+	// The language answered: the onboarding's first question, asked again,
+	// would greet rather than welcome back.
+	out, stderr := chat("/start\n1\n")
 	if !strings.Contains(out, "Ciao") {
 		t.Fatalf("no welcome:\n%s\nstderr: %s", out, stderr)
 	}
