@@ -14,6 +14,7 @@ import (
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -373,6 +374,9 @@ func TestNotCovered(t *testing.T) {
 			if !strings.HasPrefix(final.Text, h.tr("ask_not_covered", nil)) {
 				t.Errorf("answer %q, want the not-covered message", final.Text)
 			}
+			if !hasButton(final.Reply, flows.MenuData()) && !strings.Contains(final.Text, h.tr("ask_closest", nil)) {
+				t.Errorf("neither a lesson nor a way on to the menu: %+v", final.Buttons)
+			}
 			if h.llm != nil && (len(h.llm.Requests()) > 0) != tt.called {
 				t.Errorf("LLM asked %d times", len(h.llm.Requests()))
 			}
@@ -412,7 +416,10 @@ func TestGuardRails(t *testing.T) {
 		h := newHarness(t, false, nil)
 		replies := h.ask(h.learner, strings.Repeat("diretta ", 63))
 		if len(replies) != 1 || replies[0].Task != nil || replies[0].Text != h.tr("ask_too_long", map[string]any{"Max": 500}) {
-			t.Errorf("replies %+v", replies)
+			t.Fatalf("replies %+v", replies)
+		}
+		if !hasButton(replies[0], flows.MenuData()) {
+			t.Errorf("no way on to the menu: %+v", replies[0].Buttons)
 		}
 	})
 	t.Run("daily questions", func(t *testing.T) {
@@ -559,4 +566,16 @@ func TestOtherLanguageOffline(t *testing.T) {
 	if q := h.lastQuestion(); q.Mode != "offline" || len(q.Lessons) == 0 || q.Lessons[0] != "live-video" {
 		t.Errorf("question recorded as %+v", q)
 	}
+}
+
+// hasButton reports whether r has a button with data d.
+func hasButton(r bot.Reply, d string) bool {
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if b.Data == d {
+				return true
+			}
+		}
+	}
+	return false
 }

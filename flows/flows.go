@@ -195,6 +195,14 @@ func OpenLessonData(lessonID, stepID string) string {
 	return d
 }
 
+// MenuData and ContinueData return the data of the buttons that open the
+// menu and resume where the learner was: the way on that replies made
+// outside the flows (answers, commands of extensions) offer.
+func MenuData() string { return encode(actMenu) }
+
+// ContinueData: see MenuData.
+func ContinueData() string { return encode(actContinue) }
+
 // WatchVideoData returns button data that plays a lesson's video from the
 // chapter of a step (the assistant puts it on its citations).
 func WatchVideoData(lessonID, stepID string) string {

@@ -27,6 +27,7 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/stats"
 	"github.com/bottega-app/bottega/store"
@@ -263,21 +264,30 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 		if err := a.o.Store.UpdateLearner(ctx, l); err != nil {
 			return nil, err
 		}
-		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_off", nil)}}, nil
+		return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_off", nil)), nil
 	case arg != "":
 		at, ok := parseClock(arg)
 		if !ok {
-			return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_usage", nil)}}, nil
+			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_usage", nil)), nil
 		}
 		l.Reminder = at
 		if err := a.o.Store.UpdateLearner(ctx, l); err != nil {
 			return nil, err
 		}
-		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_set", map[string]any{"Time": at})}}, nil
+		return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_set", map[string]any{"Time": at})), nil
 	case l.Reminder == "":
-		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_status_off", nil)}}, nil
+		return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_status_off", nil)), nil
 	}
-	return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_reminders_status_on", map[string]any{"Time": l.Reminder})}}, nil
+	return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_status_on", map[string]any{"Time": l.Reminder})), nil
+}
+
+// wayOn is a reply with the buttons that take the learner on: where they
+// were, or the menu.
+func (a *Admin) wayOn(lang, text string) []bot.Reply {
+	return []bot.Reply{{Text: text, Buttons: [][]bot.Button{{
+		a.btn(lang, "btn_continue_short", flows.ContinueData()),
+		a.btn(lang, "btn_menu", flows.MenuData()),
+	}}}}
 }
 
 // parseClock reads "9", "9:30", "09.30" or "21:00" as "HH:MM".

@@ -454,9 +454,12 @@ func TestRemindersCommand(t *testing.T) {
 		{"/reminders dopo", "/reminders off", ""},
 	}
 	for _, tt := range tests {
-		got := last(t, r.say(learnerID, tt.text)).Text()
-		if !strings.Contains(got, tt.want) {
+		reply := last(t, r.say(learnerID, tt.text))
+		if got := reply.Text(); !strings.Contains(got, tt.want) {
 			t.Errorf("%s: %q, want %q", tt.text, got, tt.want)
+		}
+		if !hasData(reply, flows.MenuData()) {
+			t.Errorf("%s: no way on to the menu: %v", tt.text, reply.Buttons())
 		}
 		l, _, err := r.db.EnsureLearner(bg, telegram.Platform, strconv.Itoa(learnerID), "", "", "it")
 		if err != nil {
@@ -489,4 +492,16 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// hasData reports whether a message has a button with data d.
+func hasData(c telegramtest.Call, d string) bool {
+	for _, row := range c.Buttons() {
+		for _, b := range row {
+			if b.CallbackData != nil && *b.CallbackData == d {
+				return true
+			}
+		}
+	}
+	return false
 }
