@@ -72,7 +72,7 @@ func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question stri
 		return []bot.Reply{{Text: a.t(lg, "ask_empty", nil)}}, nil
 	}
 	if utf8.RuneCountInString(q) > a.o.MaxQuestion {
-		return []bot.Reply{{Text: a.t(lg, "ask_too_long", map[string]any{"Max": a.o.MaxQuestion}), Buttons: [][]bot.Button{a.wayOn(lg)}}}, nil
+		return []bot.Reply{{Text: a.t(lg, "ask_too_long", map[string]any{"Max": a.o.MaxQuestion}), Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lg)}}}, nil
 	}
 	now := a.o.Clock.Now()
 	used, err := a.o.DB.AskUsed(ctx, l.ID, dayStart(now, l.Timezone))
@@ -335,7 +335,7 @@ func (a *Assistant) uncovered(q store.Question, hits []store.PassageHit, ans ans
 	if len(rows) > 0 {
 		text += "\n\n" + a.t(lg, "ask_closest", nil)
 	} else {
-		rows = append(rows, a.wayOn(lg))
+		rows = append(rows, flows.WayOn(a.o.Texts, lg))
 	}
 	rows = append(rows, a.feedback(lg, q.ID))
 	ans.reply = bot.Reply{Text: text, Buttons: rows}
@@ -405,15 +405,6 @@ func (a *Assistant) buttons(lg string, questionID int64, hits []store.PassageHit
 		rows = append(rows, row)
 	}
 	return append(rows, a.feedback(lg, questionID))
-}
-
-// wayOn is the row that takes the learner on when a reply offers no lesson:
-// back where they were, or the menu.
-func (a *Assistant) wayOn(lg string) []bot.Button {
-	return []bot.Button{
-		{Label: a.t(lg, "btn_continue_short", nil), Data: flows.ContinueData()},
-		{Label: a.t(lg, "btn_menu", nil), Data: flows.MenuData()},
-	}
 }
 
 func (a *Assistant) feedback(lg string, questionID int64) []bot.Button {

@@ -203,6 +203,17 @@ func MenuData() string { return encode(actMenu) }
 // ContinueData: see MenuData.
 func ContinueData() string { return encode(actContinue) }
 
+// WayOn is the row of buttons that takes the learner on from a reply that
+// offers nothing else: back where they were, or the menu.
+func WayOn(texts interface {
+	T(lang, id string, data map[string]any) string
+}, lang string) []bot.Button {
+	return []bot.Button{
+		{Label: texts.T(lang, "btn_continue_short", nil), Data: ContinueData()},
+		{Label: texts.T(lang, "btn_menu", nil), Data: MenuData()},
+	}
+}
+
 // WatchVideoData returns button data that plays a lesson's video from the
 // chapter of a step (the assistant puts it on its citations).
 func WatchVideoData(lessonID, stepID string) string {
@@ -352,13 +363,14 @@ func (t *turn) button(data string) ([]bot.Reply, error) {
 // command handles a slash command.
 func (t *turn) command() ([]bot.Reply, error) {
 	name := commandName(t.u.Text)
+	_, arg, _ := strings.Cut(strings.TrimSpace(t.u.Text), " ")
+	arg = strings.TrimSpace(arg)
 	if name == "start" {
-		_, payload, _ := strings.Cut(strings.TrimSpace(t.u.Text), " ")
-		return t.start(strings.TrimSpace(payload))
+		return t.start(arg)
 	}
-	if _, code, _ := strings.Cut(strings.TrimSpace(t.u.Text), " "); name == "lang" && locales.IsSupported(strings.ToLower(strings.TrimSpace(code))) {
+	if code := strings.ToLower(arg); name == "lang" && locales.IsSupported(code) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
-		return t.switchLang(strings.ToLower(strings.TrimSpace(code)))
+		return t.switchLang(code)
 	}
 	if data, ok := t.b.commands[name]; ok {
 		act, args, err := parseData(version+"|"+data, t.b.routes)

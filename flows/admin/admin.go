@@ -284,10 +284,7 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 // wayOn is a reply with the buttons that take the learner on: where they
 // were, or the menu.
 func (a *Admin) wayOn(lang, text string) []bot.Reply {
-	return []bot.Reply{{Text: text, Buttons: [][]bot.Button{{
-		a.btn(lang, "btn_continue_short", flows.ContinueData()),
-		a.btn(lang, "btn_menu", flows.MenuData()),
-	}}}}
+	return []bot.Reply{{Text: text, Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lang)}}}
 }
 
 // parseClock reads "9", "9:30", "09.30" or "21:00" as "HH:MM".
