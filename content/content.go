@@ -109,10 +109,14 @@ type Lesson struct {
 	Title    Text                `json:"title"`
 	Summary  Text                `json:"summary"`
 	Keywords map[string][]string `json:"keywords"` // by locale
-	Video    *Video              `json:"video"`
-	Steps    []Step              `json:"steps"`
-	Quiz     []Question          `json:"quiz"`
-	File     string              `json:"file"` // path in the file system it was loaded from
+	// Questions are how learners ask what this lesson answers, in their own words, by
+	// locale. The assistant indexes them with the lesson, so a question that shares no
+	// word with the lesson's text still finds it.
+	Questions map[string][]string `json:"questions,omitempty"`
+	Video     *Video              `json:"video"`
+	Steps     []Step              `json:"steps"`
+	Quiz      []Question          `json:"quiz"`
+	File      string              `json:"file"` // path in the file system it was loaded from
 
 	pos positions // lines of the lesson file, for problems
 }

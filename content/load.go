@@ -376,27 +376,28 @@ func (d *decoder) text(n *yaml.Node, path, what string) Text {
 	return t
 }
 
-func (d *decoder) keywords(n *yaml.Node) map[string][]string {
+// lists reads a mapping of locale to a list of texts, such as keywords or questions.
+func (d *decoder) lists(n *yaml.Node, field string) map[string][]string {
 	if isNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.addf(n.Line, "keywords: want lists by locale, like {it: [...], en: [...]}, got %s", kindName(n))
+		d.addf(n.Line, "%s: want lists by locale, like {it: [...], en: [...]}, got %s", field, kindName(n))
 		return nil
 	}
 	var kw map[string][]string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.addf(k.Line, "keywords: a locale must be plain text, got %s", kindName(k))
+			d.addf(k.Line, "%s: a locale must be plain text, got %s", field, kindName(k))
 			continue
 		}
-		path := join("keywords", k.Value)
+		path := join(field, k.Value)
 		if _, dup := kw[k.Value]; dup {
-			d.addf(k.Line, "keywords: locale %s repeated", k.Value)
+			d.addf(k.Line, "%s: locale %s repeated", field, k.Value)
 			continue
 		}
-		if words := d.strs(v, path, "keywords "+k.Value); len(words) > 0 {
+		if words := d.strs(v, path, field+" "+k.Value); len(words) > 0 {
 			if kw == nil {
 				kw = map[string][]string{}
 			}
@@ -423,19 +424,20 @@ func (d *decoder) track(n *yaml.Node) *Track {
 func (d *decoder) lesson(n *yaml.Node) *Lesson {
 	d.pos[""] = n.Line
 	f := d.fields(n, "", "lesson", "id", "level", "order", "roles", "locales", "minutes",
-		"title", "summary", "keywords", "video", "steps", "quiz")
+		"title", "summary", "keywords", "questions", "video", "steps", "quiz")
 	l := &Lesson{
-		ID:       d.str(f["id"], "id"),
-		Level:    d.str(f["level"], "level"),
-		Order:    d.integer(f["order"], "order"),
-		Roles:    d.strs(f["roles"], "roles", "roles"),
-		Locales:  d.strs(f["locales"], "locales", "locales"),
-		Minutes:  d.integer(f["minutes"], "minutes"),
-		Title:    d.text(f["title"], "title", "title"),
-		Summary:  d.text(f["summary"], "summary", "summary"),
-		Keywords: d.keywords(f["keywords"]),
-		Video:    d.video(f["video"]),
-		pos:      d.pos,
+		ID:        d.str(f["id"], "id"),
+		Level:     d.str(f["level"], "level"),
+		Order:     d.integer(f["order"], "order"),
+		Roles:     d.strs(f["roles"], "roles", "roles"),
+		Locales:   d.strs(f["locales"], "locales", "locales"),
+		Minutes:   d.integer(f["minutes"], "minutes"),
+		Title:     d.text(f["title"], "title", "title"),
+		Summary:   d.text(f["summary"], "summary", "summary"),
+		Keywords:  d.lists(f["keywords"], "keywords"),
+		Questions: d.lists(f["questions"], "questions"),
+		Video:     d.video(f["video"]),
+		pos:       d.pos,
 	}
 	for i, item := range d.items(f["steps"], "steps", "steps") {
 		l.Steps = append(l.Steps, d.step(item, fmt.Sprintf("steps.%d", i), i))

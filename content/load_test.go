@@ -64,6 +64,9 @@ func TestLoadValid(t *testing.T) {
 	if l.Steps[2].Image != "images/holidays.png" || l.Steps[1].Task["en"] != "Open it now." {
 		t.Errorf("step 3 image %q, step 2 task %q", l.Steps[2].Image, l.Steps[1].Task["en"])
 	}
+	if q := l.Questions; len(q["it"]) != 2 || q["en"][0] != "how do I change my Christmas hours?" {
+		t.Errorf("questions = %q", q)
+	}
 	if c.Track("nope") != nil || c.Lesson("nope") != nil {
 		t.Error("lookup of a missing id found something")
 	}
@@ -185,6 +188,11 @@ func TestLoadBroken(t *testing.T) {
 		{"two documents", "t/24-two-docs.yaml: want one YAML document per file"},
 		{"alias", "t/26-alias.yaml:8: summary: want texts by locale, like {it: ..., en: ...}, got an alias"},
 		{"alias", "t/26-alias.yaml:8: summary is missing"},
+
+		{"question repeated", "t/27-questions.yaml:13: questions it #2: the same as #1"},
+		{"long question", "t/27-questions.yaml:14: questions it #3: 201 characters, max 200"},
+		{"questions undeclared locale", "t/27-questions.yaml:15: questions: locale en is not in the lesson's locales"},
+		{"questions not a list", `t/27-questions.yaml:16: questions de: want a list, got "wie?"`},
 	}
 	matched := make([]bool, len(got))
 	for _, tt := range tests {

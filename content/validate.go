@@ -38,6 +38,7 @@ const (
 	maxExplainRunes  = 400
 	maxTitleRunes    = 120
 	maxSummaryRunes  = 200
+	maxLearnerRunes  = 200 // a question in the lesson's questions list
 )
 
 // buttonVersion starts every button payload, so that buttons sent before a change of
@@ -281,10 +282,35 @@ func (v *validator) lesson(l *Lesson) file {
 	for _, lang := range sortedKeys(l.Keywords) {
 		f.allowed(join("keywords", lang), "keywords", lang)
 	}
+	f.questions(l)
 	f.video(l.Video)
 	f.steps(l)
 	f.quiz(l)
 	return f
+}
+
+// questions checks the questions a lesson answers, in the learners' words: in the
+// lesson's locales, short as a chat message, each asked once.
+func (f file) questions(l *Lesson) {
+	for _, lang := range sortedKeys(l.Questions) {
+		p := join("questions", lang)
+		if !f.allowed(p, "questions", lang) {
+			continue
+		}
+		seen := map[string]int{}
+		for i, q := range l.Questions[lang] {
+			qp := fmt.Sprintf("%s.%d", p, i)
+			if n := utf8.RuneCountInString(q); n > maxLearnerRunes {
+				f.addf(qp, "questions %s #%d: %d characters, max %d", lang, i+1, n, maxLearnerRunes)
+			}
+			key := strings.ToLower(strings.Join(strings.Fields(q), " "))
+			if j, dup := seen[key]; dup {
+				f.addf(qp, "questions %s #%d: the same as #%d", lang, i+1, j+1)
+				continue
+			}
+			seen[key] = i
+		}
+	}
 }
 
 func (f file) video(v *Video) {
