@@ -63,6 +63,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 		for _, loc := range locales {
 			title := l.Title.Get(loc)
 			kw := strings.Join(l.Keywords[loc], ", ")
+			asked := questionSteps(l, loc)
 			base := store.Passage{
 				TrackID:       l.Track,
 				LessonID:      l.ID,
@@ -92,6 +93,12 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 				p := base
 				p.Kind, p.Ref, p.Position = store.PassageStep, s.ID, i+1
 				p.Body = joinTexts(loc, s.Text, s.Task, s.Tip)
+				if qs := asked[i]; len(qs) > 0 {
+					// The learners' questions weigh as the lesson's
+					// keywords, in the step that answers them; they are
+					// searched, never shown.
+					p.Keywords = strings.TrimPrefix(kw+"\n"+strings.Join(qs, "\n"), "\n")
+				}
 				if ch := l.ChapterOf(s); ch != nil {
 					sec := int(ch.Start.Seconds())
 					p.VideoStart = &sec
@@ -121,6 +128,55 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 	}
 	slices.Sort(ws)
 	return ps, ws
+}
+
+// questionSteps assigns each question the lesson lists in loc (how
+// learners ask what it answers) to the step whose words it shares most,
+// words found in fewer steps counting more; a question that shares none
+// goes to the first step, which introduces the lesson. The result is by
+// step index.
+func questionSteps(l *content.Lesson, loc string) map[int][]string {
+	qs := l.Questions[loc]
+	if len(qs) == 0 || len(l.Steps) == 0 {
+		return nil
+	}
+	steps := make([]map[string]bool, len(l.Steps))
+	df := map[string]int{}
+	for i, s := range l.Steps {
+		steps[i] = stems(joinTexts(loc, s.Text, s.Task, s.Tip))
+		for w := range steps[i] {
+			df[w]++
+		}
+	}
+	out := map[int][]string{}
+	for _, q := range qs {
+		bestStep, bestScore := 0, 0.0
+		for i, st := range steps {
+			score := 0.0
+			for w := range stems(q) {
+				if st[w] {
+					score += 1 / float64(df[w])
+				}
+			}
+			if score > bestScore {
+				bestStep, bestScore = i, score
+			}
+		}
+		out[bestStep] = append(out[bestStep], q)
+	}
+	return out
+}
+
+// stems returns the crude stems (see stem) of the words of s that say
+// something: four letters or more, no filler.
+func stems(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range words(s) {
+		if len([]rune(w)) >= 4 && !filler[w] {
+			out[stem(w)] = true
+		}
+	}
+	return out
 }
 
 // lessonLocales returns the locales a lesson is written in: those it

@@ -1,12 +1,14 @@
 package assistant_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
 )
 
 // A quiz passage is quoted to learners as what the lesson says: a false
@@ -59,4 +61,54 @@ func TestQuizPassagesSayWhatIsTrue(t *testing.T) {
 	if falses == 0 || checked < 50 {
 		t.Fatalf("checked %d quiz passages, %d false statements: the curriculum should have more", checked, falses)
 	}
+}
+
+// A question a lesson lists, in the learners' words, is searched with the
+// step it best matches, so that a question sharing no word with the
+// lesson's text finds that step.
+func TestLessonQuestionsFindTheirStep(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lesson("product-photos")
+	asked := "quale applicazione mi consigli per ritoccare gli scatti?"
+	l.Questions = map[string][]string{
+		"it": {asked, "quale app per i colori delle foto ritoccate?"},
+		"en": {"which app should I use?"},
+	}
+	ps, _ := assistant.Passages(c)
+	var where []string
+	for _, p := range ps {
+		if strings.Contains(p.Keywords, asked) {
+			where = append(where, p.LessonID+"/"+p.Ref+"/"+p.Locale)
+		}
+		if p.Body == "" || strings.Contains(p.Body, "applicazione mi consigli") {
+			t.Errorf("%s/%s: a learner's question is shown in the body", p.LessonID, p.Ref)
+		}
+	}
+	if len(where) != 1 || where[0] != "product-photos/style-edit/it" {
+		t.Errorf("question indexed in %v, want product-photos/style-edit/it only", where)
+	}
+
+	db := pgtest.New(t)
+	ix := assistant.NewIndexer(db)
+	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: ix.Index}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "artisan", "applicazione per ritoccare scatti", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 || hits[0].LessonID != "product-photos" || hits[0].Ref != "style-edit" {
+		t.Fatalf("hits = %v, want product-photos/style-edit first", hitRefs(hits))
+	}
+}
+
+func hitRefs(hits []store.PassageHit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.LessonID+"/"+h.Ref)
+	}
+	return out
 }
