@@ -110,7 +110,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 				p.Kind, p.Ref = store.PassageQuiz, q.ID
 				question, answer := q.Question.Get(loc), ""
 				switch {
-				case q.Kind == content.Choice && q.Correct >= 0 && q.Correct < len(q.Options):
+				case q.HasOptions() && q.Correct >= 0 && q.Correct < len(q.Options):
 					answer = q.Options[q.Correct].Get(loc)
 				case q.Kind == content.TrueFalse && q.Correct != 0:
 					// A false statement is no lesson to quote: the

@@ -43,7 +43,7 @@ func TestQuizPassagesSayWhatIsTrue(t *testing.T) {
 					if strings.Contains(body, stmt) {
 						t.Errorf("%s/%s (%s) quotes the false statement %q", l.ID, q.ID, loc, stmt)
 					}
-				case q.Kind == content.Choice:
+				case q.HasOptions():
 					if right := strings.TrimSpace(q.Options[q.Correct].Get(loc)); !strings.Contains(body, right) {
 						t.Errorf("%s/%s (%s) lacks the right answer %q", l.ID, q.ID, loc, right)
 					}

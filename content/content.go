@@ -116,7 +116,11 @@ type Lesson struct {
 	Video     *Video              `json:"video"`
 	Steps     []Step              `json:"steps"`
 	Quiz      []Question          `json:"quiz"`
-	File      string              `json:"file"` // path in the file system it was loaded from
+	// Reviewed is the day the lesson's facts were last checked against its sources,
+	// as YYYY-MM-DD; empty when the file does not say.
+	Reviewed string   `json:"reviewed,omitempty"`
+	Sources  []string `json:"sources,omitempty"` // where the claims come from
+	File     string   `json:"file"`              // path in the file system it was loaded from
 
 	pos positions // lines of the lesson file, for problems
 }
@@ -179,24 +183,42 @@ type Step struct {
 	Tip     Text   `json:"tip"`  // optional
 	Image   string `json:"image"`
 	Chapter string `json:"chapter"` // optional: a chapter id of the lesson's video
+	// Document is an optional template sent to the learner as a file after the step: a
+	// text, Markdown or CSV file inside the track folder, by locale.
+	Document Files `json:"document,omitempty"`
 }
 
-// Question kinds.
+// Files names a file inside the track folder by locale.
+type Files map[string]string
+
+// Get returns the file for lang, with the same fallbacks as Text.Get: Italian first.
+func (f Files) Get(lang string) string { return Text(f).Get(lang) }
+
+// Question kinds. A scenario is a choice question whose question is a situation ("a
+// customer writes..., what do you answer?"); the player treats both alike.
 const (
 	Choice    = "choice"
 	TrueFalse = "truefalse"
+	Scenario  = "scenario"
 )
 
 // Question is a quiz question. Correct counts from 0 (the file counts from 1); a truefalse
 // question has no options and Correct is 0 for true, 1 for false.
 type Question struct {
 	ID       string `json:"id"`
-	Kind     string `json:"kind"` // Choice or TrueFalse
+	Kind     string `json:"kind"` // Choice, Scenario or TrueFalse
 	Question Text   `json:"question"`
 	Options  []Text `json:"options"`
 	Correct  int    `json:"correct"`
 	Explain  Text   `json:"explain"`
+	// Wrong says, for some wrong answers, what the mistake is; keyed like Correct,
+	// from 0 (the file counts from 1). A truefalse question keys 0 for true, 1 for false.
+	Wrong map[int]Text `json:"wrong,omitempty"`
 }
+
+// HasOptions reports whether the learner chooses among the question's options, as in a
+// choice or scenario question, rather than between true and false.
+func (q *Question) HasOptions() bool { return q.Kind == Choice || q.Kind == Scenario }
 
 // OptionCount returns how many answers the learner chooses from.
 func (q *Question) OptionCount() int {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -424,7 +425,7 @@ func (d *decoder) track(n *yaml.Node) *Track {
 func (d *decoder) lesson(n *yaml.Node) *Lesson {
 	d.pos[""] = n.Line
 	f := d.fields(n, "", "lesson", "id", "level", "order", "roles", "locales", "minutes",
-		"title", "summary", "keywords", "questions", "video", "steps", "quiz")
+		"title", "summary", "keywords", "questions", "video", "steps", "quiz", "reviewed", "sources")
 	l := &Lesson{
 		ID:        d.str(f["id"], "id"),
 		Level:     d.str(f["level"], "level"),
@@ -437,6 +438,8 @@ func (d *decoder) lesson(n *yaml.Node) *Lesson {
 		Keywords:  d.lists(f["keywords"], "keywords"),
 		Questions: d.lists(f["questions"], "questions"),
 		Video:     d.video(f["video"]),
+		Reviewed:  d.date(f["reviewed"], "reviewed"),
+		Sources:   d.strs(f["sources"], "sources", "sources"),
 		pos:       d.pos,
 	}
 	for i, item := range d.items(f["steps"], "steps", "steps") {
@@ -488,20 +491,35 @@ func (d *decoder) video(n *yaml.Node) *Video {
 
 func (d *decoder) step(n *yaml.Node, path string, i int) Step {
 	what := name("step", n, i)
-	f := d.fields(n, path, what, "id", "text", "task", "tip", "image", "chapter")
+	f := d.fields(n, path, what, "id", "text", "task", "tip", "image", "chapter", "document")
 	return Step{
-		ID:      d.str(f["id"], what+" id"),
-		Text:    d.text(f["text"], path+".text", what+" text"),
-		Task:    d.text(f["task"], path+".task", what+" task"),
-		Tip:     d.text(f["tip"], path+".tip", what+" tip"),
-		Image:   d.str(f["image"], what+" image"),
-		Chapter: d.str(f["chapter"], what+" chapter"),
+		ID:       d.str(f["id"], what+" id"),
+		Text:     d.text(f["text"], path+".text", what+" text"),
+		Task:     d.text(f["task"], path+".task", what+" task"),
+		Tip:      d.text(f["tip"], path+".tip", what+" tip"),
+		Image:    d.str(f["image"], what+" image"),
+		Chapter:  d.str(f["chapter"], what+" chapter"),
+		Document: Files(d.text(f["document"], path+".document", what+" document")),
 	}
+}
+
+// date reads a day written YYYY-MM-DD. YAML reads an unquoted date as a timestamp;
+// its text is kept as written, so both forms work.
+func (d *decoder) date(n *yaml.Node, what string) string {
+	s := d.str(n, what)
+	if s == "" {
+		return ""
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		d.addf(n.Line, "%s: %q is not a date like 2026-12-02 (YYYY-MM-DD)", what, s)
+		return ""
+	}
+	return s
 }
 
 func (d *decoder) question(n *yaml.Node, path string, i int) Question {
 	what := name("question", n, i)
-	f := d.fields(n, path, what, "id", "kind", "question", "options", "correct", "answer", "explain")
+	f := d.fields(n, path, what, "id", "kind", "question", "options", "correct", "answer", "explain", "wrong")
 	q := Question{
 		ID:       d.str(f["id"], what+" id"),
 		Kind:     d.str(f["kind"], what+" kind"),
@@ -511,12 +529,13 @@ func (d *decoder) question(n *yaml.Node, path string, i int) Question {
 	for j, item := range d.items(f["options"], path+".options", what+" options") {
 		q.Options = append(q.Options, d.text(item, fmt.Sprintf("%s.options.%d", path, j), fmt.Sprintf("%s option %d", what, j+1)))
 	}
+	q.Wrong = d.wrong(f["wrong"], path+".wrong", what)
 	// The validator checks what the model can hold; whether correct or answer is
 	// written at all is only visible here.
 	switch q.Kind {
-	case Choice:
+	case Choice, Scenario:
 		if a := f["answer"]; a != nil {
-			d.addf(a.Line, "%s: answer is for truefalse questions; a choice question has correct", what)
+			d.addf(a.Line, "%s: answer is for truefalse questions; a %s question has correct", what, q.Kind)
 		}
 		if f["correct"] == nil {
 			d.addf(n.Line, "%s: correct is missing: the number of the right option, from 1", what)
@@ -539,6 +558,38 @@ func (d *decoder) question(n *yaml.Node, path string, i int) Question {
 		}
 	}
 	return q
+}
+
+// wrong reads a question's feedback for wrong options: a mapping from an option's
+// number, counted from 1 as in the file, to a text. The model counts from 0.
+func (d *decoder) wrong(n *yaml.Node, path, what string) map[int]Text {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.addf(n.Line, "%s wrong: want texts by option number, like {1: {it: ..., en: ...}}, got %s", what, kindName(n))
+		return nil
+	}
+	var m map[int]Text
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		var num int
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!int" || k.Decode(&num) != nil {
+			d.addf(k.Line, "%s wrong: want the number of an option, from 1, got %s", what, kindName(k))
+			continue
+		}
+		if _, dup := m[num-1]; dup {
+			d.addf(k.Line, "%s wrong: option %d repeated", what, num)
+			continue
+		}
+		p := join(path, strconv.Itoa(num-1))
+		d.pos[p] = k.Line
+		if m == nil {
+			m = map[int]Text{}
+		}
+		m[num-1] = d.text(v, p, fmt.Sprintf("%s wrong %d", what, num))
+	}
+	return m
 }
 
 // name names a step, question or chapter in messages by its id, or by its position when

@@ -54,6 +54,7 @@ func TestLoadValid(t *testing.T) {
 		{"q2", 0}, // answer: true
 		{"q3", 1}, // answer: false
 		{"q4", 1}, // correct: 2
+		{"q5", 1}, // a scenario, correct: 2
 	} {
 		for _, q := range l.Quiz {
 			if q.ID == tt.id && q.Correct != tt.correct {
@@ -66,6 +67,15 @@ func TestLoadValid(t *testing.T) {
 	}
 	if q := l.Questions; len(q["it"]) != 2 || q["en"][0] != "how do I change my Christmas hours?" {
 		t.Errorf("questions = %q", q)
+	}
+	if l.Reviewed != "2026-11-20" || len(l.Sources) != 1 || l.Sources[0] != "Guida di Google Business Profile: Modificare gli orari" {
+		t.Errorf("reviewed %q, sources %q", l.Reviewed, l.Sources)
+	}
+	if q := l.Quiz[4]; q.Kind != Scenario || !q.HasOptions() || len(q.Wrong) != 2 || q.Wrong[0]["en"] != "They will get it wrong again." || q.Wrong[2]["it"] != "Il problema sono gli orari." {
+		t.Errorf("scenario %q, wrong %v (keys count from 0)", q.Kind, q.Wrong)
+	}
+	if d := l.Steps[3].Document; d["it"] != "templates/orari.txt" || d["en"] != "templates/hours.csv" || d.Get("fr") != "templates/orari.txt" {
+		t.Errorf("document %v, want clean names and Italian for other locales", d)
 	}
 	if c.Track("nope") != nil || c.Lesson("nope") != nil {
 		t.Error("lookup of a missing id found something")
@@ -150,7 +160,7 @@ func TestLoadBroken(t *testing.T) {
 		{"answer on choice", "t/14-answers.yaml:23: question q8: answer is for truefalse questions"},
 		{"correct on truefalse", "t/14-answers.yaml:24: question q9: correct is for choice questions"},
 		{"options on truefalse", "t/14-answers.yaml:25: question q10: a truefalse question has no options"},
-		{"unknown kind", `t/14-answers.yaml:26: question q11: kind "multi": want choice or truefalse`},
+		{"unknown kind", `t/14-answers.yaml:26: question q11: kind "multi": want choice, scenario or truefalse`},
 		{"kind missing", "t/14-answers.yaml:27: question q12: kind is missing"},
 		{"correct not a number", `t/14-answers.yaml:28: question q13 correct: want a whole number, got "two"`},
 
@@ -193,6 +203,16 @@ func TestLoadBroken(t *testing.T) {
 		{"long question", "t/27-questions.yaml:14: questions it #3: 201 characters, max 200"},
 		{"questions undeclared locale", "t/27-questions.yaml:15: questions: locale en is not in the lesson's locales"},
 		{"questions not a list", `t/27-questions.yaml:16: questions de: want a list, got "wie?"`},
+		{"reviewed not a date", `t/28-review.yaml:10: reviewed: "2 dicembre 2026" is not a date like 2026-12-02 (YYYY-MM-DD)`},
+		{"sources not a list", "t/28-review.yaml:11: sources: want a list, got a mapping"},
+		{"document locale", "t/28-review.yaml:13: step a document: locale de is not in the lesson's locales"},
+		{"wrong for the right option", "t/28-review.yaml:26: question q1 wrong: option 2 is the right answer: its explanation is explain"},
+		{"wrong out of range", "t/28-review.yaml:27: question q1 wrong: option 5 does not exist, want 1 to 4"},
+		{"wrong locale", "t/28-review.yaml:28: question q1 wrong 4: missing locale en"},
+		{"wrong key", `t/28-review.yaml:29: question q1 wrong: want the number of an option, from 1, got "uno"`},
+		{"wrong on truefalse", "t/28-review.yaml:35: question q2: a truefalse question has one wrong answer, explained by explain: wrong is for choice and scenario questions"},
+		{"wrong type", "t/28-review.yaml:36: question q3 wrong: want texts by option number, like {1: {it: ..., en: ...}}, got a list"},
+		{"answer on scenario", "t/28-review.yaml:37: question q4: answer is for truefalse questions; a scenario question has correct"},
 	}
 	matched := make([]bool, len(got))
 	for _, tt := range tests {

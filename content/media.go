@@ -9,20 +9,34 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on the files a lesson names, see FORMAT.md: what WhatsApp accepts,
 // which is less than Telegram does.
 const (
-	MaxImageBytes = 5 << 20
-	MaxVideoBytes = 16 << 20
+	MaxImageBytes    = 5 << 20
+	MaxVideoBytes    = 16 << 20
+	MaxDocumentBytes = 1 << 20
 )
 
 // Kinds of media file.
 const (
-	mediaImage = "image"
-	mediaVideo = "video"
+	mediaImage    = "image"
+	mediaVideo    = "video"
+	mediaDocument = "document"
 )
+
+// isDocumentType reports whether a file named with extension ext may be a step's
+// document: plain text a learner can open on any phone and paste from, or import as a
+// sheet.
+func isDocumentType(ext string) bool {
+	switch strings.ToLower(ext) {
+	case ".txt", ".md", ".csv":
+		return true
+	}
+	return false
+}
 
 // IsURL reports whether a step's image or a video is given by URL rather than
 // as a file in the track folder.
@@ -55,6 +69,16 @@ func checkMedia(fsys fs.FS, dir string, l *Lesson) []Problem {
 	for i := range l.Steps {
 		s := &l.Steps[i]
 		check(&s.Image, mediaImage, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image")
+		for _, lang := range sortedKeys(s.Document) {
+			src := s.Document[lang]
+			if IsURL(src) {
+				problems = append(problems, Problem{File: l.File, Line: l.pos.line(fmt.Sprintf("steps.%d.document.%s", i, lang)),
+					Msg: fmt.Sprintf("%s document %s %q: want a file inside the track folder, not a URL", label("step", s.ID, i), lang, src)})
+				continue
+			}
+			check(&src, mediaDocument, fmt.Sprintf("steps.%d.document.%s", i, lang), label("step", s.ID, i)+" document "+lang)
+			s.Document[lang] = src
+		}
 	}
 	return problems
 }
@@ -100,11 +124,17 @@ func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
 		return "", errors.New("is not a file")
 	}
 	limit, what := int64(MaxImageBytes), "a picture"
-	if kind == mediaVideo {
+	switch kind {
+	case mediaVideo:
 		limit, what = MaxVideoBytes, "a video file"
+	case mediaDocument:
+		limit, what = MaxDocumentBytes, "a document"
 	}
 	if fi.Size() > limit {
 		return "", fmt.Errorf("is %.1f MB: %s may be %d MB at most", float64(fi.Size())/(1<<20), what, limit>>20)
+	}
+	if kind == mediaDocument {
+		return clean, checkDocument(f, clean, limit)
 	}
 	head := make([]byte, 16)
 	n, err := io.ReadFull(f, head)
@@ -119,6 +149,28 @@ func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
 		return "", errors.New("is not an MP4 or QuickTime video (judging by its content, not its name)")
 	}
 	return clean, nil
+}
+
+// checkDocument checks that the document f, named name, is text a phone can open:
+// a .txt, .md or .csv file of UTF-8 text, with no NUL bytes (the mark of a binary file
+// renamed), reading no more than limit bytes.
+func checkDocument(f io.Reader, name string, limit int64) error {
+	if !isDocumentType(path.Ext(name)) {
+		return errors.New("want a text (.txt), Markdown (.md) or CSV (.csv) file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return fmt.Errorf("cannot read it: %v", cause(err))
+	}
+	switch {
+	case int64(len(data)) > limit:
+		return fmt.Errorf("is over %d MB: a document may be %d MB at most", limit>>20, limit>>20)
+	case len(data) == 0:
+		return errors.New("is empty")
+	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
+		return errors.New("is not UTF-8 text (judging by its content, not its name): save it as UTF-8 text")
+	}
+	return nil
 }
 
 // cause drops the path from a file system error: the message already names
@@ -190,18 +242,25 @@ func (t *Track) MediaPath(src string) (string, error) {
 // file could never be sent.
 func NoFiles(c *Curriculum) []Problem {
 	var problems []Problem
-	add := func(l *Lesson, src, field, what string) {
+	const (
+		media    = "give a URL (https://...), or publish the folder with bottega content publish"
+		document = "publish the folder with bottega content publish" // a document is always a file
+	)
+	add := func(l *Lesson, src, field, what, fix string) {
 		if src != "" && !IsURL(src) {
 			problems = append(problems, Problem{File: l.File, Line: l.pos.line(field),
-				Msg: fmt.Sprintf("%s %q: an upload through the chat keeps no files: give a URL (https://...), or publish the folder with bottega content publish", what, src)})
+				Msg: fmt.Sprintf("%s %q: an upload through the chat keeps no files: %s", what, src, fix)})
 		}
 	}
 	for _, l := range c.Lessons() {
 		if l.Video != nil {
-			add(l, l.Video.File, "video.file", "video file")
+			add(l, l.Video.File, "video.file", "video file", media)
 		}
 		for i, s := range l.Steps {
-			add(l, s.Image, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image")
+			add(l, s.Image, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image", media)
+			for _, lang := range sortedKeys(s.Document) {
+				add(l, s.Document[lang], fmt.Sprintf("steps.%d.document.%s", i, lang), label("step", s.ID, i)+" document "+lang, document)
+			}
 		}
 	}
 	return problems

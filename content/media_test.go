@@ -176,3 +176,143 @@ func TestMediaPath(t *testing.T) {
 		}
 	}
 }
+
+// docLesson is a lesson whose steps name documents in every way that must be
+// refused, and three that are fine.
+const docLesson = `id: docs
+level: base
+order: 4
+roles: [shopkeeper]
+locales: [it, en]
+minutes: 2
+title: {it: Modelli, en: Templates}
+summary: {it: Modelli da copiare., en: Templates to copy.}
+keywords: {it: [modello], en: [template]}
+steps:
+  - {id: up, text: {it: Su., en: Up.}, document: {it: ../../../../etc/passwd}}
+  - {id: abs, text: {it: Assoluto., en: Absolute.}, document: {it: /etc/passwd}}
+  - {id: link, text: {it: Link., en: Link.}, document: {it: templates/link.txt}}
+  - {id: url, text: {it: Indirizzo., en: Address.}, document: {it: "https://example.org/a.txt"}}
+  - {id: bin, text: {it: Binario., en: Binary.}, document: {it: templates/nul.txt, en: templates/latin1.csv}}
+  - {id: big, text: {it: Grande., en: Big.}, document: {it: templates/huge.md}}
+  - {id: type, text: {it: Tipo., en: Type.}, document: {it: templates/form.pdf, en: templates/missing.txt}}
+  - {id: ok, text: {it: Giusti., en: Fine.}, document: {it: templates/sub/../risposte.txt, en: templates/plan.CSV}}
+quiz:
+  - {id: q1, kind: truefalse, question: {it: "Luce?", en: "Light?"}, answer: true, explain: {it: Sì., en: "Yes."}}
+  - {id: q2, kind: truefalse, question: {it: "Flash?", en: "Flash?"}, answer: false, explain: {it: No., en: "No."}}
+  - {id: q3, kind: truefalse, question: {it: "Sfondo?", en: "Background?"}, answer: true, explain: {it: Sì., en: "Yes."}}
+  - {id: q4, kind: truefalse, question: {it: "Ombra?", en: "Shadow?"}, answer: false, explain: {it: No., en: "No."}}
+`
+
+// A step's document must be a text file inside its track folder: every other
+// file is reported at its line, like a picture.
+func TestLoadDocuments(t *testing.T) {
+	root, secret := mediaFolder(t)
+	shop := filepath.Join(root, "shop")
+	files := map[string][]byte{
+		filepath.Join(secret, "secret.txt"):              []byte("password=hunter2\n"),
+		filepath.Join(shop, "04-docs.yaml"):              []byte(docLesson),
+		filepath.Join(shop, "templates", "nul.txt"):      []byte("text\x00with a NUL\n"),
+		filepath.Join(shop, "templates", "latin1.csv"):   []byte("citt\xe0,prezzo\n"),
+		filepath.Join(shop, "templates", "huge.md"):      bytes.Repeat([]byte("# riga\n"), (MaxDocumentBytes/7)+1),
+		filepath.Join(shop, "templates", "form.pdf"):     []byte("%PDF-1.4\n"),
+		filepath.Join(shop, "templates", "risposte.txt"): []byte("Grazie della recensione, è un piacere.\n"),
+		filepath.Join(shop, "templates", "plan.CSV"):     []byte("giorno,tema\nlunedì,vetrina\n"),
+	}
+	for name, data := range files {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(secret, "secret.txt"), filepath.Join(shop, "templates", "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	c, problems, err := LoadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, p := range problems {
+		if p.File == "shop/04-docs.yaml" {
+			got[p.String()] = true
+		}
+	}
+	at := func(s, msg string) string {
+		for i, l := range strings.Split(docLesson, "\n") {
+			if strings.Contains(l, s) {
+				return fmt.Sprintf("shop/04-docs.yaml:%d: %s", i+1, msg)
+			}
+		}
+		t.Fatalf("no line has %q", s)
+		return ""
+	}
+	want := []string{
+		at("id: up,", `step up document it "../../../../etc/passwd": leads out of the track folder: want a file inside it`),
+		at("id: abs,", `step abs document it "/etc/passwd": want a URL or a file inside the track folder, not an absolute path`),
+		at("id: link,", `step link document it "templates/link.txt": is a symbolic link: put the file itself in the track folder`),
+		at("id: url,", `step url document it "https://example.org/a.txt": want a file inside the track folder, not a URL`),
+		at("id: bin,", `step bin document it "templates/nul.txt": is not UTF-8 text (judging by its content, not its name): save it as UTF-8 text`),
+		at("id: bin,", `step bin document en "templates/latin1.csv": is not UTF-8 text (judging by its content, not its name): save it as UTF-8 text`),
+		at("id: big,", `step big document it "templates/huge.md": is 1.0 MB: a document may be 1 MB at most`),
+		at("id: type,", `step type document it "templates/form.pdf": want a text (.txt), Markdown (.md) or CSV (.csv) file`),
+		at("id: type,", `step type document en "templates/missing.txt": no such file in the track folder`),
+	}
+	for _, w := range want {
+		if !got[w] {
+			t.Errorf("no problem %q", w)
+		}
+		delete(got, w)
+	}
+	for p := range got {
+		t.Errorf("unexpected problem %q", p)
+	}
+	if l := c.Lesson("docs"); l == nil || l.Steps[7].Document["it"] != "templates/risposte.txt" || l.Steps[7].Document["en"] != "templates/plan.CSV" {
+		t.Errorf("the good documents are not stored by their clean names: %+v", l)
+	}
+}
+
+// A document over the limit by a few bytes, whose size the file system
+// rounds to the limit, is still refused: the check counts the bytes read.
+func TestCheckDocumentLimit(t *testing.T) {
+	if err := checkDocument(strings.NewReader("abcdef"), "a.txt", 5); err == nil {
+		t.Error("6 bytes with a limit of 5 accepted")
+	}
+	if err := checkDocument(strings.NewReader("abcde"), "a.txt", 5); err != nil {
+		t.Errorf("5 bytes with a limit of 5: %v", err)
+	}
+}
+
+// An upload through the chat keeps no files, so its lessons may name none,
+// documents included.
+func TestNoFiles(t *testing.T) {
+	var got []string
+	for _, p := range NoFiles(loadValid(t)) {
+		got = append(got, p.String())
+	}
+	all := strings.Join(got, "\n")
+	src, err := os.ReadFile("testdata/valid/shop/01-hours.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s, msg string) string {
+		for i, l := range strings.Split(string(src), "\n") {
+			if strings.Contains(l, s) {
+				return fmt.Sprintf("shop/01-hours.yaml:%d: %s", i+1, msg)
+			}
+		}
+		t.Fatalf("no line has %q", s)
+		return ""
+	}
+	for _, want := range []string{
+		at("image: images/holidays.png", `step holidays image "images/holidays.png": an upload through the chat keeps no files: give a URL`),
+		at("en: templates/./hours.csv", `step check document en "templates/hours.csv": an upload through the chat keeps no files: publish the folder with bottega content publish`),
+		at("it: templates/orari.txt", `step check document it "templates/orari.txt": an upload through the chat keeps no files: publish the folder with bottega content publish`),
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no problem %q in:\n%s", want, all)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package content
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -384,6 +385,9 @@ func (f file) steps(l *Lesson) {
 				f.addf(p+".chapter", "%s: chapter %s is not a chapter of the video", what, s.Chapter)
 			}
 		}
+		for _, lang := range sortedKeys(s.Document) {
+			f.allowed(join(p+".document", lang), what+" document", lang)
+		}
 		f.button(p+".id", what, ButtonData("s", l.ID, s.ID))
 	}
 }
@@ -408,13 +412,23 @@ func (f file) quiz(l *Lesson) {
 		f.text(p+".explain", what+" explain", q.Explain, true, maxExplainRunes)
 
 		switch q.Kind {
-		case Choice:
+		case Choice, Scenario:
 			n := len(q.Options)
 			if n < minOptions || n > maxOptions {
 				f.addf(p+".options", "%s: want %d to %d options, got %d", what, minOptions, maxOptions, n)
 			}
 			if n > 0 && (q.Correct < 0 || q.Correct >= n) {
 				f.addf(p+".correct", "%s: correct is %d, want the number of an option, 1 to %d", what, q.Correct+1, n)
+			}
+			for _, k := range slices.Sorted(maps.Keys(q.Wrong)) {
+				wp := fmt.Sprintf("%s.wrong.%d", p, k)
+				switch {
+				case k < 0 || k >= n:
+					f.addf(wp, "%s wrong: option %d does not exist, want 1 to %d", what, k+1, n)
+				case k == q.Correct:
+					f.addf(wp, "%s wrong: option %d is the right answer: its explanation is explain", what, k+1)
+				}
+				f.text(wp, fmt.Sprintf("%s wrong %d", what, k+1), q.Wrong[k], true, maxExplainRunes)
 			}
 		case TrueFalse:
 			if len(q.Options) > 0 {
@@ -423,10 +437,13 @@ func (f file) quiz(l *Lesson) {
 			if q.Correct != 0 && q.Correct != 1 {
 				f.addf(p, "%s: correct is %d, want 0 (true) or 1 (false)", what, q.Correct)
 			}
+			if len(q.Wrong) > 0 {
+				f.addf(p+".wrong", "%s: a truefalse question has one wrong answer, explained by explain: wrong is for choice and scenario questions", what)
+			}
 		case "":
-			f.addf(p, "%s: kind is missing: want choice or truefalse", what)
+			f.addf(p, "%s: kind is missing: want choice, scenario or truefalse", what)
 		default:
-			f.addf(p+".kind", "%s: kind %q: want choice or truefalse", what, q.Kind)
+			f.addf(p+".kind", "%s: kind %q: want choice, scenario or truefalse", what, q.Kind)
 		}
 		for j, o := range q.Options {
 			op := fmt.Sprintf("%s.options.%d", p, j)
