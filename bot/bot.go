@@ -74,6 +74,10 @@ type Reply struct {
 	// registered for Task.Kind instead of sending this reply. Tasks are
 	// stored with the replies, so one that a crash interrupted runs again.
 	Task *Task `json:"task,omitempty"`
+	// Typing shows that an answer is being written (the typing
+	// indicator), where the platform has one; such a reply carries
+	// nothing else and is no message.
+	Typing bool `json:"typing,omitempty"`
 }
 
 // Task is deferred work for a chat; Data is the task's own JSON.

@@ -149,6 +149,9 @@ func (t *Transport) update(line string) bot.Update {
 // Send prints a reply. Edits are printed as new text marked with ✎, since a
 // terminal cannot change what it already showed.
 func (t *Transport) Send(_ context.Context, _ string, r bot.Reply) (string, error) {
+	if r.Typing {
+		return "", nil // the terminal shows the answer when it is written
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var b strings.Builder

@@ -34,6 +34,13 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	if err != nil {
 		return "", fmt.Errorf("telegram: chat id %q is not a number", chatID)
 	}
+	if r.Typing {
+		// Best effort: the indicator only says that an answer is coming.
+		if _, err := t.c.call(ctx, config("sendChatAction", tgbotapi.NewChatAction(chat, tgbotapi.ChatTyping))); err != nil {
+			t.log.Debug("typing indicator not shown", "err", err)
+		}
+		return "", nil
+	}
 	// A press from before a restart is not known here: too old to answer.
 	pressed := false
 	if r.CallbackID != "" {
