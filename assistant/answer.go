@@ -21,7 +21,8 @@ import (
 
 // Retrieval and conversation parameters.
 const (
-	maxPassages = 5 // passages given to the model
+	maxPassages    = 5 // passages an offline answer is chosen from
+	maxLLMPassages = 8 // passages given to the model
 	// The lessons cover a question when the best passage matches enough
 	// of it (store.PassageHit.Text, a share) with enough weight
 	// (Evidence, in idf units): a long question needs some informative
@@ -180,7 +181,7 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout+taskSlack)
 	defer cancel()
 	start := a.o.Clock.Now()
-	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery, id: q.MessageID,
+	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery, id: q.MessageID, noEdits: a.o.NoEdits,
 		started: func(ctx context.Context, id string) error { return a.o.DB.AnswerMessage(ctx, q.ID, id) }}
 	ans, err := a.answer(ctx, m, l, q)
 	if err == nil {
@@ -246,7 +247,11 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if err != nil {
 		return answer{}, err
 	}
-	hits, err := a.r.Search(ctx, lg, l.Role, q.Text, maxPassages)
+	limit := maxPassages
+	if a.o.LLM != nil {
+		limit = maxLLMPassages
+	}
+	hits, err := a.r.Search(ctx, lg, l.Role, q.Text, limit)
 	if err != nil {
 		return answer{}, err
 	}
@@ -254,7 +259,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		// A short follow-up ("and how much does it cost?") is about the
 		// previous question.
 		if prev := lastQuestion(turns); prev != "" {
-			more, err := a.r.Search(ctx, lg, l.Role, prev+" "+q.Text, maxPassages)
+			more, err := a.r.Search(ctx, lg, l.Role, prev+" "+q.Text, limit)
 			if err != nil {
 				return answer{}, err
 			}
@@ -263,14 +268,30 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 			}
 		}
 	}
-	if !covers(hits, lg) {
-		return a.uncovered(q, hits, answer{}), nil
-	}
-	hits = keep(hits)
 	if a.o.LLM == nil {
-		return a.offline(q, hits, modeOffline, answer{usage: store.AskUsage{Model: ""}}), nil
+		if !covers(hits, lg) {
+			return a.uncovered(q, hits, answer{}), nil
+		}
+		return a.offline(q, keep(hits), modeOffline, answer{usage: store.AskUsage{Model: ""}}), nil
 	}
-	return a.generate(ctx, m, l, q, hits, turns)
+	// With a model there is no lexical gate: a question that shares few
+	// words with the lessons may still be answered by them, and the model
+	// says NOT_COVERED when it is not. Weak retrieval is tried once more
+	// with the question put in the lessons' words.
+	var spent *openai.Usage
+	if !covers(hits, lg) {
+		hits, spent, err = a.rewritten(ctx, l, q, hits, limit)
+		if err != nil {
+			return answer{}, err
+		}
+	}
+	if len(hits) == 0 {
+		ans := answer{usage: store.AskUsage{Model: a.o.Model}}
+		ans.usage.TokensIn, ans.usage.TokensOut = spentTokens(spent)
+		ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)
+		return a.uncovered(q, hits, ans), nil
+	}
+	return a.generate(ctx, m, l, q, hits, turns, spent)
 }
 
 // covers reports whether the best passage answers enough of the question.
@@ -430,7 +451,9 @@ var errLeak = errors.New("the answer repeats the instructions")
 
 // generate streams the model's answer into a message, editing it as text
 // arrives; on any failure the message becomes the offline answer.
-func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q store.Question, hits []store.PassageHit, turns []store.AskTurn) (answer, error) {
+// spent is what earlier calls for this answer used (the rewrite), counted
+// with it.
+func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q store.Question, hits []store.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
 	lg := q.Locale
 	msgs := messages(lg, q.Text, hits, turns, promptLabel)
 	ans := answer{usage: store.AskUsage{Model: a.o.Model}}
@@ -441,6 +464,8 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	text, usage, err := a.stream(ctx, m, msgs)
 	ans.usage.Latency = time.Since(start)
 	ans.usage.TokensIn, ans.usage.TokensOut = tokens(msgs, text, usage)
+	in, out := spentTokens(spent)
+	ans.usage.TokensIn, ans.usage.TokensOut = ans.usage.TokensIn+in, ans.usage.TokensOut+out
 	ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -554,6 +579,15 @@ func tokens(msgs []openai.ChatCompletionMessage, text string, u *openai.Usage) (
 	return (in + 3) / 4, (utf8.RuneCountInString(text) + 3) / 4
 }
 
+// spentTokens is what a call reported it used (none when it reported
+// nothing).
+func spentTokens(u *openai.Usage) (in, out int) {
+	if u == nil {
+		return 0, 0
+	}
+	return u.PromptTokens, u.CompletionTokens
+}
+
 // message is the answer's chat message: sent once, then edited no more
 // often than every.
 type message struct {
@@ -568,6 +602,21 @@ type message struct {
 	id    string // set at the start by a run that goes on in it
 	last  time.Time
 	shown string
+	// progressed is set once a partial answer has been shown.
+	progressed bool
+	// noEdits means the platform cannot edit: nothing is shown but the
+	// typing indicator until the answer is complete.
+	noEdits bool
+}
+
+// typingEvery renews the typing indicator, which platforms show for about
+// five seconds.
+const typingEvery = 4 * time.Second
+
+// typing shows the typing indicator; a failure only loses the indicator.
+func (m *message) typing(ctx context.Context) {
+	_, _ = m.s.Send(ctx, m.chatID, bot.Reply{Typing: true})
+	m.last = m.clock.Now()
 }
 
 // send sends a new message.
@@ -586,6 +635,10 @@ func (m *message) send(ctx context.Context, r bot.Reply) error {
 // start shows the first version of the message: a new message, or an edit
 // of the one an interrupted run left, whatever it shows.
 func (m *message) start(ctx context.Context, r bot.Reply) error {
+	if m.noEdits {
+		m.typing(ctx)
+		return nil
+	}
 	if m.id == "" {
 		return m.send(ctx, r)
 	}
@@ -607,12 +660,21 @@ func (m *message) edit(ctx context.Context, r bot.Reply) error {
 	return nil
 }
 
-// progress edits the message with a partial answer, unless the last edit
-// is too recent: then this version is skipped, a later one will show.
+// progress edits the message with a partial answer. The first words are
+// shown at once, so that the answer is seen to come; after that, a version
+// that comes too soon after the last edit is skipped, a later one will
+// show.
 func (m *message) progress(ctx context.Context, r bot.Reply) {
-	if m.id == "" || r.Text == m.shown || m.clock.Now().Sub(m.last) < m.every {
+	if m.noEdits {
+		if m.clock.Now().Sub(m.last) >= typingEvery {
+			m.typing(ctx)
+		}
 		return
 	}
+	if m.id == "" || r.Text == m.shown || m.progressed && m.clock.Now().Sub(m.last) < m.every {
+		return
+	}
+	m.progressed = true
 	r.EditID = m.id
 	// A failed progress edit is not worth stopping for: the final one
 	// carries everything.
@@ -625,7 +687,7 @@ func (m *message) progress(ctx context.Context, r bot.Reply) {
 // final shows the finished answer: an edit of the message once the pace
 // allows, or a new message if there is none yet or the edit fails.
 func (m *message) final(ctx context.Context, r bot.Reply) error {
-	if m.id == "" {
+	if m.id == "" || m.noEdits {
 		return m.send(ctx, r)
 	}
 	if wait := m.every - m.clock.Now().Sub(m.last); wait > 0 {

@@ -233,6 +233,11 @@ func TestStreamedAnswer(t *testing.T) {
 		if m.EditID != "1" {
 			t.Errorf("message %d is not an edit of the first: %+v", i+1, m.Reply)
 		}
+		// The first words show at once (TestFirstWordsAtOnce), the
+		// rest at the pace.
+		if i == 0 {
+			continue
+		}
 		if gap := m.at.Sub(msgs[i].at); gap < time.Second {
 			t.Errorf("edit %d came %v after the previous one, want at least 1s", i+1, gap)
 		}
@@ -354,7 +359,7 @@ func TestNotCovered(t *testing.T) {
 		called   bool // whether the LLM is asked
 	}{
 		{"off topic, offline", false, "qual è la ricetta della carbonara?", "", false},
-		{"off topic, no LLM call", true, "chi ha vinto i mondiali del 2006?", liveAnswer, false},
+		{"off topic, the model declines", true, "chi ha vinto i mondiali del 2006?", "NOT_COVERED", true},
 		{"the model finds nothing", true, "come faccio una diretta dalla pagina del Comune?", "NOT_COVERED", true},
 	}
 	for _, tt := range tests {

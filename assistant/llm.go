@@ -12,9 +12,11 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// LLM streams chat completions; *openai.Client is one.
+// LLM streams chat completions, and answers short ones at once (to put a
+// question in the lessons' words); *openai.Client is one.
 type LLM interface {
 	CreateChatCompletionStream(ctx context.Context, req openai.ChatCompletionRequest) (*openai.ChatCompletionStream, error)
+	CreateChatCompletion(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
 }
 
 // NewClient returns a client for OpenAI or any server speaking its API

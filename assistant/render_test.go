@@ -186,9 +186,11 @@ func TestMessagePace(t *testing.T) {
 		end     time.Duration   // when the answer is complete
 		want    []time.Duration // when the learner's message changes
 	}{
-		{"fast stream", []time.Duration{100 * ms, 300 * ms, 500 * ms, 900 * ms}, 950 * ms, []time.Duration{0, time.Second}},
+		// The first words show as they arrive, then at most an edit a
+		// second.
+		{"fast stream", []time.Duration{100 * ms, 300 * ms, 500 * ms, 900 * ms}, 950 * ms, []time.Duration{0, 100 * ms, 1100 * ms}},
 		{"one edit a second", []time.Duration{400 * ms, 1100 * ms, 1500 * ms, 2200 * ms, 2600 * ms}, 3000 * ms,
-			[]time.Duration{0, 1100 * ms, 2200 * ms, 3200 * ms}},
+			[]time.Duration{0, 400 * ms, 1500 * ms, 2600 * ms, 3600 * ms}},
 		{"slow stream", []time.Duration{1500 * ms, 3000 * ms}, 5000 * ms, []time.Duration{0, 1500 * ms, 3000 * ms, 5000 * ms}},
 	}
 	for _, tt := range tests {

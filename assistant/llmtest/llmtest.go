@@ -52,6 +52,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	mode     Mode
+	modeFor  func(openai.ChatCompletionRequest) Mode
 	reply    func(openai.ChatCompletionRequest) string
 	chunk    int
 	onChunk  func(i int)
@@ -80,6 +81,15 @@ func (s *Server) Close() {
 func (s *Server) SetMode(m Mode) {
 	s.mu.Lock()
 	s.mode = m
+	s.mu.Unlock()
+}
+
+// SetModeFor makes the server answer each chat request as fn says, which
+// lets a test fail one kind of request (the short ones, say) and not the
+// other; nil goes back to SetMode's.
+func (s *Server) SetModeFor(fn func(openai.ChatCompletionRequest) Mode) {
+	s.mu.Lock()
+	s.modeFor = fn
 	s.mu.Unlock()
 }
 
@@ -132,6 +142,9 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, req)
 	mode, reply, size, onChunk := s.mode, s.reply(req), s.chunk, s.onChunk
+	if s.modeFor != nil {
+		mode = s.modeFor(req)
+	}
 	s.mu.Unlock()
 
 	switch mode {
