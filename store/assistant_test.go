@@ -50,21 +50,23 @@ func TestSearchPassages(t *testing.T) {
 		words  []string
 		locale string
 		show   []string
+		lesson string
 		want   []string // lesson/locale of the hits, in any order
 	}{
-		{"italian", []string{"diretta", "audio"}, "it", nil, []string{"live/it"}},
-		{"accents folded", []string{"perche", "recensioni"}, "it", nil, []string{"reviews/it"}},
-		{"typo", []string{"recenzioni"}, "it", nil, []string{"reviews/it"}},
-		{"english, italian-only lesson falls back", []string{"live", "recensioni"}, "en", nil, []string{"live/en", "reviews/it"}},
-		{"english lesson not searched in italian", []string{"diretta"}, "en", nil, nil},
-		{"spanish searches italian and english", []string{"fotografie", "photos"}, "es", nil, []string{"photos/it"}},
-		{"shown in english, found in both", []string{"fotografie", "photos"}, "es", []string{"es", "en", "it"}, []string{"photos/en"}},
-		{"shown in italian, found in english only", []string{"photos"}, "de", []string{"it"}, []string{"photos/en"}},
-		{"off topic", []string{"carbonara"}, "it", nil, nil},
+		{"italian", []string{"diretta", "audio"}, "it", nil, "", []string{"live/it"}},
+		{"accents folded", []string{"perche", "recensioni"}, "it", nil, "", []string{"reviews/it"}},
+		{"typo", []string{"recenzioni"}, "it", nil, "", []string{"reviews/it"}},
+		{"english, italian-only lesson falls back", []string{"live", "recensioni"}, "en", nil, "", []string{"live/en", "reviews/it"}},
+		{"english lesson not searched in italian", []string{"diretta"}, "en", nil, "", nil},
+		{"spanish searches italian and english", []string{"fotografie", "photos"}, "es", nil, "", []string{"photos/it"}},
+		{"shown in english, found in both", []string{"fotografie", "photos"}, "es", []string{"es", "en", "it"}, "", []string{"photos/en"}},
+		{"shown in italian, found in english only", []string{"photos"}, "de", []string{"it"}, "", []string{"photos/en"}},
+		{"off topic", []string{"carbonara"}, "it", nil, "", nil},
+		{"one lesson", []string{"luce", "diretta"}, "it", nil, "photos", []string{"photos/it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: tt.words, Locale: tt.locale, Fallback: []string{"it", "en"}, Show: tt.show, Role: "shopkeeper"})
+			hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: tt.words, Locale: tt.locale, Fallback: []string{"it", "en"}, Show: tt.show, Role: "shopkeeper", Lesson: tt.lesson})
 			if err != nil {
 				t.Fatal(err)
 			}

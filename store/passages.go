@@ -230,6 +230,8 @@ type PassageQuery struct {
 	// the passages of one lesson among them (default 2).
 	Limit     int
 	PerLesson int
+	// Lesson, if set, searches that lesson's passages only.
+	Lesson string
 }
 
 // PassageHit is a passage found by SearchPassages, best first.
@@ -390,6 +392,10 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 		if l != q.Locale {
 			args = append(args, q.Locale)
 			fallback = fmt.Sprintf("AND NOT (CAST($%d AS text) = ANY(lesson_locales))", len(args))
+		}
+		if q.Lesson != "" {
+			args = append(args, q.Lesson)
+			fallback += fmt.Sprintf(" AND lesson_id = $%d", len(args))
 		}
 		parts = append(parts, fmt.Sprintf(`(
 			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
