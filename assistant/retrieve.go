@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/bottega-app/bottega/store"
 )
@@ -14,30 +15,138 @@ type SearchStore interface {
 
 // Retriever finds the passages of the curriculum that answer a question.
 type Retriever struct {
-	db SearchStore
+	db   SearchStore
+	lang *langDetector
 }
 
 // NewRetriever returns a Retriever over db.
-func NewRetriever(db SearchStore) *Retriever { return &Retriever{db: db} }
+func NewRetriever(db SearchStore) *Retriever { return &Retriever{db: db, lang: newLangDetector()} }
 
 // maxQueryWords bounds the words of a question that are searched for.
 const maxQueryWords = 32
 
-// Search returns up to limit passages for question, best first, in locale
-// (lessons without it are searched in Italian and English), favouring the
-// lessons meant for role. A passage found in several locales is shown as
-// the lessons are: in the learner's, else in English unless they speak
-// Italian.
+// Query is a question to search for, with what the conversation tells
+// about it.
+type Query struct {
+	Text string
+	// Locale is the learner's interface language: a hint for the
+	// question's own, which decides how it is searched.
+	Locale string
+	// Role favours the lessons meant for it.
+	Role string
+	// Previous is the learner's previous question, if recent: a short
+	// follow-up ("and how much does it cost?") is searched with it.
+	Previous string
+	Limit    int
+}
+
+// Found is what retrieval found for a Query.
+type Found struct {
+	Hits []store.PassageHit
+	// Lang is the language the question was read in.
+	Lang string
+	// Covered reports whether the best passage answers enough of the
+	// question for an answer from the passages alone.
+	Covered bool
+	// FollowUp reports whether the question was searched with the
+	// previous one.
+	FollowUp bool
+	// More are other passages of the best lesson, for an answer that
+	// quotes the steps of that lesson that answer best.
+	More []store.PassageHit
+}
+
+// Find returns the passages that answer q, best first.
+func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
+	lang := r.lang.detect(q.Text, q.Locale)
+	hits, err := r.search(ctx, lang, q.Locale, q.Role, q.Text, q.Limit)
+	if err != nil {
+		return Found{}, err
+	}
+	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang)}
+	if q.Previous == "" || f.Covered && len(terms(q.Text, lang)) > maxFollowUp {
+		return f, r.more(ctx, &f, q, moreQuestion)
+	}
+	// A short question, or one the lessons do not answer alone, may be
+	// about the previous one.
+	more, err := r.search(ctx, lang, q.Locale, q.Role, q.Previous+" "+q.Text, q.Limit)
+	if err != nil {
+		return Found{}, err
+	}
+	if !f.Covered && best(more) > best(hits) || f.Covered && covers(more, lang) && best(more) > best(hits) {
+		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), FollowUp: true}
+	}
+	return f, r.more(ctx, &f, q, moreQuestion)
+}
+
+// moreQuestion is the question searched within the best lesson.
+func moreQuestion(f *Found, q Query) string {
+	if f.FollowUp {
+		return q.Previous + " " + q.Text
+	}
+	return q.Text
+}
+
+// maxMore bounds the passages of the best lesson fetched for an answer.
+const maxMore = 8
+
+// more fetches the best lesson's other passages that match the question.
+func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*Found, Query) string) error {
+	if len(f.Hits) == 0 {
+		return nil
+	}
+	ws := queryWords(question(f, q), f.Lang, maxQueryWords)
+	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
+		Words:     ws,
+		Locale:    f.Lang,
+		Fallback:  []string{"it", "en"},
+		Show:      showLocales(f.Lang, q.Locale),
+		Role:      q.Role,
+		Limit:     maxMore,
+		PerLesson: maxMore,
+		Lesson:    f.Hits[0].LessonID,
+	})
+	if err != nil {
+		return fmt.Errorf("retrieve passages: %w", err)
+	}
+	f.More = hits
+	return nil
+}
+
+// Passages returns the hits followed by the passages of More they lack.
+func (f Found) Passages() []store.PassageHit {
+	out := slices.Clone(f.Hits)
+	for _, m := range f.More {
+		if !slices.ContainsFunc(out, func(h store.PassageHit) bool {
+			return h.LessonID == m.LessonID && h.Kind == m.Kind && h.Ref == m.Ref
+		}) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Search returns up to limit passages for question, best first, read in
+// its own language (locale, the learner's, is the hint when its words do
+// not tell; lessons without that language are searched in Italian and
+// English), favouring the lessons meant for role.
 func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]store.PassageHit, error) {
-	ws := queryWords(question, locale, maxQueryWords)
+	return r.search(ctx, r.lang.detect(question, locale), locale, role, question, limit)
+}
+
+// search searches question read in lang for a learner whose interface is
+// in locale. A passage found in several locales is shown in the question's
+// language, else the learner's, else in English unless they speak Italian.
+func (r *Retriever) search(ctx context.Context, lang, locale, role, question string, limit int) ([]store.PassageHit, error) {
+	ws := queryWords(question, lang, maxQueryWords)
 	if len(ws) == 0 {
 		return nil, nil
 	}
 	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
 		Words:    ws,
-		Locale:   locale,
+		Locale:   lang,
 		Fallback: []string{"it", "en"},
-		Show:     showLocales(locale),
+		Show:     showLocales(lang, locale),
 		Role:     role,
 		Limit:    limit,
 	})
@@ -47,11 +156,22 @@ func (r *Retriever) Search(ctx context.Context, locale, role, question string, l
 	return hits, nil
 }
 
-// showLocales are the locales to show a passage in, best first, as the
-// lessons choose theirs (flows: English for those who do not speak Italian).
-func showLocales(locale string) []string {
-	if locale == "it" {
-		return []string{"it", "en"}
+// showLocales are the locales to show a passage in, best first: the
+// question's, the learner's, then as the lessons choose theirs (flows:
+// English for those who do not speak Italian).
+func showLocales(lang, locale string) []string {
+	var out []string
+	add := func(ls ...string) {
+		for _, l := range ls {
+			if l != "" && !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
 	}
-	return []string{locale, "en", "it"}
+	add(lang, locale)
+	if locale == "it" {
+		add("it", "en")
+	}
+	add("en", "it")
+	return out
 }

@@ -1,0 +1,119 @@
+package assistant
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// The language of a question decides how it is searched: a German question
+// goes through the glossary into the lessons' words, an Italian one is
+// parsed by the Italian stemmer, whatever language the learner chose for
+// the bot. The interface language is only a hint, for questions whose words
+// do not tell (a name, "google maps?").
+
+// commonWords are frequent words of each language that say little of a
+// topic: function words, question words, the verbs of a question. A word
+// listed for several languages counts for each, split between them.
+var commonWords = map[string]string{
+	"it": "il lo la i gli le un uno una di del dello della dei degli delle da dal dalla dai nel nella nei nelle sul sulla sui " +
+		"che chi non per con come cosa ma anche perche quando dove quanto quanta quanti quante quale quali mi ci si ti vi ho hai ha " +
+		"abbiamo hanno sono sei siamo e è era essere fare faccio fa posso puoi può devo deve dobbiamo voglio vorrei mio mia miei mie " +
+		"nostro nostra tuo tua questo questa quello quella ogni tutto tutti molto poco piu meglio ancora gia sempre mai solo dopo prima " +
+		"se allora oppure ok ciao grazie buongiorno salve scusa qualcuno qualcosa niente nessuno cliente clienti negozio comune " +
+		"metto mettere scrivo scrivere rispondo rispondere pagina sito foto",
+	"en": "the a an of to and or is are was were be been do does did i my me we our us you your he she it its they their them " +
+		"how what which who when where why can could should would will shall may might must have has had get got in on at for with " +
+		"from about into this that these those there here not no yes any some all more most very just also too than then if so " +
+		"hi hello thanks please help want need like make put write answer reply shop customer customers page town",
+	"es": "el la los las un una unos unas de del al y o que qué como cómo cuando donde dónde por para con sin es son está están " +
+		"mi mis tu tus su sus nuestro nuestra yo me te se le les lo hay hago hacer puedo puede debo quiero tengo tiene muy más " +
+		"pero también cuál cuánto cuánta hola gracias ayuntamiento tienda cliente página",
+	"fr": "le la les un une des du de d l et ou que qu qui quoi comment quand où pourquoi pour avec sans est sont je j me m mon ma " +
+		"mes notre nos votre vos vous nous il elle ils on ce cette ces ne pas plus dans sur au aux faire fais peux peut dois doit " +
+		"veux faut bonjour merci mairie boutique client page quel quelle",
+	"de": "der die das den dem des ein eine einen einem einer und oder ist sind war ich mein meine meinen wir unser unsere du dein " +
+		"sie es er ihr wie was wo wann warum welche welcher welches wer mit für von zu zum zur auf aus bei nach über um nicht kein " +
+		"keine auch noch nur kann können soll sollen muss müssen will wollen habe haben hat mache machen gibt bitte danke hallo " +
+		"gemeinde laden kunde kunden seite",
+	"pl": "i w we z ze na do od po o a ale czy jak jaki jaka jakie co gdzie kiedy dlaczego ile nie tak to ten ta te jest są być " +
+		"mam mamy moja mój moje nasz nasza nasze się mi mnie można trzeba chcę chce muszę mogę robić zrobić dla przez że żeby " +
+		"dzień dobry dzięki proszę sklep klient klienci gmina strona",
+}
+
+// letters that only some of the languages write.
+var letters = map[rune][]string{
+	'ß': {"de"}, 'ä': {"de"}, 'ö': {"de"}, 'ü': {"de"},
+	'ñ': {"es"}, '¿': {"es"}, '¡': {"es"},
+	'ą': {"pl"}, 'ć': {"pl"}, 'ę': {"pl"}, 'ł': {"pl"}, 'ń': {"pl"}, 'ś': {"pl"}, 'ź': {"pl"}, 'ż': {"pl"},
+	'ç': {"fr"}, 'â': {"fr"}, 'ê': {"fr"}, 'î': {"fr"}, 'ô': {"fr"}, 'û': {"fr"}, 'œ': {"fr"}, 'ë': {"fr"},
+}
+
+// langDetector holds, by folded word, the languages it is common in.
+type langDetector struct {
+	words map[string][]string
+}
+
+func newLangDetector() *langDetector {
+	d := &langDetector{words: map[string][]string{}}
+	for _, lang := range searchLangs {
+		for _, w := range strings.Fields(commonWords[lang]) {
+			f := fold(w)
+			if !slices.Contains(d.words[f], lang) {
+				d.words[f] = append(d.words[f], lang)
+			}
+		}
+	}
+	return d
+}
+
+// searchLangs are the languages a question can be read in, in the order
+// that breaks ties after the hint.
+var searchLangs = []string{"it", "en", "es", "fr", "de", "pl"}
+
+// detect returns the language q is written in, or hint when its words do
+// not tell. A language must lead by a clear margin to override the hint.
+func (d *langDetector) detect(q, hint string) string {
+	score := map[string]float64{}
+	for _, r := range strings.ToLower(q) {
+		for _, l := range letters[r] {
+			score[l] += 1.5
+		}
+	}
+	// An Italian word ends in an accented vowel (perché, più, città); a
+	// French one rarely does but for à, which Italian also writes.
+	for _, w := range strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if r := []rune(w); len(r) > 1 && strings.ContainsRune("èéìòù", r[len(r)-1]) {
+			score["it"] += 1
+		}
+	}
+	for _, w := range words(q) {
+		ls := d.words[w]
+		for _, l := range ls {
+			score[l] += 1 / float64(len(ls))
+		}
+	}
+	best, top, second := "", 0.0, 0.0
+	for _, l := range searchLangs {
+		switch s := score[l]; {
+		case s > top:
+			best, top, second = l, s, top
+		case s > second:
+			second = s
+		}
+	}
+	switch {
+	case best == "" || best == hint:
+		return hintOr(hint)
+	case top-score[hint] >= 1 && top > second:
+		return best
+	}
+	return hintOr(hint)
+}
+
+func hintOr(hint string) string {
+	if slices.Contains(searchLangs, hint) {
+		return hint
+	}
+	return "it"
+}

@@ -1,0 +1,29 @@
+package assistant
+
+import "testing"
+
+func TestDetectLanguage(t *testing.T) {
+	d := newLangDetector()
+	tests := []struct {
+		q, hint, want string
+	}{
+		{"come metto gli orari di natale su google?", "en", "it"},
+		{"perché il mio post non lo vede nessuno", "de", "it"},
+		{"how do I answer a bad review?", "it", "en"},
+		{"wie erscheint mein Laden bei Google Maps?", "it", "de"},
+		{"ein Kunde hat eine schlechte Bewertung geschrieben, was antworte ich?", "en", "de"},
+		{"¿cómo pongo el catálogo en whatsapp business?", "it", "es"},
+		{"comment faire apparaître ma boutique sur google maps ?", "it", "fr"},
+		{"jak sprawić, żeby mój sklep pokazywał się w mapach google?", "it", "pl"},
+		// Names alone do not tell: the interface decides.
+		{"google maps?", "en", "en"},
+		{"instagram reel", "it", "it"},
+		{"", "de", "de"},
+		{"whatsapp business", "xx", "it"},
+	}
+	for _, tt := range tests {
+		if got := d.detect(tt.q, tt.hint); got != tt.want {
+			t.Errorf("detect(%q, hint %s) = %s, want %s", tt.q, tt.hint, got, tt.want)
+		}
+	}
+}
