@@ -251,35 +251,23 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if a.o.LLM != nil {
 		limit = maxLLMPassages
 	}
-	hits, err := a.r.Search(ctx, lg, l.Role, q.Text, limit)
+	found, err := a.r.Find(ctx, Query{Text: q.Text, Locale: lg, Role: l.Role, Previous: lastQuestion(turns), Limit: limit})
 	if err != nil {
 		return answer{}, err
 	}
-	if !covers(hits, lg) && len(terms(q.Text, lg)) <= maxFollowUp {
-		// A short follow-up ("and how much does it cost?") is about the
-		// previous question.
-		if prev := lastQuestion(turns); prev != "" {
-			more, err := a.r.Search(ctx, lg, l.Role, prev+" "+q.Text, limit)
-			if err != nil {
-				return answer{}, err
-			}
-			if best(more) > best(hits) {
-				hits = more
-			}
-		}
-	}
+	hits := found.Hits
 	if a.o.LLM == nil {
-		if !covers(hits, lg) {
+		if !found.Covered {
 			return a.uncovered(q, hits, answer{}), nil
 		}
-		return a.offline(q, keep(hits), modeOffline, answer{usage: store.AskUsage{Model: ""}}), nil
+		return a.offline(q, keep(found.Passages()), modeOffline, answer{usage: store.AskUsage{Model: ""}}), nil
 	}
 	// With a model there is no lexical gate: a question that shares few
 	// words with the lessons may still be answered by them, and the model
 	// says NOT_COVERED when it is not. Weak retrieval is tried once more
 	// with the question put in the lessons' words.
 	var spent *openai.Usage
-	if !covers(hits, lg) {
+	if !found.Covered {
 		hits, spent, err = a.rewritten(ctx, l, q, hits, limit)
 		if err != nil {
 			return answer{}, err
@@ -363,26 +351,6 @@ func (a *Assistant) uncovered(q store.Question, hits []store.PassageHit, ans ans
 	ans.mode, ans.unanswered, ans.text = modeUncovered, true, text
 	// The text stays in the database, for content authors.
 	a.log.Info("question not covered by the lessons", "question", q.ID, "locale", lg)
-	return ans
-}
-
-// offline answers with the best passages themselves, labelled as taken
-// from the lessons.
-func (a *Assistant) offline(q store.Question, hits []store.PassageHit, mode string, ans answer) answer {
-	lg := q.Locale
-	var parts []string
-	var cited []int
-	for i, h := range hits {
-		if len(cited) == 2 {
-			break
-		}
-		parts = append(parts, fmt.Sprintf("[%d] %s\n%s", i+1, a.label(lg, h), snippet(h.Body, q.Text)))
-		cited = append(cited, i+1)
-	}
-	text := a.t(lg, "ask_offline", nil) + "\n\n" + strings.Join(parts, "\n\n")
-	text = compose(text, "", nil)
-	ans.reply = bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
-	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
 	return ans
 }
 

@@ -20,8 +20,6 @@ const (
 	// maxAnswer bounds the model's text: the prompt asks for 700
 	// characters, this leaves it some slack before cutting.
 	maxAnswer = 900
-	// maxSnippet bounds each passage quoted in an offline answer.
-	maxSnippet = 360
 )
 
 // sanitize turns model output into plain text for a chat: valid UTF-8,
@@ -190,35 +188,6 @@ func compose(answer, sourcesTitle string, sources []source) string {
 		a = clip(a, max(1, min(utf8.RuneCountInString(a)-1, budget*utf8.RuneCountInString(a)/max(1, escapedLen(a)))))
 	}
 	return a + t
-}
-
-// snippet picks the paragraph of a passage that shares the most words with
-// the question (and the next, if short), cut to maxSnippet characters.
-func snippet(body, question string) string {
-	paras := strings.Split(strings.TrimSpace(body), "\n\n")
-	qs := map[string]bool{}
-	for _, w := range words(question) {
-		if utf8.RuneCountInString(w) >= 4 {
-			qs[stem(w)] = true
-		}
-	}
-	best, bestScore := 0, -1
-	for i, p := range paras {
-		score := 0
-		for _, w := range words(p) {
-			if qs[stem(w)] {
-				score++
-			}
-		}
-		if score > bestScore {
-			best, bestScore = i, score
-		}
-	}
-	text := strings.TrimSpace(paras[best])
-	if utf8.RuneCountInString(text) < maxSnippet/2 && best+1 < len(paras) {
-		text += "\n" + strings.TrimSpace(paras[best+1])
-	}
-	return clip(text, maxSnippet)
 }
 
 // stem is a crude stem for matching words of a question to a passage: the

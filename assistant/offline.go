@@ -1,0 +1,323 @@
+package assistant
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/store"
+)
+
+// An offline answer (no LLM, or the LLM failed) quotes the sentences of the
+// lessons that answer the question: the sentences of the best passages are
+// ranked by the question's words they share, the rarer counting more, and
+// the best 2 to 4 are shown, in the lesson's order, under the lesson and
+// step they come from. It fits one phone screen.
+const (
+	// maxQuoted is the most characters quoted, all passages together.
+	maxQuoted = 650
+	// maxUnits and minUnits bound the sentences (or lists) quoted.
+	maxUnits, minUnits = 4, 2
+	// quotedPassages is how many of the best passages sentences are
+	// taken from.
+	quotedPassages = 3
+	// secondShare is the least score, as a share of the best sentence's,
+	// of a sentence from a passage other than the best one.
+	secondShare = 0.8
+	// maxQuotedPassages is the most passages an answer quotes.
+	maxQuotedPassages = 2
+)
+
+// unit is what an offline answer quotes whole: a sentence, or a numbered
+// or bulleted list, which is never cut.
+type unit struct {
+	hit   int // the passage, an index in the hits
+	pos   int // its order in the passage
+	para  int // the line it is on
+	text  string
+	stems map[string]bool
+	score float64
+}
+
+var listItem = regexp.MustCompile(`^\s*(\d{1,2}[.)]|[-•*–])\s`)
+
+// units splits a passage's body into sentences and lists.
+func units(hit int, body string) []unit {
+	var out []unit
+	add := func(para int, text string) {
+		if text = strings.TrimSpace(text); text != "" {
+			out = append(out, unit{hit: hit, pos: len(out), para: para, text: text, stems: stems(text)})
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	for i := 0; i < len(lines); i++ {
+		line := strings.TrimSpace(lines[i])
+		if line == "" {
+			continue
+		}
+		if listItem.MatchString(line) {
+			// A list, with the line that introduces it if it ends in a
+			// colon, is one unit.
+			items := []string{line}
+			for i+1 < len(lines) && listItem.MatchString(lines[i+1]) {
+				i++
+				items = append(items, strings.TrimSpace(lines[i]))
+			}
+			if n := len(out); n > 0 && out[n-1].para == i-len(items) && strings.HasSuffix(out[n-1].text, ":") {
+				out[n-1].text += "\n" + strings.Join(items, "\n")
+				out[n-1].stems = stems(out[n-1].text)
+				continue
+			}
+			add(i, strings.Join(items, "\n"))
+			continue
+		}
+		for _, s := range splitSentences(line) {
+			add(i, s)
+		}
+	}
+	return out
+}
+
+// splitSentences cuts a line after ". ", "? ", "! " and ": ", keeping
+// abbreviations and numbers ("es. 3", "1.5") whole as best it can.
+func splitSentences(line string) []string {
+	var out []string
+	start := 0
+	r := []rune(line)
+	for i := 0; i+1 < len(r); i++ {
+		if !strings.ContainsRune(".?!", r[i]) || r[i+1] != ' ' {
+			continue
+		}
+		// "es. " and "p. es. ": a short lower-case word before the dot.
+		j := i
+		for j > start && r[j-1] != ' ' {
+			j--
+		}
+		if w := string(r[j:i]); r[i] == '.' && utf8.RuneCountInString(w) <= 2 && strings.ToLower(w) == w {
+			continue
+		}
+		out = append(out, string(r[start:i+1]))
+		start = i + 2
+	}
+	return append(out, string(r[start:]))
+}
+
+// quote picks the units of hits that answer question, in the order they
+// are shown, grouped by passage (indexes in hits, best first).
+func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []int) {
+	// The steps of the best lesson, then the best passages of others:
+	// steps say what to do, quiz items and summaries come after them.
+	var order []int
+	for i, h := range hits {
+		if h.LessonID == hits[0].LessonID && h.Kind == store.PassageStep {
+			order = append(order, i)
+		}
+	}
+	others := 0
+	for i, h := range hits {
+		if h.LessonID != hits[0].LessonID && h.Kind == store.PassageStep && others < quotedPassages-1 {
+			order = append(order, i)
+			others++
+		}
+	}
+	for i := range hits {
+		if len(order) < quotedPassages && !slices.Contains(order, i) {
+			order = append(order, i)
+		}
+	}
+	q := map[string]bool{}
+	for _, w := range queryWords(question, lang, maxQueryWords) {
+		if len([]rune(w)) >= 4 && !filler[w] {
+			q[stem(w)] = true
+		}
+	}
+	var all []unit
+	for _, i := range order {
+		all = append(all, units(i, hits[i].Body)...)
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	df := map[string]int{}
+	for _, u := range all {
+		for w := range u.stems {
+			if q[w] {
+				df[w]++
+			}
+		}
+	}
+	// The words of a lesson's title and keywords tell the lesson, not
+	// which of its sentences answers.
+	generic := map[string]bool{}
+	for _, h := range hits {
+		kw, _, _ := strings.Cut(h.Keywords, "\n")
+		for w := range stems(h.Title + " " + kw) {
+			generic[h.LessonID+" "+w] = true
+		}
+	}
+	top := hits[order[0]].Score
+	for k := range all {
+		u := &all[k]
+		for w := range u.stems {
+			if q[w] {
+				idf := math.Log(1 + float64(len(all))/float64(df[w]))
+				if generic[hits[u.hit].LessonID+" "+w] {
+					idf *= genericWeight
+				}
+				u.score += idf
+			}
+		}
+		// The passages' own ranking counts too, and the first
+		// sentence of a step, which says what it is about.
+		if top > 0 {
+			u.score *= 0.5 + 0.5*hits[u.hit].Score/top
+		}
+		if u.pos == 0 {
+			u.score += 0.3
+		}
+		u.score += askedBonus * asked(hits[u.hit], q)
+	}
+	ranked := slices.Clone(all)
+	slices.SortStableFunc(ranked, func(a, b unit) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	// The best lesson answers: its best sentence comes first.
+	lead := slices.IndexFunc(ranked, func(u unit) bool { return hits[u.hit].LessonID == hits[0].LessonID })
+	ranked[0], ranked[lead] = ranked[lead], ranked[0]
+	first := ranked[0].hit
+	chosen := map[int][]unit{}
+	size, n := 0, 0
+	take := func(u unit) bool {
+		l := utf8.RuneCountInString(u.text)
+		if n >= maxUnits || n > 0 && size+l > maxQuoted {
+			return false
+		}
+		for _, c := range chosen[u.hit] {
+			if c.pos == u.pos {
+				return false
+			}
+		}
+		if len(chosen[u.hit]) == 0 && len(chosen) >= maxQuotedPassages {
+			return false
+		}
+		chosen[u.hit] = append(chosen[u.hit], u)
+		size += l
+		n++
+		return true
+	}
+	take(ranked[0])
+	best := ranked[0].score
+	for _, u := range ranked[1:] {
+		if u.score <= 0.3 || hits[u.hit].LessonID != hits[first].LessonID && u.score < secondShare*best {
+			continue
+		}
+		take(u)
+	}
+	if n < minUnits {
+		// Too little matched: the sentences around the best one give
+		// it its context.
+		for _, u := range all {
+			if u.hit == first && u.pos > ranked[0].pos {
+				if take(u) && n >= minUnits {
+					break
+				}
+			}
+		}
+	}
+	var shown []int
+	for _, i := range order {
+		if len(chosen[i]) > 0 {
+			slices.SortFunc(chosen[i], func(a, b unit) int { return a.pos - b.pos })
+			shown = append(shown, i)
+		}
+	}
+	// The passage of the best sentence comes first.
+	slices.SortStableFunc(shown, func(a, b int) int {
+		switch {
+		case a == first:
+			return -1
+		case b == first:
+			return 1
+		}
+		return 0
+	})
+	return chosen, shown
+}
+
+// genericWeight weighs a word of the lesson's title or keywords in a
+// sentence's score, relative to other words.
+const genericWeight = 0.5
+
+// askedBonus weighs, in a sentence's score, how well the question matches
+// one of the learners' questions its step answers.
+const askedBonus = 0.7
+
+// asked returns how many of the question's stems q the best matching
+// learner question listed with the passage shares (they follow the
+// lesson's keywords, a line each).
+func asked(h store.PassageHit, q map[string]bool) float64 {
+	_, qs, ok := strings.Cut(h.Keywords, "\n")
+	if !ok {
+		return 0
+	}
+	best := 0
+	for _, line := range strings.Split(qs, "\n") {
+		n := 0
+		for w := range stems(line) {
+			if q[w] {
+				n++
+			}
+		}
+		best = max(best, n)
+	}
+	return float64(best)
+}
+
+// joinUnits writes the units of a passage: sentences of one line together,
+// a line break between lines, "…" where sentences were left out.
+func joinUnits(us []unit) string {
+	var b strings.Builder
+	for i, u := range us {
+		if i > 0 {
+			prev := us[i-1]
+			switch {
+			case u.pos != prev.pos+1:
+				b.WriteString(" …\n")
+			case u.para != prev.para:
+				b.WriteString("\n")
+			default:
+				b.WriteString(" ")
+			}
+		}
+		b.WriteString(u.text)
+	}
+	return clip(b.String(), maxQuoted+100)
+}
+
+// offline answers with the sentences of the lessons that answer the
+// question, labelled as taken from them.
+func (a *Assistant) offline(q store.Question, hits []store.PassageHit, mode string, ans answer) answer {
+	lg := q.Locale
+	chosen, shown := quote(hits, q.Text, a.r.lang.detect(q.Text, lg))
+	var parts []string
+	var cited []int
+	for k, i := range shown {
+		parts = append(parts, fmt.Sprintf("[%d] %s\n%s", k+1, a.label(lg, hits[i]), joinUnits(chosen[i])))
+		cited = append(cited, i+1)
+	}
+	text := a.t(lg, "ask_offline", nil) + "\n\n" + strings.Join(parts, "\n\n")
+	text = compose(text, "", nil)
+	ans.reply = bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
+	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
+	return ans
+}
