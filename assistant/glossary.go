@@ -3,6 +3,7 @@ package assistant
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -10,7 +11,10 @@ import (
 // language shares few words with them, so retrieval first puts its words
 // into the lessons' words through a glossary of the lessons' topics
 // (glossary.txt): "reseña" is searched as "recensioni reviews",
-// "Produktfotos" as "prodotti products foto photos".
+// "Produktfotos" as "prodotti products foto photos". Learners who write in
+// Italian or English do not use the lessons' words either: the same file
+// holds a thesaurus of how they say it ("bufala", "hackerato") and the
+// words the lessons use for it ("notizia falsa", "account violato").
 //
 //go:embed glossary.txt
 var glossaryText string
@@ -50,8 +54,13 @@ func (p pattern) match(w string) bool {
 	return w == p.s
 }
 
-// glossaryLocales are the columns after the searched words, in order.
+// glossaryLocales are the columns after the searched words, in order,
+// until a "columns:" line names others.
 var glossaryLocales = []string{"es", "fr", "de", "pl"}
+
+// thesaurusLocales are the languages a "columns:" line may name besides
+// glossaryLocales: those of the lessons.
+var thesaurusLocales = []string{"it", "en"}
 
 // mustParseGlossary parses glossary.txt; the embedded file is checked by
 // the tests, so an error is a bug caught before release.
@@ -65,12 +74,25 @@ func mustParseGlossary(text string) map[string]*glossary {
 
 func parseGlossary(text string) (map[string]*glossary, error) {
 	gs := map[string]*glossary{}
-	for _, loc := range glossaryLocales {
+	for _, loc := range append(slices.Clone(glossaryLocales), thesaurusLocales...) {
 		gs[loc] = &glossary{stop: map[string]bool{}}
 	}
+	cols := glossaryLocales
 	for n, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "columns:"); ok {
+			cols = strings.Fields(rest)
+			for _, loc := range cols {
+				if gs[loc] == nil {
+					return nil, fmt.Errorf("glossary line %d: unknown locale %q in columns", n+1, loc)
+				}
+			}
+			if len(cols) == 0 {
+				return nil, fmt.Errorf("glossary line %d: want \"columns: xx yy\"", n+1)
+			}
 			continue
 		}
 		if rest, ok := strings.CutPrefix(line, "stop "); ok {
@@ -84,16 +106,16 @@ func parseGlossary(text string) (map[string]*glossary, error) {
 			}
 			continue
 		}
-		cols := strings.Split(line, "|")
-		if len(cols) != 1+len(glossaryLocales) {
-			return nil, fmt.Errorf("glossary line %d: want %d columns separated by |, found %d", n+1, 1+len(glossaryLocales), len(cols))
+		fields := strings.Split(line, "|")
+		if len(fields) != 1+len(cols) {
+			return nil, fmt.Errorf("glossary line %d: want %d columns separated by |, found %d", n+1, 1+len(cols), len(fields))
 		}
-		to := words(cols[0])
+		to := words(fields[0])
 		if len(to) == 0 {
 			return nil, fmt.Errorf("glossary line %d: no words to search for", n+1)
 		}
-		for i, loc := range glossaryLocales {
-			for _, f := range strings.Fields(cols[i+1]) {
+		for i, loc := range cols {
+			for _, f := range strings.Fields(fields[i+1]) {
 				if f == "-" {
 					continue
 				}

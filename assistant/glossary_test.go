@@ -67,7 +67,9 @@ func TestParseGlossaryErrors(t *testing.T) {
 		" | reseña | avis | bewertung | opinia",        // nothing to search for
 		"recensioni | re* | avis | bewertung | opinia", // too short for *
 		"recensioni | una-reseña | avis | x | y",       // two words in one
-		"stop it: come", // not a glossary language
+		"stop xx: come",                         // not a glossary language
+		"columns: it xx",                        // not a language
+		"columns: it\nrecensioni | cattiv* | x", // a column too many
 	} {
 		if _, err := parseGlossary(text); err == nil {
 			t.Errorf("parseGlossary(%q) gave no error", text)
