@@ -70,6 +70,7 @@ func commands() []command {
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
 		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
+		{"eval", "measure the answers to the evaluation questions, offline (see --help)", runEval},
 	}
 }
 
