@@ -15,6 +15,14 @@ func TestBuiltin(t *testing.T) {
 		if _, err := BuiltinFS().Open(l.File); err != nil {
 			t.Errorf("lesson %s: %v", l.ID, err)
 		}
+		// Every document ships in the binary and can be sent.
+		for _, s := range l.Steps {
+			for lang, src := range s.Document {
+				if _, _, err := c.Track(l.Track).Document(src); err != nil {
+					t.Errorf("lesson %s step %s document %s: %v", l.ID, s.ID, lang, err)
+				}
+			}
+		}
 	}
 }
 

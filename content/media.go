@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -134,7 +135,8 @@ func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
 		return "", fmt.Errorf("is %.1f MB: %s may be %d MB at most", float64(fi.Size())/(1<<20), what, limit>>20)
 	}
 	if kind == mediaDocument {
-		return clean, checkDocument(f, clean, limit)
+		_, err := checkDocument(f, clean, limit)
+		return clean, err
 	}
 	head := make([]byte, 16)
 	n, err := io.ReadFull(f, head)
@@ -151,26 +153,27 @@ func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
 	return clean, nil
 }
 
-// checkDocument checks that the document f, named name, is text a phone can open:
-// a .txt, .md or .csv file of UTF-8 text, with no NUL bytes (the mark of a binary file
-// renamed), reading no more than limit bytes.
-func checkDocument(f io.Reader, name string, limit int64) error {
+// checkDocument reads the document f, named name, and checks that it is text
+// a phone can open: a .txt, .md or .csv file of UTF-8 text, with no NUL bytes
+// (the mark of a binary file renamed), of at most limit bytes, which is all
+// it reads.
+func checkDocument(f io.Reader, name string, limit int64) ([]byte, error) {
 	if !isDocumentType(path.Ext(name)) {
-		return errors.New("want a text (.txt), Markdown (.md) or CSV (.csv) file")
+		return nil, errors.New("want a text (.txt), Markdown (.md) or CSV (.csv) file")
 	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
-		return fmt.Errorf("cannot read it: %v", cause(err))
+		return nil, fmt.Errorf("cannot read it: %v", cause(err))
 	}
 	switch {
 	case int64(len(data)) > limit:
-		return fmt.Errorf("is over %d MB: a document may be %d MB at most", limit>>20, limit>>20)
+		return nil, fmt.Errorf("is over %d MB: a document may be %d MB at most", limit>>20, limit>>20)
 	case len(data) == 0:
-		return errors.New("is empty")
+		return nil, errors.New("is empty")
 	case bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data):
-		return errors.New("is not UTF-8 text (judging by its content, not its name): save it as UTF-8 text")
+		return nil, errors.New("is not UTF-8 text (judging by its content, not its name): save it as UTF-8 text")
 	}
-	return nil
+	return data, nil
 }
 
 // cause drops the path from a file system error: the message already names
@@ -234,6 +237,55 @@ func (t *Track) MediaPath(src string) (string, error) {
 		return "", fmt.Errorf("media file %q leads out of the track folder", src)
 	}
 	return real, nil
+}
+
+// Document returns the file name and content of a step's document src, to
+// send to a learner. Like MediaPath it checks the name again, and the content
+// too: a file changed since it was published must still be text of at most
+// MaxDocumentBytes. A track published from a folder on disk (an absolute Dir)
+// reads it there; the built-in curriculum (Dir is a folder of BuiltinFS)
+// reads it from the binary.
+func (t *Track) Document(src string) (name string, data []byte, err error) {
+	if t == nil {
+		return "", nil, errors.New("no track")
+	}
+	if !filepath.IsAbs(t.Dir) {
+		return builtinDocument(builtin, t.Dir, src)
+	}
+	p, err := t.MediaPath(src)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return "", nil, fmt.Errorf("document %q: %w", src, err)
+	}
+	defer f.Close()
+	return readDocument(f, src)
+}
+
+// builtinDocument reads document src of the track folder dir of fsys, a
+// read-only file system such as the built-in curriculum.
+func builtinDocument(fsys fs.FS, dir, src string) (string, []byte, error) {
+	name := path.Join(dir, src)
+	if dir == "" || !fs.ValidPath(dir) || !filepath.IsLocal(src) || !fs.ValidPath(name) {
+		return "", nil, fmt.Errorf("document %q is not inside the track folder", src)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", nil, fmt.Errorf("document %q: %w", src, err)
+	}
+	defer f.Close()
+	return readDocument(f, src)
+}
+
+// readDocument reads and checks document src from f.
+func readDocument(f io.Reader, src string) (string, []byte, error) {
+	data, err := checkDocument(f, src, MaxDocumentBytes)
+	if err != nil {
+		return "", nil, fmt.Errorf("document %q: %w", src, err)
+	}
+	return path.Base(src), data, nil
 }
 
 // NoFiles reports every picture or video of c's lessons that is a file

@@ -277,11 +277,11 @@ func TestLoadDocuments(t *testing.T) {
 // A document over the limit by a few bytes, whose size the file system
 // rounds to the limit, is still refused: the check counts the bytes read.
 func TestCheckDocumentLimit(t *testing.T) {
-	if err := checkDocument(strings.NewReader("abcdef"), "a.txt", 5); err == nil {
+	if _, err := checkDocument(strings.NewReader("abcdef"), "a.txt", 5); err == nil {
 		t.Error("6 bytes with a limit of 5 accepted")
 	}
-	if err := checkDocument(strings.NewReader("abcde"), "a.txt", 5); err != nil {
-		t.Errorf("5 bytes with a limit of 5: %v", err)
+	if data, err := checkDocument(strings.NewReader("abcde"), "a.txt", 5); err != nil || string(data) != "abcde" {
+		t.Errorf("5 bytes with a limit of 5: %q, %v", data, err)
 	}
 }
 
@@ -313,6 +313,37 @@ func TestNoFiles(t *testing.T) {
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no problem %q in:\n%s", want, all)
+		}
+	}
+}
+
+// Sending reads a document again, checked as when loading: from the folder
+// on disk, or from the built-in files for the built-in curriculum.
+func TestTrackDocument(t *testing.T) {
+	root, _ := mediaFolder(t)
+	shop := filepath.Join(root, "shop")
+	tr := &Track{Dir: shop}
+	name, data, err := tr.Document("templates/orari.txt")
+	if err != nil || name != "orari.txt" || !strings.HasPrefix(string(data), "Orari di apertura") {
+		t.Errorf("Document(templates/orari.txt) = %q, %q, %v", name, data, err)
+	}
+	if err := os.WriteFile(filepath.Join(shop, "templates", "orari.txt"), []byte("now\x00binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"templates/orari.txt", "../../../../etc/passwd", "/etc/passwd", "images/ok.png", "templates/none.txt"} {
+		if _, _, err := tr.Document(src); err == nil {
+			t.Errorf("Document(%q) accepted", src)
+		}
+	}
+
+	fsys := os.DirFS("testdata/valid")
+	name, data, err = builtinDocument(fsys, "shop", "templates/hours.csv")
+	if err != nil || name != "hours.csv" || !strings.HasPrefix(string(data), "day,open") {
+		t.Errorf("builtinDocument = %q, %q, %v", name, data, err)
+	}
+	for _, tt := range []struct{ dir, src string }{{"shop", "../town/track.yaml"}, {"shop", "/etc/passwd"}, {"", "shop/templates/hours.csv"}, {"../x", "a.txt"}, {"shop", "images/holidays.png"}} {
+		if _, _, err := builtinDocument(fsys, tt.dir, tt.src); err == nil {
+			t.Errorf("builtinDocument(%q, %q) accepted", tt.dir, tt.src)
 		}
 	}
 }

@@ -76,6 +76,9 @@ type QuizStore interface {
 	RecordAnswer(ctx context.Context, a bottega.Answer) error
 	AnswerStats(ctx context.Context, learnerID int64) (total, correct int, err error)
 	Missed(ctx context.Context, learnerID int64, lessonID string) ([]string, error)
+	// AnswerCount counts the learner's answers to a question: which
+	// attempt is on screen, so that each shows its options in its own order.
+	AnswerCount(ctx context.Context, learnerID int64, lessonID, questionID string) (int, error)
 	Answers(ctx context.Context, learnerID int64) ([]bottega.Answer, error)
 }
 

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -70,10 +71,16 @@ func curriculum(t testing.TB, name string) *content.Curriculum {
 			t.Fatalf("built-in curriculum: %v", err)
 		}
 		return c
-	case "test":
-		return testCurriculum(false)
-	case "test-v2":
-		return testCurriculum(true)
+	case "test", "test-v2":
+		c := testCurriculum(name == "test-v2")
+		// The shop track's templates are in testdata/negozio; the bot
+		// sends files only from a track folder given as an absolute path.
+		dir, err := filepath.Abs(filepath.Join("testdata", "negozio"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Track("negozio").Dir = dir
+		return c
 	}
 	t.Fatalf("unknown curriculum %q", name)
 	return nil
@@ -104,10 +111,14 @@ func testCurriculum(v2 bool) *content.Curriculum {
 		Quiz: []content.Question{
 			{ID: "q1", Kind: content.Choice, Question: txt("Dove fotografi un prodotto?", "Where do you photograph a product?"),
 				Options: []content.Text{txt("In cantina", "In the cellar"), txt("Vicino a una finestra", "Near a window"), txt("Col flash", "With the flash")},
-				Correct: 1, Explain: txt("La luce naturale è morbida e mostra i colori veri.", "Natural light is soft and shows true colours.")},
+				Correct: 1, Explain: txt("La luce naturale è morbida e mostra i colori veri.", "Natural light is soft and shows true colours."),
+				Wrong: map[int]content.Text{
+					0: txt("In cantina la luce è poca e gialla: i colori escono falsati.", "A cellar has little, yellow light: colours come out wrong."),
+					2: txt("Il flash appiattisce il prodotto e fa riflessi.", "The flash flattens the product and makes glare."),
+				}},
 			{ID: "q2", Kind: content.TrueFalse, Question: txt("I prezzi chiari aiutano a vendere.", "Clear prices help you sell."),
 				Correct: 0, Explain: txt("Chi non trova il prezzo spesso non chiede.", "People who can't find the price often don't ask.")},
-			{ID: "q3", Kind: content.Choice, Question: txt("Cosa guarda per primo un cliente?", "What does a customer look at first?"),
+			{ID: "q3", Kind: content.Scenario, Question: txt("Cosa guarda per primo un cliente?", "What does a customer look at first?"),
 				Options: []content.Text{txt("La vetrina", "The window"), txt("Il codice fiscale", "Your tax code")},
 				Correct: 0, Explain: txt("La prima impressione conta.", "First impressions count.")},
 		},
@@ -118,7 +129,8 @@ func testCurriculum(v2 bool) *content.Curriculum {
 		Title: txt("Rispondere ai messaggi", "Answering messages"), Summary: txt("Rispondi presto.", "Answer quickly."),
 		Steps: []content.Step{
 			{ID: "fast", Text: txt("Rispondi entro un giorno.", "Answer within a day.")},
-			{ID: "kind", Text: txt("Ringrazia sempre.", "Always say thank you.")},
+			{ID: "kind", Text: txt("Ringrazia sempre.", "Always say thank you."),
+				Document: content.Files{"it": "modelli/grazie.txt", "en": "templates/thanks.txt"}},
 		},
 		Quiz: []content.Question{
 			{ID: "q1", Kind: content.TrueFalse, Question: txt("Si può rispondere dopo una settimana.", "Answering after a week is fine."),

@@ -30,11 +30,12 @@ func (t *turn) step(args []string) ([]bot.Reply, error) {
 // openLesson shows step i of a lesson (len(Steps) is the end; -1 is where
 // the learner left it) and remembers it. Opening a lesson leaves any quiz.
 func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
+	was, opened, err := t.savedPosition(ls)
+	if err != nil {
+		return nil, err
+	}
 	if i < 0 {
-		var err error
-		if i, err = t.position(ls); err != nil {
-			return nil, err
-		}
+		i = was
 	}
 	if err := t.savePosition(ls, i); err != nil {
 		return nil, err
@@ -46,29 +47,61 @@ func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
 		t.st.Fallback = true
 	}
 	t.goTo(scrLesson)
-	return t.show()
+	replies, err := t.show()
+	if err != nil {
+		return nil, err
+	}
+	// A step's template comes once the step is on screen, when the learner
+	// reaches it, not each time they page back to it.
+	if i < len(ls.Steps) && (!opened || i > was) {
+		if r, ok := t.document(ls, ls.Steps[i]); ok {
+			replies = append(replies, r)
+		}
+	}
+	return replies, nil
+}
+
+// document is the reply that sends a step's template as a file, in the
+// language the learner reads the lesson in; false when the step has none or
+// it cannot be read, which must not stop the lesson.
+func (t *turn) document(ls *content.Lesson, s content.Step) (bot.Reply, bool) {
+	src := t.pick(content.Text(s.Document))
+	if src == "" {
+		return bot.Reply{}, false
+	}
+	name, data, err := t.cur.Track(ls.Track).Document(src)
+	if err != nil {
+		return bot.Reply{}, false
+	}
+	return bot.Reply{Text: t.T("lesson_document", nil), File: &bot.File{Name: name, Data: data}}, true
 }
 
 // position is the step where the learner left a lesson, mapped onto the
 // current version of the lesson: the same step if it still exists, else the
 // nearest earlier one that does; 0 if they never opened it.
 func (t *turn) position(ls *content.Lesson) (int, error) {
+	i, _, err := t.savedPosition(ls)
+	return i, err
+}
+
+// savedPosition is position, and whether the learner ever opened the lesson.
+func (t *turn) savedPosition(ls *content.Lesson) (int, bool, error) {
 	p, ok := t.saved[ls.ID]
 	if !ok {
 		var err error
 		if p, ok, err = t.b.store.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	if p.StepID != "" {
 		if i := ls.StepIndex(p.StepID); i >= 0 {
-			return i, nil
+			return i, true, nil
 		}
 	}
 	if len(p.StepIDs) > 0 {
-		return ls.NearestStep(p.StepIndex, p.StepIDs), nil
+		return ls.NearestStep(p.StepIndex, p.StepIDs), true, nil
 	}
-	return min(max(p.StepIndex, 0), len(ls.Steps)), nil
+	return min(max(p.StepIndex, 0), len(ls.Steps)), true, nil
 }
 
 func (t *turn) savePosition(ls *content.Lesson, i int) error {

@@ -186,7 +186,7 @@ func (t *turn) showQuiz() (bot.Reply, error) {
 		return t.showQuizDone()
 	}
 	if q.Answered {
-		text := t.feedback(cq, q.Choice) + "\n\n" + t.pick(cq.Explain)
+		text := t.feedback(cq, q.Choice) + t.mistake(cq, q.Choice) + "\n\n" + t.pick(cq.Explain)
 		label := "btn_next_question"
 		if q.I == len(q.IDs)-1 {
 			label = "btn_results"
@@ -198,29 +198,37 @@ func (t *turn) showQuiz() (bot.Reply, error) {
 	}
 	text := t.T("quiz_question", map[string]any{"N": q.I + 1, "Total": len(q.IDs), "Title": t.pick(ls.Title)}) +
 		"\n\n" + t.pick(cq.Question)
-	rows := t.options(cq, func(n int) string { return encode(actAnswer, ls.ID, cq.ID, strconv.Itoa(n)) })
+	order, err := t.optionOrder(ls.ID, cq)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	rows := t.options(cq, order, func(n int) string { return encode(actAnswer, ls.ID, cq.ID, strconv.Itoa(n)) })
 	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
 }
 
 // options are a question's answer buttons: true/false side by side, choices
-// one per row so that long ones stay readable.
-func (t *turn) options(q *content.Question, data func(n int) string) [][]bot.Button {
-	if q.Kind == content.TrueFalse {
+// one per row so that long ones stay readable, in the given order. A
+// button's data carries the option's number in the file, whatever its
+// place, so answers are recorded and judged as written.
+func (t *turn) options(q *content.Question, order []int, data func(n int) string) [][]bot.Button {
+	if !q.HasOptions() {
 		return [][]bot.Button{{
 			{Label: t.T("btn_true", nil), Data: data(0)},
 			{Label: t.T("btn_false", nil), Data: data(1)},
 		}}
 	}
-	rows := make([][]bot.Button, len(q.Options))
-	for i, o := range q.Options {
-		rows[i] = []bot.Button{{Label: t.pick(o), Data: data(i)}}
+	rows := make([][]bot.Button, 0, len(q.Options))
+	for _, i := range order {
+		if i >= 0 && i < len(q.Options) {
+			rows = append(rows, []bot.Button{{Label: t.pick(q.Options[i]), Data: data(i)}})
+		}
 	}
 	return rows
 }
 
 // answerText is the text of answer n.
 func (t *turn) answerText(q *content.Question, n int) string {
-	if q.Kind == content.TrueFalse {
+	if !q.HasOptions() {
 		if n == 0 {
 			return t.T("btn_true", nil)
 		}
@@ -228,6 +236,18 @@ func (t *turn) answerText(q *content.Question, n int) string {
 	}
 	if n >= 0 && n < len(q.Options) {
 		return t.pick(q.Options[n])
+	}
+	return ""
+}
+
+// mistake is what the lesson says about wrong answer n, on a paragraph of
+// its own; "" for a right answer or when the lesson says nothing.
+func (t *turn) mistake(q *content.Question, n int) string {
+	if n == q.Correct {
+		return ""
+	}
+	if m := t.pick(q.Wrong[n]); m != "" {
+		return "\n\n" + m
 	}
 	return ""
 }

@@ -208,7 +208,7 @@ func (t *turn) showReview() (bot.Reply, error) {
 		} else {
 			text += t.N("review_again", rv.Days, nil)
 		}
-		text += "\n\n" + t.pick(q.Explain)
+		text += t.mistake(q, rv.Choice) + "\n\n" + t.pick(q.Explain)
 		return bot.Reply{Text: text, Buttons: [][]bot.Button{
 			{t.btn("btn_next_question", actReview)},
 			{t.btn("btn_menu", actMenu)},
@@ -216,7 +216,11 @@ func (t *turn) showReview() (bot.Reply, error) {
 	}
 	text := t.T("review_question", map[string]any{"N": rv.Done + 1, "Total": rv.Total, "Title": title}) +
 		"\n\n" + t.pick(q.Question)
-	rows := t.options(q, func(n int) string { return encode(actRecall, rv.Lesson, rv.Question, itoa(n)) })
+	order, err := t.optionOrder(rv.Lesson, q)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	rows := t.options(q, order, func(n int) string { return encode(actRecall, rv.Lesson, rv.Question, itoa(n)) })
 	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
 }
 

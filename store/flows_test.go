@@ -87,6 +87,14 @@ func TestMissedIsTheLatestAnswer(t *testing.T) {
 	if err != nil || total != 5 || correct != 2 {
 		t.Errorf("AnswerStats = %d, %d, %v; want 5, 2", total, correct, err)
 	}
+	for q, want := range map[string]int{"q1": 2, "q2": 1, "q3": 2, "q4": 0} {
+		if n, err := db.AnswerCount(ctx, l.ID, "x", q); err != nil || n != want {
+			t.Errorf("AnswerCount(%s) = %d, %v; want %d", q, n, err, want)
+		}
+	}
+	if n, err := db.AnswerCount(ctx, l.ID, "y", "q1"); err != nil || n != 0 {
+		t.Errorf("AnswerCount(y/q1) = %d, %v; want 0", n, err)
+	}
 	all, err := db.Answers(ctx, l.ID)
 	if err != nil || len(all) != 5 || all[4].QuestionID != "q3" || all[4].Choice != 4 {
 		t.Errorf("Answers = %+v, %v", all, err)

@@ -30,6 +30,19 @@ func (s *DB) AnswerStats(ctx context.Context, learnerID int64) (total, correct i
 	return total, correct, nil
 }
 
+// AnswerCount counts the learner's answers to one question, in quizzes and
+// reviews: the number of the attempt now on screen, counted from 0.
+func (s *DB) AnswerCount(ctx context.Context, learnerID int64, lessonID, questionID string) (int, error) {
+	var n int
+	err := s.q(ctx).QueryRowxContext(ctx, `
+		SELECT count(*) FROM quiz_answers WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3`,
+		learnerID, lessonID, questionID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count answers to %s/%s: %w", lessonID, questionID, err)
+	}
+	return n, nil
+}
+
 // Missed returns the questions of a lesson whose latest answer by the
 // learner was wrong, in question id order.
 func (s *DB) Missed(ctx context.Context, learnerID int64, lessonID string) ([]string, error) {
