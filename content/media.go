@@ -288,11 +288,17 @@ func readDocument(f io.Reader, src string) (string, []byte, error) {
 	return path.Base(src), data, nil
 }
 
-// NoFiles reports every picture or video of c's lessons that is a file
-// rather than a URL, for a curriculum whose files are not kept, such as one
-// uploaded through the chat: its lessons are stored, not its folder, so a
+// NoFiles reports every picture, video or document of c's lessons that is a
+// file rather than a URL, for a curriculum whose files are not kept, such as
+// one uploaded through the chat: its lessons are stored, not its folder, so a
 // file could never be sent.
-func NoFiles(c *Curriculum) []Problem {
+func NoFiles(c *Curriculum) []Problem { return noFiles(c, true) }
+
+// NoMedia is NoFiles for pictures and videos only, for an upload whose
+// documents KeptDocuments checked.
+func NoMedia(c *Curriculum) []Problem { return noFiles(c, false) }
+
+func noFiles(c *Curriculum, documents bool) []Problem {
 	var problems []Problem
 	const (
 		media    = "give a URL (https://...), or publish the folder with bottega content publish"
@@ -310,9 +316,51 @@ func NoFiles(c *Curriculum) []Problem {
 		}
 		for i, s := range l.Steps {
 			add(l, s.Image, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image", media)
+			if !documents {
+				continue
+			}
 			for _, lang := range sortedKeys(s.Document) {
 				add(l, s.Document[lang], fmt.Sprintf("steps.%d.document.%s", i, lang), label("step", s.ID, i)+" document "+lang, document)
 			}
+		}
+	}
+	return problems
+}
+
+// KeptDocuments lets an upload that keeps no files (see NoFiles) name the
+// documents the current curriculum already has: each document of up, read
+// from fsys where up was loaded from, must be in the folder of the track of
+// cur with the same id, with the same content, since that is the file the
+// bot sends. The tracks of up then take the folders of cur's, so that the
+// documents are found there.
+func KeptDocuments(cur, up *Curriculum, fsys fs.FS) []Problem {
+	var problems []Problem
+	for _, t := range up.Tracks {
+		old := cur.Track(t.ID)
+		for _, l := range t.Lessons {
+			for i, s := range l.Steps {
+				for _, lang := range sortedKeys(s.Document) {
+					src := s.Document[lang]
+					what := fmt.Sprintf("%s document %s %q", label("step", s.ID, i), lang, src)
+					line := l.pos.line(fmt.Sprintf("steps.%d.document.%s", i, lang))
+					data, err := fs.ReadFile(fsys, path.Join(t.Dir, src))
+					if err != nil {
+						problems = append(problems, Problem{File: l.File, Line: line, Msg: fmt.Sprintf("%s: cannot read it: %v", what, cause(err))})
+						continue
+					}
+					var kept []byte
+					if old != nil {
+						_, kept, err = old.Document(src)
+					}
+					if old == nil || err != nil || !bytes.Equal(kept, data) {
+						problems = append(problems, Problem{File: l.File, Line: line,
+							Msg: what + ": an upload through the chat keeps no files, and the published track does not have this file: publish the folder with bottega content publish"})
+					}
+				}
+			}
+		}
+		if old != nil {
+			t.Dir = old.Dir
 		}
 	}
 	return problems

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -334,7 +335,9 @@ func TestUploadAndPublish(t *testing.T) {
 	}{
 		{"broken", "07-reviews.yaml", "", []byte("id: reviews\nlevel: expert\n"), "problemi", false},
 		{"unchanged", "07-reviews.yaml", "", src, "Nessuna differenza", false},
-		{"changed lesson", "07-reviews.yaml", "", bytes.Replace(src, []byte("minutes: 5"), []byte("minutes: 9"), 1), "modificate", true},
+		// Its templates are the published ones: they are kept.
+		{"zipped track with templates", "track.zip", "", zipTrack(t, "curriculum/bottega-digitale", "Bottega digitale", "Bottega in rete"), "percorsi", true},
+		{"changed lesson", "07-reviews.yaml", "", regexp.MustCompile(`(?m)^minutes: \d+$`).ReplaceAll(src, []byte("minutes: 19")), "modificate", true},
 		{"not a lesson file", "notes.txt", "", []byte("hello"), "Non riesco", false},
 		{"zipped track", "track.zip", "", zipTrack(t, "curriculum/comune-social", "Comune social", "Comune in rete"), "percorsi", true},
 	}
@@ -363,8 +366,26 @@ func TestUploadAndPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := cur.Lesson("reviews"); l == nil || l.Minutes != 9 {
+	if l := cur.Lesson("reviews"); l == nil || l.Minutes != 19 {
 		t.Errorf("the published lesson: %+v", l)
+	}
+	// The lesson's templates can still be sent, from the built-in files.
+	docs := 0
+	for _, l := range cur.Track("bottega-digitale").Lessons {
+		for _, s := range l.Steps {
+			for _, src := range s.Document {
+				docs++
+				if _, _, err := cur.Track("bottega-digitale").Document(src); err != nil {
+					t.Errorf("lesson %s: %v", l.ID, err)
+				}
+			}
+		}
+	}
+	if docs == 0 {
+		t.Error("no templates left in the uploaded track")
+	}
+	if tr := cur.Track("bottega-digitale"); tr == nil || tr.Title.Get("it") != "Bottega in rete" {
+		t.Errorf("the published track: %+v", tr)
 	}
 	if tr := cur.Track("comune-social"); tr == nil || tr.Title.Get("it") != "Comune in rete" {
 		t.Errorf("the published track: %+v", tr)

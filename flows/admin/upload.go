@@ -213,7 +213,7 @@ func mergeZip(cur *content.Curriculum, data []byte) (*content.Curriculum, []cont
 		return nil, nil, "admin_upload_unreadable", nil
 	}
 	if len(problems) == 0 {
-		problems = content.NoFiles(up)
+		problems = append(content.NoMedia(up), content.KeptDocuments(cur, up, fsys)...)
 	}
 	merged := &content.Curriculum{}
 	for _, t := range cur.Tracks {
@@ -260,12 +260,23 @@ func mergeLesson(cur *content.Curriculum, name string, data []byte, caption stri
 		track.ID + "/track.yaml": &fstest.MapFile{Data: meta},
 		track.ID + "/" + base:    &fstest.MapFile{Data: data},
 	}
+	// The lesson may name the templates its track has already: they stay
+	// in the track's folder, where the loader finds them.
+	for _, l := range track.Lessons {
+		for _, s := range l.Steps {
+			for _, src := range s.Document {
+				if _, kept, err := track.Document(src); err == nil {
+					fsys[path.Join(track.ID, src)] = &fstest.MapFile{Data: kept}
+				}
+			}
+		}
+	}
 	up, problems, err := content.Load(fsys, ".")
 	if err != nil || len(up.Tracks) != 1 || len(up.Tracks[0].Lessons) != 1 {
 		return nil, problems, "", nil
 	}
 	if len(problems) == 0 {
-		problems = content.NoFiles(up)
+		problems = append(content.NoMedia(up), content.KeptDocuments(cur, up, fsys)...)
 	}
 	lesson := up.Tracks[0].Lessons[0]
 	merged := &content.Curriculum{}

@@ -3,6 +3,7 @@ package admin_test
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -22,6 +23,47 @@ func withImage(t *testing.T, src []byte, image string) []byte {
 		t.Fatal("no steps to add a picture to")
 	}
 	return out
+}
+
+// withTemplate gives the first step of a lesson file a template in Italian.
+func withTemplate(t *testing.T, src []byte, file string) []byte {
+	t.Helper()
+	out := bytes.Replace(src, []byte("steps:\n  - id: "), []byte("steps:\n  - document: {it: "+file+"}\n    id: "), 1)
+	if bytes.Equal(out, src) {
+		t.Fatal("no steps to add a template to")
+	}
+	return out
+}
+
+// zipShop zips the built-in bottega-digitale track with file replaced by data.
+func zipShop(t *testing.T, file string, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := fs.WalkDir(content.BuiltinFS(), "curriculum/bottega-digitale", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(content.BuiltinFS(), p)
+		if err != nil {
+			return err
+		}
+		if p == "curriculum/bottega-digitale/"+file {
+			b = data
+		}
+		w, err := zw.Create(strings.TrimPrefix(p, "curriculum/"))
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // zipWith zips the built-in comune-social track with the first step of its
@@ -75,7 +117,14 @@ func TestUploadRefusesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const lesson, zipped = "07-reviews.yaml:17: step why image", "comune-social/01-citizen-communication.yaml:17: step page image"
+	// The picture is on the line after "steps:".
+	stepsLine := func(b []byte) int { return bytes.Count(b[:bytes.Index(b, []byte("\nsteps:\n"))], []byte("\n")) + 3 }
+	comune, err := fs.ReadFile(content.BuiltinFS(), "curriculum/comune-social/01-citizen-communication.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson := fmt.Sprintf("07-reviews.yaml:%d: step why image", stepsLine(src))
+	zipped := fmt.Sprintf("comune-social/01-citizen-communication.yaml:%d: step page image", stepsLine(comune))
 	tests := []struct {
 		name, file string
 		data       []byte
@@ -87,6 +136,8 @@ func TestUploadRefusesFiles(t *testing.T) {
 		{"zip, a file of the server", "track.zip", zipWith(t, "../../../../../etc/passwd", nil), []string{zipped, "leads out of the track folder"}},
 		{"zip, a text file named .jpg", "track.zip", zipWith(t, "images/page.jpg", map[string][]byte{"comune-social/images/page.jpg": []byte("not a picture")}), []string{zipped, "is not a JPEG, PNG, WebP or GIF picture"}},
 		{"zip, a picture too big", "track.zip", zipWith(t, "images/page.png", map[string][]byte{"comune-social/images/page.png": append(bytes.Clone(pngHead), make([]byte, 6<<20)...)}), []string{zipped, "is 6.0 MB: a picture may be 5 MB at most"}},
+		{"lesson, a new template", "07-reviews.yaml", withTemplate(t, src, "templates/nuovo.txt"), []string{"step why document it \"templates/nuovo.txt\": no such file in the track folder"}},
+		{"zip, a changed template", "track.zip", zipShop(t, "templates/risposte-recensioni.txt", []byte("Grazie!\n")), []string{"document it \"templates/risposte-recensioni.txt\": an upload through the chat keeps no files, and the published track does not have this file"}},
 		{"zip, a good picture", "track.zip", zipWith(t, "images/page.png", map[string][]byte{"comune-social/images/page.png": pngHead}), []string{zipped, "an upload through the chat keeps no files"}},
 	}
 	for _, tt := range tests {
