@@ -146,6 +146,12 @@ type Sink interface {
 	Submit(ctx context.Context, u Update, done func(error))
 }
 
+// Flusher is a Sink that can wait until a chat's replies, those of
+// deferred tasks included, are all out (the Dispatcher is one).
+type Flusher interface {
+	Flush(ctx context.Context, chatID string) error
+}
+
 // Transport connects Bottega to one platform: it receives updates and sends
 // replies.
 type Transport interface {

@@ -194,6 +194,10 @@ func (d *Dispatcher) Close() {
 	for _, q := range d.queues {
 		if q.timer != nil && q.timer.Stop() {
 			q.timer, q.busy = nil, false
+			if q.idle != nil {
+				close(q.idle) // left for Resend: nobody waits for it
+				q.idle = nil
+			}
 		}
 	}
 	d.taskMu.Unlock()

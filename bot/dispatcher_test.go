@@ -319,6 +319,50 @@ func TestSlowTaskHoldsUpNoOtherChat(t *testing.T) {
 	}
 }
 
+// TestTaskKeepsTheChatsOrder: replies to a chat's later message wait for a
+// task of an earlier one (an answer being streamed), so the chat reads them
+// in the order of its messages; Flush waits for all of them.
+func TestTaskKeepsTheChatsOrder(t *testing.T) {
+	db := pgtest.New(t)
+	rec := &recorder{}
+	release := make(chan struct{})
+	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+		if u.Text == "question" {
+			return []bot.Reply{{Task: &bot.Task{Kind: "wait"}}, {Text: "after the answer"}}, nil
+		}
+		return []bot.Reply{{Text: u.Text}}, nil
+	})
+	tasks := map[string]bot.TaskFunc{"wait": func(ctx context.Context, s bot.Sender, chat string, _ json.RawMessage) error {
+		<-release
+		_, err := s.Send(ctx, chat, bot.Reply{Text: "answer"})
+		return err
+	}}
+	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks})
+	defer d.Close()
+	var once sync.Once
+	defer once.Do(func() { close(release) })
+	ctx := context.Background()
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "a", UserID: "a", Text: "question"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "a", UserID: "a", Text: "/lessons"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.sent("a"); len(got) != 0 {
+		t.Fatalf("the chat got %q while the answer to its earlier message was under way", got)
+	}
+	once.Do(func() { close(release) })
+	if err := d.Flush(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.sent("a"); fmt.Sprint(got) != fmt.Sprint([]string{"answer", "after the answer", "/lessons"}) {
+		t.Fatalf("chat got %q, want the answer, then what followed it, then the reply to the next message", got)
+	}
+	if err := d.Flush(ctx, "nobody"); err != nil {
+		t.Errorf("flush of a chat with nothing queued: %v", err)
+	}
+}
+
 // links records what each reply answers ("text>reply_to", or "text~edit").
 type links struct {
 	mu  sync.Mutex

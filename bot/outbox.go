@@ -34,21 +34,24 @@ type chatQueue struct {
 	// the queue.
 	busy  bool
 	timer *time.Timer
+	// idle is closed when the queue is empty and gone: Flush waits on it.
+	idle chan struct{}
 }
 
-// start delivers o, or queues it behind the chat's replies that wait for a
-// retry, so that it does not overtake them. inline runs tasks here instead
-// of in the chat's queue. A reply that fails is queued for its retry.
+// start delivers o, or queues it behind what the chat's queue holds (a task
+// under way, such as an answer being streamed, or replies waiting for a
+// retry), so that a chat reads its replies in the order of the messages
+// they answer. inline runs tasks here instead of in the chat's queue. A
+// reply that fails is queued for its retry.
 func (d *Dispatcher) start(ctx context.Context, o *outgoing, inline bool) {
 	o.ctx = ctx
 	d.taskMu.Lock()
 	q := d.queues[o.chatID]
-	held := q != nil && q.holding > 0
+	held := q != nil && len(q.items) > 0
 	d.taskMu.Unlock()
 	// Only this chat's worker (or Resend, before the workers get updates)
-	// queues failed replies, so the chat cannot become held meanwhile; but
-	// for a reply after a task failing in the queue: plain replies overtake
-	// a running task anyway.
+	// adds to the chat's queue, so it cannot fill meanwhile; if it empties
+	// meanwhile, o just waits for nothing.
 	if held || !d.deliver(o, inline) {
 		o.holds = true
 		d.enqueue(o)
@@ -155,6 +158,9 @@ func (d *Dispatcher) runQueue(chatID string, q *chatQueue) {
 		if len(q.items) == 0 {
 			q.busy = false
 			delete(d.queues, chatID)
+			if q.idle != nil {
+				close(q.idle)
+			}
 			d.taskMu.Unlock()
 			return
 		}
@@ -162,6 +168,10 @@ func (d *Dispatcher) runQueue(chatID string, q *chatQueue) {
 		if wait := time.Until(o.at); wait > 0 {
 			if d.stopping {
 				q.busy = false // left unsent, for Resend at the next start
+				if q.idle != nil {
+					close(q.idle) // nothing more goes out: nobody waits
+					q.idle = nil
+				}
 			} else {
 				q.timer = time.AfterFunc(wait, func() {
 					d.taskMu.Lock()
@@ -192,6 +202,30 @@ func (d *Dispatcher) runQueue(chatID string, q *chatQueue) {
 			q.holding--
 		}
 		d.taskMu.Unlock()
+	}
+}
+
+// Flush waits until every reply of the updates of chatID handled so far is
+// out, those of their tasks (a streamed answer) included, or until ctx ends.
+// The terminal chat calls it before it reads the next line, so that each
+// reply prints after its input and before the next input's replies.
+func (d *Dispatcher) Flush(ctx context.Context, chatID string) error {
+	d.taskMu.Lock()
+	q := d.queues[chatID]
+	if q == nil || d.stopping && !q.busy {
+		d.taskMu.Unlock()
+		return nil
+	}
+	if q.idle == nil {
+		q.idle = make(chan struct{})
+	}
+	idle := q.idle
+	d.taskMu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -80,7 +80,8 @@ func New(in io.Reader, out io.Writer, opts Options) *Transport {
 func (t *Transport) Platform() string { return Platform }
 
 // Run reads lines until end of input or ctx is cancelled. Each line is
-// handled completely (replies printed) before the next is read.
+// handled completely (replies printed, those of deferred tasks too when the
+// sink is a bot.Flusher) before the next is read.
 func (t *Transport) Run(ctx context.Context, sink bot.Sink) error {
 	lines := make(chan string)
 	errc := make(chan error, 1)
@@ -119,6 +120,15 @@ func (t *Transport) Run(ctx context.Context, sink bot.Sink) error {
 					return nil
 				}
 				return err
+			}
+			// A streamed answer goes out after the update is committed:
+			// wait for it, so that the next line's replies come after.
+			if f, ok := sink.(bot.Flusher); ok {
+				if err := f.Flush(ctx, t.user); err != nil && ctx.Err() == nil {
+					return fmt.Errorf("wait for the replies: %w", err)
+				} else if err != nil {
+					return nil
+				}
 			}
 		}
 	}
