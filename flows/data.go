@@ -18,6 +18,11 @@ const (
 
 	prefixAssistant = version + "|a|"
 	prefixExtension = version + "|x|"
+	// prefixNew comes before the action of a button that answers in a new
+	// message instead of editing the one it sits under: the buttons on
+	// messages the flows did not make (answers to questions, broadcasts,
+	// reminders), whose content the learner may still be reading.
+	prefixNew = version + "|f|"
 )
 
 // Actions. "a" and "x" belong to the assistant and the extensions.
@@ -78,6 +83,7 @@ func parseData(data string, routes map[string]route) (string, []string, error) {
 	if !ok {
 		return "", nil, fmt.Errorf("%w: not %s", errBadData, version)
 	}
+	rest = strings.TrimPrefix(rest, strings.TrimPrefix(prefixNew, version+"|"))
 	parts := strings.Split(rest, "|")
 	act, args := parts[0], parts[1:]
 	r, ok := routes[act]

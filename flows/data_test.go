@@ -121,9 +121,9 @@ func TestBuiltinButtonsFit(t *testing.T) {
 func TestOpenLessonData(t *testing.T) {
 	long := strings.Repeat("s", 40)
 	tests := []struct{ lesson, step, want string }{
-		{"reviews", "reply", "v1|s|reviews|reply"},
-		{"reviews", "", "v1|s|reviews"},
-		{strings.Repeat("l", 24), long, "v1|s|" + strings.Repeat("l", 24)},
+		{"reviews", "reply", "v1|f|s|reviews|reply"},
+		{"reviews", "", "v1|f|s|reviews"},
+		{strings.Repeat("l", 24), long, "v1|f|s|" + strings.Repeat("l", 24)},
 	}
 	for _, tt := range tests {
 		if got := OpenLessonData(tt.lesson, tt.step); got != tt.want || len(got) > maxData {

@@ -188,23 +188,30 @@ func New(o Options) *Bot {
 }
 
 // OpenLessonData returns button data that opens the lesson player at a step
-// (stepID empty: where the learner left it). It fits 64 bytes for ids of up
-// to 24 bytes; longer step ids are dropped.
+// (stepID empty: where the learner left it), in a new message: the button
+// sits under a message the flows did not make (an answer, a broadcast, a
+// reminder), which stays as the learner read it. It fits 64 bytes for ids
+// of up to 24 bytes; longer step ids are dropped.
 func OpenLessonData(lessonID, stepID string) string {
-	d := encode(actStep, lessonID, stepID)
+	d := encodeNew(actStep, lessonID, stepID)
 	if stepID == "" || len(d) > maxData {
-		d = encode(actStep, lessonID)
+		d = encodeNew(actStep, lessonID)
 	}
 	return d
 }
 
 // MenuData and ContinueData return the data of the buttons that open the
-// menu and resume where the learner was: the way on that replies made
-// outside the flows (answers, commands of extensions) offer.
-func MenuData() string { return encode(actMenu) }
+// menu and resume where the learner was, in a new message: the way on that
+// replies made outside the flows (answers, commands of extensions) offer.
+func MenuData() string { return encodeNew(actMenu) }
 
 // ContinueData: see MenuData.
-func ContinueData() string { return encode(actContinue) }
+func ContinueData() string { return encodeNew(actContinue) }
+
+// encodeNew builds the data of a button that answers in a new message.
+func encodeNew(act string, args ...string) string {
+	return prefixNew + strings.TrimPrefix(encode(act, args...), version+"|")
+}
 
 // WayOn is the row of buttons that takes the learner on from a reply that
 // offers nothing else: back where they were, or the menu.
@@ -218,9 +225,10 @@ func WayOn(texts interface {
 }
 
 // WatchVideoData returns button data that plays a lesson's video from the
-// chapter of a step (the assistant puts it on its citations).
+// chapter of a step (the assistant puts it on its citations), in a new
+// message.
 func WatchVideoData(lessonID, stepID string) string {
-	return encode(actWatch, lessonID, stepID)
+	return encodeNew(actWatch, lessonID, stepID)
 }
 
 // turn is one update being handled: the learner, their state and the
@@ -359,6 +367,9 @@ func (t *turn) button(data string) ([]bot.Reply, error) {
 	act, args, err := parseData(data, t.b.routes)
 	if err != nil {
 		return t.expired()
+	}
+	if strings.HasPrefix(data, prefixNew) {
+		t.press = false // the message it sits under stays as it is
 	}
 	return t.b.routes[act].run(t, args)
 }

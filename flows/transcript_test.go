@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
@@ -38,6 +41,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# clock: +26h                 time passes
 //	# restart                     the program restarts: new flows, dispatcher, console
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
+//	# assistant                   questions are answered from the lessons (the
+//	                              assistant without an LLM, its answers as tasks)
 //
 // Only "> " lines and directives are read; go test ./flows -update rewrites
 // everything else.
@@ -89,7 +94,8 @@ func (w *lockedBuffer) String() string {
 }
 
 // signalSink passes updates to the dispatcher and tells the test when each
-// is done, so that directives apply between inputs.
+// is done, its replies all out (the console flushes after each input), so
+// that directives apply between inputs.
 type signalSink struct {
 	d    *bot.Dispatcher
 	done chan error
@@ -98,8 +104,16 @@ type signalSink struct {
 func (s *signalSink) Submit(ctx context.Context, u bot.Update, done func(error)) {
 	s.d.Submit(ctx, u, func(err error) {
 		done(err)
-		s.done <- err
+		if err != nil {
+			s.done <- err
+		}
 	})
+}
+
+func (s *signalSink) Flush(ctx context.Context, chatID string) error {
+	err := s.d.Flush(ctx, chatID)
+	s.done <- err
+	return err
 }
 
 // session is one run of the program on the shared database.
@@ -122,6 +136,8 @@ type replayer struct {
 	name    string
 	s       *session
 	pressed int64
+	// asst answers questions when the transcript asks for the assistant.
+	asst *assistant.Assistant
 }
 
 func replay(t *testing.T, script string) string {
@@ -142,6 +158,7 @@ func replay(t *testing.T, script string) string {
 			r.directive(strings.TrimSpace(strings.TrimPrefix(line, "#")))
 		}
 	}
+	r.stop() // the last replies are out
 	return r.out.String()
 }
 
@@ -151,8 +168,13 @@ func (r *replayer) session() *session {
 	}
 	pr, pw := io.Pipe()
 	tr := console.New(pr, r.out, console.Options{Echo: true, User: "u1", Lang: r.lang, Name: r.name, Clock: r.clk.Now})
+	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now}
+	var tasks map[string]bot.TaskFunc
+	if r.asst != nil {
+		o.Answerer, tasks = r.asst, r.asst.Tasks()
+	}
 	d := bot.New(bot.Config{
-		Platform: tr.Platform(), Store: r.db, Handler: newBot(r.t, r.db, r.lib, r.clk), Sender: tr, Workers: 1,
+		Platform: tr.Platform(), Store: r.db, Handler: flows.New(o), Sender: tr, Workers: 1, Tasks: tasks,
 		Fallback: func(u bot.Update) bot.Reply {
 			r.t.Errorf("the handler failed on %+v (see the log)", u)
 			return bot.Reply{Text: "FAILED"}
@@ -213,6 +235,8 @@ func (r *replayer) directive(d string) {
 		r.clk.Advance(time.Minute) // new update ids
 	case "learner":
 		r.learner(strings.Fields(val))
+	case "assistant":
+		r.assistant()
 	case "press":
 		s := r.session()
 		r.pressed++
@@ -222,6 +246,30 @@ func (r *replayer) directive(d string) {
 		}
 	}
 }
+
+// assistant answers the transcript's questions from the built-in lessons,
+// indexed as a publish would, without an LLM.
+func (r *replayer) assistant() {
+	c := curriculum(r.t, "builtin")
+	if _, err := r.db.PublishCurriculum(r.ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.NewIndexer(r.db).Index}); err != nil {
+		r.t.Fatalf("# assistant: %v", err)
+	}
+	c2, err := locales.Load()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	a, err := assistant.New(assistant.Options{DB: r.db, Texts: c2, Clock: assistantClock{r.clk}})
+	if err != nil {
+		r.t.Fatalf("# assistant: %v", err)
+	}
+	r.asst = a
+}
+
+// assistantClock is the transcript's clock for the assistant; its waits
+// are real (no LLM runs, so none is waited for).
+type assistantClock struct{ *fakeClock }
+
+func (assistantClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // learner creates the learner as if onboarding had been done.
 func (r *replayer) learner(f []string) {
