@@ -45,6 +45,7 @@ const (
 	actChoose   = "c" // c|<field>|<value>: a choice ("-" skips in onboarding)
 	actExport   = "e" // the learner's data as a file
 	actDelete   = "d" // confirm erasing everything; d|yes: erase
+	actPending  = "y" // y|now or y|later: a question typed during a quiz
 )
 
 // endStep is the step argument for the end of a lesson.

@@ -140,6 +140,7 @@ type Bot struct {
 	routes   map[string]route
 	commands map[string]string
 	screens  map[string]screen
+	words    *words
 	zones    sync.Map // time zone name -> *time.Location
 }
 
@@ -168,6 +169,7 @@ func New(o Options) *Bot {
 		actChoose:   {2, 2, (*turn).choose},
 		actExport:   {0, 0, (*turn).export},
 		actDelete:   {0, 1, (*turn).delete},
+		actPending:  {1, 1, (*turn).pending},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -184,6 +186,11 @@ func New(o Options) *Bot {
 		"delete":   actDelete,
 	}
 	b.screens = screens()
+	w, err := parseWords(wordsFile)
+	if err != nil {
+		panic(err) // the embedded file is checked by the tests
+	}
+	b.words = w
 	return b
 }
 
@@ -292,6 +299,18 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	replies, err := t.route()
 	if err != nil {
 		return nil, err
+	}
+	if len(t.st.Pending) > 0 && t.st.Screen != scrQuiz && !t.gone && b.answerer != nil {
+		// The quiz is over, or the learner left it: the questions they
+		// kept for later are answered now.
+		for _, q := range t.st.Pending {
+			r, err := b.answerer.Answer(ctx, t.l, q)
+			if err != nil {
+				return nil, err
+			}
+			replies = append(replies, r...)
+		}
+		t.st.Pending = nil
 	}
 	if !t.gone {
 		t.st.Day = today // after the route, which may start a new state
@@ -435,7 +454,20 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
+	if kind := t.b.words.smallTalk(s); kind != "" {
+		return t.smallTalk(kind)
+	}
+	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
+		// A typed answer that fits the question is that answer.
+		if v := t.b.words.answer(f, s); v != "" {
+			t.note("understood", map[string]any{"Answer": t.label(f, v)})
+			return t.choose([]string{f, v})
+		}
+	}
 	scr := t.b.screens[t.st.Screen]
+	if t.st.Screen == scrQuiz && t.b.answerer != nil && isQuestion(s) {
+		return t.holdQuestion(s)
+	}
 	if s == "" || scr.expect && !(scr.asks && t.b.answerer != nil && isQuestion(s)) {
 		t.note("use_buttons", nil)
 		return t.show()
@@ -454,6 +486,79 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		Text:    t.T("free_text_hint", nil),
 		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
 	}}, nil
+}
+
+// holdQuestion keeps a question typed during a quiz and asks whether to
+// answer it now or once the quiz is over.
+func (t *turn) holdQuestion(q string) ([]bot.Reply, error) {
+	t.st.Pending = append(t.st.Pending, q)
+	return []bot.Reply{{
+		Text: t.T("quiz_question_kept", nil),
+		Buttons: [][]bot.Button{
+			{t.btn("btn_answer_now", actPending, "now"), t.btn("btn_answer_later", actPending, "later")},
+		},
+	}}, nil
+}
+
+// pending answers the question kept during a quiz now (y|now), or leaves
+// it for the end of the quiz (y|later); either way the quiz goes on.
+func (t *turn) pending(args []string) ([]bot.Reply, error) {
+	n := len(t.st.Pending)
+	if n == 0 || t.b.answerer == nil || args[0] != "now" && args[0] != "later" {
+		return t.expired()
+	}
+	t.press = false // the offer stays; the quiz comes back below
+	if args[0] == "later" {
+		t.note("quiz_question_later", nil)
+		return t.show()
+	}
+	q := t.st.Pending[n-1] // the one the offer is about
+	t.st.Pending = t.st.Pending[:n-1]
+	r, err := t.b.answerer.Answer(t.ctx, t.l, q)
+	if err != nil {
+		return nil, err
+	}
+	t.note("after_question", nil)
+	cur, err := t.show()
+	return append(r, cur...), err
+}
+
+// smallTalk answers a greeting, thanks, a goodbye or an "ok" briefly, with
+// the next useful action: where the learner is expected to press a button
+// (a quiz, the onboarding), that screen again; elsewhere, continue or the
+// menu.
+func (t *turn) smallTalk(kind string) ([]bot.Reply, error) {
+	line := t.T("talk_"+kind, map[string]any{"Name": t.l.Name})
+	if t.b.screens[t.st.Screen].expect {
+		t.notes = append(t.notes, line)
+		return t.show()
+	}
+	rp, err := t.resumePoint()
+	if err != nil {
+		return nil, err
+	}
+	r := bot.Reply{Text: line}
+	if rp.lesson != nil {
+		title := t.pick(rp.lesson.Title)
+		label, line := "btn_continue", "talk_next"
+		if rp.kind == atNew {
+			label, line = "btn_begin", "talk_begin"
+		}
+		r.Text += "\n" + t.T(line, map[string]any{"Title": title})
+		r.Buttons = append(r.Buttons, []bot.Button{{Label: t.T(label, map[string]any{"Title": short(title, 32)}), Data: encode(actContinue)}})
+	}
+	r.Buttons = append(r.Buttons, t.menuRow()...)
+	return []bot.Reply{r}, nil
+}
+
+// label is how an answer to a field reads.
+func (t *turn) label(field, v string) string {
+	for _, c := range t.choices(field, false) {
+		if c.value == v {
+			return c.label
+		}
+	}
+	return v
 }
 
 // isQuestion tells typed text that reads as a question (a question mark,

@@ -187,11 +187,6 @@ func texts(t *testing.T) checkedTexts {
 	return checkedTexts{t, c}
 }
 
-// newBot returns flows over db, as a restarted program would build them.
-func newBot(t *testing.T, db *store.DB, lib flows.Library, clk *fakeClock) *flows.Bot {
-	return flows.New(flows.Options{Store: db, Texts: texts(t), Library: lib, Clock: clk.Now})
-}
-
 // testLogger logs to the test, so a failure shows the handler's error.
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))

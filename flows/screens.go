@@ -25,6 +25,9 @@ type State struct {
 	Link string `json:"link,omitempty"`
 	// Day is the learner's date when their activity was last recorded.
 	Day string `json:"day,omitempty"`
+	// Pending are questions typed during a quiz, answered when the learner
+	// asks for it or leaves the quiz.
+	Pending []string `json:"pending,omitempty"`
 	// Fallback is set once the learner was told that lessons are not
 	// written in their language yet, so they are told only once.
 	Fallback bool `json:"fallback,omitempty"`

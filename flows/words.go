@@ -1,0 +1,146 @@
+package flows
+
+import (
+	_ "embed" // the word lists
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// wordsFile lists what learners type that is not a question, and what their
+// typed answers to the onboarding mean (see the file for its format).
+//
+//go:embed words.txt
+var wordsFile string
+
+// Kinds of small talk.
+const (
+	talkGreeting = "greeting"
+	talkThanks   = "thanks"
+	talkBye      = "bye"
+	talkAck      = "ack"
+)
+
+// words are the parsed lists: phrases by kind ("greeting", "role.artisan"),
+// every language together, since learners mix them ("ok", "thanks").
+type words struct {
+	kinds   []string // in the file's order
+	phrases map[string][][]string
+}
+
+func parseWords(src string) (*words, error) {
+	w := &words{phrases: map[string][][]string{}}
+	for n, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		head, list, ok := strings.Cut(line, ":")
+		kind, _, ok2 := strings.Cut(head, " ")
+		if !ok || !ok2 {
+			return nil, fmt.Errorf("words.txt:%d: want \"<kind> <lang>: phrase | phrase\"", n+1)
+		}
+		if _, seen := w.phrases[kind]; !seen {
+			w.kinds = append(w.kinds, kind)
+		}
+		for _, p := range strings.Split(list, "|") {
+			if f := normWords(p, true); len(f) > 0 {
+				w.phrases[kind] = append(w.phrases[kind], f)
+			}
+		}
+	}
+	return w, nil
+}
+
+// normWords splits text into lower-case words of letters and digits (and
+// "*" at a phrase's end, when pattern is set).
+func normWords(s string, pattern bool) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !(pattern && r == '*')
+	})
+}
+
+// matchAt reports whether phrase p matches the words of text from i.
+func matchAt(text []string, i int, p []string) bool {
+	if i+len(p) > len(text) {
+		return false
+	}
+	for j, w := range p {
+		if stem, ok := strings.CutSuffix(w, "*"); ok {
+			if !strings.HasPrefix(text[i+j], stem) {
+				return false
+			}
+		} else if text[i+j] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// smallTalk returns the kind of small talk s is ("" if it is not): a
+// greeting, thanks, goodbye or acknowledgement, alone or together, or emoji
+// only. A message with anything else in it ("ciao, come metto gli orari
+// su google?") is not small talk.
+func (w *words) smallTalk(s string) string {
+	text := normWords(s, false)
+	if len(text) == 0 {
+		if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "?¿") {
+			return ""
+		}
+		return talkAck // emoji, "!!!"
+	}
+	if strings.ContainsAny(s, "?¿") && len(text) > 2 {
+		return "" // "ok, and the price?"
+	}
+	kinds := []string{talkGreeting, talkThanks, talkBye, talkAck}
+	found := map[string]bool{}
+	for i := 0; i < len(text); {
+		best, kind := 0, ""
+		for _, k := range kinds {
+			for _, p := range w.phrases[k] {
+				if len(p) > best && matchAt(text, i, p) {
+					best, kind = len(p), k
+				}
+			}
+		}
+		if best == 0 {
+			return ""
+		}
+		found[kind] = true
+		i += best
+	}
+	for _, k := range kinds {
+		if found[k] {
+			return k
+		}
+	}
+	return ""
+}
+
+// answer returns the value of field whose phrases s matches best (the
+// longest phrase, then the most phrases; on a tie, the one listed first),
+// "" when none does: "boh io uso solo whatsapp" is the base level, "ho un
+// negozio di ceramiche" an artisan's.
+func (w *words) answer(field, s string) string {
+	text := normWords(s, false)
+	best, bestN, value := 0, 0, ""
+	for _, k := range w.kinds {
+		v, ok := strings.CutPrefix(k, field+".")
+		if !ok {
+			continue
+		}
+		longest, n := 0, 0
+		for i := range text {
+			for _, p := range w.phrases[k] {
+				if matchAt(text, i, p) {
+					n++
+					longest = max(longest, len(p))
+				}
+			}
+		}
+		if longest > best || longest == best && n > bestN {
+			best, bestN, value = longest, n, v
+		}
+	}
+	return value
+}

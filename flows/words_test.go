@@ -1,0 +1,80 @@
+package flows
+
+import "testing"
+
+// TestSmallTalk: greetings, thanks, goodbyes, acknowledgements and emoji in
+// the six languages are small talk; a message with a question in it is not.
+func TestSmallTalk(t *testing.T) {
+	w, err := parseWords(wordsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"grazie mille!", talkThanks},
+		{"ciao", talkGreeting},
+		{"Ciao Bottega", ""},
+		{"ok", talkAck},
+		{"👍", talkAck},
+		{"😀😀😀", talkAck},
+		{"ok grazie, a domani", talkThanks},
+		{"Thank you very much!", talkThanks},
+		{"hello", talkGreeting},
+		{"got it 👍", talkAck},
+		{"¡Hola!", talkGreeting},
+		{"muchas gracias", talkThanks},
+		{"vale", talkAck},
+		{"Merci beaucoup !", talkThanks},
+		{"salut", talkGreeting},
+		{"d'accord", talkAck},
+		{"Danke schön", talkThanks},
+		{"alles klar", talkAck},
+		{"Guten Morgen", talkGreeting},
+		{"Dziękuję bardzo", talkThanks},
+		{"cześć", talkGreeting},
+		{"w porządku", talkAck},
+		{"do widzenia", talkBye},
+		// Questions stay questions.
+		{"ciao, come metto gli orari su google?", ""},
+		{"ok e il prezzo?", ""},
+		{"grazie, ma come rispondo a una recensione?", ""},
+		{"hi, how do I reply to a review?", ""},
+		{"recensioni", ""},
+		{"?", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := w.smallTalk(tt.text); got != tt.want {
+			t.Errorf("smallTalk(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestTypedAnswers: what a learner types at an onboarding question is
+// matched to the answer it fits, in several languages.
+func TestTypedAnswers(t *testing.T) {
+	w, err := parseWords(wordsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ field, text, want string }{
+		{fieldLevel, "boh io uso solo whatsapp con i clienti", "base"},
+		{fieldLevel, "non pubblico quasi mai", "base"},
+		{fieldLevel, "pubblico ogni settimana su instagram", "intermediate"},
+		{fieldLevel, "we already post every week on instagram", "intermediate"},
+		{fieldLevel, "nur WhatsApp, sonst nichts", "base"},
+		{fieldLevel, "mi piace il mare", ""},
+		{fieldRole, "ho un negozio di ceramiche", "artisan"},
+		{fieldRole, "ho un negozio di scarpe", "shopkeeper"},
+		{fieldRole, "lavoro all'ufficio stampa del Comune", "municipal"},
+		{fieldRole, "I'm a tour guide in Florence", "guide"},
+		{fieldRole, "tengo una panadería", "shopkeeper"},
+		{fieldRole, "je fais de la poterie", "artisan"},
+		{fieldRole, "prowadzę sklep", "shopkeeper"},
+		{fieldRole, "niente di che", ""},
+	}
+	for _, tt := range tests {
+		if got := w.answer(tt.field, tt.text); got != tt.want {
+			t.Errorf("answer(%s, %q) = %q, want %q", tt.field, tt.text, got, tt.want)
+		}
+	}
+}
