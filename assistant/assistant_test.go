@@ -265,7 +265,7 @@ func TestStreamedAnswer(t *testing.T) {
 		}
 	}
 	data := buttonData(final.Reply)
-	if len(data) < 3 || !strings.HasPrefix(data[0], "v1|s|live-video|") {
+	if len(data) < 3 || !strings.HasPrefix(data[0], flows.OpenLessonData("live-video", "")+"|") {
 		t.Errorf("buttons %v: want Open lesson at a step of live-video first", data)
 	}
 	q := h.lastQuestion()
@@ -337,7 +337,7 @@ func TestFallback(t *testing.T) {
 					t.Errorf("answer lacks %q:\n%s", want, final.Text)
 				}
 			}
-			if data := buttonData(final.Reply); len(data) < 3 || !strings.HasPrefix(data[0], "v1|s|live-video") {
+			if data := buttonData(final.Reply); len(data) < 3 || !strings.HasPrefix(data[0], flows.OpenLessonData("live-video", "")) {
 				t.Errorf("buttons %v", data)
 			}
 			if tt.llm && final.EditID == "" {
@@ -565,7 +565,7 @@ func TestOtherLanguageOffline(t *testing.T) {
 	if !strings.Contains(final.Text, "Going live for council meetings and events") || strings.Contains(final.Text, "Dirette per consigli") {
 		t.Errorf("answer %q, want the English passages", final.Text)
 	}
-	if data := buttonData(final.Reply); len(data) < 1 || !strings.HasPrefix(data[0], "v1|s|live-video") {
+	if data := buttonData(final.Reply); len(data) < 1 || !strings.HasPrefix(data[0], flows.OpenLessonData("live-video", "")) {
 		t.Errorf("buttons %v, want the live video lesson first\n%s", data, final.Text)
 	}
 	if q := h.lastQuestion(); q.Mode != "offline" || len(q.Lessons) == 0 || q.Lessons[0] != "live-video" {
