@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/content"
-	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
-	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 

@@ -328,6 +328,9 @@ func (t *turn) showSettings() (bot.Reply, error) {
 		if f == fieldReminder && v == "off" {
 			return t.T("reminder_none", nil)
 		}
+		if f == fieldReminder && v == "" && t.l.Reminder != "" {
+			return t.T("reminder_at", map[string]any{"Time": t.l.Reminder}) // set with /reminders
+		}
 		for _, c := range t.choices(f, false) {
 			if c.value == v {
 				return c.label

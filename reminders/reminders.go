@@ -23,6 +23,17 @@ import (
 	"github.com/bottega-app/bottega/store"
 )
 
+// QuietFrom and QuietTo are the quiet hours unless configured otherwise, as
+// times of day: no reminder goes out from 21:00 to 08:00.
+const (
+	QuietFrom = 21 * time.Hour
+	QuietTo   = 8 * time.Hour
+)
+
+// Quiet reports whether a time of day falls in the quiet hours QuietFrom to
+// QuietTo, when a reminder set for it could never go out.
+func Quiet(clock time.Duration) bool { return clock >= QuietFrom || clock < QuietTo }
+
 // Store is what the scheduler reads and writes.
 type Store interface {
 	ReminderCandidates(ctx context.Context, platform string, now time.Time) ([]store.ReminderCandidate, error)
@@ -56,7 +67,7 @@ func New(cfg Config) *Scheduler {
 		cfg.Clock = time.Now
 	}
 	if cfg.QuietFrom == 0 && cfg.QuietTo == 0 {
-		cfg.QuietFrom, cfg.QuietTo = 21*time.Hour, 8*time.Hour
+		cfg.QuietFrom, cfg.QuietTo = QuietFrom, QuietTo
 	}
 	if cfg.Every <= 0 {
 		cfg.Every = time.Minute

@@ -29,6 +29,7 @@ import (
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/stats"
 	"github.com/bottega-app/bottega/store"
 )
@@ -270,6 +271,11 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 		if !ok {
 			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_usage", nil)), nil
 		}
+		if c, _ := time.Parse("15:04", at); reminders.Quiet(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute) {
+			// It could never go out: say so, and keep the time there was.
+			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_quiet", map[string]any{
+				"Time": at, "From": hhmm(reminders.QuietTo), "To": hhmm(reminders.QuietFrom - time.Minute)})), nil
+		}
 		l.Reminder = at
 		if err := a.o.Store.UpdateLearner(ctx, l); err != nil {
 			return nil, err
@@ -285,6 +291,11 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 // were, or the menu.
 func (a *Admin) wayOn(lang, text string) []bot.Reply {
 	return []bot.Reply{{Text: text, Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lang)}}}
+}
+
+// hhmm formats a time of day as "21:00".
+func hhmm(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // parseClock reads "9", "9:30", "09.30" or "21:00" as "HH:MM".
