@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
@@ -17,6 +18,9 @@ func runContent(ctx context.Context, e env, args []string) error {
 
 validate  checks the lesson files in DIR (default: the built-in curriculum) and
           lists every problem as file:line: message; exits 2 if there are any.
+          It also lists warnings, as file:line: warning: message, about
+          quizzes that can be passed without reading and facts not checked
+          for 6 months; they do not change the exit code.
 publish   validates DIR (default: the built-in curriculum), then makes it the
           current curriculum as a new version, in one transaction, and prints
           the lessons added, changed and removed. Publishing the same files
@@ -47,8 +51,12 @@ lesson; see content/FORMAT.md.
 	if err != nil {
 		return err
 	}
+	warnings := content.Warnings(c, time.Now())
+	for _, w := range warnings {
+		fmt.Fprintln(e.stdout, w.String())
+	}
 	if sub == "validate" {
-		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, no problems\n", source, len(c.Tracks), len(c.Lessons()))
+		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), len(warnings))
 		return nil
 	}
 	_, log, db, closeDB, err := toolDatabase(ctx, e)

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -39,9 +41,46 @@ func TestContentValidateRefusesServerFiles(t *testing.T) {
 		if code := exitCode(err, io.Discard); code != 2 {
 			t.Errorf("content %s: exit %d (%v), want 2", sub, code, err)
 		}
-		want := `bottega-digitale/07-reviews.yaml:17: step why image "../../../../etc/passwd": leads out of the track folder`
+		// The picture is on the line after "steps:".
+		line := bytes.Count(bad[:bytes.Index(bad, []byte("\nsteps:\n"))], []byte("\n")) + 3
+		want := fmt.Sprintf(`bottega-digitale/07-reviews.yaml:%d: step why image "../../../../etc/passwd": leads out of the track folder`, line)
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("content %s printed:\n%s\nwant %s", sub, out.String(), want)
 		}
+	}
+}
+
+// Warnings are listed as file:line: warning: message, and validate still
+// succeeds.
+func TestContentValidateWarns(t *testing.T) {
+	lessons := t.TempDir()
+	track, err := fs.Sub(content.BuiltinFS(), "curriculum/bottega-digitale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(lessons, "bottega-digitale"), track); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(lessons, "bottega-digitale", "07-reviews.yaml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := regexp.MustCompile(`(?m)^reviewed: .*$`)
+	if !old.Match(src) {
+		t.Fatal("07-reviews.yaml has no reviewed date to change")
+	}
+	if err := os.WriteFile(file, old.ReplaceAll(src, []byte("reviewed: 2020-01-01")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := 1 + bytes.Count(src[:old.FindIndex(src)[0]], []byte("\n"))
+	var out bytes.Buffer
+	err = run(context.Background(), []string{"content", "validate", lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": t.TempDir()}), strings.NewReader(""), &out, io.Discard)
+	if err != nil {
+		t.Fatalf("validate: %v\n%s", err, out.String())
+	}
+	want := fmt.Sprintf("bottega-digitale/07-reviews.yaml:%d: warning: reviewed 2020-01-01, more than 6 months ago", line)
+	if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "no problems") {
+		t.Errorf("validate printed:\n%s\nwant %s", out.String(), want)
 	}
 }
