@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -79,6 +80,8 @@ func curriculum(t testing.TB, name string) *content.Curriculum {
 		}
 		c.Track("negozio").Dir = dir
 		return c
+	case "four":
+		return fourLessons()
 	}
 	t.Fatalf("unknown curriculum %q", name)
 	return nil
@@ -151,6 +154,22 @@ func testCurriculum(v2 bool) *content.Curriculum {
 		shop.Lessons = []*content.Lesson{showcase}
 	}
 	return &content.Curriculum{Tracks: []*content.Track{shop, town}}
+}
+
+// fourLessons is a track of four one-step lessons without quizzes, for
+// which lesson comes next.
+func fourLessons() *content.Curriculum {
+	tr := &content.Track{ID: "corso", Order: 1, Title: txt("Corso", "Course"), Summary: txt("Quattro lezioni.", "Four lessons.")}
+	for i, id := range []string{"uno", "due", "tre", "quattro"} {
+		n := strconv.Itoa(i + 1)
+		tr.Lessons = append(tr.Lessons, &content.Lesson{
+			ID: id, Track: tr.ID, Level: "base", Order: i + 1, Minutes: 1, Locales: []string{"it", "en"},
+			Title:   txt("Lezione "+n, "Lesson "+n),
+			Summary: txt("La lezione "+n+".", "Lesson "+n+"."),
+			Steps:   []content.Step{{ID: "s", Text: txt("Il passo della lezione "+n+".", "The step of lesson "+n+".")}},
+		})
+	}
+	return &content.Curriculum{Tracks: []*content.Track{tr}}
 }
 
 // checkedTexts renders with the real catalog and fails the test when a

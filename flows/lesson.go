@@ -189,7 +189,7 @@ func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {
 		rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
 	} else {
 		text = t.T("lesson_end_no_quiz", map[string]any{"Title": title})
-		next, err := t.nextLesson()
+		next, err := t.nextAfter(ls)
 		if err != nil {
 			return bot.Reply{}, err
 		}

@@ -143,6 +143,34 @@ func (t *turn) nextLesson() (*content.Lesson, error) {
 	return nil, nil
 }
 
+// nextAfter is the lesson to offer once ls is finished: the first not read
+// yet after it in its track, else the first not read yet from the track's
+// start, else the next on the learner's path; nil when all are read.
+func (t *turn) nextAfter(ls *content.Lesson) (*content.Lesson, error) {
+	if ls == nil {
+		return t.nextLesson()
+	}
+	done, err := t.finished()
+	if err != nil {
+		return nil, err
+	}
+	if tr := t.cur.Track(ls.Track); tr != nil {
+		if i := slices.IndexFunc(tr.Lessons, func(x *content.Lesson) bool { return x.ID == ls.ID }); i >= 0 {
+			for _, next := range append(slices.Clone(tr.Lessons[i+1:]), tr.Lessons[:i]...) {
+				if !done[next.ID] {
+					return next, nil
+				}
+			}
+		}
+	}
+	for _, next := range t.path() {
+		if !done[next.ID] && next.ID != ls.ID {
+			return next, nil
+		}
+	}
+	return nil, nil
+}
+
 func (t *turn) showMenu() (bot.Reply, error) {
 	rp, err := t.resumePoint()
 	if err != nil {

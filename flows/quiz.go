@@ -294,7 +294,7 @@ func (t *turn) showQuizDone() (bot.Reply, error) {
 		text += "\n" + t.N("quiz_missed", len(q.Missed), nil)
 		rows = append(rows, []bot.Button{t.btn("btn_retry", actQuiz, q.Lesson, quizMissed)})
 	}
-	next, err := t.nextLesson()
+	next, err := t.nextAfter(t.cur.Lesson(q.Lesson))
 	if err != nil {
 		return bot.Reply{}, err
 	}
