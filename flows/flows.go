@@ -164,7 +164,7 @@ func New(o Options) *Bot {
 		actNext:     {2, 2, (*turn).nextQuestion},
 		actReview:   {0, 0, (*turn).review},
 		actRecall:   {3, 3, (*turn).recall},
-		actProgress: {0, 0, (*turn).progress},
+		actProgress: {0, 1, (*turn).progress},
 		actSettings: {0, 1, (*turn).settings},
 		actChoose:   {2, 2, (*turn).choose},
 		actExport:   {0, 0, (*turn).export},
@@ -404,6 +404,9 @@ func (t *turn) command() ([]bot.Reply, error) {
 	if code := strings.ToLower(arg); name == "lang" && locales.IsSupported(code) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
 		return t.switchLang(code)
+	}
+	if name == "progress" && strings.EqualFold(arg, "all") {
+		return t.progress([]string{"all"}) // "/progress all": every track
 	}
 	if data, ok := t.b.commands[name]; ok {
 		act, args, err := parseData(version+"|"+data, t.b.routes)

@@ -6,8 +6,14 @@ import (
 	"github.com/bottega-app/bottega/bot"
 )
 
-func (t *turn) progress([]string) ([]bot.Reply, error) {
+// progress shows the learner's progress: p for the tracks that are theirs
+// or started, p|all for every track.
+func (t *turn) progress(args []string) ([]bot.Reply, error) {
 	t.goTo(scrProgress)
+	t.st.AllTracks = len(args) == 1 && args[0] == "all"
+	if len(args) == 1 && !t.st.AllTracks {
+		return t.expired()
+	}
 	return t.show()
 }
 
@@ -17,12 +23,21 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	text := t.T("progress_title", nil)
+	hidden := false
 	for _, tr := range t.tracksInOrder() {
-		n := 0
+		n, started := 0, false
 		for _, ls := range tr.Lessons {
+			_, opened := done[ls.ID]
+			started = started || opened
 			if done[ls.ID] {
 				n++
 			}
+		}
+		// Another role's track counts only once started, or when asked
+		// for: a shop has nothing to do with "Comune social 0 of 13".
+		if !fits(tr.Roles, t.l.Role) && !started && !t.st.AllTracks {
+			hidden = true
+			continue
 		}
 		text += "\n\n" + t.pick(tr.Title) + "\n" + bar(n, len(tr.Lessons), 10) + " " +
 			t.N("progress_lessons", len(tr.Lessons), map[string]any{"Done": n})
@@ -66,6 +81,9 @@ func (t *turn) showProgress() (bot.Reply, error) {
 	}
 	if due > 0 {
 		rows = append(rows, []bot.Button{{Label: t.T("btn_review_due", map[string]any{"Count": due}), Data: encode(actReview)}})
+	}
+	if hidden {
+		rows = append(rows, []bot.Button{t.btn("btn_all_tracks", actProgress, "all")})
 	}
 	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
 }

@@ -25,6 +25,9 @@ type State struct {
 	Link string `json:"link,omitempty"`
 	// Day is the learner's date when their activity was last recorded.
 	Day string `json:"day,omitempty"`
+	// AllTracks shows every track on the progress screen, not only the
+	// learner's own and those they started.
+	AllTracks bool `json:"all_tracks,omitempty"`
 	// Pending are questions typed during a quiz, answered when the learner
 	// asks for it or leaves the quiz.
 	Pending []string `json:"pending,omitempty"`
