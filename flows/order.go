@@ -19,8 +19,8 @@ import (
 func optionOrder(learnerID int64, lesson, question string, attempt, n int) []int {
 	order := shuffled(learnerID, lesson, question, attempt, n)
 	if attempt > 0 && n > 1 && slices.Equal(order, shuffled(learnerID, lesson, question, 0, n)) {
-		// Moving every option one place down changes every place.
-		order = append(order[1:], order[0])
+		// Moving every option one place up changes every place.
+		order = append(slices.Clone(order[1:]), order[0])
 	}
 	return order
 }
@@ -36,9 +36,9 @@ func shuffled(learnerID int64, lesson, question string, attempt, n int) []int {
 	key := strconv.FormatInt(learnerID, 10) + "|" + lesson + "|" + question + "|" + strconv.Itoa(attempt)
 	sum := sha256.Sum256([]byte(key))
 	for i := n - 1; i > 0; i-- {
-		// 8 bytes of the hash per draw: four draws, enough for the five
-		// options a shuffle of at most four needs three of, with no
-		// modulo bias worth the name.
+		// 8 bytes of the hash per draw. A hash holds four draws, and four
+		// options (the most the format allows) need three; the modulo
+		// bias of a 64-bit draw is nothing a learner could notice.
 		k := (n - 1 - i) % (len(sum) / 8)
 		r := binary.BigEndian.Uint64(sum[k*8:])
 		j := int(r % uint64(i+1))
