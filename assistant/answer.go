@@ -26,10 +26,11 @@ const (
 	// The lessons cover a question when the best passage matches enough
 	// of it (store.PassageHit.Text, a share) with enough weight
 	// (Evidence, in idf units): a long question needs some informative
-	// words, a short one most of its words. Calibrated on the questions
-	// of retrievalbench/testdata/retrieval.yaml against off-topic ones (recipes,
-	// football, the weather, "ignore your instructions").
-	minText, minEvidence           = 0.15, 2.8
+	// words, a short one most of its words. Tuned on the tuning half of
+	// assistant/eval/questions.yaml (see bottega eval): learners' questions
+	// share few words with the lessons, so the evidence of the words they
+	// do share tells on-topic from off-topic better than their share.
+	minText, minEvidence           = 0.10, 4.0
 	minTextShort, minEvidenceShort = 0.5, 2.0
 	// keepShare drops passages scoring below this share of the best.
 	keepShare = 0.35

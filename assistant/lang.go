@@ -117,3 +117,29 @@ func hintOr(hint string) string {
 	}
 	return "it"
 }
+
+// injectionMarks are what a message that tries to change the assistant's
+// instructions says, folded, in the languages learners write in. Such a
+// message is not a question about the lessons, whatever words it shares
+// with them.
+var injectionMarks = []string{
+	"ignora le istruzioni", "ignora tutte le istruzioni", "ignora le tue istruzioni", "dimentica le istruzioni",
+	"prompt di sistema", "il tuo prompt", "senza regole", "da ora sei", "ora sei un",
+	"ignore your instructions", "ignore all previous", "ignore previous instructions", "ignore the instructions",
+	"system prompt", "your prompt", "you are now", "jailbreak", "do anything now", "developer mode",
+	"olvida tus instrucciones", "ignora tus instrucciones", "tu prompt",
+	"ignore les instructions", "oublie tes instructions", "ton prompt",
+	"vergiss alle anweisungen", "ignoriere", "systemprompt", "deinen prompt",
+	"zignoruj", "zapomnij instrukcje", "twoj prompt",
+}
+
+// injection reports whether q tries to change the assistant's instructions.
+func injection(q string) bool {
+	f := " " + strings.Join(words(q), " ") + " "
+	for _, m := range injectionMarks {
+		if strings.Contains(f, " "+m+" ") {
+			return true
+		}
+	}
+	return false
+}
