@@ -28,8 +28,10 @@ const (
 	// secondShare is the least score, as a share of the best sentence's,
 	// of a sentence from a passage other than the best one.
 	secondShare = 0.8
-	// maxQuotedPassages is the most passages an answer quotes.
-	maxQuotedPassages = 2
+	// maxQuotedPassages is the most passages an answer quotes, and
+	// maxPerPassage the most sentences of one, so that the second best
+	// step has its say.
+	maxQuotedPassages, maxPerPassage = 2, 2
 )
 
 // unit is what an offline answer quotes whole: a sentence, or a numbered
@@ -191,8 +193,8 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 		}
 		return 0
 	})
-	// The best lesson answers: its best sentence comes first.
-	lead := slices.IndexFunc(ranked, func(u unit) bool { return hits[u.hit].LessonID == hits[0].LessonID })
+	// The best passage answers: its best sentence comes first.
+	lead := slices.IndexFunc(ranked, func(u unit) bool { return u.hit == order[0] })
 	ranked[0], ranked[lead] = ranked[lead], ranked[0]
 	first := ranked[0].hit
 	chosen := map[int][]unit{}
@@ -207,7 +209,7 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 				return false
 			}
 		}
-		if len(chosen[u.hit]) == 0 && len(chosen) >= maxQuotedPassages {
+		if len(chosen[u.hit]) == 0 && len(chosen) >= maxQuotedPassages || len(chosen[u.hit]) >= maxPerPassage {
 			return false
 		}
 		chosen[u.hit] = append(chosen[u.hit], u)
@@ -217,20 +219,28 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 	}
 	take(ranked[0])
 	best := ranked[0].score
+	// The second passage is the next best step of the ranking, unless a
+	// sentence of another is far better.
+	second := -1
+	if len(order) > 1 {
+		second = order[1]
+	}
 	for _, u := range ranked[1:] {
-		if u.score <= 0.3 || hits[u.hit].LessonID != hits[first].LessonID && u.score < secondShare*best {
-			continue
+		if u.score > 0.3 && (u.hit == first || u.hit == second) {
+			take(u)
 		}
-		take(u)
+	}
+	for _, u := range ranked[1:] {
+		if u.score > 0.3 && hits[u.hit].LessonID == hits[first].LessonID && u.score >= secondShare*best {
+			take(u)
+		}
 	}
 	if n < minUnits {
 		// Too little matched: the sentences around the best one give
 		// it its context.
 		for _, u := range all {
-			if u.hit == first && u.pos > ranked[0].pos {
-				if take(u) && n >= minUnits {
-					break
-				}
+			if u.hit == first && u.pos > ranked[0].pos && take(u) && n >= minUnits {
+				break
 			}
 		}
 	}
