@@ -56,6 +56,8 @@ var filler = map[string]bool{
 	"quanta": true, "quanti": true, "quante": true, "qualcosa": true, "ciao": true, "grazie": true,
 	"buongiorno": true, "buonasera": true, "salve": true, "scusa": true, "aiuto": true, "aiutami": true,
 	"dimmi": true, "sapere": true, "capire": true, "modo": true, "tipo": true, "ok": true,
+	// Italian chat shorthand: per, non, come, quando, perché, comunque
+	"x": true, "nn": true, "cm": true, "qnd": true, "xke": true, "xk": true, "xche": true, "cmq": true, "ke": true,
 	// English
 	"how": true, "what": true, "which": true, "when": true, "where": true, "why": true, "should": true,
 	"can": true, "could": true, "would": true, "need": true, "want": true, "please": true, "hello": true,
