@@ -584,3 +584,24 @@ func hasButton(r bot.Reply, d string) bool {
 	}
 	return false
 }
+
+// Offline too, a question that goes on from the previous one ("e se…") is
+// searched with it, even when it names no topic of its own.
+func TestFollowUpOffline(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "come rispondo a una recensione negativa su google?")
+	h.clock.Advance(time.Minute)
+	h.out.reset()
+	h.ask(h.learner, "e se poi mi riscrive ancora più arrabbiata?")
+	final := h.out.last(t)
+	if !strings.HasPrefix(final.Text, h.tr("ask_offline", nil)) || !strings.Contains(final.Text, "«Recensioni") {
+		t.Errorf("the follow-up was not answered from the reviews lesson:\n%s", final.Text)
+	}
+	// Asked alone, an hour later, it is not understood.
+	h.clock.Advance(time.Hour)
+	h.out.reset()
+	h.ask(h.learner, "e se poi mi riscrive ancora più arrabbiata?")
+	if final := h.out.last(t); strings.HasPrefix(final.Text, h.tr("ask_offline", nil)) {
+		t.Errorf("a follow-up with nothing before it was answered:\n%s", final.Text)
+	}
+}

@@ -46,7 +46,8 @@ type Found struct {
 	// Lang is the language the question was read in.
 	Lang string
 	// Covered reports whether the best passage answers enough of the
-	// question for an answer from the passages alone.
+	// question for an answer from the passages alone, and the question
+	// does not try to change the assistant's instructions.
 	Covered bool
 	// FollowUp reports whether the question was searched with the
 	// previous one.
@@ -63,20 +64,39 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang)}
-	if q.Previous == "" || f.Covered && len(terms(q.Text, lang)) > maxFollowUp {
+	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang) && !injection(q.Text)}
+	cue := goesOn(q.Text)
+	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
 	}
-	// A short question, or one the lessons do not answer alone, may be
-	// about the previous one.
+	// A short question, one that goes on from the previous ("and if…"),
+	// or one the lessons do not answer alone, may be about the previous
+	// one.
 	more, err := r.search(ctx, lang, q.Locale, q.Role, q.Previous+" "+q.Text, q.Limit)
 	if err != nil {
 		return Found{}, err
 	}
-	if !f.Covered && best(more) > best(hits) || f.Covered && covers(more, lang) && best(more) > best(hits) {
+	if injection(q.Text) {
+		return f, nil
+	}
+	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || f.Covered && covers(more, lang) && best(more) > best(hits) {
 		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
+}
+
+// goesOn reports whether a question starts as one that goes on from the
+// previous: "e se…", "and what about…", "und wie viel…".
+func goesOn(q string) bool {
+	ws := words(q)
+	if len(ws) == 0 {
+		return false
+	}
+	switch ws[0] {
+	case "e", "ed", "ma", "and", "but", "und", "aber", "y", "pero", "et", "mais", "a", "i", "ale":
+		return true
+	}
+	return false
 }
 
 // moreQuestion is the question searched within the best lesson.
