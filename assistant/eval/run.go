@@ -53,6 +53,12 @@ type Outcome struct {
 	// Substance: the answer quotes a sentence of a step that answers the
 	// question. InTop: a lesson that answers it is among Top.
 	Substance, InTop bool
+	// Text, Evidence and Score are those of the best passage (see
+	// store.PassageHit), what the decision to answer rests on.
+	Text, Evidence, Score float64
+	// StepRank is the rank of the best answering step among the passages
+	// an offline answer is chosen from, from 0; -1 when it is not there.
+	StepRank int
 }
 
 // Answerable reports whether the question has an answer in the lessons.
@@ -178,6 +184,18 @@ func (r *runner) ask(ctx context.Context, q, prev Question, ui string) (Outcome,
 	}
 	for _, h := range found.Hits {
 		oc.Top = append(oc.Top, h.LessonID)
+	}
+	oc.StepRank = -1
+	for i, h := range found.Passages() {
+		for _, ref := range q.Steps() {
+			if oc.StepRank < 0 && h.LessonID == ref.Lesson && h.Ref == ref.Step {
+				oc.StepRank = i
+			}
+		}
+	}
+	if len(found.Hits) > 0 {
+		h := found.Hits[0]
+		oc.Text, oc.Evidence, oc.Score = h.Text, h.Evidence, h.Score
 	}
 	if q.Expect == ExpectAnswer {
 		for _, lesson := range q.Lessons() {

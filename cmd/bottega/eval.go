@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,6 +24,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 	half := fs.String("half", "both", "which half to report: tuning, heldout or both (tune on the tuning half only)")
 	uis := fs.String("ui", "it,en,de", "interface languages each question is also asked with, besides its own (none: \"\")")
 	verbose := fs.Bool("v", false, "show the answers of the misses")
+	dump := fs.String("json", "", "also write every outcome to this file, a JSON object a line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,6 +93,26 @@ func runEval(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *dump != "" {
+		if err := writeOutcomes(*dump, outs); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(e.stdout, "%d questions (%s), mode offline, interfaces: own, %s\n\n", len(qs), *half, strings.Join(interfaces, ", "))
 	return eval.Print(e.stdout, outs, halves, *verbose)
+}
+
+// writeOutcomes writes outs to file as JSON lines, for analysis.
+func writeOutcomes(file string, outs []eval.Outcome) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, o := range outs {
+		if err := enc.Encode(o); err != nil {
+			return fmt.Errorf("write outcomes: %w", err)
+		}
+	}
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil { // #nosec G306 -- evaluation results of a public question set
+		return fmt.Errorf("write outcomes: %w", err)
+	}
+	return nil
 }
