@@ -31,7 +31,7 @@ const (
 	// maxQuotedPassages is the most passages an answer quotes, and
 	// maxPerPassage the most sentences of one, so that the second best
 	// step has its say.
-	maxQuotedPassages, maxPerPassage = 2, 2
+	maxQuotedPassages, maxPerPassage = 3, 2
 )
 
 // unit is what an offline answer quotes whole: a sentence, or a numbered
@@ -221,12 +221,9 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 	best := ranked[0].score
 	// The second passage is the next best step of the ranking, unless a
 	// sentence of another is far better.
-	second := -1
-	if len(order) > 1 {
-		second = order[1]
-	}
+	next := order[1:min(len(order), maxQuotedPassages)]
 	for _, u := range ranked[1:] {
-		if u.score > 0.3 && (u.hit == first || u.hit == second) {
+		if u.score > 0.3 && (u.hit == first || slices.Contains(next, u.hit)) {
 			take(u)
 		}
 	}
