@@ -26,7 +26,8 @@ const (
 // Warnings returns what in c is allowed but weakens the lessons: quizzes that
 // can be passed without reading (the right answer is the longest option
 // more often than not, a track's truefalse answers lean one way, too few
-// scenarios) and facts not checked for reviewMonths before today. Unlike
+// scenarios), facts without sources and facts not checked for reviewMonths
+// before today. Unlike
 // problems, warnings do not stop a publish. Each message starts with
 // "warning: ", so that Problem.String reads "file:line: warning: ...".
 func Warnings(c *Curriculum, today time.Time) []Problem {
@@ -44,6 +45,9 @@ func Warnings(c *Curriculum, today time.Time) []Problem {
 				warn(file, l.pos, "id", "reviewed is missing: add the day the facts were last checked against the sources (reviewed: YYYY-MM-DD)")
 			case l.Reviewed < stale: // YYYY-MM-DD sorts as it reads
 				warn(file, l.pos, "reviewed", "reviewed %s, more than %d months ago: check the facts against the sources again", l.Reviewed, reviewMonths)
+			}
+			if len(l.Sources) == 0 {
+				warn(file, l.pos, "id", "sources is missing: list where the lesson's claims come from (laws by number, help pages by title)")
 			}
 			choices, longest, scenarios := 0, 0, 0
 			for _, q := range l.Quiz {

@@ -79,6 +79,7 @@ func TestWarnings(t *testing.T) {
 	}
 	want := []string{
 		"shop/01-a.yaml:1: warning: reviewed is missing: add the day the facts were last checked against the sources (reviewed: YYYY-MM-DD)",
+		"shop/01-a.yaml:1: warning: sources is missing: list where the lesson's claims come from (laws by number, help pages by title)",
 		"shop/01-a.yaml:15: warning: the right answer is the longest option in 3 of 4 choice and scenario questions: learners learn to pick the longest; make wrong options as long",
 		"shop/01-a.yaml:15: warning: 0 scenario questions, want at least 3: a situation to answer (kind: scenario) tests understanding, not recall",
 		"shop/02-b.yaml:10: warning: reviewed 2026-06-01, more than 6 months ago: check the facts against the sources again",
