@@ -287,11 +287,19 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 // A question matched against lessons in another language (the learner's
 // has no translation) shares fewer words with them: half the evidence is
 // enough, the model judges the rest.
+//
+// Passages ranked by meaning alone have no lexical score: the best by
+// words is judged, wherever the fused ranking put it.
 func covers(hits []store.PassageHit, locale string) bool {
 	if len(hits) == 0 {
 		return false
 	}
 	h, f := hits[0], 1.0
+	for _, x := range hits[1:] {
+		if x.Score > h.Score {
+			h = x
+		}
+	}
 	if h.Locale != locale {
 		f = 0.5
 	}

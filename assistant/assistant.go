@@ -68,6 +68,9 @@ type Options struct {
 	// LLM answers questions; nil answers from the passages alone.
 	LLM   LLM
 	Model string
+	// Embedder, if set, ranks passages by meaning as well as by words
+	// (reciprocal rank fusion).
+	Embedder *Embedder
 	// DailyQuestions and DailyTokens bound what one learner may use per
 	// day (in their time zone); 0 means no limit.
 	DailyQuestions int
@@ -139,7 +142,9 @@ func New(o Options) (*Assistant, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Assistant{o: o, r: NewRetriever(o.DB), log: o.Logger.With("component", "assistant")}, nil
+	r := NewRetriever(o.DB)
+	r.emb = o.Embedder
+	return &Assistant{o: o, r: r, log: o.Logger.With("component", "assistant")}, nil
 }
 
 // Tasks returns the deferred tasks to register with the dispatcher.

@@ -98,6 +98,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 					// keywords, in the step that answers them; they are
 					// searched, never shown.
 					p.Keywords = strings.TrimPrefix(kw+"\n"+strings.Join(qs, "\n"), "\n")
+					p.Questions = qs
 				}
 				if ch := l.ChapterOf(s); ch != nil {
 					sec := int(ch.Start.Seconds())

@@ -17,6 +17,8 @@ type SearchStore interface {
 type Retriever struct {
 	db   SearchStore
 	lang *langDetector
+	// emb, if set, ranks the passages by meaning too.
+	emb *Embedder
 }
 
 // NewRetriever returns a Retriever over db.
@@ -162,18 +164,30 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 	if len(ws) == 0 {
 		return nil, nil
 	}
+	n := limit
+	if r.emb != nil {
+		// Each ranking brings more candidates than are kept: a passage
+		// the other ranks well may be just past the limit of this one.
+		n = 2 * limit
+	}
 	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
 		Words:    ws,
 		Locale:   lang,
 		Fallback: []string{"it", "en"},
 		Show:     showLocales(lang, locale),
 		Role:     role,
-		Limit:    limit,
+		Limit:    n,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("retrieve passages: %w", err)
 	}
-	return hits, nil
+	if r.emb == nil {
+		return hits, nil
+	}
+	// The words' ranking and the meaning's are fused by their ranks;
+	// without embeddings (none made yet, or the model failing) the words'
+	// ranking stands alone.
+	return fuse(limit, hits, r.emb.Rank(ctx, lang, showLocales(lang, locale), question, n)), nil
 }
 
 // showLocales are the locales to show a passage in, best first: the

@@ -34,6 +34,10 @@ type Passage struct {
 	Keywords      string   `db:"keywords" json:"keywords"`
 	Tags          string   `db:"tags" json:"tags"`
 	VideoStart    *int     `db:"video_start" json:"video_start"` // seconds
+	// Questions are those the lesson lists that this passage answers (in
+	// the learners' words). They are searched with the keywords; kept
+	// apart here for the embeddings, which are made of each one.
+	Questions []string `db:"-" json:"-"`
 }
 
 // Passage kinds.

@@ -128,6 +128,16 @@ func personalData() map[string]column {
 		"passage_lexemes.lexeme":         none(index),
 		"passage_lexemes.ndoc":           none(index),
 		"passage_lexemes.idf":            none(index),
+		// Embeddings of the lessons' text, made by the embeddings model.
+		"passage_embeddings.model":       none(index),
+		"passage_embeddings.lesson_id":   none(index),
+		"passage_embeddings.kind":        none(index),
+		"passage_embeddings.ref":         none(index),
+		"passage_embeddings.locale":      none(index),
+		"passage_embeddings.n":           none(index),
+		"passage_embeddings.digest":      none(index),
+		"passage_embeddings.vector":      none(index),
+		"passage_embeddings.computed_at": none(index),
 	}
 	for _, c := range []string{"id", "version_id", "track_id", "lesson_id", "kind", "ref", "position", "steps", "locale", "config",
 		"roles", "lesson_locales", "title", "body", "keywords", "tags", "video_start", "tsv"} {

@@ -1,7 +1,7 @@
 // Package llmtest is a fake OpenAI-compatible server for tests: it speaks
 // POST /v1/chat/completions, in JSON or as a server-sent event stream, and
-// can fail in the ways real servers do (5xx, 429, stalls, broken streams,
-// malformed JSON).
+// POST /v1/embeddings, with deterministic vectors, and can fail in the ways
+// real servers do (5xx, 429, stalls, broken streams, malformed JSON).
 package llmtest
 
 import (
@@ -57,6 +57,10 @@ type Server struct {
 	chunk    int
 	onChunk  func(i int)
 	requests []openai.ChatCompletionRequest
+
+	embedMode  Mode
+	synonyms   map[string]string
+	embeddings []openai.EmbeddingRequest
 }
 
 // New starts a server answering reply to everything; Close stops it.
@@ -64,6 +68,7 @@ func New(reply string) *Server {
 	s := &Server{stop: make(chan struct{}), chunk: 8, reply: func(openai.ChatCompletionRequest) string { return reply }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.completions)
+	mux.HandleFunc("POST /v1/embeddings", s.embed)
 	s.srv = httptest.NewServer(mux)
 	return s
 }

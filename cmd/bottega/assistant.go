@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/store"
 )
 
 // newAssistant builds the question answerer from the configuration: with an
@@ -41,6 +44,10 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 		}
 		o.LLM = c
 		a.log.Info("assistant answers with an LLM", "model", a.cfg.OpenAIModel, "server", llmHost(a.cfg.OpenAIBaseURL))
+		if a.cfg.OpenAIEmbeddingModel != "" {
+			o.Embedder = assistant.NewEmbedder(c, a.cfg.OpenAIEmbeddingModel, a.db, a.log)
+			embedCurrent(ctx, a, o.Embedder)
+		}
 	} else {
 		a.log.Info("assistant answers from the lessons (no OPENAI_API_KEY or OPENAI_BASE_URL)")
 	}
@@ -71,6 +78,59 @@ func ensureIndexed(ctx context.Context, a *app) error {
 		a.log.Info("curriculum indexed for questions", "version", st.Version)
 	}
 	return nil
+}
+
+// embedCurrent embeds the current curriculum's passages that have no
+// embedding of the configured model (a curriculum published before the
+// model was set, or by a release without embeddings). A failure is logged:
+// questions are then matched by their words alone.
+func embedCurrent(ctx context.Context, a *app, e *assistant.Embedder) {
+	st, err := a.db.CurrentCurriculumState(ctx)
+	if err != nil || st.Version == 0 {
+		return
+	}
+	c, err := a.db.CurriculumVersion(ctx, st.Version)
+	if err == nil {
+		err = embedCurriculum(ctx, e, c, a.log)
+	}
+	if err != nil {
+		a.log.Warn("the curriculum could not be embedded: questions are matched by their words alone", "model", e.Model(), "err", err)
+	}
+}
+
+// embedCurriculum embeds c's passages that need it, after a publish or at
+// start-up.
+func embedCurriculum(ctx context.Context, e *assistant.Embedder, c *content.Curriculum, log *slog.Logger) error {
+	n, err := e.Ensure(ctx, c)
+	if n > 0 {
+		log.Info("passages embedded", "model", e.Model(), "texts", n)
+	}
+	return err
+}
+
+// embedPublished embeds a curriculum an admin just published, after its
+// publish committed. A failure is logged: the passages already embedded
+// still count, and the rest are embedded at the next start.
+func embedPublished(ctx context.Context, a *app, c *content.Curriculum) {
+	emb, err := newEmbedder(a.cfg, a.db, a.log)
+	if err == nil && emb != nil {
+		err = embedCurriculum(ctx, emb, c, a.log)
+	}
+	if err != nil {
+		a.log.Warn("the published curriculum could not be embedded: questions are matched by their words alone until the next start", "err", err)
+	}
+}
+
+// newEmbedder returns the embedder the configuration asks for, or nil.
+func newEmbedder(cfg config, db *store.DB, log *slog.Logger) (*assistant.Embedder, error) {
+	if cfg.OpenAIEmbeddingModel == "" {
+		return nil, nil
+	}
+	c, err := assistant.NewClient(cfg.OpenAIBaseURL, cfg.OpenAIKey, &http.Client{Timeout: 2 * time.Minute})
+	if err != nil {
+		return nil, usagef("OPENAI_BASE_URL: %v", err)
+	}
+	return assistant.NewEmbedder(c, cfg.OpenAIEmbeddingModel, db, log), nil
 }
 
 // llmHost names the LLM server for the log, without credentials or path.

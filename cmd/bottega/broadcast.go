@@ -287,6 +287,9 @@ func newBulk(a *app) *bulk {
 		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
 			pub, err := a.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source, Index: indexer(a.db, a.log)})
 			b.lib.Refresh()
+			if err == nil {
+				embedPublished(ctx, a, c)
+			}
 			return pub, err
 		},
 	})

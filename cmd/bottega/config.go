@@ -22,12 +22,14 @@ type config struct {
 	OpenAIKey        string
 	OpenAIBaseURL    string
 	OpenAIModel      string
-	DailyQuestions   int
-	DailyTokens      int
-	Admins           []string
-	HTTPAddr         string
-	LogLevel         slog.Level
-	logLevelSet      bool
+	// OpenAIEmbeddingModel, if set, ranks passages by meaning too.
+	OpenAIEmbeddingModel string
+	DailyQuestions       int
+	DailyTokens          int
+	Admins               []string
+	HTTPAddr             string
+	LogLevel             slog.Level
+	logLevelSet          bool
 	// HTTP bounds what a client of HTTP_ADDR may hold and send. The
 	// defaults suit every deployment, so the environment does not set
 	// them; tests shorten them.
@@ -74,18 +76,19 @@ var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 // is wrong and how to fix it, and never echo a secret.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		DatabaseURL:      strings.TrimSpace(getenv("DATABASE_URL")),
-		DataDir:          getenv("BOTTEGA_DATA_DIR"),
-		TelegramToken:    strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
-		TelegramEndpoint: getenv("TELEGRAM_API_ENDPOINT"),
-		WebhookURL:       getenv("TELEGRAM_WEBHOOK_URL"),
-		WebhookSecret:    getenv("TELEGRAM_WEBHOOK_SECRET"),
-		OpenAIKey:        getenv("OPENAI_API_KEY"),
-		OpenAIBaseURL:    getenv("OPENAI_BASE_URL"),
-		OpenAIModel:      getenv("OPENAI_MODEL"),
-		HTTPAddr:         getenv("HTTP_ADDR"),
-		HTTP:             defaultHTTPLimits(),
-		DBCheckEvery:     5 * time.Second,
+		DatabaseURL:          strings.TrimSpace(getenv("DATABASE_URL")),
+		DataDir:              getenv("BOTTEGA_DATA_DIR"),
+		TelegramToken:        strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
+		TelegramEndpoint:     getenv("TELEGRAM_API_ENDPOINT"),
+		WebhookURL:           getenv("TELEGRAM_WEBHOOK_URL"),
+		WebhookSecret:        getenv("TELEGRAM_WEBHOOK_SECRET"),
+		OpenAIKey:            getenv("OPENAI_API_KEY"),
+		OpenAIBaseURL:        getenv("OPENAI_BASE_URL"),
+		OpenAIModel:          getenv("OPENAI_MODEL"),
+		OpenAIEmbeddingModel: strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
+		HTTPAddr:             getenv("HTTP_ADDR"),
+		HTTP:                 defaultHTTPLimits(),
+		DBCheckEvery:         5 * time.Second,
 	}
 	if c.DataDir == "" {
 		c.DataDir = ".bottega"
@@ -141,6 +144,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.WebhookSecret != "" && !secretRE.MatchString(c.WebhookSecret) {
 		return c, usagef("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters)")
+	}
+	if c.OpenAIEmbeddingModel != "" && c.OpenAIKey == "" && c.OpenAIBaseURL == "" {
+		return c, usagef("OPENAI_EMBEDDING_MODEL needs the server it runs on: set OPENAI_API_KEY or OPENAI_BASE_URL too")
 	}
 	if c.OpenAIBaseURL != "" {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || u.Host == "" {

@@ -59,7 +59,7 @@ lesson; see content/FORMAT.md.
 		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), len(warnings))
 		return nil
 	}
-	_, log, db, closeDB, err := toolDatabase(ctx, e)
+	cfg, log, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -69,6 +69,16 @@ lesson; see content/FORMAT.md.
 		return fmt.Errorf("publish: %w", err)
 	}
 	printPublication(e.stdout, pub)
+	// The embeddings are made after the publish commits: a remote call
+	// has no place in its transaction. A failure leaves the new version
+	// published; the bot embeds what is missing when it starts.
+	emb, err := newEmbedder(cfg, db, log)
+	if err != nil || emb == nil {
+		return err
+	}
+	if err := embedCurriculum(ctx, emb, c, log); err != nil {
+		fmt.Fprintf(e.stderr, "The passages were not embedded (%v); the bot will embed them when it starts.\n", err)
+	}
 	return nil
 }
 
