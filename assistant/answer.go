@@ -252,23 +252,50 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if a.o.LLM != nil {
 		limit = maxLLMPassages
 	}
-	found, err := a.r.Find(ctx, Query{Text: q.Text, Locale: lg, Role: l.Role, Previous: lastQuestion(turns), Limit: limit})
+	help := urgentHelp(q.Text)
+	search, prev := q.Text, lastQuestion(turns)
+	text, question, pasted := splitPasted(q.Text)
+	switch {
+	case pasted:
+		// The question finds the lesson; the text's words are too much
+		// its own to judge coverage by, and it is no follow-up.
+		search, prev = pastedSearch(question, lg), ""
+	case len(help) > 0:
+		search = urgentSearch(q.Text, lg)
+	}
+	found, err := a.r.Find(ctx, Query{Text: search, Locale: lg, Role: l.Role, Previous: prev, Limit: limit})
 	if err != nil {
 		return answer{}, err
 	}
-	hits := found.Hits
-	if a.o.LLM == nil {
-		if !found.Covered {
-			return a.uncovered(q, hits, answer{}), nil
+	hits, covered := found.Hits, found.Covered
+	if pasted {
+		more, err := a.r.Search(ctx, lg, l.Role, search+" "+gist(text), limit)
+		if err != nil {
+			return answer{}, err
 		}
-		return a.offline(q, keep(found.Passages()), modeOffline, answer{usage: store.AskUsage{Model: ""}}), nil
+		hits = fuse(limit, hits, more)
+	}
+	if len(help) > 0 {
+		// An urgent problem is answered by the lessons' steps, or by the
+		// platform's help: never by a loosely related quiz question.
+		noQuiz := func(h store.PassageHit) bool { return h.Kind == store.PassageQuiz }
+		hits = slices.DeleteFunc(hits, noQuiz)
+		found.More = slices.DeleteFunc(found.More, noQuiz)
+		covered = covered && len(hits) > 0
+	}
+	found.Hits = hits
+	if a.o.LLM == nil {
+		if !covered {
+			return a.withHelp(lg, a.uncovered(q, hits, answer{}), help), nil
+		}
+		return a.withHelp(lg, a.offline(q, keep(found.Passages()), modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil
 	}
 	// With a model there is no lexical gate: a question that shares few
 	// words with the lessons may still be answered by them, and the model
 	// says NOT_COVERED when it is not. Weak retrieval is tried once more
 	// with the question put in the lessons' words.
 	var spent *openai.Usage
-	if !found.Covered {
+	if !covered {
 		hits, spent, err = a.rewritten(ctx, l, q, hits, limit)
 		if err != nil {
 			return answer{}, err
@@ -278,9 +305,13 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		ans := answer{usage: store.AskUsage{Model: a.o.Model}}
 		ans.usage.TokensIn, ans.usage.TokensOut = spentTokens(spent)
 		ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)
-		return a.uncovered(q, hits, ans), nil
+		return a.withHelp(lg, a.uncovered(q, hits, ans), help), nil
 	}
-	return a.generate(ctx, m, l, q, hits, turns, spent)
+	ans, err := a.generate(ctx, m, l, q, hits, turns, spent)
+	if err != nil {
+		return ans, err
+	}
+	return a.withHelp(lg, ans, help), nil
 }
 
 // covers reports whether the best passage answers enough of the question.
@@ -433,12 +464,26 @@ var errLeak = errors.New("the answer repeats the instructions")
 func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q store.Question, hits []store.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
 	lg := q.Locale
 	msgs := messages(lg, q.Text, hits, turns, promptLabel)
+	// A pasted text gets a draft: the answer may be longer, and the
+	// draft is labelled as such wherever the model marked it.
+	limit, show := maxAnswer, func(s string) string { return s }
+	if text, question, ok := splitPasted(q.Text); ok {
+		msgs = withPasted(messages(lg, question, hits, turns, promptLabel), text)
+		limit = maxDraftAnswer
+		label := a.t(lg, "ask_draft", nil)
+		show = func(s string) string {
+			if strings.Contains(s, draftMark) {
+				return labelDraft(s, label)
+			}
+			return s
+		}
+	}
 	ans := answer{usage: store.AskUsage{Model: a.o.Model}}
 	start := time.Now()
 	if err := m.start(ctx, bot.Reply{Text: a.t(lg, "ask_thinking", nil)}); err != nil {
 		return ans, err
 	}
-	text, usage, err := a.stream(ctx, m, msgs)
+	text, usage, err := a.stream(ctx, m, msgs, limit, show)
 	ans.usage.Latency = time.Since(start)
 	ans.usage.TokensIn, ans.usage.TokensOut = tokens(msgs, text, usage)
 	in, out := spentTokens(spent)
@@ -454,7 +499,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	if strings.Contains(text, notCovered) {
 		return a.uncovered(q, hits, ans), nil
 	}
-	answerText := clip(dropCitations(sanitize(text), len(hits)), maxAnswer)
+	answerText := clip(dropCitations(sanitize(text), len(hits)), limit)
 	if newGuard(msgs[0].Content).leaks(answerText) {
 		a.log.Warn("LLM repeated its instructions, answering from the lessons", "question", q.ID, "model", a.o.Model)
 		return a.offline(q, hits, modeFallback, ans), nil
@@ -471,6 +516,9 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	for i, n := range cited {
 		sources[i] = source{N: n, Label: a.label(lg, hits[n-1])}
 	}
+	if limit == maxDraftAnswer {
+		answerText = labelDraft(answerText, a.t(lg, "ask_draft", nil))
+	}
 	ans.reply = bot.Reply{Text: compose(answerText, a.t(lg, "ask_sources", nil), sources), Buttons: a.buttons(lg, q.ID, hits, cited)}
 	ans.mode, ans.text, ans.lessons = modeLLM, answerText, lessonsOf(hits, cited)
 	return ans, nil
@@ -479,7 +527,9 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 // stream runs the completion, showing the text as it grows. It returns the
 // whole text, or an error when the model failed, stalled, broke the
 // stream or leaked its instructions.
-func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCompletionMessage) (string, *openai.Usage, error) {
+//
+// limit bounds the text shown, show turns it into what the learner reads.
+func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCompletionMessage, limit int, show func(string) string) (string, *openai.Usage, error) {
 	g := newGuard(msgs[0].Content)
 	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout)
 	defer cancel()
@@ -528,14 +578,14 @@ func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCo
 			continue
 		}
 		// Every version shown is checked as the learner would read it.
-		shown := clip(sanitize(g.shown(text)), maxAnswer)
+		shown := clip(sanitize(g.shown(text)), limit)
 		if g.leaks(shown) {
 			return "", usage, errLeak
 		}
 		if shown == "" {
 			continue
 		}
-		m.progress(ctx, bot.Reply{Text: shown + " …"})
+		m.progress(ctx, bot.Reply{Text: show(shown) + " …"})
 	}
 	// The channel closed without an end: ctx ended (timeout or shutdown).
 	if err := ctx.Err(); err != nil {

@@ -76,7 +76,7 @@ type Options struct {
 	DailyQuestions int
 	DailyTokens    int
 	// MaxQuestion is the longest question accepted, in characters
-	// (default 500).
+	// (default 2000: a pasted review or draft with a question about it).
 	MaxQuestion int
 	// LLMTimeout bounds a whole LLM answer (default 20s), FirstToken the
 	// wait for its first words (default 10s); past either the learner
@@ -119,7 +119,7 @@ func New(o Options) (*Assistant, error) {
 		return nil, errors.New("assistant: DB and Texts are required")
 	}
 	if o.MaxQuestion <= 0 {
-		o.MaxQuestion = 500
+		o.MaxQuestion = 2000
 	}
 	if o.LLMTimeout <= 0 {
 		o.LLMTimeout = 20 * time.Second

@@ -419,8 +419,8 @@ func TestGuardRails(t *testing.T) {
 	})
 	t.Run("question too long", func(t *testing.T) {
 		h := newHarness(t, false, nil)
-		replies := h.ask(h.learner, strings.Repeat("diretta ", 63))
-		if len(replies) != 1 || replies[0].Task != nil || replies[0].Text != h.tr("ask_too_long", map[string]any{"Max": 500}) {
+		replies := h.ask(h.learner, strings.Repeat("diretta ", 251))
+		if len(replies) != 1 || replies[0].Task != nil || replies[0].Text != h.tr("ask_too_long", map[string]any{"Max": 2000}) {
 			t.Fatalf("replies %+v", replies)
 		}
 		if !hasButton(replies[0], flows.MenuData()) {

@@ -315,14 +315,20 @@ func joinUnits(us []unit) string {
 // question, labelled as taken from them.
 func (a *Assistant) offline(q store.Question, hits []store.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
-	chosen, shown := quote(hits, q.Text, a.r.lang.detect(q.Text, lg))
+	question, header := q.Text, a.t(lg, "ask_offline", nil)
+	if _, asked, ok := splitPasted(q.Text); ok {
+		// No draft without a model: the sentences of the method to
+		// apply to the pasted text.
+		question, header = pastedSearch(asked, lg), a.t(lg, "ask_pasted_offline", nil)
+	}
+	chosen, shown := quote(hits, question, a.r.lang.detect(question, lg))
 	var parts []string
 	var cited []int
 	for k, i := range shown {
 		parts = append(parts, fmt.Sprintf("[%d] %s\n%s", k+1, a.label(lg, hits[i]), joinUnits(chosen[i])))
 		cited = append(cited, i+1)
 	}
-	text := a.t(lg, "ask_offline", nil) + "\n\n" + strings.Join(parts, "\n\n")
+	text := header + "\n\n" + strings.Join(parts, "\n\n")
 	text = compose(text, "", nil)
 	ans.reply = bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
 	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)

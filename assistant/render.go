@@ -20,6 +20,9 @@ const (
 	// maxAnswer bounds the model's text: the prompt asks for 700
 	// characters, this leaves it some slack before cutting.
 	maxAnswer = 900
+	// maxDraftAnswer bounds it when it holds a draft written from a
+	// pasted text (the prompt asks for 1200).
+	maxDraftAnswer = 1500
 )
 
 // sanitize turns model output into plain text for a chat: valid UTF-8,

@@ -1,0 +1,171 @@
+package assistant_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+)
+
+func urlButtons(r bot.Reply) []string {
+	var out []string
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if b.URL != "" {
+				out = append(out, b.URL)
+			}
+		}
+	}
+	return out
+}
+
+// An urgent problem gets the platform's official recovery path, plainly:
+// instead of the lessons' excerpts when they do not answer it, after their
+// answer when they do, and never a loosely related quiz question.
+func TestUrgentProblems(t *testing.T) {
+	tests := []struct {
+		locale, question, site, url string
+	}{
+		{"it", "mi hanno hackerato la pagina, cosa faccio?", "facebook.com/hacked", "https://www.facebook.com/hacked"},
+		{"it", "ho perso il numero di whatsapp del negozio, come lo recupero?", "faq.whatsapp.com", "https://faq.whatsapp.com/1131652977717250"},
+		{"it", "non riesco più ad accedere all'account google della scheda", "g.co/recover", "https://accounts.google.com/signin/recovery"},
+		{"en", "my instagram account got hacked, help", "instagram.com/hacked", "https://www.instagram.com/hacked"},
+		{"de", "Mein Facebook-Konto wurde gehackt, was tun?", "facebook.com/hacked", "https://www.facebook.com/hacked"},
+	}
+	for _, llm := range []bool{false, true} {
+		for _, tt := range tests {
+			h := newHarness(t, llm, nil)
+			l := h.learner
+			l.Role, l.Locale = bottega.RoleShopkeeper, tt.locale
+			if err := h.db.UpdateLearner(context.Background(), l); err != nil {
+				t.Fatal(err)
+			}
+			if llm {
+				h.llm.SetReply(func(req openai.ChatCompletionRequest) string {
+					if isRewrite(req) {
+						return "it: account violato recupero sicurezza\nen: hacked account recovery security"
+					}
+					return "NOT_COVERED"
+				})
+			}
+			h.ask(l, tt.question)
+			final := h.out.last(t)
+			tr := func(id string) string { return h.texts.T(tt.locale, id, nil) }
+			if !strings.HasPrefix(final.Text, tr("ask_urgent")) && !strings.Contains(final.Text, tr("ask_urgent_also")) {
+				t.Errorf("llm %v, %q: answer %q, want the official help path", llm, tt.question, final.Text)
+			}
+			if !strings.Contains(final.Text, tt.site) {
+				t.Errorf("llm %v, %q: answer lacks %s:\n%s", llm, tt.question, tt.site, final.Text)
+			}
+			if urls := urlButtons(final.Reply); len(urls) == 0 || !strings.Contains(strings.Join(urls, " "), tt.url) {
+				t.Errorf("llm %v, %q: link buttons %v, want %s", llm, tt.question, urls, tt.url)
+			}
+			if quiz := strings.TrimPrefix(tr("ask_source_quiz"), "«"); strings.Contains(final.Text, "quiz") || strings.Contains(final.Text, quiz) {
+				t.Errorf("llm %v, %q: a quiz question is quoted:\n%s", llm, tt.question, final.Text)
+			}
+			if data := buttonData(final.Reply); len(data) < 2 || !strings.HasPrefix(data[len(data)-2], "v1|a|up|") {
+				t.Errorf("llm %v, %q: the feedback buttons are not last: %v", llm, tt.question, data)
+			}
+		}
+	}
+}
+
+// When a lesson answers an urgent problem, the answer is the lesson's,
+// and the official path follows it.
+func TestUrgentCoveredByLesson(t *testing.T) {
+	h := newHarness(t, true, nil)
+	const reply = "Cambia subito la password e attiva la verifica in due passaggi [1]."
+	h.llm.SetReply(func(openai.ChatCompletionRequest) string { return reply })
+	h.ask(h.learner, "mi hanno hackerato la pagina facebook del comune, cosa faccio?")
+	final := h.out.last(t)
+	if !strings.HasPrefix(final.Text, reply) || !strings.Contains(final.Text, h.tr("ask_urgent_also", nil)) || !strings.Contains(final.Text, "facebook.com/hacked") {
+		t.Errorf("answer %q, want the lesson's answer then the official path", final.Text)
+	}
+	if !strings.Contains(final.Text, h.tr("ask_sources", nil)) {
+		t.Errorf("the answer lost its sources: %q", final.Text)
+	}
+}
+
+// Questions that are not urgent get no help links.
+func TestNotUrgent(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "come faccio una diretta dalla pagina del Comune?")
+	if final := h.out.last(t); len(urlButtons(final.Reply)) > 0 || strings.Contains(final.Text, "hacked") {
+		t.Errorf("a plain question got help links: %+v", final.Reply)
+	}
+}
+
+const review = "⭐ Una stella. Siamo venuti sabato sera, abbiamo aspettato quaranta minuti per un tavolo prenotato e la pizza è arrivata fredda. " +
+	"Il cameriere non si è nemmeno scusato e alla cassa ci hanno fatto pagare anche il coperto del bambino. Locale sopravvalutato, non torneremo. " +
+	"Sconsiglio a tutti, ci sono posti migliori in centro a prezzi più onesti."
+
+// A pasted review with "how do I reply?" is accepted up to 2,000
+// characters and answered with the reviews lesson's method: a labelled
+// draft with a model, the method's steps quoted without one.
+func TestPastedText(t *testing.T) {
+	msg := review + "\n\ncome rispondo?"
+	t.Run("offline", func(t *testing.T) {
+		h := newHarness(t, false, nil)
+		replies := h.ask(h.learner, msg)
+		if len(replies) != 1 || replies[0].Task == nil {
+			t.Fatalf("a %d-character pasted text was refused: %+v", len([]rune(msg)), replies)
+		}
+		final := h.out.last(t)
+		if !strings.HasPrefix(final.Text, h.tr("ask_pasted_offline", nil)) {
+			t.Errorf("answer %q, want the method to apply", final.Text)
+		}
+		if data := buttonData(final.Reply); len(data) < 3 || !strings.HasPrefix(data[0], "v1|s|reviews") {
+			t.Errorf("buttons %v, want the reviews lesson first\n%s", data, final.Text)
+		}
+		if !strings.Contains(final.Text, "[1] «") {
+			t.Errorf("the method is not cited: %q", final.Text)
+		}
+	})
+	t.Run("with a model", func(t *testing.T) {
+		h := newHarness(t, true, nil)
+		h.learner.Role = bottega.RoleShopkeeper
+		if err := h.db.UpdateLearner(context.Background(), h.learner); err != nil {
+			t.Fatal(err)
+		}
+		const reply = "Ringrazia, scusati per l'attesa e invita a tornare [1].\nDRAFT:\nGentile cliente, grazie per averci scritto: ci dispiace per l'attesa e per la pizza fredda."
+		h.llm.SetReply(func(req openai.ChatCompletionRequest) string {
+			if isRewrite(req) {
+				return "it: rispondere recensione negativa\nen: reply negative review"
+			}
+			return reply
+		})
+		h.ask(h.learner, msg)
+		_, streams := answers(h.llm.Requests())
+		if len(streams) != 1 {
+			t.Fatalf("%d answer requests", len(streams))
+		}
+		user := streams[0].Messages[len(streams[0].Messages)-1].Content
+		if !strings.Contains(user, "<<<TEXT\n"+review+"\nTEXT>>>") || !strings.HasSuffix(user, "<<<QUESTION\ncome rispondo?\nQUESTION>>>") {
+			t.Errorf("the text and the question are not quoted apart:\n%s", user)
+		}
+		if !strings.Contains(user, "Recensioni") && !strings.Contains(user, "recensioni") {
+			t.Errorf("the passages are not the reviews lesson's:\n%s", user)
+		}
+		final := h.out.last(t)
+		if strings.Contains(final.Text, "DRAFT:") || !strings.Contains(final.Text, h.tr("ask_draft", nil)+"\nGentile cliente") {
+			t.Errorf("answer %q, want the draft labelled", final.Text)
+		}
+		for _, m := range h.out.all() {
+			if strings.Contains(m.Text, "DRAFT:") {
+				t.Errorf("the learner saw the draft mark: %q", m.Text)
+			}
+		}
+	})
+	t.Run("too long", func(t *testing.T) {
+		h := newHarness(t, false, nil)
+		long := strings.Repeat(review+"\n", 2001/len([]rune(review))+1) + "come rispondo?"
+		replies := h.ask(h.learner, long)
+		if len(replies) != 1 || replies[0].Task != nil || replies[0].Text != h.tr("ask_too_long", map[string]any{"Max": 2000}) {
+			t.Fatalf("replies %+v", replies)
+		}
+	})
+}

@@ -1,0 +1,143 @@
+package assistant
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A learner may paste a text (a one-star review, a customer's message, a
+// draft post) with a question about it ("come rispondo?"). The question
+// finds the lesson; the text is what its method is applied to.
+const (
+	// minPasted is the shortest text taken for a pasted one, in
+	// characters: shorter, a message is a question with some context.
+	minPasted = 120
+	// maxPastedQuestion is the longest question asked about a pasted
+	// text.
+	maxPastedQuestion = 200
+	// maxGist is how much of a pasted text is searched with the question.
+	maxGist = 200
+)
+
+// askWords are the beginnings of the words that ask what to do with a
+// text: reply to it, or improve it.
+var (
+	replyWords   = []string{"rispond", "rispost", "reply", "respond", "answer", "antwort", "beantwort", "repond", "reponse", "contest", "odpowi"}
+	improveWords = []string{"miglior", "corregg", "correz", "sistem", "improve", "fix", "check", "better", "mejor", "correg", "amelior", "corrig", "verbesser", "korrigier", "popraw", "ulepsz"}
+)
+
+func asksAbout(s string) bool {
+	if strings.Contains(s, "?") {
+		return true
+	}
+	for _, w := range words(s) {
+		if hasPrefix(w, replyWords) || hasPrefix(w, improveWords) {
+			return true
+		}
+	}
+	return false
+}
+
+// asksReply reports whether question asks how to reply to a text.
+func asksReply(question string) bool {
+	for _, w := range words(question) {
+		if hasPrefix(w, replyWords) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitPasted tells a pasted text from the question about it: a short
+// question on its own line (first or last) or as the last or first
+// sentence, and a text of at least minPasted characters. ok is false for
+// anything else.
+func splitPasted(msg string) (text, question string, ok bool) {
+	msg = strings.TrimSpace(msg)
+	if utf8.RuneCountInString(msg) < minPasted+2 {
+		return "", "", false
+	}
+	fits := func(text, question string) bool {
+		text, question = strings.TrimSpace(text), strings.TrimSpace(question)
+		return utf8.RuneCountInString(text) >= minPasted && question != "" &&
+			utf8.RuneCountInString(question) <= maxPastedQuestion && asksAbout(question)
+	}
+	var lines []string
+	for _, l := range strings.Split(msg, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	if n := len(lines); n >= 2 {
+		if last := lines[n-1]; fits(strings.Join(lines[:n-1], "\n"), last) {
+			return strings.Join(lines[:n-1], "\n"), last, true
+		}
+		if first := lines[0]; fits(strings.Join(lines[1:], "\n"), first) {
+			return strings.Join(lines[1:], "\n"), first, true
+		}
+	}
+	// One block: the question is its last sentence, or its first.
+	for i := len(msg) - 1; i > 0; i-- {
+		if !endsSentence(msg, i) {
+			continue
+		}
+		if fits(msg[:i+1], msg[i+1:]) {
+			return strings.TrimSpace(msg[:i+1]), strings.TrimSpace(msg[i+1:]), true
+		}
+		if utf8.RuneCountInString(msg[i+1:]) > maxPastedQuestion {
+			break
+		}
+	}
+	for i := 0; i < len(msg)-1; i++ {
+		if !endsSentence(msg, i) && msg[i] != ':' {
+			continue
+		}
+		if utf8.RuneCountInString(msg[:i+1]) > maxPastedQuestion {
+			break
+		}
+		if fits(msg[i+1:], msg[:i+1]) {
+			return strings.TrimSpace(msg[i+1:]), strings.TrimSpace(msg[:i+1]), true
+		}
+	}
+	return "", "", false
+}
+
+// endsSentence reports whether s[i] ends a sentence: a full stop, an
+// exclamation or question mark, or a closing quote, followed by a space.
+func endsSentence(s string, i int) bool {
+	if i+1 >= len(s) || !unicode.IsSpace(rune(s[i+1])) {
+		return false
+	}
+	switch s[i] {
+	case '.', '!', '?', '"', ')':
+		return true
+	}
+	// » and ” end in these bytes
+	return strings.HasSuffix(s[:i+1], "»") || strings.HasSuffix(s[:i+1], "”")
+}
+
+// pastedSearch is what a question about a pasted text is searched for:
+// the question, and the lessons' words for what it asks (replying to a
+// review, writing a post), as the learner's lessons say them.
+func pastedSearch(question, locale string) string {
+	hint := map[string][2]string{
+		"it": {"rispondere recensione negativa critica", "scrivere post chiaro"},
+		"en": {"reply negative review criticism", "write clear post"},
+	}
+	h, ok := hint[locale]
+	if !ok {
+		// The lessons in English are shown to those who do not speak
+		// Italian: their words, so that the question reads as English.
+		h = hint["en"]
+	}
+	if asksReply(question) {
+		return question + " " + h[0]
+	}
+	return question + " " + h[1]
+}
+
+// gist is the part of a pasted text searched with the question.
+func gist(text string) string {
+	return clip(strings.Join(strings.Fields(text), " "), maxGist)
+}

@@ -1,0 +1,61 @@
+package assistant
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestUrgentHelp(t *testing.T) {
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"mi hanno hackerato la pagina", []string{helpMeta}},
+		{"Mi hanno hackerato la pagina Facebook del negozio!!", []string{helpMeta}},
+		{"my instagram got hacked, what do I do", []string{helpMeta}},
+		{"ho perso il numero di whatsapp business", []string{helpWhatsApp}},
+		{"mi hanno rubato il telefono", []string{helpWhatsApp}},
+		{"non riesco più ad accedere al mio account google", []string{helpGoogle}},
+		{"I can't log in to my Facebook page anymore", []string{helpMeta}},
+		{"mi hanno rubato l'account", []string{helpMeta, helpGoogle}},
+		{"Mein Instagram-Konto wurde gehackt", []string{helpMeta}},
+		{"me han hackeado la cuenta de whatsapp", []string{helpWhatsApp}},
+		// not urgent
+		{"come faccio una diretta dalla pagina del Comune?", nil},
+		{"volevo sapere come si apre una pagina", nil},
+		{"le persone non trovano la mia pagina", nil},
+		{"non riesco a cambiare il logo della pagina", nil},
+		{"how can I log in to Meta Business Suite?", nil},
+		{"ho perso clienti su instagram", nil},
+		{"la pagina non è accessibile ai non vedenti?", nil},
+	}
+	for _, tt := range tests {
+		if got := urgentHelp(tt.q); !slices.Equal(got, tt.want) {
+			t.Errorf("urgentHelp(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestSplitPasted(t *testing.T) {
+	review := "Una stella. Siamo venuti sabato sera, abbiamo aspettato quaranta minuti per un tavolo prenotato e la pizza è arrivata fredda. Il cameriere non si è nemmeno scusato. Non torneremo."
+	tests := []struct {
+		name, msg, text, question string
+		ok                        bool
+	}{
+		{"question on the last line", review + "\ncome rispondo?", review, "come rispondo?", true},
+		{"question on the first line", "Come rispondo a questa recensione?\n" + review, review, "Come rispondo a questa recensione?", true},
+		{"question as the last sentence", review + " Come rispondo?", review, "Come rispondo?", true},
+		{"question first, then a colon", "how do I reply to this: " + review, review, "how do I reply to this:", true},
+		{"improve a draft", "Domani chiude la strada per i lavori, passate da via Roma che il negozio è aperto come sempre dalle 9 alle 19, vi aspettiamo!\nva bene così o lo miglioro?",
+			"Domani chiude la strada per i lavori, passate da via Roma che il negozio è aperto come sempre dalle 9 alle 19, vi aspettiamo!", "va bene così o lo miglioro?", true},
+		{"a short question", "come rispondo a una recensione negativa?", "", "", false},
+		{"a long question, no text", "ciao, ho un negozio di ceramiche a Deruta e vorrei capire come posso fare per rispondere alle recensioni negative che ricevo su Google senza sembrare arrabbiato o sulla difensiva?", "", "", false},
+		{"a text without a question", review, "", "", false},
+	}
+	for _, tt := range tests {
+		text, question, ok := splitPasted(tt.msg)
+		if ok != tt.ok || text != tt.text || question != tt.question {
+			t.Errorf("%s: splitPasted = %q, %q, %v; want %q, %q, %v", tt.name, text, question, ok, tt.text, tt.question, tt.ok)
+		}
+	}
+}
