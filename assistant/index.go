@@ -3,6 +3,7 @@ package assistant
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -153,8 +154,12 @@ func questionSteps(l *content.Lesson, loc string) map[int][]string {
 	for _, q := range qs {
 		bestStep, bestScore := 0, 0.0
 		for i, st := range steps {
+			// Summed in a fixed order: floating-point sums in map order
+			// differ in the last bits, and would send a question that
+			// ties between two steps to either, changing the index (and
+			// its digest) from one run to the next.
 			score := 0.0
-			for w := range stems(q) {
+			for _, w := range slices.Sorted(maps.Keys(stems(q))) {
 				if st[w] {
 					score += 1 / float64(df[w])
 				}
