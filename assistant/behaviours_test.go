@@ -2,6 +2,7 @@ package assistant_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,21 +38,18 @@ func TestUrgentProblems(t *testing.T) {
 		{"de", "Mein Facebook-Konto wurde gehackt, was tun?", "facebook.com/hacked", "https://www.facebook.com/hacked"},
 	}
 	for _, llm := range []bool{false, true} {
-		for _, tt := range tests {
-			h := newHarness(t, llm, nil)
-			l := h.learner
-			l.Role, l.Locale = bottega.RoleShopkeeper, tt.locale
-			if err := h.db.UpdateLearner(context.Background(), l); err != nil {
-				t.Fatal(err)
-			}
-			if llm {
-				h.llm.SetReply(func(req openai.ChatCompletionRequest) string {
-					if isRewrite(req) {
-						return "it: account violato recupero sicurezza\nen: hacked account recovery security"
-					}
-					return "NOT_COVERED"
-				})
-			}
+		h := newHarness(t, llm, nil)
+		if llm {
+			h.llm.SetReply(func(req openai.ChatCompletionRequest) string {
+				if isRewrite(req) {
+					return "it: account violato recupero sicurezza\nen: hacked account recovery security"
+				}
+				return "NOT_COVERED"
+			})
+		}
+		for i, tt := range tests {
+			// A learner each, so that no question reads as a follow-up.
+			l := learner(t, h, strconv.Itoa(100+i), tt.locale, bottega.RoleShopkeeper)
 			h.ask(l, tt.question)
 			final := h.out.last(t)
 			tr := func(id string) string { return h.texts.T(tt.locale, id, nil) }
@@ -108,8 +106,9 @@ const review = "⭐ Una stella. Siamo venuti sabato sera, abbiamo aspettato quar
 // draft with a model, the method's steps quoted without one.
 func TestPastedText(t *testing.T) {
 	msg := review + "\n\ncome rispondo?"
+	offline := newHarness(t, false, nil)
 	t.Run("offline", func(t *testing.T) {
-		h := newHarness(t, false, nil)
+		h := offline
 		replies := h.ask(h.learner, msg)
 		if len(replies) != 1 || replies[0].Task == nil {
 			t.Fatalf("a %d-character pasted text was refused: %+v", len([]rune(msg)), replies)
@@ -118,7 +117,7 @@ func TestPastedText(t *testing.T) {
 		if !strings.HasPrefix(final.Text, h.tr("ask_pasted_offline", nil)) {
 			t.Errorf("answer %q, want the method to apply", final.Text)
 		}
-		if data := buttonData(final.Reply); len(data) < 3 || !strings.HasPrefix(data[0], "v1|s|reviews") {
+		if data := buttonData(final.Reply); len(data) < 3 || !strings.Contains(data[0], "|reviews") {
 			t.Errorf("buttons %v, want the reviews lesson first\n%s", data, final.Text)
 		}
 		if !strings.Contains(final.Text, "[1] «") {
@@ -161,11 +160,25 @@ func TestPastedText(t *testing.T) {
 		}
 	})
 	t.Run("too long", func(t *testing.T) {
-		h := newHarness(t, false, nil)
+		h := offline
 		long := strings.Repeat(review+"\n", 2001/len([]rune(review))+1) + "come rispondo?"
 		replies := h.ask(h.learner, long)
 		if len(replies) != 1 || replies[0].Task != nil || replies[0].Text != h.tr("ask_too_long", map[string]any{"Max": 2000}) {
 			t.Fatalf("replies %+v", replies)
 		}
 	})
+}
+
+// learner makes another learner of the harness's database.
+func learner(t *testing.T, h *harness, id, locale, role string) bottega.Learner {
+	t.Helper()
+	l, _, err := h.db.EnsureLearner(context.Background(), "test", id, id, "L"+id, locale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Role, l.Locale = role, locale
+	if err := h.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

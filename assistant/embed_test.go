@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/content"
@@ -120,26 +122,28 @@ func TestEmbeddingsRank(t *testing.T) {
 	// As a model would read it: the town (its citizens) is about to live
 	// through an emergency, and what to communicate.
 	synonyms := map[string]string{"finimondo": "emergenza", "rischia": "succede", "paese": "cittadini", "stanotte": "comunicare"}
+	h := newHarness(t, true, nil)
+	h.llm.SetSynonyms(synonyms)
+	h.llm.SetReply(func(req openai.ChatCompletionRequest) string {
+		if isRewrite(req) {
+			return "NONE" // the rewrite finds nothing here
+		}
+		return "Scrivi cosa succede e cosa fare [1]."
+	})
 	passagesFor := func(t *testing.T, withEmbeddings bool) string {
-		var e *assistant.Embedder
-		h := newHarness(t, true, nil)
-		h.llm.SetSynonyms(synonyms)
-		h.llm.SetReply(func(req openai.ChatCompletionRequest) string {
-			if isRewrite(req) {
-				return "NONE" // the rewrite finds nothing here
-			}
-			return "Scrivi cosa succede e cosa fare [1]."
-		})
+		id := "400"
 		if withEmbeddings {
-			e, _ = embedded(t, h, "embed-a", nil)
+			id = "401"
+			e, _ := embedded(t, h, "embed-a", nil)
 			var err error
 			o := assistant.Options{DB: h.db, Texts: h.texts, Model: "gpt-4o-mini", Clock: h.clock, LLM: mustClient(t, h.llm), Embedder: e}
 			if h.a, err = assistant.New(o); err != nil {
 				t.Fatal(err)
 			}
 		}
-		h.ask(h.learner, question)
-		_, streams := answers(h.llm.Requests())
+		before := len(h.llm.Requests())
+		h.ask(learner(t, h, id, "it", bottega.RoleMunicipal), question)
+		_, streams := answers(h.llm.Requests()[before:])
 		if len(streams) != 1 {
 			t.Fatalf("%d answer requests, want 1", len(streams))
 		}
@@ -164,8 +168,10 @@ func TestEmbeddingsRank(t *testing.T) {
 // When the embeddings fail, the search goes on by words alone, and the
 // failure is logged once, not at every question.
 func TestEmbeddingsFail(t *testing.T) {
-	for _, mode := range []llmtest.Mode{llmtest.ServerError, llmtest.RateLimited, llmtest.MalformedJSON, llmtest.EchoAuthorization} {
-		h := newHarness(t, true, nil)
+	h := newHarness(t, true, nil)
+	for i, mode := range []llmtest.Mode{llmtest.ServerError, llmtest.RateLimited, llmtest.MalformedJSON, llmtest.EchoAuthorization} {
+		h.llm.SetEmbeddingsMode(llmtest.Normal)
+		l := learner(t, h, strconv.Itoa(300+i), "it", bottega.RoleMunicipal)
 		var logs syncBuffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))
 		e, _ := embedded(t, h, "embed-a", log)
@@ -176,7 +182,7 @@ func TestEmbeddingsFail(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 2 {
-			h.ask(h.learner, "come faccio una diretta dalla pagina del Comune?")
+			h.ask(l, "come faccio una diretta dalla pagina del Comune?")
 			if q := h.lastQuestion(); q.Mode != "llm" {
 				t.Errorf("mode %d: question recorded as %+v", mode, q)
 			}

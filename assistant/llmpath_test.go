@@ -2,6 +2,7 @@ package assistant_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,16 +187,18 @@ func TestNoRewriteOnStrongRetrieval(t *testing.T) {
 // A failed rewrite does not stop the answer: it goes on with what the
 // question found alone.
 func TestRewriteFails(t *testing.T) {
-	for _, mode := range []llmtest.Mode{llmtest.ServerError, llmtest.Stall, llmtest.MalformedJSON} {
-		h := newHarness(t, true, nil)
+	h := newHarness(t, true, nil)
+	for i, mode := range []llmtest.Mode{llmtest.ServerError, llmtest.Stall, llmtest.MalformedJSON} {
+		before := len(h.llm.Requests())
+		l := learner(t, h, strconv.Itoa(200+i), "it", bottega.RoleMunicipal)
 		h.llm.SetModeFor(func(req openai.ChatCompletionRequest) llmtest.Mode {
 			if isRewrite(req) {
 				return mode
 			}
 			return llmtest.Normal
 		})
-		h.ask(h.learner, "domani arriva il finimondo, che metto su fb?")
-		_, streams := answers(h.llm.Requests())
+		h.ask(l, "domani arriva il finimondo, che metto su fb?")
+		_, streams := answers(h.llm.Requests()[before:])
 		if len(streams) != 1 {
 			t.Errorf("mode %d: %d answer requests, want 1", mode, len(streams))
 		}
