@@ -335,6 +335,46 @@ func TestContentPublishBrokenFolderChangesNothing(t *testing.T) {
 // Someone who comes with a question gets the answer before setting up:
 // text that reads as a question is answered on the onboarding screens,
 // which come back after it; a word typed instead of a button is not.
+// TestREADMEPipedExample runs the README's piped example: each reply
+// prints after its input and before the next input's, the answer to the
+// question (made by a task after the update's commit) included.
+func TestREADMEPipedExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "printf '")
+	input, _, ok2 := strings.Cut(rest, "' | go run ./cmd/bottega chat")
+	if !ok || !ok2 {
+		t.Fatal("README has no piped example")
+	}
+	input = strings.ReplaceAll(input, `\n`, "\n")
+	out, stderr, err := chatOnce(t, dataDir(t), input)
+	if err != nil {
+		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(input), "\n")
+	at := 0
+	for i, line := range lines {
+		echo := strings.Index(out[at:], "> "+line+"\n")
+		if echo < 0 {
+			t.Fatalf("input %q not echoed in order:\n%s", line, out)
+		}
+		at += echo + len(line) + 3
+		end := len(out)
+		if i+1 < len(lines) {
+			end = at + strings.Index(out[at:], "> "+lines[i+1]+"\n")
+		}
+		reply := out[at:end]
+		if strings.TrimSpace(reply) == "" {
+			t.Errorf("no reply to %q before the next input:\n%s", line, out)
+		}
+		if strings.HasSuffix(line, "?") && !strings.Contains(reply, "Ecco cosa dicono le lezioni di Bottega") {
+			t.Errorf("the answer to %q is not between it and the next input:\n%s", line, out)
+		}
+	}
+}
+
 func TestQuestionDuringOnboarding(t *testing.T) {
 	dir := dataDir(t)
 	out, stderr, err := chatOnce(t, dir, "/start\ncome faccio una diretta dalla pagina del comune?\n")
