@@ -7,8 +7,12 @@ GO ?= go
 
 .PHONY: run test test-pgbouncer vet fuzz bench bench-updates bench-retrieval bench-broadcast build postgres
 
+# The first build, with an empty Go cache, takes about a minute: say so.
 run: postgres
-	$(GO) run ./cmd/bottega
+	@echo "Building Bottega (go build; the first time takes about a minute)..."
+	@mkdir -p .bottega
+	@$(GO) build -o .bottega/bottega ./cmd/bottega
+	@./.bottega/bottega
 
 test: postgres
 	$(GO) vet ./...

@@ -90,6 +90,20 @@ func (s *DB) Learner(ctx context.Context, id int64) (bottega.Learner, error) {
 	return l, nil
 }
 
+// LearnerLocale returns the language of the learner known on platform by
+// externalID, "" when there is none.
+func (s *DB) LearnerLocale(ctx context.Context, platform, externalID string) (string, error) {
+	var locale []string
+	err := s.q(ctx).SelectContext(ctx, &locale, `SELECT locale FROM learners WHERE platform = $1 AND external_id = $2`, platform, externalID)
+	if err != nil {
+		return "", fmt.Errorf("get learner's language: %w", err)
+	}
+	if len(locale) == 0 {
+		return "", nil
+	}
+	return locale[0], nil
+}
+
 // UpdateLearner saves the learner's choices.
 func (s *DB) UpdateLearner(ctx context.Context, l bottega.Learner) error {
 	_, err := s.q(ctx).ExecContext(ctx, `

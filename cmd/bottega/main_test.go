@@ -422,3 +422,34 @@ func TestChatExportIsSaved(t *testing.T) {
 		t.Errorf("the saved export is not the learner's data:\n%.300s", data)
 	}
 }
+
+// TestBannerInTheLearnersLanguage: the terminal chat's banner is in
+// Italian for someone new, in the learner's language once known.
+func TestBannerInTheLearnersLanguage(t *testing.T) {
+	dir := dataDir(t)
+	getenv := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir})
+	bannerNow := func() string {
+		t.Helper()
+		ctx := context.Background()
+		cfg, err := loadConfig(getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		a, err := newApp(ctx, env{getenv: getenv, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, redact: newRedactor(getenv)}, cfg, true)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, errb.String())
+		}
+		defer a.close()
+		return banner(ctx, a)
+	}
+	if b := bannerNow(); !strings.Contains(b, "Scrivi /start") {
+		t.Errorf("banner for someone new: %q", b)
+	}
+	if _, stderr, err := chatOnce(t, dir, "/start\n2\n"); err != nil { // English
+		t.Fatalf("chat: %v\n%s", err, stderr)
+	}
+	if b := bannerNow(); !strings.Contains(b, "Type /start") {
+		t.Errorf("banner for an English speaker: %q", b)
+	}
+}

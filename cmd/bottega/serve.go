@@ -190,10 +190,20 @@ func chat(ctx context.Context, e env, cfg config, workers int, withHTTP bool) er
 	}
 	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin), Files: cfg.DataDir})
 	if isTerminal(e.stdin) {
-		fmt.Fprintln(e.stdout, "Bottega — chat locale. Scrivi /start per iniziare, un numero per premere un pulsante, Ctrl-D per uscire.")
+		fmt.Fprintln(e.stdout, banner(ctx, a))
 		fmt.Fprintln(e.stdout)
 	}
 	return a.runTransport(ctx, t, workers)
+}
+
+// banner greets the terminal chat in the language of its learner, once
+// known (the console's learner is "local"), else in Italian.
+func banner(ctx context.Context, a *app) string {
+	lang, err := a.db.LearnerLocale(ctx, console.Platform, "local")
+	if err != nil || lang == "" {
+		lang = "it"
+	}
+	return a.texts.T(lang, "console_banner", nil)
 }
 
 func isTerminal(r io.Reader) bool {
