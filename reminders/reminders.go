@@ -81,11 +81,30 @@ func New(cfg Config) *Scheduler {
 	return &Scheduler{cfg: cfg}
 }
 
-// Run queues reminders every minute until ctx ends.
+// SessionIdle is how long the data of a learner who gave no consent is
+// kept after their last activity.
+const SessionIdle = 24 * time.Hour
+
+// forgetter erases learners without consent idle since before a time
+// (store.DB).
+type forgetter interface {
+	ForgetUnconsented(ctx context.Context, idleBefore time.Time) (int, error)
+}
+
+// Run queues reminders every minute until ctx ends; first, each time, it
+// erases the learners without consent idle for SessionIdle.
 func (s *Scheduler) Run(ctx context.Context) error {
 	t := time.NewTicker(s.cfg.Every)
 	defer t.Stop()
 	for {
+		if f, ok := s.cfg.Store.(forgetter); ok {
+			// Learners without consent are kept only for their session.
+			if n, err := f.ForgetUnconsented(ctx, s.cfg.Clock().Add(-SessionIdle)); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("forget idle learners without consent", "err", err)
+			} else if n > 0 {
+				s.cfg.Logger.Info("idle learners without consent forgotten", "count", n)
+			}
+		}
 		if n, err := s.Tick(ctx); err != nil && ctx.Err() == nil {
 			s.cfg.Logger.Warn("queue reminders", "err", err)
 		} else if n > 0 {

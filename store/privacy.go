@@ -111,6 +111,30 @@ func utcSeconds(doc []byte) ([]byte, error) {
 	return json.Marshal(walk(v))
 }
 
+// ForgetUnconsented erases, as DeleteLearner does, every learner who gave
+// no consent to keep their data and has been idle since before idleBefore:
+// without consent only the conversation of the current session is kept,
+// for 24 hours after its last activity. It returns how many it erased.
+func (s *DB) ForgetUnconsented(ctx context.Context, idleBefore time.Time) (int, error) {
+	var ids []int64
+	err := s.q(ctx).SelectContext(ctx, &ids, `
+		SELECT l.id FROM learners l
+		LEFT JOIN conversation_state cs ON cs.learner_id = l.id
+		LEFT JOIN LATERAL (SELECT max(p.updated_at) AS at FROM lesson_progress p WHERE p.learner_id = l.id) lp ON true
+		WHERE l.consent_at IS NULL
+			AND GREATEST(l.updated_at, COALESCE(cs.updated_at, l.updated_at), COALESCE(lp.at, l.updated_at)) < $1`,
+		idleBefore)
+	if err != nil {
+		return 0, fmt.Errorf("find idle learners without consent: %w", err)
+	}
+	for i, id := range ids {
+		if err := s.DeleteLearner(ctx, id); err != nil {
+			return i, fmt.Errorf("forget idle learner without consent: %w", err)
+		}
+	}
+	return len(ids), nil
+}
+
 // DeleteLearner erases the learner: their rows go (through foreign keys),
 // and the rows that stay lose what identifies them. The records of their
 // private chat's updates keep their key (platform and update id: a

@@ -8,9 +8,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lib/pq"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
@@ -455,5 +457,44 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	})
 	if err != nil || fmt.Sprint(waiting) != "[10]" {
 		t.Errorf("unsent after /delete: %v, %v; want the other learner's [10]", waiting, err)
+	}
+}
+
+// TestForgetUnconsented: a learner who gave no consent is erased once idle
+// past the limit; one who gave consent, or is still active, is kept.
+func TestForgetUnconsented(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	mk := func(id string, consent bool) bottega.Learner {
+		l, _, err := db.EnsureLearner(ctx, "test", id, id, id, "it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if consent {
+			now := time.Now()
+			l.ConsentAt = &now
+			if err := db.UpdateLearner(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return l
+	}
+	idle, kept := mk("idle", false), mk("kept", true)
+	if err := db.SaveState(ctx, idle.ID, []byte(`{"v":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	// Nobody is idle since an hour ago.
+	if n, err := db.ForgetUnconsented(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("forgot %d, %v; want none", n, err)
+	}
+	// Past the limit, only the learner without consent goes.
+	if n, err := db.ForgetUnconsented(ctx, time.Now().Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("forgot %d, %v; want 1", n, err)
+	}
+	if _, err := db.Learner(ctx, idle.ID); err == nil {
+		t.Error("the idle learner without consent is still there")
+	}
+	if _, err := db.Learner(ctx, kept.ID); err != nil {
+		t.Errorf("the learner who consented is gone: %v", err)
 	}
 }

@@ -44,6 +44,7 @@ func (s *DB) ReminderCandidates(ctx context.Context, platform string, now time.T
 		FROM learners l
 		LEFT JOIN LATERAL (SELECT max(a.day) AS last_active FROM activity_days a WHERE a.learner_id = l.id) act ON true
 		WHERE l.platform = $1 AND l.reminder <> '' AND l.blocked_at IS NULL AND l.chat_id <> ''
+			AND l.consent_at IS NOT NULL
 			AND (EXISTS (SELECT 1 FROM lesson_progress p WHERE p.learner_id = l.id AND p.finished_at IS NULL)
 				OR EXISTS (SELECT 1 FROM review_items r WHERE r.learner_id = l.id AND r.due_at <= $2))
 		ORDER BY l.id`, platform, now)
