@@ -3,8 +3,8 @@ package flows_test
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
