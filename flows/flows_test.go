@@ -479,7 +479,8 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l.Reminder = "09:00"
+		now := time.Now()
+		l.Reminder, l.ConsentAt = "09:00", &now // reminders need consent
 		if err := c.db.UpdateLearner(ctx, l); err != nil {
 			t.Fatal(err)
 		}
