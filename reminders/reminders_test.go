@@ -117,6 +117,12 @@ func TestRemindersAreQueuedAndSentOnce(t *testing.T) {
 	if err := db.CreateLearners(bg, ls); err != nil {
 		t.Fatal(err)
 	}
+	for i := range ls { // reminders go only to learners who consented
+		ls[i].ConsentAt = &now
+		if err := db.UpdateLearner(bg, ls[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, i := range []int{0, 3, 4, 5, 6, 7} {
 		p := bottega.LessonProgress{LearnerID: ls[i].ID, LessonID: "reviews", StepIDs: []string{"a", "b"}, StepIndex: 1, UpdatedAt: now.Add(-48 * time.Hour)}
 		if err := db.SavePosition(bg, p); err != nil {
