@@ -47,8 +47,18 @@ func TestStaleIndexRebuiltAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.close()
+	// Several built-in lessons speak of reviews and may tie, so the test asks
+	// that the old passage is gone and the reviews lesson is back, not which
+	// lesson ranks first.
 	hits := search(a)
-	if len(hits) == 0 || hits[0].LessonID != "reviews" {
+	found := false
+	for _, h := range hits {
+		if h.LessonID == "old" {
+			t.Fatalf("hits %+v, want the old index replaced", hits)
+		}
+		found = found || h.LessonID == "reviews"
+	}
+	if !found {
 		t.Errorf("hits %+v, want the built-in lessons indexed again", hits)
 	}
 }
