@@ -35,7 +35,7 @@ func TestBuiltinCounts(t *testing.T) {
 	if len(problems) > 0 {
 		t.Logf("%d problems (see TestBuiltin)", len(problems))
 	}
-	const minLessons = 12
+	const minLessons = 18
 	for _, id := range []string{"bottega-digitale", "comune-social"} {
 		tr := c.Track(id)
 		if tr == nil {
