@@ -252,11 +252,17 @@ func (t *Track) Document(src string) (name string, data []byte, err error) {
 	if !filepath.IsAbs(t.Dir) {
 		return builtinDocument(builtin, t.Dir, src)
 	}
-	p, err := t.MediaPath(src)
-	if err != nil {
+	if _, err := t.MediaPath(src); err != nil {
 		return "", nil, err
 	}
-	f, err := os.Open(p)
+	// Opened through the track folder's root, so that nothing changed in the
+	// folder since the check can lead the read outside it.
+	root, err := os.OpenRoot(t.Dir)
+	if err != nil {
+		return "", nil, fmt.Errorf("document %q: %w", src, err)
+	}
+	defer root.Close()
+	f, err := root.Open(src)
 	if err != nil {
 		return "", nil, fmt.Errorf("document %q: %w", src, err)
 	}

@@ -41,7 +41,7 @@ func shuffled(learnerID int64, lesson, question string, attempt, n int) []int {
 		// bias of a 64-bit draw is nothing a learner could notice.
 		k := (n - 1 - i) % (len(sum) / 8)
 		r := binary.BigEndian.Uint64(sum[k*8:])
-		j := int(r % uint64(i+1))
+		j := int(r % uint64(i+1)) // #nosec G115 -- the remainder is at most i, a small int
 		order[i], order[j] = order[j], order[i]
 	}
 	return order
