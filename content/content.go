@@ -120,7 +120,10 @@ type Lesson struct {
 	// as YYYY-MM-DD; empty when the file does not say.
 	Reviewed string   `json:"reviewed,omitempty"`
 	Sources  []string `json:"sources,omitempty"` // where the claims come from
-	File     string   `json:"file"`              // path in the file system it was loaded from
+	// Recheck names the lesson's claims that age fast (a platform's limit, a rule
+	// still being implemented), the first things to check at the next review.
+	Recheck []string `json:"recheck,omitempty"`
+	File    string   `json:"file"` // path in the file system it was loaded from
 
 	pos positions // lines of the lesson file, for problems
 }

@@ -425,7 +425,7 @@ func (d *decoder) track(n *yaml.Node) *Track {
 func (d *decoder) lesson(n *yaml.Node) *Lesson {
 	d.pos[""] = n.Line
 	f := d.fields(n, "", "lesson", "id", "level", "order", "roles", "locales", "minutes",
-		"title", "summary", "keywords", "questions", "video", "steps", "quiz", "reviewed", "sources")
+		"title", "summary", "keywords", "questions", "video", "steps", "quiz", "reviewed", "sources", "recheck")
 	l := &Lesson{
 		ID:        d.str(f["id"], "id"),
 		Level:     d.str(f["level"], "level"),
@@ -440,6 +440,7 @@ func (d *decoder) lesson(n *yaml.Node) *Lesson {
 		Video:     d.video(f["video"]),
 		Reviewed:  d.date(f["reviewed"], "reviewed"),
 		Sources:   d.strs(f["sources"], "sources", "sources"),
+		Recheck:   d.strs(f["recheck"], "recheck", "recheck"),
 		pos:       d.pos,
 	}
 	for i, item := range d.items(f["steps"], "steps", "steps") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -44,7 +45,11 @@ func Warnings(c *Curriculum, today time.Time) []Problem {
 			case l.Reviewed == "":
 				warn(file, l.pos, "id", "reviewed is missing: add the day the facts were last checked against the sources (reviewed: YYYY-MM-DD)")
 			case l.Reviewed < stale: // YYYY-MM-DD sorts as it reads
-				warn(file, l.pos, "reviewed", "reviewed %s, more than %d months ago: check the facts against the sources again", l.Reviewed, reviewMonths)
+				msg := fmt.Sprintf("reviewed %s, more than %d months ago: check the facts against the sources again", l.Reviewed, reviewMonths)
+				if len(l.Recheck) > 0 {
+					msg += ", first these, which age fast: " + strings.Join(l.Recheck, "; ")
+				}
+				warn(file, l.pos, "reviewed", "%s", msg)
 			}
 			if len(l.Sources) == 0 {
 				warn(file, l.pos, "id", "sources is missing: list where the lesson's claims come from (laws by number, help pages by title)")

@@ -57,8 +57,10 @@ func TestWarnings(t *testing.T) {
 			choice("choice", true), choice("choice", true), choice("choice", false), choice("choice", true)))},
 		// Reviewed one day more than 6 months ago; longest right in 2 of 4
 		// (half is not more than half); three scenarios.
+		// It names two claims that age fast, to check first.
 		"shop/02-b.yaml": {Data: []byte(warnLesson("b", 2, "2026-06-01",
-			choice("scenario", true), choice("scenario", true), choice("scenario", false), choice("choice", false), yes))},
+			choice("scenario", true), choice("scenario", true), choice("scenario", false), choice("choice", false), yes) +
+			"recheck: [the hashtag limit, the law's number]\n")},
 		// Reviewed exactly 6 months ago; two scenarios; the track's true
 		// and false answers: 3 to 1.
 		"shop/03-c.yaml": {Data: []byte(warnLesson("c", 3, "2026-06-02",
@@ -82,7 +84,7 @@ func TestWarnings(t *testing.T) {
 		"shop/01-a.yaml:1: warning: sources is missing: list where the lesson's claims come from (laws by number, help pages by title)",
 		"shop/01-a.yaml:15: warning: the right answer is the longest option in 3 of 4 choice and scenario questions: learners learn to pick the longest; make wrong options as long",
 		"shop/01-a.yaml:15: warning: 0 scenario questions, want at least 3: a situation to answer (kind: scenario) tests understanding, not recall",
-		"shop/02-b.yaml:10: warning: reviewed 2026-06-01, more than 6 months ago: check the facts against the sources again",
+		"shop/02-b.yaml:10: warning: reviewed 2026-06-01, more than 6 months ago: check the facts against the sources again, first these, which age fast: the hashtag limit; the law's number",
 		"shop/03-c.yaml:17: warning: 2 scenario questions, want at least 3: a situation to answer (kind: scenario) tests understanding, not recall",
 		"shop/track.yaml:1: warning: truefalse answers are 3 true and 1 false in this track, more than 2 to 1: learners can guess; turn some statements around",
 	}
