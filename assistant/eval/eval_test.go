@@ -152,3 +152,23 @@ func TestRunSample(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The evaluation set itself stays true to the curriculum: every question
+// parses, and every lesson and step it names exists in the built-in lessons,
+// so renaming or removing a step that answers a question fails here.
+func TestQuestionSetIsValid(t *testing.T) {
+	b, err := os.ReadFile("questions.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := eval.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) < 240 {
+		t.Errorf("%d questions, want at least 240", len(qs))
+	}
+	for _, err := range eval.Validate(qs, builtin(t)) {
+		t.Error(err)
+	}
+}
