@@ -90,6 +90,8 @@ type Track struct {
 	Title   Text      `json:"title"`
 	Summary Text      `json:"summary"`
 	Lessons []*Lesson `json:"lessons"`
+	// Drills are the track's crisis drills, from its drills/ folder, sorted by order.
+	Drills []*Drill `json:"drills,omitempty"`
 	// Dir is the track folder in the file system it was loaded from; video and image
 	// files are relative to it.
 	Dir string `json:"dir"`

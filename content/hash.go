@@ -21,6 +21,15 @@ func (c *Curriculum) Hash() string {
 			lc.File = ""
 			tc.Lessons[j] = &lc
 		}
+		tc.Drills = make([]*Drill, len(t.Drills))
+		for j, d := range t.Drills {
+			dc := *d
+			dc.File = ""
+			tc.Drills[j] = &dc
+		}
+		if len(tc.Drills) == 0 {
+			tc.Drills = nil
+		}
 		cp.Tracks[i] = &tc
 	}
 	return hashJSON(cp)

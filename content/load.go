@@ -147,7 +147,11 @@ func loadTrack(fsys fs.FS, dir string) (*Track, []Problem, error) {
 		problems = append(problems, d.problems...)
 	}
 	slices.SortStableFunc(t.Lessons, func(a, b *Lesson) int { return cmp.Compare(a.Order, b.Order) })
-	return t, problems, nil
+	ps, err := loadDrills(fsys, t)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, append(problems, ps...), nil
 }
 
 // decoder turns the YAML nodes of one file into the model, noting the line of every

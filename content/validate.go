@@ -102,6 +102,18 @@ func Validate(c *Curriculum) []Problem {
 	for _, t := range c.Tracks {
 		v.track(t)
 	}
+	drillIDs := map[string]string{}
+	for _, t := range c.Tracks {
+		orders := map[int]string{}
+		for _, d := range t.Drills {
+			f := v.drill(c, d, drillIDs)
+			if prev, dup := orders[d.Order]; dup {
+				f.addf("order", "order %d is also used by %s", d.Order, prev)
+			} else {
+				orders[d.Order] = f.where("order")
+			}
+		}
+	}
 	return v.problems
 }
 

@@ -56,7 +56,11 @@ lesson; see content/FORMAT.md.
 		fmt.Fprintln(e.stdout, w.String())
 	}
 	if sub == "validate" {
-		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), len(warnings))
+		drills := 0
+		for _, t := range c.Tracks {
+			drills += len(t.Drills)
+		}
+		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, %d drills, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), drills, len(warnings))
 		return nil
 	}
 	cfg, log, db, closeDB, err := toolDatabase(ctx, e)
