@@ -72,14 +72,19 @@ const (
 
 // Channels a drill task writes for, and the length each suits, in characters.
 var channelLength = map[string][2]int{
-	"facebook":  {200, 1200},
-	"instagram": {150, 1200},
-	"x":         {60, 280},
-	"whatsapp":  {100, 700},
-	"telegram":  {100, 900},
-	"website":   {300, 2500},
-	"chat":      {40, 500},
+	"facebook":     {200, 1200},
+	"instagram":    {150, 1200},
+	"x":            {60, 280},
+	"whatsapp":     {100, 700},
+	"telegram":     {100, 900},
+	"website":      {300, 2500},
+	"chat":         {40, 500}, // a comment or a reply in a group: public
+	ChannelPrivate: {40, 700},
 }
+
+// ChannelPrivate is a private message to one person (Messenger, WhatsApp): the only
+// channel where an answer may speak of that person's own situation.
+const ChannelPrivate = "message"
 
 // ChannelLength returns the shortest and longest answer that suits a channel, in
 // characters; ok is false for an unknown channel.

@@ -83,9 +83,9 @@ func (f file) drillTask(c *Curriculum, d *Drill, i int, taskAt map[string]int) {
 	_, hi, ok := ChannelLength(t.Channel)
 	switch {
 	case t.Channel == "":
-		f.addf(p, "%s: channel is missing: want facebook, instagram, x, whatsapp, telegram, website or chat", what)
+		f.addf(p, "%s: channel is missing: want facebook, instagram, x, whatsapp, telegram, website, chat or message", what)
 	case !ok:
-		f.addf(p+".channel", "%s: channel %q: want facebook, instagram, x, whatsapp, telegram, website or chat", what, t.Channel)
+		f.addf(p+".channel", "%s: channel %q: want facebook, instagram, x, whatsapp, telegram, website, chat or message", what, t.Channel)
 	}
 	if t.Limit < minDrillLimit || t.Limit > maxDrillLimit {
 		f.addf(cmp.Or(pathIf(f, p+".limit"), p), "%s: limit is %s: want the time to answer, %s to %s", what, formatClock(t.Limit), formatClock(minDrillLimit), formatClock(maxDrillLimit))
