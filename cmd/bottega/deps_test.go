@@ -25,6 +25,7 @@ func TestNoFakesInTheBinary(t *testing.T) {
 	}
 	forbidden := []string{
 		"github.com/bottega-app/bottega/bot/telegram/telegramtest",
+		"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest",
 		"github.com/bottega-app/bottega/assistant/llmtest",
 		"github.com/bottega-app/bottega/assistant/retrievalbench",
 		"net/http/httptest",
