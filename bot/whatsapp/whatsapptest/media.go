@@ -24,7 +24,8 @@ func kindOf(mimeType string) string {
 // "whatsapp", the file, and its type. Videos must be MP4 (H.264 and AAC)
 // of at most 16 MB, images JPEG or PNG of at most 5 MB.
 func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseMultipartForm(MaxDocument + 1<<20); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxDocument+1<<20)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
 		writeError(w, newError(CodeRequiredMiss, "the upload must be multipart/form-data: "+err.Error()))
 		return
 	}
