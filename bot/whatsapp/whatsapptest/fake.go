@@ -49,7 +49,7 @@ const (
 	Token         = "EAAtestFakeSystemUserToken0123456789" // #nosec G101 -- a fake token for tests
 	PhoneNumberID = "106540352242922"
 	DisplayNumber = "15550783881"
-	AccountID     = "102290129340398" // the WhatsApp Business Account (entry id)
+	AccountID     = "102290129340398"           // the WhatsApp Business Account (entry id)
 	AppSecret     = "fake-app-secret-for-tests" // #nosec G101 -- a fake secret for tests
 	Version       = "v25.0"
 )
