@@ -14,8 +14,9 @@ import (
 // Update is one thing a learner did: a message, a command or a button press.
 type Update struct {
 	Platform string `json:"platform"`
-	// ID is unique per platform; a redelivered update has the same ID.
-	ID     int64  `json:"id"`
+	// ID is unique per platform; a redelivered update has the same ID. It is
+	// text: platforms that number updates (Telegram) format the number.
+	ID     string `json:"id"`
 	ChatID string `json:"chat_id"`
 	UserID string `json:"user_id"`
 	Name   string `json:"name,omitempty"`

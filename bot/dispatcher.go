@@ -21,15 +21,15 @@ type Store interface {
 	// redelivery: UpdateTx reports it seen without calling fn. fn's error
 	// rolls everything back. Store methods called with the context fn
 	// receives run in the transaction.
-	UpdateTx(ctx context.Context, platform string, updateID int64, chatID, userID string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error)
-	MarkSent(ctx context.Context, platform string, updateIDs ...int64) error
+	UpdateTx(ctx context.Context, platform string, updateID string, chatID, userID string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error)
+	MarkSent(ctx context.Context, platform string, updateIDs ...string) error
 	// SaveReplyProgress records, after a send failed or timed out, that an
 	// update's first done replies need no sending again (uncertain of them
 	// may have arrived) and that the next one failed attempts times.
-	SaveReplyProgress(ctx context.Context, platform string, updateID int64, done, uncertain, attempts int) error
+	SaveReplyProgress(ctx context.Context, platform string, updateID string, done, uncertain, attempts int) error
 	// UnsentReplies calls fn, oldest first, for each update whose replies
 	// are not all sent, with what SaveReplyProgress saved last.
-	UnsentReplies(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte, done, uncertain int) error) error
+	UnsentReplies(ctx context.Context, platform string, fn func(updateID string, chatID string, replies []byte, done, uncertain int) error) error
 }
 
 // ErrBlocked is returned by a Sender when the learner blocked the bot: the
@@ -131,9 +131,9 @@ func New(cfg Config) *Dispatcher {
 	}
 	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
 		queues: map[string]*chatQueue{}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
-	d.marker = NewMarker(cfg.Workers, func(ctx context.Context, ids ...int64) error {
+	d.marker = NewMarker(cfg.Workers, func(ctx context.Context, ids ...string) error {
 		return cfg.Store.MarkSent(ctx, cfg.Platform, ids...)
-	}, func(ids []int64, err error) { d.log.Warn("mark replies sent", "updates", ids, "err", err) })
+	}, func(ids []string, err error) { d.log.Warn("mark replies sent", "updates", ids, "err", err) })
 	d.shards = make([]chan job, cfg.Workers)
 	for i := range d.shards {
 		ch := make(chan job, cfg.Queue)
@@ -244,7 +244,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 	}
 	if err != nil {
 		d.cfg.Metrics.observe(d.cfg.Platform, "retry", time.Since(start))
-		return fmt.Errorf("handle update %d: %w", u.ID, err)
+		return fmt.Errorf("handle update %s: %w", u.ID, err)
 	}
 	if dup {
 		d.cfg.Metrics.observe(d.cfg.Platform, "duplicate", time.Since(start))

@@ -88,7 +88,7 @@ func TestDuplicateUpdateHasOneEffect(t *testing.T) {
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: rec})
 	defer d.Close()
 	ctx := context.Background()
-	u := bot.Update{Platform: "test", ID: 7, ChatID: "c1", UserID: "c1", Text: "hello"}
+	u := bot.Update{Platform: "test", ID: "wamid.HBgLMzkzNDcxMjM0NTY3FQIAEhgUM0VCMDQ0", ChatID: "c1", UserID: "c1", Text: "hello"}
 	for range 3 {
 		if err := bot.Deliver(ctx, d, u); err != nil {
 			t.Fatal(err)
@@ -119,7 +119,7 @@ func TestRedeliveryToAnotherProcessHasOneEffect(t *testing.T) {
 	defer d1.Close()
 	d2 := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: rec2})
 	defer d2.Close()
-	u := bot.Update{Platform: "test", ID: 8, ChatID: "c2", UserID: "c2", Text: "hello"}
+	u := bot.Update{Platform: "test", ID: "8", ChatID: "c2", UserID: "c2", Text: "hello"}
 	first := make(chan error, 1)
 	go func() { first <- bot.Deliver(ctx, d1, u) }()
 	<-inside
@@ -157,7 +157,7 @@ func TestUpdatesOfAChatStayInOrder(t *testing.T) {
 			defer wg.Done()
 			chat := fmt.Sprintf("chat%d", c)
 			for i := range perChat {
-				u := bot.Update{Platform: "test", ID: int64(c*1000 + i), ChatID: chat, UserID: chat, Text: strconv.Itoa(i)}
+				u := bot.Update{Platform: "test", ID: "wamid." + strconv.Itoa(c) + "." + strconv.Itoa(i), ChatID: chat, UserID: chat, Text: strconv.Itoa(i)}
 				wg.Add(1)
 				d.Submit(context.Background(), u, func(err error) {
 					defer wg.Done()
@@ -208,10 +208,10 @@ func TestPanicBecomesApologyAndRollsBack(t *testing.T) {
 		Fallback: func(u bot.Update) bot.Reply { return bot.Reply{Text: "sorry"} }})
 	defer d.Close()
 	ctx := context.Background()
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "boom"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "boom"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "c", UserID: "c", Text: "ok"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "2", ChatID: "c", UserID: "c", Text: "ok"}); err != nil {
 		t.Fatal(err)
 	}
 	got := rec.sent("c")
@@ -223,7 +223,7 @@ func TestPanicBecomesApologyAndRollsBack(t *testing.T) {
 		t.Errorf("effects = %d, want 1", n)
 	}
 	// The panicking update was recorded: a redelivery is skipped.
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "boom"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "boom"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.sent("c"); len(got) != 2 {
@@ -236,7 +236,7 @@ func TestUnsentRepliesAreResentOnce(t *testing.T) {
 	ctx := context.Background()
 	down := &recorder{fail: errors.New("network down")}
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: counter(db), Sender: down})
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "one"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "one"}); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()
@@ -269,7 +269,7 @@ func TestTasksRunAfterCommitInOrder(t *testing.T) {
 		return err
 	}}
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks})
-	if err := bot.Deliver(context.Background(), d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "x"}); err != nil {
+	if err := bot.Deliver(context.Background(), d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "x"}); err != nil {
 		t.Fatal(err)
 	}
 	d.Close() // waits for the task
@@ -298,10 +298,10 @@ func TestSlowTaskHoldsUpNoOtherChat(t *testing.T) {
 	// One worker: without the task queue, chat b would wait behind chat a.
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks, Workers: 1})
 	ctx := context.Background()
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "a", UserID: "a", Text: "slow"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "a", UserID: "a", Text: "slow"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "b", UserID: "b", Text: "quick"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "2", ChatID: "b", UserID: "b", Text: "quick"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.sent("b"); len(got) != 1 {
@@ -314,7 +314,7 @@ func TestSlowTaskHoldsUpNoOtherChat(t *testing.T) {
 	}
 	// Everything went out, so nothing is left to resend.
 	n := 0
-	if err := db.Unsent(ctx, "test", func(int64, string, []byte) error { n++; return nil }); err != nil || n != 0 {
+	if err := db.Unsent(ctx, "test", func(string, string, []byte) error { n++; return nil }); err != nil || n != 0 {
 		t.Errorf("unsent after close = %d, %v", n, err)
 	}
 }
@@ -342,10 +342,10 @@ func TestTaskKeepsTheChatsOrder(t *testing.T) {
 	var once sync.Once
 	defer once.Do(func() { close(release) })
 	ctx := context.Background()
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "a", UserID: "a", Text: "question"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "a", UserID: "a", Text: "question"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "a", UserID: "a", Text: "/lessons"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "2", ChatID: "a", UserID: "a", Text: "/lessons"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := rec.sent("a"); len(got) != 0 {
@@ -397,7 +397,7 @@ func TestGroupRepliesAnswerTheirMessage(t *testing.T) {
 		return err
 	}}
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: rec, Tasks: tasks})
-	u := bot.Update{Platform: "test", ID: 1, ChatID: "-5", UserID: "42", Data: "v1|x", MessageID: "10", Group: true, ReplyTo: "7"}
+	u := bot.Update{Platform: "test", ID: "1", ChatID: "-5", UserID: "42", Data: "v1|x", MessageID: "10", Group: true, ReplyTo: "7"}
 	if err := bot.Deliver(context.Background(), d, u); err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +501,7 @@ func TestTimedOutReplyIsNotSentAgain(t *testing.T) {
 		return nil
 	})
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, RetryBackoff: time.Hour})
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "welcome|menu"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "welcome|menu"}); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()
@@ -558,17 +558,17 @@ func TestFailedReplyIsRetriedInOrder(t *testing.T) {
 			close(gate)
 		}
 	}()
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "one"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "one"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 2, ChatID: "c", UserID: "c", Text: "two|three"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "2", ChatID: "c", UserID: "c", Text: "two|three"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.received("c"); len(got) != 0 {
 		t.Errorf("chat received %q while the earlier reply waited for its retry", got)
 	}
 	// Another chat is not held up.
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 3, ChatID: "other", UserID: "other", Text: "hi"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "3", ChatID: "other", UserID: "other", Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.received("other"); fmt.Sprint(got) != "[hi]" {
@@ -581,7 +581,7 @@ func TestFailedReplyIsRetriedInOrder(t *testing.T) {
 	d.Close()
 	// All sent: nothing is left for a restart.
 	n := 0
-	if err := db.UnsentReplies(ctx, "test", func(int64, string, []byte, int, int) error { n++; return nil }); err != nil || n != 0 {
+	if err := db.UnsentReplies(ctx, "test", func(string, string, []byte, int, int) error { n++; return nil }); err != nil || n != 0 {
 		t.Errorf("unsent = %d, %v; want 0", n, err)
 	}
 }
@@ -613,7 +613,7 @@ func TestResumedReplyStaysAheadOfNewOnes(t *testing.T) {
 		return nil
 	})
 	d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, RetryBackoff: time.Hour})
-	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: 1, ChatID: "c", UserID: "c", Text: "old"}); err != nil {
+	if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "old"}); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()
@@ -623,7 +623,7 @@ func TestResumedReplyStaysAheadOfNewOnes(t *testing.T) {
 	if err := d2.Resend(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := bot.Deliver(ctx, d2, bot.Update{Platform: "test", ID: 2, ChatID: "c", UserID: "c", Text: "new"}); err != nil {
+	if err := bot.Deliver(ctx, d2, bot.Update{Platform: "test", ID: "2", ChatID: "c", UserID: "c", Text: "new"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.received("c"); len(got) != 0 {

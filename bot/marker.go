@@ -10,15 +10,15 @@ import (
 // few batches run at once, so a caller seldom waits behind a batch other
 // than its own.
 type Marker struct {
-	mark func(ctx context.Context, ids ...int64) error
-	fail func(ids []int64, err error)
+	mark func(ctx context.Context, ids ...string) error
+	fail func(ids []string, err error)
 	in   chan marked
 	wg   sync.WaitGroup
 	once sync.Once
 }
 
 type marked struct {
-	id   int64
+	id   string
 	done chan struct{}
 }
 
@@ -27,7 +27,7 @@ const maxBatch = 256
 
 // NewMarker starts up to n batchers calling mark; fail, if not nil, hears
 // about the batches that could not be marked.
-func NewMarker(n int, mark func(ctx context.Context, ids ...int64) error, fail func(ids []int64, err error)) *Marker {
+func NewMarker(n int, mark func(ctx context.Context, ids ...string) error, fail func(ids []string, err error)) *Marker {
 	m := &Marker{mark: mark, fail: fail, in: make(chan marked, n)}
 	for range min(4, max(n, 1)) {
 		m.wg.Add(1)
@@ -37,7 +37,7 @@ func NewMarker(n int, mark func(ctx context.Context, ids ...int64) error, fail f
 }
 
 // Mark marks id and returns once its batch is written (or failed).
-func (m *Marker) Mark(id int64) {
+func (m *Marker) Mark(id string) {
 	done := make(chan struct{})
 	m.in <- marked{id, done}
 	<-done
@@ -53,7 +53,7 @@ func (m *Marker) Close() {
 func (m *Marker) run() {
 	defer m.wg.Done()
 	batch := make([]marked, 0, maxBatch)
-	ids := make([]int64, 0, maxBatch)
+	ids := make([]string, 0, maxBatch)
 	for first := range m.in {
 		batch = append(batch[:0], first)
 	more:

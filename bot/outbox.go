@@ -11,7 +11,7 @@ type outgoing struct {
 	// ctx is the update's context, never cancelled: a send once begun
 	// finishes and is recorded.
 	ctx      context.Context
-	updateID int64
+	updateID string
 	chatID   string
 	replies  []Reply
 	// next is the first reply not done: those before it were sent, may
@@ -230,7 +230,7 @@ func (d *Dispatcher) Flush(ctx context.Context, chatID string) error {
 }
 
 // queued reports whether an update's replies are in a chat's queue.
-func (d *Dispatcher) queued(updateID int64) bool {
+func (d *Dispatcher) queued(updateID string) bool {
 	d.taskMu.Lock()
 	defer d.taskMu.Unlock()
 	for _, q := range d.queues {
@@ -249,7 +249,7 @@ func (d *Dispatcher) queued(updateID int64) bool {
 // that fail again are retried in the background, ahead of the chat's new
 // ones. Call it before receiving new updates.
 func (d *Dispatcher) Resend(ctx context.Context) error {
-	return d.cfg.Store.UnsentReplies(ctx, d.cfg.Platform, func(id int64, chatID string, b []byte, done, uncertain int) error {
+	return d.cfg.Store.UnsentReplies(ctx, d.cfg.Platform, func(id string, chatID string, b []byte, done, uncertain int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

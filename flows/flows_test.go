@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func (c *chat) restart(opts ...func(*flows.Options)) {
 func (c *chat) send(text, data string) []bot.Reply {
 	c.t.Helper()
 	c.id++
-	u := bot.Update{Platform: "test", ID: c.id, ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it", Text: text, Data: data, MessageID: "m"}
+	u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it", Text: text, Data: data, MessageID: "m"}
 	var replies []bot.Reply
 	err := c.db.InTx(context.Background(), func(ctx context.Context) error {
 		var err error
@@ -171,7 +172,7 @@ func TestExtensionsAndAnswerer(t *testing.T) {
 	for _, tt := range tests {
 		c.says(c.send(tt.text, tt.data), tt.want)
 	}
-	if _, err := c.b.Handle(context.Background(), bot.Update{Platform: "test", ID: 999, ChatID: "u1", UserID: "u1", Text: "/boom"}); err == nil {
+	if _, err := c.b.Handle(context.Background(), bot.Update{Platform: "test", ID: "999", ChatID: "u1", UserID: "u1", Text: "/boom"}); err == nil {
 		t.Error("an extension's error was swallowed")
 	}
 }
@@ -409,7 +410,7 @@ func TestAttachedVideoIsOffered(t *testing.T) {
 func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 	c := newChat(t)
 	ctx := context.Background()
-	handle := func(id int64, chat, user string, group bool) {
+	handle := func(id string, chat, user string, group bool) {
 		t.Helper()
 		u := bot.Update{Platform: "test", ID: id, ChatID: chat, UserID: user, Name: user, Lang: "it", Text: "/help", Group: group}
 		err := c.db.InTx(ctx, func(ctx context.Context) error {
@@ -466,8 +467,8 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 		return who
 	}
 
-	handle(101, "-100", "g1", true)
-	handle(102, "-100", "g2", true)
+	handle("101", "-100", "g1", true)
+	handle("102", "-100", "g2", true)
 	if got := chatOf("g1") + chatOf("g2"); got != "" {
 		t.Errorf("learners seen in a group have chats %q, want none", got)
 	}
@@ -494,8 +495,8 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 	}
 
 	// g1 opens a private chat, then writes in the group again.
-	handle(103, "g1", "g1", false)
-	handle(104, "-100", "g1", true)
+	handle("103", "g1", "g1", false)
+	handle("104", "-100", "g1", true)
 	if got := chatOf("g1"); got != "g1" {
 		t.Errorf("chat after a private message = %q, want g1", got)
 	}

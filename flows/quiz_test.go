@@ -28,7 +28,7 @@ func (c *chat) as(user, lang, text, data string) []bot.Reply {
 		}
 	}
 	c.id++
-	u := bot.Update{Platform: "test", ID: c.id, ChatID: user, UserID: user, Name: user, Lang: lang, Text: text, Data: data, MessageID: "m"}
+	u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: user, UserID: user, Name: user, Lang: lang, Text: text, Data: data, MessageID: "m"}
 	var replies []bot.Reply
 	err = c.db.InTx(ctx, func(ctx context.Context) error {
 		var err error

@@ -243,7 +243,7 @@ func (r *replayer) directive(d string) {
 	case "press":
 		s := r.session()
 		r.pressed++
-		u := bot.Update{Platform: console.Platform, ID: -r.pressed, ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
+		u := bot.Update{Platform: console.Platform, ID: fmt.Sprint("press-", r.pressed), ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
 		if err := bot.Deliver(r.ctx, s.d, u); err != nil {
 			r.t.Fatalf("# press %s: %v", val, err)
 		}

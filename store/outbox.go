@@ -10,12 +10,12 @@ import (
 // may have (uncertain of them, never sent again) or were given up, and the
 // next one failed attempts times. A resumed update starts after the done
 // ones.
-func (s *DB) SaveReplyProgress(ctx context.Context, platform string, updateID int64, done, uncertain, attempts int) error {
+func (s *DB) SaveReplyProgress(ctx context.Context, platform string, updateID string, done, uncertain, attempts int) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
 		UPDATE processed_updates SET replies_done = $3, replies_uncertain = $4, send_attempts = $5
 		WHERE platform = $1 AND update_id = $2 AND sent_at IS NULL`, platform, updateID, done, uncertain, attempts)
 	if err != nil {
-		return fmt.Errorf("save progress of update %d's replies: %w", updateID, err)
+		return fmt.Errorf("save progress of update %s's replies: %w", updateID, err)
 	}
 	return nil
 }
@@ -24,9 +24,9 @@ func (s *DB) SaveReplyProgress(ctx context.Context, platform string, updateID in
 // committed but not all sent (the process stopped in between, or sends
 // kept failing), with how many of them are done already (see
 // SaveReplyProgress) and the uncertain ones among those.
-func (s *DB) UnsentReplies(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte, done, uncertain int) error) error {
+func (s *DB) UnsentReplies(ctx context.Context, platform string, fn func(updateID string, chatID string, replies []byte, done, uncertain int) error) error {
 	var rows []struct {
-		UpdateID  int64  `db:"update_id"`
+		UpdateID  string `db:"update_id"`
 		ChatID    string `db:"chat_id"`
 		Replies   []byte `db:"replies"`
 		Done      int    `db:"replies_done"`
@@ -36,7 +36,7 @@ func (s *DB) UnsentReplies(ctx context.Context, platform string, fn func(updateI
 		SELECT update_id, chat_id, COALESCE(replies, '[]') AS replies, replies_done, replies_uncertain
 		FROM processed_updates
 		WHERE platform = $1 AND sent_at IS NULL
-		ORDER BY processed_at, update_id`, platform)
+		ORDER BY seq`, platform)
 	if err != nil {
 		return fmt.Errorf("list unsent replies: %w", err)
 	}

@@ -46,7 +46,7 @@ func learnerData() []struct {
 		// The records of the updates of their private chat (where the chat
 		// is the user) that still name it: those whose replies are not
 		// sent yet (MarkSent forgets the chat).
-		{"processed_updates", `SELECT COALESCE(json_agg(t ORDER BY t.update_id), '[]') FROM (SELECT * FROM processed_updates WHERE platform = $1 AND chat_id = $2 AND $2 <> '') t`, true},
+		{"processed_updates", `SELECT COALESCE(json_agg(t ORDER BY t.seq), '[]') FROM (SELECT * FROM processed_updates WHERE platform = $1 AND chat_id = $2 AND $2 <> '') t`, true},
 		// What they did as an admin.
 		{"broadcasts", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM broadcasts WHERE platform = $1 AND (created_by = $2 OR progress_chat = $2) AND $2 <> '') t`, true},
 		{"lesson_videos", `SELECT COALESCE(json_agg(t ORDER BY t.lesson_id), '[]') FROM (SELECT * FROM lesson_videos WHERE platform = $1 AND added_by = $2 AND $2 <> '') t`, true},

@@ -75,6 +75,7 @@ func personalData() map[string]column {
 		"processed_updates.replies_done":      kept("how many replies went out: a count, without the chat or the replies"),
 		"processed_updates.replies_uncertain": kept("how many replies may have arrived: a count, kept for reports"),
 		"processed_updates.send_attempts":     kept("failed tries of the next reply: a count"),
+		"processed_updates.seq":               kept("the order the records were made in: a number that names no one"),
 
 		// What admins did: it stays for everyone else, without the admin.
 		"broadcasts.id":               kept("the broadcast's number"),
@@ -300,12 +301,12 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 	}
 	// Updates of the learner's private chat: one delivered, one whose
 	// replies are still waiting (a failed send).
-	for upd := int64(1); upd <= 2; upd++ {
+	for _, upd := range []string{"1", "2"} {
 		if _, err := db.RecordUpdateReplies(ctx, platform, upd, userID, []byte(`[{"text": "Ciao `+userName+`"}]`)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.MarkSent(ctx, platform, 1); err != nil {
+	if err := db.MarkSent(ctx, platform, "1"); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -335,7 +336,7 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.RecordUpdateReplies(ctx, platform, 10, otherID, []byte(`[{"text": "Ciao Bruno"}]`)); err != nil {
+	if _, err := db.RecordUpdateReplies(ctx, platform, "10", otherID, []byte(`[{"text": "Ciao Bruno"}]`)); err != nil {
 		t.Fatal(err)
 	}
 	id := seed(t, ctx, db, raw)
@@ -367,7 +368,7 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 			t.Errorf("export of %s lacks %s: %s", table, name, data[table])
 		}
 	}
-	if s := string(data["processed_updates"]); !strings.Contains(s, `"update_id":2`) || strings.Contains(s, `"update_id":1,`) {
+	if s := string(data["processed_updates"]); !strings.Contains(s, `"update_id":"2"`) || strings.Contains(s, `"update_id":"1",`) {
 		t.Errorf("exported update records = %s, want the unsent one only (the sent one names nobody)", s)
 	}
 	if s := string(data["processed_updates"]) + string(data["learners"]); strings.Contains(s, otherID) {
@@ -376,7 +377,7 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 
 	// /delete: the learner goes in the update's transaction, which then
 	// records the update with the reply; the reply is sent, then marked.
-	seen, err := db.UpdateTx(ctx, platform, 3, userID, userID, func(ctx context.Context) ([]byte, error) {
+	seen, err := db.UpdateTx(ctx, platform, "3", userID, userID, func(ctx context.Context) ([]byte, error) {
 		if _, _, _, err := db.EnsureLearnerState(ctx, platform, userID, userID, userName, "it"); err != nil {
 			return nil, err
 		}
@@ -385,7 +386,7 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	if err != nil || seen {
 		t.Fatalf("delete update: seen %v, %v", seen, err)
 	}
-	if err := db.MarkSent(ctx, platform, 3); err != nil {
+	if err := db.MarkSent(ctx, platform, "3"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -424,18 +425,18 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	// recognised.
 	var anon int
 	if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM processed_updates
-		WHERE platform = $1 AND update_id IN (1, 2, 3) AND chat_id = '' AND replies IS NULL AND sent_at IS NOT NULL`, platform).Scan(&anon); err != nil {
+		WHERE platform = $1 AND update_id IN ('1', '2', '3') AND chat_id = '' AND replies IS NULL AND sent_at IS NOT NULL`, platform).Scan(&anon); err != nil {
 		t.Fatal(err)
 	}
 	var precise int
 	if err := raw.QueryRowContext(ctx, `SELECT count(*) FROM processed_updates
-		WHERE platform = $1 AND update_id = 2 AND processed_at <> date_trunc('day', processed_at)`, platform).Scan(&precise); err != nil {
+		WHERE platform = $1 AND update_id = '2' AND processed_at <> date_trunc('day', processed_at)`, platform).Scan(&precise); err != nil {
 		t.Fatal(err)
 	}
 	if anon != 3 || precise != 0 {
 		t.Errorf("update records: %d of 3 kept without chat and replies, %d still timed to the second", anon, precise)
 	}
-	seen, err = db.UpdateTx(ctx, platform, 2, userID, userID, func(ctx context.Context) ([]byte, error) {
+	seen, err = db.UpdateTx(ctx, platform, "2", userID, userID, func(ctx context.Context) ([]byte, error) {
 		t.Error("a redelivered update was handled again")
 		return nil, nil
 	})
@@ -447,10 +448,10 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	if _, err := db.Learner(ctx, other.ID); err != nil {
 		t.Errorf("the other learner: %v", err)
 	}
-	var waiting []int64
-	err = db.Unsent(ctx, platform, func(updateID int64, chatID string, replies []byte) error {
+	var waiting []string
+	err = db.Unsent(ctx, platform, func(updateID string, chatID string, replies []byte) error {
 		waiting = append(waiting, updateID)
-		if updateID == 10 && chatID != otherID {
+		if updateID == "10" && chatID != otherID {
 			t.Errorf("the other learner's waiting reply lost its chat: %q", chatID)
 		}
 		return nil

@@ -107,6 +107,19 @@ func (s *DB) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
+// MigrateTo applies pending migrations up to and including version, as
+// Migrate does; tests of a migration use it to fill the schema before it.
+func (s *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("apply migrations up to %d: %w", version, err)
+	}
+	return nil
+}
+
 func (s *DB) provider() (*goose.Provider, error) {
 	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS, goose.WithLocker(&migrationLock{}))
 	if err != nil {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/bottega-app/bottega/store"
@@ -13,15 +14,15 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 func TestRecordUpdateSkipsDuplicates(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	first, err := db.RecordUpdateReplies(ctx, "test", 1, "c1", []byte(`[]`))
+	first, err := db.RecordUpdateReplies(ctx, "test", "1", "c1", []byte(`[]`))
 	if err != nil || !first {
 		t.Fatalf("first record = %v, %v; want true, nil", first, err)
 	}
-	again, err := db.RecordUpdateReplies(ctx, "test", 1, "c1", []byte(`[]`))
+	again, err := db.RecordUpdateReplies(ctx, "test", "1", "c1", []byte(`[]`))
 	if err != nil || again {
 		t.Fatalf("second record = %v, %v; want false, nil", again, err)
 	}
-	other, err := db.RecordUpdateReplies(ctx, "other", 1, "c1", []byte(`[]`))
+	other, err := db.RecordUpdateReplies(ctx, "other", "1", "c1", []byte(`[]`))
 	if err != nil || !other {
 		t.Fatalf("same id on another platform = %v, %v; want true, nil", other, err)
 	}
@@ -60,31 +61,40 @@ func TestLearnerLifecycle(t *testing.T) {
 func TestUnsentRepliesSurviveUntilMarked(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	for id := int64(1); id <= 3; id++ {
-		if _, err := db.RecordUpdateReplies(ctx, "test", id, "c", []byte(`[{"text":"hi"}]`)); err != nil {
-			t.Fatal(err)
+	// Recorded in one transaction, they share processed_at; the ids sort
+	// neither as text nor as numbers in the order they came.
+	ids := []string{"9", "10", "wamid.B", "skipped", "wamid.A"}
+	err := db.InTx(ctx, func(ctx context.Context) error {
+		for _, id := range ids {
+			if _, err := db.RecordUpdateReplies(ctx, "test", id, "c", []byte(`[{"text":"hi"}]`)); err != nil {
+				return err
+			}
 		}
-	}
-	if err := db.MarkSent(ctx, "test", 2); err != nil {
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var got []int64
-	err := db.Unsent(ctx, "test", func(id int64, chat string, replies []byte) error {
+	if err := db.MarkSent(ctx, "test", "skipped"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = db.Unsent(ctx, "test", func(id string, chat string, replies []byte) error {
 		got = append(got, id)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got[0] != 1 || got[1] != 3 {
-		t.Fatalf("unsent = %v, want [1 3]", got)
+	if want := []string{"9", "10", "wamid.B", "wamid.A"}; !slices.Equal(got, want) {
+		t.Fatalf("unsent = %q, want %q (the order they were recorded in)", got, want)
 	}
 	// Several at once, as the dispatcher's markers do.
-	if err := db.MarkSent(ctx, "test", 1, 3); err != nil {
+	if err := db.MarkSent(ctx, "test", got...); err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	if err := db.Unsent(ctx, "test", func(int64, string, []byte) error { n++; return nil }); err != nil || n != 0 {
+	if err := db.Unsent(ctx, "test", func(string, string, []byte) error { n++; return nil }); err != nil || n != 0 {
 		t.Fatalf("unsent after marking all: %d, %v", n, err)
 	}
 }

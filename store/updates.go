@@ -25,7 +25,7 @@ import (
 // granted, so it sees a first delivery that committed while this one
 // waited. Should the record still collide (the primary key refuses it),
 // the update was seen and everything is rolled back.
-func (s *DB) UpdateTx(ctx context.Context, platform string, updateID int64, chatID, _ string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error) {
+func (s *DB) UpdateTx(ctx context.Context, platform string, updateID string, chatID, _ string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("begin update transaction: %w", err)
@@ -82,7 +82,7 @@ func jsonArg(b []byte) any {
 // RecordUpdateReplies records an update with its replies, to be kept until
 // they are sent. It returns false if the update was recorded before. It is
 // the record UpdateTx makes, as a statement of its own.
-func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID int64, chatID string, replies []byte) (bool, error) {
+func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID string, chatID string, replies []byte) (bool, error) {
 	res, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO processed_updates (platform, update_id, chat_id, replies) VALUES ($1, $2, $3, $4)
 		ON CONFLICT DO NOTHING`, platform, updateID, chatID, jsonArg(replies))
@@ -100,7 +100,7 @@ func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID 
 // then keeps only what recognises a redelivery: the replies and the chat
 // they were for are forgotten, so the table names nobody once a chat's
 // replies are delivered.
-func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...int64) error {
+func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...string) error {
 	var err error
 	switch len(updateIDs) {
 	case 0:
@@ -124,16 +124,16 @@ func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...int64) 
 
 // Unsent calls fn, oldest first, for each update whose replies were committed
 // but not marked sent (the process stopped in between).
-func (s *DB) Unsent(ctx context.Context, platform string, fn func(updateID int64, chatID string, replies []byte) error) error {
+func (s *DB) Unsent(ctx context.Context, platform string, fn func(updateID string, chatID string, replies []byte) error) error {
 	var rows []struct {
-		UpdateID int64  `db:"update_id"`
+		UpdateID string `db:"update_id"`
 		ChatID   string `db:"chat_id"`
 		Replies  []byte `db:"replies"`
 	}
 	err := s.q(ctx).SelectContext(ctx, &rows, `
 		SELECT update_id, chat_id, COALESCE(replies, '[]') AS replies FROM processed_updates
 		WHERE platform = $1 AND sent_at IS NULL
-		ORDER BY processed_at, update_id`, platform)
+		ORDER BY seq`, platform)
 	if err != nil {
 		return fmt.Errorf("list unsent replies: %w", err)
 	}

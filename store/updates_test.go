@@ -38,7 +38,7 @@ func stateOf(t *testing.T, db *store.DB, user string) string {
 func unsent(t *testing.T, db *store.DB) []string {
 	t.Helper()
 	var out []string
-	err := db.Unsent(context.Background(), "test", func(_ int64, _ string, b []byte) error {
+	err := db.Unsent(context.Background(), "test", func(_ string, _ string, b []byte) error {
 		out = append(out, string(b))
 		return nil
 	})
@@ -51,12 +51,12 @@ func unsent(t *testing.T, db *store.DB) []string {
 func TestUpdateTxHandlesAnUpdateOnce(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	seen, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "first"))
+	seen, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "first"))
 	if err != nil || seen {
 		t.Fatalf("first delivery = %v, %v", seen, err)
 	}
 	called := false
-	seen, err = db.UpdateTx(ctx, "test", 1, "c1", "c1", func(context.Context) ([]byte, error) {
+	seen, err = db.UpdateTx(ctx, "test", "1", "c1", "c1", func(context.Context) ([]byte, error) {
 		called = true
 		return nil, nil
 	})
@@ -72,7 +72,7 @@ func TestUpdateTxHandlesAnUpdateOnce(t *testing.T) {
 	// Text that would break a statement built by concatenation is stored
 	// as is.
 	odd := `it's a \ "test"`
-	_, err = db.UpdateTx(ctx, "test", 2, "c'1", "c'1", func(context.Context) ([]byte, error) {
+	_, err = db.UpdateTx(ctx, "test", "2", "c'1", "c'1", func(context.Context) ([]byte, error) {
 		return []byte(`[{"text":"it's a \\ \"test\""}]`), nil
 	})
 	if err != nil {
@@ -87,11 +87,11 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 	db := pgtest.New(t)
 	db.SetMaxConns(1) // the next transaction gets the same connection
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "kept")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "kept")); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	_, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+	_, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", func(ctx context.Context) ([]byte, error) {
 		if _, err := saveState(db, "c1", "lost")(ctx); err != nil {
 			return nil, err
 		}
@@ -106,7 +106,7 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 				t.Error("the panic did not come through")
 			}
 		}()
-		_, _ = db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+		_, _ = db.UpdateTx(ctx, "test", "3", "c1", "c1", func(ctx context.Context) ([]byte, error) {
 			if _, err := saveState(db, "c1", "lost")(ctx); err != nil {
 				return nil, err
 			}
@@ -117,9 +117,9 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 		t.Errorf("state = %s, want the first update's", got)
 	}
 	// Neither failed update is recorded: redelivered, they are handled.
-	for _, id := range []int64{2, 3} {
+	for _, id := range []string{"2", "3"} {
 		if seen, err := db.UpdateTx(ctx, "test", id, "c1", "c1", saveState(db, "c1", "again")); err != nil || seen {
-			t.Fatalf("update %d delivered again = %v, %v", id, seen, err)
+			t.Fatalf("update %s delivered again = %v, %v", id, seen, err)
 		}
 	}
 	if got := len(unsent(t, db)); got != 3 {
@@ -130,7 +130,7 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "0")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "0")); err != nil {
 		t.Fatal(err)
 	}
 	// The first update holds the chat while the second and a redelivery
@@ -138,7 +138,7 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	inside, release := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
 	go func() {
-		_, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+		_, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", func(ctx context.Context) ([]byte, error) {
 			b, err := saveState(db, "c1", "2")(ctx)
 			close(inside)
 			<-release
@@ -155,7 +155,7 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	second, again := make(chan result, 1), make(chan result, 1)
 	go func() {
 		var st string
-		seen, err := db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+		seen, err := db.UpdateTx(ctx, "test", "3", "c1", "c1", func(ctx context.Context) ([]byte, error) {
 			_, _, b, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
 			st = string(b)
 			return []byte(`[]`), err
@@ -163,7 +163,7 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 		second <- result{seen, st, err}
 	}()
 	go func() {
-		seen, err := db.UpdateTx(ctx, "test", 2, "c1", "c1", saveState(db, "c1", "twice"))
+		seen, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", saveState(db, "c1", "twice"))
 		again <- result{seen: seen, err: err}
 	}()
 	// Both wait for the chat's lock, so nothing more can happen until the
@@ -194,7 +194,7 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "old")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "old")); err != nil {
 		t.Fatal(err)
 	}
 	l, _, _, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
@@ -202,7 +202,7 @@ func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got string
-	_, err = db.UpdateTx(ctx, "test", 2, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+	_, err = db.UpdateTx(ctx, "test", "2", "c1", "c1", func(ctx context.Context) ([]byte, error) {
 		if err := db.SaveState(ctx, l.ID, []byte(`"new"`)); err != nil {
 			return nil, err
 		}
@@ -217,7 +217,7 @@ func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 		t.Errorf("state read after a write = %s, want the write's", got)
 	}
 	// A learner first seen inside an update is created there.
-	_, err = db.UpdateTx(ctx, "test", 3, "c1", "c1", func(ctx context.Context) ([]byte, error) {
+	_, err = db.UpdateTx(ctx, "test", "3", "c1", "c1", func(ctx context.Context) ([]byte, error) {
 		l, created, _, err := db.EnsureLearnerState(ctx, "test", "c2", "c2", "Ada", "en")
 		if err == nil && (!created || l.Name != "Ada") {
 			t.Errorf("another user = %+v, created %v", l, created)
@@ -233,13 +233,13 @@ func TestUpdateTxLeavesNoSessionState(t *testing.T) {
 	db := pgtest.New(t)
 	db.SetMaxConns(1) // every statement below runs on the same session
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "one")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "one")); err != nil {
 		t.Fatal(err)
 	}
-	if seen, err := db.UpdateTx(ctx, "test", 1, "c1", "c1", saveState(db, "c1", "two")); err != nil || !seen {
+	if seen, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "two")); err != nil || !seen {
 		t.Fatalf("redelivery = %v, %v", seen, err)
 	}
-	_, _ = db.UpdateTx(ctx, "test", 2, "c1", "c1", func(context.Context) ([]byte, error) {
+	_, _ = db.UpdateTx(ctx, "test", "2", "c1", "c1", func(context.Context) ([]byte, error) {
 		return nil, errors.New("boom")
 	})
 	st, err := store.SessionStateOf(ctx, db)
@@ -269,5 +269,42 @@ func waitForLockWaiters(t *testing.T, db *store.DB, n int) {
 			t.Fatalf("%d transactions wait for an advisory lock, want %d", got, n)
 		}
 		<-tick.C
+	}
+}
+
+// TestLongTextKeys: WhatsApp's message ids are text, and its business-scoped
+// user ids (users without a phone number) may be 256 characters long.
+func TestLongTextKeys(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	user := "IT." + strings.Repeat("bsuid0123456789", 17)[:253]
+	const wamid = "wamid.HBgLMzkzNDcxMjM0NTY3FQIAEhggQTNGRjA0QzE2NkE0MkUyQjZCMzI3NkIwQjk4MEQyAA=="
+	seen, err := db.UpdateTx(ctx, "whatsapp", wamid, user, user, func(ctx context.Context) ([]byte, error) {
+		l, _, err := db.EnsureLearner(ctx, "whatsapp", user, user, "Ada", "it")
+		if err == nil && l.ExternalID != user {
+			t.Errorf("learner's id = %q, want the 256 characters of %q", l.ExternalID, user)
+		}
+		return []byte(`[{"text":"ciao"}]`), err
+	})
+	if err != nil || seen {
+		t.Fatalf("first delivery: seen %v, %v", seen, err)
+	}
+	seen, err = db.UpdateTx(ctx, "whatsapp", wamid, user, user, func(context.Context) ([]byte, error) {
+		t.Error("a redelivered update was handled again")
+		return nil, nil
+	})
+	if err != nil || !seen {
+		t.Fatalf("redelivery: seen %v, %v", seen, err)
+	}
+	var chats []string
+	err = db.Unsent(ctx, "whatsapp", func(id, chat string, _ []byte) error {
+		if id != wamid {
+			t.Errorf("unsent update %q, want %q", id, wamid)
+		}
+		chats = append(chats, chat)
+		return nil
+	})
+	if err != nil || len(chats) != 1 || chats[0] != user {
+		t.Errorf("unsent = %q, %v; want the reply to the 256-character chat", chats, err)
 	}
 }

@@ -140,7 +140,7 @@ func (t *Transport) update(line string) bot.Update {
 	t.nextID++
 	u := bot.Update{
 		Platform: Platform,
-		ID:       t.nextID,
+		ID:       strconv.FormatInt(t.nextID, 10),
 		ChatID:   t.user,
 		UserID:   t.user,
 		Name:     t.name,

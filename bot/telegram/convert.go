@@ -18,7 +18,7 @@ import (
 // button that the bot showed to someone else in a group (answered with a
 // toast saying so).
 func (t *Transport) convert(ctx context.Context, u tgbotapi.Update) (bot.Update, bool) {
-	out := bot.Update{Platform: Platform, ID: int64(u.UpdateID), Received: time.Now()}
+	out := bot.Update{Platform: Platform, ID: strconv.Itoa(u.UpdateID), Received: time.Now()}
 	from := func(user *tgbotapi.User) {
 		if user != nil {
 			out.UserID = strconv.FormatInt(user.ID, 10)

@@ -348,7 +348,7 @@ func (c *crashable) dead() bool {
 
 var errCrashed = errors.New("process crashed")
 
-func (c *crashable) UpdateTx(ctx context.Context, platform string, updateID int64, chatID, userID string, fn func(ctx context.Context) ([]byte, error)) (bool, error) {
+func (c *crashable) UpdateTx(ctx context.Context, platform string, updateID string, chatID, userID string, fn func(ctx context.Context) ([]byte, error)) (bool, error) {
 	if c.dead() {
 		return false, errCrashed
 	}
@@ -361,7 +361,7 @@ func (c *crashable) UpdateTx(ctx context.Context, platform string, updateID int6
 	})
 }
 
-func (c *crashable) MarkSent(ctx context.Context, platform string, ids ...int64) error {
+func (c *crashable) MarkSent(ctx context.Context, platform string, ids ...string) error {
 	if c.dead() {
 		return errCrashed
 	}
@@ -433,7 +433,7 @@ func TestPollingCrashExactlyOnce(t *testing.T) {
 		}
 	}
 	unsent := 0
-	r.db.Unsent(context.Background(), telegram.Platform, func(int64, string, []byte) error { unsent++; return nil })
+	r.db.Unsent(context.Background(), telegram.Platform, func(string, string, []byte) error { unsent++; return nil })
 	if unsent != 0 {
 		t.Errorf("%d updates have unsent replies", unsent)
 	}

@@ -429,7 +429,7 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 	replies := w.replies()
 	// The same batched marking as the dispatcher's; an error shows as a
 	// failed transaction next.
-	marker := bot.NewMarker(workers, func(ctx context.Context, ids ...int64) error {
+	marker := bot.NewMarker(workers, func(ctx context.Context, ids ...string) error {
 		return db.MarkSent(ctx, platform, ids...)
 	}, nil)
 	var (
@@ -447,7 +447,7 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 			local := make([]time.Duration, 0, presses)
 			for k := range presses {
 				t0 := time.Now()
-				id := base*10 + int64(i*presses+k)
+				id := strconv.FormatInt(base*10+int64(i*presses+k), 10)
 				err := db.InTx(ctx, func(ctx context.Context) error {
 					if _, err := db.RecordUpdateReplies(ctx, platform, id, chat, replies); err != nil {
 						return err

@@ -226,7 +226,7 @@ func waitAllSent(t *testing.T, pgDir string, n int) {
 	defer tick.Stop()
 	for {
 		unsent := 0
-		if err := db.Unsent(ctx, "console", func(int64, string, []byte) error { unsent++; return nil }); err != nil {
+		if err := db.Unsent(ctx, "console", func(string, string, []byte) error { unsent++; return nil }); err != nil {
 			t.Fatalf("unsent replies: %v", err)
 		}
 		recorded, err := db.CountUpdates(ctx, "console")

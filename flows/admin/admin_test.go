@@ -105,7 +105,7 @@ func (r *rig) do(u bot.Update) []telegramtest.Call {
 	r.t.Helper()
 	before := len(r.fake.Calls())
 	u.Platform = telegram.Platform
-	u.ID = r.nextID.Add(1)
+	u.ID = strconv.FormatInt(r.nextID.Add(1), 10)
 	u.Lang = "it"
 	if u.ChatID == "" {
 		u.ChatID = u.UserID
