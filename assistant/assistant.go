@@ -168,13 +168,7 @@ func lang(l bottega.Learner) string {
 
 // dayStart is the start of the learner's day, for the daily quota.
 func dayStart(now time.Time, tz string) time.Time {
-	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "" {
-		loc, err = time.LoadLocation("Europe/Rome")
-		if err != nil {
-			loc = time.UTC
-		}
-	}
+	loc := bottega.Location(tz)
 	t := now.In(loc)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
 }

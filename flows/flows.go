@@ -605,12 +605,7 @@ func (b *Bot) location(name string) *time.Location {
 	if loc, ok := b.zones.Load(name); ok {
 		return loc.(*time.Location)
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || name == "" {
-		if loc, err = time.LoadLocation("Europe/Rome"); err != nil {
-			loc = time.UTC
-		}
-	}
+	loc := bottega.Location(name)
 	b.zones.Store(name, loc)
 	return loc
 }

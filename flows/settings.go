@@ -70,7 +70,7 @@ func (t *turn) choices(field string, onboarding bool) []choice {
 			cs = append(cs, choice{l, endonym(l)})
 		}
 	case fieldRole:
-		for _, r := range []string{bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide, bottega.RoleMunicipal} {
+		for _, r := range bottega.Roles() {
 			cs = append(cs, choice{r, t.T("role_"+r, nil)})
 		}
 	case fieldLevel:

@@ -534,7 +534,7 @@ func (s *DB) CreateLearners(ctx context.Context, ls []bottega.Learner) error {
 				l.Locale = "it"
 			}
 			if l.Timezone == "" {
-				l.Timezone = "Europe/Rome"
+				l.Timezone = bottega.DefaultTimezone
 			}
 			for i, v := range []string{l.Platform, l.ExternalID, l.ChatID, l.Name, l.Locale, l.Role, l.Level, l.Reminder, l.Timezone} {
 				cols[i] = append(cols[i], v)
