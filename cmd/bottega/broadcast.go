@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"strings"
@@ -72,56 +73,52 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("load messages: %w", err)
 	}
 	lib := store.NewLibrary(db, 0)
+	svc := &store.Broadcasts{DB: db, Library: lib}
 	for status, id := range control {
 		if id == 0 {
 			continue
 		}
-		from := map[string][]string{
-			bottega.BroadcastPaused:    {bottega.BroadcastRunning},
-			bottega.BroadcastRunning:   {bottega.BroadcastPaused},
-			bottega.BroadcastCancelled: {bottega.BroadcastRunning, bottega.BroadcastPaused},
-		}[status]
-		ok, err := db.SetBroadcastStatus(ctx, id, status, from...)
-		if err != nil {
+		p, err := svc.SetBroadcastStatus(ctx, id, status)
+		if m := bottega.ErrorMessage(err); m != "" {
+			return usagef("%s", m)
+		} else if err != nil {
 			return err
 		}
-		b, err := db.Broadcast(ctx, id)
-		if err != nil {
-			return usagef("no broadcast %d", id)
-		}
-		if !ok {
-			return usagef("broadcast %d is %s", id, b.Status)
-		}
-		fmt.Fprintf(e.stdout, "Broadcast %d is %s.\n", id, b.Status)
+		fmt.Fprintf(e.stdout, "Broadcast %d is %s.\n", id, p.Status)
 		return nil
 	}
 	var b bottega.Broadcast
 	if *watch != 0 {
-		if b, err = db.Broadcast(ctx, *watch); err != nil {
-			return usagef("no broadcast %d", *watch)
+		p, err := svc.BroadcastProgress(ctx, *watch)
+		if m := bottega.ErrorMessage(err); m != "" {
+			return usagef("%s", m)
+		} else if err != nil {
+			return err
 		}
+		b = p.Broadcast
 	} else {
 		cur, _, err := lib.Current(ctx)
 		if err != nil {
 			return err
 		}
-		aud, err := cliAudience(cur, *platform, *roles, *levels, *langs, *tracks, *active, *inactive)
-		if err != nil {
-			return err
-		}
+		aud := bottega.Audience{Platform: *platform, Roles: splitList(*roles), Levels: splitList(*levels),
+			Languages: splitList(*langs), Tracks: splitList(*tracks), ActiveDays: *active, InactiveDays: *inactive}
 		kind := bottega.BroadcastText
 		if *lesson != "" {
-			if cur.Lesson(*lesson) == nil {
-				return usagef("no lesson %q in the published curriculum", *lesson)
-			}
 			kind = bottega.BroadcastLesson
+		}
+		draft := bottega.Broadcast{CreatedBy: "cli", Kind: kind, LessonID: *lesson, Text: *text, Rate: *rate}
+		if err := draft.Check(cur); err != nil {
+			return usagef("%s", bottega.ErrorMessage(err))
+		}
+		n, err := svc.CountAudience(ctx, aud)
+		if m := bottega.ErrorMessage(err); m != "" {
+			return usagef("%s", m)
+		} else if err != nil {
+			return err
 		}
 		msg, err := broadcast.Messages{Texts: texts, Library: lib}.Render(ctx, bottega.Delivery{
 			Kind: bottega.DeliveryBroadcast, BroadcastKind: kind, LessonID: *lesson, Text: *text, Locale: locales.Default})
-		if err != nil {
-			return err
-		}
-		n, err := db.CountAudience(ctx, aud)
 		if err != nil {
 			return err
 		}
@@ -144,7 +141,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 			fmt.Fprintln(e.stdout, "Nothing sent.")
 			return nil
 		}
-		b, err = db.CreateBroadcast(ctx, bottega.Broadcast{CreatedBy: "cli", Kind: kind, LessonID: *lesson, Text: *text, Rate: *rate}, aud)
+		b, err = svc.StartBroadcast(ctx, draft, aud)
 		if err != nil {
 			return err
 		}
@@ -170,29 +167,26 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 	} else {
 		fmt.Fprintln(e.stderr, "No TELEGRAM_TOKEN here: the running bot sends the broadcast.")
 	}
-	return watchBroadcast(ctx, e, db, b.ID)
+	return watchBroadcast(ctx, e, svc, b.ID)
 }
 
 // watchBroadcast shows a broadcast's progress until nothing is left to send
 // or ctx ends.
-func watchBroadcast(ctx context.Context, e env, db *store.DB, id int64) error {
+func watchBroadcast(ctx context.Context, e env, svc bottega.BroadcastService, id int64) error {
 	start := time.Now()
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
 	for {
-		c, err := db.DeliveryCounts(ctx, id)
+		p, err := svc.BroadcastProgress(ctx, id)
 		if err != nil && ctx.Err() == nil {
 			return err
 		}
+		b, c := p.Broadcast, p.Counts
 		if ctx.Err() != nil {
 			fmt.Fprintf(e.stderr, "\nStopped watching; broadcast %d goes on (bottega broadcast -cancel %d stops it).\n", id, id)
 			return nil
 		}
 		progressBar(e, c, time.Since(start))
-		b, err := db.Broadcast(ctx, id)
-		if err != nil {
-			return err
-		}
 		if c.Left() == 0 || b.Status == bottega.BroadcastCancelled || b.Status == bottega.BroadcastDone {
 			fmt.Fprintln(e.stderr)
 			fmt.Fprintf(e.stdout, "Broadcast %d: %s. Sent %d, failed %d, blocked %d, cancelled %d, uncertain %d (interrupted mid-send, not resent).\n",
@@ -225,45 +219,6 @@ func splitList(s string) []string {
 	return out
 }
 
-// cliAudience builds an audience from the command line's filters, checking
-// them.
-func cliAudience(cur *content.Curriculum, platform, roles, levels, langs, tracks string, active, inactive int) (bottega.Audience, error) {
-	a := bottega.Audience{Platform: platform, Roles: splitList(roles), Levels: splitList(levels), Languages: splitList(langs),
-		ActiveDays: active, InactiveDays: inactive}
-	for _, r := range a.Roles {
-		switch r {
-		case bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide, bottega.RoleMunicipal:
-		default:
-			return a, usagef("unknown role %q: use shopkeeper, artisan, guide or municipal", r)
-		}
-	}
-	for _, l := range a.Levels {
-		if l != bottega.LevelBase && l != bottega.LevelIntermediate {
-			return a, usagef("unknown level %q: use base or intermediate", l)
-		}
-	}
-	for _, l := range a.Languages {
-		if !locales.IsSupported(l) {
-			return a, usagef("unknown language %q: use %s", l, strings.Join(locales.Supported, ", "))
-		}
-	}
-	if active < 0 || inactive < 0 {
-		return a, usagef("-active and -inactive take a number of days")
-	}
-	for _, id := range splitList(tracks) {
-		t := cur.Track(id)
-		if t == nil {
-			return a, usagef("no track %q in the published curriculum", id)
-		}
-		a.Tracks = append(a.Tracks, t.ID)
-		a.TrackRoles = append(a.TrackRoles, t.Roles...)
-		for _, l := range t.Lessons {
-			a.TrackLessons = append(a.TrackLessons, l.ID)
-		}
-	}
-	return a, nil
-}
-
 // bulk is the admin side wired into a running bot: the admin extension of
 // the flows, and, once a transport runs, the delivery worker and the
 // reminder scheduler sending through it.
@@ -274,6 +229,9 @@ type bulk struct {
 	lib     *store.Library
 	admin   *admin.Admin
 	metrics *broadcast.Metrics
+	// broadcasts is the service the chat, the command line and the
+	// console share.
+	broadcasts *store.Broadcasts
 
 	mu     sync.Mutex
 	worker *broadcast.Worker
@@ -282,8 +240,9 @@ type bulk struct {
 
 func newBulk(a *app) *bulk {
 	b := &bulk{cfg: a.cfg, db: a.db, texts: a.texts, lib: store.NewLibrary(a.db, 0), metrics: broadcast.NewMetrics(a.reg)}
+	b.broadcasts = &store.Broadcasts{DB: a.db, Library: b.lib, Wake: b.wake}
 	b.admin = admin.New(admin.Options{
-		Admins: a.cfg.Admins, Store: a.db, Texts: a.texts, Library: b.lib, Downloader: b, Wake: b.wake,
+		Admins: a.cfg.Admins, Store: a.db, Broadcasts: b.broadcasts, Texts: a.texts, Library: b.lib, Downloader: b,
 		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
 			pub, err := a.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source, Index: indexer(a.db, a.log)})
 			b.lib.Refresh()
@@ -320,9 +279,7 @@ func (b *bulk) wake() {
 }
 
 // start runs the delivery worker and the reminders for t until stop.
-func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
-	Warn(msg string, args ...any)
-}) (stop func()) {
+func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (stop func()) {
 	cfg := broadcast.Config{
 		Platform: t.Platform(), Store: b.db, Sender: t, Rate: min(float64(broadcast.DefaultRate), b.cfg.TelegramRate),
 		Render: broadcast.Messages{Texts: b.texts, Library: b.lib}.Render,
@@ -331,6 +288,7 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
 			return admin.Progress(b.texts, cur)(br, c)
 		},
 		Metrics: b.metrics,
+		Logger:  log,
 	}
 	if tr, ok := t.(*telegram.Transport); ok {
 		cfg.Classify = tg.Classify
@@ -344,7 +302,7 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
 	b.mu.Lock()
 	b.worker = w
 	b.mu.Unlock()
-	sched := reminders.New(reminders.Config{Platform: t.Platform(), Store: b.db, Wake: w.Wake})
+	sched := reminders.New(reminders.Config{Platform: t.Platform(), Store: b.db, Wake: w.Wake, Logger: log})
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -356,7 +314,9 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log interface {
 	}()
 	go func() {
 		defer wg.Done()
-		_ = sched.Run(ctx) // it returns only when ctx ends
+		if err := sched.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("reminder scheduler stopped", "err", err)
+		}
 	}()
 	return func() { cancel(); wg.Wait() }
 }

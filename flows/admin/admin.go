@@ -38,12 +38,6 @@ import (
 type Store interface {
 	LoadAdminState(ctx context.Context, platform, userID string) ([]byte, error)
 	SaveAdminState(ctx context.Context, platform, userID string, state []byte) error
-	CountAudience(ctx context.Context, a bottega.Audience) (int, error)
-	CreateBroadcast(ctx context.Context, b bottega.Broadcast, a bottega.Audience) (bottega.Broadcast, error)
-	Broadcast(ctx context.Context, id int64) (bottega.Broadcast, error)
-	ActiveBroadcasts(ctx context.Context, platform string) ([]bottega.Broadcast, error)
-	SetBroadcastStatus(ctx context.Context, id int64, status string, from ...string) (bool, error)
-	DeliveryCounts(ctx context.Context, broadcastID int64) (bottega.DeliveryCounts, error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, kind, addedBy string) error
 	SaveTelegramFileID(ctx context.Context, key, kind, fileID string) error
@@ -72,18 +66,19 @@ type Publisher func(ctx context.Context, c *content.Curriculum, source string) (
 // Options configures the admin flows.
 type Options struct {
 	// Admins are the platform user ids allowed to use admin commands.
-	Admins  []string
-	Store   Store
-	Texts   Texts
-	Library Library
+	Admins []string
+	Store  Store
+	// Broadcasts starts and steers broadcasts (it wakes the delivery
+	// worker itself).
+	Broadcasts bottega.BroadcastService
+	Texts      Texts
+	Library    Library
 	// Downloader fetches uploaded documents; nil turns uploads down.
 	Downloader Downloader
 	Publish    Publisher
 	// Rate is the rate of broadcasts started from the chat (default
 	// broadcast.DefaultRate).
-	Rate float64
-	// Wake tells the delivery worker there is something new to send.
-	Wake  func()
+	Rate  float64
 	Clock func() time.Time
 }
 
@@ -98,9 +93,6 @@ type Admin struct {
 func New(o Options) *Admin {
 	if o.Rate <= 0 {
 		o.Rate = broadcast.DefaultRate
-	}
-	if o.Wake == nil {
-		o.Wake = func() {}
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now

@@ -31,13 +31,6 @@ var fieldLabels = map[string]string{
 	fieldLang: "admin_aud_lang", fieldActivity: "admin_aud_activity",
 }
 
-// Activity filters.
-const (
-	activeWeek   = "a7"
-	activeMonth  = "a30"
-	inactiveLong = "i30"
-)
-
 // values lists a filter's values; "" is everyone.
 func values(field string, cur *content.Curriculum) []string {
 	switch field {
@@ -50,13 +43,13 @@ func values(field string, cur *content.Curriculum) []string {
 		}
 		return v
 	case fieldRole:
-		return []string{"", bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide, bottega.RoleMunicipal}
+		return append([]string{""}, bottega.Roles()...)
 	case fieldLevel:
-		return []string{"", bottega.LevelBase, bottega.LevelIntermediate}
+		return append([]string{""}, bottega.Levels()...)
 	case fieldLang:
 		return append([]string{""}, locales.Supported...)
 	case fieldActivity:
-		return []string{"", activeWeek, activeMonth, inactiveLong}
+		return bottega.Activities()
 	}
 	return []string{""}
 }
@@ -95,23 +88,10 @@ func audience(platform string, st state, cur *content.Curriculum) bottega.Audien
 	if v := value(st, fieldLang, cur); v != "" {
 		a.Languages = []string{v}
 	}
-	if v := value(st, fieldTrack, cur); v != "" && cur != nil {
-		if t := cur.Track(v); t != nil {
-			a.Tracks = []string{t.ID}
-			a.TrackRoles = append([]string{}, t.Roles...)
-			for _, l := range t.Lessons {
-				a.TrackLessons = append(a.TrackLessons, l.ID)
-			}
-		}
+	if v := value(st, fieldTrack, cur); v != "" {
+		a.Tracks = []string{v}
 	}
-	switch value(st, fieldActivity, cur) {
-	case activeWeek:
-		a.ActiveDays = 7
-	case activeMonth:
-		a.ActiveDays = 30
-	case inactiveLong:
-		a.InactiveDays = 30
-	}
+	_ = a.SetActivity(value(st, fieldActivity, cur)) // one of bottega.Activities
 	return a
 }
 
@@ -202,7 +182,7 @@ func (a *Admin) wizardButton(ctx context.Context, l bottega.Learner, u bot.Updat
 		}
 		return edit(a.audienceScreen(ctx, lang, u, st))
 	case code == codePreview && st.Step == "audience":
-		n, err := a.o.Store.CountAudience(ctx, audience(u.Platform, st, cur))
+		n, err := a.o.Broadcasts.CountAudience(ctx, audience(u.Platform, st, cur))
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +234,7 @@ func (a *Admin) audienceScreen(ctx context.Context, lang string, u bot.Update, s
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	n, err := a.o.Store.CountAudience(ctx, audience(u.Platform, st, cur))
+	n, err := a.o.Broadcasts.CountAudience(ctx, audience(u.Platform, st, cur))
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -290,7 +270,7 @@ func (a *Admin) previewScreen(ctx context.Context, lang string, st state, n int)
 // message.
 func (a *Admin) send(ctx context.Context, l bottega.Learner, u bot.Update, st state, cur *content.Curriculum) ([]bot.Reply, error) {
 	lang := langOf(l, u)
-	b, err := a.o.Store.CreateBroadcast(ctx, bottega.Broadcast{
+	b, err := a.o.Broadcasts.StartBroadcast(ctx, bottega.Broadcast{
 		CreatedBy: u.UserID, Kind: st.Kind, LessonID: st.Lesson, Text: st.Text, Rate: a.o.Rate,
 		ProgressChat: u.ChatID, ProgressMessage: u.MessageID, ProgressLang: lang,
 	}, audience(u.Platform, st, cur))
@@ -300,7 +280,6 @@ func (a *Admin) send(ctx context.Context, l bottega.Learner, u bot.Update, st st
 	if err := a.save(ctx, u, state{}); err != nil {
 		return nil, err
 	}
-	a.o.Wake()
 	r := Progress(a.o.Texts, cur)(b, bottega.DeliveryCounts{Pending: b.Total})
 	r.Edit = true
 	r.Notice = a.o.Texts.T(lang, "admin_bc_started", map[string]any{"Count": b.Total})
@@ -357,14 +336,14 @@ func (a *Admin) control(ctx context.Context, l bottega.Learner, u bot.Update, ar
 	lang := langOf(l, u)
 	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(arg), "#"), 10, 64)
 	if err != nil {
-		bs, err := a.o.Store.ActiveBroadcasts(ctx, u.Platform)
+		bs, err := a.o.Broadcasts.FindBroadcasts(ctx, bottega.BroadcastFilter{Platform: u.Platform, Active: true, Limit: 1})
 		if err != nil {
 			return nil, err
 		}
 		if len(bs) == 0 {
 			return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_no_broadcast", nil)}}, nil
 		}
-		id = bs[len(bs)-1].ID
+		id = bs[0].ID
 	}
 	r, ok, err := a.setStatus(ctx, lang, id, status)
 	if err != nil {
@@ -378,33 +357,20 @@ func (a *Admin) control(ctx context.Context, l bottega.Learner, u bot.Update, ar
 	return []bot.Reply{r}, nil
 }
 
-// setStatus changes a broadcast's status and renders its progress.
+// setStatus changes a broadcast's status and renders its progress; ok is
+// false when the broadcast does not exist or cannot take that status.
 func (a *Admin) setStatus(ctx context.Context, lang string, id int64, status string) (bot.Reply, bool, error) {
-	from := map[string][]string{
-		bottega.BroadcastPaused:    {bottega.BroadcastRunning},
-		bottega.BroadcastRunning:   {bottega.BroadcastPaused},
-		bottega.BroadcastCancelled: {bottega.BroadcastRunning, bottega.BroadcastPaused},
-	}[status]
-	ok, err := a.o.Store.SetBroadcastStatus(ctx, id, status, from...)
-	if err != nil || !ok {
-		return bot.Reply{}, false, err
-	}
-	if status == bottega.BroadcastRunning {
-		a.o.Wake()
-	}
-	b, err := a.o.Store.Broadcast(ctx, id)
-	if err != nil {
-		return bot.Reply{}, false, err
-	}
-	c, err := a.o.Store.DeliveryCounts(ctx, id)
-	if err != nil {
+	p, err := a.o.Broadcasts.SetBroadcastStatus(ctx, id, status)
+	if c := bottega.ErrorCode(err); c == bottega.ENOTFOUND || c == bottega.ECONFLICT {
+		return bot.Reply{}, false, nil
+	} else if err != nil {
 		return bot.Reply{}, false, err
 	}
 	cur, _, err := a.o.Library.Current(ctx)
 	if err != nil {
 		return bot.Reply{}, false, err
 	}
-	r := Progress(a.o.Texts, cur)(b, c)
+	r := Progress(a.o.Texts, cur)(p.Broadcast, p.Counts)
 	r.Notice = a.o.Texts.T(lang, "admin_done_"+status, nil)
 	return r, true, nil
 }
