@@ -51,6 +51,10 @@ func learnerData() []struct {
 		{"broadcasts", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM broadcasts WHERE platform = $1 AND (created_by = $2 OR progress_chat = $2) AND $2 <> '') t`, true},
 		{"lesson_videos", `SELECT COALESCE(json_agg(t ORDER BY t.lesson_id), '[]') FROM (SELECT * FROM lesson_videos WHERE platform = $1 AND added_by = $2 AND $2 <> '') t`, true},
 		{"admin_state", `SELECT COALESCE(json_agg(t), '[]') FROM (SELECT * FROM admin_state WHERE platform = $1 AND user_id = $2) t`, true},
+		// Their sign-in links and sessions to the web console, as an admin
+		// (tokens only as hashes: nothing here signs anyone in).
+		{"console_links", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_links WHERE platform = $1 AND user_id = $2) t`, true},
+		{"console_sessions", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_sessions WHERE platform = $1 AND user_id = $2) t`, true},
 	}
 }
 
@@ -160,6 +164,10 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 		), videos AS (
 			UPDATE lesson_videos v SET added_by = ''
 			FROM l WHERE v.platform = l.platform AND v.added_by = l.external_id AND l.external_id <> ''
+		), links AS (
+			DELETE FROM console_links c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
+		), sessions AS (
+			DELETE FROM console_sessions c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
 		)
 		DELETE FROM admin_state a USING l WHERE a.platform = l.platform AND a.user_id = l.external_id`, id)
 	if err != nil {

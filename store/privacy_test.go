@@ -104,6 +104,18 @@ func personalData() map[string]column {
 		"admin_state.user_id":         learnerOwn,
 		"admin_state.state":           learnerOwn,
 		"admin_state.updated_at":      learnerOwn,
+		"console_links.token_hash":    learnerOwn,
+		"console_links.platform":      learnerOwn,
+		"console_links.user_id":       learnerOwn,
+		"console_links.created_at":    learnerOwn,
+		"console_links.expires_at":    learnerOwn,
+		"console_links.used_at":       learnerOwn,
+		"console_sessions.token_hash": learnerOwn,
+		"console_sessions.platform":   learnerOwn,
+		"console_sessions.user_id":    learnerOwn,
+		"console_sessions.csrf":       learnerOwn,
+		"console_sessions.created_at": learnerOwn,
+		"console_sessions.seen_at":    learnerOwn,
 
 		"telegram_files.key":        none(files),
 		"telegram_files.kind":       none(files),
@@ -280,6 +292,8 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 			VALUES ($2, $1, 'broadcast', 'sent', 1, now(), 'w1', now(), now(), '99', 'x')`, []any{id, &bid}, nil},
 		{`INSERT INTO lesson_videos (lesson_id, platform, file_id, added_by) VALUES ('vetrina', $1, 'FILE', $2)`, []any{platform, userID}, nil},
 		{`INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, '{"wizard": "broadcast"}')`, []any{platform, userID}, nil},
+		{`INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at, used_at) VALUES ('\x01', $1, $2, now(), now(), now())`, []any{platform, userID}, nil},
+		{`INSERT INTO console_sessions (token_hash, platform, user_id, csrf, created_at, seen_at) VALUES ('\x02', $1, $2, 'c', now(), now())`, []any{platform, userID}, nil},
 	}
 	for _, s := range steps {
 		args := make([]any, len(s.args))
