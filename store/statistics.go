@@ -11,7 +11,7 @@ import (
 )
 
 // Statistics implements bottega.StatsService on the database. Every query
-// of the overview reads through an index (migration 00012, checked by a
+// of the overview reads through an index (migration 00013, checked by a
 // test with EXPLAIN), so it stays fast with millions of answers.
 type Statistics struct {
 	DB *DB
