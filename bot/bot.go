@@ -38,8 +38,11 @@ type Update struct {
 	// button press the one that the pressed message answered.
 	ReplyTo string `json:"reply_to,omitempty"`
 	// Document is a file the user sent.
-	Document *File     `json:"document,omitempty"`
-	Received time.Time `json:"received"`
+	Document *File `json:"document,omitempty"`
+	// Unsupported names what the user sent that the transport cannot pass
+	// on ("audio", "image", "sticker"...): the flows say so.
+	Unsupported string    `json:"unsupported,omitempty"`
+	Received    time.Time `json:"received"`
 }
 
 // IsCommand reports whether the update is a slash command.

@@ -126,6 +126,9 @@ type Options struct {
 	Extensions []Extension
 	// Clock gives the time (default time.Now).
 	Clock func() time.Time
+	// Contact is how a learner reaches a person (an address, a phone
+	// number, a link), told at the onboarding; "" tells none.
+	Contact string
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
@@ -136,6 +139,7 @@ type Bot struct {
 	answerer Answerer
 	exts     []Extension
 	now      func() time.Time
+	contact  string
 
 	routes   map[string]route
 	commands map[string]string
@@ -149,7 +153,7 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -360,6 +364,9 @@ func (t *turn) route() ([]bot.Reply, error) {
 		return t.start("")
 	}
 	switch {
+	case u.Unsupported != "" && u.Data == "" && u.Text == "":
+		t.note("media_unsupported", nil)
+		return t.show()
 	case u.Data != "":
 		t.press = true
 		return t.button(u.Data)

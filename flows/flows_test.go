@@ -507,3 +507,38 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 		t.Errorf("reminders would go to %q, want [g1]", got)
 	}
 }
+
+// TestAutomatedAndMedia checks that the onboarding says the bot is
+// automated and how to reach a person, and that a voice note or a photo
+// gets a clear answer and changes nothing.
+func TestAutomatedAndMedia(t *testing.T) {
+	c := newChat(t, func(o *flows.Options) { o.Contact = "aiuto@bottega.example" })
+	handle := func(u bot.Update) []bot.Reply {
+		t.Helper()
+		u.Platform, u.ChatID, u.UserID, u.Lang = "test", "u9", "u9", "it"
+		var replies []bot.Reply
+		if err := c.db.InTx(context.Background(), func(ctx context.Context) error {
+			var err error
+			replies, err = c.b.Handle(ctx, u)
+			return err
+		}); err != nil || len(replies) == 0 {
+			t.Fatalf("%+v: %v, %d replies", u, err, len(replies))
+		}
+		return replies
+	}
+	first := handle(bot.Update{Text: "/start"})
+	c.says(first, "assistente automatico", "aiuto@bottega.example", "(1/5)")
+	for _, kind := range []string{"audio", "image", "document"} {
+		r := handle(bot.Update{Unsupported: kind})
+		c.says(r, "messaggi vocali", "(1/5)")
+	}
+	// Without a contact, the onboarding still says it is automated.
+	c2 := newChat(t)
+	c.b = c2.b
+	c.db = c2.db
+	r := handle(bot.Update{Text: "/start"})
+	c.says(r, "assistente automatico")
+	if strings.Contains(r[0].Text, "parlare con una persona") {
+		t.Errorf("a contact is offered though none is configured:\n%s", r[0].Text)
+	}
+}

@@ -189,7 +189,7 @@ func (t *turn) showOnboarding() (bot.Reply, error) {
 	n := slices.Index(fieldOrder(), f)
 	text := t.T("ask_"+f, nil)
 	if f == fieldLang {
-		text = t.T("hello", map[string]any{"Name": t.l.Name}) + "\n\n" + text
+		text = t.T("hello", map[string]any{"Name": t.l.Name}) + "\n" + t.T("automated", map[string]any{"Contact": t.b.contact}) + "\n\n" + text
 	}
 	text = fmt.Sprintf("%s\n\n(%d/%d)", text, n+1, len(fieldOrder()))
 	rows := t.choiceRows(f, true)

@@ -27,9 +27,11 @@ type config struct {
 	DailyQuestions       int
 	DailyTokens          int
 	Admins               []string
-	HTTPAddr             string
-	LogLevel             slog.Level
-	logLevelSet          bool
+	// Contact is how learners reach a person, told at the onboarding.
+	Contact     string
+	HTTPAddr    string
+	LogLevel    slog.Level
+	logLevelSet bool
 	// HTTP bounds what a client of HTTP_ADDR may hold and send. The
 	// defaults suit every deployment, so the environment does not set
 	// them; tests shorten them.
@@ -87,6 +89,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		OpenAIModel:          getenv("OPENAI_MODEL"),
 		OpenAIEmbeddingModel: strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
 		HTTPAddr:             getenv("HTTP_ADDR"),
+		Contact:              strings.TrimSpace(getenv("BOTTEGA_CONTACT")),
 		HTTP:                 defaultHTTPLimits(),
 		DBCheckEvery:         5 * time.Second,
 	}
@@ -121,6 +124,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		if a = strings.TrimSpace(a); a != "" {
 			c.Admins = append(c.Admins, a)
 		}
+	}
+	if len(c.Contact) > 200 || strings.ContainsAny(c.Contact, "\n\r") {
+		return c, usagef("BOTTEGA_CONTACT must be one short line (an email address, a phone number or a link), at most 200 characters")
 	}
 	if c.DatabaseURL != "" {
 		if err := checkDSN(c.DatabaseURL); err != nil {

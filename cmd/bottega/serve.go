@@ -105,7 +105,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, nil),
+		handler: newFlows(db, texts, cfg.Contact, nil),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -117,7 +117,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, a.assistant, a.bulk.extensions()...))
+	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...))
 	return a, nil
 }
 
