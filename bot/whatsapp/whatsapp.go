@@ -1,0 +1,297 @@
+// Package whatsapp is Bottega's WhatsApp transport, on Meta's official
+// WhatsApp Business Cloud API (the Graph API), with nothing but net/http.
+//
+// Receiving: a webhook (Handler) that answers the verification handshake,
+// checks every POST's X-Hub-Signature-256 over the raw body in constant
+// time, turns the messages of a batch into updates (text, reply buttons,
+// list choices; media it cannot read become updates that say so) and
+// answers 200 only once all of them are committed; message statuses (sent,
+// delivered, read, failed) go to OnStatus. Sending: platform-neutral
+// replies fitted to WhatsApp (3 reply buttons or a list of 10 rows, no
+// edits, no toasts), uploaded media cached by content, documents, read
+// receipts with the typing indicator, under the number's throughput, with
+// Meta's error codes turned into what package bot understands.
+package whatsapp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/bottega-app/bottega/bot"
+)
+
+// Platform is WhatsApp's platform name in updates and the database.
+const Platform = "whatsapp"
+
+// DefaultVersion is the Graph API version used unless configured.
+const DefaultVersion = "v25.0"
+
+// DefaultEndpoint is the Graph API.
+const DefaultEndpoint = "https://graph.facebook.com"
+
+// DefaultRate is the Cloud API's default throughput per number.
+const DefaultRate = 80
+
+// Store is what the transport keeps in the database.
+type Store interface {
+	// MarkBlocked records that the learner in chatID cannot be reached.
+	MarkBlocked(ctx context.Context, platform, chatID string) error
+	// LearnerLocale is the learner's interface language, "" if unknown.
+	LearnerLocale(ctx context.Context, platform, externalID string) (string, error)
+}
+
+// Texts renders the transport's own words (the list button).
+type Texts interface {
+	T(lang, id string, data map[string]any) string
+}
+
+// Status is what WhatsApp says became of a message the bot sent.
+type Status struct {
+	MessageID string
+	ChatID    string
+	// Status is sent, delivered, read or failed.
+	Status string
+	At     time.Time
+	// Err is the error of a failed message.
+	Err *Error
+}
+
+// Options configure a Transport.
+type Options struct {
+	Token         string
+	PhoneNumberID string
+	AppSecret     string
+	VerifyToken   string
+	// Endpoint is the Graph API's base URL (default DefaultEndpoint);
+	// Version its version (default DefaultVersion).
+	Endpoint string
+	Version  string
+	// Rate is messages per second for the number (default DefaultRate).
+	Rate   float64
+	Store  Store
+	Texts  Texts
+	Logger *slog.Logger
+	// OnStatus hears every message status, in the order of the webhook.
+	// An error makes the webhook answer 500, so WhatsApp sends it again.
+	OnStatus func(ctx context.Context, st Status) error
+	// HTTPClient makes the calls (default: a pooled client).
+	HTTPClient *http.Client
+	// RequestTimeout bounds a call (default 30s); uploads get 5 minutes.
+	RequestTimeout time.Duration
+	// Retries is how many times a call that met a 5xx or could not
+	// connect is tried again (default 3; -1 for none), after Backoff
+	// (default 500ms) doubled each time.
+	Retries int
+	Backoff time.Duration
+	// MaxBody bounds a webhook request body (default 1 MiB).
+	MaxBody int64
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Transport is a WhatsApp Business number. It implements bot.Transport.
+type Transport struct {
+	opt Options
+	c   *client
+	log *slog.Logger
+	lim *rate.Limiter
+
+	sink atomic.Pointer[sinkBox]
+
+	// hold is when sending may resume after 130429 (unix nanoseconds).
+	hold atomic.Int64
+	// fatal is the error that stopped all sending (190, 368, 131031).
+	fatal     atomic.Pointer[Error]
+	fatalOnce sync.Once
+
+	mu      sync.Mutex
+	paced   map[string]time.Time // learners under the pair rate's backoff
+	lastIn  map[string]string    // the last message of each chat, for read receipts
+	media   map[string]cached    // uploaded media by content
+	pending sync.WaitGroup       // read receipts under way
+}
+
+type sinkBox struct{ bot.Sink }
+
+type cached struct {
+	id string
+	at time.Time
+}
+
+// mediaTTL is how long an uploaded media id is used: Meta keeps uploads
+// for 30 days.
+const mediaTTL = 29 * 24 * time.Hour
+
+// New returns a transport. It makes no call: the configuration is checked
+// by the first send, and a token Meta refuses stops sending and makes
+// Ready fail.
+func New(opt Options) (*Transport, error) {
+	switch {
+	case opt.Token == "":
+		return nil, errors.New("whatsapp: no access token")
+	case opt.PhoneNumberID == "":
+		return nil, errors.New("whatsapp: no phone number id")
+	case opt.AppSecret == "":
+		return nil, errors.New("whatsapp: no app secret (webhooks could not be checked)")
+	}
+	if opt.Endpoint == "" {
+		opt.Endpoint = DefaultEndpoint
+	}
+	if opt.Version == "" {
+		opt.Version = DefaultVersion
+	}
+	if opt.Rate <= 0 {
+		opt.Rate = DefaultRate
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.HTTPClient == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = 256
+		tr.MaxIdleConnsPerHost = 256
+		opt.HTTPClient = &http.Client{Transport: tr}
+	}
+	if opt.RequestTimeout <= 0 {
+		opt.RequestTimeout = 30 * time.Second
+	}
+	if opt.Retries == 0 {
+		opt.Retries = 3
+	}
+	if opt.Backoff <= 0 {
+		opt.Backoff = 500 * time.Millisecond
+	}
+	if opt.MaxBody <= 0 {
+		opt.MaxBody = 1 << 20
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	t := &Transport{
+		opt: opt,
+		c: &client{
+			http:     opt.HTTPClient,
+			base:     strings.TrimRight(opt.Endpoint, "/") + "/" + opt.Version + "/" + opt.PhoneNumberID,
+			token:    opt.Token,
+			timeout:  opt.RequestTimeout,
+			retries:  max(opt.Retries, 0),
+			backoff:  opt.Backoff,
+			uploadTO: 5 * time.Minute,
+		},
+		log:    opt.Logger.With("platform", Platform),
+		lim:    rate.NewLimiter(rate.Limit(opt.Rate), max(1, int(opt.Rate/20))),
+		paced:  map[string]time.Time{},
+		lastIn: map[string]string{},
+		media:  map[string]cached{},
+	}
+	return t, nil
+}
+
+// Platform implements bot.Transport.
+func (t *Transport) Platform() string { return Platform }
+
+// Run passes what the webhook receives to sink until ctx is cancelled.
+func (t *Transport) Run(ctx context.Context, sink bot.Sink) error {
+	t.sink.Store(&sinkBox{sink})
+	<-ctx.Done()
+	t.sink.Store(nil)
+	t.pending.Wait()
+	return nil
+}
+
+// Ready reports whether the number can send: nil until Meta refused the
+// token or the account (then the error says what to do).
+func (t *Transport) Ready() error {
+	if e := t.fatal.Load(); e != nil {
+		return fmt.Errorf("WhatsApp refuses to send (%w): renew WHATSAPP_TOKEN or check the account in WhatsApp Manager, then restart", e)
+	}
+	return nil
+}
+
+// stop records a fatal error: nothing more is sent, and it is logged once.
+func (t *Transport) stop(e *Error) {
+	t.fatal.CompareAndSwap(nil, e)
+	t.fatalOnce.Do(func() {
+		t.log.Error("WhatsApp refused the account; sending stopped until a restart", "err", e)
+	})
+}
+
+// wait blocks until a message to chat may go: after any throughput hold,
+// within the rate. A learner under the pair rate's backoff is not waited
+// for: the send fails at once with a wait to honour.
+func (t *Transport) wait(ctx context.Context, chat string) error {
+	if e := t.fatal.Load(); e != nil {
+		return e
+	}
+	t.mu.Lock()
+	until, paced := t.paced[chat]
+	if paced && !t.opt.Now().Before(until) {
+		delete(t.paced, chat)
+		paced = false
+	}
+	t.mu.Unlock()
+	if paced {
+		return &paceError{wait: until.Sub(t.opt.Now())}
+	}
+	if d := time.Until(time.Unix(0, t.hold.Load())); d > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return t.lim.Wait(ctx)
+}
+
+// paceError is a send not made because the learner's pair rate is spent.
+type paceError struct{ wait time.Duration }
+
+func (e *paceError) Error() string {
+	return fmt.Sprintf("whatsapp: the learner's pair rate is spent; next message in %v", e.wait.Round(time.Millisecond))
+}
+
+// RetryIn implements bot.ThrottledError.
+func (e *paceError) RetryIn() time.Duration { return e.wait }
+
+// failed acts on an error of a send to chat: a throughput error holds every
+// send, a pair rate error the learner's, a gone learner is marked, a fatal
+// error stops everything.
+func (t *Transport) failed(ctx context.Context, chat string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch {
+	case e.Fatal():
+		t.stop(e)
+	case e.Code == codeThroughput:
+		t.hold.Store(time.Now().Add(throughputWait).UnixNano())
+	case e.Code == codePairRate:
+		t.mu.Lock()
+		t.paced[chat] = t.opt.Now().Add(pairWait)
+		t.mu.Unlock()
+	case e.Gone():
+		t.unreachable(ctx, chat)
+	}
+	return fmt.Errorf("send to %s: %w", chat, err)
+}
+
+func (t *Transport) unreachable(ctx context.Context, chat string) {
+	if t.opt.Store == nil {
+		return
+	}
+	if err := t.opt.Store.MarkBlocked(context.WithoutCancel(ctx), Platform, chat); err != nil {
+		t.log.Warn("mark learner unreachable", "chat", chat, "err", err)
+	}
+}
+
+var _ bot.Transport = (*Transport)(nil)
