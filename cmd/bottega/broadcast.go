@@ -15,6 +15,7 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
+	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/content"
@@ -233,9 +234,10 @@ type bulk struct {
 	// console share.
 	broadcasts *store.Broadcasts
 
-	mu     sync.Mutex
-	worker *broadcast.Worker
-	dl     admin.Downloader
+	mu sync.Mutex
+	// workers are the delivery workers, one per running transport.
+	workers []*broadcast.Worker
+	dl      admin.Downloader
 }
 
 func newBulk(a *app) *bulk {
@@ -271,9 +273,9 @@ func (b *bulk) Download(ctx context.Context, fileID string) ([]byte, error) {
 
 func (b *bulk) wake() {
 	b.mu.Lock()
-	w := b.worker
+	ws := b.workers
 	b.mu.Unlock()
-	if w != nil {
+	for _, w := range ws {
 		w.Wake()
 	}
 }
@@ -298,9 +300,12 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 		b.dl = tr
 		b.mu.Unlock()
 	}
+	if _, ok := t.(*whatsapp.Transport); ok {
+		cfg.Rate = b.cfg.WhatsAppRate
+	}
 	w := broadcast.NewWorker(cfg)
 	b.mu.Lock()
-	b.worker = w
+	b.workers = append(b.workers, w)
 	b.mu.Unlock()
 	sched := reminders.New(reminders.Config{Platform: t.Platform(), Store: b.db, Wake: w.Wake, Logger: log})
 	ctx, cancel := context.WithCancel(ctx)

@@ -19,9 +19,13 @@ type config struct {
 	WebhookURL       string
 	WebhookSecret    string
 	TelegramRate     float64
-	OpenAIKey        string
-	OpenAIBaseURL    string
-	OpenAIModel      string
+	// WhatsApp's Cloud API: the transport runs when WhatsAppToken is set.
+	WhatsAppToken, WhatsAppPhoneID, WhatsAppSecret, WhatsAppVerify string
+	WhatsAppEndpoint, WhatsAppVersion                              string
+	WhatsAppRate                                                   float64
+	OpenAIKey                                                      string
+	OpenAIBaseURL                                                  string
+	OpenAIModel                                                    string
 	// OpenAIEmbeddingModel, if set, ranks passages by meaning too.
 	OpenAIEmbeddingModel string
 	DailyQuestions       int
@@ -90,6 +94,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		OpenAIEmbeddingModel: strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
 		HTTPAddr:             getenv("HTTP_ADDR"),
 		Contact:              strings.TrimSpace(getenv("BOTTEGA_CONTACT")),
+		WhatsAppToken:        strings.TrimSpace(getenv("WHATSAPP_TOKEN")),
+		WhatsAppPhoneID:      strings.TrimSpace(getenv("WHATSAPP_PHONE_NUMBER_ID")),
+		WhatsAppSecret:       strings.TrimSpace(getenv("WHATSAPP_APP_SECRET")),
+		WhatsAppVerify:       strings.TrimSpace(getenv("WHATSAPP_VERIFY_TOKEN")),
+		WhatsAppEndpoint:     strings.TrimSpace(getenv("WHATSAPP_API_ENDPOINT")),
+		WhatsAppVersion:      strings.TrimSpace(getenv("WHATSAPP_API_VERSION")),
 		HTTP:                 defaultHTTPLimits(),
 		DBCheckEvery:         5 * time.Second,
 	}
@@ -103,6 +113,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usagef("TELEGRAM_RATE must be a positive number of messages per second, like 30, not %q", r)
 		}
 		c.TelegramRate = v
+	}
+	c.WhatsAppRate = 80
+	if r := strings.TrimSpace(getenv("WHATSAPP_RATE")); r != "" {
+		v, err := strconv.ParseFloat(r, 64)
+		if err != nil || v <= 0 || v > 1000 {
+			return c, usagef("WHATSAPP_RATE must be a positive number of messages per second up to 1000, like 80, not %q", r)
+		}
+		c.WhatsAppRate = v
+	}
+	if c.WhatsAppEndpoint == "" {
+		c.WhatsAppEndpoint = "https://graph.facebook.com"
+	}
+	if c.WhatsAppVersion == "" {
+		c.WhatsAppVersion = "v25.0"
 	}
 	if c.TelegramEndpoint == "" {
 		c.TelegramEndpoint = "https://api.telegram.org/bot%s/%s"
@@ -150,6 +174,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.WebhookSecret != "" && !secretRE.MatchString(c.WebhookSecret) {
 		return c, usagef("TELEGRAM_WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters)")
+	}
+	if err := c.checkWhatsApp(); err != nil {
+		return c, err
 	}
 	if c.OpenAIEmbeddingModel != "" && c.OpenAIKey == "" && c.OpenAIBaseURL == "" {
 		return c, usagef("OPENAI_EMBEDDING_MODEL needs the server it runs on: set OPENAI_API_KEY or OPENAI_BASE_URL too")
@@ -201,4 +228,36 @@ func envInt(getenv func(string) string, name string, def int) (int, error) {
 		return 0, usagef("%s must be a whole number, 0 for no limit, not %q", name, v)
 	}
 	return n, nil
+}
+
+var (
+	versionRE = regexp.MustCompile(`^v[0-9]{1,3}\.[0-9]$`)
+	phoneIDRE = regexp.MustCompile(`^[0-9]{5,32}$`)
+)
+
+// checkWhatsApp checks the WhatsApp variables: all four secrets and ids
+// together, or none.
+func (c config) checkWhatsApp() error {
+	set := c.WhatsAppToken != "" || c.WhatsAppPhoneID != "" || c.WhatsAppSecret != "" || c.WhatsAppVerify != ""
+	if !set {
+		return nil
+	}
+	switch {
+	case c.WhatsAppToken == "":
+		return usagef("WHATSAPP_TOKEN is missing: create a system user token with whatsapp_business_messaging in Meta Business Settings")
+	case !phoneIDRE.MatchString(c.WhatsAppPhoneID):
+		return usagef("WHATSAPP_PHONE_NUMBER_ID must be the number's id from WhatsApp Manager (digits), not the phone number")
+	case c.WhatsAppSecret == "":
+		return usagef("WHATSAPP_APP_SECRET is missing: copy it from the Meta app's Settings > Basic (it checks every webhook)")
+	case c.WhatsAppVerify == "" || !secretRE.MatchString(c.WhatsAppVerify):
+		return usagef("WHATSAPP_VERIFY_TOKEN must be set to the verify token given to Meta with the webhook URL (1-256 characters of A-Z, a-z, 0-9, _ and -)")
+	case strings.ContainsAny(c.WhatsAppToken, " /?#"):
+		return usagef("WHATSAPP_TOKEN looks malformed: copy it again from Meta Business Settings")
+	case !versionRE.MatchString(c.WhatsAppVersion):
+		return usagef("WHATSAPP_API_VERSION must look like v25.0, not %q", c.WhatsAppVersion)
+	}
+	if u, err := url.Parse(c.WhatsAppEndpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return usagef("WHATSAPP_API_ENDPOINT must be a URL like https://graph.facebook.com")
+	}
+	return nil
 }

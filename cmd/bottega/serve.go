@@ -35,10 +35,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if cfg.TelegramToken == "" {
+	if cfg.TelegramToken == "" && cfg.WhatsAppToken == "" {
 		return chat(ctx, e, cfg, *workers, true)
 	}
-	return serveTelegram(ctx, e, cfg, *workers)
+	if cfg.WhatsAppToken == "" {
+		return serveTelegram(ctx, e, cfg, *workers)
+	}
+	return serveBots(ctx, e, cfg, *workers)
 }
 
 func runChat(ctx context.Context, e env, args []string) error {
@@ -82,6 +85,9 @@ type app struct {
 	tasks     map[string]bot.TaskFunc
 	// dbWatch logs database outages; /readyz asks through it.
 	dbWatch *dbWatch
+	// ready are the transports' own readiness checks (WhatsApp stops when
+	// Meta refuses the token), asked by /readyz.
+	ready []func() error
 }
 
 func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
@@ -231,6 +237,12 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 			// it is in the log, not for whoever asks.
 			http.Error(w, "not ready: database unreachable", http.StatusServiceUnavailable)
 			return
+		}
+		for _, check := range a.ready {
+			if err := check(); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
 		}
 		_, _ = io.WriteString(w, "ready\n")
 	})

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// RecordDeliveryStatus records what the platform says became of message
+// messageID: delivered, read (which implies delivered, as WhatsApp may
+// report read alone) or failed with an error code. Statuses come in any
+// order and more than once: each time is kept from its first report.
+// "sent" records nothing.
+func (s *DB) RecordDeliveryStatus(ctx context.Context, platform, messageID, status string, at time.Time, code int) error {
+	switch status {
+	case "delivered", "read", "failed":
+	default:
+		return nil
+	}
+	_, err := s.q(ctx).ExecContext(ctx, `
+		INSERT INTO message_statuses (platform, message_id, delivered_at, read_at, failed_at, error_code)
+		VALUES ($1, $2,
+			CASE WHEN $3 IN ('delivered', 'read') THEN CAST($4 AS timestamptz) END,
+			CASE WHEN $3 = 'read' THEN CAST($4 AS timestamptz) END,
+			CASE WHEN $3 = 'failed' THEN CAST($4 AS timestamptz) END,
+			$5)
+		ON CONFLICT (platform, message_id) DO UPDATE SET
+			delivered_at = LEAST(message_statuses.delivered_at, EXCLUDED.delivered_at),
+			read_at = COALESCE(message_statuses.read_at, EXCLUDED.read_at),
+			failed_at = COALESCE(message_statuses.failed_at, EXCLUDED.failed_at),
+			error_code = GREATEST(message_statuses.error_code, EXCLUDED.error_code),
+			updated_at = now()`,
+		platform, messageID, status, at, code)
+	if err != nil {
+		return fmt.Errorf("record message status: %w", err)
+	}
+	return nil
+}
+
+// Receipts counts a broadcast's messages that the platform reported
+// delivered and read.
+type Receipts struct {
+	Delivered int `db:"delivered"`
+	Read      int `db:"read"`
+	Failed    int `db:"failed"`
+}
+
+// DeliveryReceipts returns the receipts of broadcast id's messages.
+func (s *DB) DeliveryReceipts(ctx context.Context, broadcastID int64) (Receipts, error) {
+	var r Receipts
+	err := s.q(ctx).GetContext(ctx, &r, `
+		SELECT count(m.delivered_at) AS delivered, count(m.read_at) AS read, count(m.failed_at) AS failed
+		FROM deliveries d
+		JOIN learners l ON l.id = d.learner_id
+		JOIN message_statuses m ON m.platform = l.platform AND m.message_id = d.message_id
+		WHERE d.broadcast_id = $1 AND d.message_id <> ''`, broadcastID)
+	if err != nil {
+		return r, fmt.Errorf("count receipts of broadcast %d: %w", broadcastID, err)
+	}
+	return r, nil
+}
