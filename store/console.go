@@ -19,7 +19,7 @@ type ConsoleSession struct {
 // dropped on the way.
 func (s *DB) CreateConsoleLink(ctx context.Context, tokenHash []byte, platform, userID string, now, expires time.Time) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
-		WITH old AS (DELETE FROM console_links WHERE expires_at < $4 - interval '1 day')
+		WITH old AS (DELETE FROM console_links WHERE expires_at < CAST($4 AS timestamptz) - interval '1 day')
 		INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		tokenHash, platform, userID, now, expires)
 	if err != nil {
@@ -62,9 +62,9 @@ func (s *DB) CreateConsoleSession(ctx context.Context, tokenHash []byte, sess Co
 func (s *DB) TouchConsoleSession(ctx context.Context, tokenHash []byte, now time.Time, idle time.Duration) (ConsoleSession, error) {
 	var sess ConsoleSession
 	err := s.q(ctx).GetContext(ctx, &sess, `
-		WITH old AS (DELETE FROM console_sessions WHERE seen_at <= $2 - make_interval(secs => $3) AND token_hash <> $1)
+		WITH old AS (DELETE FROM console_sessions WHERE seen_at <= CAST($2 AS timestamptz) - make_interval(secs => $3) AND token_hash <> $1)
 		UPDATE console_sessions SET seen_at = $2
-		WHERE token_hash = $1 AND seen_at > $2 - make_interval(secs => $3)
+		WHERE token_hash = $1 AND seen_at > CAST($2 AS timestamptz) - make_interval(secs => $3)
 		RETURNING platform, user_id, csrf`, tokenHash, now, idle.Seconds())
 	if err != nil {
 		return sess, fmt.Errorf("load console session: %w", notFound(err))

@@ -245,6 +245,7 @@ func newBulk(a *app) *bulk {
 	b.broadcasts = &store.Broadcasts{DB: a.db, Library: b.lib, Wake: b.wake}
 	b.admin = admin.New(admin.Options{
 		Admins: a.cfg.Admins, Store: a.db, Broadcasts: b.broadcasts, Texts: a.texts, Library: b.lib, Downloader: b,
+		ConsoleLink: a.console.NewLink,
 		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
 			pub, err := a.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source, Index: indexer(a.db, a.log)})
 			b.lib.Refresh()

@@ -32,8 +32,11 @@ type config struct {
 	DailyTokens          int
 	Admins               []string
 	// Contact is how learners reach a person, told at the onboarding.
-	Contact     string
-	HTTPAddr    string
+	Contact  string
+	HTTPAddr string
+	// PublicURL is the address the web console is reached at, for its
+	// sign-in links.
+	PublicURL   string
 	LogLevel    slog.Level
 	logLevelSet bool
 	// HTTP bounds what a client of HTTP_ADDR may hold and send. The
@@ -100,6 +103,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		WhatsAppVerify:       strings.TrimSpace(getenv("WHATSAPP_VERIFY_TOKEN")),
 		WhatsAppEndpoint:     strings.TrimSpace(getenv("WHATSAPP_API_ENDPOINT")),
 		WhatsAppVersion:      strings.TrimSpace(getenv("WHATSAPP_API_VERSION")),
+		PublicURL:            strings.TrimRight(strings.TrimSpace(getenv("BOTTEGA_PUBLIC_URL")), "/"),
 		HTTP:                 defaultHTTPLimits(),
 		DBCheckEvery:         5 * time.Second,
 	}
@@ -184,6 +188,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.OpenAIBaseURL != "" {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || u.Host == "" {
 			return c, usagef("OPENAI_BASE_URL must be a URL like http://localhost:11434/v1")
+		}
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+			return c, usagef("BOTTEGA_PUBLIC_URL must be the address the bot is reached at, like https://bottega.example.org")
 		}
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {

@@ -70,6 +70,7 @@ func commands() []command {
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
 		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
+		{"console-link", "print a one-time sign-in link to the web console for an admin", runConsoleLink},
 		{"eval", "measure the answers to the evaluation questions, offline (see --help)", runEval},
 	}
 }
@@ -87,6 +88,7 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
   BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
+  BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...), for the web console's sign-in links
   HTTP_ADDR                health, metrics and webhook address (default 127.0.0.1:8080)
   LOG_LEVEL                debug, info, warn or error (default info)
 `

@@ -23,6 +23,7 @@ import (
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pglocal"
+	"github.com/bottega-app/bottega/web"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -88,6 +89,8 @@ type app struct {
 	// ready are the transports' own readiness checks (WhatsApp stops when
 	// Meta refuses the token), asked by /readyz.
 	ready []func() error
+	// console is the web console, at /console/ on HTTP_ADDR.
+	console *web.Handler
 }
 
 func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
@@ -117,6 +120,10 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		close:   closeDB,
 		dbWatch: newDBWatch(db.Ready, log, cfg.DBCheckEvery),
 		pg:      pg,
+	}
+	if a.console, err = newConsole(a); err != nil {
+		closeDB()
+		return nil, err
 	}
 	a.bulk = newBulk(a)
 	if a.assistant, a.tasks, err = newAssistant(a); err != nil {
@@ -247,6 +254,9 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 		_, _ = io.WriteString(w, "ready\n")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	if a.console != nil {
+		mux.Handle("/console/", limitBody(a.console, lim.MaxBody))
+	}
 	for p, h := range extra {
 		mux.Handle(p, limitBody(h, lim.MaxBody))
 	}

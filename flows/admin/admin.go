@@ -76,6 +76,9 @@ type Options struct {
 	// Downloader fetches uploaded documents; nil turns uploads down.
 	Downloader Downloader
 	Publish    Publisher
+	// ConsoleLink makes a one-time sign-in link to the web console for
+	// an admin (web.Handler.NewLink); nil: /console says it is off.
+	ConsoleLink func(ctx context.Context, platform, userID string) (string, error)
 	// Rate is the rate of broadcasts started from the chat (default
 	// broadcast.DefaultRate).
 	Rate  float64
@@ -167,6 +170,8 @@ func (a *Admin) Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]
 		r, err = a.control(ctx, l, u, args, bottega.BroadcastCancelled)
 	case "stats":
 		r, err = a.stats(ctx, l)
+	case "console":
+		r, err = a.consoleLink(ctx, l, u)
 	default:
 		return nil, false, nil
 	}
@@ -322,3 +327,19 @@ func langOf(l bottega.Learner, u bot.Update) string {
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// consoleLink is /console: a one-time link to the web console, valid for
+// ten minutes, for this admin only.
+func (a *Admin) consoleLink(ctx context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, error) {
+	lang := langOf(l, u)
+	if a.o.ConsoleLink == nil {
+		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_console_off", nil)}}, nil
+	}
+	link, err := a.o.ConsoleLink(ctx, u.Platform, u.UserID)
+	if bottega.ErrorCode(err) == bottega.EINVALID {
+		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_console_off", nil)}}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_console_link", map[string]any{"Link": link})}}, nil
+}

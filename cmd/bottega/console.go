@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot/telegram"
+	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/web"
+)
+
+// newConsole builds the web console on the app's database. Its broadcasts
+// wake the running delivery worker through the same service as the chat's.
+func newConsole(a *app) (*web.Handler, error) {
+	lib := store.NewLibrary(a.db, 0)
+	return web.New(web.Options{
+		Admins:    a.cfg.Admins,
+		PublicURL: a.cfg.PublicURL,
+		Sessions:  a.db,
+		Broadcasts: &store.Broadcasts{DB: a.db, Library: lib, Wake: func() {
+			if a.bulk != nil {
+				a.bulk.wake()
+			}
+		}},
+		Learners: &store.Learners{DB: a.db},
+		Stats:    &store.Statistics{DB: a.db},
+		Library:  lib,
+		Rate:     min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
+		Logger:   a.log,
+	})
+}
+
+func runConsoleLink(ctx context.Context, e env, args []string) error {
+	fs := newFlags(e, "console-link", "Print a one-time link to the web console for an admin (an id in BOTTEGA_ADMINS), valid for 10 minutes. The console is served by the running bot at BOTTEGA_PUBLIC_URL/console/.")
+	user := fs.String("user", "", "the admin's platform user id (default: the first of BOTTEGA_ADMINS)")
+	platform := fs.String("platform", telegram.Platform, "the admin's platform")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	if *user == "" {
+		if len(cfg.Admins) == 0 {
+			return usagef("console-link needs an admin: set BOTTEGA_ADMINS (or pass -user)")
+		}
+		*user = cfg.Admins[0]
+	}
+	_, log, db, closeDB, err := toolDatabase(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	h, err := newConsole(&app{cfg: cfg, db: db, log: log})
+	if err != nil {
+		return err
+	}
+	link, err := h.NewLink(ctx, *platform, *user)
+	if m := bottega.ErrorMessage(err); m != "" {
+		return usagef("%s", m)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, link)
+	return nil
+}

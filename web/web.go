@@ -1,0 +1,151 @@
+// Package web is the web console for the people who run Bottega, served at
+// /console/: an overview of learning, broadcasts, learners and the
+// questions the lessons did not answer. Pages are rendered on the server
+// (html/template, embedded with the stylesheet) and work without
+// JavaScript; a page whose figures change (a broadcast being sent)
+// refreshes itself.
+//
+// Nobody signs in with a password: an admin asks the bot (/console) or the
+// command line (bottega console-link) for a one-time link valid for ten
+// minutes. The session is a cookie (HttpOnly, SameSite=Strict, Secure over
+// HTTPS) kept in Postgres and ended after 12 hours idle; every form carries
+// the session's CSRF token; only ids in BOTTEGA_ADMINS get in, checked on
+// every request.
+//
+// The console calls the same services as the chat and the command line
+// (bottega.BroadcastService, LearnerService, StatsService).
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/content"
+)
+
+//go:embed templates/*.html static/*
+var files embed.FS
+
+// Library gives the current curriculum.
+type Library interface {
+	Current(ctx context.Context) (*content.Curriculum, int64, error)
+}
+
+// Options configures the console.
+type Options struct {
+	// Admins are the platform user ids allowed in (BOTTEGA_ADMINS).
+	Admins []string
+	// PublicURL is the address the console is reached at, for links
+	// (BOTTEGA_PUBLIC_URL).
+	PublicURL  string
+	Sessions   Sessions
+	Broadcasts bottega.BroadcastService
+	Learners   bottega.LearnerService
+	Stats      bottega.StatsService
+	Library    Library
+	// Rate is the sending rate of broadcasts started here.
+	Rate   float64
+	Clock  func() time.Time
+	Logger *slog.Logger
+}
+
+// Handler serves the console.
+type Handler struct {
+	o      Options
+	admins map[string]bool
+	pages  map[string]*template.Template
+	mux    *http.ServeMux
+}
+
+// New returns the console's handler, to be mounted at /console/.
+func New(o Options) (*Handler, error) {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Rate <= 0 {
+		o.Rate = 25
+	}
+	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	for _, a := range o.Admins {
+		if a = strings.TrimSpace(a); a != "" {
+			h.admins[a] = true
+		}
+	}
+	if err := h.parse(); err != nil {
+		return nil, err
+	}
+	h.routes()
+	return h, nil
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	h.mux.ServeHTTP(w, r)
+}
+
+// page is a handler for signed-in admins.
+type page func(w http.ResponseWriter, r *http.Request, s *session)
+
+func (h *Handler) routes() {
+	h.mux.Handle("GET /console/static/", http.StripPrefix("/console/", http.FileServerFS(files)))
+	h.mux.HandleFunc("GET /console/login", h.loginPage)
+	h.mux.HandleFunc("POST /console/login", h.login)
+	get := func(pattern string, p page) { h.mux.HandleFunc("GET "+pattern, h.signedIn(p, false)) }
+	post := func(pattern string, p page) { h.mux.HandleFunc("POST "+pattern, h.signedIn(p, true)) }
+	get("/console/{$}", h.overview)
+	get("/console/broadcasts", h.broadcasts)
+	post("/console/broadcasts", h.composeBroadcast)
+	get("/console/broadcasts/{id}", h.broadcast)
+	post("/console/broadcasts/{id}/{action}", h.controlBroadcast)
+	get("/console/learners", h.learners)
+	get("/console/learners/{id}", h.learner)
+	get("/console/learners/{id}/export", h.exportLearner)
+	get("/console/learners/{id}/delete", h.confirmDelete)
+	post("/console/learners/{id}/delete", h.deleteLearner)
+	get("/console/questions", h.questions)
+	post("/console/logout", h.logout)
+}
+
+// signedIn lets admins with a session through, and for a POST only with
+// the session's CSRF token.
+func (h *Handler) signedIn(p page, write bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s, err := h.current(r)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if s == nil {
+			h.refuse(w, r, http.StatusUnauthorized, "err_signin")
+			return
+		}
+		if write && !checkCSRF(r, s) {
+			h.refuse(w, r, http.StatusForbidden, "err_csrf")
+			return
+		}
+		p(w, r, s)
+	}
+}
+
+// refuse answers with a page that says why, in the admin's language.
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	h.render(w, r, status, "error", nil, map[string]any{"Message": msg})
+}
+
+// fail logs an internal error and says something went wrong.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	h.o.Logger.Error("console", "path", r.URL.Path, "err", err)
+	h.refuse(w, r, http.StatusInternalServerError, "err_internal")
+}
