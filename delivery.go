@@ -83,6 +83,10 @@ const (
 	// reached the learner (the process died between marking it sending and
 	// recording the answer): it is never sent again.
 	DeliveryUncertain = "uncertain"
+	// DeliverySkipped is a delivery not sent because the platform would
+	// refuse it (WhatsApp, outside the 24-hour window, with no template
+	// for the learner's language).
+	DeliverySkipped = "skipped"
 )
 
 // Delivery is one message of the queue, with what is needed to render and
@@ -126,6 +130,7 @@ type DeliveryCounts struct {
 	Blocked   int `db:"blocked"`
 	Cancelled int `db:"cancelled"`
 	Uncertain int `db:"uncertain"`
+	Skipped   int `db:"skipped"`
 }
 
 // Left is how many are still to send.
@@ -133,5 +138,5 @@ func (c DeliveryCounts) Left() int { return c.Pending + c.Sending }
 
 // Total counts every delivery.
 func (c DeliveryCounts) Total() int {
-	return c.Pending + c.Sending + c.Sent + c.Failed + c.Blocked + c.Cancelled + c.Uncertain
+	return c.Pending + c.Sending + c.Sent + c.Failed + c.Blocked + c.Cancelled + c.Uncertain + c.Skipped
 }

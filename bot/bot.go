@@ -78,10 +78,22 @@ type Reply struct {
 	// registered for Task.Kind instead of sending this reply. Tasks are
 	// stored with the replies, so one that a crash interrupted runs again.
 	Task *Task `json:"task,omitempty"`
+	// Template, on a platform that needs one outside a conversation
+	// (WhatsApp's 24-hour window), replaces the reply by an approved
+	// template message.
+	Template *Template `json:"template,omitempty"`
 	// Typing shows that an answer is being written (the typing
 	// indicator), where the platform has one; such a reply carries
 	// nothing else and is no message.
 	Typing bool `json:"typing,omitempty"`
+}
+
+// Template is a message approved in advance by the platform: its name, its
+// language code and the values of its body's parameters, in order.
+type Template struct {
+	Name   string   `json:"name"`
+	Lang   string   `json:"lang"`
+	Params []string `json:"params,omitempty"`
 }
 
 // Task is deferred work for a chat; Data is the task's own JSON.

@@ -54,6 +54,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -90,6 +91,11 @@ type Store interface {
 	DeliveryCounts(ctx context.Context, broadcastID int64) (bottega.DeliveryCounts, error)
 	QueueDepth(ctx context.Context, platform string) (int, error)
 }
+
+// ErrSkip, wrapped in a Render error, skips a delivery: it is not sent,
+// and counted as skipped (WhatsApp outside the 24-hour window without a
+// template).
+var ErrSkip = errors.New("not sent")
 
 // Outcome is what a failed send means for the message.
 type Outcome int
@@ -387,6 +393,13 @@ func (w *Worker) deliver(ctx context.Context, owner string, d bottega.Delivery) 
 		return true
 	}
 	reply, err := w.cfg.Render(ctx, d)
+	if errors.Is(err, ErrSkip) {
+		if err := w.cfg.Store.SkipDelivery(ctx, d.ID, owner, bottega.DeliverySkipped, err.Error()); err != nil {
+			w.log.Warn("skip delivery", "delivery", d.ID, "err", err)
+		}
+		w.cfg.Metrics.add(OutcomeSkipped, 1)
+		return true
+	}
 	if err != nil {
 		w.log.Warn("render delivery", "delivery", d.ID, "err", err)
 		if err := w.cfg.Store.SkipDelivery(ctx, d.ID, owner, bottega.DeliveryFailed, err.Error()); err != nil {

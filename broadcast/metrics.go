@@ -9,6 +9,7 @@ const (
 	OutcomeBlocked     = "403"
 	OutcomeError       = "error"
 	OutcomeUncertain   = "uncertain"
+	OutcomeSkipped     = "skipped"
 )
 
 // Metrics counts deliveries for Prometheus. A nil *Metrics counts nothing.

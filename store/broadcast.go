@@ -182,7 +182,8 @@ func (s *DB) DeliveryCounts(ctx context.Context, broadcastID int64) (bottega.Del
 			count(*) FILTER (WHERE status = 'failed') AS failed,
 			count(*) FILTER (WHERE status = 'blocked') AS blocked,
 			count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
-			count(*) FILTER (WHERE status = 'uncertain') AS uncertain
+			count(*) FILTER (WHERE status = 'uncertain') AS uncertain,
+			count(*) FILTER (WHERE status = 'skipped') AS skipped
 		FROM deliveries WHERE broadcast_id = $1`, broadcastID)
 	if err != nil {
 		return c, fmt.Errorf("count deliveries of broadcast %d: %w", broadcastID, err)

@@ -154,6 +154,11 @@ func personalData() map[string]column {
 		"passage_embeddings.vector":      none(index),
 		"passage_embeddings.computed_at": none(index),
 	}
+	// WhatsApp's receipts are keyed by the message id alone: what ties one
+	// to a learner is their delivery, which goes with them.
+	for _, c := range []string{"platform", "message_id", "delivered_at", "read_at", "failed_at", "error_code", "updated_at"} {
+		m["message_statuses."+c] = none("a platform's receipt of a message id; the delivery that names the learner goes with them")
+	}
 	for _, c := range []string{"id", "version_id", "track_id", "lesson_id", "kind", "ref", "position", "steps", "locale", "config",
 		"roles", "lesson_locales", "title", "body", "keywords", "tags", "video_start", "tsv"} {
 		m["passages."+c] = none(index)
@@ -162,7 +167,7 @@ func personalData() map[string]column {
 	// with the learner.
 	own := map[string][]string{
 		"learners": {"id", "platform", "external_id", "chat_id", "name", "locale", "role", "level", "timezone", "reminder",
-			"consent_at", "created_at", "updated_at", "blocked_at"},
+			"consent_at", "created_at", "updated_at", "blocked_at", "last_inbound_at"},
 		"conversation_state": {"learner_id", "state", "updated_at"},
 		"lesson_progress": {"learner_id", "lesson_id", "step_id", "step_index", "step_ids", "version", "started_at", "updated_at",
 			"finished_at", "quiz_right", "quiz_total", "quiz_at"},

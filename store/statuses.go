@@ -59,3 +59,31 @@ func (s *DB) DeliveryReceipts(ctx context.Context, broadcastID int64) (Receipts,
 	}
 	return r, nil
 }
+
+// TouchInbound records that the learner in chatID (their external id)
+// wrote at at: the start of WhatsApp's 24-hour window. A later time never
+// goes back.
+func (s *DB) TouchInbound(ctx context.Context, platform, chatID string, at time.Time) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		UPDATE learners SET last_inbound_at = GREATEST(COALESCE(last_inbound_at, CAST($3 AS timestamptz)), CAST($3 AS timestamptz))
+		WHERE platform = $1 AND external_id = $2`, platform, chatID, at)
+	if err != nil {
+		return fmt.Errorf("record the learner's last message: %w", err)
+	}
+	return nil
+}
+
+// LastInbound is when the learner in chatID last wrote; zero if never
+// recorded.
+func (s *DB) LastInbound(ctx context.Context, platform, chatID string) (time.Time, error) {
+	var at *time.Time
+	err := s.q(ctx).GetContext(ctx, &at, `
+		SELECT max(last_inbound_at) FROM learners WHERE platform = $1 AND external_id = $2`, platform, chatID)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read the learner's last message: %w", err)
+	}
+	if at == nil {
+		return time.Time{}, nil
+	}
+	return *at, nil
+}

@@ -3,6 +3,7 @@ package whatsapp_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -436,5 +437,55 @@ func TestUnreachable(t *testing.T) {
 	}
 	if n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform}); err != nil || n != 0 {
 		t.Fatalf("the unreachable learner is still in audiences: %d (%v)", n, err)
+	}
+}
+
+// TestWindowTemplates: within the 24-hour window a reminder goes as it is;
+// outside it, as the template configured for its kind and language, which
+// WhatsApp accepts; without one it is not sent (ErrNoTemplate).
+func TestWindowTemplates(t *testing.T) {
+	tpl, err := whatsapp.ParseTemplates("reminder.it=bottega_promemoria/it, broadcast.en=bottega_news/en_US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := whatsapp.ParseTemplates("reminder.it=Bad Name/it"); err == nil {
+		t.Error("a malformed template was accepted")
+	}
+	r := newRig(t, func(o *whatsapp.Options) { o.Templates = tpl })
+	r.fake.ApproveTemplate("bottega_promemoria", "it")
+	ctx := context.Background()
+	const inside, outside = "393330000021", "393330000022"
+	for _, u := range []string{inside, outside} {
+		if _, _, err := r.db.EnsureLearner(ctx, whatsapp.Platform, u, u, "", "it"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.fake.Text(inside, "Anna", "ciao") // the fake's window opens
+	if err := r.db.TouchInbound(ctx, whatsapp.Platform, inside, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	reminder := bot.Reply{Text: "Un minuto per ripassare?\nTre domande ti aspettano.", Buttons: [][]bot.Button{{{Label: "Sì, vai", Data: "v1|r"}}}}
+	got, err := r.tr.Fit(ctx, inside, "reminder", "it", reminder)
+	if err != nil || got.Template != nil || got.Text != reminder.Text {
+		t.Fatalf("inside the window: %+v %v", got, err)
+	}
+	got, err = r.tr.Fit(ctx, outside, "reminder", "it", reminder)
+	if err != nil || got.Template == nil || got.Template.Name != "bottega_promemoria" || got.Template.Params[0] != "Un minuto per ripassare?" {
+		t.Fatalf("outside the window: %+v %v", got, err)
+	}
+	if _, err := r.tr.Send(ctx, outside, got); err != nil {
+		t.Fatalf("send the template: %v", err)
+	}
+	sent := r.fake.Sent(outside)
+	if name, lang, params := sent[len(sent)-1].Template(); name != "bottega_promemoria" || lang != "it" || len(params) != 1 {
+		t.Fatalf("template sent as %q %q %q", name, lang, params)
+	}
+	for _, st := range r.fake.Pending() {
+		if st.Status == "failed" {
+			t.Fatalf("the template failed: %+v", st)
+		}
+	}
+	if _, err := r.tr.Fit(ctx, outside, "broadcast", "it", reminder); !errors.Is(err, whatsapp.ErrNoTemplate) {
+		t.Fatalf("no template for broadcast.it: %v, want ErrNoTemplate", err)
 	}
 }

@@ -46,6 +46,9 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 		t.typing(ctx, chatID)
 		return "", nil
 	}
+	if r.Template != nil {
+		return t.send(ctx, chatID, template(r.Template))
+	}
 	var data []bot.Button
 	var links []string
 	for _, row := range r.Buttons {

@@ -226,6 +226,14 @@ func (t *Transport) receive(w http.ResponseWriter, r *http.Request) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.opt.RequestTimeout)
 		defer cancel()
 		for _, u := range ups {
+			if t.opt.Store != nil {
+				// After the commit, which created a new learner's row. Lost
+				// in a crash, it only makes a template go where a message
+				// could have.
+				if err := t.opt.Store.TouchInbound(rctx, Platform, u.ChatID, u.Received); err != nil {
+					t.log.Warn("record the learner's last message", "err", err)
+				}
+			}
 			if t.fatal.Load() == nil {
 				t.read(rctx, u.ID, false)
 			}

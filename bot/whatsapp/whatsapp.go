@@ -47,6 +47,10 @@ type Store interface {
 	MarkBlocked(ctx context.Context, platform, chatID string) error
 	// LearnerLocale is the learner's interface language, "" if unknown.
 	LearnerLocale(ctx context.Context, platform, externalID string) (string, error)
+	// TouchInbound records a learner's message, which opens the 24-hour
+	// window; LastInbound reads it back.
+	TouchInbound(ctx context.Context, platform, chatID string, at time.Time) error
+	LastInbound(ctx context.Context, platform, chatID string) (time.Time, error)
 }
 
 // Texts renders the transport's own words (the list button).
@@ -76,10 +80,13 @@ type Options struct {
 	Endpoint string
 	Version  string
 	// Rate is messages per second for the number (default DefaultRate).
-	Rate   float64
-	Store  Store
-	Texts  Texts
-	Logger *slog.Logger
+	Rate  float64
+	Store Store
+	Texts Texts
+	// Templates replace reminders and broadcasts outside the 24-hour
+	// window (see Fit).
+	Templates Templates
+	Logger    *slog.Logger
 	// OnStatus hears every message status, in the order of the webhook.
 	// An error makes the webhook answer 500, so WhatsApp sends it again.
 	OnStatus func(ctx context.Context, st Status) error

@@ -301,8 +301,21 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 		b.dl = tr
 		b.mu.Unlock()
 	}
-	if _, ok := t.(*whatsapp.Transport); ok {
+	if wa, ok := t.(*whatsapp.Transport); ok {
 		cfg.Rate = b.cfg.WhatsAppRate
+		// Outside the 24-hour window a template goes instead, or nothing.
+		render := cfg.Render
+		cfg.Render = func(ctx context.Context, d bottega.Delivery) (bot.Reply, error) {
+			r, err := render(ctx, d)
+			if err != nil {
+				return r, err
+			}
+			r, err = wa.Fit(ctx, d.ChatID, d.Kind, d.Locale, r)
+			if errors.Is(err, whatsapp.ErrNoTemplate) {
+				return r, fmt.Errorf("%w: %w", broadcast.ErrSkip, err)
+			}
+			return r, err
+		}
 	}
 	w := broadcast.NewWorker(cfg)
 	b.mu.Lock()

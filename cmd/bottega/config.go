@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bottega-app/bottega/bot/whatsapp"
 )
 
 // config is the environment contract of DESIGN.md.
@@ -23,9 +25,12 @@ type config struct {
 	WhatsAppToken, WhatsAppPhoneID, WhatsAppSecret, WhatsAppVerify string
 	WhatsAppEndpoint, WhatsAppVersion                              string
 	WhatsAppRate                                                   float64
-	OpenAIKey                                                      string
-	OpenAIBaseURL                                                  string
-	OpenAIModel                                                    string
+	// WhatsAppTemplates replace reminders and broadcasts outside the
+	// 24-hour window (WHATSAPP_TEMPLATES).
+	WhatsAppTemplates whatsapp.Templates
+	OpenAIKey         string
+	OpenAIBaseURL     string
+	OpenAIModel       string
 	// OpenAIEmbeddingModel, if set, ranks passages by meaning too.
 	OpenAIEmbeddingModel string
 	DailyQuestions       int
@@ -128,6 +133,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.WhatsAppEndpoint == "" {
 		c.WhatsAppEndpoint = "https://graph.facebook.com"
+	}
+	if tp, err := whatsapp.ParseTemplates(getenv("WHATSAPP_TEMPLATES")); err != nil {
+		return c, usagef("WHATSAPP_TEMPLATES: %v", err)
+	} else {
+		c.WhatsAppTemplates = tp
 	}
 	if c.WhatsAppVersion == "" {
 		c.WhatsAppVersion = "v25.0"

@@ -25,6 +25,7 @@ func newWhatsApp(a *app) (*whatsapp.Transport, error) {
 		Endpoint:      cfg.WhatsAppEndpoint,
 		Version:       cfg.WhatsAppVersion,
 		Rate:          cfg.WhatsAppRate,
+		Templates:     cfg.WhatsAppTemplates,
 		Store:         a.db,
 		Texts:         a.texts,
 		Logger:        a.log,
