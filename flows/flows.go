@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -129,6 +130,14 @@ type Options struct {
 	// Contact is how a learner reaches a person (an address, a phone
 	// number, a link), told at the onboarding; "" tells none.
 	Contact string
+	// Clips finds the clips of the lessons' videos (nil: the steps show
+	// no clips).
+	Clips Clips
+}
+
+// Clips finds a clip of a lesson's video by its key (see package video).
+type Clips interface {
+	Path(key string) (clip, poster string, err error)
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
@@ -140,6 +149,7 @@ type Bot struct {
 	exts     []Extension
 	now      func() time.Time
 	contact  string
+	clips    Clips
 
 	routes   map[string]route
 	commands map[string]string
@@ -153,7 +163,7 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact, clips: o.Clips}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -162,7 +172,8 @@ func New(o Options) *Bot {
 		actResume:   {0, 0, (*turn).resume},
 		actTracks:   {0, 2, (*turn).tracks},
 		actStep:     {1, 2, (*turn).step},
-		actWatch:    {2, 2, (*turn).watch},
+		actWatch:    {2, 3, (*turn).watch},
+		actText:     {2, 2, (*turn).transcript},
 		actQuiz:     {2, 2, (*turn).startQuiz},
 		actAnswer:   {3, 3, (*turn).answer},
 		actNext:     {2, 2, (*turn).nextQuestion},
@@ -235,10 +246,17 @@ func WayOn(texts interface {
 	}
 }
 
-// WatchVideoData returns button data that plays a lesson's video from the
-// chapter of a step (the assistant puts it on its citations), in a new
-// message.
-func WatchVideoData(lessonID, stepID string) string {
+// WatchVideoData returns button data that plays a lesson's video at second
+// at of the video (the assistant puts it on its citations): the clip of the
+// step, from there, or the video from the step's chapter; in a new message.
+// A negative at, or ids too long to fit 64 bytes with it, play the step from
+// its start.
+func WatchVideoData(lessonID, stepID string, at int) string {
+	if at >= 0 {
+		if d := encodeNew(actWatch, lessonID, stepID, strconv.Itoa(at)); len(d) <= maxData {
+			return d
+		}
+	}
 	return encodeNew(actWatch, lessonID, stepID)
 }
 
