@@ -114,7 +114,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, nil),
+		handler: newFlows(db, texts, cfg.Contact, clipDir(cfg), nil),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -130,7 +130,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...))
+	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, clipDir(cfg), a.assistant, a.bulk.extensions()...))
 	return a, nil
 }
 

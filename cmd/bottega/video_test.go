@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/bottega-app/bottega/assistant/llmtest"
+	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/video/videotest"
 )
 
@@ -55,5 +61,147 @@ func TestContentPublishWithoutFFmpeg(t *testing.T) {
 	err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard)
 	if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "apt-get install ffmpeg") {
 		t.Fatalf("exit %d: %v", code, err)
+	}
+}
+
+// A published lesson with a video plays on Telegram one clip per step,
+// uploaded once and then sent by its file id; a question about something
+// said only in the video is answered citing the lesson and the time, and
+// the citation's button sends the clip from that moment.
+func TestVideoLessonOnTelegram(t *testing.T) {
+	tools := videotest.Tools(t)
+	lessons := videotest.Folder(t, tools, t.TempDir(), "")
+	llm := llmtest.New("")
+	defer llm.Close()
+	llm.SetTranscript([]llmtest.Segment{
+		{Start: 20, End: 24, Text: "Oggi parliamo della vetrina online."},
+		{Start: 135, End: 140, Text: "Stampate il QR code della scheda e attaccatelo alla cassa."},
+	})
+	dir := dataDir(t)
+	var out bytes.Buffer
+	publish := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir, "OPENAI_BASE_URL": llm.URL(), "OPENAI_TRANSCRIBE_MODEL": "whisper-1"})
+	if err := run(context.Background(), []string{"content", "publish", lessons}, publish, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+
+	fake := telegramtest.New(t)
+	called := make(chan struct{}, 1)
+	fake.OnCall(func(telegramtest.Call) {
+		select {
+		case called <- struct{}{}:
+		default:
+		}
+	})
+	// waitCall waits for a call of method to chat that ok accepts, and
+	// returns it.
+	seen := map[int]bool{}
+	waitCall := func(chat int64, method string, ok func(telegramtest.Call) bool) telegramtest.Call {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		for {
+			for i, c := range fake.Sent() {
+				if !seen[i] && c.ChatID() == chat && c.Method == method && c.Status == 200 && ok(c) {
+					seen[i] = true
+					return c
+				}
+			}
+			select {
+			case <-called:
+			case <-ctx.Done():
+				var got []string
+				for _, c := range fake.Sent() {
+					got = append(got, c.Method+" "+c.Text())
+				}
+				t.Fatalf("chat %d: no %s; calls:\n%s", chat, method, strings.Join(got, "\n"))
+			}
+		}
+	}
+	any := func(telegramtest.Call) bool { return true }
+	// The model answers from the passage that holds what was said, citing it.
+	llm.SetReply(func(req openai.ChatCompletionRequest) string {
+		last := req.Messages[len(req.Messages)-1].Content
+		if m := regexp.MustCompile(`(?m)^\[(\d+)\] [^\n]*\n[^\n]*QR code`).FindStringSubmatch(last); m != nil {
+			return "Attaccalo vicino alla cassa, stampato [" + m[1] + "]."
+		}
+		return "QR code scheda cassa"
+	})
+	env := map[string]string{
+		"OPENAI_BASE_URL":       llm.URL(),
+		"BOTTEGA_DATA_DIR":      dir,
+		"TELEGRAM_TOKEN":        telegramtest.Token,
+		"TELEGRAM_API_ENDPOINT": fake.Endpoint(),
+		"TELEGRAM_RATE":         "100",
+		"HTTP_ADDR":             freeAddr(t),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(time.Minute):
+			t.Error("serve did not stop")
+		}
+	}()
+
+	open := flows.OpenLessonData("webinar", "profile")
+	var clipID string
+	for _, chat := range []int64{42, 43} {
+		fake.SendText(chat, chat, "/start")
+		m := waitCall(chat, "sendMessage", any)
+		fake.Press(chat, chat, m.MessageID, open)
+		v := waitCall(chat, "sendVideo", any)
+		if !strings.Contains(v.Text(), "La scheda dell'attività va tenuta aggiornata.") && !strings.Contains(v.Text(), "Keep your business profile up to date.") {
+			t.Errorf("chat %d: the clip's caption is %q, want the step's text", chat, v.Text())
+		}
+		if chat == 42 {
+			if len(v.Files["video"]) == 0 {
+				t.Fatalf("the first learner's clip was not uploaded: %v", v.Params)
+			}
+			continue
+		}
+		clipID = v.Params["video"]
+		if len(v.Files["video"]) != 0 || clipID == "" {
+			t.Errorf("the second learner's clip was uploaded again (params %v), want the file id", v.Params)
+		}
+	}
+	if n := fake.Uploads(); n != 1 {
+		t.Errorf("%d uploads, want 1", n)
+	}
+
+	// Something said only in the video.
+	fake.SendText(42, 42, "dove attacco il QR code della scheda?")
+	// The answer streams into a message: its last edit has the sources and
+	// the buttons.
+	ans := waitCall(42, "editMessageText", func(c telegramtest.Call) bool { return strings.Contains(c.Text(), "cassa") && len(c.Buttons()) > 0 })
+	if !strings.Contains(ans.Text(), "2:15") {
+		t.Errorf("the answer does not cite the time: %q", ans.Text())
+	}
+	if !strings.Contains(ans.Text(), "Il webinar della vetrina") && !strings.Contains(ans.Text(), "The shop window webinar") {
+		t.Errorf("the answer does not name the lesson: %q", ans.Text())
+	}
+	play := ""
+	for _, row := range ans.Buttons() {
+		for _, b := range row {
+			if b.CallbackData != nil && strings.Contains(*b.CallbackData, "|w|webinar|reviews|135") {
+				play = *b.CallbackData
+			}
+		}
+	}
+	if play == "" {
+		t.Fatalf("no button plays the clip from 2:15: %+v", ans.Buttons())
+	}
+	fake.Press(42, 42, ans.MessageID, play)
+	v := waitCall(42, "sendVideo", any)
+	// The clip of the step starts at 1:50: 2:15 is 25 seconds into it.
+	if v.Params["start_timestamp"] != "25" || !strings.Contains(v.Text(), "2:15") {
+		t.Errorf("the clip was sent from %q with %q, want 25 seconds in", v.Params["start_timestamp"], v.Text())
 	}
 }
