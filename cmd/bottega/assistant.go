@@ -34,6 +34,10 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 		OpenLesson:     flows.OpenLessonData,
 		OpenVideo:      flows.WatchVideoData,
 		Logger:         a.log,
+		// WhatsApp cannot edit a message: answers go whole, once written,
+		// on every platform of a process that serves it (until each
+		// transport's capabilities decide).
+		NoEdits: a.cfg.WhatsAppToken != "",
 	}
 	if a.cfg.OpenAIKey != "" || a.cfg.OpenAIBaseURL != "" {
 		// The assistant bounds each answer itself; this only keeps a dead
