@@ -27,8 +27,12 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 	rate := fs.Float64("rate", 30, "messages per second: the worker's and the broadcast's rate, and what the fake enforces")
 	burst := fs.Int("fake-burst", 0, "how many messages the fake lets through at once (default: 1/5 s worth, at least 4)")
 	senders := fs.Int("senders", 0, "messages in flight at once (default: from the rate)")
+	onPlatform := fs.String("platform", "telegram", "telegram or whatsapp (the fake Cloud API, with its throughput, pair rate and 24-hour window)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *onPlatform != "telegram" && *onPlatform != "whatsapp" {
+		return usagef("-platform must be telegram or whatsapp")
 	}
 	if *n < 1 || *rate <= 0 || *rate > broadcast.MaxRate {
 		return usagef("-learners must be at least 1 and -rate between 0 and %d", broadcast.MaxRate)
@@ -45,6 +49,9 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeDB()
+	if *onPlatform == "whatsapp" {
+		return benchWhatsApp(ctx, e, db, where, *n, *rate, *burst, *senders)
+	}
 
 	platform := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	ls := make([]bottega.Learner, *n)
