@@ -42,6 +42,9 @@ func learnerData() []struct {
 		{"ask_usage", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_usage WHERE learner_id = $1) t`, false},
 		{"ask_feedback", `SELECT COALESCE(json_agg(t ORDER BY t.question_id), '[]') FROM (SELECT * FROM ask_feedback WHERE learner_id = $1) t`, false},
 		{"ask_turns", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_turns WHERE learner_id = $1) t`, false},
+		{"drill_runs", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM drill_runs WHERE learner_id = $1) t`, false},
+		{"drill_answers", `SELECT COALESCE(json_agg(t ORDER BY t.run_id, t.answered_at), '[]') FROM (SELECT * FROM drill_answers WHERE learner_id = $1) t`, false},
+		{"drill_timers", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM drill_timers WHERE learner_id = $1) t`, false},
 		{"deliveries", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM deliveries WHERE learner_id = $1) t`, false},
 		// The records of the updates of their private chat (where the chat
 		// is the user) that still name it: those whose replies are not

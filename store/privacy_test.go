@@ -181,6 +181,9 @@ func personalData() map[string]column {
 		"ask_turns":    {"id", "learner_id", "question_id", "role", "text", "created_at"},
 		"deliveries": {"id", "broadcast_id", "learner_id", "kind", "day", "payload", "status", "attempts", "next_attempt_at",
 			"expires_at", "lease_owner", "lease_until", "created_at", "sent_at", "message_id", "error"},
+		"drill_runs":    {"id", "learner_id", "drill_id", "version", "started_at", "finished_at", "score"},
+		"drill_answers": {"run_id", "learner_id", "task_id", "answer", "score", "verdict", "result", "answered_at"},
+		"drill_timers":  {"id", "run_id", "learner_id", "task_id", "event", "due_at", "done_at"},
 	}
 	for table, cols := range own {
 		for _, c := range cols {
@@ -271,7 +274,7 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 		t.Fatal(err)
 	}
 	id := l.ID
-	var qid, bid int64
+	var qid, bid, rid int64
 	steps := []struct {
 		q    string
 		args []any
@@ -295,6 +298,10 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 			VALUES ($1, $2, 'text', 'Nuova lezione', 'done', 1, $1, '55', now(), now()) RETURNING id`, []any{userID, platform}, &bid},
 		{`INSERT INTO deliveries (broadcast_id, learner_id, kind, status, attempts, expires_at, lease_owner, lease_until, sent_at, message_id, error)
 			VALUES ($2, $1, 'broadcast', 'sent', 1, now(), 'w1', now(), now(), '99', 'x')`, []any{id, &bid}, nil},
+		{`INSERT INTO drill_runs (learner_id, drill_id, version, started_at, finished_at, score) VALUES ($1, 'acqua-voce', 1, now(), now(), 70) RETURNING id`, []any{id}, &rid},
+		{`INSERT INTO drill_answers (run_id, learner_id, task_id, answer, score, verdict, result, answered_at)
+			VALUES ($2, $1, 'madre', 'Gentile ' || $3, 70, 'fair', '{"score": 70}', now())`, []any{id, &rid, userName}, nil},
+		{`INSERT INTO drill_timers (run_id, learner_id, task_id, event, due_at, done_at) VALUES ($2, $1, 'madre', -1, now(), now())`, []any{id, &rid}, nil},
 		{`INSERT INTO lesson_videos (lesson_id, platform, file_id, added_by) VALUES ('vetrina', $1, 'FILE', $2)`, []any{platform, userID}, nil},
 		{`INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, '{"wizard": "broadcast"}')`, []any{platform, userID}, nil},
 		{`INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at, used_at) VALUES ('\x01', $1, $2, now(), now(), now())`, []any{platform, userID}, nil},
