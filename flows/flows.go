@@ -32,6 +32,7 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
 )
 
@@ -49,6 +50,7 @@ type Store interface {
 	ProgressStore
 	QuizStore
 	ReviewStore
+	DrillStore
 	// LessonVideo is the platform's file id of a video an admin attached
 	// to a lesson, "" if none.
 	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
@@ -129,6 +131,12 @@ type Options struct {
 	// Contact is how a learner reaches a person (an address, a phone
 	// number, a link), told at the onboarding; "" tells none.
 	Contact string
+	// Plain checks the plain language of drill answers (default
+	// drill.CheckPlain).
+	Plain drill.PlainFunc
+	// DrillFeedback adds a language model's short comment to each scored
+	// drill answer, as a task of kind FeedbackTask (an LLM is configured).
+	DrillFeedback bool
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
@@ -140,6 +148,8 @@ type Bot struct {
 	exts     []Extension
 	now      func() time.Time
 	contact  string
+	plain    drill.PlainFunc
+	feedback bool
 
 	routes   map[string]route
 	commands map[string]string
@@ -153,27 +163,34 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact}
+	if o.Plain == nil {
+		o.Plain = drill.CheckPlain
+	}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact,
+		plain: o.Plain, feedback: o.DrillFeedback}
 	b.routes = map[string]route{
-		actMenu:     {0, 0, (*turn).menu},
-		actHelp:     {0, 0, (*turn).help},
-		actAsk:      {0, 0, (*turn).ask},
-		actContinue: {0, 0, (*turn).continueLearning},
-		actResume:   {0, 0, (*turn).resume},
-		actTracks:   {0, 2, (*turn).tracks},
-		actStep:     {1, 2, (*turn).step},
-		actWatch:    {2, 2, (*turn).watch},
-		actQuiz:     {2, 2, (*turn).startQuiz},
-		actAnswer:   {3, 3, (*turn).answer},
-		actNext:     {2, 2, (*turn).nextQuestion},
-		actReview:   {0, 0, (*turn).review},
-		actRecall:   {3, 3, (*turn).recall},
-		actProgress: {0, 1, (*turn).progress},
-		actSettings: {0, 1, (*turn).settings},
-		actChoose:   {2, 2, (*turn).choose},
-		actExport:   {0, 0, (*turn).export},
-		actDelete:   {0, 1, (*turn).delete},
-		actPending:  {1, 1, (*turn).pending},
+		actMenu:      {0, 0, (*turn).menu},
+		actHelp:      {0, 0, (*turn).help},
+		actAsk:       {0, 0, (*turn).ask},
+		actContinue:  {0, 0, (*turn).continueLearning},
+		actResume:    {0, 0, (*turn).resume},
+		actTracks:    {0, 2, (*turn).tracks},
+		actStep:      {1, 2, (*turn).step},
+		actWatch:     {2, 2, (*turn).watch},
+		actQuiz:      {2, 2, (*turn).startQuiz},
+		actAnswer:    {3, 3, (*turn).answer},
+		actNext:      {2, 2, (*turn).nextQuestion},
+		actReview:    {0, 0, (*turn).review},
+		actRecall:    {3, 3, (*turn).recall},
+		actProgress:  {0, 1, (*turn).progress},
+		actSettings:  {0, 1, (*turn).settings},
+		actChoose:    {2, 2, (*turn).choose},
+		actExport:    {0, 0, (*turn).export},
+		actDelete:    {0, 1, (*turn).delete},
+		actPending:   {1, 1, (*turn).pending},
+		actDrill:     {0, 1, (*turn).drills},
+		actDrillStop: {0, 0, (*turn).stopDrill},
+		actDrillTick: {1, 1, (*turn).drillTick},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -188,6 +205,7 @@ func New(o Options) *Bot {
 		"lang":     actSettings + "|" + fieldLang,
 		"export":   actExport,
 		"delete":   actDelete,
+		"drill":    actDrill,
 	}
 	b.screens = screens()
 	w, err := parseWords(wordsFile)
@@ -295,7 +313,7 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	// The state remembers the day last recorded, so that only the first
 	// update of a day writes it.
 	today := t.today()
-	if t.st.Day != today {
+	if t.st.Day != today && !strings.HasPrefix(u.Data, drill.TickPrefix) { // a drill's timer is not the learner's doing
 		if err := b.store.TouchActivity(ctx, l.ID, today); err != nil {
 			return nil, err
 		}
@@ -462,6 +480,12 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			if btn.Data != "" && sameLabel(btn.Label, s) {
 				return t.button(btn.Data)
 			}
+		}
+	}
+	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open && s != "" {
+		// In a drill, whatever is written is the answer.
+		if _, task := t.currentDrill(); task != nil {
+			return t.drillAnswer(s)
 		}
 	}
 	if kind := t.b.words.smallTalk(s); kind != "" {

@@ -31,6 +31,10 @@ type State struct {
 	// Pending are questions typed during a quiz, answered when the learner
 	// asks for it or leaves the quiz.
 	Pending []string `json:"pending,omitempty"`
+	// Drill is the crisis drill being played (or just finished), and
+	// DrillSteps the lesson steps its debrief suggests ("lesson.step").
+	Drill      *drillState `json:"drill,omitempty"`
+	DrillSteps []string    `json:"drill_steps,omitempty"`
 	// Fallback is set once the learner was told that lessons are not
 	// written in their language yet, so they are told only once.
 	Fallback bool `json:"fallback,omitempty"`
@@ -56,6 +60,9 @@ const (
 	scrProgress   = "progress"
 	scrSettings   = "settings"
 	scrDelete     = "delete"
+	scrDrills     = "drills"
+	scrDrill      = "drill"
+	scrDrillDone  = "drill-done"
 
 	// Onboarding asks each field on "onb:<field>"; settings change one on
 	// "set:<field>".
@@ -91,6 +98,9 @@ func screens() map[string]screen {
 		scrProgress:   {show: (*turn).showProgress},
 		scrSettings:   {show: (*turn).showSettings},
 		scrDelete:     {show: (*turn).showDelete, expect: true},
+		scrDrills:     {show: (*turn).showDrills},
+		scrDrill:      {show: (*turn).showDrill},
+		scrDrillDone:  {show: (*turn).showDrillDone},
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}

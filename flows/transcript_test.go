@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +16,10 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
@@ -39,9 +42,11 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# name: Giulia                the learner's first name
 //	# curriculum: test            builtin, test or test-v2 (a new version)
 //	# learner: it artisan base    the learner exists already, onboarded
-//	# clock: +26h                 time passes
+//	# clock: +26h                 time passes; the drills' timers due are delivered
 //	# restart                     the program restarts: new flows, dispatcher, console
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
+//	# drill feedback: <reply>     a fake LLM server comments on drill answers
+//	                              with this reply
 //	# assistant                   questions are answered from the lessons (the
 //	                              assistant without an LLM, its answers as tasks)
 //
@@ -139,6 +144,8 @@ type replayer struct {
 	pressed int64
 	// asst answers questions when the transcript asks for the assistant.
 	asst *assistant.Assistant
+	// feedback comments on drill answers, through a fake LLM server.
+	feedback *drill.Feedback
 }
 
 func replay(t *testing.T, script string) string {
@@ -172,9 +179,13 @@ func (r *replayer) session() *session {
 	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now,
 		// /reminders, which every learner has; no admins.
 		Extensions: []flows.Extension{admin.New(admin.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now})}}
-	var tasks map[string]bot.TaskFunc
+	tasks := map[string]bot.TaskFunc{}
 	if r.asst != nil {
 		o.Answerer, tasks = r.asst, r.asst.Tasks()
+	}
+	if r.feedback != nil {
+		o.DrillFeedback = true
+		maps.Copy(tasks, r.feedback.Tasks())
 	}
 	d := bot.New(bot.Config{
 		Platform: tr.Platform(), Store: r.db, Handler: flows.New(o), Sender: tr, Workers: 1, Tasks: tasks,
@@ -233,6 +244,7 @@ func (r *replayer) directive(d string) {
 			r.t.Fatalf("# clock: %v", err)
 		}
 		r.clk.Advance(dur)
+		r.drillTimers()
 	case "restart":
 		r.stop()
 		r.clk.Advance(time.Minute) // new update ids
@@ -240,12 +252,42 @@ func (r *replayer) directive(d string) {
 		r.learner(strings.Fields(val))
 	case "assistant":
 		r.assistant()
+	case "drill feedback":
+		r.drillFeedback(val)
 	case "press":
 		s := r.session()
 		r.pressed++
 		u := bot.Update{Platform: console.Platform, ID: fmt.Sprint("press-", r.pressed), ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
 		if err := bot.Deliver(r.ctx, s.d, u); err != nil {
 			r.t.Fatalf("# press %s: %v", val, err)
+		}
+	}
+}
+
+// drillFeedback makes a fake LLM server comment on drill answers.
+func (r *replayer) drillFeedback(reply string) {
+	srv := llmtest.New(reply)
+	r.t.Cleanup(srv.Close)
+	c, err := assistant.NewClient(srv.URL(), "test-key", nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.feedback = &drill.Feedback{LLM: c, Model: "test-model", Texts: texts(r.t)}
+	r.stop() // the next session has it
+}
+
+// drillTimers delivers the drills' timers due at the transcript's time, as
+// the drill loop does, and waits until their replies are out.
+func (r *replayer) drillTimers() {
+	s := r.session()
+	k := &drill.Ticker{Platform: console.Platform, Store: r.db, Sink: s.d, Clock: r.clk.Now}
+	n, err := k.Tick(r.ctx)
+	if err != nil {
+		r.t.Fatalf("drill timers: %v", err)
+	}
+	if n > 0 {
+		if err := s.d.Flush(r.ctx, "u1"); err != nil {
+			r.t.Fatalf("drill timers: %v", err)
 		}
 	}
 }

@@ -9,7 +9,10 @@ import (
 )
 
 // newFlows wires the conversations to the database, the texts, the
-// curriculum and the question answerer (nil: none).
-func newFlows(db *store.DB, texts *locales.Catalog, contact string, ans flows.Answerer, exts ...flows.Extension) *flows.Bot {
-	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans, Extensions: exts, Contact: contact})
+// curriculum and the question answerer (nil: none); contact is how a
+// learner reaches a person; with drillFeedback a language model comments on
+// scored drill answers.
+func newFlows(db *store.DB, texts *locales.Catalog, contact string, ans flows.Answerer, drillFeedback bool, exts ...flows.Extension) *flows.Bot {
+	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans, Extensions: exts,
+		Contact: contact, DrillFeedback: drillFeedback})
 }

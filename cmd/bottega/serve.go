@@ -20,6 +20,7 @@ import (
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pglocal"
@@ -114,7 +115,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, nil),
+		handler: newFlows(db, texts, cfg.Contact, nil, false),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -130,7 +131,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...))
+	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...))
 	return a, nil
 }
 
@@ -180,10 +181,24 @@ func (a *app) serve(ctx context.Context, t bot.Transport, workers int) error {
 	d := a.dispatcher(t, workers)
 	defer d.Close()
 	defer a.bulk.start(ctx, t, a.log)() // broadcasts and reminders
+	defer a.drillTimers(ctx, t.Platform(), d)()
 	if err := d.Resend(ctx); err != nil {
 		return fmt.Errorf("resend unsent replies: %w", err)
 	}
 	return t.Run(ctx, d)
+}
+
+// drillTimers delivers the drills' timed events to the learners of a
+// platform through d until stop.
+func (a *app) drillTimers(ctx context.Context, platform string, d *bot.Dispatcher) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	k := &drill.Ticker{Platform: platform, Store: a.db, Sink: d, Logger: a.log}
+	go func() {
+		defer close(done)
+		_ = k.Run(ctx) // it returns only when ctx ends
+	}()
+	return func() { cancel(); <-done }
 }
 
 // chat runs the bot on this terminal; withHTTP also serves health and
