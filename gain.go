@@ -204,3 +204,13 @@ func NormalizeCode(s string) string {
 		return r
 	}, s)
 }
+
+// CertificateTask is the kind of the deferred task that renders a
+// certificate's PDF and sends it, after the update that issued it is
+// committed; its data is CertificateTaskData.
+const CertificateTask = "certificate"
+
+// CertificateTaskData names the certificate to send.
+type CertificateTaskData struct {
+	Code string `json:"code"`
+}

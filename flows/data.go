@@ -46,6 +46,10 @@ const (
 	actExport   = "e" // the learner's data as a file
 	actDelete   = "d" // confirm erasing everything; d|yes: erase
 	actPending  = "y" // y|now or y|later: a question typed during a quiz
+
+	actCheck       = "j" // j|<track>|placement or final: begin a track's check
+	actCheckAnswer = "i" // i|<track>|<item>|<n>: an answer in a check
+	actCertificate = "z" // z|<track>[|ok or edit]: a track's certificate
 )
 
 // endStep is the step argument for the end of a lesson.

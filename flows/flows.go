@@ -15,15 +15,17 @@
 //
 // Button data is "v1|<action>|<args>": at most 64 bytes, versioned, and
 // checked against the current curriculum before use. Deep links are
-// "/start l_<lesson>" and "/start t_<track>".
+// "/start l_<lesson>", "/start t_<track>" and "/start c_<invitation code>".
 package flows
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -49,6 +51,7 @@ type Store interface {
 	ProgressStore
 	QuizStore
 	ReviewStore
+	GainStore
 	// LessonVideo is the platform's file id of a video an admin attached
 	// to a lesson, "" if none.
 	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
@@ -91,6 +94,22 @@ type ReviewStore interface {
 	DueReviews(ctx context.Context, learnerID int64, before time.Time) ([]bottega.ReviewItem, error)
 }
 
+// GainStore keeps the tracks' placement and final checks, the cohorts of
+// invitation codes and the certificates.
+type GainStore interface {
+	SaveCheck(ctx context.Context, c bottega.TrackCheck) error
+	Checks(ctx context.Context, learnerID int64) ([]bottega.TrackCheck, error)
+	// TrackGain is the average gain on a track, of the members of an
+	// invitation code's cohort when code is not "".
+	TrackGain(ctx context.Context, trackID, code string) (bottega.GainGroup, error)
+	Invite(ctx context.Context, code string) (bottega.Invite, bool, error)
+	JoinCohort(ctx context.Context, learnerID int64, code string, at time.Time) error
+	Cohort(ctx context.Context, learnerID int64) (string, error)
+	// CreateCertificate stores a certificate; false if its code is taken.
+	CreateCertificate(ctx context.Context, c bottega.Certificate) (bool, error)
+	Certificates(ctx context.Context, learnerID int64, limit int) ([]bottega.Certificate, error)
+}
+
 // Texts renders interface messages. A missing message must not panic.
 type Texts interface {
 	T(lang, id string, data map[string]any) string
@@ -129,17 +148,24 @@ type Options struct {
 	// Contact is how a learner reaches a person (an address, a phone
 	// number, a link), told at the onboarding; "" tells none.
 	Contact string
+	// Rand draws certificate codes (default crypto/rand).
+	Rand io.Reader
+	// PublicURL is the public address of the HTTP server, where
+	// certificates are verified (/verify/<code>).
+	PublicURL string
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
 type Bot struct {
-	store    Store
-	texts    Texts
-	lib      Library
-	answerer Answerer
-	exts     []Extension
-	now      func() time.Time
-	contact  string
+	store     Store
+	texts     Texts
+	lib       Library
+	answerer  Answerer
+	exts      []Extension
+	now       func() time.Time
+	rand      io.Reader
+	publicURL string
+	contact   string
 
 	routes   map[string]route
 	commands map[string]string
@@ -153,7 +179,11 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock,
+		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -174,6 +204,10 @@ func New(o Options) *Bot {
 		actExport:   {0, 0, (*turn).export},
 		actDelete:   {0, 1, (*turn).delete},
 		actPending:  {1, 1, (*turn).pending},
+
+		actCheck:       {2, 2, (*turn).startCheck},
+		actCheckAnswer: {3, 3, (*turn).checkAnswer},
+		actCertificate: {1, 2, (*turn).certificate},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -463,6 +497,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 				return t.button(btn.Data)
 			}
 		}
+	}
+	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
+		return t.certName(s) // the name for the certificate
 	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)

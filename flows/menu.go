@@ -297,7 +297,12 @@ func (t *turn) showTrack() (bot.Reply, error) {
 	n := pages(len(tr.Lessons))
 	page := min(max(t.st.Page, 0), n-1)
 	text := t.T("track", map[string]any{"Title": t.pick(tr.Title)}) + "\n" + t.pick(tr.Summary)
-	var rows [][]bot.Button
+	sts, err := t.trackStatuses()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	text += t.trackCheckText(sts[tr.ID])
+	rows := t.checkButtons(sts[tr.ID])
 	for i := page * perPage; i < min(len(tr.Lessons), (page+1)*perPage); i++ {
 		ls := tr.Lessons[i]
 		m := mark[ls.ID]

@@ -158,9 +158,9 @@ func (s *DB) CreateInvite(ctx context.Context, inv bottega.Invite) (bottega.Invi
 // ErrExists is returned when a new row would take a key already in use.
 var ErrExists = errors.New("already exists")
 
-// Invite returns the invitation code (any case of letters), ErrNotFound if
-// there is none.
-func (s *DB) Invite(ctx context.Context, code string) (bottega.Invite, error) {
+// Invite returns the invitation code (any case of letters); false if there
+// is none.
+func (s *DB) Invite(ctx context.Context, code string) (bottega.Invite, bool, error) {
 	var inv bottega.Invite
 	err := s.q(ctx).GetContext(ctx, &inv, `
 		SELECT i.code, i.course, i.platform, i.created_by, i.created_at,
@@ -168,11 +168,11 @@ func (s *DB) Invite(ctx context.Context, code string) (bottega.Invite, error) {
 		FROM invites i WHERE lower(i.code) = lower($1)`, code)
 	if err != nil {
 		if notFound(err) == ErrNotFound {
-			return inv, ErrNotFound
+			return inv, false, nil
 		}
-		return inv, fmt.Errorf("find invitation code: %w", err)
+		return inv, false, fmt.Errorf("find invitation code: %w", err)
 	}
-	return inv, nil
+	return inv, true, nil
 }
 
 // Invites lists the invitation codes, newest first, with their members.
@@ -235,20 +235,21 @@ func (r certRow) cert() bottega.Certificate {
 
 const certCols = `code, learner_id, track_id, track_title, name, locale, lessons, minutes, issued_at, revoked_at`
 
-// CreateCertificate stores an issued certificate; ErrExists if its code is
+// CreateCertificate stores an issued certificate; false if its code is
 // taken.
-func (s *DB) CreateCertificate(ctx context.Context, c bottega.Certificate) error {
+func (s *DB) CreateCertificate(ctx context.Context, c bottega.Certificate) (bool, error) {
 	res, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO certificates (code, learner_id, track_id, track_title, name, locale, lessons, minutes, issued_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING`,
 		c.Code, c.LearnerID, c.TrackID, c.TrackTitle, c.Name, c.Locale, pq.StringArray(nonNil(c.Lessons)), c.Minutes, c.IssuedAt)
 	if err != nil {
-		return fmt.Errorf("create certificate: %w", err)
+		return false, fmt.Errorf("create certificate: %w", err)
 	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return ErrExists
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("create certificate: %w", err)
 	}
-	return nil
+	return n == 1, nil
 }
 
 // Certificate returns the certificate with the code, ErrNotFound if none.
