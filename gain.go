@@ -129,10 +129,10 @@ type Certificate struct {
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
 
-// Hours is the training time in hours, rounded up to the half hour, at
-// least half an hour.
+// Hours is the training time in hours, to the nearest half hour, at least
+// half an hour.
 func (c Certificate) Hours() float64 {
-	halves := (c.Minutes + 29) / 30
+	halves := (c.Minutes + 15) / 30
 	return float64(max(halves, 1)) / 2
 }
 
@@ -191,6 +191,12 @@ func NewCode(r io.Reader, n int) (string, error) {
 		i++
 	}
 	return string(out), nil
+}
+
+// VerifyURL is the public page that verifies a certificate: base is the
+// public address of the HTTP server (BOTTEGA_PUBLIC_URL).
+func VerifyURL(base, code string) string {
+	return strings.TrimRight(base, "/") + "/verify/" + code
 }
 
 // NormalizeCode reads a certificate code as a person may type it: any

@@ -150,13 +150,5 @@ func (t *turn) showCertConfirm() (bot.Reply, error) {
 
 // verifyURL is the public address that verifies a certificate.
 func (b *Bot) verifyURL(code string) string {
-	return VerifyURL(b.publicURL, code)
-}
-
-// VerifyURL joins the public base address and a certificate's code.
-func VerifyURL(base, code string) string {
-	for len(base) > 0 && base[len(base)-1] == '/' {
-		base = base[:len(base)-1]
-	}
-	return base + "/verify/" + code
+	return bottega.VerifyURL(b.publicURL, code)
 }

@@ -252,17 +252,18 @@ func (s *DB) CreateCertificate(ctx context.Context, c bottega.Certificate) (bool
 	return n == 1, nil
 }
 
-// Certificate returns the certificate with the code, ErrNotFound if none.
-func (s *DB) Certificate(ctx context.Context, code string) (bottega.Certificate, error) {
+// FindCertificate returns the certificate with the code; false if there is
+// none.
+func (s *DB) FindCertificate(ctx context.Context, code string) (bottega.Certificate, bool, error) {
 	var r certRow
 	err := s.q(ctx).GetContext(ctx, &r, `SELECT `+certCols+` FROM certificates WHERE code = $1`, code)
 	if err != nil {
 		if notFound(err) == ErrNotFound {
-			return bottega.Certificate{}, ErrNotFound
+			return bottega.Certificate{}, false, nil
 		}
-		return bottega.Certificate{}, fmt.Errorf("find certificate: %w", err)
+		return bottega.Certificate{}, false, fmt.Errorf("find certificate: %w", err)
 	}
-	return r.cert(), nil
+	return r.cert(), true, nil
 }
 
 // Certificates returns the learner's certificates, latest first; with a

@@ -9,7 +9,9 @@ import (
 )
 
 // newFlows wires the conversations to the database, the texts, the
-// curriculum and the question answerer (nil: none).
-func newFlows(db *store.DB, texts *locales.Catalog, contact string, ans flows.Answerer, exts ...flows.Extension) *flows.Bot {
-	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans, Extensions: exts, Contact: contact})
+// curriculum, the question answerer (nil: none), how learners reach a
+// person, and the public address certificates are verified at.
+func newFlows(db *store.DB, texts *locales.Catalog, contact, publicURL string, ans flows.Answerer, exts ...flows.Extension) *flows.Bot {
+	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans,
+		Extensions: exts, Contact: contact, PublicURL: publicURL})
 }

@@ -88,8 +88,8 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
   BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
-  BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...), for the web console's sign-in links
-  HTTP_ADDR                health, metrics and webhook address (default 127.0.0.1:8080)
+  BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...): the web console's sign-in links, certificates' /verify/<code>
+  HTTP_ADDR                health, metrics, webhook and certificate verification address (default 127.0.0.1:8080)
   LOG_LEVEL                debug, info, warn or error (default info)
 `
 

@@ -17,9 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/certificate"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pglocal"
@@ -114,7 +116,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, nil),
+		handler: newFlows(db, texts, cfg.Contact, cfg.certificateBase(), nil),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -130,7 +132,10 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...))
+	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, a.bulk.extensions()...))
+	// Certificates' PDFs are rendered and sent after the update that
+	// issued them is committed.
+	a.tasks[bottega.CertificateTask] = certificate.Task{Store: db, Texts: texts, PublicURL: cfg.certificateBase()}.Run
 	return a, nil
 }
 
@@ -257,6 +262,8 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 	if a.console != nil {
 		mux.Handle("/console/", limitBody(a.console, lim.MaxBody))
 	}
+	// The public page that verifies a certificate: name, track, date.
+	mux.Handle("GET /verify/{code}", certificate.Verify(a.db, a.texts, a.log))
 	for p, h := range extra {
 		mux.Handle(p, limitBody(h, lim.MaxBody))
 	}
