@@ -69,7 +69,9 @@ func commands() []command {
 		{"content", "validate or publish lesson files (content validate|publish [DIR])", runContent},
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
-		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
+		{"stats", "learners, activity, lesson funnel, learning gain, hardest questions, LLM usage", runStats},
+		{"invite", "create or list invitation codes for a course's cohort (invite create|list)", runInvite},
+		{"certificate", "list or revoke certificates (certificate list|revoke CODE)", runCertificate},
 		{"console-link", "print a one-time sign-in link to the web console for an admin", runConsoleLink},
 		{"eval", "measure the answers to the evaluation questions, offline (see --help)", runEval},
 	}
@@ -96,7 +98,7 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "Bottega: bite-size digital-skills lessons in chat.\n\nUsage: bottega [command] [flags]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'bottega <command> --help' for a command's flags.\n\n%s", envHelp)
 }
