@@ -379,7 +379,7 @@ func (t *turn) showCheckDone() (bot.Reply, error) {
 func (t *turn) gainData(p, f bottega.TrackCheck) map[string]any {
 	return map[string]any{
 		"Placement": percent(p.Right, p.Total), "Final": percent(f.Right, f.Total),
-		"Gain": points(float64(percent(f.Right, f.Total) - percent(p.Right, p.Total))),
+		"Gain": points(bottega.Gain(p, f)),
 	}
 }
 

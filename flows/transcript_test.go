@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/certificate"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
@@ -44,6 +47,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
 //	# assistant                   questions are answered from the lessons (the
 //	                              assistant without an LLM, its answers as tasks)
+//	# read: a b                   the learner has read lessons a and b to the end
+//	# invite: code course         an admin made an invitation code for a course
 //
 // Only "> " lines and directives are read; go test ./flows -update rewrites
 // everything else.
@@ -172,10 +177,14 @@ func (r *replayer) session() *session {
 	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now,
 		// /reminders, which every learner has; no admins.
 		Extensions: []flows.Extension{admin.New(admin.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now})}}
-	var tasks map[string]bot.TaskFunc
+	// Certificate codes drawn from a fixed seed, verified at an address
+	// of the test; their PDFs are rendered and sent as tasks.
+	o.Rand, o.PublicURL = rand.NewChaCha8([32]byte{18}), "https://bottega.example.org"
+	tasks := map[string]bot.TaskFunc{}
 	if r.asst != nil {
 		o.Answerer, tasks = r.asst, r.asst.Tasks()
 	}
+	tasks[bottega.CertificateTask] = certificate.Task{Store: r.db, Texts: texts(r.t), PublicURL: o.PublicURL}.Run
 	d := bot.New(bot.Config{
 		Platform: tr.Platform(), Store: r.db, Handler: flows.New(o), Sender: tr, Workers: 1, Tasks: tasks,
 		Fallback: func(u bot.Update) bot.Reply {
@@ -240,6 +249,13 @@ func (r *replayer) directive(d string) {
 		r.learner(strings.Fields(val))
 	case "assistant":
 		r.assistant()
+	case "read":
+		r.read(strings.Fields(val))
+	case "invite":
+		code, course, _ := strings.Cut(val, " ")
+		if _, err := r.db.CreateInvite(r.ctx, bottega.Invite{Code: code, Course: course, CreatedAt: r.clk.Now()}); err != nil {
+			r.t.Fatalf("# invite: %v", err)
+		}
 	case "press":
 		s := r.session()
 		r.pressed++
@@ -290,6 +306,32 @@ func (r *replayer) learner(f []string) {
 	}
 	if err := r.db.UpdateLearner(r.ctx, l); err != nil {
 		r.t.Fatal(err)
+	}
+}
+
+// read marks lessons as read to the end, as the lesson player does.
+func (r *replayer) read(ids []string) {
+	l, _, err := r.db.EnsureLearner(r.ctx, console.Platform, "u1", "u1", r.name, r.lang)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	cur, ver, err := r.lib.Current(r.ctx)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, id := range ids {
+		ls := cur.Lesson(id)
+		if ls == nil {
+			r.t.Fatalf("# read: no lesson %q", id)
+		}
+		var steps []string
+		for _, s := range ls.Steps {
+			steps = append(steps, s.ID)
+		}
+		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: id, StepIndex: len(steps), StepIDs: steps, Version: ver, UpdatedAt: r.clk.Now()}
+		if err := r.db.SavePosition(r.ctx, p); err != nil {
+			r.t.Fatal(err)
+		}
 	}
 }
 
