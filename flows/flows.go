@@ -46,6 +46,8 @@ type Store interface {
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	DeleteLearner(ctx context.Context, id int64) error
 	SaveState(ctx context.Context, learnerID int64, state []byte) error
+	// LoadState returns the learner's conversation state, nil if none.
+	LoadState(ctx context.Context, learnerID int64) ([]byte, error)
 	ProgressStore
 	QuizStore
 	ReviewStore
@@ -318,7 +320,11 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	}
 	if !t.gone {
 		t.st.Day = today // after the route, which may start a new state
-		if err := t.saveState(); err != nil {
+		raw, err := t.saveState()
+		if err != nil {
+			return nil, err
+		}
+		if err := sealResumes(replies, t.l.ID, raw); err != nil {
 			return nil, err
 		}
 	}
@@ -345,15 +351,16 @@ func (t *turn) loadState(raw []byte) {
 
 // saveState writes the state back if the turn changed it: paging through a
 // lesson, for one, moves only the position.
-func (t *turn) saveState() error {
+// It returns the state as saved.
+func (t *turn) saveState() ([]byte, error) {
 	raw, err := json.Marshal(t.st)
 	if err != nil {
-		return fmt.Errorf("encode conversation state: %w", err)
+		return nil, fmt.Errorf("encode conversation state: %w", err)
 	}
 	if t.loaded != nil && bytes.Equal(raw, t.loaded) {
-		return nil
+		return raw, nil
 	}
-	return t.b.store.SaveState(t.ctx, t.l.ID, raw)
+	return raw, t.b.store.SaveState(t.ctx, t.l.ID, raw)
 }
 
 // route sends the update to what handles it.
@@ -488,9 +495,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return r, err
 		}
 		// Once the answer is out, back to where the learner was.
-		t.note("after_question", nil)
-		cur, err := t.show()
-		return append(r, cur...), err
+		return t.afterAnswer(r)
 	}
 	return []bot.Reply{{
 		Text:    t.T("free_text_hint", nil),
@@ -528,9 +533,7 @@ func (t *turn) pending(args []string) ([]bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.note("after_question", nil)
-	cur, err := t.show()
-	return append(r, cur...), err
+	return t.afterAnswer(r)
 }
 
 // smallTalk answers a greeting, thanks, a goodbye or an "ok" briefly, with

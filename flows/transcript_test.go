@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,6 +46,10 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
 //	# assistant                   questions are answered from the lessons (the
 //	                              assistant without an LLM, its answers as tasks)
+//	# busy                        the answer to the next line is still being
+//	                              written when the line after it arrives (an
+//	                              LLM taking its time): that line is handled
+//	                              first, and the answer comes out after it
 //
 // Only "> " lines and directives are read; go test ./flows -update rewrites
 // everything else.
@@ -100,6 +106,30 @@ func (w *lockedBuffer) String() string {
 type signalSink struct {
 	d    *bot.Dispatcher
 	done chan error
+
+	mu sync.Mutex
+	// skip leaves the next flush out: the next line comes while the
+	// tasks of this one wait for release, which the flush after it closes.
+	skip    bool
+	release chan struct{}
+}
+
+// hold makes the tasks of the next line wait until the line after it is
+// handled.
+func (s *signalSink) hold() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skip, s.release = true, make(chan struct{})
+}
+
+// wait is where a task waits for its release.
+func (s *signalSink) wait() {
+	s.mu.Lock()
+	ch := s.release
+	s.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
 }
 
 func (s *signalSink) Submit(ctx context.Context, u bot.Update, done func(error)) {
@@ -112,6 +142,18 @@ func (s *signalSink) Submit(ctx context.Context, u bot.Update, done func(error))
 }
 
 func (s *signalSink) Flush(ctx context.Context, chatID string) error {
+	s.mu.Lock()
+	skip := s.skip
+	s.skip = false
+	if !skip && s.release != nil {
+		close(s.release)
+		s.release = nil
+	}
+	s.mu.Unlock()
+	if skip {
+		s.done <- nil
+		return nil
+	}
 	err := s.d.Flush(ctx, chatID)
 	s.done <- err
 	return err
@@ -137,6 +179,7 @@ type replayer struct {
 	name    string
 	s       *session
 	pressed int64
+	busy    bool
 	// asst answers questions when the transcript asks for the assistant.
 	asst *assistant.Assistant
 }
@@ -172,19 +215,30 @@ func (r *replayer) session() *session {
 	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now,
 		// /reminders, which every learner has; no admins.
 		Extensions: []flows.Extension{admin.New(admin.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now})}}
-	var tasks map[string]bot.TaskFunc
+	tasks := map[string]bot.TaskFunc{}
 	if r.asst != nil {
-		o.Answerer, tasks = r.asst, r.asst.Tasks()
+		o.Answerer = r.asst
+		maps.Copy(tasks, r.asst.Tasks())
+	}
+	fl := flows.New(o)
+	maps.Copy(tasks, fl.Tasks())
+	sink := &signalSink{done: make(chan error, 1)}
+	for kind, fn := range tasks {
+		tasks[kind] = func(ctx context.Context, s bot.Sender, chatID string, data json.RawMessage) error {
+			sink.wait()
+			return fn(ctx, s, chatID, data)
+		}
 	}
 	d := bot.New(bot.Config{
-		Platform: tr.Platform(), Store: r.db, Handler: flows.New(o), Sender: tr, Workers: 1, Tasks: tasks,
+		Platform: tr.Platform(), Store: r.db, Handler: fl, Sender: tr, Workers: 1, Tasks: tasks,
 		Fallback: func(u bot.Update) bot.Reply {
 			r.t.Errorf("the handler failed on %+v (see the log)", u)
 			return bot.Reply{Text: "FAILED"}
 		},
 		Logger: testLogger(r.t),
 	})
-	s := &session{tr: tr, d: d, sink: &signalSink{d: d, done: make(chan error, 1)}, in: pw, ran: make(chan error, 1)}
+	sink.d = d
+	s := &session{tr: tr, d: d, sink: sink, in: pw, ran: make(chan error, 1)}
 	go func() { s.ran <- tr.Run(r.ctx, s.sink) }()
 	r.s = s
 	return s
@@ -204,6 +258,10 @@ func (r *replayer) stop() {
 
 func (r *replayer) input(line string) {
 	s := r.session()
+	if r.busy {
+		r.busy = false
+		s.sink.hold()
+	}
 	if _, err := io.WriteString(s.in, line+"\n"); err != nil {
 		r.t.Fatalf("send %q: %v", line, err)
 	}
@@ -240,6 +298,8 @@ func (r *replayer) directive(d string) {
 		r.learner(strings.Fields(val))
 	case "assistant":
 		r.assistant()
+	case "busy":
+		r.busy = true
 	case "press":
 		s := r.session()
 		r.pressed++

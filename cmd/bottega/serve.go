@@ -130,7 +130,11 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...))
+	fl := newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...)
+	for kind, fn := range fl.Tasks() {
+		a.tasks[kind] = fn
+	}
+	a.handler = a.bulk.admin.Wrap(fl)
 	return a, nil
 }
 
