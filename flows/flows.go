@@ -221,6 +221,11 @@ func MenuData() string { return encodeNew(actMenu) }
 // ContinueData: see MenuData.
 func ContinueData() string { return encodeNew(actContinue) }
 
+// ReviewData returns the data of a button that shows the next question due
+// for review in a new message: a reminder that offers it stays as the
+// learner read it.
+func ReviewData() string { return encodeNew(actReview) }
+
 // encodeNew builds the data of a button that answers in a new message.
 func encodeNew(act string, args ...string) string {
 	return prefixNew + strings.TrimPrefix(encode(act, args...), version+"|")

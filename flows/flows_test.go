@@ -12,6 +12,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -540,5 +541,39 @@ func TestAutomatedAndMedia(t *testing.T) {
 	c.says(r, "assistente automatico")
 	if strings.Contains(r[0].Text, "parlare con una persona") {
 		t.Errorf("a contact is offered though none is configured:\n%s", r[0].Text)
+	}
+}
+
+// TestReminderButtonsOpenNewMessages presses the buttons of a reminder (go
+// on with the lesson, review): each answers in a new message, so the
+// reminder stays as the learner read it.
+func TestReminderButtonsOpenNewMessages(t *testing.T) {
+	ctx := context.Background()
+	c := newChat(t)
+	l := c.learner()
+	c.send("", flows.OpenLessonData("vetrina", "photo"))
+	err := c.db.SaveReviewItem(ctx, bottega.ReviewItem{LearnerID: l.ID, LessonID: "vetrina", QuestionID: "q1", Box: 1,
+		DueAt: c.clk.Now().Add(-time.Hour), UpdatedAt: c.clk.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := json.Marshal(bottega.ReminderPayload{Lesson: "vetrina", Reviews: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := broadcast.Messages{Texts: texts(t), Library: c.lib}.Render(ctx, bottega.Delivery{
+		Kind: bottega.DeliveryReminder, LearnerID: l.ID, Payload: payload, Locale: "it", Name: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Buttons) != 1 || len(r.Buttons[0]) != 2 {
+		t.Fatalf("reminder buttons: %+v", r.Buttons)
+	}
+	for i, want := range []string{"2/3", "Ripasso · 1 di 1"} {
+		got := c.send("", r.Buttons[0][i].Data)
+		c.says(got, want)
+		if got[0].Edit {
+			t.Errorf("%q (%s) edits the reminder away", r.Buttons[0][i].Label, r.Buttons[0][i].Data)
+		}
 	}
 }
