@@ -46,6 +46,7 @@ const (
 	actExport   = "e" // the learner's data as a file
 	actDelete   = "d" // confirm erasing everything; d|yes: erase
 	actPending  = "y" // y|now or y|later: a question typed during a quiz
+	actSave     = "z" // z|yes or z|no: may Bottega keep the learner's progress
 )
 
 // endStep is the step argument for the end of a lesson.

@@ -45,6 +45,9 @@ type Store interface {
 	EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	DeleteLearner(ctx context.Context, id int64) error
+	// ForgetProgress erases what is kept only with consent, when the
+	// learner withdraws it.
+	ForgetProgress(ctx context.Context, learnerID int64) error
 	SaveState(ctx context.Context, learnerID int64, state []byte) error
 	// LoadState returns the learner's conversation state, nil if none.
 	LoadState(ctx context.Context, learnerID int64) ([]byte, error)
@@ -131,6 +134,10 @@ type Options struct {
 	// Contact is how a learner reaches a person (an address, a phone
 	// number, a link), told at the onboarding; "" tells none.
 	Contact string
+	// Quiet reports whether a reminder set at a time of day could never go
+	// out (the quiet hours): consent is not asked for such a time, which
+	// the /reminders command refuses anyway. Nil: no time is quiet.
+	Quiet func(time.Duration) bool
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
@@ -142,6 +149,7 @@ type Bot struct {
 	exts     []Extension
 	now      func() time.Time
 	contact  string
+	quiet    func(time.Duration) bool
 
 	routes   map[string]route
 	commands map[string]string
@@ -155,7 +163,10 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact}
+	if o.Quiet == nil {
+		o.Quiet = func(time.Duration) bool { return false }
+	}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact, quiet: o.Quiet}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -176,6 +187,7 @@ func New(o Options) *Bot {
 		actExport:   {0, 0, (*turn).export},
 		actDelete:   {0, 1, (*turn).delete},
 		actPending:  {1, 1, (*turn).pending},
+		actSave:     {1, 1, (*turn).save},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -265,6 +277,9 @@ type turn struct {
 	// loaded is the state as it was read, encoded: an unchanged state is
 	// not written back.
 	loaded []byte
+	// data keeps what the learner does: the store with their consent,
+	// their session without.
+	data learning
 	// saved are the positions written during the turn, by lesson, so that
 	// the screen shown after a move does not read them back.
 	saved map[string]bottega.LessonProgress
@@ -299,11 +314,12 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	t := &turn{b: b, ctx: ctx, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
 	t.loc = b.location(l.Timezone)
 	t.loadState(raw)
+	t.useStorage()
 	// The state remembers the day last recorded, so that only the first
 	// update of a day writes it.
 	today := t.today()
 	if t.st.Day != today {
-		if err := b.store.TouchActivity(ctx, l.ID, today); err != nil {
+		if err := t.data.TouchActivity(ctx, l.ID, today); err != nil {
 			return nil, err
 		}
 	}
@@ -423,6 +439,10 @@ func (t *turn) command() ([]bot.Reply, error) {
 	if code := strings.ToLower(arg); name == "lang" && locales.IsSupported(code) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
 		return t.switchLang(code)
+	}
+	if at, ok := t.settable(arg); ok && name == "reminders" && !t.consented() {
+		// A reminder time needs storage: ask first.
+		return t.askSave(askReminder, at, true, t.st.Screen)
 	}
 	if name == "progress" && strings.EqualFold(arg, "all") {
 		return t.progress([]string{"all"}) // "/progress all": every track
@@ -609,8 +629,13 @@ func (t *turn) btn(label string, act string, args ...string) bot.Button {
 	return bot.Button{Label: t.T(label, nil), Data: encode(act, args...)}
 }
 
-// saveLearner stores the learner's choices.
+// saveLearner stores the learner's choices; without consent, their work,
+// level and reminder time stay in their session.
 func (t *turn) saveLearner() error {
+	if !t.consented() {
+		s := t.session()
+		s.Role, s.Level, s.Reminder = t.l.Role, t.l.Level, t.l.Reminder
+	}
 	return t.b.store.UpdateLearner(t.ctx, t.l)
 }
 

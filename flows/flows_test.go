@@ -38,7 +38,8 @@ func newChat(t *testing.T, opts ...func(*flows.Options)) *chat {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Role, l.Level = bottega.RoleShopkeeper, bottega.LevelBase
+	now := c.clk.Now()
+	l.Role, l.Level, l.ConsentAt = bottega.RoleShopkeeper, bottega.LevelBase, &now
 	if err := c.db.UpdateLearner(context.Background(), l); err != nil {
 		t.Fatal(err)
 	}
@@ -574,6 +575,83 @@ func TestReminderButtonsOpenNewMessages(t *testing.T) {
 		c.says(got, want)
 		if got[0].Edit {
 			t.Errorf("%q (%s) edits the reminder away", r.Buttons[0][i].Label, r.Buttons[0][i].Data)
+		}
+	}
+}
+
+// TestNoConsentKeepsOnlyTheSession takes a learner without consent through
+// a lesson and its quiz: nothing of it reaches the tables kept with consent
+// (their work, progress, answers, review schedule, active days), only the
+// conversation state. Giving consent then saves what the session held.
+func TestNoConsentKeepsOnlyTheSession(t *testing.T) {
+	ctx := context.Background()
+	c := newChat(t)
+	l := c.learner()
+	l.ConsentAt = nil
+	if err := c.db.UpdateLearner(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() map[string]string {
+		t.Helper()
+		data, err := c.db.LearnerData(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for k, v := range data {
+			out[k] = string(v)
+		}
+		return out
+	}
+	c.says(c.send("", "v1|o|role"), "Di cosa ti occupi")
+	c.send("", "v1|c|role|artisan")
+	c.says(c.send("", "v1|s|vetrina|."), "Vuoi che salvi i tuoi progressi")
+	c.says(c.send("", "v1|z|no"), "non salvo niente", "Hai finito")
+	c.send("", "v1|b|vetrina|all")
+	c.send("", "v1|q|vetrina|q1|0") // wrong
+	c.send("", "v1|n|vetrina|q1")
+	c.send("", "v1|q|vetrina|q2|0")
+	c.send("", "v1|n|vetrina|q2")
+	c.send("", "v1|q|vetrina|q3|0")
+	c.says(c.send("", "v1|n|vetrina|q3"), "2 su 3") // not asked again
+	c.says(c.send("/progress", ""), "1 di 2 lezioni", "(2 su 3)")
+	got := stored()
+	for _, table := range []string{"lesson_progress", "quiz_answers", "review_items", "activity_days"} {
+		if got[table] != "[]" {
+			t.Errorf("%s without consent: %s", table, got[table])
+		}
+	}
+	for _, kept := range []string{`"role":""`, `"level":""`, `"reminder":""`, `"consent_at":null`} {
+		if !strings.Contains(got["learners"], kept) {
+			t.Errorf("learners without consent lacks %s: %s", kept, got["learners"])
+		}
+	}
+	if !strings.Contains(got["conversation_state"], `"artisan"`) {
+		t.Errorf("the session lost the learner's work: %s", got["conversation_state"])
+	}
+
+	c.send("", "v1|o|ok")
+	c.says(c.send("", "v1|c|ok|yes"), "salvati con il tuo consenso")
+	got = stored()
+	for table, want := range map[string]string{
+		"lesson_progress": `"quiz_right":2`, "quiz_answers": `"question_id":"q1"`,
+		"review_items": `"question_id":"q1"`, "activity_days": `"day"`, "learners": `"role":"artisan"`,
+	} {
+		if !strings.Contains(got[table], want) {
+			t.Errorf("%s with consent lacks %s: %s", table, want, got[table])
+		}
+	}
+	if strings.Contains(got["conversation_state"], `"session"`) {
+		t.Errorf("the session stays in the state after consent: %s", got["conversation_state"])
+	}
+	c.says(c.send("/progress", ""), "1 di 2 lezioni", "(2 su 3)")
+
+	// Withdrawn: what was kept with consent goes at once.
+	c.says(c.send("", "v1|c|ok|no"), "Consenso ritirato")
+	got = stored()
+	for _, table := range []string{"lesson_progress", "quiz_answers", "review_items", "activity_days"} {
+		if got[table] != "[]" {
+			t.Errorf("%s after consent was withdrawn: %s", table, got[table])
 		}
 	}
 }

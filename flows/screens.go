@@ -31,6 +31,11 @@ type State struct {
 	// Pending are questions typed during a quiz, answered when the learner
 	// asks for it or leaves the quiz.
 	Pending []string `json:"pending,omitempty"`
+	// Session is what a learner without consent chose and did this
+	// session (see consent.go).
+	Session *session `json:"session,omitempty"`
+	// Ask is the request for consent on screen.
+	Ask *askState `json:"ask,omitempty"`
 	// Fallback is set once the learner was told that lessons are not
 	// written in their language yet, so they are told only once.
 	Fallback bool `json:"fallback,omitempty"`
@@ -56,6 +61,7 @@ const (
 	scrProgress   = "progress"
 	scrSettings   = "settings"
 	scrDelete     = "delete"
+	scrSave       = "save" // may Bottega keep the learner's progress?
 
 	// Onboarding asks each field on "onb:<field>"; settings change one on
 	// "set:<field>".
@@ -91,6 +97,7 @@ func screens() map[string]screen {
 		scrProgress:   {show: (*turn).showProgress},
 		scrSettings:   {show: (*turn).showSettings},
 		scrDelete:     {show: (*turn).showDelete, expect: true},
+		scrSave:       {show: (*turn).showSave, expect: true, asks: true},
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}

@@ -22,6 +22,7 @@ import (
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
@@ -212,7 +213,7 @@ func (r *replayer) session() *session {
 	}
 	pr, pw := io.Pipe()
 	tr := console.New(pr, r.out, console.Options{Echo: true, User: "u1", Lang: r.lang, Name: r.name, Clock: r.clk.Now})
-	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now,
+	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now, Quiet: reminders.Quiet,
 		// /reminders, which every learner has; no admins.
 		Extensions: []flows.Extension{admin.New(admin.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now})}}
 	tasks := map[string]bot.TaskFunc{}
