@@ -60,6 +60,7 @@ var audioTypes = []string{"flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "o
 // vtt.
 func (s *Server) transcribe(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxAudioBytes+1<<20)
+	// #nosec G120 -- the body is bounded by MaxBytesReader just above
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		if strings.Contains(err.Error(), "too large") {
 			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error", fmt.Sprintf("Maximum content size limit (%d) exceeded", MaxAudioBytes))
