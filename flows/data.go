@@ -49,7 +49,8 @@ const (
 
 	actCheck       = "j" // j|<track>|placement or final: begin a track's check
 	actCheckAnswer = "i" // i|<track>|<item>|<n>: an answer in a check
-	actCertificate = "z" // z|<track>[|ok or edit]: a track's certificate
+	actCertificate = "l" // l|<track>[|ok or edit]: a track's certificate
+	actSave        = "z" // z|yes or z|no: may Bottega keep the learner's progress
 )
 
 // endStep is the step argument for the end of a lesson.

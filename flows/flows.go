@@ -47,7 +47,12 @@ type Store interface {
 	EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	DeleteLearner(ctx context.Context, id int64) error
+	// ForgetProgress erases what is kept only with consent, when the
+	// learner withdraws it.
+	ForgetProgress(ctx context.Context, learnerID int64) error
 	SaveState(ctx context.Context, learnerID int64, state []byte) error
+	// LoadState returns the learner's conversation state, nil if none.
+	LoadState(ctx context.Context, learnerID int64) ([]byte, error)
 	ProgressStore
 	QuizStore
 	ReviewStore
@@ -153,6 +158,10 @@ type Options struct {
 	// PublicURL is the public address of the HTTP server, where
 	// certificates are verified (/verify/<code>).
 	PublicURL string
+	// Quiet reports whether a reminder set at a time of day could never go
+	// out (the quiet hours): consent is not asked for such a time, which
+	// the /reminders command refuses anyway. Nil: no time is quiet.
+	Quiet func(time.Duration) bool
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
@@ -166,6 +175,7 @@ type Bot struct {
 	rand      io.Reader
 	publicURL string
 	contact   string
+	quiet     func(time.Duration) bool
 
 	routes   map[string]route
 	commands map[string]string
@@ -182,8 +192,11 @@ func New(o Options) *Bot {
 	if o.Rand == nil {
 		o.Rand = rand.Reader
 	}
+	if o.Quiet == nil {
+		o.Quiet = func(time.Duration) bool { return false }
+	}
 	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock,
-		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL}
+		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL, quiet: o.Quiet}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -204,6 +217,7 @@ func New(o Options) *Bot {
 		actExport:   {0, 0, (*turn).export},
 		actDelete:   {0, 1, (*turn).delete},
 		actPending:  {1, 1, (*turn).pending},
+		actSave:     {1, 1, (*turn).save},
 
 		actCheck:       {2, 2, (*turn).startCheck},
 		actCheckAnswer: {3, 3, (*turn).checkAnswer},
@@ -253,6 +267,11 @@ func MenuData() string { return encodeNew(actMenu) }
 // ContinueData: see MenuData.
 func ContinueData() string { return encodeNew(actContinue) }
 
+// ReviewData returns the data of a button that shows the next question due
+// for review in a new message: a reminder that offers it stays as the
+// learner read it.
+func ReviewData() string { return encodeNew(actReview) }
+
 // encodeNew builds the data of a button that answers in a new message.
 func encodeNew(act string, args ...string) string {
 	return prefixNew + strings.TrimPrefix(encode(act, args...), version+"|")
@@ -292,6 +311,9 @@ type turn struct {
 	// loaded is the state as it was read, encoded: an unchanged state is
 	// not written back.
 	loaded []byte
+	// data keeps what the learner does: the store with their consent,
+	// their session without.
+	data learning
 	// saved are the positions written during the turn, by lesson, so that
 	// the screen shown after a move does not read them back.
 	saved map[string]bottega.LessonProgress
@@ -326,11 +348,12 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	t := &turn{b: b, ctx: ctx, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
 	t.loc = b.location(l.Timezone)
 	t.loadState(raw)
+	t.useStorage()
 	// The state remembers the day last recorded, so that only the first
 	// update of a day writes it.
 	today := t.today()
 	if t.st.Day != today {
-		if err := b.store.TouchActivity(ctx, l.ID, today); err != nil {
+		if err := t.data.TouchActivity(ctx, l.ID, today); err != nil {
 			return nil, err
 		}
 	}
@@ -352,7 +375,11 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	}
 	if !t.gone {
 		t.st.Day = today // after the route, which may start a new state
-		if err := t.saveState(); err != nil {
+		raw, err := t.saveState()
+		if err != nil {
+			return nil, err
+		}
+		if err := sealResumes(replies, t.l.ID, raw); err != nil {
 			return nil, err
 		}
 	}
@@ -379,15 +406,16 @@ func (t *turn) loadState(raw []byte) {
 
 // saveState writes the state back if the turn changed it: paging through a
 // lesson, for one, moves only the position.
-func (t *turn) saveState() error {
+// It returns the state as saved.
+func (t *turn) saveState() ([]byte, error) {
 	raw, err := json.Marshal(t.st)
 	if err != nil {
-		return fmt.Errorf("encode conversation state: %w", err)
+		return nil, fmt.Errorf("encode conversation state: %w", err)
 	}
 	if t.loaded != nil && bytes.Equal(raw, t.loaded) {
-		return nil
+		return raw, nil
 	}
-	return t.b.store.SaveState(t.ctx, t.l.ID, raw)
+	return raw, t.b.store.SaveState(t.ctx, t.l.ID, raw)
 }
 
 // route sends the update to what handles it.
@@ -445,6 +473,10 @@ func (t *turn) command() ([]bot.Reply, error) {
 	if code := strings.ToLower(arg); name == "lang" && locales.IsSupported(code) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
 		return t.switchLang(code)
+	}
+	if at, ok := t.settable(arg); ok && name == "reminders" && !t.consented() {
+		// A reminder time needs storage: ask first.
+		return t.askSave(askReminder, at, true, t.st.Screen)
 	}
 	if name == "progress" && strings.EqualFold(arg, "all") {
 		return t.progress([]string{"all"}) // "/progress all": every track
@@ -525,9 +557,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return r, err
 		}
 		// Once the answer is out, back to where the learner was.
-		t.note("after_question", nil)
-		cur, err := t.show()
-		return append(r, cur...), err
+		return t.afterAnswer(r)
 	}
 	return []bot.Reply{{
 		Text:    t.T("free_text_hint", nil),
@@ -565,9 +595,7 @@ func (t *turn) pending(args []string) ([]bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.note("after_question", nil)
-	cur, err := t.show()
-	return append(r, cur...), err
+	return t.afterAnswer(r)
 }
 
 // smallTalk answers a greeting, thanks, a goodbye or an "ok" briefly, with
@@ -638,8 +666,13 @@ func (t *turn) btn(label string, act string, args ...string) bot.Button {
 	return bot.Button{Label: t.T(label, nil), Data: encode(act, args...)}
 }
 
-// saveLearner stores the learner's choices.
+// saveLearner stores the learner's choices; without consent, their work,
+// level and reminder time stay in their session.
 func (t *turn) saveLearner() error {
+	if !t.consented() {
+		s := t.session()
+		s.Role, s.Level, s.Reminder = t.l.Role, t.l.Level, t.l.Reminder
+	}
 	return t.b.store.UpdateLearner(t.ctx, t.l)
 }
 

@@ -34,7 +34,7 @@ func (t *turn) resumePoint() (resumePoint, error) {
 			return resumePoint{kind: atQuiz, lesson: ls, step: q.I}, nil
 		}
 	}
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return resumePoint{}, err
 	}
@@ -117,7 +117,7 @@ func fits(roles []string, role string) bool {
 
 // finished returns the lessons whose steps the learner read to the end.
 func (t *turn) finished() (map[string]bool, error) {
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (t *turn) showTrack() (bot.Reply, error) {
 		t.goTo(scrTracks)
 		return t.showTracks()
 	}
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}

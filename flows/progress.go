@@ -64,7 +64,7 @@ func (t *turn) showProgress() (bot.Reply, error) {
 	}
 	text += "\n"
 
-	total, right, err := t.b.store.AnswerStats(t.ctx, t.l.ID)
+	total, right, err := t.data.AnswerStats(t.ctx, t.l.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -74,7 +74,7 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		text += "\n" + t.T("progress_quiz", map[string]any{"Percent": (right*100 + total/2) / total, "Right": right, "Total": total})
 	}
 
-	days, err := t.b.store.ActivityDays(t.ctx, t.l.ID, 400)
+	days, err := t.data.ActivityDays(t.ctx, t.l.ID, 400)
 	if err != nil {
 		return bot.Reply{}, err
 	}

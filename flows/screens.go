@@ -36,6 +36,11 @@ type State struct {
 	Check *checkState `json:"check,omitempty"`
 	// Cert is a certificate being asked for.
 	Cert *certState `json:"cert,omitempty"`
+	// Session is what a learner without consent chose and did this
+	// session (see consent.go).
+	Session *session `json:"session,omitempty"`
+	// Ask is the request for consent on screen.
+	Ask *askState `json:"ask,omitempty"`
 	// Fallback is set once the learner was told that lessons are not
 	// written in their language yet, so they are told only once.
 	Fallback bool `json:"fallback,omitempty"`
@@ -65,6 +70,7 @@ const (
 	scrCheckDone   = "check-done"
 	scrCertName    = "cert-name"
 	scrCertConfirm = "cert-confirm"
+	scrSave        = "save" // may Bottega keep the learner's progress?
 
 	// Onboarding asks each field on "onb:<field>"; settings change one on
 	// "set:<field>".
@@ -104,6 +110,7 @@ func screens() map[string]screen {
 		scrCheckDone:   {show: (*turn).showCheckDone},
 		scrCertName:    {show: (*turn).showCertName},
 		scrCertConfirm: {show: (*turn).showCertConfirm, expect: true},
+		scrSave:        {show: (*turn).showSave, expect: true, asks: true},
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}

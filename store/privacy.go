@@ -186,3 +186,20 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// ForgetProgress erases what is kept about a learner only with their
+// consent, when they withdraw it: their progress, answers, review schedule,
+// active days and reminders not sent yet. Their work, level and reminder
+// time go with UpdateLearner.
+func (s *DB) ForgetProgress(ctx context.Context, learnerID int64) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		WITH p AS (DELETE FROM lesson_progress WHERE learner_id = $1),
+		a AS (DELETE FROM quiz_answers WHERE learner_id = $1),
+		r AS (DELETE FROM review_items WHERE learner_id = $1),
+		d AS (DELETE FROM deliveries WHERE learner_id = $1 AND kind = 'reminder' AND status = 'pending')
+		DELETE FROM activity_days WHERE learner_id = $1`, learnerID)
+	if err != nil {
+		return fmt.Errorf("forget progress of learner %d: %w", learnerID, err)
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -13,5 +14,5 @@ import (
 // person, and the public address certificates are verified at.
 func newFlows(db *store.DB, texts *locales.Catalog, contact, publicURL string, ans flows.Answerer, exts ...flows.Extension) *flows.Bot {
 	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans,
-		Extensions: exts, Contact: contact, PublicURL: publicURL})
+		Extensions: exts, Contact: contact, PublicURL: publicURL, Quiet: reminders.Quiet})
 }

@@ -87,6 +87,8 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   TELEGRAM_RATE            Telegram messages per second overall (default 30)
   OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL   the LLM (any OpenAI-compatible server)
   OPENAI_EMBEDDING_MODEL   embeddings model on the same server: questions are matched by meaning too
+  OPENAI_TRANSCRIBE_MODEL  speech-to-text model on the same server: lesson videos are transcribed when published
+  FFMPEG                   ffmpeg binary (ffprobe next to it) that cuts lesson videos into clips (default: on PATH)
   BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
   BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands

@@ -132,10 +132,14 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, a.bulk.extensions()...))
+	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, a.bulk.extensions()...)
+	for kind, fn := range fl.Tasks() {
+		a.tasks[kind] = fn
+	}
 	// Certificates' PDFs are rendered and sent after the update that
 	// issued them is committed.
 	a.tasks[bottega.CertificateTask] = certificate.Task{Store: db, Texts: texts, PublicURL: cfg.certificateBase()}.Run
+	a.handler = a.bulk.admin.Wrap(fl)
 	return a, nil
 }
 
