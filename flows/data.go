@@ -27,25 +27,31 @@ const (
 
 // Actions. "a" and "x" belong to the assistant and the extensions.
 const (
-	actMenu      = "m" // the main menu
-	actHelp      = "h" // what the bot can do
-	actAsk       = "k" // ask a question
-	actContinue  = "g" // go on learning where the learner left off
-	actResume    = "u" // show the screen the learner is on
-	actTracks    = "t" // tracks; t|<track>|<page>: a track's lessons
-	actStep      = "s" // s|<lesson>[|<step>]: a lesson step ("." is the end)
-	actWatch     = "w" // w|<lesson>|<step>: the video from the step's chapter
-	actQuiz      = "b" // b|<lesson>|all or miss: begin a quiz
-	actAnswer    = "q" // q|<lesson>|<question>|<n>: a quiz answer
-	actNext      = "n" // n|<lesson>|<question>: the question after this one
-	actReview    = "r" // the next question due for review
-	actRecall    = "v" // v|<lesson>|<question>|<n>: a review answer
-	actProgress  = "p" // the learner's progress
-	actSettings  = "o" // settings; o|<field>: change one
-	actChoose    = "c" // c|<field>|<value>: a choice ("-" skips in onboarding)
-	actExport    = "e" // the learner's data as a file
-	actDelete    = "d" // confirm erasing everything; d|yes: erase
-	actPending   = "y" // y|now or y|later: a question typed during a quiz
+	actMenu     = "m" // the main menu
+	actHelp     = "h" // what the bot can do
+	actAsk      = "k" // ask a question
+	actContinue = "g" // go on learning where the learner left off
+	actResume   = "u" // show the screen the learner is on
+	actTracks   = "t" // tracks; t|<track>|<page>: a track's lessons
+	actStep     = "s" // s|<lesson>[|<step>]: a lesson step ("." is the end)
+	actWatch    = "w" // w|<lesson>|<step>: the video from the step's chapter
+	actQuiz     = "b" // b|<lesson>|all or miss: begin a quiz
+	actAnswer   = "q" // q|<lesson>|<question>|<n>: a quiz answer
+	actNext     = "n" // n|<lesson>|<question>: the question after this one
+	actReview   = "r" // the next question due for review
+	actRecall   = "v" // v|<lesson>|<question>|<n>: a review answer
+	actProgress = "p" // the learner's progress
+	actSettings = "o" // settings; o|<field>: change one
+	actChoose   = "c" // c|<field>|<value>: a choice ("-" skips in onboarding)
+	actExport   = "e" // the learner's data as a file
+	actDelete   = "d" // confirm erasing everything; d|yes: erase
+	actPending  = "y" // y|now or y|later: a question typed during a quiz
+
+	actCheck       = "j" // j|<track>|placement or final: begin a track's check
+	actCheckAnswer = "i" // i|<track>|<item>|<n>: an answer in a check
+	actCertificate = "l" // l|<track>[|ok or edit]: a track's certificate
+	actSave        = "z" // z|yes or z|no: may Bottega keep the learner's progress
+
 	actDrill     = "D" // crisis drills; D|<drill>: start one
 	actDrillStop = "E" // leave the drill being played
 	actDrillTick = "T" // T|<timer>: a drill's timer is due (drill.TickData)

@@ -35,7 +35,7 @@ func (t *turn) resumePoint() (resumePoint, error) {
 			return resumePoint{kind: atQuiz, lesson: ls, step: q.I}, nil
 		}
 	}
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return resumePoint{}, err
 	}
@@ -118,7 +118,7 @@ func fits(roles []string, role string) bool {
 
 // finished returns the lessons whose steps the learner read to the end.
 func (t *turn) finished() (map[string]bool, error) {
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +288,7 @@ func (t *turn) showTrack() (bot.Reply, error) {
 		t.goTo(scrTracks)
 		return t.showTracks()
 	}
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -302,7 +302,12 @@ func (t *turn) showTrack() (bot.Reply, error) {
 	n := pages(len(tr.Lessons))
 	page := min(max(t.st.Page, 0), n-1)
 	text := t.T("track", map[string]any{"Title": t.pick(tr.Title)}) + "\n" + t.pick(tr.Summary)
-	var rows [][]bot.Button
+	sts, err := t.trackStatuses()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	text += t.trackCheckText(sts[tr.ID])
+	rows := t.checkButtons(sts[tr.ID])
 	for i := page * perPage; i < min(len(tr.Lessons), (page+1)*perPage); i++ {
 		ls := tr.Lessons[i]
 		m := mark[ls.ID]

@@ -100,6 +100,11 @@ func personalData() map[string]column {
 		"lesson_videos.kind":          kept(files),
 		"lesson_videos.added_by":      cleared,
 		"lesson_videos.added_at":      kept("when the video was added, without the admin"),
+		"invites.code":                kept("the invitation code, made by an admin for a course: it names nobody"),
+		"invites.course":              kept("the course's name, written by an admin"),
+		"invites.platform":            kept("where the code was made"),
+		"invites.created_by":          cleared,
+		"invites.created_at":          kept("when the code was made, without the admin"),
 		"admin_state.platform":        learnerOwn,
 		"admin_state.user_id":         learnerOwn,
 		"admin_state.state":           learnerOwn,
@@ -184,6 +189,13 @@ func personalData() map[string]column {
 		"drill_runs":    {"id", "learner_id", "drill_id", "version", "started_at", "finished_at", "score"},
 		"drill_answers": {"run_id", "learner_id", "task_id", "answer", "score", "verdict", "result", "answered_at"},
 		"drill_timers":  {"id", "run_id", "learner_id", "task_id", "event", "due_at", "done_at"},
+		// The cohort they joined, their placement and final checks, and
+		// their certificates, with the name printed on them.
+		"cohort_members": {"learner_id", "code", "joined_at"},
+		"track_checks": {"learner_id", "track_id", "kind", "items", "choices", "right_answers", "total", "attempts",
+			"finished_at"},
+		"certificates": {"code", "learner_id", "track_id", "track_title", "name", "locale", "lessons", "minutes", "issued_at",
+			"revoked_at"},
 	}
 	for table, cols := range own {
 		for _, c := range cols {
@@ -306,6 +318,12 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 		{`INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, '{"wizard": "broadcast"}')`, []any{platform, userID}, nil},
 		{`INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at, used_at) VALUES ('\x01', $1, $2, now(), now(), now())`, []any{platform, userID}, nil},
 		{`INSERT INTO console_sessions (token_hash, platform, user_id, csrf, created_at, seen_at) VALUES ('\x02', $1, $2, 'c', now(), now())`, []any{platform, userID}, nil},
+		{`INSERT INTO invites (code, course, platform, created_by) VALUES ('serale-2026', 'Corso serale', $1, $2)`, []any{platform, userID}, nil},
+		{`INSERT INTO cohort_members (learner_id, code, joined_at) VALUES ($1, 'serale-2026', now())`, []any{id}, nil},
+		{`INSERT INTO track_checks (learner_id, track_id, kind, items, choices, right_answers, total, attempts, finished_at)
+			VALUES ($1, 'negozio', 'final', '{vetrina/q1}', '{1}', 1, 1, 1, now())`, []any{id}, nil},
+		{`INSERT INTO certificates (code, learner_id, track_id, track_title, name, locale, lessons, minutes, issued_at, revoked_at)
+			VALUES ('K7M2Q9ABCD', $1, 'negozio', 'Negozio', $2 || ' Rossi', 'it', '{La vetrina}', 60, now(), now())`, []any{id, userName}, nil},
 	}
 	for _, s := range steps {
 		args := make([]any, len(s.args))
