@@ -35,7 +35,7 @@ const (
 	actTracks   = "t" // tracks; t|<track>|<page>: a track's lessons
 	actStep     = "s" // s|<lesson>[|<step>]: a lesson step ("." is the end)
 	actWatch    = "w" // w|<lesson>|<step>[|<second>]: the step's clip (or the video from its chapter), from a second of the video
-	actText     = "j" // j|<lesson>|<step>: the transcript of the step's clip
+	actText     = "R" // R|<lesson>|<step>: the transcript of the step's clip
 	actQuiz     = "b" // b|<lesson>|all or miss: begin a quiz
 	actAnswer   = "q" // q|<lesson>|<question>|<n>: a quiz answer
 	actNext     = "n" // n|<lesson>|<question>: the question after this one
@@ -47,6 +47,15 @@ const (
 	actExport   = "e" // the learner's data as a file
 	actDelete   = "d" // confirm erasing everything; d|yes: erase
 	actPending  = "y" // y|now or y|later: a question typed during a quiz
+
+	actCheck       = "j" // j|<track>|placement or final: begin a track's check
+	actCheckAnswer = "i" // i|<track>|<item>|<n>: an answer in a check
+	actCertificate = "l" // l|<track>[|ok or edit]: a track's certificate
+	actSave        = "z" // z|yes or z|no: may Bottega keep the learner's progress
+
+	actDrill     = "D" // crisis drills; D|<drill>: start one
+	actDrillStop = "E" // leave the drill being played
+	actDrillTick = "T" // T|<timer>: a drill's timer is due (drill.TickData)
 )
 
 // endStep is the step argument for the end of a lesson.

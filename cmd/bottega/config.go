@@ -42,8 +42,8 @@ type config struct {
 	// Contact is how learners reach a person, told at the onboarding.
 	Contact  string
 	HTTPAddr string
-	// PublicURL is the address the web console is reached at, for its
-	// sign-in links.
+	// PublicURL is the address HTTP_ADDR is reached at from outside: the
+	// web console's sign-in links, and certificates (PublicURL/verify/<code>).
 	PublicURL   string
 	LogLevel    slog.Level
 	logLevelSet bool
@@ -287,4 +287,14 @@ func (c config) checkWhatsApp() error {
 		return usagef("WHATSAPP_API_ENDPOINT must be a URL like https://graph.facebook.com")
 	}
 	return nil
+}
+
+// certificateBase is the address certificates are verified under:
+// BOTTEGA_PUBLIC_URL, or HTTP_ADDR itself, which only this machine can
+// open (fine for the terminal demo).
+func (c config) certificateBase() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return "http://" + c.HTTPAddr
 }
