@@ -15,10 +15,12 @@ import (
 	"github.com/bottega-app/bottega/content"
 )
 
-// A lesson that names a file of the server is reported at its line, and
-// the folder is neither valid nor published.
-func TestContentValidateRefusesServerFiles(t *testing.T) {
-	lessons := t.TempDir()
+// copyBuiltinTrack copies the built-in shop track into a temporary lessons
+// folder and returns the folder, the path of one of its lesson files and
+// that file's text.
+func copyBuiltinTrack(t *testing.T, lesson string) (lessons, file string, src []byte) {
+	t.Helper()
+	lessons = t.TempDir()
 	track, err := fs.Sub(content.BuiltinFS(), "curriculum/bottega-digitale")
 	if err != nil {
 		t.Fatal(err)
@@ -26,11 +28,17 @@ func TestContentValidateRefusesServerFiles(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(lessons, "bottega-digitale"), track); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(lessons, "bottega-digitale", "07-reviews.yaml")
-	src, err := os.ReadFile(file)
-	if err != nil {
+	file = filepath.Join(lessons, "bottega-digitale", lesson)
+	if src, err = os.ReadFile(file); err != nil {
 		t.Fatal(err)
 	}
+	return lessons, file, src
+}
+
+// A lesson that names a file of the server is reported at its line, and
+// the folder is neither valid nor published.
+func TestContentValidateRefusesServerFiles(t *testing.T) {
+	lessons, file, src := copyBuiltinTrack(t, "07-reviews.yaml")
 	bad := bytes.Replace(src, []byte("steps:\n  - id: "), []byte("steps:\n  - image: ../../../../etc/passwd\n    id: "), 1)
 	if err := os.WriteFile(file, bad, 0o644); err != nil {
 		t.Fatal(err)
@@ -53,19 +61,7 @@ func TestContentValidateRefusesServerFiles(t *testing.T) {
 // Warnings are listed as file:line: warning: message, and validate still
 // succeeds.
 func TestContentValidateWarns(t *testing.T) {
-	lessons := t.TempDir()
-	track, err := fs.Sub(content.BuiltinFS(), "curriculum/bottega-digitale")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(filepath.Join(lessons, "bottega-digitale"), track); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(lessons, "bottega-digitale", "07-reviews.yaml")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lessons, file, src := copyBuiltinTrack(t, "07-reviews.yaml")
 	old := regexp.MustCompile(`(?m)^reviewed: .*$`)
 	if !old.Match(src) {
 		t.Fatal("07-reviews.yaml has no reviewed date to change")
@@ -75,7 +71,7 @@ func TestContentValidateWarns(t *testing.T) {
 	}
 	line := 1 + bytes.Count(src[:old.FindIndex(src)[0]], []byte("\n"))
 	var out bytes.Buffer
-	err = run(context.Background(), []string{"content", "validate", lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": t.TempDir()}), strings.NewReader(""), &out, io.Discard)
+	err := run(context.Background(), []string{"content", "validate", lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": t.TempDir()}), strings.NewReader(""), &out, io.Discard)
 	if err != nil {
 		t.Fatalf("validate: %v\n%s", err, out.String())
 	}
