@@ -80,3 +80,53 @@ func TestContentValidateWarns(t *testing.T) {
 		t.Errorf("validate printed:\n%s\nwant %s", out.String(), want)
 	}
 }
+
+// TestContentDiffPublishVersionsRollback goes through the publishing
+// service from the command line: a changed lesson is diffed, published,
+// listed and rolled back.
+func TestContentDiffPublishVersionsRollback(t *testing.T) {
+	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)})
+	lessons := filepath.Join(t.TempDir(), "lessons")
+	sub, err := fs.Sub(content.BuiltinFS(), "curriculum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(lessons, sub); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(lessons, "bottega-digitale", "07-reviews.yaml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, regexp.MustCompile(`(?m)^minutes: \d+$`).ReplaceAll(src, []byte("minutes: 19")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"content"}, args...), env, strings.NewReader(""), &out, io.Discard); err != nil {
+			t.Fatalf("content %v: %v\n%s", args, err, out.String())
+		}
+		return out.String()
+	}
+	cmd("publish")
+	if out := cmd("diff", lessons); !strings.Contains(out, "changed  1: reviews") || strings.Contains(out, "added") || strings.Contains(out, "removed") {
+		t.Errorf("diff:\n%s", out)
+	}
+	if out := cmd("publish", lessons); !strings.Contains(out, "Published curriculum version 2.") {
+		t.Errorf("publish:\n%s", out)
+	}
+	if out := cmd("rollback", "1"); !strings.Contains(out, "Published curriculum version 3.") || !strings.Contains(out, "changed  1: reviews") {
+		t.Errorf("rollback:\n%s", out)
+	}
+	out := cmd("versions")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || !strings.Contains(lines[0], "rollback to version 1") || !strings.Contains(lines[0], "(current)") || !strings.Contains(lines[1], lessons) {
+		t.Errorf("versions:\n%s", out)
+	}
+	var buf bytes.Buffer
+	err = run(context.Background(), []string{"content", "rollback", "99"}, env, strings.NewReader(""), &buf, io.Discard)
+	if code := exitCode(err, io.Discard); code != 2 {
+		t.Errorf("rollback to no version: exit %d (%v)", code, err)
+	}
+}
