@@ -128,13 +128,16 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.bulk = newBulk(a)
+	a.bulk = newBulk(a, e.getenv)
 	if a.assistant, a.tasks, err = newAssistant(a); err != nil {
 		closeDB()
 		return nil, err
 	}
 	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), clipDir(cfg), a.assistant, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...)
 	for kind, fn := range fl.Tasks() {
+		a.tasks[kind] = fn
+	}
+	for kind, fn := range a.bulk.admin.Tasks() {
 		a.tasks[kind] = fn
 	}
 	// Certificates' PDFs are rendered and sent after the update that
