@@ -126,6 +126,11 @@ func personalData() map[string]column {
 		"telegram_files.kind":       none(files),
 		"telegram_files.file_id":    none(files),
 		"telegram_files.created_at": none(files),
+		"media_ids.platform":        none(files),
+		"media_ids.key":             none(files),
+		"media_ids.kind":            none(files),
+		"media_ids.media_id":        none(files),
+		"media_ids.created_at":      none(files),
 
 		"curriculum_versions.id":         none(curriculum),
 		"curriculum_versions.hash":       none(curriculum),

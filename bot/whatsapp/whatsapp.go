@@ -53,6 +53,13 @@ type Store interface {
 	LastInbound(ctx context.Context, platform, chatID string) (time.Time, error)
 }
 
+// MediaStore keeps the media ids the platform gave uploads, by key, with
+// when they were uploaded (store.DB).
+type MediaStore interface {
+	MediaID(ctx context.Context, platform, key string) (id string, at time.Time, err error)
+	SaveMediaID(ctx context.Context, platform, key, kind, id string, at time.Time) error
+}
+
 // Texts renders the transport's own words (the list button).
 type Texts interface {
 	T(lang, id string, data map[string]any) string
@@ -82,6 +89,10 @@ type Options struct {
 	// Rate is messages per second for the number (default DefaultRate).
 	Rate  float64
 	Store Store
+	// Media keeps the ids of uploads named by a key (a lesson clip's
+	// content address), so that each is uploaded once and then sent by
+	// its id, across restarts and replicas too; nil keeps them in memory.
+	Media MediaStore
 	Texts Texts
 	// Templates replace reminders and broadcasts outside the 24-hour
 	// window (see Fit).

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/video/videotest"
 )
@@ -64,11 +67,35 @@ func TestContentPublishWithoutFFmpeg(t *testing.T) {
 	}
 }
 
+// serve runs `bottega serve` with env until the returned stop is called.
+func serve(t *testing.T, env map[string]string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(time.Minute):
+				t.Error("serve did not stop")
+			}
+		})
+	}
+}
+
 // A published lesson with a video plays on Telegram one clip per step,
 // uploaded once and then sent by its file id; a question about something
 // said only in the video is answered citing the lesson and the time, and
-// the citation's button sends the clip from that moment.
-func TestVideoLessonOnTelegram(t *testing.T) {
+// the citation's button sends the clip from that moment. On WhatsApp, the
+// clip goes as video media, uploaded once and then sent by its media id.
+func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 	tools := videotest.Tools(t)
 	lessons := videotest.Folder(t, tools, t.TempDir(), "")
 	llm := llmtest.New("")
@@ -134,22 +161,8 @@ func TestVideoLessonOnTelegram(t *testing.T) {
 		"TELEGRAM_RATE":         "100",
 		"HTTP_ADDR":             freeAddr(t),
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, io.Discard)
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		case <-time.After(time.Minute):
-			t.Error("serve did not stop")
-		}
-	}()
+	stop := serve(t, env)
+	defer stop()
 
 	open := flows.OpenLessonData("webinar", "profile")
 	var clipID string
@@ -203,5 +216,74 @@ func TestVideoLessonOnTelegram(t *testing.T) {
 	// The clip of the step starts at 1:50: 2:15 is 25 seconds into it.
 	if v.Params["start_timestamp"] != "25" || !strings.Contains(v.Text(), "2:15") {
 		t.Errorf("the clip was sent from %q with %q, want 25 seconds in", v.Params["start_timestamp"], v.Text())
+	}
+	stop()
+
+	// The same bot on WhatsApp (a process serving WhatsApp sends answers
+	// whole: apart from the Telegram one above, whose answer streams).
+	wa := whatsapptest.New(t)
+	waEnv := map[string]string{
+		"BOTTEGA_DATA_DIR":         dir,
+		"WHATSAPP_TOKEN":           whatsapptest.Token,
+		"WHATSAPP_PHONE_NUMBER_ID": whatsapptest.PhoneNumberID,
+		"WHATSAPP_APP_SECRET":      whatsapptest.AppSecret,
+		"WHATSAPP_VERIFY_TOKEN":    "verify_me",
+		"WHATSAPP_API_ENDPOINT":    wa.URL(),
+		"HTTP_ADDR":                freeAddr(t),
+	}
+	wa.SetWebhook("http://"+waEnv["HTTP_ADDR"]+"/whatsapp", whatsapptest.AppSecret)
+	defer serve(t, waEnv)()
+	wctx, wcancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer wcancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	// waitSent waits until user has a message after the first n that ok
+	// accepts, and returns it.
+	waitSent := func(user string, n int, ok func(whatsapptest.Message) bool) whatsapptest.Message {
+		t.Helper()
+		for {
+			for _, m := range wa.Sent(user)[min(n, len(wa.Sent(user))):] {
+				if m.Code == 0 && ok(m) {
+					return m
+				}
+			}
+			select {
+			case <-tick.C:
+			case <-wctx.Done():
+				t.Fatalf("%s: not sent; messages: %+v", user, wa.Sent(user))
+			}
+		}
+	}
+	var videos []whatsapptest.Message
+	for i, user := range []string{"393331110001", "393331110002"} {
+		// The webhook answers 503 until the bot runs.
+		body := whatsapptest.Payload(wa.Text(user, "Giulia", "/start"))
+		for {
+			code, err := wa.Deliver(wctx, body)
+			if err == nil && code == http.StatusOK {
+				break
+			}
+			select {
+			case <-tick.C:
+			case <-wctx.Done():
+				t.Fatalf("webhook: %d %v", code, err)
+			}
+		}
+		m := waitSent(user, 0, func(whatsapptest.Message) bool { return true })
+		n := len(wa.Sent(user))
+		if code, err := wa.Push(wctx, wa.ButtonReply(user, "Giulia", m.ID, open, "Apri")); err != nil || code != http.StatusOK {
+			t.Fatalf("webhook: %d %v", code, err)
+		}
+		v := waitSent(user, n, func(m whatsapptest.Message) bool { return m.Type == "video" })
+		videos = append(videos, v)
+		waitSent(user, n, func(m whatsapptest.Message) bool {
+			return strings.Contains(m.Text(), "La scheda dell'attività va tenuta aggiornata.") || strings.Contains(m.Text(), "Keep your business profile up to date.")
+		})
+		if i == 0 && (len(wa.Uploads()) != 1 || wa.Uploads()[0].Type != "video/mp4") {
+			t.Fatalf("the first learner's clip: uploads %+v, want one video/mp4", wa.Uploads())
+		}
+	}
+	if n := len(wa.Uploads()); n != 1 || videos[0].MediaID() != wa.Uploads()[0].ID || videos[1].MediaID() != videos[0].MediaID() {
+		t.Errorf("%d uploads, clips sent by %q and %q: want one upload, then its media id", n, videos[0].MediaID(), videos[1].MediaID())
 	}
 }
