@@ -569,12 +569,17 @@ func (s *DB) CreateLearners(ctx context.Context, ls []bottega.Learner) error {
 			ExternalID string `db:"external_id"`
 		}
 		err := s.q(ctx).SelectContext(ctx, &rows, `
-			INSERT INTO learners (platform, external_id, chat_id, name, locale, role, level, reminder, timezone)
-			SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]),
-				CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS text[]))
+			INSERT INTO learners (platform, external_id, chat_id, name, locale, role, level, reminder, timezone, consent_at)
+			SELECT u.platform, u.external_id, u.chat_id, u.name, u.locale, u.role, u.level, u.reminder, u.timezone,
+				CAST(NULLIF(u.consent_at, '') AS timestamptz)
+			FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]),
+				CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS text[]),
+				CAST($10 AS text[]))
+				AS u(platform, external_id, chat_id, name, locale, role, level, reminder, timezone, consent_at)
 			RETURNING id, external_id`,
 			pq.StringArray(cols[0]), pq.StringArray(cols[1]), pq.StringArray(cols[2]), pq.StringArray(cols[3]),
-			pq.StringArray(cols[4]), pq.StringArray(cols[5]), pq.StringArray(cols[6]), pq.StringArray(cols[7]), pq.StringArray(cols[8]))
+			pq.StringArray(cols[4]), pq.StringArray(cols[5]), pq.StringArray(cols[6]), pq.StringArray(cols[7]), pq.StringArray(cols[8]),
+			pq.StringArray(cols[9]))
 		if err != nil {
 			return fmt.Errorf("create learners: %w", err)
 		}
