@@ -299,11 +299,12 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 	return t.show()
 }
 
-// switchLang sets the interface language from a typed command. Elsewhere in
-// the onboarding than its language question, the onboarding goes on where
-// it was, in the new language.
+// switchLang sets the interface language from a typed command. At a
+// language question (the onboarding's, or the settings' picker) it is the
+// answer; anywhere else (a later question, a lesson, a quiz, the menu) the
+// learner stays where they were, which comes back in the new language.
 func (t *turn) switchLang(lang string) ([]bot.Reply, error) {
-	if !strings.HasPrefix(t.st.Screen, onbPrefix) || t.st.Screen == onbPrefix+fieldLang {
+	if t.st.Screen == onbPrefix+fieldLang || t.st.Screen == setPrefix+fieldLang {
 		return t.choose([]string{fieldLang, lang})
 	}
 	if err := t.set(fieldLang, lang); err != nil {
