@@ -473,7 +473,7 @@ func TestBannerInTheLearnersLanguage(t *testing.T) {
 			t.Fatalf("%v\n%s", err, errb.String())
 		}
 		defer a.close()
-		return banner(ctx, a)
+		return banner(ctx, a, "")
 	}
 	if b := bannerNow(); !strings.Contains(b, "Scrivi /start") {
 		t.Errorf("banner for someone new: %q", b)
@@ -483,5 +483,50 @@ func TestBannerInTheLearnersLanguage(t *testing.T) {
 	}
 	if b := bannerNow(); !strings.Contains(b, "Type /start") {
 		t.Errorf("banner for an English speaker: %q", b)
+	}
+}
+
+// TestChatSpeaksTheTerminalsLanguage: someone new whose terminal is in
+// English (LANG=en_GB.UTF-8) is greeted in English, with English ticked at
+// the language question, and the banner is in English; LC_ALL comes
+// first; the C locale names no language, so the chat speaks Italian.
+func TestChatSpeaksTheTerminalsLanguage(t *testing.T) {
+	for _, tt := range []struct {
+		env        map[string]string
+		lang, want string
+	}{
+		{map[string]string{"LANG": "en_GB.UTF-8"}, "en_GB", "Hi! 👋"},
+		{map[string]string{"LANG": "en_GB.UTF-8", "LC_ALL": "de_DE.UTF-8"}, "de_DE", "Hallo! 👋"},
+		{map[string]string{"LANG": "C.UTF-8"}, "", "Ciao! 👋"},
+	} {
+		if got := terminalLang(envFrom(tt.env)); got != tt.lang {
+			t.Errorf("terminalLang(%v) = %q, want %q", tt.env, got, tt.lang)
+		}
+		tt.env["BOTTEGA_DATA_DIR"] = dataDir(t)
+		var out, errb bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		err := run(ctx, []string{"chat"}, envFrom(tt.env), strings.NewReader("/start\n"), &out, &errb)
+		cancel()
+		if err != nil {
+			t.Fatalf("chat with %v: %v\n%s", tt.env, err, errb.String())
+		}
+		if !strings.Contains(out.String(), tt.want) {
+			t.Errorf("chat with %v does not greet with %q:\n%s", tt.env, tt.want, out.String())
+		}
+	}
+	getenv := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)})
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	a, err := newApp(ctx, env{getenv: getenv, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, redact: newRedactor(getenv)}, cfg, true)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	defer a.close()
+	if b := banner(ctx, a, "en_GB"); !strings.Contains(b, "Type /start") {
+		t.Errorf("banner for someone new in an English terminal: %q", b)
 	}
 }
