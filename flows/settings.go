@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -259,10 +260,16 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 	switch {
 	case v == skip && onboarding:
 		if f == fieldConsent {
-			// No consent, no reminder, as the question says.
+			// No consent, no reminder, as the question says; a time
+			// chosen at the question before is not dropped silently.
+			at := t.l.Reminder
 			t.l.Reminder = ""
 			if s := t.st.Session; s != nil {
+				at = cmp.Or(at, s.Reminder)
 				s.Reminder = ""
+			}
+			if at != "" {
+				t.note("reminder_dropped", map[string]any{"Time": at})
 			}
 		}
 	case !onboarding && f == fieldReminder && v != "off" && !t.consented() &&
