@@ -531,3 +531,32 @@ func TestChatSpeaksTheTerminalsLanguage(t *testing.T) {
 		t.Errorf("banner for someone new in an English terminal: %q", b)
 	}
 }
+
+// TestMakeRunSaysItIsBuilding: with an empty build cache, the first
+// compile takes a minute; `make run` says so before it starts, so the
+// terminal does not sit silent.
+func TestMakeRunSaysItIsBuilding(t *testing.T) {
+	mk, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recipe, ok := strings.Cut(string(mk), "\nrun:")
+	if !ok {
+		t.Fatal("the Makefile has no run target")
+	}
+	echo, build := -1, -1
+	for i, line := range strings.Split(recipe, "\n")[1:] {
+		if !strings.HasPrefix(line, "\t") {
+			break // the recipe ends
+		}
+		switch {
+		case echo < 0 && strings.Contains(line, "echo"):
+			echo = i
+		case build < 0 && strings.Contains(line, " build "):
+			build = i
+		}
+	}
+	if build < 0 || echo < 0 || echo > build {
+		t.Errorf("make run builds without saying so first (echo at line %d, build at %d):\n%s", echo, build, recipe)
+	}
+}
