@@ -189,7 +189,7 @@ func TestDeleteErasesEverything(t *testing.T) {
 	id := c.learner().ID
 	ctx := context.Background()
 	asked := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	qid, err := c.db.SaveQuestion(ctx, store.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
+	qid, err := c.db.SaveQuestion(ctx, bottega.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -683,7 +683,7 @@ func TestOldReminderButtonsOpenNewMessages(t *testing.T) {
 	if ok, err := c.db.StartDelivery(ctx, ds[0].ID, "w"); err != nil || !ok {
 		t.Fatalf("start delivery: %v %v", ok, err)
 	}
-	if err := c.db.FinishDelivery(ctx, ds[0].ID, store.DeliveryResult{Status: bottega.DeliverySent, MessageID: "reminder-1"}); err != nil {
+	if err := c.db.FinishDelivery(ctx, ds[0].ID, bottega.DeliveryResult{Status: bottega.DeliverySent, MessageID: "reminder-1"}); err != nil {
 		t.Fatal(err)
 	}
 	press := func(messageID, data string) []bot.Reply {
