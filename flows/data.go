@@ -47,6 +47,7 @@ const (
 	actDelete   = "d" // confirm erasing everything; d|yes: erase
 	actPending  = "y" // y|now or y|later: a question typed during a quiz
 	actSave     = "z" // z|yes or z|no: may Bottega keep the learner's progress
+	actCheck    = "l" // the plain-language checker: wait for a text
 )
 
 // endStep is the step argument for the end of a lesson.

@@ -61,7 +61,8 @@ const (
 	scrProgress   = "progress"
 	scrSettings   = "settings"
 	scrDelete     = "delete"
-	scrSave       = "save" // may Bottega keep the learner's progress?
+	scrSave       = "save"  // may Bottega keep the learner's progress?
+	scrCheck      = "check" // the plain-language checker waits for a text
 
 	// Onboarding asks each field on "onb:<field>"; settings change one on
 	// "set:<field>".
@@ -98,6 +99,7 @@ func screens() map[string]screen {
 		scrSettings:   {show: (*turn).showSettings},
 		scrDelete:     {show: (*turn).showDelete, expect: true},
 		scrSave:       {show: (*turn).showSave, expect: true, asks: true},
+		scrCheck:      {show: (*turn).showCheck},
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}

@@ -17,11 +17,13 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/plain/rewrite"
 	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -51,6 +53,9 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	                              written when the line after it arrives (an
 //	                              LLM taking its time): that line is handled
 //	                              first, and the answer comes out after it
+//	# llm: <reply>                an LLM is configured (a fake server that answers
+//	                              <reply>, "\n" for a line break): checked texts
+//	                              get a rewrite, as a task
 //
 // Only "> " lines and directives are read; go test ./flows -update rewrites
 // everything else.
@@ -183,6 +188,8 @@ type replayer struct {
 	busy    bool
 	// asst answers questions when the transcript asks for the assistant.
 	asst *assistant.Assistant
+	// rw rewrites checked texts when the transcript configures an LLM.
+	rw *rewrite.Rewriter
 }
 
 func replay(t *testing.T, script string) string {
@@ -229,6 +236,13 @@ func (r *replayer) session() *session {
 			sink.wait()
 			return fn(ctx, s, chatID, data)
 		}
+	}
+	if r.rw != nil {
+		o.Rewriter = r.rw
+		if tasks == nil {
+			tasks = map[string]bot.TaskFunc{}
+		}
+		maps.Copy(tasks, r.rw.Tasks())
 	}
 	d := bot.New(bot.Config{
 		Platform: tr.Platform(), Store: r.db, Handler: fl, Sender: tr, Workers: 1, Tasks: tasks,
@@ -301,6 +315,8 @@ func (r *replayer) directive(d string) {
 		r.assistant()
 	case "busy":
 		r.busy = true
+	case "llm":
+		r.llm(strings.ReplaceAll(val, `\n`, "\n"))
 	case "press":
 		s := r.session()
 		r.pressed++
@@ -327,6 +343,23 @@ func (r *replayer) assistant() {
 		r.t.Fatalf("# assistant: %v", err)
 	}
 	r.asst = a
+}
+
+// llm configures a fake LLM server that answers reply to everything, and
+// the rewriter of checked texts that uses it.
+func (r *replayer) llm(reply string) {
+	srv := llmtest.New(reply)
+	r.t.Cleanup(srv.Close)
+	c, err := assistant.NewClient(srv.URL(), "test-key", nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	w, err := rewrite.New(rewrite.Options{LLM: c, Model: "test-model", Texts: texts(r.t)})
+	if err != nil {
+		r.t.Fatalf("# llm: %v", err)
+	}
+	r.rw = w
+	r.stop() // the next input starts a session with it
 }
 
 // assistantClock is the transcript's clock for the assistant; its waits

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -114,7 +115,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, nil),
+		handler: newFlows(db, texts, cfg.Contact, nil, nil),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -130,7 +131,16 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	fl := newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...)
+	rw, rwTasks, err := newRewriter(a)
+	if err != nil {
+		closeDB()
+		return nil, err
+	}
+	if a.tasks == nil {
+		a.tasks = map[string]bot.TaskFunc{}
+	}
+	maps.Copy(a.tasks, rwTasks)
+	fl := newFlows(db, texts, cfg.Contact, a.assistant, rw, a.bulk.extensions()...)
 	for kind, fn := range fl.Tasks() {
 		a.tasks[kind] = fn
 	}
