@@ -2,71 +2,105 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
-	"github.com/bottega-app/bottega/plain"
 )
 
-// rewriter records the tasks the checker asks for; the rewrite itself is
-// tested in plain/rewrite against a fake LLM server.
-type rewriter struct{ calls []plain.Report }
-
-func (w *rewriter) RewriteTask(locale, text string, r plain.Report) (*bot.Task, error) {
-	w.calls = append(w.calls, r)
-	return &bot.Task{Kind: "plain_rewrite", Data: []byte(`{"text":` + `"` + locale + `"}`)}, nil
-}
-
-func TestCheckBadInput(t *testing.T) {
-	c := newChat(t)
-	// Too long: a clear answer, and the checker still waits for a text.
-	long := "/chiaro " + strings.Repeat("Parola ", 500)
-	r := c.send(long, "")
-	c.says(r, "al massimo 3000 caratteri", "Mandami il testo")
-	if len(r) != 1 || len(r[0].Buttons) == 0 {
-		t.Errorf("replies %+v", r)
-	}
-	r = c.send("Domani mercato in piazza Duomo dalle 8:00. Venite presto!", "")
-	c.says(r, "🟢", "Gulpease")
-	// The text may start on the line after the command.
-	r = c.send("/clear\nSi comunica che la biblioteca resterà chiusa.", "")
-	c.says(r, "Togli «si comunica che»")
-	// A command leaves the checker: free text is no longer checked.
-	c.send("/menu", "")
-	r = c.send("Si comunica che la biblioteca resterà chiusa.", "")
-	if strings.Contains(r[0].Text, "Gulpease") {
-		t.Errorf("checked outside the checker:\n%s", r[0].Text)
+// TestCheckItemsOfTheBuiltinTracks: every built-in track has a placement
+// and a final check of 6 to 8 items, the two made of different questions of
+// the same lessons, spread over the track.
+func TestCheckItemsOfTheBuiltinTracks(t *testing.T) {
+	c := curriculum(t, "builtin")
+	for _, tr := range c.Tracks {
+		p, f := checkItemsOf(t, tr)
+		if len(p) < 6 || len(p) > 8 || len(f) != len(p) {
+			t.Errorf("%s: %d placement and %d final items, want 6 to 8 each", tr.ID, len(p), len(f))
+			continue
+		}
+		lessons := map[string]bool{}
+		for i := range p {
+			pl, _, _ := strings.Cut(p[i], "/")
+			fl, _, _ := strings.Cut(f[i], "/")
+			if p[i] == f[i] || pl != fl {
+				t.Errorf("%s: item %d is %s in the placement and %s in the final: want another question of the same lesson", tr.ID, i, p[i], f[i])
+			}
+			lessons[pl] = true
+			if c.Lesson(pl) == nil {
+				t.Errorf("%s: item %s names no lesson", tr.ID, p[i])
+			}
+		}
+		if len(lessons) < len(p) && len(lessons) < len(tr.Lessons) {
+			t.Errorf("%s: the items come from %d lessons of %d", tr.ID, len(lessons), len(tr.Lessons))
+		}
 	}
 }
 
-func TestCheckOtherLanguages(t *testing.T) {
+// checkItemsOf runs the check of a track through the flows' own rule, as
+// the transcript shows it: the items are in the state after a start.
+func checkItemsOf(t *testing.T, tr *content.Track) (placement, final []string) {
+	t.Helper()
+	p, f := flows.ExportCheckItems(tr)
+	return p, f
+}
+
+// TestAveragesInProgress: /progress shows the track's average gain and the
+// course's once at least five learners took both checks, not before.
+func TestAveragesInProgress(t *testing.T) {
 	c := newChat(t)
-	l := c.learner()
-	l.Locale = "de"
-	if err := c.db.UpdateLearner(context.Background(), l); err != nil {
+	c.lib.publish(curriculum(t, "gain"))
+	ctx := context.Background()
+	if _, err := c.db.CreateInvite(ctx, bottega.Invite{Code: "serale", Course: "Corso serale", CreatedAt: c.clk.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	r := c.send("/clear Si comunica che, ai sensi dell'ordinanza n. 3, codesto ufficio resterà chiuso.", "")
-	c.says(r, "(Als italienischer Text geprüft.)", "Streich „si comunica che“", "Statt „codesto“ schreib „questo“")
-	r = c.send("The library is closed on Monday. Please return your books by Sunday at the library desk.", "")
-	c.says(r, "Flesch", "(Als englischer Text geprüft.)")
-}
-
-func TestCheckRewriteTask(t *testing.T) {
-	w := &rewriter{}
-	c := newChat(t, func(o *flows.Options) { o.Rewriter = w })
-	r := c.send("/chiaro Si comunica che la biblioteca resterà chiusa.", "")
-	if len(r) != 2 || r[1].Task == nil || r[1].Task.Kind != "plain_rewrite" || r[1].Text != "" {
-		t.Fatalf("replies %+v: want the verdict, then the rewrite task", r)
+	c.send("/start c_serale", "")
+	l, _, err := c.db.EnsureLearner(ctx, "test", "u1", "u1", "Ada", "it")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(w.calls) != 1 || len(w.calls[0].Phrases) == 0 {
-		t.Errorf("rewriter got %+v", w.calls)
+	save := func(id int64, right int, kind string) {
+		t.Helper()
+		if err := c.db.SaveCheck(ctx, bottega.TrackCheck{LearnerID: id, TrackID: "social", Kind: kind, Right: right, Total: 6, FinishedAt: c.clk.Now()}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// A text with nothing to change gets no rewrite.
-	r = c.send("Domani mercato in piazza Duomo dalle 8:00. Venite presto!", "")
-	if len(r) != 1 || r[0].Task != nil {
-		t.Errorf("replies %+v: want the verdict alone", r)
+	save(l.ID, 2, bottega.CheckPlacement)
+	save(l.ID, 5, bottega.CheckFinal)
+	others := func(n int, from int, code string) {
+		for i := range n {
+			o, _, err := c.db.EnsureLearner(ctx, "test", fmt.Sprintf("o%d", from+i), "", "", "it")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code != "" {
+				if err := c.db.JoinCohort(ctx, o.ID, code, c.clk.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			save(o.ID, 3, bottega.CheckPlacement)
+			save(o.ID, 6, bottega.CheckFinal)
+		}
 	}
+	others(3, 0, "serale") // four in the course with Ada, four on the track
+	r := c.send("/progress", "")
+	c.says(r, "📈 33% all'inizio → 83% alla fine: +50 punti")
+	if strings.Contains(r[0].Text, "Media") {
+		t.Errorf("an average of four learners is shown:\n%s", r[0].Text)
+	}
+	others(1, 3, "") // five on the track, four in the course
+	r = c.send("/progress", "")
+	// (50 + 4 × 50) / 5: every gain here is 50 points.
+	c.says(r, "Media del percorso: +50 punti (5 persone)")
+	if strings.Contains(r[0].Text, "Corso serale\": ") || strings.Contains(r[0].Text, "Media di «Corso serale»") {
+		t.Errorf("the course's average of four learners is shown:\n%s", r[0].Text)
+	}
+	save(l.ID, 4, bottega.CheckFinal) // Ada's gain drops to 33 points
+	others(1, 4, "serale")
+	r = c.send("/progress", "")
+	// Track: (33.3 + 5 × 50) / 6 = 47.2; course: (33.3 + 4 × 50) / 5 = 46.7.
+	c.says(r, "Media del percorso: +47 punti (6 persone)", "Media di «Corso serale»: +47 punti (5 persone)", "👥 Corso: Corso serale")
 }

@@ -16,24 +16,27 @@
 //
 // Button data is "v1|<action>|<args>": at most 64 bytes, versioned, and
 // checked against the current curriculum before use. Deep links are
-// "/start l_<lesson>" and "/start t_<track>".
+// "/start l_<lesson>", "/start t_<track>" and "/start c_<invitation code>".
 package flows
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata"
-	"unicode" // learners' time zones, wherever the server runs
+	_ "time/tzdata" // learners' time zones, wherever the server runs
+	"unicode"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
 )
 
@@ -56,6 +59,8 @@ type Store interface {
 	ProgressStore
 	QuizStore
 	ReviewStore
+	DrillStore
+	GainStore
 	// LessonVideo is the platform's file id of a video an admin attached
 	// to a lesson, "" if none.
 	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
@@ -96,6 +101,22 @@ type ReviewStore interface {
 	ReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) (bottega.ReviewItem, bool, error)
 	ReviewItems(ctx context.Context, learnerID int64) ([]bottega.ReviewItem, error)
 	DueReviews(ctx context.Context, learnerID int64, before time.Time) ([]bottega.ReviewItem, error)
+}
+
+// GainStore keeps the tracks' placement and final checks, the cohorts of
+// invitation codes and the certificates.
+type GainStore interface {
+	SaveCheck(ctx context.Context, c bottega.TrackCheck) error
+	Checks(ctx context.Context, learnerID int64) ([]bottega.TrackCheck, error)
+	// TrackGain is the average gain on a track, of the members of an
+	// invitation code's cohort when code is not "".
+	TrackGain(ctx context.Context, trackID, code string) (bottega.GainGroup, error)
+	Invite(ctx context.Context, code string) (bottega.Invite, bool, error)
+	JoinCohort(ctx context.Context, learnerID int64, code string, at time.Time) error
+	Cohort(ctx context.Context, learnerID int64) (string, error)
+	// CreateCertificate stores a certificate; false if its code is taken.
+	CreateCertificate(ctx context.Context, c bottega.Certificate) (bool, error)
+	Certificates(ctx context.Context, learnerID int64, limit int) ([]bottega.Certificate, error)
 }
 
 // Texts renders interface messages. A missing message must not panic.
@@ -139,6 +160,17 @@ type Options struct {
 	// Contact is how a learner reaches a person (an address, a phone
 	// number, a link), told at the onboarding; "" tells none.
 	Contact string
+	// Plain checks the plain language of drill answers (default
+	// drill.CheckPlain).
+	Plain drill.PlainFunc
+	// DrillFeedback adds a language model's short comment to each scored
+	// drill answer, as a task of kind FeedbackTask (an LLM is configured).
+	DrillFeedback bool
+	// Rand draws certificate codes (default crypto/rand).
+	Rand io.Reader
+	// PublicURL is the public address of the HTTP server, where
+	// certificates are verified (/verify/<code>).
+	PublicURL string
 	// Quiet reports whether a reminder set at a time of day could never go
 	// out (the quiet hours): consent is not asked for such a time, which
 	// the /reminders command refuses anyway. Nil: no time is quiet.
@@ -147,15 +179,19 @@ type Options struct {
 
 // Bot routes updates to the flows. It implements bot.Handler.
 type Bot struct {
-	store    Store
-	texts    Texts
-	lib      Library
-	answerer Answerer
-	rewriter Rewriter
-	exts     []Extension
-	now      func() time.Time
-	contact  string
-	quiet    func(time.Duration) bool
+	store     Store
+	texts     Texts
+	lib       Library
+	answerer  Answerer
+	rewriter  Rewriter
+	exts      []Extension
+	now       func() time.Time
+	rand      io.Reader
+	publicURL string
+	contact   string
+	quiet     func(time.Duration) bool
+	plain     drill.PlainFunc
+	feedback  bool
 
 	routes   map[string]route
 	commands map[string]string
@@ -169,10 +205,18 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
+	if o.Plain == nil {
+		o.Plain = drill.CheckPlain
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
 	if o.Quiet == nil {
 		o.Quiet = func(time.Duration) bool { return false }
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, rewriter: o.Rewriter, exts: o.Extensions, now: o.Clock, contact: o.Contact, quiet: o.Quiet}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, rewriter: o.Rewriter, exts: o.Extensions, now: o.Clock,
+		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL, quiet: o.Quiet,
+		plain: o.Plain, feedback: o.DrillFeedback}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -194,7 +238,14 @@ func New(o Options) *Bot {
 		actDelete:   {0, 1, (*turn).delete},
 		actPending:  {1, 1, (*turn).pending},
 		actSave:     {1, 1, (*turn).save},
-		actCheck:    {0, 0, (*turn).check},
+
+		actCheck:       {2, 2, (*turn).startCheck},
+		actCheckAnswer: {3, 3, (*turn).checkAnswer},
+		actCertificate: {1, 2, (*turn).certificate},
+		actDrill:       {0, 1, (*turn).drills},
+		actDrillStop:   {0, 0, (*turn).stopDrill},
+		actDrillTick:   {1, 1, (*turn).drillTick},
+		actPlain:       {0, 0, (*turn).plain},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -209,6 +260,7 @@ func New(o Options) *Bot {
 		"lang":     actSettings + "|" + fieldLang,
 		"export":   actExport,
 		"delete":   actDelete,
+		"drill":    actDrill,
 	}
 	b.screens = screens()
 	w, err := parseWords(wordsFile)
@@ -325,7 +377,7 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	// The state remembers the day last recorded, so that only the first
 	// update of a day writes it.
 	today := t.today()
-	if t.st.Day != today {
+	if t.st.Day != today && !strings.HasPrefix(u.Data, drill.TickPrefix) { // a drill's timer is not the learner's doing
 		if err := t.data.TouchActivity(ctx, l.ID, today); err != nil {
 			return nil, err
 		}
@@ -447,8 +499,8 @@ func (t *turn) command() ([]bot.Reply, error) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
 		return t.switchLang(code)
 	}
-	if checkCommands[name] {
-		return t.checkCommand()
+	if plainCommands[name] {
+		return t.plainCommand()
 	}
 	if at, ok := t.settable(arg); ok && name == "reminders" && !t.consented() {
 		// A reminder time needs storage: ask first.
@@ -509,11 +561,20 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
+	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
+		return t.certName(s) // the name for the certificate
+	}
+	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open && s != "" {
+		// In a drill, whatever is written is the answer.
+		if _, task := t.currentDrill(); task != nil {
+			return t.drillAnswer(s)
+		}
+	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)
 	}
-	if t.st.Screen == scrCheck && s != "" {
-		return t.checkText(s)
+	if t.st.Screen == scrPlain && s != "" {
+		return t.plainText(s)
 	}
 	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
 		// A typed answer that fits the question is that answer.

@@ -287,7 +287,7 @@ func TestEveryScreenOffersAWayOn(t *testing.T) {
 		{"", "v1|n|vetrina|q2"}, {"", "v1|q|vetrina|q3|0"}, {"", "v1|n|vetrina|q3"}, {"/review", ""},
 		{"/progress", ""}, {"/settings", ""}, {"", "v1|o|rem"}, {"/export", ""}, {"/delete", ""},
 		{"free text", ""}, {"/nope", ""},
-		{"/chiaro", ""}, {"Si comunica che la biblioteca resterà chiusa.", ""}, {"", flows.CheckData()},
+		{"/chiaro", ""}, {"Si comunica che la biblioteca resterà chiusa.", ""}, {"", flows.PlainData()},
 		{"/clear Domani mercato in piazza dalle 8:00, vi aspettiamo!", ""},
 	}
 	for _, in := range inputs {

@@ -194,6 +194,12 @@ func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {
 		rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
 	} else {
 		text = t.T("lesson_end_no_quiz", map[string]any{"Title": title})
+		if s, err := t.finalAfter(ls); err != nil {
+			return bot.Reply{}, err
+		} else if s != nil {
+			text += "\n\n" + t.T("track_complete", map[string]any{"Title": t.pick(s.tr.Title)})
+			rows = append(rows, t.checkButtons(s)...)
+		}
 		next, err := t.nextAfter(ls)
 		if err != nil {
 			return bot.Reply{}, err

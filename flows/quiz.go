@@ -301,6 +301,12 @@ func (t *turn) showQuizDone() (bot.Reply, error) {
 		}
 		rows = append(rows, []bot.Button{t.btn("btn_retry", actQuiz, q.Lesson, quizMissed)})
 	}
+	if s, err := t.finalAfter(t.cur.Lesson(q.Lesson)); err != nil {
+		return bot.Reply{}, err
+	} else if s != nil {
+		text += "\n\n" + t.T("track_complete", map[string]any{"Title": t.pick(s.tr.Title)})
+		rows = append(rows, t.checkButtons(s)...)
+	}
 	next, err := t.nextAfter(t.cur.Lesson(q.Lesson))
 	if err != nil {
 		return bot.Reply{}, err

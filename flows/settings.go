@@ -151,6 +151,18 @@ func (t *turn) set(field, v string) error {
 // came with opens after it); a known one is welcomed back where they were,
 // or taken where the link points.
 func (t *turn) start(payload string) ([]bot.Reply, error) {
+	if code, isCohort := parseCohortLink(payload); isCohort {
+		// An invitation code: the learner joins its course, then starts
+		// as anyone else.
+		joined, err := t.joinCohort(code)
+		if err != nil {
+			return nil, err
+		}
+		if !joined {
+			t.note("cohort_unknown", nil)
+		}
+		payload = ""
+	}
 	kind, id, ok := parseLink(payload)
 	if ok && (kind == linkLesson && t.cur.Lesson(id) == nil || kind == linkTrack && t.cur.Track(id) == nil) {
 		ok = false

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/certificate"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
@@ -44,11 +48,15 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# name: Giulia                the learner's first name
 //	# curriculum: test            builtin, test or test-v2 (a new version)
 //	# learner: it artisan base    the learner exists already, onboarded
-//	# clock: +26h                 time passes
+//	# clock: +26h                 time passes; the drills' timers due are delivered
 //	# restart                     the program restarts: new flows, dispatcher, console
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
+//	# drill feedback: <reply>     a fake LLM server comments on drill answers
+//	                              with this reply
 //	# assistant                   questions are answered from the lessons (the
 //	                              assistant without an LLM, its answers as tasks)
+//	# read: a b                   the learner has read lessons a and b to the end
+//	# invite: code course         an admin made an invitation code for a course
 //	# busy                        the answer to the next line is still being
 //	                              written when the line after it arrives (an
 //	                              LLM taking its time): that line is handled
@@ -188,6 +196,8 @@ type replayer struct {
 	busy    bool
 	// asst answers questions when the transcript asks for the assistant.
 	asst *assistant.Assistant
+	// feedback comments on drill answers, through a fake LLM server.
+	feedback *drill.Feedback
 	// rw rewrites checked texts when the transcript configures an LLM.
 	rw *rewrite.Rewriter
 }
@@ -223,26 +233,34 @@ func (r *replayer) session() *session {
 	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now, Quiet: reminders.Quiet,
 		// /reminders, which every learner has; no admins.
 		Extensions: []flows.Extension{admin.New(admin.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now})}}
+	// Certificate codes drawn from a fixed seed, verified at an address
+	// of the test; their PDFs are rendered and sent as tasks.
+	o.Rand, o.PublicURL = rand.NewChaCha8([32]byte{18}), "https://bottega.example.org"
+	// Every deferred task is registered before the flows and the
+	// dispatcher are made, and all of them wait for their release the same
+	// way (# busy), whoever provides them.
 	tasks := map[string]bot.TaskFunc{}
 	if r.asst != nil {
 		o.Answerer = r.asst
 		maps.Copy(tasks, r.asst.Tasks())
 	}
+	if r.feedback != nil {
+		o.DrillFeedback = true
+		maps.Copy(tasks, r.feedback.Tasks())
+	}
+	if r.rw != nil {
+		o.Rewriter = r.rw
+		maps.Copy(tasks, r.rw.Tasks())
+	}
 	fl := flows.New(o)
 	maps.Copy(tasks, fl.Tasks())
+	tasks[bottega.CertificateTask] = certificate.Task{Store: r.db, Texts: texts(r.t), PublicURL: o.PublicURL}.Run
 	sink := &signalSink{done: make(chan error, 1)}
 	for kind, fn := range tasks {
 		tasks[kind] = func(ctx context.Context, s bot.Sender, chatID string, data json.RawMessage) error {
 			sink.wait()
 			return fn(ctx, s, chatID, data)
 		}
-	}
-	if r.rw != nil {
-		o.Rewriter = r.rw
-		if tasks == nil {
-			tasks = map[string]bot.TaskFunc{}
-		}
-		maps.Copy(tasks, r.rw.Tasks())
 	}
 	d := bot.New(bot.Config{
 		Platform: tr.Platform(), Store: r.db, Handler: fl, Sender: tr, Workers: 1, Tasks: tasks,
@@ -306,6 +324,7 @@ func (r *replayer) directive(d string) {
 			r.t.Fatalf("# clock: %v", err)
 		}
 		r.clk.Advance(dur)
+		r.drillTimers()
 	case "restart":
 		r.stop()
 		r.clk.Advance(time.Minute) // new update ids
@@ -313,6 +332,15 @@ func (r *replayer) directive(d string) {
 		r.learner(strings.Fields(val))
 	case "assistant":
 		r.assistant()
+	case "drill feedback":
+		r.drillFeedback(val)
+	case "read":
+		r.read(strings.Fields(val))
+	case "invite":
+		code, course, _ := strings.Cut(val, " ")
+		if _, err := r.db.CreateInvite(r.ctx, bottega.Invite{Code: code, Course: course, CreatedAt: r.clk.Now()}); err != nil {
+			r.t.Fatalf("# invite: %v", err)
+		}
 	case "busy":
 		r.busy = true
 	case "llm":
@@ -323,6 +351,34 @@ func (r *replayer) directive(d string) {
 		u := bot.Update{Platform: console.Platform, ID: fmt.Sprint("press-", r.pressed), ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
 		if err := bot.Deliver(r.ctx, s.d, u); err != nil {
 			r.t.Fatalf("# press %s: %v", val, err)
+		}
+	}
+}
+
+// drillFeedback makes a fake LLM server comment on drill answers.
+func (r *replayer) drillFeedback(reply string) {
+	srv := llmtest.New(reply)
+	r.t.Cleanup(srv.Close)
+	c, err := assistant.NewClient(srv.URL(), "test-key", nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.feedback = &drill.Feedback{LLM: c, Model: "test-model", Texts: texts(r.t)}
+	r.stop() // the next session has it
+}
+
+// drillTimers delivers the drills' timers due at the transcript's time, as
+// the drill loop does, and waits until their replies are out.
+func (r *replayer) drillTimers() {
+	s := r.session()
+	k := &drill.Ticker{Platform: console.Platform, Store: r.db, Sink: s.d, Clock: r.clk.Now}
+	n, err := k.Tick(r.ctx)
+	if err != nil {
+		r.t.Fatalf("drill timers: %v", err)
+	}
+	if n > 0 {
+		if err := s.d.Flush(r.ctx, "u1"); err != nil {
+			r.t.Fatalf("drill timers: %v", err)
 		}
 	}
 }
@@ -384,6 +440,32 @@ func (r *replayer) learner(f []string) {
 	}
 	if err := r.db.UpdateLearner(r.ctx, l); err != nil {
 		r.t.Fatal(err)
+	}
+}
+
+// read marks lessons as read to the end, as the lesson player does.
+func (r *replayer) read(ids []string) {
+	l, _, err := r.db.EnsureLearner(r.ctx, console.Platform, "u1", "u1", r.name, r.lang)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	cur, ver, err := r.lib.Current(r.ctx)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, id := range ids {
+		ls := cur.Lesson(id)
+		if ls == nil {
+			r.t.Fatalf("# read: no lesson %q", id)
+		}
+		var steps []string
+		for _, s := range ls.Steps {
+			steps = append(steps, s.ID)
+		}
+		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: id, StepIndex: len(steps), StepIDs: steps, Version: ver, UpdatedAt: r.clk.Now()}
+		if err := r.db.SavePosition(r.ctx, p); err != nil {
+			r.t.Fatal(err)
+		}
 	}
 }
 

@@ -1,22 +1,16 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/bottega-app/bottega/store"
 )
 
 // BenchmarkConsolePages measures each page's server time with 10,000
 // learners and 1,000,000 quiz answers in the database (the target is 100
 // ms a page).
 func BenchmarkConsolePages(b *testing.B) {
-	r := newRig(b)
-	if err := store.SeedActivity(context.Background(), r.db, 10000, 100, r.clock()); err != nil {
-		b.Fatal(err)
-	}
+	r := newRigSeeded(b, 10000, 100)
 	c := r.signIn().cookie
 	for _, p := range []string{"/console/", "/console/broadcasts", "/console/learners", "/console/learners?q=learner+77",
 		"/console/learners/5000", "/console/questions", "/console/questions?kind=unhelpful"} {

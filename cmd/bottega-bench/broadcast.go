@@ -16,6 +16,7 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/broadcast/tg"
+	"github.com/bottega-app/bottega/store"
 )
 
 // benchBroadcast sends a broadcast to many learners against a fake Bot API
@@ -107,38 +108,10 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 	})
 	fmt.Fprintf(e.stdout, "bench broadcast: %d learners at %.0f msg/s (fake burst %d), GOMAXPROCS %d, %s\n",
 		*n, *rate, *burst, runtime.GOMAXPROCS(0), where)
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	start := time.Now()
-	go func() { done <- w.Run(wctx) }()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	var c bottega.DeliveryCounts
-	for i := 0; ; i++ {
-		select {
-		case <-ctx.Done():
-			stop()
-			<-done
-			return ctx.Err()
-		case <-tick.C:
-		}
-		if c, err = db.DeliveryCounts(ctx, b.ID); err != nil {
-			stop()
-			<-done
-			return err
-		}
-		if i%10 == 0 || c.Left() == 0 {
-			progressBar(e, c, time.Since(start))
-		}
-		if c.Left() == 0 {
-			break
-		}
-	}
-	stop()
-	if err := <-done; err != nil {
+	start, c, err := deliverAll(ctx, e, db, w, b.ID)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout)
 	mu.Lock()
 	defer mu.Unlock()
 	// From the worker's start to the last message's arrival.
@@ -181,4 +154,45 @@ func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// deliverAll runs the worker until the broadcast has nothing left to
+// send, drawing its progress, and returns when the worker started and the
+// broadcast's final counts.
+func deliverAll(ctx context.Context, e env, db *store.DB, w *broadcast.Worker, id int64) (time.Time, bottega.DeliveryCounts, error) {
+	var c bottega.DeliveryCounts
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- w.Run(wctx) }()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			stop()
+			<-done
+			return start, c, ctx.Err()
+		case <-tick.C:
+		}
+		var err error
+		if c, err = db.DeliveryCounts(ctx, id); err != nil {
+			stop()
+			<-done
+			return start, c, err
+		}
+		if i%10 == 0 || c.Left() == 0 {
+			progressBar(e, c, time.Since(start))
+		}
+		if c.Left() == 0 {
+			break
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		return start, c, err
+	}
+	fmt.Fprintln(e.stdout)
+	return start, c, nil
 }

@@ -91,38 +91,10 @@ func benchWhatsApp(ctx context.Context, e env, db *store.DB, where string, n int
 	})
 	fmt.Fprintf(e.stdout, "bench broadcast (whatsapp): %d learners at %.0f msg/s (fake burst %d), half outside the 24-hour window, GOMAXPROCS %d, %s\n",
 		n, rate, burst, runtime.GOMAXPROCS(0), where)
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	start := time.Now()
-	go func() { done <- w.Run(wctx) }()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	var c bottega.DeliveryCounts
-	for i := 0; ; i++ {
-		select {
-		case <-ctx.Done():
-			stop()
-			<-done
-			return ctx.Err()
-		case <-tick.C:
-		}
-		if c, err = db.DeliveryCounts(ctx, b.ID); err != nil {
-			stop()
-			<-done
-			return err
-		}
-		if i%10 == 0 || c.Left() == 0 {
-			progressBar(e, c, time.Since(start))
-		}
-		if c.Left() == 0 {
-			break
-		}
-	}
-	stop()
-	if err := <-done; err != nil {
+	start, c, err := deliverAll(ctx, e, db, w, b.ID)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout)
 	failedAtMeta := 0
 	for _, st := range fake.Pending() {
 		if st.Status == "failed" {
