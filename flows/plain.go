@@ -15,10 +15,6 @@ import (
 // learner stays on the checker's screen, so a corrected version sent next is
 // checked again; any button or command leaves it.
 
-// maxPlain bounds the text to check, in characters: a long post, not a
-// document.
-const maxPlain = 3000
-
 // plainCommands are the commands that check a text.
 var plainCommands = map[string]bool{"chiaro": true, "clear": true}
 
@@ -55,8 +51,8 @@ func (t *turn) plainCommand() ([]bot.Reply, error) {
 // five suggestions; with a Rewriter, a proposed rewrite follows as a task.
 func (t *turn) plainText(s string) ([]bot.Reply, error) {
 	t.goTo(scrPlain)
-	if n := utf8.RuneCountInString(s); n > maxPlain {
-		t.note("check_too_long", map[string]any{"Max": maxPlain})
+	if n := utf8.RuneCountInString(s); n > plain.MaxText {
+		t.note("check_too_long", map[string]any{"Max": plain.MaxText})
 		return t.show()
 	}
 	r := plain.Check(t.l.Locale, s)
