@@ -1,9 +1,9 @@
 // Package web is the web console for the people who run Bottega, served at
-// /console/: an overview of learning, broadcasts, learners and the
-// questions the lessons did not answer. Pages are rendered on the server
-// (html/template, embedded with the stylesheet) and work without
-// JavaScript; a page whose figures change (a broadcast being sent)
-// refreshes itself.
+// /console/: an overview of learning, broadcasts, learners, the questions
+// the lessons did not answer and the plain-language checker. Pages are
+// rendered on the server (html/template, embedded with the stylesheet) and
+// work without JavaScript; a page whose figures change (a broadcast being
+// sent) refreshes itself.
 //
 // Nobody signs in with a password: an admin asks the bot (/console) or the
 // command line (bottega console-link) for a one-time link valid for ten
@@ -13,12 +13,14 @@
 // every request.
 //
 // The console calls the same services as the chat and the command line
-// (bottega.BroadcastService, LearnerService, StatsService).
+// (bottega.BroadcastService, LearnerService, StatsService, and the plain
+// package's checker).
 package web
 
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -27,6 +29,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/locales"
 )
 
 //go:embed templates/*.html static/*
@@ -35,6 +38,12 @@ var files embed.FS
 // Library gives the current curriculum.
 type Library interface {
 	Current(ctx context.Context) (*content.Curriculum, int64, error)
+}
+
+// Texts renders the chat's messages that the console shows too (the
+// plain-language checker's suggestions); *locales.Catalog is one.
+type Texts interface {
+	T(lang, id string, data map[string]any) string
 }
 
 // Options configures the console.
@@ -49,6 +58,8 @@ type Options struct {
 	Learners   bottega.LearnerService
 	Stats      bottega.StatsService
 	Library    Library
+	// Texts default to the built-in messages (locales.Load).
+	Texts Texts
 	// Rate is the sending rate of broadcasts started here.
 	Rate   float64
 	Clock  func() time.Time
@@ -73,6 +84,13 @@ func New(o Options) (*Handler, error) {
 	}
 	if o.Rate <= 0 {
 		o.Rate = 25
+	}
+	if o.Texts == nil {
+		c, err := locales.Load()
+		if err != nil {
+			return nil, fmt.Errorf("console texts: %w", err)
+		}
+		o.Texts = c
 	}
 	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	for _, a := range o.Admins {
@@ -115,6 +133,8 @@ func (h *Handler) routes() {
 	get("/console/learners/{id}/delete", h.confirmDelete)
 	post("/console/learners/{id}/delete", h.deleteLearner)
 	get("/console/questions", h.questions)
+	get("/console/plain", h.plainPage)
+	post("/console/plain", h.checkPlain)
 	post("/console/logout", h.logout)
 }
 
