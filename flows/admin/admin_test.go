@@ -81,9 +81,7 @@ func newRig(t *testing.T) *rig {
 	adm := admin.New(admin.Options{
 		Admins: []string{strconv.Itoa(adminID)}, Store: r.db, Texts: r.texts, Library: r.lib,
 		Downloader: r.tr, Rate: 500, Broadcasts: &store.Broadcasts{DB: r.db, Library: r.lib, Wake: r.w.Wake},
-		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
-			return r.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source})
-		},
+		Publishing: &store.Publishing{DB: r.db, Library: r.lib},
 	})
 	fl := flows.New(flows.Options{Store: r.db, Texts: r.texts, Library: r.lib, Extensions: []flows.Extension{adm}})
 	r.d = bot.New(bot.Config{Platform: telegram.Platform, Store: r.db, Handler: adm.Wrap(fl), Sender: r.tr})
