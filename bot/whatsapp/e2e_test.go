@@ -425,6 +425,18 @@ func TestUnreachable(t *testing.T) {
 	r := newRig(t, nil)
 	const user = "393330000011"
 	r.say(user, "/start")
+	l, _, err := r.db.EnsureLearner(context.Background(), whatsapp.Platform, user, user, "", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	consent := time.Now() // audiences hold only learners who gave consent
+	l.ConsentAt = &consent
+	if err := r.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform}); err != nil || n != 1 {
+		t.Fatalf("the learner is not in audiences before the status: %d (%v)", n, err)
+	}
 	st := whatsapptest.Status{ID: r.fake.Sent(user)[0].ID, Recipient: user, Status: "failed", Code: whatsapptest.CodeUndeliver, At: time.Now()}
 	if code, err := r.fake.Push(context.Background(), st); err != nil || code != 200 {
 		t.Fatalf("status: %d %v", code, err)
