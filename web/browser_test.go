@@ -148,3 +148,57 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("learner %d after delete in the browser: %v", id, err)
 	}
 }
+
+// TestBrowserPublishesALesson uploads a changed lesson file on the Lessons
+// page, reads the diff, publishes it and sees the lesson as a learner
+// would, in a real browser.
+func TestBrowserPublishesALesson(t *testing.T) {
+	r := newRig(t)
+	ctx := browser(t)
+	file := filepath.Join(t.TempDir(), "07-reviews.yaml")
+	changed := strings.Replace(string(reviews(t)), "en: Reviews, and how to reply", "en: Reviews, and how to answer them", 1)
+	if changed == string(reviews(t)) {
+		t.Fatal("the lesson's English title was not found to change")
+	}
+	if err := os.WriteFile(file, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var diff, status, bubble string
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		chromedp.WaitVisible(`button[type=submit]`),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`svg.funnel`),
+		chromedp.Navigate(r.srv.URL+"/console/lessons"),
+		chromedp.WaitVisible(`#file`),
+		shot("lessons"),
+		chromedp.SetUploadFiles(`#file`, []string{file}),
+		chromedp.Click(`#check`),
+		chromedp.WaitVisible(`#publish`),
+		textOf(`#diff-reviews`, &diff),
+		shot("upload"),
+		chromedp.Click(`#publish`),
+		chromedp.WaitVisible(`#published`),
+		textOf(`#published`, &status),
+		chromedp.Navigate(r.srv.URL+"/console/lessons/reviews?loc=en"),
+		chromedp.WaitVisible(`#bubble`),
+		textOf(`#bubble`, &bubble),
+		shot("lesson"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(diff, "Reviews, and how to reply") || !strings.Contains(diff, "Reviews, and how to answer them") {
+		t.Errorf("diff: %q", diff)
+	}
+	if status != "Version 2 published: learners see it from now on." {
+		t.Errorf("after publish: %q", status)
+	}
+	if !strings.Contains(bubble, "Reviews, and how to answer them · 1/") {
+		t.Errorf("the lesson's first screen: %q", bubble)
+	}
+	cur, v, err := r.pub.Library.Current(context.Background())
+	if err != nil || v != 2 || cur.Lesson("reviews").Title.Get("en") != "Reviews, and how to answer them" {
+		t.Errorf("current curriculum: version %d, %v", v, err)
+	}
+}
