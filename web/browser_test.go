@@ -13,11 +13,15 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/store"
 )
 
 // screenshots is where the browser tests write a picture (JPEG) of each page
 // (ignored by git; docs/ keeps two of them for the README).
 const screenshots = "screenshots"
+
+// emojiFont is where Debian's fonts-noto-color-emoji puts its font.
+const emojiFont = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
 
 // browser starts a headless Chromium for the test, or fails saying how to
 // install it.
@@ -32,6 +36,10 @@ func browser(t *testing.T) context.Context {
 	}
 	if path == "" {
 		t.Fatal("Chromium is needed for the console's browser tests: run scripts/ensure-chromium.sh (apt-get install chromium)")
+	}
+	// Without it the screenshots show the texts' emoji as empty boxes.
+	if _, err := os.Stat(emojiFont); err != nil {
+		t.Fatal("A colour emoji font is needed for the console's screenshots: run scripts/ensure-chromium.sh (apt-get install fonts-noto-color-emoji)")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.WindowSize(1100, 900), chromedp.Flag("lang", "en-GB"))
@@ -76,7 +84,18 @@ func textOf(sel string, s *string) chromedp.Action[chromedp.Void] {
 // learner in a real browser, without JavaScript of its own: forms, links
 // and the refresh of the progress page.
 func TestBrowser(t *testing.T) {
-	r := newRig(t)
+	// Enough learners, with progress in the built-in lessons, for the
+	// overview's picture to show a real funnel.
+	r := newRigSeeded(t, 40, 40)
+	for _, tr := range r.cur.Tracks {
+		var ids []string
+		for _, l := range tr.Lessons {
+			ids = append(ids, l.ID)
+		}
+		if err := store.SeedFunnel(context.Background(), r.db, ids, r.now); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ctx := browser(t)
 	var ls []bottega.Learner
 	consent := time.Now() // audiences hold only learners who gave consent
