@@ -189,7 +189,7 @@ func TestDeleteErasesEverything(t *testing.T) {
 	id := c.learner().ID
 	ctx := context.Background()
 	asked := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	qid, err := c.db.SaveQuestion(ctx, store.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
+	qid, err := c.db.SaveQuestion(ctx, bottega.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
 	if err != nil {
 		t.Fatal(err)
 	}
