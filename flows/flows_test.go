@@ -287,6 +287,8 @@ func TestEveryScreenOffersAWayOn(t *testing.T) {
 		{"", "v1|n|vetrina|q2"}, {"", "v1|q|vetrina|q3|0"}, {"", "v1|n|vetrina|q3"}, {"/review", ""},
 		{"/progress", ""}, {"/settings", ""}, {"", "v1|o|rem"}, {"/export", ""}, {"/delete", ""},
 		{"free text", ""}, {"/nope", ""},
+		{"/chiaro", ""}, {"Si comunica che la biblioteca resterà chiusa.", ""}, {"", flows.PlainData()},
+		{"/clear Domani mercato in piazza dalle 8:00, vi aspettiamo!", ""},
 	}
 	for _, in := range inputs {
 		for _, r := range c.send(in.text, in.data) {
