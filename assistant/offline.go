@@ -134,10 +134,11 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 	}
 	q := map[string]bool{}
 	for _, w := range queryWords(question, lang, maxQueryWords) {
-		if len([]rune(w)) >= 4 && !filler[w] {
+		if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
 			q[stem(w)] = true
 		}
 	}
+	weight := askWeights(question, lang, q)
 	var all []unit
 	for _, i := range order {
 		all = append(all, units(i, hits[i].Body)...)
@@ -167,7 +168,7 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 		u := &all[k]
 		for w := range u.stems {
 			if q[w] {
-				idf := math.Log(1 + float64(len(all))/float64(df[w]))
+				idf := weight[w] * math.Log(1+float64(len(all))/float64(df[w]))
 				if generic[hits[u.hit].LessonID+" "+w] {
 					idf *= genericWeight
 				}
