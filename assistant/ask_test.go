@@ -1,6 +1,12 @@
 package assistant
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bottega-app/bottega/store"
+)
 
 func TestAskWeights(t *testing.T) {
 	tests := []struct {
@@ -69,6 +75,35 @@ func TestLegalAction(t *testing.T) {
 	} {
 		if legalAction(q) {
 			t.Errorf("legalAction(%q) = true, want false", q)
+		}
+	}
+}
+
+// An offline answer quotes up to two sentences of the best step and one
+// of each next step, the asking clause's words deciding which.
+func TestQuoteSentences(t *testing.T) {
+	step := func(ref string, score float64, body string) store.PassageHit {
+		return store.PassageHit{Passage: store.Passage{LessonID: "gbp", Kind: store.PassageStep, Ref: ref, Locale: "it",
+			Title: "Farsi trovare su Google Maps", Body: body}, Score: score}
+	}
+	hits := []store.PassageHit{
+		step("hours", 1, "Tieni aggiornata la scheda. Per Natale e Pasqua usa gli orari speciali."),
+		step("photos", 0.9, "Metti foto vere del negozio e della vetrina. Le foto dei clienti restano."),
+		step("category", 0.8, "Scegli la categoria della ferramenta con cura. Una ferramenta in centro non è un centro commerciale."),
+	}
+	chosen, shown := quote(hits, "ho una ferramenta con la vetrina in centro, come metto gli orari di natale?", "it")
+	if len(shown) == 0 || shown[0] != 0 {
+		t.Fatalf("shown %v, want the hours step first", shown)
+	}
+	if n := len(chosen[0]); n == 0 || n > 2 {
+		t.Errorf("%d sentences of the best step, want 1 or 2", n)
+	}
+	if !slices.ContainsFunc(chosen[0], func(u unit) bool { return strings.Contains(u.text, "Natale") }) {
+		t.Errorf("the sentence on Christmas is not quoted: %+v", chosen[0])
+	}
+	for _, i := range shown[1:] {
+		if len(chosen[i]) > 1 {
+			t.Errorf("%d sentences of step %s, want one", len(chosen[i]), hits[i].Ref)
 		}
 	}
 }
