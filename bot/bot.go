@@ -172,6 +172,9 @@ type Flusher interface {
 // replies.
 type Transport interface {
 	Sender
+	// Capabilities say what the platform's messages can carry; Send fits
+	// each reply to them (see bot/render).
+	Capabilities() Capabilities
 	// Platform names the platform ("telegram", "console").
 	Platform() string
 	// Run receives updates and submits them to sink until ctx is cancelled

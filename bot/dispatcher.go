@@ -308,6 +308,9 @@ type replying struct {
 	to string
 }
 
+// Capabilities are those of the Sender wrapped.
+func (r replying) Capabilities() Capabilities { return CapabilitiesOf(r.Sender) }
+
 func (r replying) Send(ctx context.Context, chatID string, reply Reply) (string, error) {
 	if reply.EditID == "" && reply.ReplyTo == "" {
 		reply.ReplyTo = r.to
