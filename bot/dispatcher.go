@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -84,6 +85,9 @@ type Dispatcher struct {
 	// so that the window in which a crash makes a reply go out twice stays
 	// as short as one round trip.
 	marker *Marker
+	// stopped is set from a fatal send error to the next send that is
+	// not, so that the stop is logged once.
+	stopped atomic.Bool
 
 	// Tasks (a streamed answer can take many seconds) and replies waiting
 	// to be tried again run off the chat workers, so they hold up no other

@@ -586,6 +586,49 @@ func TestFailedReplyIsRetriedInOrder(t *testing.T) {
 	}
 }
 
+// revoked fails every send alike until someone acts.
+type revoked struct{}
+
+func (revoked) Error() string { return "401 unauthorized" }
+func (revoked) Fatal() bool   { return true }
+
+// paced refuses a recipient who has had enough for now.
+type paced struct{}
+
+func (paced) Error() string                   { return "too many messages to this user" }
+func (paced) RecipientRetryIn() time.Duration { return time.Millisecond }
+
+// TestStopsAndWaitsKeepTheReply: a fatal error (a revoked token) or a busy
+// recipient (a pair rate) uses up none of a reply's attempts: it goes out,
+// in order, once the platform takes it again, however many tries that
+// takes.
+func TestStopsAndWaitsKeepTheReply(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{{"fatal", revoked{}}, {"busy recipient", paced{}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := pgtest.New(t)
+			ctx := context.Background()
+			s := newScripted(func(text string, try int) error {
+				if text == "one" && try <= 5 {
+					return fmt.Errorf("send: %w", tt.err)
+				}
+				return nil
+			})
+			d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, MaxAttempts: 2,
+				RetryBackoff: time.Hour, MaxBackoff: time.Millisecond})
+			defer d.Close()
+			if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "one|two"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.waitReceived(t, "c", 2); fmt.Sprint(got) != "[one two]" {
+				t.Errorf("chat received %q, want [one two]", got)
+			}
+		})
+	}
+}
+
 // TestResumedReplyStaysAheadOfNewOnes: a reply left unsent by the last
 // process that fails again on resume keeps its place: the chat's new
 // replies wait for its retry.

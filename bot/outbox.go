@@ -80,6 +80,9 @@ replies:
 			continue
 		}
 		_, err := d.cfg.Sender.Send(ctx, o.chatID, r)
+		if d.stopped.Load() && !IsFatal(err) {
+			d.stopped.Store(false)
+		}
 		switch {
 		case err == nil:
 		case IsGone(err):
@@ -91,6 +94,20 @@ replies:
 			d.saveProgress(ctx, o, o.next+1)
 		case IsRejected(err):
 			d.log.Error("reply refused by the platform, dropped", "update", o.updateID, "chat", o.chatID, "reply", o.next, "err", err)
+		case IsFatal(err):
+			// Every send fails alike until someone acts: the reply keeps
+			// its attempts and its place, and is tried again at the
+			// longest backoff.
+			if d.stopped.CompareAndSwap(false, true) {
+				d.log.Error("sending stopped: the platform refuses every message until someone acts; trying again from time to time", "err", err)
+			}
+			o.at = time.Now().Add(d.cfg.MaxBackoff)
+			return false
+		case RecipientRetryIn(err) > 0:
+			// This learner has had enough for now: their replies wait,
+			// without using up attempts; other chats go on.
+			o.at = time.Now().Add(RecipientRetryIn(err))
+			return false
 		default:
 			o.attempts++
 			if o.attempts < d.cfg.MaxAttempts {

@@ -32,7 +32,7 @@ const uploadTimeout = 5 * time.Minute
 func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
 	chat, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
-		return "", fmt.Errorf("telegram: chat id %q is not a number", chatID)
+		return "", bot.Reject(fmt.Errorf("telegram: chat id %q is not a number", chatID))
 	}
 	if r.Typing {
 		// Best effort: the indicator only says that an answer is coming.
@@ -57,7 +57,7 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	}
 	markup, err := keyboard(r.Buttons)
 	if err != nil {
-		return "", err
+		return "", bot.Reject(err)
 	}
 	to := out{chat: chat}
 	if id, err := strconv.Atoi(r.ReplyTo); err == nil && id > 0 && r.EditID == "" {

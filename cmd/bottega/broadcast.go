@@ -17,7 +17,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
@@ -158,7 +157,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		w := broadcast.NewWorker(broadcast.Config{
-			Platform: b.Platform, Store: db, Sender: tr, Rate: b.Rate, Classify: tg.Classify,
+			Platform: b.Platform, Store: db, Sender: tr, Rate: b.Rate,
 			Render: broadcast.Messages{Texts: texts, Library: lib}.Render, Logger: log,
 		})
 		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -294,7 +293,6 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 		Logger:  log,
 	}
 	if tr, ok := t.(*telegram.Transport); ok {
-		cfg.Classify = tg.Classify
 		// The broadcasts' own rate decides, up to the transport's.
 		cfg.Rate = b.cfg.TelegramRate
 		b.mu.Lock()
