@@ -9,15 +9,11 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/render"
 	"github.com/bottega-app/bottega/bot/telegram"
+	"github.com/bottega-app/bottega/bot/whatsapp"
 )
 
 // whatsApp are the limits of the WhatsApp Cloud API.
-var whatsApp = bot.Capabilities{
-	MaxText: 4096, MaxCaption: 1024, MaxBody: 1024,
-	Buttons: 3, ButtonTitle: 20, MediaButtons: true,
-	List:   bot.ListLimits{Rows: 10, Title: 24, Description: 72, Button: 20},
-	Typing: true, Templates: true,
-}
+var whatsApp = whatsapp.Capabilities()
 
 // describe writes messages one a line, the way the tests expect them.
 func describe(ms []render.Message) string {
