@@ -193,3 +193,14 @@ func Deliver(ctx context.Context, sink Sink, u Update) error {
 		return ctx.Err()
 	}
 }
+
+// MediaCache remembers the id each platform gave a file the bot sent it,
+// keyed by the file's source (a URL, or the hash of a local file's
+// content), so that a file is uploaded once per platform and then reused.
+// MediaID returns "" when there is none; ForgetMediaID drops an id the
+// platform no longer accepts. store.DB implements it.
+type MediaCache interface {
+	MediaID(ctx context.Context, platform, key string) (string, error)
+	SaveMediaID(ctx context.Context, platform, key, id string) error
+	ForgetMediaID(ctx context.Context, platform, key string) error
+}

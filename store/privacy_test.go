@@ -117,10 +117,10 @@ func personalData() map[string]column {
 		"console_sessions.created_at": learnerOwn,
 		"console_sessions.seen_at":    learnerOwn,
 
-		"telegram_files.key":        none(files),
-		"telegram_files.kind":       none(files),
-		"telegram_files.file_id":    none(files),
-		"telegram_files.created_at": none(files),
+		"platform_files.platform":   none(files),
+		"platform_files.key":        none(files),
+		"platform_files.file_id":    none(files),
+		"platform_files.created_at": none(files),
 
 		"curriculum_versions.id":         none(curriculum),
 		"curriculum_versions.hash":       none(curriculum),

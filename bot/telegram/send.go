@@ -257,7 +257,7 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 	if err != nil && cached && codeOf(err) == http.StatusBadRequest {
 		// Telegram forgot the file (or it came from another bot): send the
 		// original again.
-		if ferr := t.opt.Store.ForgetTelegramFileID(ctx, key); ferr != nil {
+		if ferr := t.opt.Store.ForgetMediaID(ctx, Platform, key); ferr != nil {
 			t.log.Warn("forget file id", "err", ferr)
 		}
 		if src, key, cached, err = t.sourceFresh(m); err == nil {
@@ -269,7 +269,7 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 	}
 	if !cached && key != "" && t.opt.Store != nil {
 		if id := fileID(sent); id != "" {
-			if err := t.opt.Store.SaveTelegramFileID(ctx, key, m.Kind, id); err != nil {
+			if err := t.opt.Store.SaveMediaID(ctx, Platform, key, id); err != nil {
 				t.log.Warn("cache file id", "err", err)
 			}
 		}
@@ -384,7 +384,7 @@ func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.Requ
 		return nil, "", false, errors.New("media without URL or file")
 	}
 	if key != "" {
-		id, err := t.opt.Store.TelegramFileID(ctx, key)
+		id, err := t.opt.Store.MediaID(ctx, Platform, key)
 		if err != nil {
 			t.log.Warn("read file id cache", "err", err)
 		} else if id != "" {
@@ -397,7 +397,7 @@ func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.Requ
 	}
 	// A local file seen for the first time in this process: it may still
 	// be cached under its content hash.
-	if id, err := t.opt.Store.TelegramFileID(ctx, key); err == nil && id != "" {
+	if id, err := t.opt.Store.MediaID(ctx, Platform, key); err == nil && id != "" {
 		return tgbotapi.FileID(id), key, true, nil
 	}
 	return src, key, false, nil

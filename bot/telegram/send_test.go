@@ -141,7 +141,7 @@ func TestMediaUploadedOnce(t *testing.T) {
 	}
 
 	// A video Telegram already has (as one an admin sent) goes by its id.
-	known, err := r.db.TelegramFileID(ctx, "video:url:"+video.URL)
+	known, err := r.db.MediaID(ctx, telegram.Platform, "video:url:"+video.URL)
 	if err != nil || known == "" {
 		t.Fatalf("no file id cached for the video: %q, %v", known, err)
 	}
@@ -153,13 +153,13 @@ func TestMediaUploadedOnce(t *testing.T) {
 	}
 
 	// A file_id Telegram no longer knows is dropped and the source sent again.
-	if err := r.db.SaveTelegramFileID(ctx, "photo:url:https://example.org/a.jpg", "photo", "stale-id"); err != nil {
+	if err := r.db.SaveMediaID(ctx, telegram.Platform, "photo:url:https://example.org/a.jpg", "stale-id"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tr.Send(ctx, "7003", bot.Reply{Media: &bot.Media{Kind: "photo", URL: "https://example.org/a.jpg"}}); err != nil {
 		t.Fatal(err)
 	}
-	if id, _ := r.db.TelegramFileID(ctx, "photo:url:https://example.org/a.jpg"); id == "stale-id" || id == "" {
+	if id, _ := r.db.MediaID(ctx, telegram.Platform, "photo:url:https://example.org/a.jpg"); id == "stale-id" || id == "" {
 		t.Errorf("cached id after a stale one = %q", id)
 	}
 }

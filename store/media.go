@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// MediaID returns the id platform gave the file named by key, "" if there
+// is none (see bot.MediaCache).
+func (s *DB) MediaID(ctx context.Context, platform, key string) (string, error) {
+	var id string
+	err := s.q(ctx).GetContext(ctx, &id, `SELECT file_id FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
+	if err := notFound(err); err == ErrNotFound {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("get %s file id: %w", platform, err)
+	}
+	return id, nil
+}
+
+// SaveMediaID caches the id platform gave the file named by key.
+func (s *DB) SaveMediaID(ctx context.Context, platform, key, id string) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		INSERT INTO platform_files (platform, key, file_id) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, key) DO UPDATE SET file_id = EXCLUDED.file_id, created_at = now()`,
+		platform, key, id)
+	if err != nil {
+		return fmt.Errorf("save %s file id: %w", platform, err)
+	}
+	return nil
+}
+
+// ForgetMediaID drops a cached id that platform no longer accepts.
+func (s *DB) ForgetMediaID(ctx context.Context, platform, key string) error {
+	if _, err := s.q(ctx).ExecContext(ctx, `DELETE FROM platform_files WHERE platform = $1 AND key = $2`, platform, key); err != nil {
+		return fmt.Errorf("forget %s file id: %w", platform, err)
+	}
+	return nil
+}
