@@ -5,7 +5,7 @@
 
 GO ?= go
 
-.PHONY: run test test-pgbouncer vet fuzz bench bench-updates bench-retrieval bench-broadcast build postgres
+.PHONY: chromium run test test-pgbouncer vet fuzz bench bench-updates bench-retrieval bench-broadcast build postgres ffmpeg poppler
 
 # The first build, with an empty Go cache, takes about a minute: say so.
 run: postgres
@@ -14,7 +14,7 @@ run: postgres
 	@$(GO) build -o .bottega/bottega ./cmd/bottega
 	@./.bottega/bottega
 
-test: postgres
+test: postgres chromium ffmpeg poppler
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
 
@@ -29,6 +29,18 @@ build:
 
 postgres:
 	@./scripts/ensure-postgres.sh
+
+# pdftoppm and pdftotext, for the certificate tests.
+poppler:
+	@./scripts/ensure-poppler.sh
+
+# The web console's browser tests drive a headless Chromium.
+chromium:
+	@./scripts/ensure-chromium.sh
+
+# The video tests cut clips with ffmpeg (Debian's ffmpeg package).
+ffmpeg:
+	@./scripts/ensure-ffmpeg.sh
 
 bench: postgres
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./...

@@ -122,6 +122,11 @@ type Media struct {
 	File string `json:"file,omitempty"`
 	// Start is where a video should play from.
 	Start time.Duration `json:"start,omitempty"`
+	// Key, if set, names the file in the platform's cache of the ids of
+	// files it was sent (a clip's content address): a transport uploads
+	// the file once per key and then sends it by its id. Without a key the
+	// transport names a file by its URL or the hash of its content.
+	Key string `json:"key,omitempty"`
 }
 
 // ErrTooBig is returned by a download when the file is larger than the

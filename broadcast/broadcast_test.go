@@ -255,6 +255,11 @@ func TestAudience(t *testing.T) {
 	if err := r.db.CreateLearners(bg, ls); err != nil {
 		t.Fatal(err)
 	}
+	consent := time.Now()
+	ls[2].ConsentAt = &consent // activity and progress are kept only with consent
+	if err := r.db.UpdateLearner(bg, ls[2]); err != nil {
+		t.Fatal(err)
+	}
 	// ls[2] is active today and opened a lesson of comune-social; ls[3]
 	// blocked the bot.
 	if err := r.db.TouchActivity(bg, ls[2].ID, time.Now().Format(time.DateOnly)); err != nil {

@@ -30,10 +30,6 @@ type Messages struct {
 	Library Library
 }
 
-// reviewData is the flows' button for the next review question. Button data
-// is versioned and must keep working in old chats, so it is stable.
-const reviewData = "v1|r"
-
 // Render implements Config.Render.
 func (m Messages) Render(ctx context.Context, d bottega.Delivery) (bot.Reply, error) {
 	lang := d.Locale
@@ -87,7 +83,7 @@ func (m Messages) reminder(ctx context.Context, d bottega.Delivery) (bot.Reply, 
 	}
 	if p.Reviews > 0 {
 		lines = append(lines, m.Texts.T(lang, "admin_reminder_review", map[string]any{"Count": p.Reviews, "Name": d.Name}))
-		row = append(row, bot.Button{Label: m.Texts.T(lang, "admin_btn_review", nil), Data: reviewData})
+		row = append(row, bot.Button{Label: m.Texts.T(lang, "admin_btn_review", nil), Data: flows.ReviewData()})
 	}
 	if len(lines) == 0 {
 		return bot.Reply{}, fmt.Errorf("render reminder %d: nothing to do any more", d.ID)

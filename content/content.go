@@ -171,6 +171,24 @@ type Video struct {
 	File     string        `json:"file"`
 	Duration time.Duration `json:"duration"` // nanoseconds in JSON
 	Chapters []Chapter     `json:"chapters"`
+	// ChapterFile is a WebVTT file of the track folder that lists the
+	// chapters, one cue each, instead of chapters written in the lesson.
+	ChapterFile string `json:"chapter_file,omitempty"`
+	// TranscriptFile is a WebVTT file of the track folder with what is
+	// said in the video, for when no speech-to-text model is configured.
+	TranscriptFile string `json:"transcript_file,omitempty"`
+	// Transcript is what is said in the video, with times: read from
+	// TranscriptFile, or made by a speech-to-text model when the lesson is
+	// published.
+	Transcript []Cue `json:"transcript,omitempty"`
+	// Source is the SHA-256 of the video's bytes, set when the lesson is
+	// published and its video cut into clips.
+	Source string `json:"source,omitempty"`
+
+	// listed is true when the chapters came from a list (ChapterFile, or
+	// a list in the lesson) rather than chapters with ids: they go to the
+	// steps in order.
+	listed bool
 }
 
 // Chapter is a point in a video that steps can link to.
@@ -191,6 +209,64 @@ type Step struct {
 	// Document is an optional template sent to the learner as a file after the step: a
 	// text, Markdown or CSV file inside the track folder, by locale.
 	Document Files `json:"document,omitempty"`
+	// Clip is the step's part of the lesson's video, cut when the lesson
+	// is published.
+	Clip *Clip `json:"clip,omitempty"`
+}
+
+// Clip is a step's part of the lesson's video, encoded on its own.
+type Clip struct {
+	// Key is the clip's content address (see package video).
+	Key    string        `json:"key"`
+	Start  time.Duration `json:"start"` // in the lesson's video
+	Length time.Duration `json:"length"`
+}
+
+// ClipAt returns the step whose clip holds position at of the lesson's
+// video, and where in the clip it is; -1 when no clip holds it.
+func (l *Lesson) ClipAt(at time.Duration) (step int, offset time.Duration) {
+	for i, s := range l.Steps {
+		if c := s.Clip; c != nil && at >= c.Start && at < c.Start+c.Length {
+			return i, at - c.Start
+		}
+	}
+	return -1, 0
+}
+
+// Cut is a step's part of a video: from Start for Length.
+type Cut struct {
+	Step   int
+	Start  time.Duration
+	Length time.Duration
+}
+
+// Cuts returns the part of the video each step shows: from the start of
+// its chapter to the start of the next chapter, or the end of the video,
+// which lasts total (the video's real length; Video.Duration if 0).
+func (l *Lesson) Cuts(total time.Duration) []Cut {
+	if l.Video == nil {
+		return nil
+	}
+	if total <= 0 {
+		total = l.Video.Duration
+	}
+	var cuts []Cut
+	for i, s := range l.Steps {
+		ch := l.ChapterOf(s)
+		if ch == nil {
+			continue
+		}
+		end := total
+		for _, o := range l.Video.Chapters {
+			if o.Start > ch.Start && o.Start < end {
+				end = o.Start
+			}
+		}
+		if end > ch.Start {
+			cuts = append(cuts, Cut{Step: i, Start: ch.Start, Length: end - ch.Start})
+		}
+	}
+	return cuts
 }
 
 // Files names a file inside the track folder by locale.

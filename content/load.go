@@ -453,17 +453,21 @@ func (d *decoder) lesson(n *yaml.Node) *Lesson {
 	for i, item := range d.items(f["quiz"], "quiz", "quiz") {
 		l.Quiz = append(l.Quiz, d.question(item, fmt.Sprintf("quiz.%d", i), i))
 	}
+	if msg := assignChapters(l); msg != "" {
+		d.addf(d.pos.line("video.chapters"), "%s", msg)
+	}
 	return l
 }
 
 func (d *decoder) video(n *yaml.Node) *Video {
-	f := d.fields(n, "video", "video", "url", "file", "duration", "chapters")
+	f := d.fields(n, "video", "video", "url", "file", "duration", "chapters", "transcript")
 	if f == nil {
 		return nil
 	}
 	v := &Video{
-		URL:  d.str(f["url"], "video url"),
-		File: d.str(f["file"], "video file"),
+		URL:            d.str(f["url"], "video url"),
+		File:           d.str(f["file"], "video file"),
+		TranscriptFile: d.str(f["transcript"], "video transcript"),
 	}
 	if s := d.str(f["duration"], "video duration"); s != "" {
 		dur, err := parseTime(s)
@@ -471,6 +475,10 @@ func (d *decoder) video(n *yaml.Node) *Video {
 			d.addf(f["duration"].Line, "video duration: %v", err)
 		}
 		v.Duration = dur
+	}
+	if c := f["chapters"]; c != nil && c.Kind == yaml.ScalarNode && !isNull(c) {
+		d.chapterList(c, v)
+		return v
 	}
 	for i, item := range d.items(f["chapters"], "video.chapters", "video chapters") {
 		path := fmt.Sprintf("video.chapters.%d", i)
@@ -492,6 +500,70 @@ func (d *decoder) video(n *yaml.Node) *Video {
 		v.Chapters = append(v.Chapters, ch)
 	}
 	return v
+}
+
+// chapterList reads chapters given as text rather than as a list of
+// chapters with ids: the name of a WebVTT file in the track folder
+// (chapters.vtt), read with the lesson's files, or lines of a time and a
+// title, as video sites list them. Either way the chapters go to the steps
+// in order.
+func (d *decoder) chapterList(n *yaml.Node, v *Video) {
+	v.listed = true
+	text := strings.TrimSpace(n.Value)
+	if !strings.Contains(text, "\n") && strings.HasSuffix(strings.ToLower(text), ".vtt") {
+		v.ChapterFile = text
+		return
+	}
+	first := n.Line
+	if n.Style == yaml.LiteralStyle || n.Style == yaml.FoldedStyle {
+		first++ // the text starts on the line after | or >
+	}
+	cues, err := ParseChapterList(n.Value)
+	if err != nil {
+		ve, _ := errors.AsType[*VTTError](err)
+		d.addf(first+ve.Line-1, "video chapters: %s", ve.Msg)
+		return
+	}
+	v.Chapters = listedChapters(cues)
+}
+
+// listedChapters makes chapters of the cues of a chapter list; their ids
+// and titles are set by assignChapters.
+func listedChapters(cues []Cue) []Chapter {
+	chs := make([]Chapter, len(cues))
+	for i, c := range cues {
+		chs[i] = Chapter{Start: c.Start, Title: Text{"": c.Text}}
+	}
+	return chs
+}
+
+// assignChapters gives listed chapters to the steps in order: chapter i is
+// step i's, and takes its id; its title is the same in every locale of the
+// lesson. It returns what is wrong, or "".
+func assignChapters(l *Lesson) string {
+	v := l.Video
+	if v == nil || !v.listed || len(v.Chapters) == 0 {
+		return ""
+	}
+	if n := len(v.Chapters); n != len(l.Steps) {
+		v.Chapters = nil // the steps' chapters are unknown: nothing more to report
+		return fmt.Sprintf("video chapters: %d chapters listed for %d steps: a list gives one chapter to each step, in order", n, len(l.Steps))
+	}
+	for i := range l.Steps {
+		if l.Steps[i].Chapter != "" {
+			return fmt.Sprintf("video chapters: step %s names chapter %s, but the chapters are a list, one for each step in order: leave chapter: out of the steps", l.Steps[i].ID, l.Steps[i].Chapter)
+		}
+	}
+	for i := range l.Steps {
+		ch := &v.Chapters[i]
+		title := ch.Title[""]
+		ch.ID, ch.Title = l.Steps[i].ID, Text{}
+		for _, lang := range l.Locales {
+			ch.Title[lang] = title
+		}
+		l.Steps[i].Chapter = ch.ID
+	}
+	return ""
 }
 
 func (d *decoder) step(n *yaml.Node, path string, i int) Step {

@@ -19,6 +19,12 @@ const (
 	MaxImageBytes    = 5 << 20
 	MaxVideoBytes    = 16 << 20
 	MaxDocumentBytes = 1 << 20
+	// MaxSourceVideoBytes bounds a video with chapters: it is cut into
+	// clips of at most MaxVideoBytes when published, so it may be a long
+	// recording.
+	MaxSourceVideoBytes = 4 << 30
+	// MaxVTTBytes bounds a WebVTT file of chapters or a transcript.
+	MaxVTTBytes = 1 << 20
 )
 
 // Kinds of media file.
@@ -26,6 +32,8 @@ const (
 	mediaImage    = "image"
 	mediaVideo    = "video"
 	mediaDocument = "document"
+	mediaSource   = "source"
+	mediaVTT      = "vtt"
 )
 
 // isDocumentType reports whether a file named with extension ext may be a step's
@@ -64,8 +72,47 @@ func checkMedia(fsys fs.FS, dir string, l *Lesson) []Problem {
 		}
 		*src = clean
 	}
-	if l.Video != nil {
-		check(&l.Video.File, mediaVideo, "video.file", "video file")
+	if v := l.Video; v != nil {
+		kind := mediaVideo
+		if len(v.Chapters) > 0 || v.ChapterFile != "" {
+			kind = mediaSource // cut into clips when published
+		}
+		check(&v.File, kind, "video.file", "video file")
+		vtt := func(src *string, field, what string) []Cue {
+			if *src == "" {
+				return nil
+			}
+			if IsURL(*src) {
+				problems = append(problems, Problem{File: l.File, Line: l.pos.line(field), Msg: fmt.Sprintf("%s %q: want a file inside the track folder, not a URL", what, *src)})
+				return nil
+			}
+			before := len(problems)
+			check(src, mediaVTT, field, what)
+			if len(problems) > before {
+				return nil
+			}
+			data, err := fs.ReadFile(fsys, path.Join(dir, *src))
+			if err != nil {
+				problems = append(problems, Problem{File: l.File, Line: l.pos.line(field), Msg: fmt.Sprintf("%s %q: cannot read it: %v", what, *src, cause(err))})
+				return nil
+			}
+			cues, err := ParseVTT(data)
+			if err != nil {
+				problems = append(problems, Problem{File: l.File, Line: l.pos.line(field), Msg: fmt.Sprintf("%s %q: %v", what, *src, err)})
+				return nil
+			}
+			if len(cues) == 0 {
+				problems = append(problems, Problem{File: l.File, Line: l.pos.line(field), Msg: fmt.Sprintf("%s %q: has no cues", what, *src)})
+			}
+			return cues
+		}
+		if cues := vtt(&v.ChapterFile, "video.chapters", "video chapters"); len(cues) > 0 {
+			v.Chapters = listedChapters(cues)
+			if msg := assignChapters(l); msg != "" {
+				problems = append(problems, Problem{File: l.File, Line: l.pos.line("video.chapters"), Msg: msg})
+			}
+		}
+		v.Transcript = vtt(&v.TranscriptFile, "video.transcript", "video transcript")
 	}
 	for i := range l.Steps {
 		s := &l.Steps[i]
@@ -128,11 +175,21 @@ func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
 	switch kind {
 	case mediaVideo:
 		limit, what = MaxVideoBytes, "a video file"
+	case mediaSource:
+		limit, what = MaxSourceVideoBytes, "a video with chapters"
 	case mediaDocument:
 		limit, what = MaxDocumentBytes, "a document"
+	case mediaVTT:
+		limit, what = MaxVTTBytes, "a WebVTT file"
 	}
 	if fi.Size() > limit {
 		return "", fmt.Errorf("is %.1f MB: %s may be %d MB at most", float64(fi.Size())/(1<<20), what, limit>>20)
+	}
+	if kind == mediaVTT {
+		if !strings.EqualFold(path.Ext(clean), ".vtt") {
+			return "", errors.New("want a WebVTT file (.vtt)")
+		}
+		return clean, nil
 	}
 	if kind == mediaDocument {
 		_, err := checkDocument(f, clean, limit)
@@ -147,7 +204,7 @@ func mediaFile(fsys fs.FS, dir, src, kind string) (string, error) {
 	switch {
 	case kind == mediaImage && !isImage(head):
 		return "", errors.New("is not a JPEG, PNG, WebP or GIF picture (judging by its content, not its name)")
-	case kind == mediaVideo && !isVideo(head):
+	case (kind == mediaVideo || kind == mediaSource) && !isVideo(head):
 		return "", errors.New("is not an MP4 or QuickTime video (judging by its content, not its name)")
 	}
 	return clean, nil
@@ -319,6 +376,8 @@ func noFiles(c *Curriculum, documents bool) []Problem {
 	for _, l := range c.Lessons() {
 		if l.Video != nil {
 			add(l, l.Video.File, "video.file", "video file", media)
+			add(l, l.Video.ChapterFile, "video.chapters", "video chapters", document)
+			add(l, l.Video.TranscriptFile, "video.transcript", "video transcript", document)
 		}
 		for i, s := range l.Steps {
 			add(l, s.Image, fmt.Sprintf("steps.%d.image", i), label("step", s.ID, i)+" image", media)

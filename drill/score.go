@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/plain"
 )
 
 // Verdicts of an answer.
@@ -25,7 +26,7 @@ const (
 
 // Score thresholds and weights, out of 100.
 const (
-	GoodScore = 75
+	GoodScore = 80
 	FairScore = 50
 
 	elementsWeight = 70
@@ -45,7 +46,8 @@ type Plain struct {
 	Points int `json:"points"`
 }
 
-// PlainFunc checks a text's plain language; nil leaves plain language out of the score.
+// PlainFunc checks a text's plain language (CheckPlain); nil leaves plain language out
+// of the score.
 type PlainFunc func(lang, text string) Plain
 
 // Flag is something an answer must not say, found in it.
@@ -84,7 +86,8 @@ func (r Result) Has(id string) bool { return slices.Contains(r.Found, id) }
 
 // Score scores an answer written in lang to a task of d, by the task's rubric: the
 // elements it has (70 points, shared by their points), its length for the channel (15)
-// and plain language (15, when plain is not nil; otherwise the rest is scaled to 100),
+// and plain language (15 times the share of the elements' points it has, when plain is
+// not nil; otherwise the rest is scaled to 100),
 // less 20 for each thing it must not say. Anything forbidden makes it unsafe, whatever
 // its score.
 func Score(d *content.Drill, t *content.DrillTask, lang, text string, plain PlainFunc) Result {
@@ -109,9 +112,10 @@ func Score(d *content.Drill, t *content.DrillTask, lang, text string, plain Plai
 			r.Missing = append(r.Missing, e.ID)
 		}
 	}
-	points := 0.0
+	points, share := 0.0, 0.0
 	if total > 0 {
-		points = elementsWeight * float64(got) / float64(total)
+		share = float64(got) / float64(total)
+		points = elementsWeight * share
 	}
 	switch {
 	case r.Chars < r.MinChars:
@@ -131,9 +135,11 @@ func Score(d *content.Drill, t *content.DrillTask, lang, text string, plain Plai
 	r.Flags = Forbidden(d, t, lang, text)
 	outOf := float64(elementsWeight + lengthWeight)
 	if plain != nil {
+		// A text that says little is easy to read: plain language counts in
+		// the measure of what the answer says.
 		p := plain(lang, text)
 		r.Plain = &p
-		points += float64(p.Points)
+		points += float64(p.Points) * share
 		outOf += plainWeight
 	}
 	r.Score = max(0, int(100*points/outOf+0.5)-flagPenalty*len(r.Flags))
@@ -280,4 +286,18 @@ func digits(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// CheckPlain scores a text's plain language with the plain-language checker: 15 points
+// for plain.Good, 8 for plain.Fair, none for plain.Hard.
+func CheckPlain(lang, text string) Plain {
+	r := plain.Check(lang, text)
+	p := Plain{IndexName: r.IndexName, Index: float64(r.Score()), Long: len(r.Long), Phrases: len(r.Phrases)}
+	switch r.Verdict {
+	case plain.Good:
+		p.Points = plainWeight
+	case plain.Fair:
+		p.Points = 8
+	}
+	return p
 }

@@ -26,7 +26,7 @@ func TestModelAnswersAreGood(t *testing.T) {
 			for i := range d.Tasks {
 				task := &d.Tasks[i]
 				for _, lang := range d.Locales {
-					r := Score(d, task, lang, task.Model[lang], nil)
+					r := Score(d, task, lang, task.Model[lang], CheckPlain)
 					if r.Verdict != Good || len(r.Missing) > 0 {
 						t.Errorf("%s/%s in %s: the model answer scores %d (%s), missing %v, flags %v, %d characters (%d to %d)",
 							d.ID, task.ID, lang, r.Score, r.Verdict, r.Missing, r.Flags, r.Chars, r.MinChars, r.MaxChars)
@@ -77,6 +77,12 @@ var samples = []sample{
 	{"allerta-scuole", "primo-post", "en",
 		"Orange alert tomorrow, Wednesday. Schools closed. Avoid travel and stay indoors. Mrs Bianchi on Via Argine, who is on dialysis, will be moved by volunteers. Updates at comune.valfiume.it/allerta, emergencies 112.",
 		Unsafe, nil, nil, []string{FlagHealth}},
+	{"allerta-scuole", "primo-post", "it",
+		"Domani allerta arancione: scuole chiuse e ponte di via Argine chiuso dalle 18. Evitate gli spostamenti.",
+		Fair, []string{"source", "call"}, []string{"when", "alert", "schools", "todo", "bridge"}, nil},
+	{"festa-annullata", "annuncio", "en",
+		"Tonight's concert and fireworks are cancelled because of the storm alert. More news soon on comune.pievealta.it/festa.",
+		Fair, []string{"newdate", "shuttle", "call"}, []string{"cancelled", "what", "why", "source"}, nil},
 	// Weather alert, the bridge reply.
 	{"allerta-scuole", "ponte", "it",
 		"Ciao Marco, il ponte di via Argine è chiuso dalle 18 fino a nuovo avviso, anche a piedi. Passa dalla circonvallazione (SP 24). Aggiornamenti su comune.valfiume.it/allerta.",
@@ -109,7 +115,8 @@ var samples = []sample{
 		Unsafe, []string{"streets", "tanker"}, []string{"fact"}, []string{"rumour-figure", FlagFigure}},
 	{"acqua-voce", "smentita", "it",
 		"L'acqua è potabile in tutto il paese, le analisi sono regolari. Per dubbi chiamate il numero verde 800 100 200 di Acque del Rosso. Vi chiediamo di non inoltrare messaggi senza fonte: controllate sempre su comune.castelrosso.it prima di condividere.",
-		Fair, []string{"streets", "tanker"}, []string{"fact", "source", "call"}, nil},
+		// Says the water is fine everywhere, and leaves out the two streets where it is not.
+		Poor, []string{"streets", "tanker"}, []string{"fact", "source", "call"}, nil},
 	{"acqua-voce", "smentita", "it",
 		"In merito alle notizie circolanti si precisa che sono in corso le opportune verifiche da parte degli enti competenti.",
 		Poor, []string{"fact", "streets", "todo", "call"}, nil, nil},
@@ -173,7 +180,7 @@ func TestScoreSamples(t *testing.T) {
 		if d == nil || d.Task(s.task) == nil {
 			t.Fatalf("sample %d: no task %s/%s", i+1, s.drill, s.task)
 		}
-		r := Score(d, d.Task(s.task), s.lang, s.text, nil)
+		r := Score(d, d.Task(s.task), s.lang, s.text, CheckPlain)
 		var kinds []string
 		for _, f := range r.Flags {
 			kinds = append(kinds, f.Kind)

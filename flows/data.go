@@ -46,6 +46,15 @@ const (
 	actExport   = "e" // the learner's data as a file
 	actDelete   = "d" // confirm erasing everything; d|yes: erase
 	actPending  = "y" // y|now or y|later: a question typed during a quiz
+
+	actCheck       = "j" // j|<track>|placement or final: begin a track's check
+	actCheckAnswer = "i" // i|<track>|<item>|<n>: an answer in a check
+	actCertificate = "l" // l|<track>[|ok or edit]: a track's certificate
+	actSave        = "z" // z|yes or z|no: may Bottega keep the learner's progress
+
+	actDrill     = "D" // crisis drills; D|<drill>: start one
+	actDrillStop = "E" // leave the drill being played
+	actDrillTick = "T" // T|<timer>: a drill's timer is due (drill.TickData)
 )
 
 // endStep is the step argument for the end of a lesson.

@@ -15,15 +15,17 @@
 //
 // Button data is "v1|<action>|<args>": at most 64 bytes, versioned, and
 // checked against the current curriculum before use. Deep links are
-// "/start l_<lesson>" and "/start t_<track>".
+// "/start l_<lesson>", "/start t_<track>" and "/start c_<invitation code>".
 package flows
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +34,7 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
 )
 
@@ -45,10 +48,17 @@ type Store interface {
 	EnsureLearnerState(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, state []byte, err error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	DeleteLearner(ctx context.Context, id int64) error
+	// ForgetProgress erases what is kept only with consent, when the
+	// learner withdraws it.
+	ForgetProgress(ctx context.Context, learnerID int64) error
 	SaveState(ctx context.Context, learnerID int64, state []byte) error
+	// LoadState returns the learner's conversation state, nil if none.
+	LoadState(ctx context.Context, learnerID int64) ([]byte, error)
 	ProgressStore
 	QuizStore
 	ReviewStore
+	DrillStore
+	GainStore
 	// LessonVideo is the platform's file id of a video an admin attached
 	// to a lesson, "" if none.
 	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
@@ -91,6 +101,22 @@ type ReviewStore interface {
 	DueReviews(ctx context.Context, learnerID int64, before time.Time) ([]bottega.ReviewItem, error)
 }
 
+// GainStore keeps the tracks' placement and final checks, the cohorts of
+// invitation codes and the certificates.
+type GainStore interface {
+	SaveCheck(ctx context.Context, c bottega.TrackCheck) error
+	Checks(ctx context.Context, learnerID int64) ([]bottega.TrackCheck, error)
+	// TrackGain is the average gain on a track, of the members of an
+	// invitation code's cohort when code is not "".
+	TrackGain(ctx context.Context, trackID, code string) (bottega.GainGroup, error)
+	Invite(ctx context.Context, code string) (bottega.Invite, bool, error)
+	JoinCohort(ctx context.Context, learnerID int64, code string, at time.Time) error
+	Cohort(ctx context.Context, learnerID int64) (string, error)
+	// CreateCertificate stores a certificate; false if its code is taken.
+	CreateCertificate(ctx context.Context, c bottega.Certificate) (bool, error)
+	Certificates(ctx context.Context, learnerID int64, limit int) ([]bottega.Certificate, error)
+}
+
 // Texts renders interface messages. A missing message must not panic.
 type Texts interface {
 	T(lang, id string, data map[string]any) string
@@ -129,17 +155,37 @@ type Options struct {
 	// Contact is how a learner reaches a person (an address, a phone
 	// number, a link), told at the onboarding; "" tells none.
 	Contact string
+	// Plain checks the plain language of drill answers (default
+	// drill.CheckPlain).
+	Plain drill.PlainFunc
+	// DrillFeedback adds a language model's short comment to each scored
+	// drill answer, as a task of kind FeedbackTask (an LLM is configured).
+	DrillFeedback bool
+	// Rand draws certificate codes (default crypto/rand).
+	Rand io.Reader
+	// PublicURL is the public address of the HTTP server, where
+	// certificates are verified (/verify/<code>).
+	PublicURL string
+	// Quiet reports whether a reminder set at a time of day could never go
+	// out (the quiet hours): consent is not asked for such a time, which
+	// the /reminders command refuses anyway. Nil: no time is quiet.
+	Quiet func(time.Duration) bool
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
 type Bot struct {
-	store    Store
-	texts    Texts
-	lib      Library
-	answerer Answerer
-	exts     []Extension
-	now      func() time.Time
-	contact  string
+	store     Store
+	texts     Texts
+	lib       Library
+	answerer  Answerer
+	exts      []Extension
+	now       func() time.Time
+	rand      io.Reader
+	publicURL string
+	contact   string
+	quiet     func(time.Duration) bool
+	plain     drill.PlainFunc
+	feedback  bool
 
 	routes   map[string]route
 	commands map[string]string
@@ -153,7 +199,18 @@ func New(o Options) *Bot {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock, contact: o.Contact}
+	if o.Plain == nil {
+		o.Plain = drill.CheckPlain
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Reader
+	}
+	if o.Quiet == nil {
+		o.Quiet = func(time.Duration) bool { return false }
+	}
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock,
+		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL, quiet: o.Quiet,
+		plain: o.Plain, feedback: o.DrillFeedback}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -174,6 +231,14 @@ func New(o Options) *Bot {
 		actExport:   {0, 0, (*turn).export},
 		actDelete:   {0, 1, (*turn).delete},
 		actPending:  {1, 1, (*turn).pending},
+		actSave:     {1, 1, (*turn).save},
+
+		actCheck:       {2, 2, (*turn).startCheck},
+		actCheckAnswer: {3, 3, (*turn).checkAnswer},
+		actCertificate: {1, 2, (*turn).certificate},
+		actDrill:       {0, 1, (*turn).drills},
+		actDrillStop:   {0, 0, (*turn).stopDrill},
+		actDrillTick:   {1, 1, (*turn).drillTick},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -188,6 +253,7 @@ func New(o Options) *Bot {
 		"lang":     actSettings + "|" + fieldLang,
 		"export":   actExport,
 		"delete":   actDelete,
+		"drill":    actDrill,
 	}
 	b.screens = screens()
 	w, err := parseWords(wordsFile)
@@ -218,6 +284,11 @@ func MenuData() string { return encodeNew(actMenu) }
 
 // ContinueData: see MenuData.
 func ContinueData() string { return encodeNew(actContinue) }
+
+// ReviewData returns the data of a button that shows the next question due
+// for review in a new message: a reminder that offers it stays as the
+// learner read it.
+func ReviewData() string { return encodeNew(actReview) }
 
 // encodeNew builds the data of a button that answers in a new message.
 func encodeNew(act string, args ...string) string {
@@ -258,6 +329,9 @@ type turn struct {
 	// loaded is the state as it was read, encoded: an unchanged state is
 	// not written back.
 	loaded []byte
+	// data keeps what the learner does: the store with their consent,
+	// their session without.
+	data learning
 	// saved are the positions written during the turn, by lesson, so that
 	// the screen shown after a move does not read them back.
 	saved map[string]bottega.LessonProgress
@@ -292,11 +366,12 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	t := &turn{b: b, ctx: ctx, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
 	t.loc = b.location(l.Timezone)
 	t.loadState(raw)
+	t.useStorage()
 	// The state remembers the day last recorded, so that only the first
 	// update of a day writes it.
 	today := t.today()
-	if t.st.Day != today {
-		if err := b.store.TouchActivity(ctx, l.ID, today); err != nil {
+	if t.st.Day != today && !strings.HasPrefix(u.Data, drill.TickPrefix) { // a drill's timer is not the learner's doing
+		if err := t.data.TouchActivity(ctx, l.ID, today); err != nil {
 			return nil, err
 		}
 	}
@@ -318,7 +393,11 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	}
 	if !t.gone {
 		t.st.Day = today // after the route, which may start a new state
-		if err := t.saveState(); err != nil {
+		raw, err := t.saveState()
+		if err != nil {
+			return nil, err
+		}
+		if err := sealResumes(replies, t.l.ID, raw); err != nil {
 			return nil, err
 		}
 	}
@@ -345,15 +424,16 @@ func (t *turn) loadState(raw []byte) {
 
 // saveState writes the state back if the turn changed it: paging through a
 // lesson, for one, moves only the position.
-func (t *turn) saveState() error {
+// It returns the state as saved.
+func (t *turn) saveState() ([]byte, error) {
 	raw, err := json.Marshal(t.st)
 	if err != nil {
-		return fmt.Errorf("encode conversation state: %w", err)
+		return nil, fmt.Errorf("encode conversation state: %w", err)
 	}
 	if t.loaded != nil && bytes.Equal(raw, t.loaded) {
-		return nil
+		return raw, nil
 	}
-	return t.b.store.SaveState(t.ctx, t.l.ID, raw)
+	return raw, t.b.store.SaveState(t.ctx, t.l.ID, raw)
 }
 
 // route sends the update to what handles it.
@@ -412,6 +492,10 @@ func (t *turn) command() ([]bot.Reply, error) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
 		return t.switchLang(code)
 	}
+	if at, ok := t.settable(arg); ok && name == "reminders" && !t.consented() {
+		// A reminder time needs storage: ask first.
+		return t.askSave(askReminder, at, true, t.st.Screen)
+	}
 	if name == "progress" && strings.EqualFold(arg, "all") {
 		return t.progress([]string{"all"}) // "/progress all": every track
 	}
@@ -464,6 +548,15 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
+	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
+		return t.certName(s) // the name for the certificate
+	}
+	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open && s != "" {
+		// In a drill, whatever is written is the answer.
+		if _, task := t.currentDrill(); task != nil {
+			return t.drillAnswer(s)
+		}
+	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)
 	}
@@ -488,9 +581,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return r, err
 		}
 		// Once the answer is out, back to where the learner was.
-		t.note("after_question", nil)
-		cur, err := t.show()
-		return append(r, cur...), err
+		return t.afterAnswer(r)
 	}
 	return []bot.Reply{{
 		Text:    t.T("free_text_hint", nil),
@@ -528,9 +619,7 @@ func (t *turn) pending(args []string) ([]bot.Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.note("after_question", nil)
-	cur, err := t.show()
-	return append(r, cur...), err
+	return t.afterAnswer(r)
 }
 
 // smallTalk answers a greeting, thanks, a goodbye or an "ok" briefly, with
@@ -601,8 +690,13 @@ func (t *turn) btn(label string, act string, args ...string) bot.Button {
 	return bot.Button{Label: t.T(label, nil), Data: encode(act, args...)}
 }
 
-// saveLearner stores the learner's choices.
+// saveLearner stores the learner's choices; without consent, their work,
+// level and reminder time stay in their session.
 func (t *turn) saveLearner() error {
+	if !t.consented() {
+		s := t.session()
+		s.Role, s.Level, s.Reminder = t.l.Role, t.l.Level, t.l.Reminder
+	}
 	return t.b.store.UpdateLearner(t.ctx, t.l)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -37,7 +38,8 @@ func newChat(t *testing.T, opts ...func(*flows.Options)) *chat {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Role, l.Level = bottega.RoleShopkeeper, bottega.LevelBase
+	now := c.clk.Now()
+	l.Role, l.Level, l.ConsentAt = bottega.RoleShopkeeper, bottega.LevelBase, &now
 	if err := c.db.UpdateLearner(context.Background(), l); err != nil {
 		t.Fatal(err)
 	}
@@ -540,5 +542,116 @@ func TestAutomatedAndMedia(t *testing.T) {
 	c.says(r, "assistente automatico")
 	if strings.Contains(r[0].Text, "parlare con una persona") {
 		t.Errorf("a contact is offered though none is configured:\n%s", r[0].Text)
+	}
+}
+
+// TestReminderButtonsOpenNewMessages presses the buttons of a reminder (go
+// on with the lesson, review): each answers in a new message, so the
+// reminder stays as the learner read it.
+func TestReminderButtonsOpenNewMessages(t *testing.T) {
+	ctx := context.Background()
+	c := newChat(t)
+	l := c.learner()
+	c.send("", flows.OpenLessonData("vetrina", "photo"))
+	err := c.db.SaveReviewItem(ctx, bottega.ReviewItem{LearnerID: l.ID, LessonID: "vetrina", QuestionID: "q1", Box: 1,
+		DueAt: c.clk.Now().Add(-time.Hour), UpdatedAt: c.clk.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := json.Marshal(bottega.ReminderPayload{Lesson: "vetrina", Reviews: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := broadcast.Messages{Texts: texts(t), Library: c.lib}.Render(ctx, bottega.Delivery{
+		Kind: bottega.DeliveryReminder, LearnerID: l.ID, Payload: payload, Locale: "it", Name: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Buttons) != 1 || len(r.Buttons[0]) != 2 {
+		t.Fatalf("reminder buttons: %+v", r.Buttons)
+	}
+	for i, want := range []string{"2/3", "Ripasso · 1 di 1"} {
+		got := c.send("", r.Buttons[0][i].Data)
+		c.says(got, want)
+		if got[0].Edit {
+			t.Errorf("%q (%s) edits the reminder away", r.Buttons[0][i].Label, r.Buttons[0][i].Data)
+		}
+	}
+}
+
+// TestNoConsentKeepsOnlyTheSession takes a learner without consent through
+// a lesson and its quiz: nothing of it reaches the tables kept with consent
+// (their work, progress, answers, review schedule, active days), only the
+// conversation state. Giving consent then saves what the session held.
+func TestNoConsentKeepsOnlyTheSession(t *testing.T) {
+	ctx := context.Background()
+	c := newChat(t)
+	l := c.learner()
+	l.ConsentAt = nil
+	if err := c.db.UpdateLearner(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() map[string]string {
+		t.Helper()
+		data, err := c.db.LearnerData(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for k, v := range data {
+			out[k] = string(v)
+		}
+		return out
+	}
+	c.says(c.send("", "v1|o|role"), "Di cosa ti occupi")
+	c.send("", "v1|c|role|artisan")
+	c.says(c.send("", "v1|s|vetrina|."), "Vuoi che salvi i tuoi progressi")
+	c.says(c.send("", "v1|z|no"), "non salvo niente", "Hai finito")
+	c.send("", "v1|b|vetrina|all")
+	c.send("", "v1|q|vetrina|q1|0") // wrong
+	c.send("", "v1|n|vetrina|q1")
+	c.send("", "v1|q|vetrina|q2|0")
+	c.send("", "v1|n|vetrina|q2")
+	c.send("", "v1|q|vetrina|q3|0")
+	c.says(c.send("", "v1|n|vetrina|q3"), "2 su 3") // not asked again
+	c.says(c.send("/progress", ""), "1 di 2 lezioni", "(2 su 3)")
+	got := stored()
+	for _, table := range []string{"lesson_progress", "quiz_answers", "review_items", "activity_days"} {
+		if got[table] != "[]" {
+			t.Errorf("%s without consent: %s", table, got[table])
+		}
+	}
+	for _, kept := range []string{`"role":""`, `"level":""`, `"reminder":""`, `"consent_at":null`} {
+		if !strings.Contains(got["learners"], kept) {
+			t.Errorf("learners without consent lacks %s: %s", kept, got["learners"])
+		}
+	}
+	if !strings.Contains(got["conversation_state"], `"artisan"`) {
+		t.Errorf("the session lost the learner's work: %s", got["conversation_state"])
+	}
+
+	c.send("", "v1|o|ok")
+	c.says(c.send("", "v1|c|ok|yes"), "salvati con il tuo consenso")
+	got = stored()
+	for table, want := range map[string]string{
+		"lesson_progress": `"quiz_right":2`, "quiz_answers": `"question_id":"q1"`,
+		"review_items": `"question_id":"q1"`, "activity_days": `"day"`, "learners": `"role":"artisan"`,
+	} {
+		if !strings.Contains(got[table], want) {
+			t.Errorf("%s with consent lacks %s: %s", table, want, got[table])
+		}
+	}
+	if strings.Contains(got["conversation_state"], `"session"`) {
+		t.Errorf("the session stays in the state after consent: %s", got["conversation_state"])
+	}
+	c.says(c.send("/progress", ""), "1 di 2 lezioni", "(2 su 3)")
+
+	// Withdrawn: what was kept with consent goes at once.
+	c.says(c.send("", "v1|c|ok|no"), "Consenso ritirato")
+	got = stored()
+	for _, table := range []string{"lesson_progress", "quiz_answers", "review_items", "activity_days"} {
+		if got[table] != "[]" {
+			t.Errorf("%s after consent was withdrawn: %s", table, got[table])
+		}
 	}
 }

@@ -82,6 +82,8 @@ func curriculum(t testing.TB, name string) *content.Curriculum {
 		return c
 	case "four":
 		return fourLessons()
+	case "gain":
+		return gainCourse()
 	}
 	t.Fatalf("unknown curriculum %q", name)
 	return nil
@@ -214,4 +216,59 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
+}
+
+// gainCourse is a track of three one-step lessons with four quiz questions
+// each: its placement and final checks have six items each.
+func gainCourse() *content.Curriculum {
+	choice := func(id string, q content.Text, correct int, opts ...content.Text) content.Question {
+		return content.Question{ID: id, Kind: content.Choice, Question: q, Options: opts, Correct: correct,
+			Explain: txt("Lo dice la lezione.", "The lesson says so.")}
+	}
+	truth := func(id string, q content.Text, isTrue bool) content.Question {
+		c := 1
+		if isTrue {
+			c = 0
+		}
+		return content.Question{ID: id, Kind: content.TrueFalse, Question: q, Correct: c, Explain: txt("Lo dice la lezione.", "The lesson says so.")}
+	}
+	tr := &content.Track{ID: "social", Order: 1, Roles: []string{"shopkeeper", "artisan"},
+		Title: txt("Social per la bottega", "Social media for the shop"), Summary: txt("Tre lezioni brevi.", "Three short lessons.")}
+	lesson := func(id string, order, minutes int, title content.Text, step content.Text, quiz ...content.Question) *content.Lesson {
+		return &content.Lesson{ID: id, Track: tr.ID, Level: "base", Order: order, Minutes: minutes, Locales: []string{"it", "en"},
+			Roles: tr.Roles, Title: title, Summary: title, Steps: []content.Step{{ID: "s", Text: step}}, Quiz: quiz}
+	}
+	tr.Lessons = []*content.Lesson{
+		lesson("profilo", 1, 4, txt("Un profilo che si fa trovare", "A profile people can find"),
+			txt("Nella bio: cosa fai, dove sei, come contattarti.", "In the bio: what you do, where you are, how to reach you."),
+			choice("q1", txt("Cosa metti nella bio del profilo?", "What goes in the profile's bio?"), 0,
+				txt("Cosa fai, dove sei e come contattarti", "What you do, where you are, how to reach you"),
+				txt("Solo hashtag", "Only hashtags"), txt("Una citazione famosa", "A famous quote")),
+			truth("q2", txt("Il link nella bio può portare al tuo catalogo.", "The link in the bio can lead to your catalogue."), true),
+			choice("q3", txt("Che nome utente scegli?", "Which username do you pick?"), 0,
+				txt("Il nome della bottega, facile da scrivere", "The shop's name, easy to type"),
+				txt("Una sigla con numeri a caso", "Initials with random numbers"), txt("Il soprannome di scuola", "Your school nickname")),
+			truth("q4", txt("Una foto profilo sfocata va bene se il logo è bello.", "A blurred profile picture is fine if the logo is nice."), false)),
+		lesson("foto", 2, 5, txt("Foto che vendono", "Photos that sell"),
+			txt("Luce naturale, sfondo semplice, più angolazioni.", "Natural light, a plain background, several angles."),
+			choice("q1", txt("Che luce usi per fotografare un prodotto?", "Which light do you use to photograph a product?"), 0,
+				txt("Luce naturale vicino a una finestra", "Natural light near a window"),
+				txt("Il flash del telefono", "The phone's flash"), txt("La luce gialla del soffitto", "The yellow ceiling light")),
+			truth("q2", txt("Uno sfondo semplice fa risaltare il prodotto.", "A plain background makes the product stand out."), true),
+			choice("q3", txt("Quante foto di un prodotto pubblichi?", "How many photos of a product do you post?"), 1,
+				txt("Una sola, da lontano", "Just one, from afar"),
+				txt("Alcune: intero, dettaglio, in uso", "A few: whole, detail, in use"), txt("Venti quasi uguali", "Twenty nearly the same")),
+			truth("q4", txt("Ritoccare i colori finché il prodotto sembra un altro va bene.", "Editing the colours until the product looks different is fine."), false)),
+		lesson("risposte", 3, 3, txt("Rispondere ai messaggi", "Answering messages"),
+			txt("Rispondi presto, con gentilezza, anche alle critiche.", "Answer soon and kindly, criticism included."),
+			choice("q1", txt("Un cliente chiede il prezzo in un commento. Cosa fai?", "A customer asks the price in a comment. What do you do?"), 0,
+				txt("Rispondi presto, con il prezzo", "Answer soon, with the price"),
+				txt("Ignori il commento", "Ignore the comment"), txt("Scrivi solo \"info in privato\"", "Just write \"DM for info\"")),
+			truth("q2", txt("Le risposte rapide fanno risparmiare tempo sulle domande frequenti.", "Quick replies save time on frequent questions."), true),
+			choice("q3", txt("Entro quando rispondi a un messaggio?", "How soon do you answer a message?"), 0,
+				txt("Entro un giorno lavorativo", "Within a working day"),
+				txt("Entro un mese", "Within a month"), txt("Solo se il cliente riscrive", "Only if the customer writes again")),
+			truth("q4", txt("Una risposta gentile a una critica pubblica può convincere chi legge.", "A kind reply to public criticism can win over readers."), true)),
+	}
+	return &content.Curriculum{Tracks: []*content.Track{tr}}
 }

@@ -47,6 +47,11 @@ func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
 		t.st.Fallback = true
 	}
 	t.goTo(scrLesson)
+	if i >= len(ls.Steps) && t.needsAsk() {
+		// A lesson read to the end is progress worth keeping: ask, once
+		// a session, whether Bottega may.
+		return t.askSave(askProgress, "", false, scrLesson)
+	}
 	replies, err := t.show()
 	if err != nil {
 		return nil, err
@@ -89,7 +94,7 @@ func (t *turn) savedPosition(ls *content.Lesson) (int, bool, error) {
 	p, ok := t.saved[ls.ID]
 	if !ok {
 		var err error
-		if p, ok, err = t.b.store.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
+		if p, ok, err = t.data.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
 			return 0, false, err
 		}
 	}
@@ -113,7 +118,7 @@ func (t *turn) savePosition(ls *content.Lesson, i int) error {
 	if i < len(ids) {
 		p.StepID = ids[i]
 	}
-	if err := t.b.store.SavePosition(t.ctx, p); err != nil {
+	if err := t.data.SavePosition(t.ctx, p); err != nil {
 		return err
 	}
 	if t.saved == nil {
@@ -189,6 +194,12 @@ func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {
 		rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
 	} else {
 		text = t.T("lesson_end_no_quiz", map[string]any{"Title": title})
+		if s, err := t.finalAfter(ls); err != nil {
+			return bot.Reply{}, err
+		} else if s != nil {
+			text += "\n\n" + t.T("track_complete", map[string]any{"Title": t.pick(s.tr.Title)})
+			rows = append(rows, t.checkButtons(s)...)
+		}
 		next, err := t.nextAfter(ls)
 		if err != nil {
 			return bot.Reply{}, err

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
 )
@@ -34,7 +35,7 @@ func (t *turn) resumePoint() (resumePoint, error) {
 			return resumePoint{kind: atQuiz, lesson: ls, step: q.I}, nil
 		}
 	}
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return resumePoint{}, err
 	}
@@ -117,7 +118,7 @@ func fits(roles []string, role string) bool {
 
 // finished returns the lessons whose steps the learner read to the end.
 func (t *turn) finished() (map[string]bool, error) {
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +202,11 @@ func (t *turn) showMenu() (bot.Reply, error) {
 	if due > 0 {
 		row = append(row, bot.Button{Label: t.T("btn_review_due", map[string]any{"Count": due}), Data: encode(actReview)})
 	}
-	rows = append(rows, row,
+	rows = append(rows, row)
+	if t.l.Role == bottega.RoleMunicipal && t.hasDrills() {
+		rows = append(rows, []bot.Button{t.btn("btn_drills", actDrill)})
+	}
+	rows = append(rows,
 		[]bot.Button{t.btn("btn_ask", actAsk), t.btn("btn_progress", actProgress)},
 		[]bot.Button{t.btn("btn_settings", actSettings)})
 	return bot.Reply{Text: text, Buttons: rows}, nil
@@ -283,7 +288,7 @@ func (t *turn) showTrack() (bot.Reply, error) {
 		t.goTo(scrTracks)
 		return t.showTracks()
 	}
-	progress, err := t.b.store.Progress(t.ctx, t.l.ID)
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -297,7 +302,12 @@ func (t *turn) showTrack() (bot.Reply, error) {
 	n := pages(len(tr.Lessons))
 	page := min(max(t.st.Page, 0), n-1)
 	text := t.T("track", map[string]any{"Title": t.pick(tr.Title)}) + "\n" + t.pick(tr.Summary)
-	var rows [][]bot.Button
+	sts, err := t.trackStatuses()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	text += t.trackCheckText(sts[tr.ID])
+	rows := t.checkButtons(sts[tr.ID])
 	for i := page * perPage; i < min(len(tr.Lessons), (page+1)*perPage); i++ {
 		ls := tr.Lessons[i]
 		m := mark[ls.ID]
@@ -352,4 +362,14 @@ func (t *turn) pick(txt content.Text) string {
 		return strings.TrimSpace(txt["en"])
 	}
 	return strings.TrimSpace(txt.Get("it"))
+}
+
+// hasDrills reports whether the curriculum has any crisis drill.
+func (t *turn) hasDrills() bool {
+	for _, tr := range t.cur.Tracks {
+		if len(tr.Drills) > 0 {
+			return true
+		}
+	}
+	return false
 }

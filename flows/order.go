@@ -53,7 +53,7 @@ func (t *turn) optionOrder(lesson string, q *content.Question) ([]int, error) {
 	if !q.HasOptions() {
 		return nil, nil
 	}
-	attempt, err := t.b.store.AnswerCount(t.ctx, t.l.ID, lesson, q.ID)
+	attempt, err := t.data.AnswerCount(t.ctx, t.l.ID, lesson, q.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,15 @@ func (t *turn) showProgress() (bot.Reply, error) {
 	}
 	text := t.T("progress_title", nil)
 	hidden := false
+	sts, err := t.trackStatuses()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	cohort, err := t.cohort()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	var checkRows [][]bot.Button
 	for _, tr := range t.tracksInOrder() {
 		n, started := 0, false
 		for _, ls := range tr.Lessons {
@@ -41,10 +50,21 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		}
 		text += "\n\n" + t.pick(tr.Title) + "\n" + bar(n, len(tr.Lessons), 10) + " " +
 			t.N("progress_lessons", len(tr.Lessons), map[string]any{"Done": n})
+		lines, err := t.checkLines(sts[tr.ID], cohort)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		text += lines
+		if s := sts[tr.ID]; s.canFinal() || s.canCertify() {
+			checkRows = append(checkRows, t.checkButtons(s)...)
+		}
+	}
+	if cohort.Code != "" {
+		text += "\n\n" + t.T("progress_cohort", map[string]any{"Course": cohort.Course})
 	}
 	text += "\n"
 
-	total, right, err := t.b.store.AnswerStats(t.ctx, t.l.ID)
+	total, right, err := t.data.AnswerStats(t.ctx, t.l.ID)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -54,7 +74,7 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		text += "\n" + t.T("progress_quiz", map[string]any{"Percent": (right*100 + total/2) / total, "Right": right, "Total": total})
 	}
 
-	days, err := t.b.store.ActivityDays(t.ctx, t.l.ID, 400)
+	days, err := t.data.ActivityDays(t.ctx, t.l.ID, 400)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -72,7 +92,7 @@ func (t *turn) showProgress() (bot.Reply, error) {
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	var rows [][]bot.Button
+	rows := checkRows
 	if rp.lesson != nil {
 		text += "\n" + t.T("progress_next", map[string]any{"Title": t.pick(rp.lesson.Title)})
 		rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})

@@ -46,7 +46,7 @@ func (t *turn) startQuiz(args []string) ([]bot.Reply, error) {
 			ids = append(ids, q.ID)
 		}
 	case quizMissed:
-		missed, err := t.b.store.Missed(t.ctx, t.l.ID, ls.ID)
+		missed, err := t.data.Missed(t.ctx, t.l.ID, ls.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func option(q *content.Question, s string) (int, bool) {
 // review box. A right one leaves the schedule alone: only spaced reviews
 // move a question up.
 func (t *turn) recordAnswer(lesson, question string, choice int, correct bool, source string) error {
-	err := t.b.store.RecordAnswer(t.ctx, bottega.Answer{
+	err := t.data.RecordAnswer(t.ctx, bottega.Answer{
 		LearnerID: t.l.ID, LessonID: lesson, QuestionID: question, Choice: choice,
 		Correct: correct, Source: source, Version: t.ver, At: t.now,
 	})
@@ -183,6 +183,11 @@ func (t *turn) showQuiz() (bot.Reply, error) {
 			return bot.Reply{}, err
 		}
 		t.goTo(scrQuizDone)
+		if t.needsAsk() {
+			t.st.Ask = &askState{Why: askProgress, Back: scrQuizDone}
+			t.goTo(scrSave)
+			return t.showSave()
+		}
 		return t.showQuizDone()
 	}
 	if q.Answered {
@@ -271,7 +276,7 @@ func (t *turn) finishQuiz() error {
 	if !q.Full {
 		return nil
 	}
-	return t.b.store.SaveQuizResult(t.ctx, t.l.ID, q.Lesson, q.Right, q.Right+len(q.Missed), t.now)
+	return t.data.SaveQuizResult(t.ctx, t.l.ID, q.Lesson, q.Right, q.Right+len(q.Missed), t.now)
 }
 
 func (t *turn) showQuizDone() (bot.Reply, error) {
@@ -291,8 +296,16 @@ func (t *turn) showQuizDone() (bot.Reply, error) {
 	text := t.T("quiz_score", map[string]any{"Right": q.Right, "Total": total}) + " " + t.T(praise, nil)
 	var rows [][]bot.Button
 	if len(q.Missed) > 0 {
-		text += "\n" + t.N("quiz_missed", len(q.Missed), nil)
+		if t.consented() { // without consent, there is no review to come back in
+			text += "\n" + t.N("quiz_missed", len(q.Missed), nil)
+		}
 		rows = append(rows, []bot.Button{t.btn("btn_retry", actQuiz, q.Lesson, quizMissed)})
+	}
+	if s, err := t.finalAfter(t.cur.Lesson(q.Lesson)); err != nil {
+		return bot.Reply{}, err
+	} else if s != nil {
+		text += "\n\n" + t.T("track_complete", map[string]any{"Title": t.pick(s.tr.Title)})
+		rows = append(rows, t.checkButtons(s)...)
 	}
 	next, err := t.nextAfter(t.cur.Lesson(q.Lesson))
 	if err != nil {

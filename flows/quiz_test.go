@@ -22,7 +22,8 @@ func (c *chat) as(user, lang, text, data string) []bot.Reply {
 		c.t.Fatal(err)
 	}
 	if created {
-		l.Role, l.Level = bottega.RoleShopkeeper, bottega.LevelBase
+		now := c.clk.Now()
+		l.Role, l.Level, l.ConsentAt = bottega.RoleShopkeeper, bottega.LevelBase, &now
 		if err := c.db.UpdateLearner(ctx, l); err != nil {
 			c.t.Fatal(err)
 		}

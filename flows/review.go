@@ -49,7 +49,7 @@ func leitner(box int, correct bool) (next int, learned bool) {
 // in how many days the question comes back (0: not scheduled) and whether
 // it was just learned.
 func (t *turn) schedule(lesson, question string, correct bool) (days int, learned bool, err error) {
-	it, ok, err := t.b.store.ReviewItem(t.ctx, t.l.ID, lesson, question)
+	it, ok, err := t.data.ReviewItem(t.ctx, t.l.ID, lesson, question)
 	if err != nil {
 		return 0, false, err
 	}
@@ -60,10 +60,10 @@ func (t *turn) schedule(lesson, question string, correct bool) (days int, learne
 		return 0, false, nil
 	}
 	if learned {
-		return 0, true, t.b.store.DeleteReviewItem(t.ctx, t.l.ID, lesson, question)
+		return 0, true, t.data.DeleteReviewItem(t.ctx, t.l.ID, lesson, question)
 	}
 	days = boxDays(box)
-	err = t.b.store.SaveReviewItem(t.ctx, bottega.ReviewItem{
+	err = t.data.SaveReviewItem(t.ctx, bottega.ReviewItem{
 		LearnerID: t.l.ID, LessonID: lesson, QuestionID: question,
 		Box: box, DueAt: t.midnight(days), UpdatedAt: t.now,
 	})
@@ -87,7 +87,7 @@ type reviewState struct {
 
 // due returns today's review items whose question still exists.
 func (t *turn) due() ([]bottega.ReviewItem, error) {
-	items, err := t.b.store.DueReviews(t.ctx, t.l.ID, t.midnight(1))
+	items, err := t.data.DueReviews(t.ctx, t.l.ID, t.midnight(1))
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (t *turn) recall(args []string) ([]bot.Reply, error) {
 		return t.expired()
 	}
 	correct := n == q.Correct
-	err := t.b.store.RecordAnswer(t.ctx, bottega.Answer{
+	err := t.data.RecordAnswer(t.ctx, bottega.Answer{
 		LearnerID: t.l.ID, LessonID: rv.Lesson, QuestionID: rv.Question, Choice: n,
 		Correct: correct, Source: bottega.SourceReview, Version: t.ver, At: t.now,
 	})
@@ -231,7 +231,7 @@ func (t *turn) showReviewDone() (bot.Reply, error) {
 		text = t.T("review_done", map[string]any{"Right": rv.Right, "Total": rv.Done})
 	} else {
 		text = t.T("review_none", nil)
-		items, err := t.b.store.ReviewItems(t.ctx, t.l.ID)
+		items, err := t.data.ReviewItems(t.ctx, t.l.ID)
 		if err != nil {
 			return bot.Reply{}, err
 		}

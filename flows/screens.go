@@ -31,6 +31,20 @@ type State struct {
 	// Pending are questions typed during a quiz, answered when the learner
 	// asks for it or leaves the quiz.
 	Pending []string `json:"pending,omitempty"`
+	// Drill is the crisis drill being played (or just finished), and
+	// DrillSteps the lesson steps its debrief suggests ("lesson.step").
+	Drill      *drillState `json:"drill,omitempty"`
+	DrillSteps []string    `json:"drill_steps,omitempty"`
+	// Check is a track's placement or final check in progress (or just
+	// finished).
+	Check *checkState `json:"check,omitempty"`
+	// Cert is a certificate being asked for.
+	Cert *certState `json:"cert,omitempty"`
+	// Session is what a learner without consent chose and did this
+	// session (see consent.go).
+	Session *session `json:"session,omitempty"`
+	// Ask is the request for consent on screen.
+	Ask *askState `json:"ask,omitempty"`
 	// Fallback is set once the learner was told that lessons are not
 	// written in their language yet, so they are told only once.
 	Fallback bool `json:"fallback,omitempty"`
@@ -42,20 +56,28 @@ const stateVersion = 1
 
 // Screens.
 const (
-	scrMenu       = "menu"
-	scrHelp       = "help"
-	scrAsk        = "ask"
-	scrReady      = "ready" // onboarding done: where to start
-	scrTracks     = "tracks"
-	scrTrack      = "track" // a track's lessons
-	scrLesson     = "lesson"
-	scrQuiz       = "quiz"
-	scrQuizDone   = "quiz-done"
-	scrReview     = "review"
-	scrReviewDone = "review-done"
-	scrProgress   = "progress"
-	scrSettings   = "settings"
-	scrDelete     = "delete"
+	scrMenu        = "menu"
+	scrHelp        = "help"
+	scrAsk         = "ask"
+	scrReady       = "ready" // onboarding done: where to start
+	scrTracks      = "tracks"
+	scrTrack       = "track" // a track's lessons
+	scrLesson      = "lesson"
+	scrQuiz        = "quiz"
+	scrQuizDone    = "quiz-done"
+	scrReview      = "review"
+	scrReviewDone  = "review-done"
+	scrProgress    = "progress"
+	scrSettings    = "settings"
+	scrDelete      = "delete"
+	scrCheck       = "check"
+	scrCheckDone   = "check-done"
+	scrCertName    = "cert-name"
+	scrCertConfirm = "cert-confirm"
+	scrSave        = "save" // may Bottega keep the learner's progress?
+	scrDrills      = "drills"
+	scrDrill       = "drill"
+	scrDrillDone   = "drill-done"
 
 	// Onboarding asks each field on "onb:<field>"; settings change one on
 	// "set:<field>".
@@ -77,20 +99,28 @@ type screen struct {
 
 func screens() map[string]screen {
 	s := map[string]screen{
-		scrMenu:       {show: (*turn).showMenu},
-		scrHelp:       {show: (*turn).showHelp},
-		scrAsk:        {show: (*turn).showAsk},
-		scrReady:      {show: (*turn).showReady},
-		scrTracks:     {show: (*turn).showTracks},
-		scrTrack:      {show: (*turn).showTrack},
-		scrLesson:     {show: (*turn).showLesson},
-		scrQuiz:       {show: (*turn).showQuiz, expect: true},
-		scrQuizDone:   {show: (*turn).showQuizDone},
-		scrReview:     {show: (*turn).showReview, expect: true},
-		scrReviewDone: {show: (*turn).showReviewDone},
-		scrProgress:   {show: (*turn).showProgress},
-		scrSettings:   {show: (*turn).showSettings},
-		scrDelete:     {show: (*turn).showDelete, expect: true},
+		scrMenu:        {show: (*turn).showMenu},
+		scrHelp:        {show: (*turn).showHelp},
+		scrAsk:         {show: (*turn).showAsk},
+		scrReady:       {show: (*turn).showReady},
+		scrTracks:      {show: (*turn).showTracks},
+		scrTrack:       {show: (*turn).showTrack},
+		scrLesson:      {show: (*turn).showLesson},
+		scrQuiz:        {show: (*turn).showQuiz, expect: true},
+		scrQuizDone:    {show: (*turn).showQuizDone},
+		scrReview:      {show: (*turn).showReview, expect: true},
+		scrReviewDone:  {show: (*turn).showReviewDone},
+		scrProgress:    {show: (*turn).showProgress},
+		scrSettings:    {show: (*turn).showSettings},
+		scrDelete:      {show: (*turn).showDelete, expect: true},
+		scrCheck:       {show: (*turn).showCheck, expect: true},
+		scrCheckDone:   {show: (*turn).showCheckDone},
+		scrCertName:    {show: (*turn).showCertName},
+		scrCertConfirm: {show: (*turn).showCertConfirm, expect: true},
+		scrSave:        {show: (*turn).showSave, expect: true, asks: true},
+		scrDrills:      {show: (*turn).showDrills},
+		scrDrill:       {show: (*turn).showDrill},
+		scrDrillDone:   {show: (*turn).showDrillDone},
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}

@@ -130,12 +130,16 @@ func (t *turn) set(field, v string) error {
 			}
 		}
 	case fieldConsent:
-		if v == "yes" && t.l.ConsentAt == nil {
-			now := t.now
-			t.l.ConsentAt = &now
+		var err error
+		if v == "yes" {
+			err = t.giveConsent()
 		} else if v == "no" {
-			t.l.ConsentAt = nil
+			err = t.withdrawConsent()
 		}
+		if err != nil {
+			return fmt.Errorf("save %s: %w", field, err)
+		}
+		return nil
 	}
 	if err := t.saveLearner(); err != nil {
 		return fmt.Errorf("save %s: %w", field, err)
@@ -147,6 +151,18 @@ func (t *turn) set(field, v string) error {
 // came with opens after it); a known one is welcomed back where they were,
 // or taken where the link points.
 func (t *turn) start(payload string) ([]bot.Reply, error) {
+	if code, isCohort := parseCohortLink(payload); isCohort {
+		// An invitation code: the learner joins its course, then starts
+		// as anyone else.
+		joined, err := t.joinCohort(code)
+		if err != nil {
+			return nil, err
+		}
+		if !joined {
+			t.note("cohort_unknown", nil)
+		}
+		payload = ""
+	}
 	kind, id, ok := parseLink(payload)
 	if ok && (kind == linkLesson && t.cur.Lesson(id) == nil || kind == linkTrack && t.cur.Track(id) == nil) {
 		ok = false
@@ -242,6 +258,16 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 	onboarding := t.st.Screen == onbPrefix+f
 	switch {
 	case v == skip && onboarding:
+		if f == fieldConsent {
+			// No consent, no reminder, as the question says.
+			t.l.Reminder = ""
+			if s := t.st.Session; s != nil {
+				s.Reminder = ""
+			}
+		}
+	case !onboarding && f == fieldReminder && v != "off" && !t.consented() &&
+		slices.ContainsFunc(t.choices(f, false), func(c choice) bool { return c.value == v }):
+		return t.askSave(askReminder, v, false, scrSettings) // a reminder time needs storage
 	case slices.ContainsFunc(t.choices(f, onboarding), func(c choice) bool { return c.value == v }):
 		if err := t.set(f, v); err != nil {
 			return nil, err
@@ -250,9 +276,12 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 		return t.expired()
 	}
 	if !onboarding {
-		if t.press {
+		switch {
+		case f == fieldConsent && v == "no":
+			t.note("consent_withdrawn", nil)
+		case t.press:
 			t.notice = t.T("saved", nil)
-		} else {
+		default:
 			t.note("saved", nil) // typed (/lang en): no button press to answer
 		}
 		t.goTo(scrSettings)

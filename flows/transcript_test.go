@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +17,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/certificate"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
@@ -39,11 +47,19 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# name: Giulia                the learner's first name
 //	# curriculum: test            builtin, test or test-v2 (a new version)
 //	# learner: it artisan base    the learner exists already, onboarded
-//	# clock: +26h                 time passes
+//	# clock: +26h                 time passes; the drills' timers due are delivered
 //	# restart                     the program restarts: new flows, dispatcher, console
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
+//	# drill feedback: <reply>     a fake LLM server comments on drill answers
+//	                              with this reply
 //	# assistant                   questions are answered from the lessons (the
 //	                              assistant without an LLM, its answers as tasks)
+//	# read: a b                   the learner has read lessons a and b to the end
+//	# invite: code course         an admin made an invitation code for a course
+//	# busy                        the answer to the next line is still being
+//	                              written when the line after it arrives (an
+//	                              LLM taking its time): that line is handled
+//	                              first, and the answer comes out after it
 //
 // Only "> " lines and directives are read; go test ./flows -update rewrites
 // everything else.
@@ -100,6 +116,30 @@ func (w *lockedBuffer) String() string {
 type signalSink struct {
 	d    *bot.Dispatcher
 	done chan error
+
+	mu sync.Mutex
+	// skip leaves the next flush out: the next line comes while the
+	// tasks of this one wait for release, which the flush after it closes.
+	skip    bool
+	release chan struct{}
+}
+
+// hold makes the tasks of the next line wait until the line after it is
+// handled.
+func (s *signalSink) hold() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skip, s.release = true, make(chan struct{})
+}
+
+// wait is where a task waits for its release.
+func (s *signalSink) wait() {
+	s.mu.Lock()
+	ch := s.release
+	s.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
 }
 
 func (s *signalSink) Submit(ctx context.Context, u bot.Update, done func(error)) {
@@ -112,6 +152,18 @@ func (s *signalSink) Submit(ctx context.Context, u bot.Update, done func(error))
 }
 
 func (s *signalSink) Flush(ctx context.Context, chatID string) error {
+	s.mu.Lock()
+	skip := s.skip
+	s.skip = false
+	if !skip && s.release != nil {
+		close(s.release)
+		s.release = nil
+	}
+	s.mu.Unlock()
+	if skip {
+		s.done <- nil
+		return nil
+	}
 	err := s.d.Flush(ctx, chatID)
 	s.done <- err
 	return err
@@ -137,8 +189,11 @@ type replayer struct {
 	name    string
 	s       *session
 	pressed int64
+	busy    bool
 	// asst answers questions when the transcript asks for the assistant.
 	asst *assistant.Assistant
+	// feedback comments on drill answers, through a fake LLM server.
+	feedback *drill.Feedback
 }
 
 func replay(t *testing.T, script string) string {
@@ -169,22 +224,41 @@ func (r *replayer) session() *session {
 	}
 	pr, pw := io.Pipe()
 	tr := console.New(pr, r.out, console.Options{Echo: true, User: "u1", Lang: r.lang, Name: r.name, Clock: r.clk.Now})
-	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now,
+	o := flows.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now, Quiet: reminders.Quiet,
 		// /reminders, which every learner has; no admins.
 		Extensions: []flows.Extension{admin.New(admin.Options{Store: r.db, Texts: texts(r.t), Library: r.lib, Clock: r.clk.Now})}}
-	var tasks map[string]bot.TaskFunc
+	// Certificate codes drawn from a fixed seed, verified at an address
+	// of the test; their PDFs are rendered and sent as tasks.
+	o.Rand, o.PublicURL = rand.NewChaCha8([32]byte{18}), "https://bottega.example.org"
+	tasks := map[string]bot.TaskFunc{}
 	if r.asst != nil {
-		o.Answerer, tasks = r.asst, r.asst.Tasks()
+		o.Answerer = r.asst
+		maps.Copy(tasks, r.asst.Tasks())
 	}
+	if r.feedback != nil {
+		o.DrillFeedback = true
+		maps.Copy(tasks, r.feedback.Tasks())
+	}
+	fl := flows.New(o)
+	maps.Copy(tasks, fl.Tasks())
+	sink := &signalSink{done: make(chan error, 1)}
+	for kind, fn := range tasks {
+		tasks[kind] = func(ctx context.Context, s bot.Sender, chatID string, data json.RawMessage) error {
+			sink.wait()
+			return fn(ctx, s, chatID, data)
+		}
+	}
+	tasks[bottega.CertificateTask] = certificate.Task{Store: r.db, Texts: texts(r.t), PublicURL: o.PublicURL}.Run
 	d := bot.New(bot.Config{
-		Platform: tr.Platform(), Store: r.db, Handler: flows.New(o), Sender: tr, Workers: 1, Tasks: tasks,
+		Platform: tr.Platform(), Store: r.db, Handler: fl, Sender: tr, Workers: 1, Tasks: tasks,
 		Fallback: func(u bot.Update) bot.Reply {
 			r.t.Errorf("the handler failed on %+v (see the log)", u)
 			return bot.Reply{Text: "FAILED"}
 		},
 		Logger: testLogger(r.t),
 	})
-	s := &session{tr: tr, d: d, sink: &signalSink{d: d, done: make(chan error, 1)}, in: pw, ran: make(chan error, 1)}
+	sink.d = d
+	s := &session{tr: tr, d: d, sink: sink, in: pw, ran: make(chan error, 1)}
 	go func() { s.ran <- tr.Run(r.ctx, s.sink) }()
 	r.s = s
 	return s
@@ -204,6 +278,10 @@ func (r *replayer) stop() {
 
 func (r *replayer) input(line string) {
 	s := r.session()
+	if r.busy {
+		r.busy = false
+		s.sink.hold()
+	}
 	if _, err := io.WriteString(s.in, line+"\n"); err != nil {
 		r.t.Fatalf("send %q: %v", line, err)
 	}
@@ -233,6 +311,7 @@ func (r *replayer) directive(d string) {
 			r.t.Fatalf("# clock: %v", err)
 		}
 		r.clk.Advance(dur)
+		r.drillTimers()
 	case "restart":
 		r.stop()
 		r.clk.Advance(time.Minute) // new update ids
@@ -240,12 +319,51 @@ func (r *replayer) directive(d string) {
 		r.learner(strings.Fields(val))
 	case "assistant":
 		r.assistant()
+	case "drill feedback":
+		r.drillFeedback(val)
+	case "read":
+		r.read(strings.Fields(val))
+	case "invite":
+		code, course, _ := strings.Cut(val, " ")
+		if _, err := r.db.CreateInvite(r.ctx, bottega.Invite{Code: code, Course: course, CreatedAt: r.clk.Now()}); err != nil {
+			r.t.Fatalf("# invite: %v", err)
+		}
+	case "busy":
+		r.busy = true
 	case "press":
 		s := r.session()
 		r.pressed++
 		u := bot.Update{Platform: console.Platform, ID: fmt.Sprint("press-", r.pressed), ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
 		if err := bot.Deliver(r.ctx, s.d, u); err != nil {
 			r.t.Fatalf("# press %s: %v", val, err)
+		}
+	}
+}
+
+// drillFeedback makes a fake LLM server comment on drill answers.
+func (r *replayer) drillFeedback(reply string) {
+	srv := llmtest.New(reply)
+	r.t.Cleanup(srv.Close)
+	c, err := assistant.NewClient(srv.URL(), "test-key", nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.feedback = &drill.Feedback{LLM: c, Model: "test-model", Texts: texts(r.t)}
+	r.stop() // the next session has it
+}
+
+// drillTimers delivers the drills' timers due at the transcript's time, as
+// the drill loop does, and waits until their replies are out.
+func (r *replayer) drillTimers() {
+	s := r.session()
+	k := &drill.Ticker{Platform: console.Platform, Store: r.db, Sink: s.d, Clock: r.clk.Now}
+	n, err := k.Tick(r.ctx)
+	if err != nil {
+		r.t.Fatalf("drill timers: %v", err)
+	}
+	if n > 0 {
+		if err := s.d.Flush(r.ctx, "u1"); err != nil {
+			r.t.Fatalf("drill timers: %v", err)
 		}
 	}
 }
@@ -290,6 +408,32 @@ func (r *replayer) learner(f []string) {
 	}
 	if err := r.db.UpdateLearner(r.ctx, l); err != nil {
 		r.t.Fatal(err)
+	}
+}
+
+// read marks lessons as read to the end, as the lesson player does.
+func (r *replayer) read(ids []string) {
+	l, _, err := r.db.EnsureLearner(r.ctx, console.Platform, "u1", "u1", r.name, r.lang)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	cur, ver, err := r.lib.Current(r.ctx)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	for _, id := range ids {
+		ls := cur.Lesson(id)
+		if ls == nil {
+			r.t.Fatalf("# read: no lesson %q", id)
+		}
+		var steps []string
+		for _, s := range ls.Steps {
+			steps = append(steps, s.ID)
+		}
+		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: id, StepIndex: len(steps), StepIDs: steps, Version: ver, UpdatedAt: r.clk.Now()}
+		if err := r.db.SavePosition(r.ctx, p); err != nil {
+			r.t.Fatal(err)
+		}
 	}
 }
 

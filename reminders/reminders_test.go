@@ -170,7 +170,7 @@ func TestRemindersAreQueuedAndSentOnce(t *testing.T) {
 	for _, c := range fake.Sent() {
 		got[c.ChatID()] = c.FirstData()
 	}
-	if len(got) != 2 || got[9000] != flows.OpenLessonData("reviews", "") || got[9001] != "v1|r" {
+	if len(got) != 2 || got[9000] != flows.OpenLessonData("reviews", "") || got[9001] != flows.ReviewData() {
 		t.Errorf("sent %v", got)
 	}
 }

@@ -21,5 +21,6 @@ if ! command -v apt-get >/dev/null 2>&1; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# apt-get waits for another install in progress instead of failing at once.
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq "$@" >/dev/null
+$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 "$@" >/dev/null

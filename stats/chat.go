@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/store"
 )
@@ -91,6 +92,7 @@ func Summary(texts Texts, lang string, r Report) string {
 		last = clip(r.Recent[0].Text, 90)
 	}
 	lines = append(lines, texts.T(lang, "admin_stats_unanswered", map[string]any{"Count": r.Unanswered, "Last": last}))
+	lines = append(lines, gainLines(texts, lang, r)...)
 	calls, tokens, usd := r.Cost()
 	lines = append(lines, texts.T(lang, "admin_stats_llm", map[string]any{"Calls": calls, "Tokens": tokens, "Cost": fmt.Sprintf("%.2f", usd)}))
 	return strings.Join(lines, "\n")
@@ -177,4 +179,38 @@ func FunnelPNG(texts Texts, lang string, r Report) ([]byte, error) {
 		return nil, fmt.Errorf("funnel chart: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// gainLines are the learning gain in the summary: how many checks, then
+// the average gain by track and by cohort (month started, invitation code).
+func gainLines(texts Texts, lang string, r Report) []string {
+	g := r.Gain
+	lines := []string{texts.T(lang, "admin_stats_gain", map[string]any{"Placements": g.Placements, "Finals": g.Finals, "Passed": g.Passed})}
+	title := func(id string) string {
+		if t := r.TrackTitles[id].Get(lang); t != "" {
+			return t
+		}
+		return id
+	}
+	group := func(head string, gs []bottega.GainGroup, name func(bottega.GainGroup) string) {
+		if len(gs) == 0 {
+			return
+		}
+		var parts []string
+		for _, x := range gs {
+			parts = append(parts, texts.T(lang, "admin_stats_gain_group", map[string]any{
+				"Name": name(x), "Gain": fmt.Sprintf("%+.0f", x.Gain), "Placement": fmt.Sprintf("%.0f", x.Placement),
+				"Final": fmt.Sprintf("%.0f", x.Final), "Count": x.N}))
+		}
+		lines = append(lines, texts.T(lang, head, nil)+" "+strings.Join(parts, " · "))
+	}
+	group("admin_stats_gain_tracks", g.ByTrack, func(x bottega.GainGroup) string { return title(x.Key) })
+	group("admin_stats_gain_months", g.ByMonth, func(x bottega.GainGroup) string { return x.Key })
+	group("admin_stats_gain_invites", g.ByInvite, func(x bottega.GainGroup) string {
+		if x.Label != "" {
+			return clip(x.Label, 40)
+		}
+		return x.Key
+	})
+	return lines
 }

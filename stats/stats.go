@@ -1,7 +1,9 @@
 // Package stats builds what admins see of Bottega's use: learners by role,
 // language and track, how many were active lately, the completion funnel of
-// each lesson (started, finished, quiz passed), the hardest quiz questions,
-// the questions the lessons did not answer, and the LLM's usage and cost.
+// each lesson (started, finished, quiz passed), the learning gain (final
+// check minus placement check) by track and by cohort, the hardest quiz
+// questions, the questions the lessons did not answer, and the LLM's usage
+// and cost.
 // It renders them as a short chat summary, a PNG chart of the funnel and a
 // table for the command line.
 package stats
@@ -15,6 +17,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
@@ -30,6 +33,7 @@ type Store interface {
 	HardestQuestions(ctx context.Context, minAnswers, limit int) ([]store.QuestionStat, error)
 	UnansweredStats(ctx context.Context, limit int) (int, []store.Unanswered, error)
 	LLMUsage(ctx context.Context, since time.Time) ([]store.Usage, error)
+	GainStats(ctx context.Context) (bottega.GainStats, error)
 }
 
 // Report is every figure, at one moment.
@@ -47,6 +51,10 @@ type Report struct {
 	Recent     []store.Unanswered
 	// Usage is the LLM's in the last 30 days.
 	Usage []store.Usage
+	// Gain is the learning gain by track and cohort.
+	Gain bottega.GainStats
+	// TrackTitles names the tracks, by id.
+	TrackTitles map[string]content.Text
 }
 
 // Lesson is a lesson's funnel with its title.
@@ -82,7 +90,7 @@ func (r Report) Cost() (calls int, tokens int64, usd float64) {
 // Build reads the figures; cur gives lesson titles and the tracks' lessons
 // (nil: ids only).
 func Build(ctx context.Context, s Store, cur *content.Curriculum, now time.Time) (Report, error) {
-	r := Report{At: now}
+	r := Report{At: now, TrackTitles: map[string]content.Text{}}
 	var err error
 	if r.Learners, err = s.LearnerStats(ctx, now); err != nil {
 		return r, err
@@ -91,6 +99,7 @@ func Build(ctx context.Context, s Store, cur *content.Curriculum, now time.Time)
 		cur = &content.Curriculum{}
 	}
 	for _, t := range cur.Tracks {
+		r.TrackTitles[t.ID] = t.Title
 		var ids []string
 		for _, l := range t.Lessons {
 			ids = append(ids, l.ID)
@@ -144,6 +153,9 @@ func Build(ctx context.Context, s Store, cur *content.Curriculum, now time.Time)
 	if r.Usage, err = s.LLMUsage(ctx, now.AddDate(0, 0, -30)); err != nil {
 		return r, err
 	}
+	if r.Gain, err = s.GainStats(ctx); err != nil {
+		return r, err
+	}
 	return r, nil
 }
 
@@ -171,6 +183,24 @@ func (r Report) Table(w io.Writer) error {
 		}
 		p("  %s\t%d\t%d\t%d\t%s\n", f.LessonID, f.Started, f.Finished, f.Passed, pct)
 	}
+	g := r.Gain
+	p("\nLearning gain\tplacement checks %d\tfinal checks %d\tpassed %d\n", g.Placements, g.Finals, g.Passed)
+	gains := func(title string, gs []bottega.GainGroup) {
+		p("  %s\tlearners\tplacement\tfinal\tgain (points)\n", title)
+		if len(gs) == 0 {
+			p("    (nobody took both checks yet)\n")
+		}
+		for _, x := range gs {
+			name := x.Key
+			if x.Label != "" {
+				name += " " + clip(x.Label, 40)
+			}
+			p("    %s\t%d\t%.1f%%\t%.1f%%\t%+.1f\n", name, x.N, x.Placement, x.Final, x.Gain)
+		}
+	}
+	gains("by track", g.ByTrack)
+	gains("by month started", g.ByMonth)
+	gains("by invitation code", g.ByInvite)
 	p("\nHardest questions\tanswers\twrong\n")
 	if len(r.Hardest) == 0 {
 		p("  (not enough answers yet)\n")

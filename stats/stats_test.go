@@ -36,6 +36,12 @@ func TestReport(t *testing.T) {
 	if err := db.CreateLearners(bg, ls); err != nil {
 		t.Fatal(err)
 	}
+	for i := range ls { // with consent: without it, no progress is kept
+		ls[i].ConsentAt = &now
+		if err := db.UpdateLearner(bg, ls[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for i, d := range []string{"2025-05-19", "2025-05-01", "2025-03-01"} {
 		if err := db.TouchActivity(bg, ls[i].ID, d); err != nil {
 			t.Fatal(err)

@@ -11,10 +11,21 @@ import (
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
+// newLearner is a learner who gave consent: without it, no progress is
+// stored (TestNoConsentStoresNoProgress).
 func newLearner(t *testing.T, db *store.DB) bottega.Learner {
 	t.Helper()
-	l, _, err := db.EnsureLearner(context.Background(), "test", "7", "7", "Ada", "it")
+	return consenting(t, db, "7", "Ada")
+}
+
+func consenting(t *testing.T, db *store.DB, id, name string) bottega.Learner {
+	t.Helper()
+	l, _, err := db.EnsureLearner(context.Background(), "test", id, id, name, "it")
 	if err != nil {
+		t.Fatal(err)
+	}
+	l.ConsentAt = &t0
+	if err := db.UpdateLearner(context.Background(), l); err != nil {
 		t.Fatal(err)
 	}
 	return l
@@ -161,10 +172,7 @@ func TestDeleteLearnerErasesEverything(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
 	l := newLearner(t, db)
-	other, _, err := db.EnsureLearner(ctx, "test", "8", "8", "Bea", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := consenting(t, db, "8", "Bea")
 	for _, id := range []int64{l.ID, other.ID} {
 		must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: id, LessonID: "x", StepID: "a", StepIDs: []string{"a"}, UpdatedAt: t0}))
 		must(t, db.RecordAnswer(ctx, bottega.Answer{LearnerID: id, LessonID: "x", QuestionID: "q1", Source: bottega.SourceQuiz, At: t0}))
@@ -199,5 +207,55 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNoConsentStoresNoProgress writes progress, answers, a review and an
+// active day for a learner without consent: none is kept, and their work,
+// level and reminder time are not either. With consent, all are.
+func TestNoConsentStoresNoProgress(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	l, _, err := db.EnsureLearner(ctx, "test", "9", "9", "Ugo", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func() int {
+		t.Helper()
+		l.Role, l.Level, l.Reminder = "artisan", "base", "13:00"
+		must(t, db.UpdateLearner(ctx, l))
+		must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: l.ID, LessonID: "x", StepID: "a", StepIDs: []string{"a"}, UpdatedAt: t0}))
+		must(t, db.SaveQuizResult(ctx, l.ID, "y", 1, 2, t0))
+		must(t, db.RecordAnswer(ctx, bottega.Answer{LearnerID: l.ID, LessonID: "x", QuestionID: "q1", Source: bottega.SourceQuiz, At: t0}))
+		must(t, db.SaveReviewItem(ctx, bottega.ReviewItem{LearnerID: l.ID, LessonID: "x", QuestionID: "q1", Box: 1, DueAt: t0, UpdatedAt: t0}))
+		must(t, db.TouchActivity(ctx, l.ID, "2026-03-02"))
+		ps, err1 := db.Progress(ctx, l.ID)
+		as, err2 := db.Answers(ctx, l.ID)
+		rs, err3 := db.ReviewItems(ctx, l.ID)
+		ds, err4 := db.ActivityDays(ctx, l.ID, 10)
+		for _, err := range []error{err1, err2, err3, err4} {
+			must(t, err)
+		}
+		return len(ps) + len(as) + len(rs) + len(ds)
+	}
+	if n := write(); n != 0 {
+		t.Errorf("without consent, %d rows of progress were kept", n)
+	}
+	got, err := db.Learner(ctx, l.ID)
+	must(t, err)
+	if got.Role != "" || got.Level != "" || got.Reminder != "" {
+		t.Errorf("without consent, the learner's choices were kept: %+v", got)
+	}
+	l.ConsentAt = &t0
+	if n := write(); n != 5 {
+		t.Errorf("with consent, %d rows of progress were kept, want 5", n)
+	}
+	if got, err = db.Learner(ctx, l.ID); err != nil || got.Role != "artisan" || got.Reminder != "13:00" {
+		t.Errorf("with consent: %+v, %v", got, err)
+	}
+	must(t, db.ForgetProgress(ctx, l.ID))
+	l.ConsentAt = nil
+	if n := write(); n != 0 {
+		t.Errorf("after ForgetProgress without consent, %d rows are left", n)
 	}
 }

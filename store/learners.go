@@ -104,11 +104,17 @@ func (s *DB) LearnerLocale(ctx context.Context, platform, externalID string) (st
 	return locale[0], nil
 }
 
-// UpdateLearner saves the learner's choices.
+// UpdateLearner saves the learner's choices. Without consent (ConsentAt
+// nil) their work, level and reminder time are not kept: the flows keep
+// work and level in the conversation state, and no reminder goes out.
 func (s *DB) UpdateLearner(ctx context.Context, l bottega.Learner) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
-		UPDATE learners SET chat_id = $2, name = $3, locale = $4, role = $5, level = $6,
-			timezone = $7, reminder = $8, consent_at = $9, updated_at = now()
+		UPDATE learners SET chat_id = $2, name = $3, locale = $4,
+			role = CASE WHEN CAST($9 AS timestamptz) IS NULL THEN '' ELSE $5 END,
+			level = CASE WHEN CAST($9 AS timestamptz) IS NULL THEN '' ELSE $6 END,
+			timezone = $7,
+			reminder = CASE WHEN CAST($9 AS timestamptz) IS NULL THEN '' ELSE $8 END,
+			consent_at = $9, updated_at = now()
 		WHERE id = $1`,
 		l.ID, l.ChatID, l.Name, l.Locale, l.Role, l.Level, l.Timezone, l.Reminder, l.ConsentAt)
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 // What Bottega keeps about a learner, and what /export and /delete do with
 // it. The learner's own rows (their profile, progress, answers, questions,
 // conversation, deliveries) hang off learners and go with it (ON DELETE
-// CASCADE). Other rows name them by their platform id: the records of the
+// CASCADE): their cohort, checks and certificates too (a deleted
+// learner's certificate code is then unknown at /verify). Other rows name them by their platform id: the records of the
 // updates of their private chat, and, for admins, what they did as admins.
 // Those rows stay, because other things rest on them (an update's key is
 // what makes a redelivery harmless; a broadcast goes on for everyone
@@ -42,7 +43,16 @@ func learnerData() []struct {
 		{"ask_usage", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_usage WHERE learner_id = $1) t`, false},
 		{"ask_feedback", `SELECT COALESCE(json_agg(t ORDER BY t.question_id), '[]') FROM (SELECT * FROM ask_feedback WHERE learner_id = $1) t`, false},
 		{"ask_turns", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM ask_turns WHERE learner_id = $1) t`, false},
+		{"drill_runs", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM drill_runs WHERE learner_id = $1) t`, false},
+		{"drill_answers", `SELECT COALESCE(json_agg(t ORDER BY t.run_id, t.answered_at), '[]') FROM (SELECT * FROM drill_answers WHERE learner_id = $1) t`, false},
+		{"drill_timers", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM drill_timers WHERE learner_id = $1) t`, false},
 		{"deliveries", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM deliveries WHERE learner_id = $1) t`, false},
+		// The course they joined with an invitation code, their placement
+		// and final checks, the certificates issued to them (with the name
+		// they gave for it).
+		{"cohort_members", `SELECT COALESCE(json_agg(t), '[]') FROM (SELECT * FROM cohort_members WHERE learner_id = $1) t`, false},
+		{"track_checks", `SELECT COALESCE(json_agg(t ORDER BY t.track_id, t.kind), '[]') FROM (SELECT * FROM track_checks WHERE learner_id = $1) t`, false},
+		{"certificates", `SELECT COALESCE(json_agg(t ORDER BY t.issued_at, t.code), '[]') FROM (SELECT * FROM certificates WHERE learner_id = $1) t`, false},
 		// The records of the updates of their private chat (where the chat
 		// is the user) that still name it: those whose replies are not
 		// sent yet (MarkSent forgets the chat).
@@ -55,6 +65,7 @@ func learnerData() []struct {
 		// (tokens only as hashes: nothing here signs anyone in).
 		{"console_links", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_links WHERE platform = $1 AND user_id = $2) t`, true},
 		{"console_sessions", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_sessions WHERE platform = $1 AND user_id = $2) t`, true},
+		{"invites", `SELECT COALESCE(json_agg(t ORDER BY t.code), '[]') FROM (SELECT * FROM invites WHERE platform = $1 AND created_by = $2 AND $2 <> '') t`, true},
 	}
 }
 
@@ -168,10 +179,30 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 			DELETE FROM console_links c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
 		), sessions AS (
 			DELETE FROM console_sessions c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
+		), invites AS (
+			UPDATE invites i SET created_by = ''
+			FROM l WHERE i.platform = l.platform AND i.created_by = l.external_id AND l.external_id <> ''
 		)
 		DELETE FROM admin_state a USING l WHERE a.platform = l.platform AND a.user_id = l.external_id`, id)
 	if err != nil {
 		return fmt.Errorf("delete learner %d: %w", id, err)
+	}
+	return nil
+}
+
+// ForgetProgress erases what is kept about a learner only with their
+// consent, when they withdraw it: their progress, answers, review schedule,
+// active days and reminders not sent yet. Their work, level and reminder
+// time go with UpdateLearner.
+func (s *DB) ForgetProgress(ctx context.Context, learnerID int64) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		WITH p AS (DELETE FROM lesson_progress WHERE learner_id = $1),
+		a AS (DELETE FROM quiz_answers WHERE learner_id = $1),
+		r AS (DELETE FROM review_items WHERE learner_id = $1),
+		d AS (DELETE FROM deliveries WHERE learner_id = $1 AND kind = 'reminder' AND status = 'pending')
+		DELETE FROM activity_days WHERE learner_id = $1`, learnerID)
+	if err != nil {
+		return fmt.Errorf("forget progress of learner %d: %w", learnerID, err)
 	}
 	return nil
 }

@@ -100,6 +100,11 @@ func personalData() map[string]column {
 		"lesson_videos.kind":          kept(files),
 		"lesson_videos.added_by":      cleared,
 		"lesson_videos.added_at":      kept("when the video was added, without the admin"),
+		"invites.code":                kept("the invitation code, made by an admin for a course: it names nobody"),
+		"invites.course":              kept("the course's name, written by an admin"),
+		"invites.platform":            kept("where the code was made"),
+		"invites.created_by":          cleared,
+		"invites.created_at":          kept("when the code was made, without the admin"),
 		"admin_state.platform":        learnerOwn,
 		"admin_state.user_id":         learnerOwn,
 		"admin_state.state":           learnerOwn,
@@ -181,6 +186,16 @@ func personalData() map[string]column {
 		"ask_turns":    {"id", "learner_id", "question_id", "role", "text", "created_at"},
 		"deliveries": {"id", "broadcast_id", "learner_id", "kind", "day", "payload", "status", "attempts", "next_attempt_at",
 			"expires_at", "lease_owner", "lease_until", "created_at", "sent_at", "message_id", "error"},
+		"drill_runs":    {"id", "learner_id", "drill_id", "version", "started_at", "finished_at", "score"},
+		"drill_answers": {"run_id", "learner_id", "task_id", "answer", "score", "verdict", "result", "answered_at"},
+		"drill_timers":  {"id", "run_id", "learner_id", "task_id", "event", "due_at", "done_at"},
+		// The cohort they joined, their placement and final checks, and
+		// their certificates, with the name printed on them.
+		"cohort_members": {"learner_id", "code", "joined_at"},
+		"track_checks": {"learner_id", "track_id", "kind", "items", "choices", "right_answers", "total", "attempts",
+			"finished_at"},
+		"certificates": {"code", "learner_id", "track_id", "track_title", "name", "locale", "lessons", "minutes", "issued_at",
+			"revoked_at"},
 	}
 	for table, cols := range own {
 		for _, c := range cols {
@@ -271,7 +286,7 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 		t.Fatal(err)
 	}
 	id := l.ID
-	var qid, bid int64
+	var qid, bid, rid int64
 	steps := []struct {
 		q    string
 		args []any
@@ -295,10 +310,20 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 			VALUES ($1, $2, 'text', 'Nuova lezione', 'done', 1, $1, '55', now(), now()) RETURNING id`, []any{userID, platform}, &bid},
 		{`INSERT INTO deliveries (broadcast_id, learner_id, kind, status, attempts, expires_at, lease_owner, lease_until, sent_at, message_id, error)
 			VALUES ($2, $1, 'broadcast', 'sent', 1, now(), 'w1', now(), now(), '99', 'x')`, []any{id, &bid}, nil},
+		{`INSERT INTO drill_runs (learner_id, drill_id, version, started_at, finished_at, score) VALUES ($1, 'acqua-voce', 1, now(), now(), 70) RETURNING id`, []any{id}, &rid},
+		{`INSERT INTO drill_answers (run_id, learner_id, task_id, answer, score, verdict, result, answered_at)
+			VALUES ($2, $1, 'madre', 'Gentile ' || $3, 70, 'fair', '{"score": 70}', now())`, []any{id, &rid, userName}, nil},
+		{`INSERT INTO drill_timers (run_id, learner_id, task_id, event, due_at, done_at) VALUES ($2, $1, 'madre', -1, now(), now())`, []any{id, &rid}, nil},
 		{`INSERT INTO lesson_videos (lesson_id, platform, file_id, added_by) VALUES ('vetrina', $1, 'FILE', $2)`, []any{platform, userID}, nil},
 		{`INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, '{"wizard": "broadcast"}')`, []any{platform, userID}, nil},
 		{`INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at, used_at) VALUES ('\x01', $1, $2, now(), now(), now())`, []any{platform, userID}, nil},
 		{`INSERT INTO console_sessions (token_hash, platform, user_id, csrf, created_at, seen_at) VALUES ('\x02', $1, $2, 'c', now(), now())`, []any{platform, userID}, nil},
+		{`INSERT INTO invites (code, course, platform, created_by) VALUES ('serale-2026', 'Corso serale', $1, $2)`, []any{platform, userID}, nil},
+		{`INSERT INTO cohort_members (learner_id, code, joined_at) VALUES ($1, 'serale-2026', now())`, []any{id}, nil},
+		{`INSERT INTO track_checks (learner_id, track_id, kind, items, choices, right_answers, total, attempts, finished_at)
+			VALUES ($1, 'negozio', 'final', '{vetrina/q1}', '{1}', 1, 1, 1, now())`, []any{id}, nil},
+		{`INSERT INTO certificates (code, learner_id, track_id, track_title, name, locale, lessons, minutes, issued_at, revoked_at)
+			VALUES ('K7M2Q9ABCD', $1, 'negozio', 'Negozio', $2 || ' Rossi', 'it', '{La vetrina}', 60, now(), now())`, []any{id, userName}, nil},
 	}
 	for _, s := range steps {
 		args := make([]any, len(s.args))

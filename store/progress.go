@@ -36,10 +36,17 @@ func (r progressRow) progress() bottega.LessonProgress {
 
 const progressCols = `learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at, quiz_right, quiz_total, quiz_at`
 
+// consented is the condition, on a statement whose $1 is a learner's id,
+// that the learner gave consent to keep their data. Without it, what they
+// do is kept only in their conversation state (the flows' session), and
+// the writes of progress, answers, review schedule and activity store
+// nothing: consent is enforced here too, not only by the flows.
+const consented = `EXISTS (SELECT 1 FROM learners c WHERE c.id = $1 AND c.consent_at IS NOT NULL)`
+
 // SavePosition records the learner's step in a lesson (p.StepID, p.StepIndex,
 // p.StepIDs, p.Version at p.UpdatedAt), starting the lesson the first time.
 // Reaching the end (StepIndex past the last step) marks the lesson finished,
-// once.
+// once. Nothing is stored for a learner without consent.
 func (s *DB) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
 	ids := p.StepIDs
 	if ids == nil {
@@ -47,7 +54,8 @@ func (s *DB) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
 	}
 	_, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO lesson_progress (learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $8 THEN CAST($7 AS timestamptz) END)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $8 THEN CAST($7 AS timestamptz) END
+		WHERE `+consented+`
 		ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
 			step_id = EXCLUDED.step_id, step_index = EXCLUDED.step_index, step_ids = EXCLUDED.step_ids,
 			version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
@@ -60,11 +68,13 @@ func (s *DB) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
 	return nil
 }
 
-// SaveQuizResult records the score of a full quiz of a lesson.
+// SaveQuizResult records the score of a full quiz of a lesson (only with
+// the learner's consent).
 func (s *DB) SaveQuizResult(ctx context.Context, learnerID int64, lessonID string, right, total int, at time.Time) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO lesson_progress (learner_id, lesson_id, started_at, updated_at, quiz_right, quiz_total, quiz_at)
-		VALUES ($1, $2, $5, $5, $3, $4, $5)
+		SELECT $1, $2, $5, $5, $3, $4, $5
+		WHERE `+consented+`
 		ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
 			quiz_right = EXCLUDED.quiz_right, quiz_total = EXCLUDED.quiz_total,
 			quiz_at = EXCLUDED.quiz_at, updated_at = EXCLUDED.updated_at`,
@@ -106,10 +116,11 @@ func (s *DB) Progress(ctx context.Context, learnerID int64) ([]bottega.LessonPro
 }
 
 // TouchActivity records that the learner was active on day ("2006-01-02",
-// in their time zone).
+// in their time zone), if they gave consent.
 func (s *DB) TouchActivity(ctx context.Context, learnerID int64, day string) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
-		INSERT INTO activity_days (learner_id, day) VALUES ($1, CAST($2 AS date))
+		INSERT INTO activity_days (learner_id, day) SELECT $1, CAST($2 AS date)
+		WHERE `+consented+`
 		ON CONFLICT DO NOTHING`, learnerID, day)
 	if err != nil {
 		return fmt.Errorf("record activity: %w", err)

@@ -7,11 +7,12 @@ import (
 	"github.com/bottega-app/bottega"
 )
 
-// RecordAnswer stores one answer to a quiz question.
+// RecordAnswer stores one answer to a quiz question, if the learner gave
+// consent.
 func (s *DB) RecordAnswer(ctx context.Context, a bottega.Answer) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO quiz_answers (learner_id, lesson_id, question_id, choice, correct, source, version, answered_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE `+consented,
 		a.LearnerID, a.LessonID, a.QuestionID, a.Choice, a.Correct, a.Source, a.Version, a.At)
 	if err != nil {
 		return fmt.Errorf("record answer to %s/%s: %w", a.LessonID, a.QuestionID, err)

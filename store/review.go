@@ -11,11 +11,11 @@ import (
 const reviewCols = `learner_id, lesson_id, question_id, box, due_at, updated_at`
 
 // SaveReviewItem schedules a question for review, replacing its previous
-// schedule.
+// schedule, if the learner gave consent.
 func (s *DB) SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
 		INSERT INTO review_items (learner_id, lesson_id, question_id, box, due_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
+		SELECT $1, $2, $3, $4, $5, $6 WHERE `+consented+`
 		ON CONFLICT (learner_id, lesson_id, question_id) DO UPDATE SET
 			box = EXCLUDED.box, due_at = EXCLUDED.due_at, updated_at = EXCLUDED.updated_at`,
 		it.LearnerID, it.LessonID, it.QuestionID, it.Box, it.DueAt, it.UpdatedAt)

@@ -35,7 +35,7 @@ func TestLearnerLifecycle(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("EnsureLearner = %v, %v", created, err)
 	}
-	l.Role = "artisan"
+	l.Role, l.ConsentAt = "artisan", &t0 // without consent, the role is not kept
 	if err := db.UpdateLearner(ctx, l); err != nil {
 		t.Fatal(err)
 	}

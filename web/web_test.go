@@ -28,7 +28,7 @@ const admin = "4242"
 // rig is a console on a fresh database with the built-in curriculum and a
 // few learners, and a clock the test moves.
 type rig struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	h   *web.Handler
 	srv *httptest.Server
@@ -39,7 +39,11 @@ type rig struct {
 	now time.Time
 }
 
-func newRig(t *testing.T, admins ...string) *rig {
+func newRig(t testing.TB, admins ...string) *rig { return newRigSeeded(t, 8, 5, admins...) }
+
+// newRigSeeded is newRig with n seeded learners of answers quiz answers
+// each.
+func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 	t.Helper()
 	ctx := context.Background()
 	r := &rig{t: t, db: pgtest.New(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
@@ -51,7 +55,7 @@ func newRig(t *testing.T, admins ...string) *rig {
 	if _, err := r.db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SeedActivity(ctx, r.db, 8, 5, r.now); err != nil {
+	if err := store.SeedActivity(ctx, r.db, n, answers, r.now); err != nil {
 		t.Fatal(err)
 	}
 	if len(admins) == 0 {

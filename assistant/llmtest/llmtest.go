@@ -1,6 +1,7 @@
 // Package llmtest is a fake OpenAI-compatible server for tests: it speaks
 // POST /v1/chat/completions, in JSON or as a server-sent event stream, and
-// POST /v1/embeddings, with deterministic vectors, and can fail in the ways
+// POST /v1/embeddings, with deterministic vectors, and POST
+// /v1/audio/transcriptions, with a transcript the test sets, and can fail in the ways
 // real servers do (5xx, 429, stalls, broken streams, malformed JSON).
 package llmtest
 
@@ -61,6 +62,10 @@ type Server struct {
 	embedMode  Mode
 	synonyms   map[string]string
 	embeddings []openai.EmbeddingRequest
+
+	transcribeMode Mode
+	segments       []Segment
+	transcriptions []TranscriptionRequest
 }
 
 // New starts a server answering reply to everything; Close stops it.
@@ -69,6 +74,7 @@ func New(reply string) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.completions)
 	mux.HandleFunc("POST /v1/embeddings", s.embed)
+	mux.HandleFunc("POST /v1/audio/transcriptions", s.transcribe)
 	s.srv = httptest.NewServer(mux)
 	return s
 }

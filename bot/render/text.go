@@ -46,6 +46,17 @@ func Split(text string, limit int, utf16 bool) []string {
 	return parts
 }
 
+// Cut splits text in two at the point Split would cut first: a head of at
+// most limit (counted as Len counts) and the rest, both trimmed at the cut.
+// The rest is empty when the whole text fits.
+func Cut(text string, limit int, utf16 bool) (head, rest string) {
+	if Len(text, utf16) <= limit {
+		return text, ""
+	}
+	cut := cutPoint(text, limit, utf16)
+	return strings.TrimRight(text[:cut], " \n\t"), strings.TrimLeft(text[cut:], " \n\t")
+}
+
 // cutPoint returns the byte offset at which to cut text so that the head has
 // at most limit units, preferring the last paragraph break, line break or
 // space in the head.

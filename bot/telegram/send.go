@@ -16,6 +16,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/render"
 )
 
 const parseMode = tgbotapi.ModeHTML
@@ -231,12 +232,10 @@ func notModified(err error) bool {
 }
 
 // captioned splits a reply's text into a caption and what must follow as
-// messages, when it is too long for a caption.
+// messages, when it is too long for a caption: the caption takes what fits,
+// up to a paragraph break where there is one.
 func captioned(text string) (caption, rest string) {
-	if textLen(text) <= maxCaption {
-		return text, ""
-	}
-	return "", text
+	return render.Cut(text, maxCaption, true)
 }
 
 // sendMedia sends a photo or a video, from its cached file_id when Telegram
@@ -260,7 +259,11 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 		if ferr := t.opt.Store.ForgetMediaID(ctx, Platform, key); ferr != nil {
 			t.log.Warn("forget file id", "err", ferr)
 		}
-		if src, key, cached, err = t.sourceFresh(m); err == nil {
+		var fresh string
+		if src, fresh, cached, err = t.sourceFresh(m); err == nil {
+			if m.Key == "" {
+				key = fresh
+			}
 			sent, err = t.sendFile(ctx, to, m.Kind, src, caption, mk, m.Start)
 		}
 	}
@@ -366,6 +369,17 @@ func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.Requ
 		return src, "", false, err
 	}
 	switch {
+	case m.Key != "":
+		// A name the flows gave the file (a clip's content address).
+		key = m.Kind + ":" + m.Key
+		id, err := t.opt.Store.MediaID(ctx, Platform, key)
+		if err != nil {
+			t.log.Warn("read file id cache", "err", err)
+		} else if id != "" {
+			return tgbotapi.FileID(id), key, true, nil
+		}
+		src, _, _, err = t.sourceFresh(m)
+		return src, key, false, err
 	case m.URL != "":
 		key = m.Kind + ":url:" + m.URL
 	case m.File != "":

@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -132,12 +133,33 @@ func TestMediaUploadedOnce(t *testing.T) {
 	if len(videos) != 2 || videos[0].Params["video"] != video.URL || videos[1].Params["video"] == video.URL {
 		t.Fatalf("videos sent as %q, %q; want the URL, then the file_id", videos[0].Params["video"], videos[len(videos)-1].Params["video"])
 	}
-	if videos[0].Params["start_timestamp"] != "90" || videos[0].Params["caption"] != "" || len(videos[0].Buttons()) != 0 {
-		t.Errorf("video params %v: want start_timestamp 90, no caption, no buttons", videos[0].Params)
+	caption := videos[0].Params["caption"]
+	if videos[0].Params["start_timestamp"] != "90" || caption == "" || len([]rune(caption)) > 1024 || !strings.HasPrefix(long, caption) || len(videos[0].Buttons()) != 0 {
+		t.Errorf("video params %v: want start_timestamp 90, the caption's first part, no buttons", videos[0].Params)
 	}
 	last := r.fake.Sent()[len(r.fake.Sent())-1]
-	if last.Method != "sendMessage" || len(last.Buttons()) == 0 {
-		t.Errorf("the long caption should follow as a message with the buttons, got %s", last.Method)
+	if last.Method != "sendMessage" || len(last.Buttons()) == 0 || !strings.HasSuffix(strings.TrimSpace(long), last.Params["text"]) ||
+		len(caption)+len(last.Params["text"]) < len(strings.TrimSpace(long))-2 {
+		t.Errorf("the rest of the long caption should follow as a message with the buttons, got %s %q", last.Method, last.Params["text"])
+	}
+
+	// A clip named by its key is uploaded once for the key, wherever its
+	// file is.
+	for i := range 2 {
+		clip := filepath.Join(dir, fmt.Sprintf("clip%d.mp4", i))
+		if err := os.WriteFile(clip, []byte("\x00\x00\x00\x18ftypmp42 fake clip"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Send(ctx, "7003", bot.Reply{Text: "Il passo", Media: &bot.Media{Kind: "video", File: clip, Key: "clip:abc"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clips := r.fake.Calls("sendVideo")[2:]
+	if len(clips) != 2 || len(clips[0].Files["video"]) == 0 || clips[1].Params["video"] == "" || len(clips[1].Files["video"]) != 0 {
+		t.Errorf("clip sent as %v then %v: want an upload, then the file id", clips[0].Params, clips[1].Params)
+	}
+	if id, err := r.db.MediaID(ctx, telegram.Platform, "video:clip:abc"); err != nil || id == "" || id != clips[1].Params["video"] {
+		t.Errorf("clip cached as %q (%v), sent as %q", id, err, clips[1].Params["video"])
 	}
 
 	// A video Telegram already has (as one an admin sent) goes by its id.

@@ -15,6 +15,7 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/store"
 )
 
 // benchBroadcast sends a broadcast to many learners against a fake Bot API
@@ -26,8 +27,12 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 	rate := fs.Float64("rate", 30, "messages per second: the worker's and the broadcast's rate, and what the fake enforces")
 	burst := fs.Int("fake-burst", 0, "how many messages the fake lets through at once (default: 1/5 s worth, at least 4)")
 	senders := fs.Int("senders", 0, "messages in flight at once (default: from the rate)")
+	onPlatform := fs.String("platform", "telegram", "telegram or whatsapp (the fake Cloud API, with its throughput, pair rate and 24-hour window)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *onPlatform != "telegram" && *onPlatform != "whatsapp" {
+		return usagef("-platform must be telegram or whatsapp")
 	}
 	if *n < 1 || *rate <= 0 || *rate > broadcast.MaxRate {
 		return usagef("-learners must be at least 1 and -rate between 0 and %d", broadcast.MaxRate)
@@ -44,6 +49,9 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeDB()
+	if *onPlatform == "whatsapp" {
+		return benchWhatsApp(ctx, e, db, where, *n, *rate, *burst, *senders)
+	}
 
 	platform := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	ls := make([]bottega.Learner, *n)
@@ -99,38 +107,10 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 	})
 	fmt.Fprintf(e.stdout, "bench broadcast: %d learners at %.0f msg/s (fake burst %d), GOMAXPROCS %d, %s\n",
 		*n, *rate, *burst, runtime.GOMAXPROCS(0), where)
-	wctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	start := time.Now()
-	go func() { done <- w.Run(wctx) }()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	var c bottega.DeliveryCounts
-	for i := 0; ; i++ {
-		select {
-		case <-ctx.Done():
-			stop()
-			<-done
-			return ctx.Err()
-		case <-tick.C:
-		}
-		if c, err = db.DeliveryCounts(ctx, b.ID); err != nil {
-			stop()
-			<-done
-			return err
-		}
-		if i%10 == 0 || c.Left() == 0 {
-			progressBar(e, c, time.Since(start))
-		}
-		if c.Left() == 0 {
-			break
-		}
-	}
-	stop()
-	if err := <-done; err != nil {
+	start, c, err := deliverAll(ctx, e, db, w, b.ID)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout)
 	mu.Lock()
 	defer mu.Unlock()
 	// From the worker's start to the last message's arrival.
@@ -173,4 +153,45 @@ func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// deliverAll runs the worker until the broadcast has nothing left to
+// send, drawing its progress, and returns when the worker started and the
+// broadcast's final counts.
+func deliverAll(ctx context.Context, e env, db *store.DB, w *broadcast.Worker, id int64) (time.Time, bottega.DeliveryCounts, error) {
+	var c bottega.DeliveryCounts
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- w.Run(wctx) }()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-ctx.Done():
+			stop()
+			<-done
+			return start, c, ctx.Err()
+		case <-tick.C:
+		}
+		var err error
+		if c, err = db.DeliveryCounts(ctx, id); err != nil {
+			stop()
+			<-done
+			return start, c, err
+		}
+		if i%10 == 0 || c.Left() == 0 {
+			progressBar(e, c, time.Since(start))
+		}
+		if c.Left() == 0 {
+			break
+		}
+	}
+	stop()
+	if err := <-done; err != nil {
+		return start, c, err
+	}
+	fmt.Fprintln(e.stdout)
+	return start, c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/store"
 )
@@ -34,7 +36,12 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 		OpenLesson:     flows.OpenLessonData,
 		OpenVideo:      flows.WatchVideoData,
 		Logger:         a.log,
+		// WhatsApp cannot edit a message: answers go whole, once written,
+		// on every platform of a process that serves it (until each
+		// transport's capabilities decide).
+		NoEdits: a.cfg.WhatsAppToken != "",
 	}
+	var feedback *drill.Feedback
 	if a.cfg.OpenAIKey != "" || a.cfg.OpenAIBaseURL != "" {
 		// The assistant bounds each answer itself; this only keeps a dead
 		// server from holding connections forever.
@@ -43,6 +50,7 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 			return nil, nil, usagef("OPENAI_BASE_URL: %v", err)
 		}
 		o.LLM = c
+		feedback = &drill.Feedback{LLM: c, Model: a.cfg.OpenAIModel, Texts: a.texts, Logger: a.log}
 		a.log.Info("assistant answers with an LLM", "model", a.cfg.OpenAIModel, "server", llmHost(a.cfg.OpenAIBaseURL))
 		if a.cfg.OpenAIEmbeddingModel != "" {
 			o.Embedder = assistant.NewEmbedder(c, a.cfg.OpenAIEmbeddingModel, a.db, a.log)
@@ -55,7 +63,11 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	return asst, asst.Tasks(), nil
+	tasks := asst.Tasks()
+	if feedback != nil {
+		maps.Copy(tasks, feedback.Tasks())
+	}
+	return asst, tasks, nil
 }
 
 // ensureIndexed indexes the current curriculum version for questions when

@@ -33,14 +33,17 @@ type config struct {
 	OpenAIModel       string
 	// OpenAIEmbeddingModel, if set, ranks passages by meaning too.
 	OpenAIEmbeddingModel string
-	DailyQuestions       int
-	DailyTokens          int
-	Admins               []string
+	// OpenAITranscribeModel, if set, transcribes the lessons' videos
+	// when they are published.
+	OpenAITranscribeModel string
+	DailyQuestions        int
+	DailyTokens           int
+	Admins                []string
 	// Contact is how learners reach a person, told at the onboarding.
 	Contact  string
 	HTTPAddr string
-	// PublicURL is the address the web console is reached at, for its
-	// sign-in links.
+	// PublicURL is the address HTTP_ADDR is reached at from outside: the
+	// web console's sign-in links, and certificates (PublicURL/verify/<code>).
 	PublicURL   string
 	LogLevel    slog.Level
 	logLevelSet bool
@@ -90,27 +93,28 @@ var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 // is wrong and how to fix it, and never echo a secret.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		DatabaseURL:          strings.TrimSpace(getenv("DATABASE_URL")),
-		DataDir:              getenv("BOTTEGA_DATA_DIR"),
-		TelegramToken:        strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
-		TelegramEndpoint:     getenv("TELEGRAM_API_ENDPOINT"),
-		WebhookURL:           getenv("TELEGRAM_WEBHOOK_URL"),
-		WebhookSecret:        getenv("TELEGRAM_WEBHOOK_SECRET"),
-		OpenAIKey:            getenv("OPENAI_API_KEY"),
-		OpenAIBaseURL:        getenv("OPENAI_BASE_URL"),
-		OpenAIModel:          getenv("OPENAI_MODEL"),
-		OpenAIEmbeddingModel: strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
-		HTTPAddr:             getenv("HTTP_ADDR"),
-		Contact:              strings.TrimSpace(getenv("BOTTEGA_CONTACT")),
-		WhatsAppToken:        strings.TrimSpace(getenv("WHATSAPP_TOKEN")),
-		WhatsAppPhoneID:      strings.TrimSpace(getenv("WHATSAPP_PHONE_NUMBER_ID")),
-		WhatsAppSecret:       strings.TrimSpace(getenv("WHATSAPP_APP_SECRET")),
-		WhatsAppVerify:       strings.TrimSpace(getenv("WHATSAPP_VERIFY_TOKEN")),
-		WhatsAppEndpoint:     strings.TrimSpace(getenv("WHATSAPP_API_ENDPOINT")),
-		WhatsAppVersion:      strings.TrimSpace(getenv("WHATSAPP_API_VERSION")),
-		PublicURL:            strings.TrimRight(strings.TrimSpace(getenv("BOTTEGA_PUBLIC_URL")), "/"),
-		HTTP:                 defaultHTTPLimits(),
-		DBCheckEvery:         5 * time.Second,
+		DatabaseURL:           strings.TrimSpace(getenv("DATABASE_URL")),
+		DataDir:               getenv("BOTTEGA_DATA_DIR"),
+		TelegramToken:         strings.TrimSpace(getenv("TELEGRAM_TOKEN")),
+		TelegramEndpoint:      getenv("TELEGRAM_API_ENDPOINT"),
+		WebhookURL:            getenv("TELEGRAM_WEBHOOK_URL"),
+		WebhookSecret:         getenv("TELEGRAM_WEBHOOK_SECRET"),
+		OpenAIKey:             getenv("OPENAI_API_KEY"),
+		OpenAIBaseURL:         getenv("OPENAI_BASE_URL"),
+		OpenAIModel:           getenv("OPENAI_MODEL"),
+		OpenAIEmbeddingModel:  strings.TrimSpace(getenv("OPENAI_EMBEDDING_MODEL")),
+		OpenAITranscribeModel: strings.TrimSpace(getenv("OPENAI_TRANSCRIBE_MODEL")),
+		HTTPAddr:              getenv("HTTP_ADDR"),
+		Contact:               strings.TrimSpace(getenv("BOTTEGA_CONTACT")),
+		WhatsAppToken:         strings.TrimSpace(getenv("WHATSAPP_TOKEN")),
+		WhatsAppPhoneID:       strings.TrimSpace(getenv("WHATSAPP_PHONE_NUMBER_ID")),
+		WhatsAppSecret:        strings.TrimSpace(getenv("WHATSAPP_APP_SECRET")),
+		WhatsAppVerify:        strings.TrimSpace(getenv("WHATSAPP_VERIFY_TOKEN")),
+		WhatsAppEndpoint:      strings.TrimSpace(getenv("WHATSAPP_API_ENDPOINT")),
+		WhatsAppVersion:       strings.TrimSpace(getenv("WHATSAPP_API_VERSION")),
+		PublicURL:             strings.TrimRight(strings.TrimSpace(getenv("BOTTEGA_PUBLIC_URL")), "/"),
+		HTTP:                  defaultHTTPLimits(),
+		DBCheckEvery:          5 * time.Second,
 	}
 	if c.DataDir == "" {
 		c.DataDir = ".bottega"
@@ -194,6 +198,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.OpenAIEmbeddingModel != "" && c.OpenAIKey == "" && c.OpenAIBaseURL == "" {
 		return c, usagef("OPENAI_EMBEDDING_MODEL needs the server it runs on: set OPENAI_API_KEY or OPENAI_BASE_URL too")
+	}
+	if c.OpenAITranscribeModel != "" && c.OpenAIKey == "" && c.OpenAIBaseURL == "" {
+		return c, usagef("OPENAI_TRANSCRIBE_MODEL needs the server it runs on: set OPENAI_API_KEY or OPENAI_BASE_URL too")
 	}
 	if c.OpenAIBaseURL != "" {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || u.Host == "" {
@@ -280,4 +287,14 @@ func (c config) checkWhatsApp() error {
 		return usagef("WHATSAPP_API_ENDPOINT must be a URL like https://graph.facebook.com")
 	}
 	return nil
+}
+
+// certificateBase is the address certificates are verified under:
+// BOTTEGA_PUBLIC_URL, or HTTP_ADDR itself, which only this machine can
+// open (fine for the terminal demo).
+func (c config) certificateBase() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return "http://" + c.HTTPAddr
 }

@@ -24,7 +24,10 @@ validate  checks the lesson files in DIR (default: the built-in curriculum) and
 publish   validates DIR (default: the built-in curriculum), then makes it the
           current curriculum as a new version, in one transaction, and prints
           the lessons added, changed and removed. Publishing the same files
-          again changes nothing.
+          again changes nothing. A lesson's video with chapters is first
+          cut into one clip per step with ffmpeg (kept in
+          $BOTTEGA_DATA_DIR/clips, so that publishing again encodes
+          nothing), and transcribed when OPENAI_TRANSCRIBE_MODEL is set.
 
 DIR holds one folder per track, each with a track.yaml and one YAML file per
 lesson; see content/FORMAT.md.
@@ -62,6 +65,15 @@ lesson; see content/FORMAT.md.
 		}
 		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, %d drills, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), drills, len(warnings))
 		return nil
+	}
+	// The videos are cut first: it takes minutes, and no transaction
+	// waits for it.
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	if err := prepareVideos(ctx, e.stdout, cfg, e.getenv, c); err != nil {
+		return err
 	}
 	cfg, log, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {

@@ -64,6 +64,11 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `bottega_updates_total{platform="console",result="ok"} 1`) || !strings.Contains(body, "bottega_update_duration_seconds_bucket") {
 		t.Errorf("/metrics = %d, lacks the update counter or latency histogram:\n%.2000s", code, body)
 	}
+	// The certificates' public page is served there too (certificate's
+	// tests check its answers).
+	if code, body := get("/verify/NOSUCHCODE"); code != http.StatusNotFound || !strings.Contains(body, "<html") {
+		t.Errorf("/verify/NOSUCHCODE = %d %.300s", code, body)
+	}
 
 	// Not ready once the database is gone.
 	a.db.Close()

@@ -5,11 +5,15 @@ import (
 
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
 )
 
 // newFlows wires the conversations to the database, the texts, the
-// curriculum and the question answerer (nil: none).
-func newFlows(db *store.DB, texts *locales.Catalog, contact string, ans flows.Answerer, exts ...flows.Extension) *flows.Bot {
-	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans, Extensions: exts, Contact: contact})
+// curriculum, the question answerer (nil: none), how learners reach a
+// person, the public address certificates are verified at, and with
+// drillFeedback a language model comments on scored drill answers.
+func newFlows(db *store.DB, texts *locales.Catalog, contact, publicURL string, ans flows.Answerer, drillFeedback bool, exts ...flows.Extension) *flows.Bot {
+	return flows.New(flows.Options{Store: db, Texts: texts, Library: store.NewLibrary(db, 0), Clock: time.Now, Answerer: ans,
+		Extensions: exts, Contact: contact, PublicURL: publicURL, Quiet: reminders.Quiet, DrillFeedback: drillFeedback})
 }

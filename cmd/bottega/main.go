@@ -69,7 +69,9 @@ func commands() []command {
 		{"content", "validate or publish lesson files (content validate|publish [DIR])", runContent},
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
-		{"stats", "learners, activity, lesson funnel, hardest questions, LLM usage", runStats},
+		{"stats", "learners, activity, lesson funnel, learning gain, hardest questions, LLM usage", runStats},
+		{"invite", "create or list invitation codes for a course's cohort (invite create|list)", runInvite},
+		{"certificate", "list or revoke certificates (certificate list|revoke CODE)", runCertificate},
 		{"console-link", "print a one-time sign-in link to the web console for an admin", runConsoleLink},
 		{"eval", "measure the answers to the evaluation questions, offline (see --help)", runEval},
 	}
@@ -85,18 +87,20 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   TELEGRAM_RATE            Telegram messages per second overall (default 30)
   OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL   the LLM (any OpenAI-compatible server)
   OPENAI_EMBEDDING_MODEL   embeddings model on the same server: questions are matched by meaning too
+  OPENAI_TRANSCRIBE_MODEL  speech-to-text model on the same server: lesson videos are transcribed when published
+  FFMPEG                   ffmpeg binary (ffprobe next to it) that cuts lesson videos into clips (default: on PATH)
   BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
   BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
-  BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...), for the web console's sign-in links
-  HTTP_ADDR                health, metrics and webhook address (default 127.0.0.1:8080)
+  BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...): the web console's sign-in links, certificates' /verify/<code>
+  HTTP_ADDR                health, metrics, webhook and certificate verification address (default 127.0.0.1:8080)
   LOG_LEVEL                debug, info, warn or error (default info)
 `
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "Bottega: bite-size digital-skills lessons in chat.\n\nUsage: bottega [command] [flags]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'bottega <command> --help' for a command's flags.\n\n%s", envHelp)
 }

@@ -85,6 +85,8 @@ func TestBadConfigurationExitsTwo(t *testing.T) {
 		{"not a url", []string{"migrate"}, map[string]string{"DATABASE_URL": "localhost"}, "DATABASE_URL"},
 		{"bad log level", []string{"chat"}, map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{"bad http addr", []string{"serve"}, map[string]string{"HTTP_ADDR": "8080"}, "HTTP_ADDR"},
+		{"bad public url", []string{"serve"}, map[string]string{"BOTTEGA_PUBLIC_URL": "bottega.example.org"}, "BOTTEGA_PUBLIC_URL"},
+		{"invite without sub-command", []string{"invite"}, nil, "create or list"},
 		{"webhook without secret", []string{"serve"}, map[string]string{"TELEGRAM_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://example.org/hook"}, "TELEGRAM_WEBHOOK_SECRET"},
 		{"bad flag", []string{"chat", "--nope"}, nil, "--help"},
 		{"content without sub-command", []string{"content"}, nil, "validate or publish"},

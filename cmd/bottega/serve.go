@@ -17,9 +17,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/certificate"
+	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pglocal"
@@ -114,7 +117,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, nil),
+		handler: newFlows(db, texts, cfg.Contact, cfg.certificateBase(), nil, false),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -130,7 +133,14 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.handler = a.bulk.admin.Wrap(newFlows(db, texts, cfg.Contact, a.assistant, a.bulk.extensions()...))
+	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...)
+	for kind, fn := range fl.Tasks() {
+		a.tasks[kind] = fn
+	}
+	// Certificates' PDFs are rendered and sent after the update that
+	// issued them is committed.
+	a.tasks[bottega.CertificateTask] = certificate.Task{Store: db, Texts: texts, PublicURL: cfg.certificateBase()}.Run
+	a.handler = a.bulk.admin.Wrap(fl)
 	return a, nil
 }
 
@@ -180,10 +190,24 @@ func (a *app) serve(ctx context.Context, t bot.Transport, workers int) error {
 	d := a.dispatcher(t, workers)
 	defer d.Close()
 	defer a.bulk.start(ctx, t, a.log)() // broadcasts and reminders
+	defer a.drillTimers(ctx, t.Platform(), d)()
 	if err := d.Resend(ctx); err != nil {
 		return fmt.Errorf("resend unsent replies: %w", err)
 	}
 	return t.Run(ctx, d)
+}
+
+// drillTimers delivers the drills' timed events to the learners of a
+// platform through d until stop.
+func (a *app) drillTimers(ctx context.Context, platform string, d *bot.Dispatcher) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	k := &drill.Ticker{Platform: platform, Store: a.db, Sink: d, Logger: a.log}
+	go func() {
+		defer close(done)
+		_ = k.Run(ctx) // it returns only when ctx ends
+	}()
+	return func() { cancel(); <-done }
 }
 
 // chat runs the bot on this terminal; withHTTP also serves health and
@@ -257,6 +281,8 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 	if a.console != nil {
 		mux.Handle("/console/", limitBody(a.console, lim.MaxBody))
 	}
+	// The public page that verifies a certificate: name, track, date.
+	mux.Handle("GET /verify/{code}", certificate.Verify(a.db, a.texts, a.log))
 	for p, h := range extra {
 		mux.Handle(p, limitBody(h, lim.MaxBody))
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func runStats(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "stats", "Print learners by role, language and track, recent activity, the completion funnel of each lesson, the hardest quiz questions, the questions the lessons did not answer, and the LLM's usage and estimated cost.")
+	fs := newFlags(e, "stats", "Print learners by role, language and track, recent activity, the completion funnel of each lesson, the learning gain by track and cohort, the hardest quiz questions, the questions the lessons did not answer, and the LLM's usage and estimated cost.")
 	chart := fs.String("chart", "", "also write the completion funnel as a PNG chart to this file")
 	lang := fs.String("lang", "en", "language of the chart's labels")
 	if err := parseFlags(fs, args); err != nil {

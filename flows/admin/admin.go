@@ -2,7 +2,8 @@
 // flows.Extension: the /broadcast wizard (a lesson or a message, the
 // audience, a preview, then the broadcast with a progress message that the
 // delivery worker keeps up to date, with Pause, Resume and Cancel buttons),
-// /pause, /resume and /cancel, /stats, publishing lesson files sent as
+// /pause, /resume and /cancel, /stats, /invite and /invites (invitation
+// codes for a course's cohort), /revoke (a certificate), publishing lesson files sent as
 // documents (validate, preview the changes, Publish), and attaching a video
 // to a lesson. It also gives every learner /reminders.
 //
@@ -41,6 +42,10 @@ type Store interface {
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, kind, addedBy string) error
 	SaveMediaID(ctx context.Context, platform, key, id string) error
+	CreateInvite(ctx context.Context, inv bottega.Invite) (bottega.Invite, error)
+	Invites(ctx context.Context) ([]bottega.Invite, error)
+	FindCertificate(ctx context.Context, code string) (bottega.Certificate, bool, error)
+	RevokeCertificate(ctx context.Context, code string, at time.Time) (bool, error)
 	stats.Store
 }
 
@@ -172,6 +177,12 @@ func (a *Admin) Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]
 		r, err = a.stats(ctx, l)
 	case "console":
 		r, err = a.consoleLink(ctx, l, u)
+	case "invite":
+		r, err = a.invite(ctx, l, u, args)
+	case "invites":
+		r, err = a.invites(ctx, l)
+	case "revoke":
+		r, err = a.revoke(ctx, l, args)
 	default:
 		return nil, false, nil
 	}

@@ -448,6 +448,10 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
+	l.ConsentAt = &now // progress is kept only with consent
+	if err := r.db.UpdateLearner(bg, l); err != nil {
+		t.Fatal(err)
+	}
 	if err := r.db.SavePosition(bg, bottega.LessonProgress{LearnerID: l.ID, LessonID: "reviews", StepIndex: 2, StepIDs: []string{"a", "b"}, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
@@ -466,6 +470,17 @@ func TestStats(t *testing.T) {
 func TestRemindersCommand(t *testing.T) {
 	r := newRig(t)
 	r.say(learnerID, "/start")
+	// A learner who gave consent (without it, a reminder time is asked
+	// for first: flows' consent transcripts).
+	l, _, err := r.db.EnsureLearner(bg, telegram.Platform, strconv.Itoa(learnerID), "", "", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	l.ConsentAt = &now
+	if err := r.db.UpdateLearner(bg, l); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct{ text, want, reminder string }{
 		{"/reminders 13", "13:00", "13:00"},
 		{"/reminders", "13:00", "13:00"},

@@ -1,0 +1,149 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/bottega-app/bottega"
+)
+
+// screenshots is where the browser tests write a picture (JPEG) of each page
+// (ignored by git; docs/ keeps two of them for the README).
+const screenshots = "screenshots"
+
+// browser starts a headless Chromium for the test, or fails saying how to
+// install it.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	var path string
+	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(b); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		t.Fatal("Chromium is needed for the console's browser tests: run scripts/ensure-chromium.sh (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.WindowSize(1100, 900), chromedp.Flag("lang", "en-GB"))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium %s: %v", path, err)
+	}
+	return ctx
+}
+
+func shot(name string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		png, err := chromedp.FullScreenshot(90)(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		if err := os.MkdirAll(screenshots, 0o750); err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, os.WriteFile(filepath.Join(screenshots, name+".jpg"), png, 0o600)
+	}
+}
+
+// textOf reads an element's text into s.
+func textOf(sel string, s *string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		v, err := chromedp.Text(sel)(ctx, t)
+		*s = v
+		return chromedp.Void{}, err
+	}
+}
+
+// TestBrowser signs in, starts and cancels a broadcast and deletes a
+// learner in a real browser, without JavaScript of its own: forms, links
+// and the refresh of the progress page.
+func TestBrowser(t *testing.T) {
+	r := newRig(t)
+	ctx := browser(t)
+	var ls []bottega.Learner
+	for i := range 4 {
+		ls = append(ls, bottega.Learner{Platform: "telegram", ExternalID: fmt.Sprint(700 + i), ChatID: fmt.Sprint(700 + i),
+			Name: fmt.Sprintf("Giulia %d", i), Role: bottega.RoleArtisan, Level: bottega.LevelBase})
+	}
+	if err := r.db.CreateLearners(context.Background(), ls); err != nil {
+		t.Fatal(err)
+	}
+	link := r.srv.URL + "/console/login?t=" + r.link(admin)
+	var status, count, text string
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`button[type=submit]`),
+		shot("login"),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`svg.funnel`),
+		shot("overview"),
+		chromedp.Navigate(r.srv.URL+"/console/broadcasts"),
+		chromedp.WaitVisible(`#text`),
+		chromedp.Click(`input[name=kind][value=text]`),
+		chromedp.SendKeys(`#text`, "Domani alle 18 webinar sulle recensioni: vi aspettiamo!"),
+		chromedp.SetValue(`#role`, bottega.RoleArtisan),
+		chromedp.Click(`button[value=preview]`),
+		chromedp.WaitVisible(`#count`),
+		textOf(`#count`, &count),
+		shot("broadcasts"),
+		chromedp.Click(`#send`),
+		chromedp.WaitVisible(`#pause`),
+		shot("broadcast"),
+		chromedp.Click(`#cancel`),
+		chromedp.WaitNotPresent(`#pause`),
+		chromedp.WaitVisible(`#status`),
+		textOf(`#status`, &status),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(count, "4") || status != "cancelled" {
+		t.Errorf("count %q, status after cancel %q", count, status)
+	}
+	id := ls[1].ID
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/console/learners?q=%s", r.srv.URL, "giulia")),
+		chromedp.WaitVisible(`table`),
+		shot("learners"),
+		chromedp.Navigate(fmt.Sprintf("%s/console/learners/%d", r.srv.URL, id)),
+		chromedp.WaitVisible(`a.danger`),
+		shot("learner"),
+		chromedp.Navigate(fmt.Sprintf("%s/console/learners/%d/delete", r.srv.URL, id)),
+		chromedp.WaitVisible(`#confirm`),
+		chromedp.Click(`#confirm`),
+		chromedp.Click(`#delete`),
+		chromedp.WaitNotPresent(`#delete`),
+		chromedp.WaitVisible(`p[role=status]`),
+		textOf(`p[role=status]`, &text),
+		chromedp.Navigate(r.srv.URL+"/console/questions"),
+		chromedp.WaitVisible(`h1`),
+		shot("questions"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text != "Learner deleted." {
+		t.Errorf("after delete: %q", text)
+	}
+	if _, err := r.learner(id); bottega.ErrorCode(err) != bottega.ENOTFOUND {
+		t.Errorf("learner %d after delete in the browser: %v", id, err)
+	}
+}
