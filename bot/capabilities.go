@@ -31,6 +31,10 @@ type Capabilities struct {
 	Typing bool
 	// Media bounds what photos, videos and documents may be sent.
 	Media MediaLimits
+	// Merge asks that consecutive replies to one message go as one
+	// message where their text fits (WhatsApp's pair rate counts
+	// messages, not words).
+	Merge bool
 	// Templates says messages outside a conversation (reminders,
 	// broadcasts) need an approved template once the learner has been
 	// silent for a while (WhatsApp's 24-hour window).

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Store is what the dispatcher needs from the database.
@@ -236,7 +238,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		if err != nil {
 			return nil, handlerError{err}
 		}
-		return prepare(r, u), nil
+		return d.merge(prepare(r, u)), nil
 	})
 	if he := (handlerError{}); errors.As(err, &he) {
 		// The handler's effects are rolled back; the update is still
@@ -286,6 +288,53 @@ func prepare(replies []Reply, u Update) []Reply {
 		}
 	}
 	return replies
+}
+
+// merge joins consecutive replies into one message where the sender asks
+// for it (Capabilities.Merge) and the text fits: a reply of text alone goes
+// at the head of the next one that carries text, with or without buttons.
+func (d *Dispatcher) merge(replies []Reply) []Reply {
+	c := CapabilitiesOf(d.cfg.Sender)
+	if !c.Merge || len(replies) < 2 {
+		return replies
+	}
+	out := replies[:0:0]
+	for _, r := range replies {
+		if n := len(out); n > 0 && plainText(out[n-1]) && mergeable(r) {
+			text := out[n-1].Text + "\n\n" + r.Text
+			limit := c.MaxText
+			if len(r.Buttons) > 0 && c.MaxBody > 0 {
+				limit = c.MaxBody
+			}
+			if limit <= 0 || textLen(text, c.UTF16) <= limit {
+				r.Text = text
+				out[n-1] = r
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// plainText reports whether r is a message of text alone.
+func plainText(r Reply) bool {
+	return mergeable(r) && len(r.Buttons) == 0 && r.Notice == ""
+}
+
+// mergeable reports whether r is a new message of text, perhaps with
+// buttons: no media, file, edit, task, template or typing indicator.
+func mergeable(r Reply) bool {
+	return r.Text != "" && r.Media == nil && r.File == nil && !r.Edit && r.EditID == "" &&
+		r.Task == nil && r.Template == nil && !r.Typing
+}
+
+// textLen counts s as a platform does: UTF-16 code units or characters.
+func textLen(s string, units bool) int {
+	if !units {
+		return utf8.RuneCountInString(s)
+	}
+	return len(utf16.Encode([]rune(s)))
 }
 
 // runTask runs t; the new messages it sends answer replyTo, if set.

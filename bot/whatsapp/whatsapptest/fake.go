@@ -375,6 +375,8 @@ type Server struct {
 	lastIn    map[string]time.Time // users' last message, for the window
 	pair      map[string]*rate.Limiter
 	pairOn    bool
+	pairEvery time.Duration
+	pairBurst int
 	limiter   *rate.Limiter
 	media     map[string]Upload
 	templates map[templateKey]bool
@@ -414,6 +416,8 @@ func NewServer() *Server {
 		lastIn:    map[string]time.Time{},
 		pair:      map[string]*rate.Limiter{},
 		pairOn:    true,
+		pairEvery: PairInterval,
+		pairBurst: PairBurst,
 		media:     map[string]Upload{},
 		templates: map[templateKey]bool{},
 		secret:    AppSecret,
@@ -475,6 +479,15 @@ func (s *Server) ApproveTemplate(name, lang string) {
 func (s *Server) PairRate(on bool) {
 	s.mu.Lock()
 	s.pairOn = on
+	s.mu.Unlock()
+}
+
+// SetPairRate changes the pair rate: one message per user every interval
+// once burst messages went at once (default PairInterval and PairBurst),
+// for users not written to yet.
+func (s *Server) SetPairRate(interval time.Duration, burst int) {
+	s.mu.Lock()
+	s.pairEvery, s.pairBurst = interval, burst
 	s.mu.Unlock()
 }
 
@@ -749,7 +762,7 @@ func (s *Server) send(m *Message, f *fault) (any, *apiError) {
 	if s.pairOn {
 		l := s.pair[m.To]
 		if l == nil {
-			l = rate.NewLimiter(rate.Every(PairInterval), PairBurst)
+			l = rate.NewLimiter(rate.Every(s.pairEvery), s.pairBurst)
 			s.pair[m.To] = l
 		}
 		if !l.AllowN(s.now(), 1) {
