@@ -177,8 +177,13 @@ type Config struct {
 	// bot.FatalError: a revoked token), before one is tried again (default
 	// 1m).
 	FatalHold time.Duration
-	Logger    *slog.Logger
-	Metrics   *Metrics
+	// Requeue, if set, puts back in the queue the messages the platform
+	// accepted and then reported failed in a way a message survives
+	// (WhatsApp's window and marketing cap); Tick calls it and returns how
+	// many it requeued.
+	Requeue func(ctx context.Context) (int, error)
+	Logger  *slog.Logger
+	Metrics *Metrics
 }
 
 func (c Config) withDefaults() Config {
@@ -551,6 +556,14 @@ func (w *Worker) wait(ctx context.Context, broadcastRate float64) error {
 func (w *Worker) Tick(ctx context.Context) {
 	if _, err := w.cfg.Store.ExpireDeliveries(ctx); err != nil && ctx.Err() == nil {
 		w.log.Warn("expire deliveries", "err", err)
+	}
+	if w.cfg.Requeue != nil {
+		if n, err := w.cfg.Requeue(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("requeue messages refused after sending", "err", err)
+		} else if n > 0 {
+			w.log.Info("messages refused after sending are queued again", "count", n)
+			w.nudge()
+		}
 	}
 	if n, err := w.cfg.Store.QueueDepth(ctx, w.cfg.Platform); err == nil {
 		w.cfg.Metrics.setDepth(w.cfg.Platform, n)

@@ -100,6 +100,23 @@ func (e *Error) RecipientRetryIn() time.Duration {
 	return 0
 }
 
+// LateFailure is an error that WhatsApp reports in a failed status after
+// accepting a message, which a reminder or a broadcast survives: it goes
+// again after Wait, as a template when OutsideWindow says the learner's
+// 24-hour window was closed.
+type LateFailure struct {
+	Code          int
+	Wait          time.Duration
+	OutsideWindow bool
+}
+
+// LateFailures are the failures a reminder or a broadcast is sent again
+// after: outside the window (131047: a template goes instead, or nothing
+// when none is configured) and the marketing cap (131049: again in a day).
+func LateFailures() []LateFailure {
+	return []LateFailure{{Code: codeWindow, OutsideWindow: true}, {Code: codeMarketingCap, Wait: capWait}}
+}
+
 // Gone reports whether the learner cannot be reached on WhatsApp: the
 // number is not on WhatsApp (131026) or they stopped the business's
 // messages (131050).

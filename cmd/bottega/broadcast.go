@@ -301,6 +301,7 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 	}
 	if wa, ok := t.(*whatsapp.Transport); ok {
 		cfg.Rate = b.cfg.WhatsAppRate
+		cfg.Requeue = func(ctx context.Context) (int, error) { return requeueRefused(ctx, b.db, 0) }
 		// Outside the 24-hour window a template goes instead, or nothing.
 		render := cfg.Render
 		cfg.Render = func(ctx context.Context, d bottega.Delivery) (bot.Reply, error) {
