@@ -55,7 +55,7 @@ func (builtin) Current(context.Context) (*content.Curriculum, int64, error) {
 // rig is a fake WhatsApp, a fresh database, the real flows and dispatcher,
 // and the transport's webhook on an HTTP server the fake posts to.
 type rig struct {
-	t        *testing.T
+	t        testing.TB
 	db       *store.DB
 	fake     *whatsapptest.Server
 	tr       *whatsapp.Transport
@@ -71,7 +71,7 @@ func newRig(t *testing.T, edit func(*whatsapp.Options)) *rig {
 }
 
 // newRigWith is newRig with handler h instead of the flows (nil: the flows).
-func newRigWith(t *testing.T, edit func(*whatsapp.Options), h bot.Handler) *rig {
+func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler) *rig {
 	t.Helper()
 	texts, err := locales.Load()
 	if err != nil {
