@@ -1,7 +1,7 @@
 // Package bottega holds the domain types shared by the flows, the store and
 // the transports (who a learner is and what they chose), and the services
 // that the chat, the command line and the web console share (broadcasts,
-// learners, statistics), with the rules they follow written once. Package
+// publishing, learners, statistics), with the rules they follow written once. Package
 // store implements the services on Postgres.
 package bottega
 

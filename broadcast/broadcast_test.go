@@ -92,10 +92,11 @@ func learners(from, n int) []bottega.Learner {
 	roles := []string{bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide, bottega.RoleMunicipal}
 	langs := []string{"it", "en", "de"}
 	ls := make([]bottega.Learner, n)
+	consent := time.Now() // broadcasts go only to learners who gave consent
 	for i := range ls {
 		id := strconv.Itoa(100000 + from + i)
 		ls[i] = bottega.Learner{Platform: telegram.Platform, ExternalID: id, ChatID: id, Name: "L" + id,
-			Locale: langs[i%len(langs)], Role: roles[i%len(roles)], Level: bottega.LevelBase}
+			Locale: langs[i%len(langs)], Role: roles[i%len(roles)], Level: bottega.LevelBase, ConsentAt: &consent}
 	}
 	return ls
 }

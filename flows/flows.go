@@ -59,6 +59,9 @@ type Store interface {
 	ReviewStore
 	DrillStore
 	GainStore
+	// DeliveredMessage tells whether messageID is a message a broadcast or
+	// a reminder sent to the learner.
+	DeliveredMessage(ctx context.Context, learnerID int64, messageID string) (bool, error)
 	// LessonVideo is the platform's file id of a video an admin attached
 	// to a lesson, "" if none.
 	LessonVideo(ctx context.Context, lessonID, platform string) (string, error)
@@ -476,8 +479,27 @@ func (t *turn) button(data string) ([]bot.Reply, error) {
 	}
 	if strings.HasPrefix(data, prefixNew) {
 		t.press = false // the message it sits under stays as it is
+	} else if legacyOutside(act, args) {
+		// Reminders and broadcasts sent before their buttons said so
+		// carry the plain data of the flows' own screens; what tells them
+		// apart is the message the button sits under.
+		sent, err := t.b.store.DeliveredMessage(t.ctx, t.l.ID, t.u.MessageID)
+		if err != nil {
+			return nil, err
+		}
+		if sent {
+			t.press = false
+		}
 	}
 	return t.b.routes[act].run(t, args)
+}
+
+// legacyOutside tells whether button data without prefixNew may sit under
+// a reminder or a broadcast sent before buttons there had it: "v1|r" (the
+// review) and "v1|s|<lesson>" (open a lesson where the learner left it).
+// The flows' own screens carry them too, so the message decides.
+func legacyOutside(act string, args []string) bool {
+	return act == actReview || act == actStep && len(args) == 1
 }
 
 // command handles a slash command.

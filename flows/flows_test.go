@@ -655,3 +655,68 @@ func TestNoConsentKeepsOnlyTheSession(t *testing.T) {
 		}
 	}
 }
+
+// TestOldReminderButtonsOpenNewMessages presses the buttons of a reminder
+// sent before its buttons were marked to open in a new message ("v1|r",
+// "v1|s|<lesson>", still in learners' chats): they answer in a new message
+// too, so the reminder stays. The same data on the flows' own screens (the
+// menu's review button) still moves that screen on.
+func TestOldReminderButtonsOpenNewMessages(t *testing.T) {
+	ctx := context.Background()
+	c := newChat(t)
+	l := c.learner()
+	c.send("", flows.OpenLessonData("vetrina", "photo"))
+	err := c.db.SaveReviewItem(ctx, bottega.ReviewItem{LearnerID: l.ID, LessonID: "vetrina", QuestionID: "q1", Box: 1,
+		DueAt: c.clk.Now().Add(-time.Hour), UpdatedAt: c.clk.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The reminder as the delivery worker sent it: queued, claimed, sent,
+	// with the platform's id of its message.
+	if _, err := c.db.AddReminder(ctx, l.ID, "2026-03-02", []byte(`{"lesson":"vetrina","reviews":1}`), time.Now().Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := c.db.ClaimDeliveries(ctx, "test", "w", 1, time.Minute)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("claim = %+v, %v", ds, err)
+	}
+	if ok, err := c.db.StartDelivery(ctx, ds[0].ID, "w"); err != nil || !ok {
+		t.Fatalf("start delivery: %v %v", ok, err)
+	}
+	if err := c.db.FinishDelivery(ctx, ds[0].ID, store.DeliveryResult{Status: bottega.DeliverySent, MessageID: "reminder-1"}); err != nil {
+		t.Fatal(err)
+	}
+	press := func(messageID, data string) []bot.Reply {
+		t.Helper()
+		c.id++
+		u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it",
+			Data: data, MessageID: messageID}
+		var replies []bot.Reply
+		err := c.db.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			replies, err = c.b.Handle(ctx, u)
+			return err
+		})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("press %s on %s: %v, %d replies", data, messageID, err, len(replies))
+		}
+		return replies
+	}
+	for _, tt := range []struct{ data, want string }{
+		{"v1|r", "Ripasso · 1 di 1"},
+		{"v1|s|vetrina", "2/3"},
+	} {
+		got := press("reminder-1", tt.data)
+		c.says(got, tt.want)
+		if got[0].Edit {
+			t.Errorf("%s under a reminder edits the reminder away:\n%s", tt.data, got[0].Text)
+		}
+	}
+	// On the menu, the flows' own review button moves the menu on.
+	press("menu-1", flows.MenuData())
+	got := press("menu-1", "v1|r")
+	c.says(got, "Ripasso")
+	if !got[0].Edit {
+		t.Errorf("the menu's review button opens a new message instead of moving the menu on:\n%s", got[0].Text)
+	}
+}

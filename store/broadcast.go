@@ -13,9 +13,12 @@ import (
 )
 
 // audienceWhere is the filter on learners l for an audience; its parameters
-// start at $2 ($1 is the platform).
+// start at $2 ($1 is the platform). Only learners who gave consent are in
+// an audience: without it, the consent screen promises that nothing but the
+// conversation they are having is kept and used, and an announcement they
+// did not ask for is not something the service needs to work.
 const audienceWhere = `
-	l.platform = $1 AND l.blocked_at IS NULL AND l.chat_id <> ''
+	l.platform = $1 AND l.blocked_at IS NULL AND l.chat_id <> '' AND l.consent_at IS NOT NULL
 	AND (cardinality(CAST($2 AS text[])) = 0 OR l.role = ANY($2))
 	AND (cardinality(CAST($3 AS text[])) = 0 OR l.level = ANY($3))
 	AND (cardinality(CAST($4 AS text[])) = 0 OR l.locale = ANY($4))
@@ -430,6 +433,22 @@ func (s *DB) ReleaseDeliveries(ctx context.Context, owner string) error {
 	return nil
 }
 
+// DeliveredMessage tells whether messageID is the platform's id of a
+// message a broadcast or a reminder sent to the learner.
+func (s *DB) DeliveredMessage(ctx context.Context, learnerID int64, messageID string) (bool, error) {
+	if messageID == "" {
+		return false, nil
+	}
+	var ok bool
+	err := s.q(ctx).GetContext(ctx, &ok, `
+		SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $2 AND message_id <> '' AND learner_id = $1)`,
+		learnerID, messageID)
+	if err != nil {
+		return false, fmt.Errorf("look up delivered message: %w", err)
+	}
+	return ok, nil
+}
+
 // DeliveryStatuses returns the status of every delivery of a broadcast, by
 // learner id (for tests and reports).
 func (s *DB) DeliveryStatuses(ctx context.Context, broadcastID int64) (map[int64]string, error) {
@@ -523,13 +542,13 @@ func truncateText(s string, n int) string {
 	return s[:n]
 }
 
-// CreateLearners inserts many learners at once (benchmarks, demos, imports);
-// the ids are filled in.
+// CreateLearners inserts many learners at once (benchmarks, demos, imports),
+// with their consent when ConsentAt is set; the ids are filled in.
 func (s *DB) CreateLearners(ctx context.Context, ls []bottega.Learner) error {
 	const chunk = 5000
 	for start := 0; start < len(ls); start += chunk {
 		part := ls[start:min(start+chunk, len(ls))]
-		cols := make([][]string, 9)
+		cols := make([][]string, 10)
 		for _, l := range part {
 			if l.Locale == "" {
 				l.Locale = "it"
@@ -537,7 +556,11 @@ func (s *DB) CreateLearners(ctx context.Context, ls []bottega.Learner) error {
 			if l.Timezone == "" {
 				l.Timezone = bottega.DefaultTimezone
 			}
-			for i, v := range []string{l.Platform, l.ExternalID, l.ChatID, l.Name, l.Locale, l.Role, l.Level, l.Reminder, l.Timezone} {
+			consent := ""
+			if l.ConsentAt != nil {
+				consent = l.ConsentAt.UTC().Format(time.RFC3339Nano)
+			}
+			for i, v := range []string{l.Platform, l.ExternalID, l.ChatID, l.Name, l.Locale, l.Role, l.Level, l.Reminder, l.Timezone, consent} {
 				cols[i] = append(cols[i], v)
 			}
 		}
@@ -546,12 +569,17 @@ func (s *DB) CreateLearners(ctx context.Context, ls []bottega.Learner) error {
 			ExternalID string `db:"external_id"`
 		}
 		err := s.q(ctx).SelectContext(ctx, &rows, `
-			INSERT INTO learners (platform, external_id, chat_id, name, locale, role, level, reminder, timezone)
-			SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]),
-				CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS text[]))
+			INSERT INTO learners (platform, external_id, chat_id, name, locale, role, level, reminder, timezone, consent_at)
+			SELECT u.platform, u.external_id, u.chat_id, u.name, u.locale, u.role, u.level, u.reminder, u.timezone,
+				CAST(NULLIF(u.consent_at, '') AS timestamptz)
+			FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]),
+				CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS text[]),
+				CAST($10 AS text[]))
+				AS u(platform, external_id, chat_id, name, locale, role, level, reminder, timezone, consent_at)
 			RETURNING id, external_id`,
 			pq.StringArray(cols[0]), pq.StringArray(cols[1]), pq.StringArray(cols[2]), pq.StringArray(cols[3]),
-			pq.StringArray(cols[4]), pq.StringArray(cols[5]), pq.StringArray(cols[6]), pq.StringArray(cols[7]), pq.StringArray(cols[8]))
+			pq.StringArray(cols[4]), pq.StringArray(cols[5]), pq.StringArray(cols[6]), pq.StringArray(cols[7]), pq.StringArray(cols[8]),
+			pq.StringArray(cols[9]))
 		if err != nil {
 			return fmt.Errorf("create learners: %w", err)
 		}

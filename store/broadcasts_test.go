@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
@@ -23,8 +24,9 @@ func TestBroadcastServiceRules(t *testing.T) {
 	}
 	track := c.Tracks[0]
 	var ls []bottega.Learner
+	consent := time.Now()
 	for i, r := range bottega.Roles() {
-		ls = append(ls, bottega.Learner{Platform: "test", ExternalID: fmt.Sprint(i + 1), ChatID: fmt.Sprint(i + 1), Role: r, Level: bottega.LevelBase})
+		ls = append(ls, bottega.Learner{Platform: "test", ExternalID: fmt.Sprint(i + 1), ChatID: fmt.Sprint(i + 1), Role: r, Level: bottega.LevelBase, ConsentAt: &consent})
 	}
 	if err := db.CreateLearners(ctx, ls); err != nil {
 		t.Fatal(err)
@@ -90,5 +92,84 @@ func TestBroadcastServiceRules(t *testing.T) {
 	}
 	if active, err := svc.FindBroadcasts(ctx, bottega.BroadcastFilter{Active: true}); err != nil || len(active) != 0 {
 		t.Errorf("active = %+v, %v", active, err)
+	}
+}
+
+// TestBroadcastAudienceNeedsConsent: a learner who gave no consent is in no
+// audience, neither in the count the admin sees before sending nor in the
+// deliveries queued; one who withdraws consent after a broadcast was queued
+// for them does not get it.
+func TestBroadcastAudienceNeedsConsent(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true}); err != nil {
+		t.Fatal(err)
+	}
+	consent := time.Now()
+	ls := []bottega.Learner{
+		{Platform: "test", ExternalID: "1", ChatID: "1", Locale: "it", ConsentAt: &consent},
+		{Platform: "test", ExternalID: "2", ChatID: "2", Locale: "it"}, // skipped consent
+		{Platform: "test", ExternalID: "3", ChatID: "3", Locale: "en", ConsentAt: &consent},
+		{Platform: "test", ExternalID: "4", ChatID: "4", Locale: "en"}, // skipped consent
+	}
+	if err := db.CreateLearners(ctx, ls); err != nil {
+		t.Fatal(err)
+	}
+	svc := &store.Broadcasts{DB: db, Library: store.NewLibrary(db, 0)}
+	for _, a := range []bottega.Audience{
+		{Platform: "test"},
+		{Platform: "test", Languages: []string{"it", "en"}},
+		{Platform: "test", ActiveDays: 0, InactiveDays: 30},
+	} {
+		if n, err := svc.CountAudience(ctx, a); err != nil || n != 2 {
+			t.Errorf("audience %+v counts %d, %v; want the 2 learners who gave consent", a, n, err)
+		}
+	}
+	b, err := svc.StartBroadcast(ctx, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "Novità", Rate: 10, CreatedBy: "1"}, bottega.Audience{Platform: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Total != 2 {
+		t.Errorf("broadcast total = %d, want 2 (the count shown before sending)", b.Total)
+	}
+	st, err := db.DeliveryStatuses(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		_, queued := st[l.ID]
+		if queued != (l.ConsentAt != nil) {
+			t.Errorf("learner %s (consent %v): queued %v", l.ExternalID, l.ConsentAt != nil, queued)
+		}
+	}
+
+	// Learner 3 withdraws consent before the worker reaches them.
+	ls[2].ConsentAt = nil
+	if err := db.UpdateLearner(ctx, ls[2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForgetProgress(ctx, ls[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = db.DeliveryStatuses(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if st[ls[0].ID] != bottega.DeliveryPending || st[ls[2].ID] != bottega.DeliverySkipped {
+		t.Errorf("after learner 3 withdrew consent: %v, want 1 pending and 3 skipped", st)
+	}
+	ds, err := db.ClaimDeliveries(ctx, "test", "w", 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 1 || ds[0].LearnerID != ls[0].ID {
+		t.Errorf("claimed %+v, want only learner 1's delivery", ds)
+	}
+	p, err := svc.BroadcastProgress(ctx, b.ID)
+	if err != nil || p.Counts.Total() != 2 || p.Counts.Skipped != 1 {
+		t.Errorf("progress = %+v, %v; want 2 in all, 1 skipped", p.Counts, err)
 	}
 }

@@ -9,17 +9,12 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 )
 
 // Publication describes one publish of the curriculum.
-type Publication struct {
-	Version int64 // the new version, or the current one when nothing changed
-	Created bool  // false when the curriculum was already the current one
-	Added   []string
-	Changed []string
-	Removed []string
-}
+type Publication = bottega.Publication
 
 // PublishOptions tune PublishCurriculum.
 type PublishOptions struct {

@@ -192,14 +192,17 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 
 // ForgetProgress erases what is kept about a learner only with their
 // consent, when they withdraw it: their progress, answers, review schedule,
-// active days and reminders not sent yet. Their work, level and reminder
-// time go with UpdateLearner.
+// active days and reminders not sent yet; broadcasts queued for them are
+// not sent (skipped, so the broadcast's counts still add up). Their work,
+// level and reminder time go with UpdateLearner.
 func (s *DB) ForgetProgress(ctx context.Context, learnerID int64) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
 		WITH p AS (DELETE FROM lesson_progress WHERE learner_id = $1),
 		a AS (DELETE FROM quiz_answers WHERE learner_id = $1),
 		r AS (DELETE FROM review_items WHERE learner_id = $1),
-		d AS (DELETE FROM deliveries WHERE learner_id = $1 AND kind = 'reminder' AND status = 'pending')
+		d AS (DELETE FROM deliveries WHERE learner_id = $1 AND kind = 'reminder' AND status = 'pending'),
+		b AS (UPDATE deliveries SET status = 'skipped', error = 'consent withdrawn', lease_owner = NULL, lease_until = NULL
+			WHERE learner_id = $1 AND kind = 'broadcast' AND status = 'pending')
 		DELETE FROM activity_days WHERE learner_id = $1`, learnerID)
 	if err != nil {
 		return fmt.Errorf("forget progress of learner %d: %w", learnerID, err)

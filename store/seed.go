@@ -19,9 +19,11 @@ import (
 // autovacuum would.
 func SeedActivity(ctx context.Context, s *DB, n, answersEach int, today time.Time) error {
 	ls := make([]bottega.Learner, n)
+	consent := today // progress is kept only with consent
 	for i := range ls {
 		ls[i] = bottega.Learner{Platform: "test", ExternalID: fmt.Sprint(1000 + i), ChatID: fmt.Sprint(1000 + i),
-			Name: fmt.Sprintf("Learner %d", i), Role: bottega.Roles()[i%len(bottega.Roles())], Level: bottega.LevelBase}
+			Name: fmt.Sprintf("Learner %d", i), Role: bottega.Roles()[i%len(bottega.Roles())], Level: bottega.LevelBase,
+			ConsentAt: &consent}
 	}
 	if err := s.CreateLearners(ctx, ls); err != nil {
 		return err

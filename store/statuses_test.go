@@ -16,8 +16,14 @@ import (
 func TestDeliveryStatuses(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
+	consent := time.Now() // broadcasts go only to learners who gave consent
 	for _, u := range []string{"391", "392", "393"} {
-		if _, _, err := db.EnsureLearner(ctx, "whatsapp", u, u, "", "it"); err != nil {
+		l, _, err := db.EnsureLearner(ctx, "whatsapp", u, u, "", "it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ConsentAt = &consent
+		if err := db.UpdateLearner(ctx, l); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -79,9 +79,10 @@ func TestBrowser(t *testing.T) {
 	r := newRig(t)
 	ctx := browser(t)
 	var ls []bottega.Learner
+	consent := time.Now() // audiences hold only learners who gave consent
 	for i := range 4 {
 		ls = append(ls, bottega.Learner{Platform: "telegram", ExternalID: fmt.Sprint(700 + i), ChatID: fmt.Sprint(700 + i),
-			Name: fmt.Sprintf("Giulia %d", i), Role: bottega.RoleArtisan, Level: bottega.LevelBase})
+			Name: fmt.Sprintf("Giulia %d", i), Role: bottega.RoleArtisan, Level: bottega.LevelBase, ConsentAt: &consent})
 	}
 	if err := r.db.CreateLearners(context.Background(), ls); err != nil {
 		t.Fatal(err)

@@ -383,12 +383,13 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	}
 	ctx := context.Background()
 	var ls []bottega.Learner
+	consent := time.Now() // audiences hold only learners who gave consent
 	for i := range 5 {
 		role := bottega.RoleArtisan
 		if i%2 == 0 {
 			role = bottega.RoleGuide
 		}
-		ls = append(ls, bottega.Learner{Platform: "telegram", ExternalID: fmt.Sprint(500 + i), ChatID: fmt.Sprint(500 + i), Role: role, Level: bottega.LevelBase})
+		ls = append(ls, bottega.Learner{Platform: "telegram", ExternalID: fmt.Sprint(500 + i), ChatID: fmt.Sprint(500 + i), Role: role, Level: bottega.LevelBase, ConsentAt: &consent})
 	}
 	if err := r.db.CreateLearners(ctx, ls); err != nil {
 		t.Fatal(err)

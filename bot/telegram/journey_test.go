@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/journeytest"
@@ -141,8 +140,12 @@ func TestJourney(t *testing.T) {
 	if len(got) == 0 || len(got[len(got)-1].Choices) == 0 {
 		t.Fatalf("/delete asks no confirmation: %+v", got)
 	}
+	chat := strconv.FormatInt(l.chat, 10)
+	if lang, err := r.db.LearnerLocale(ctx, telegram.Platform, chat); err != nil || lang != "it" {
+		t.Fatalf("before /delete the learner's language is %q (%v)", lang, err)
+	}
 	l.Press(got[len(got)-1].Choices[0])
-	if n, err := r.db.CountAudience(ctx, bottega.Audience{Platform: telegram.Platform}); err != nil || n != 0 {
-		t.Errorf("%d learners left after /delete (%v)", n, err)
+	if lang, err := r.db.LearnerLocale(ctx, telegram.Platform, chat); err != nil || lang != "" {
+		t.Errorf("the learner is still there after /delete (%q, %v)", lang, err)
 	}
 }

@@ -270,10 +270,12 @@ func TestJourney(t *testing.T) {
 	if len(last.Choices()) == 0 {
 		t.Fatalf("/delete asks no confirmation:\n%s", texts(got))
 	}
+	if lang, err := r.db.LearnerLocale(context.Background(), whatsapp.Platform, user); err != nil || lang != "it" {
+		t.Fatalf("before /delete the learner's language is %q (%v)", lang, err)
+	}
 	got = r.press(user, last.Choices()[0].Title)
-	n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform})
-	if err != nil || n != 0 {
-		t.Errorf("%d learners left after /delete:\n%s", n, texts(got))
+	if lang, err := r.db.LearnerLocale(context.Background(), whatsapp.Platform, user); err != nil || lang != "" {
+		t.Errorf("the learner is still there after /delete (%q, %v):\n%s", lang, err, texts(got))
 	}
 	// Every request was accepted: the replies fit WhatsApp.
 	for _, m := range r.fake.Messages() {
@@ -426,6 +428,18 @@ func TestUnreachable(t *testing.T) {
 	r := newRig(t, nil)
 	const user = "393330000011"
 	r.say(user, "/start")
+	l, _, err := r.db.EnsureLearner(context.Background(), whatsapp.Platform, user, user, "", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	consent := time.Now() // audiences hold only learners who gave consent
+	l.ConsentAt = &consent
+	if err := r.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform}); err != nil || n != 1 {
+		t.Fatalf("the learner is not in audiences before the status: %d (%v)", n, err)
+	}
 	st := whatsapptest.Status{ID: r.fake.Sent(user)[0].ID, Recipient: user, Status: "failed", Code: whatsapptest.CodeUndeliver, At: time.Now()}
 	if code, err := r.fake.Push(context.Background(), st); err != nil || code != 200 {
 		t.Fatalf("status: %d %v", code, err)

@@ -55,9 +55,10 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 
 	platform := fmt.Sprintf("bench-%d", time.Now().UnixNano())
 	ls := make([]bottega.Learner, *n)
+	consent := time.Now() // broadcasts go only to learners who gave consent
 	for i := range ls {
 		id := strconv.Itoa(1_000_000 + i)
-		ls[i] = bottega.Learner{Platform: platform, ExternalID: id, ChatID: id, Locale: "it", Role: bottega.RoleShopkeeper}
+		ls[i] = bottega.Learner{Platform: platform, ExternalID: id, ChatID: id, Locale: "it", Role: bottega.RoleShopkeeper, ConsentAt: &consent}
 	}
 	if err := db.CreateLearners(ctx, ls); err != nil {
 		return err

@@ -32,9 +32,10 @@ func benchWhatsApp(ctx context.Context, e env, db *store.DB, where string, n int
 	fake.EnforceRate(rate, burst)
 	fake.ApproveTemplate("bottega_news", "it")
 	inside := make(map[string]bool, n)
+	consent := time.Now() // broadcasts go only to learners who gave consent
 	for i := range ls {
 		id := strconv.Itoa(393_000_000_000 + i)
-		ls[i] = bottega.Learner{Platform: platform, ExternalID: id, ChatID: id, Locale: "it", Role: bottega.RoleShopkeeper}
+		ls[i] = bottega.Learner{Platform: platform, ExternalID: id, ChatID: id, Locale: "it", Role: bottega.RoleShopkeeper, ConsentAt: &consent}
 		if i%2 == 0 {
 			fake.Text(id, "", "ciao") // opens the fake's window
 			inside[id] = true

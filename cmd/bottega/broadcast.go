@@ -17,7 +17,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
@@ -245,14 +244,7 @@ func newBulk(a *app) *bulk {
 	b.admin = admin.New(admin.Options{
 		Admins: a.cfg.Admins, Store: a.db, Broadcasts: b.broadcasts, Texts: a.texts, Library: b.lib, Downloader: b,
 		ConsoleLink: a.console.NewLink,
-		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
-			pub, err := a.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source, Index: indexer(a.db, a.log)})
-			b.lib.Refresh()
-			if err == nil {
-				embedPublished(ctx, a, c)
-			}
-			return pub, err
-		},
+		Publishing:  newPublishing(a, b.lib),
 	})
 	return b
 }

@@ -1,13 +1,6 @@
 package main
 
-import (
-	"bytes"
-	"context"
-	"io"
-	"strings"
-	"testing"
-	"time"
-)
+import "testing"
 
 func TestBroadcastAndStatsCommands(t *testing.T) {
 	dir := dataDir(t)
@@ -15,11 +8,7 @@ func TestBroadcastAndStatsCommands(t *testing.T) {
 		t.Fatalf("chat: %v\n%s", err, stderr)
 	}
 	env := map[string]string{"BOTTEGA_DATA_DIR": dir}
-	steps := []struct {
-		args []string
-		code int
-		want string
-	}{
+	steps := []commandLine{
 		{[]string{"broadcast"}, 2, "needs -lesson"},
 		{[]string{"broadcast", "-text", "x", "-rate", "5000"}, 2, "-rate"},
 		{[]string{"broadcast", "-text", "x", "-role", "astronaut"}, 2, "unknown role"},
@@ -36,20 +25,6 @@ func TestBroadcastAndStatsCommands(t *testing.T) {
 		{[]string{"stats"}, 0, "Learners"},
 	}
 	for _, s := range steps {
-		var out, errb bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		err := run(ctx, s.args, envFrom(env), strings.NewReader("n\n"), &out, &errb)
-		cancel()
-		if code := exitCode(err, io.Discard); code != s.code {
-			t.Errorf("%v: exit %d (%v), want %d\n%s%s", s.args, code, err, s.code, out.String(), errb.String())
-			continue
-		}
-		got := out.String()
-		if err != nil {
-			got += err.Error()
-		}
-		if !strings.Contains(got, s.want) {
-			t.Errorf("%v: output lacks %q:\n%s", s.args, s.want, got)
-		}
+		runCommand(t, env, "n\n", s)
 	}
 }

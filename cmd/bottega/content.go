@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
 
 func runContent(ctx context.Context, e env, args []string) error {
 	const help = `Usage: bottega content validate [DIR]
+       bottega content diff [DIR]
        bottega content publish [DIR]
+       bottega content versions
+       bottega content rollback VERSION
 
 validate  checks the lesson files in DIR (default: the built-in curriculum) and
           lists every problem as file:line: message; exits 2 if there are any.
@@ -28,6 +33,13 @@ publish   validates DIR (default: the built-in curriculum), then makes it the
           cut into one clip per step with ffmpeg (kept in
           $BOTTEGA_DATA_DIR/clips, so that publishing again encodes
           nothing), and transcribed when OPENAI_TRANSCRIBE_MODEL is set.
+diff      validates DIR and prints the lessons that publishing it would add,
+          change and remove, publishing nothing.
+versions  lists the published versions, the current one first.
+rollback  publishes an earlier VERSION again, as a new version.
+
+The chat's uploads and the web console's Lessons page check, compare and
+publish through the same service.
 
 DIR holds one folder per track, each with a track.yaml and one YAML file per
 lesson; see content/FORMAT.md.
@@ -35,13 +47,17 @@ lesson; see content/FORMAT.md.
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(e.stdout, help)
 		if len(args) == 0 {
-			return usagef("content needs a sub-command: validate or publish")
+			return usagef("content needs a sub-command: validate, diff, publish, versions or rollback")
 		}
 		return nil
 	}
 	sub, rest := args[0], args[1:]
-	if sub != "validate" && sub != "publish" {
-		return usagef("unknown content sub-command %q: use validate or publish", sub)
+	switch sub {
+	case "validate", "publish", "diff":
+	case "versions", "rollback":
+		return runVersions(ctx, e, sub, rest)
+	default:
+		return usagef("unknown content sub-command %q: use validate, diff, publish, versions or rollback", sub)
 	}
 	fs := newFlags(e, "content "+sub, "See 'bottega content --help'.")
 	if err := fs.Parse(rest); err != nil {
@@ -66,6 +82,22 @@ lesson; see content/FORMAT.md.
 		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, %d drills, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), drills, len(warnings))
 		return nil
 	}
+	if sub == "diff" {
+		_, log, db, closeDB, err := toolDatabase(ctx, e)
+		if err != nil {
+			return err
+		}
+		defer closeDB()
+		ch, err := (&store.Publishing{DB: db, Index: indexer(db, log)}).Diff(ctx, c)
+		if err != nil {
+			return fmt.Errorf("diff: %w", err)
+		}
+		if ch.Empty() {
+			fmt.Fprintf(e.stdout, "%s: no lesson changes against the current version.\n", source)
+		}
+		printChanges(e.stdout, ch.Added, ch.Changed, ch.Removed)
+		return nil
+	}
 	// The videos are cut first: it takes minutes, and no transaction
 	// waits for it.
 	cfg, err := loadConfig(e.getenv)
@@ -80,7 +112,8 @@ lesson; see content/FORMAT.md.
 		return err
 	}
 	defer closeDB()
-	pub, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: fs.Arg(0) == "", Source: source, Index: indexer(db, log)})
+	svc := &store.Publishing{DB: db, Index: indexer(db, log)}
+	pub, err := svc.Publish(ctx, c, bottega.Origin{Builtin: fs.Arg(0) == "", Source: source})
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
@@ -125,20 +158,96 @@ func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error
 	return c, source, nil
 }
 
-func printPublication(w io.Writer, pub store.Publication) {
+func printPublication(w io.Writer, pub bottega.Publication) {
 	if !pub.Created {
 		fmt.Fprintf(w, "Nothing changed: version %d is already current.\n", pub.Version)
 		return
 	}
 	fmt.Fprintf(w, "Published curriculum version %d.\n", pub.Version)
+	printChanges(w, pub.Added, pub.Changed, pub.Removed)
+}
+
+func printChanges(w io.Writer, added, changed, removed []string) {
 	line := func(label string, ids []string) {
 		if len(ids) > 0 {
 			fmt.Fprintf(w, "  %-8s %d: %s\n", label, len(ids), strings.Join(ids, ", "))
 		}
 	}
-	line("added", pub.Added)
-	line("changed", pub.Changed)
-	line("removed", pub.Removed)
+	line("added", added)
+	line("changed", changed)
+	line("removed", removed)
+}
+
+// runVersions lists the published versions or rolls back to one.
+func runVersions(ctx context.Context, e env, sub string, args []string) error {
+	fs := newFlags(e, "content "+sub, "See 'bottega content --help'.")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v", err)
+	}
+	var version int64
+	if sub == "rollback" {
+		v, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if fs.NArg() != 1 || err != nil || v <= 0 {
+			return usagef("content rollback takes one version number (see bottega content versions)")
+		}
+		version = v
+	} else if fs.NArg() > 0 {
+		return usagef("content versions takes no arguments")
+	}
+	_, log, db, closeDB, err := toolDatabase(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	svc := &store.Publishing{DB: db, Index: indexer(db, log)}
+	if sub == "versions" {
+		vs, err := svc.Versions(ctx, 50)
+		if err != nil {
+			return err
+		}
+		for i, v := range vs {
+			mark := ""
+			if i == 0 {
+				mark = "  (current)"
+			}
+			fmt.Fprintf(e.stdout, "%5d  %s  %3d lessons  %s%s\n", v.ID, v.CreatedAt.Format("2006-01-02 15:04"), v.Lessons, v.Source, mark)
+		}
+		return nil
+	}
+	pub, err := svc.Rollback(ctx, version, "the command line")
+	if m := bottega.ErrorMessage(err); m != "" {
+		return usagef("%s", m)
+	} else if err != nil {
+		return fmt.Errorf("rollback: %w", err)
+	}
+	printPublication(e.stdout, pub)
+	// As after a publish: the embeddings come after the commit.
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	emb, err := newEmbedder(cfg, db, log)
+	if err != nil || emb == nil {
+		return err
+	}
+	c, err := svc.Version(ctx, pub.Version)
+	if err == nil {
+		err = embedCurriculum(ctx, emb, c, log)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "The passages were not embedded (%v); the bot will embed them when it starts.\n", err)
+	}
+	return nil
+}
+
+// newPublishing is the publishing service the chat, the command line and
+// the console share: the assistant's passages are indexed in the publish's
+// transaction and embedded after it.
+func newPublishing(a *app, lib *store.Library) *store.Publishing {
+	return &store.Publishing{
+		DB: a.db, Library: lib, Index: indexer(a.db, a.log),
+		Published: func(ctx context.Context, c *content.Curriculum) { embedPublished(ctx, a, c) },
+	}
 }
 
 // publishBuiltin publishes the embedded curriculum at start-up when the
@@ -159,7 +268,8 @@ func publishBuiltin(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if st.Version != 0 && st.Hash == c.Hash() {
 		return nil
 	}
-	pub, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in curriculum", Index: indexer(db, log)})
+	svc := &store.Publishing{DB: db, Index: indexer(db, log)}
+	pub, err := svc.Publish(ctx, c, bottega.Origin{Builtin: true, Source: "built-in curriculum"})
 	if err != nil {
 		return fmt.Errorf("publish built-in curriculum: %w", err)
 	}

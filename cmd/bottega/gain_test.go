@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"io"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestInviteAndCertificateCommands: invitation codes are created and
@@ -15,11 +11,7 @@ import (
 func TestInviteAndCertificateCommands(t *testing.T) {
 	dir := dataDir(t)
 	env := map[string]string{"BOTTEGA_DATA_DIR": dir}
-	steps := []struct {
-		args []string
-		code int
-		want string
-	}{
+	steps := []commandLine{
 		{[]string{"invite", "create"}, 2, "needs -course"},
 		{[]string{"invite", "create", "-course", "Corso serale", "-code", "c/x"}, 2, "-code must be"},
 		{[]string{"invite", "create", "-course", strings.Repeat("x", 121)}, 2, "at most 120"},
@@ -45,20 +37,6 @@ func TestInviteAndCertificateCommands(t *testing.T) {
 			}
 			continue
 		}
-		var out, errb bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		err := run(ctx, s.args, envFrom(env), strings.NewReader(""), &out, &errb)
-		cancel()
-		if code := exitCode(err, io.Discard); code != s.code {
-			t.Errorf("%v: exit %d (%v), want %d\n%s%s", s.args, code, err, s.code, out.String(), errb.String())
-			continue
-		}
-		got := out.String()
-		if err != nil {
-			got += err.Error()
-		}
-		if !strings.Contains(got, s.want) {
-			t.Errorf("%v: output lacks %q:\n%s", s.args, s.want, got)
-		}
+		runCommand(t, env, "", s)
 	}
 }

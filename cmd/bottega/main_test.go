@@ -44,6 +44,36 @@ func chatOnce(t *testing.T, dir, input string) (string, string, error) {
 	return out.String(), errb.String(), err
 }
 
+// commandLine is one command line of a test, the exit code it must end with and
+// a line its output (or error) must contain.
+type commandLine struct {
+	args []string
+	code int
+	want string
+}
+
+// runCommand runs c with env and stdin, and reports a wrong exit code or
+// output. It returns the output and error, for further checks.
+func runCommand(t *testing.T, env map[string]string, stdin string, c commandLine) (string, bool) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := run(ctx, c.args, envFrom(env), strings.NewReader(stdin), &out, &errb)
+	if code := exitCode(err, io.Discard); code != c.code {
+		t.Errorf("%v: exit %d (%v), want %d\n%s%s", c.args, code, err, c.code, out.String(), errb.String())
+		return "", false
+	}
+	got := out.String()
+	if err != nil {
+		got += err.Error()
+	}
+	if !strings.Contains(got, c.want) {
+		t.Errorf("%v: output lacks %q:\n%s", c.args, c.want, got)
+	}
+	return got, true
+}
+
 func TestChatRemembersTheLearner(t *testing.T) {
 	dir := dataDir(t)
 	out, stderr, err := chatOnce(t, dir, "/start\n1\n/help\n")

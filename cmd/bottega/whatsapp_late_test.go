@@ -105,6 +105,18 @@ func TestWhatsAppLateFailures(t *testing.T) {
 	if err := db.TouchInbound(ctx, whatsapp.Platform, closed, time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// Broadcasts go only to learners who gave consent.
+	consent := time.Now()
+	for _, u := range []string{capped, closed} {
+		l, _, err := db.EnsureLearner(ctx, whatsapp.Platform, u, u, "", "it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ConsentAt = &consent
+		if err := db.UpdateLearner(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
 	wa.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeMarketingCap, To: capped})
 	b, err := db.CreateBroadcast(ctx, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "Novità: il corso sui pagamenti digitali è online.\nScrivi /start per vederlo.", CreatedBy: "test"},
 		bottega.Audience{Platform: whatsapp.Platform})

@@ -32,7 +32,6 @@ import (
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/stats"
-	"github.com/bottega-app/bottega/store"
 )
 
 // Store is what the admin flows keep and read.
@@ -64,10 +63,6 @@ type Downloader interface {
 	Download(ctx context.Context, fileID string) ([]byte, error)
 }
 
-// Publisher makes a curriculum the current one (store.PublishCurriculum with
-// the assistant's index).
-type Publisher func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error)
-
 // Options configures the admin flows.
 type Options struct {
 	// Admins are the platform user ids allowed to use admin commands.
@@ -80,7 +75,8 @@ type Options struct {
 	Library    Library
 	// Downloader fetches uploaded documents; nil turns uploads down.
 	Downloader Downloader
-	Publish    Publisher
+	// Publishing checks and publishes uploads; nil turns them down.
+	Publishing bottega.PublishService
 	// ConsoleLink makes a one-time sign-in link to the web console for
 	// an admin (web.Handler.NewLink); nil: /console says it is off.
 	ConsoleLink func(ctx context.Context, platform, userID string) (string, error)
@@ -229,9 +225,9 @@ type state struct {
 	Page   int    `json:"page,omitempty"`
 	// Filter holds the index of each audience filter's value, by field.
 	Filter map[string]int `json:"filter,omitempty"`
-	// Upload is a validated curriculum waiting for Publish.
-	Upload json.RawMessage `json:"upload,omitempty"`
-	Source string          `json:"source,omitempty"`
+	// Draft is an upload checked and kept, waiting for Publish.
+	Draft  int64  `json:"draft,omitempty"`
+	Source string `json:"source,omitempty"`
 }
 
 func (a *Admin) load(ctx context.Context, u bot.Update) (state, error) {

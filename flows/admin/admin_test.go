@@ -80,9 +80,7 @@ func newRig(t *testing.T) *rig {
 	adm := admin.New(admin.Options{
 		Admins: []string{strconv.Itoa(adminID)}, Store: r.db, Texts: r.texts, Library: r.lib,
 		Downloader: r.tr, Rate: 500, Broadcasts: &store.Broadcasts{DB: r.db, Library: r.lib, Wake: r.w.Wake},
-		Publish: func(ctx context.Context, c *content.Curriculum, source string) (store.Publication, error) {
-			return r.db.PublishCurriculum(ctx, c, store.PublishOptions{Source: source})
-		},
+		Publishing: &store.Publishing{DB: r.db, Library: r.lib},
 	})
 	fl := flows.New(flows.Options{Store: r.db, Texts: r.texts, Library: r.lib, Extensions: []flows.Extension{adm}})
 	r.d = bot.New(bot.Config{Platform: telegram.Platform, Store: r.db, Handler: adm.Wrap(fl), Sender: r.tr})
@@ -221,9 +219,10 @@ func TestBroadcastWizard(t *testing.T) {
 	r.run()
 	roles := []string{bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleMunicipal}
 	var ls []bottega.Learner
+	consent := time.Now() // audiences hold only learners who gave consent
 	for i := range 9 {
 		id := strconv.Itoa(7000 + i)
-		ls = append(ls, bottega.Learner{Platform: telegram.Platform, ExternalID: id, ChatID: id, Locale: []string{"it", "en", "pl"}[i%3], Role: roles[i%3]})
+		ls = append(ls, bottega.Learner{Platform: telegram.Platform, ExternalID: id, ChatID: id, Locale: []string{"it", "en", "pl"}[i%3], Role: roles[i%3], ConsentAt: &consent})
 	}
 	if err := r.db.CreateLearners(bg, ls); err != nil {
 		t.Fatal(err)
@@ -238,7 +237,8 @@ func TestBroadcastWizard(t *testing.T) {
 	lessonData := msg.FirstData()
 	lesson := strings.TrimPrefix(lessonData, "v1|x|bl|")
 	msg = last(t, r.press(adminID, msg, lessonData))
-	if !strings.Contains(msg.Text(), "Destinatari ora: 10") {
+	// The 9 learners; not the admin, who gave no consent.
+	if !strings.Contains(msg.Text(), "Destinatari ora: 9") {
 		t.Fatalf("audience: %q", msg.Text())
 	}
 	// Role: everyone -> shops -> artisans.
@@ -295,6 +295,10 @@ func TestBroadcastWizard(t *testing.T) {
 func TestPauseAndCancelButtons(t *testing.T) {
 	r := newRig(t)
 	r.say(adminID, "/start")
+	consent := time.Now() // a learner for the broadcast, who gave consent
+	if err := r.db.CreateLearners(bg, []bottega.Learner{{Platform: telegram.Platform, ExternalID: "7100", ChatID: "7100", ConsentAt: &consent}}); err != nil {
+		t.Fatal(err)
+	}
 	msg := last(t, r.say(adminID, "/broadcast Domani webinar alle 18!"))
 	msg = last(t, r.press(adminID, msg, button(t, msg, "Anteprima")))
 	if !strings.Contains(msg.Text(), "Domani webinar alle 18!") {
