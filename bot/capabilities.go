@@ -31,6 +31,9 @@ type Capabilities struct {
 	Typing bool
 	// Media bounds what photos, videos and documents may be sent.
 	Media MediaLimits
+	// Confirms says the platform confirms each message it accepted later,
+	// with the reference the Sender gave it (bot.RefOf): see ConfirmStore.
+	Confirms bool
 	// Merge asks that consecutive replies to one message go as one
 	// message where their text fits (WhatsApp's pair rate counts
 	// messages, not words).

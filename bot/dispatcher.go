@@ -66,6 +66,11 @@ type Config struct {
 	// for each further one up to MaxBackoff (defaults 1s and 1m), or longer
 	// when the platform asks (retry_after).
 	RetryBackoff, MaxBackoff time.Duration
+	// ConfirmWait is how long a reply that was being sent when the last
+	// process stopped waits for the platform's confirmation before it is
+	// sent again (default 1m), where the platform confirms messages (see
+	// ConfirmStore).
+	ConfirmWait time.Duration
 }
 
 // Dispatcher hands each update to the handler inside a transaction that
@@ -87,6 +92,9 @@ type Dispatcher struct {
 	// so that the window in which a crash makes a reply go out twice stays
 	// as short as one round trip.
 	marker *Marker
+	// confirm keeps the reply in flight, where the platform confirms
+	// messages (nil otherwise).
+	confirm ConfirmStore
 	// stopped is set from a fatal send error to the next send that is
 	// not, so that the stop is logged once.
 	stopped atomic.Bool
@@ -135,8 +143,14 @@ func New(cfg Config) *Dispatcher {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = time.Minute
 	}
+	if cfg.ConfirmWait <= 0 {
+		cfg.ConfirmWait = time.Minute
+	}
 	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
 		queues: map[string]*chatQueue{}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
+	if cs, ok := cfg.Store.(ConfirmStore); ok && CapabilitiesOf(cfg.Sender).Confirms {
+		d.confirm = cs
+	}
 	d.marker = NewMarker(cfg.Workers, func(ctx context.Context, ids ...string) error {
 		return cfg.Store.MarkSent(ctx, cfg.Platform, ids...)
 	}, func(ids []string, err error) { d.log.Warn("mark replies sent", "updates", ids, "err", err) })

@@ -24,6 +24,9 @@ type outgoing struct {
 	// holds is set on replies that the chat's later replies must not
 	// overtake: one waiting for its retry and those queued behind it.
 	holds bool
+	// unconfirmed is set on replies resumed while replies[next] waits for
+	// the platform's confirmation that it went before the last stop.
+	unconfirmed bool
 }
 
 // chatQueue is what waits to go out to one chat, in order.
@@ -66,6 +69,16 @@ func (d *Dispatcher) start(ctx context.Context, o *outgoing, inline bool) {
 // MaxAttempts it is given up. A recipient who is gone gets nothing more.
 func (d *Dispatcher) deliver(o *outgoing, inline bool) bool {
 	ctx := o.ctx
+	if o.unconfirmed {
+		// The wait for the platform's confirmation is over: whatever it
+		// confirmed is not sent again.
+		o.unconfirmed = false
+		if _, done, err := d.confirm.InFlight(ctx, d.cfg.Platform, o.updateID); err != nil {
+			d.log.Warn("read the reply in flight", "update", o.updateID, "err", err)
+		} else if done > o.next {
+			o.next = min(done, len(o.replies))
+		}
+	}
 replies:
 	for ; o.next < len(o.replies); o.next++ {
 		r := o.replies[o.next]
@@ -79,7 +92,18 @@ replies:
 			}
 			continue
 		}
-		_, err := d.cfg.Sender.Send(ctx, o.chatID, r)
+		sctx := ctx
+		if d.confirm != nil {
+			// Durably before the send: a process that stops after it
+			// waits for the platform to confirm it rather than sending it
+			// again.
+			if err := d.confirm.MarkInFlight(ctx, d.cfg.Platform, o.updateID, o.next); err != nil {
+				d.log.Warn("record the reply in flight", "update", o.updateID, "err", err)
+			} else {
+				sctx = withRef(ctx, Ref(o.updateID, o.next))
+			}
+		}
+		_, err := d.cfg.Sender.Send(sctx, o.chatID, r)
 		if d.stopped.Load() && !IsFatal(err) {
 			d.stopped.Store(false)
 		}
@@ -283,6 +307,23 @@ func (d *Dispatcher) Resend(ctx context.Context) error {
 		}
 		// Once begun, a send finishes and is recorded even if ctx ends.
 		o := &outgoing{updateID: id, chatID: chatID, replies: replies, next: min(done, len(replies)), uncertain: uncertain}
+		if d.confirm != nil {
+			at, done, err := d.confirm.InFlight(ctx, d.cfg.Platform, id)
+			if err != nil {
+				return err
+			}
+			o.next = min(max(o.next, done), len(replies))
+			if at >= 0 && at < len(replies) {
+				// It was being sent at the stop: the platform may confirm
+				// it yet. It and the chat's later replies wait.
+				o.next, o.unconfirmed, o.holds = at, true, true
+				o.at = time.Now().Add(d.cfg.ConfirmWait)
+				o.ctx = context.WithoutCancel(ctx)
+				d.log.Info("a reply was being sent at the last stop; waiting for the platform to confirm it", "update", id, "chat", chatID, "reply", at)
+				d.enqueue(o)
+				return nil
+			}
+		}
 		d.start(context.WithoutCancel(ctx), o, true)
 		return nil
 	})

@@ -76,6 +76,7 @@ func personalData() map[string]column {
 		"processed_updates.replies_uncertain": kept("how many replies may have arrived: a count, kept for reports"),
 		"processed_updates.send_attempts":     kept("failed tries of the next reply: a count"),
 		"processed_updates.seq":               kept("the order the records were made in: a number that names no one"),
+		"processed_updates.reply_in_flight":   kept("which reply was being sent: an index, without the chat or the replies"),
 
 		// What admins did: it stays for everyone else, without the admin.
 		"broadcasts.id":               kept("the broadcast's number"),

@@ -9,7 +9,7 @@ func Capabilities() bot.Capabilities {
 		MaxText: maxText, MaxCaption: maxCaption, MaxBody: maxBody,
 		Buttons: maxButtons, ButtonTitle: maxButtonTitle, MediaButtons: true,
 		List:   bot.ListLimits{Rows: maxRows, Title: maxRowTitle, Description: maxRowDesc, Button: maxListButton},
-		Typing: true, Templates: true, Merge: true,
+		Typing: true, Templates: true, Merge: true, Confirms: true,
 		Media: bot.MediaLimits{Photo: maxImage, Video: maxVideo, Document: 100 << 20, VideoFormat: "mp4 (H.264, AAC)"},
 	}
 }

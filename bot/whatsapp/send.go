@@ -83,6 +83,11 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	if err := t.admit(chatID, len(msgs)); err != nil {
 		return "", err
 	}
+	// The last message carries the reply's reference: WhatsApp's status
+	// for it confirms the whole reply (bot.ConfirmStore).
+	if ref := bot.RefOf(ctx); ref != "" && len(msgs) > 0 {
+		msgs[len(msgs)-1]["biz_opaque_callback_data"] = ref
+	}
 	id := ""
 	for i, m := range msgs {
 		for try := 0; ; try++ {

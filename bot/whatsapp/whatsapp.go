@@ -78,6 +78,9 @@ type Status struct {
 	At     time.Time
 	// Err is the error of a failed message.
 	Err *Error
+	// Ref is the reference the message was sent with (bot.RefOf), "" if
+	// none.
+	Ref string
 }
 
 // Options configure a Transport.

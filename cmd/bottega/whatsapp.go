@@ -35,6 +35,14 @@ func newWhatsApp(a *app) (*whatsapp.Transport, error) {
 			if st.Err != nil {
 				code = st.Err.Code
 			}
+			if id, i, ok := bot.ParseRef(st.Ref); ok {
+				// WhatsApp took the reply (even one that failed later): a
+				// process that stopped while sending it does not send it
+				// again.
+				if err := a.db.ConfirmSent(ctx, whatsapp.Platform, id, i); err != nil {
+					return err
+				}
+			}
 			if err := a.db.RecordDeliveryStatus(ctx, whatsapp.Platform, st.MessageID, st.Status, st.At, code); err != nil {
 				return err
 			}

@@ -285,6 +285,8 @@ type sendRequest struct {
 	Document         *media       `json:"document,omitempty"`
 	Audio            *media       `json:"audio,omitempty"`
 	Template         *template    `json:"template,omitempty"`
+	// BizOpaqueCallbackData comes back in the message's statuses.
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
 
 type msgContext struct {
@@ -780,7 +782,7 @@ func (s *Server) send(m *Message, f *fault) (any, *apiError) {
 	case req.Type != "template" && s.now().Sub(s.lastIn[m.To]) > Window:
 		failed = CodeWindow
 	}
-	st := Status{ID: m.ID, Recipient: m.To, Status: "sent", At: s.now()}
+	st := Status{ID: m.ID, Recipient: m.To, Status: "sent", At: s.now(), Ref: req.BizOpaqueCallbackData}
 	if failed != 0 {
 		st.Status, st.Code = "failed", failed
 		m.Code = failed
