@@ -385,17 +385,17 @@ func TestErrors(t *testing.T) {
 	}
 	// 130429: retried later.
 	const other = "393330000010"
-	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeThroughput})
+	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeThroughput, To: other})
 	if _, err := r.tr.Send(context.Background(), other, bot.Reply{Text: "Ciao"}); bot.RetryIn(err) <= 0 {
 		t.Fatalf("130429: %v", err)
 	}
 	// 5xx: tried again at once, and the message goes.
-	r.fake.Fail(1, whatsapptest.Fault{Code: 503})
+	r.fake.Fail(1, whatsapptest.Fault{Code: 503, To: other})
 	if _, err := r.tr.Send(context.Background(), other, bot.Reply{Text: "Ciao"}); err != nil {
 		t.Fatalf("after a 503: %v", err)
 	}
 	// A timeout may have arrived.
-	r.fake.Fail(1, whatsapptest.Fault{Stall: time.Second})
+	r.fake.Fail(1, whatsapptest.Fault{Stall: time.Second, To: other})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	_, err = r.tr.Send(ctx, other, bot.Reply{Text: "Ciao"})
 	cancel()
@@ -404,7 +404,7 @@ func TestErrors(t *testing.T) {
 	}
 	r.fake.ClearFaults()
 	// 190: stop sending, not ready.
-	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeToken})
+	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeToken, To: other})
 	if err := r.tr.Ready(); err != nil {
 		t.Fatalf("ready before: %v", err)
 	}

@@ -130,7 +130,9 @@ func (t *Transport) send(ctx context.Context, chat string, m message) (string, e
 		m["to"] = chat
 	}
 	var res sendResult
-	if err := t.c.post(ctx, "messages", m, &res); err != nil {
+	err := t.c.post(ctx, "messages", m, &res)
+	t.answered(chat)
+	if err != nil {
 		return "", t.failed(ctx, chat, err)
 	}
 	return res.id(), nil

@@ -140,11 +140,11 @@ type Transport struct {
 	fatalOnce sync.Once
 
 	mu      sync.Mutex
-	paced   map[string]time.Time     // learners under the pair rate's backoff after a 131056
-	pair    map[string]*rate.Limiter // each learner's pair rate
-	lastIn  map[string]string        // the last message of each chat, for read receipts
-	media   map[string]cached        // uploaded media by content
-	pending sync.WaitGroup           // read receipts under way
+	paced   map[string]time.Time   // learners under the pair rate's backoff after a 131056
+	pair    map[string]*pairBucket // each learner's pair rate
+	lastIn  map[string]string      // the last message of each chat, for read receipts
+	media   map[string]cached      // uploaded media by content
+	pending sync.WaitGroup         // read receipts under way
 }
 
 type sinkBox struct{ bot.Sink }
@@ -223,7 +223,7 @@ func New(opt Options) (*Transport, error) {
 		log:    opt.Logger.With("platform", Platform),
 		lim:    rate.NewLimiter(rate.Limit(opt.Rate), max(1, int(opt.Rate/20))),
 		paced:  map[string]time.Time{},
-		pair:   map[string]*rate.Limiter{},
+		pair:   map[string]*pairBucket{},
 		lastIn: map[string]string{},
 		media:  map[string]cached{},
 	}
@@ -259,11 +259,19 @@ func (t *Transport) stop(e *Error) {
 	})
 }
 
+// pairBucket is a learner's allowance under the pair rate: tokens, refilled
+// one per PairInterval up to PairBurst, as of last.
+type pairBucket struct {
+	tokens float64
+	last   time.Time
+}
+
 // admit takes n messages of chat's pair rate (at most a burst), or, when
 // the learner has had enough for now, says how long to wait: the caller
 // sends nothing meanwhile, and the learner's other messages wait too.
 func (t *Transport) admit(chat string, n int) error {
 	now := t.opt.Now()
+	burst := float64(t.opt.PairBurst)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if until, ok := t.paced[chat]; ok {
@@ -272,24 +280,41 @@ func (t *Transport) admit(chat string, n int) error {
 		}
 		delete(t.paced, chat)
 	}
-	l := t.pair[chat]
-	if l == nil {
+	b := t.pair[chat]
+	if b == nil {
 		if len(t.pair) >= maxPaired {
-			for c, l := range t.pair {
-				if l.TokensAt(now) >= float64(t.opt.PairBurst) {
+			for c, b := range t.pair {
+				if b.tokens+float64(now.Sub(b.last))/float64(t.opt.PairInterval) >= burst {
 					delete(t.pair, c)
 				}
 			}
 		}
-		l = rate.NewLimiter(rate.Every(t.opt.PairInterval), t.opt.PairBurst)
-		t.pair[chat] = l
+		b = &pairBucket{tokens: burst, last: now}
+		t.pair[chat] = b
 	}
-	r := l.ReserveN(now, min(n, t.opt.PairBurst))
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return &paceError{wait: d}
+	if now.After(b.last) {
+		b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(t.opt.PairInterval))
+		b.last = now
 	}
+	need := min(float64(n), burst)
+	if b.tokens < need {
+		return &paceError{wait: time.Duration((need - b.tokens) * float64(t.opt.PairInterval))}
+	}
+	b.tokens -= need
 	return nil
+}
+
+// answered notes that a message to chat got WhatsApp's answer. WhatsApp
+// counted it at some moment before: the allowance earns nothing for the
+// time the request took, so that it never runs ahead of WhatsApp's
+// however late the message arrived there.
+func (t *Transport) answered(chat string) {
+	now := t.opt.Now()
+	t.mu.Lock()
+	if b := t.pair[chat]; b != nil && now.After(b.last) {
+		b.last = now
+	}
+	t.mu.Unlock()
 }
 
 // wait blocks until a message may go: after any throughput hold, within
