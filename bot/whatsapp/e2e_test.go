@@ -374,7 +374,7 @@ func TestErrors(t *testing.T) {
 	}
 	// 131056: this learner waits (others do not), and their next send waits
 	// without a request.
-	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodePairRate})
+	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodePairRate, To: user})
 	err := send()
 	if bot.RecipientRetryIn(err) <= 0 || bot.RetryIn(err) > 0 || bot.IsRejected(err) || bot.IsGone(err) {
 		t.Fatalf("131056: %v (learner's retry in %v, everyone's in %v)", err, bot.RecipientRetryIn(err), bot.RetryIn(err))
