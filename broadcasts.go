@@ -88,7 +88,7 @@ func (a *Audience) SetActivity(activity string) error {
 	case ActivityIdleMonth:
 		a.InactiveDays = 30
 	default:
-		return Errorf(EINVALID, "unknown activity filter %q", activity)
+		return Errork(EINVALID, "unknown_activity", map[string]any{"Value": activity}, "unknown activity filter %q", activity)
 	}
 	return nil
 }
@@ -96,25 +96,25 @@ func (a *Audience) SetActivity(activity string) error {
 // Validate checks the audience's filters; what is wrong is EINVALID.
 func (a Audience) Validate() error {
 	if a.Platform == "" {
-		return Errorf(EINVALID, "an audience needs a platform")
+		return Errork(EINVALID, "audience_platform", nil, "an audience needs a platform")
 	}
 	for _, r := range a.Roles {
 		if !IsRole(r) {
-			return Errorf(EINVALID, "unknown role %q: use %s", r, strings.Join(Roles(), ", "))
+			return Errork(EINVALID, "unknown_role", map[string]any{"Value": r, "List": strings.Join(Roles(), ", ")}, "unknown role %q: use %s", r, strings.Join(Roles(), ", "))
 		}
 	}
 	for _, l := range a.Levels {
 		if !IsLevel(l) {
-			return Errorf(EINVALID, "unknown level %q: use %s", l, strings.Join(Levels(), ", "))
+			return Errork(EINVALID, "unknown_level", map[string]any{"Value": l, "List": strings.Join(Levels(), ", ")}, "unknown level %q: use %s", l, strings.Join(Levels(), ", "))
 		}
 	}
 	for _, l := range a.Languages {
 		if !locales.IsSupported(l) {
-			return Errorf(EINVALID, "unknown language %q: use %s", l, strings.Join(locales.Supported, ", "))
+			return Errork(EINVALID, "unknown_language", map[string]any{"Value": l, "List": strings.Join(locales.Supported, ", ")}, "unknown language %q: use %s", l, strings.Join(locales.Supported, ", "))
 		}
 	}
 	if a.ActiveDays < 0 || a.InactiveDays < 0 {
-		return Errorf(EINVALID, "activity is a number of days, 0 or more")
+		return Errork(EINVALID, "activity_days", nil, "activity is a number of days, 0 or more")
 	}
 	return nil
 }
@@ -130,7 +130,7 @@ func (a *Audience) ResolveTracks(cur *content.Curriculum) error {
 			t = cur.Track(id)
 		}
 		if t == nil {
-			return Errorf(EINVALID, "no track %q in the published curriculum", id)
+			return Errork(EINVALID, "unknown_track", map[string]any{"Value": id}, "no track %q in the published curriculum", id)
 		}
 		for _, r := range t.Roles {
 			if !slices.Contains(a.TrackRoles, r) {
@@ -150,17 +150,17 @@ func (b Broadcast) Check(cur *content.Curriculum) error {
 	switch b.Kind {
 	case BroadcastLesson:
 		if b.LessonID == "" || cur == nil || cur.Lesson(b.LessonID) == nil {
-			return Errorf(EINVALID, "no lesson %q in the published curriculum", b.LessonID)
+			return Errork(EINVALID, "unknown_lesson", map[string]any{"Value": b.LessonID}, "no lesson %q in the published curriculum", b.LessonID)
 		}
 	case BroadcastText:
 		if strings.TrimSpace(b.Text) == "" {
-			return Errorf(EINVALID, "a message broadcast needs a text")
+			return Errork(EINVALID, "text_missing", nil, "a message broadcast needs a text")
 		}
 	default:
-		return Errorf(EINVALID, "unknown broadcast kind %q", b.Kind)
+		return Errork(EINVALID, "unknown_kind", map[string]any{"Value": b.Kind}, "unknown broadcast kind %q", b.Kind)
 	}
 	if len(b.Text) > MaxBroadcastText {
-		return Errorf(EINVALID, "the message is longer than %d characters", MaxBroadcastText)
+		return Errork(EINVALID, "text_too_long", map[string]any{"Max": MaxBroadcastText}, "the message is longer than %d characters", MaxBroadcastText)
 	}
 	return nil
 }

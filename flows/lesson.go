@@ -144,6 +144,29 @@ func (t *turn) showLesson() (bot.Reply, error) {
 		return t.showLessonEnd(ls)
 	}
 	s := ls.Steps[i]
+	r := t.stepScreen(ls, i)
+	if ls.ChapterOf(s) == nil && i == 0 && ls.Video == nil {
+		// A lesson written without a video may have one an admin sent
+		// from the chat: offer it where the lesson starts.
+		id, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if id != "" {
+			r.Buttons = append(r.Buttons, []bot.Button{{Label: t.T("btn_watch_video", nil), Data: encode(actWatch, ls.ID, s.ID)}})
+		}
+	}
+	r.Buttons = append(r.Buttons, t.menuRow()...)
+	if s.Image != "" {
+		r.Media = t.media("photo", s.Image, ls)
+	}
+	return r, nil
+}
+
+// stepScreen is step i of a lesson as every learner sees it: its text, the
+// buttons to page through it and to watch its part of the video.
+func (t *turn) stepScreen(ls *content.Lesson, i int) bot.Reply {
+	s := ls.Steps[i]
 	text := t.T("step_title", map[string]any{"Title": t.pick(ls.Title), "N": i + 1, "Total": len(ls.Steps)}) +
 		"\n\n" + t.pick(s.Text)
 	if task := t.pick(s.Task); task != "" {
@@ -167,22 +190,8 @@ func (t *turn) showLesson() (bot.Reply, error) {
 			Label: t.T("btn_watch", map[string]any{"At": clock(ch.Start)}),
 			Data:  encode(actWatch, ls.ID, s.ID),
 		}})
-	} else if i == 0 && ls.Video == nil {
-		// A lesson written without a video may have one an admin sent
-		// from the chat: offer it where the lesson starts.
-		id, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		if id != "" {
-			rows = append(rows, []bot.Button{{Label: t.T("btn_watch_video", nil), Data: encode(actWatch, ls.ID, s.ID)}})
-		}
 	}
-	r := bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}
-	if s.Image != "" {
-		r.Media = t.media("photo", s.Image, ls)
-	}
-	return r, nil
+	return bot.Reply{Text: text, Buttons: rows}
 }
 
 func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {

@@ -201,14 +201,20 @@ func (t *turn) showQuiz() (bot.Reply, error) {
 			{t.btn("btn_menu", actMenu)},
 		}}, nil
 	}
-	text := t.T("quiz_question", map[string]any{"N": q.I + 1, "Total": len(q.IDs), "Title": t.pick(ls.Title)}) +
-		"\n\n" + t.pick(cq.Question)
 	order, err := t.optionOrder(ls.ID, cq)
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	rows := t.options(cq, order, func(n int) string { return encode(actAnswer, ls.ID, cq.ID, strconv.Itoa(n)) })
-	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
+	return t.questionScreen(ls, cq, q.I, len(q.IDs), order), nil
+}
+
+// questionScreen is question n of total of a lesson's quiz, its options in
+// the given order.
+func (t *turn) questionScreen(ls *content.Lesson, cq *content.Question, n, total int, order []int) bot.Reply {
+	text := t.T("quiz_question", map[string]any{"N": n + 1, "Total": total, "Title": t.pick(ls.Title)}) +
+		"\n\n" + t.pick(cq.Question)
+	rows := t.options(cq, order, func(i int) string { return encode(actAnswer, ls.ID, cq.ID, strconv.Itoa(i)) })
+	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}
 }
 
 // options are a question's answer buttons: true/false side by side, choices

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -259,10 +260,16 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 	switch {
 	case v == skip && onboarding:
 		if f == fieldConsent {
-			// No consent, no reminder, as the question says.
+			// No consent, no reminder, as the question says; a time
+			// chosen at the question before is not dropped silently.
+			at := t.l.Reminder
 			t.l.Reminder = ""
 			if s := t.st.Session; s != nil {
+				at = cmp.Or(at, s.Reminder)
 				s.Reminder = ""
+			}
+			if at != "" {
+				t.note("reminder_dropped", map[string]any{"Time": at})
 			}
 		}
 	case !onboarding && f == fieldReminder && v != "off" && !t.consented() &&
@@ -299,11 +306,12 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 	return t.show()
 }
 
-// switchLang sets the interface language from a typed command. Elsewhere in
-// the onboarding than its language question, the onboarding goes on where
-// it was, in the new language.
+// switchLang sets the interface language from a typed command. At a
+// language question (the onboarding's, or the settings' picker) it is the
+// answer; anywhere else (a later question, a lesson, a quiz, the menu) the
+// learner stays where they were, which comes back in the new language.
 func (t *turn) switchLang(lang string) ([]bot.Reply, error) {
-	if !strings.HasPrefix(t.st.Screen, onbPrefix) || t.st.Screen == onbPrefix+fieldLang {
+	if t.st.Screen == onbPrefix+fieldLang || t.st.Screen == setPrefix+fieldLang {
 		return t.choose([]string{fieldLang, lang})
 	}
 	if err := t.set(fieldLang, lang); err != nil {

@@ -58,7 +58,7 @@ func (s *Broadcasts) StartBroadcast(ctx context.Context, b bottega.Broadcast, a 
 		return b, err
 	}
 	if b.Rate <= 0 {
-		return b, bottega.Errorf(bottega.EINVALID, "a broadcast needs a rate above 0 messages per second")
+		return b, bottega.Errork(bottega.EINVALID, "broadcast_rate", nil, "a broadcast needs a rate above 0 messages per second")
 	}
 	out, err := s.DB.CreateBroadcast(ctx, b, a)
 	if err != nil {
@@ -78,7 +78,7 @@ func (s *Broadcasts) wake() {
 func (s *Broadcasts) SetBroadcastStatus(ctx context.Context, id int64, status string) (bottega.BroadcastProgress, error) {
 	from := bottega.BroadcastFrom(status)
 	if from == nil {
-		return bottega.BroadcastProgress{}, bottega.Errorf(bottega.EINVALID, "a broadcast cannot be set %s", status)
+		return bottega.BroadcastProgress{}, bottega.Errork(bottega.EINVALID, "broadcast_status", map[string]any{"Value": status}, "a broadcast cannot be set %s", status)
 	}
 	ok, err := s.DB.SetBroadcastStatus(ctx, id, status, from...)
 	if err != nil {

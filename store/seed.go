@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/bottega-app/bottega"
 )
 
@@ -53,6 +55,26 @@ func SeedActivity(ctx context.Context, s *DB, n, answersEach int, today time.Tim
 	}
 	if _, err := s.q(ctx).ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
 		return fmt.Errorf("seed activity: %w", err)
+	}
+	return nil
+}
+
+// SeedFunnel gives the learners SeedActivity added progress in lessons, a
+// track's lessons in order, as a course's funnel looks: fewer learners
+// start each next lesson, fewer finish a lesson than start it, and a
+// quarter of those who finish fail its quiz. For the console's pictures.
+func SeedFunnel(ctx context.Context, s *DB, lessons []string, today time.Time) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		INSERT INTO lesson_progress (learner_id, lesson_id, started_at, updated_at, finished_at, quiz_right, quiz_total)
+		SELECT l.id, x.lesson, $1, $1,
+			CASE WHEN l.id % 20 >= x.k + 3 THEN CAST($1 AS timestamptz) END,
+			CASE WHEN l.id % 20 < x.k + 3 THEN 0 WHEN l.id % 4 = 0 THEN 1 ELSE 3 END,
+			CASE WHEN l.id % 20 >= x.k + 3 THEN 3 ELSE 0 END
+		FROM learners l, unnest(CAST($2 AS text[])) WITH ORDINALITY AS x(lesson, k)
+		WHERE l.platform = 'test' AND l.id % 20 >= x.k
+		ON CONFLICT DO NOTHING`, today, pq.Array(lessons))
+	if err != nil {
+		return fmt.Errorf("seed funnel: %w", err)
 	}
 	return nil
 }

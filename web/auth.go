@@ -154,11 +154,14 @@ func checkCSRF(r *http.Request, s *session) bool {
 	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) == 1
 }
 
-// errorText is a failure's message for the page: the service's own words
-// for what the admin can fix.
-func errorText(err error) string {
-	if m := bottega.ErrorMessage(err); m != "" {
-		return m
+// errorText says in lang what is wrong with a request: the message for
+// the service error's key, else a general one (the service's own words are
+// English, for logs and the command line).
+func (h *Handler) errorText(lang string, err error) string {
+	key, data := bottega.ErrorKey(err)
+	if key == "" {
+		key = "invalid"
+		h.o.Logger.Debug("console: request refused", "err", err)
 	}
-	return "internal error"
+	return h.message(lang, key, data)
 }

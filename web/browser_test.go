@@ -13,11 +13,15 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/store"
 )
 
 // screenshots is where the browser tests write a picture (JPEG) of each page
 // (ignored by git; docs/ keeps two of them for the README).
 const screenshots = "screenshots"
+
+// emojiFont is where Debian's fonts-noto-color-emoji puts its font.
+const emojiFont = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
 
 // browser starts a headless Chromium for the test, or fails saying how to
 // install it.
@@ -32,6 +36,10 @@ func browser(t *testing.T) context.Context {
 	}
 	if path == "" {
 		t.Fatal("Chromium is needed for the console's browser tests: run scripts/ensure-chromium.sh (apt-get install chromium)")
+	}
+	// Without it the screenshots show the texts' emoji as empty boxes.
+	if _, err := os.Stat(emojiFont); err != nil {
+		t.Fatal("A colour emoji font is needed for the console's screenshots: run scripts/ensure-chromium.sh (apt-get install fonts-noto-color-emoji)")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.WindowSize(1100, 900), chromedp.Flag("lang", "en-GB"))
@@ -76,7 +84,18 @@ func textOf(sel string, s *string) chromedp.Action[chromedp.Void] {
 // learner in a real browser, without JavaScript of its own: forms, links
 // and the refresh of the progress page.
 func TestBrowser(t *testing.T) {
-	r := newRig(t)
+	// Enough learners, with progress in the built-in lessons, for the
+	// overview's picture to show a real funnel.
+	r := newRigSeeded(t, 40, 40)
+	for _, tr := range r.cur.Tracks {
+		var ids []string
+		for _, l := range tr.Lessons {
+			ids = append(ids, l.ID)
+		}
+		if err := store.SeedFunnel(context.Background(), r.db, ids, r.now); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ctx := browser(t)
 	var ls []bottega.Learner
 	consent := time.Now() // audiences hold only learners who gave consent
@@ -146,5 +165,59 @@ func TestBrowser(t *testing.T) {
 	}
 	if _, err := r.learner(id); bottega.ErrorCode(err) != bottega.ENOTFOUND {
 		t.Errorf("learner %d after delete in the browser: %v", id, err)
+	}
+}
+
+// TestBrowserPublishesALesson uploads a changed lesson file on the Lessons
+// page, reads the diff, publishes it and sees the lesson as a learner
+// would, in a real browser.
+func TestBrowserPublishesALesson(t *testing.T) {
+	r := newRig(t)
+	ctx := browser(t)
+	file := filepath.Join(t.TempDir(), "07-reviews.yaml")
+	changed := strings.Replace(string(reviews(t)), "en: Reviews, and how to reply", "en: Reviews, and how to answer them", 1)
+	if changed == string(reviews(t)) {
+		t.Fatal("the lesson's English title was not found to change")
+	}
+	if err := os.WriteFile(file, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var diff, status, bubble string
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		chromedp.WaitVisible(`button[type=submit]`),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`svg.funnel`),
+		chromedp.Navigate(r.srv.URL+"/console/lessons"),
+		chromedp.WaitVisible(`#file`),
+		shot("lessons"),
+		chromedp.SetUploadFiles(`#file`, []string{file}),
+		chromedp.Click(`#check`),
+		chromedp.WaitVisible(`#publish`),
+		textOf(`#diff-reviews`, &diff),
+		shot("upload"),
+		chromedp.Click(`#publish`),
+		chromedp.WaitVisible(`#published`),
+		textOf(`#published`, &status),
+		chromedp.Navigate(r.srv.URL+"/console/lessons/reviews?loc=en"),
+		chromedp.WaitVisible(`#bubble`),
+		textOf(`#bubble`, &bubble),
+		shot("lesson"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(diff, "Reviews, and how to reply") || !strings.Contains(diff, "Reviews, and how to answer them") {
+		t.Errorf("diff: %q", diff)
+	}
+	if status != "Version 2 published: learners see it from now on." {
+		t.Errorf("after publish: %q", status)
+	}
+	if !strings.Contains(bubble, "Reviews, and how to answer them · 1/") {
+		t.Errorf("the lesson's first screen: %q", bubble)
+	}
+	cur, v, err := r.pub.Library.Current(context.Background())
+	if err != nil || v != 2 || cur.Lesson("reviews").Title.Get("en") != "Reviews, and how to answer them" {
+		t.Errorf("current curriculum: version %d, %v", v, err)
 	}
 }

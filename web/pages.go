@@ -166,7 +166,7 @@ func (h *Handler) composeBroadcast(w http.ResponseWriter, r *http.Request, s *se
 	f := readForm(r)
 	a, err := f.audience(s.Platform)
 	if err != nil {
-		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": errorText(err)})
+		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": h.errorText(h.lang(w, r), err)})
 		return
 	}
 	b := f.broadcast(s, h.o.Rate)
@@ -176,12 +176,12 @@ func (h *Handler) composeBroadcast(w http.ResponseWriter, r *http.Request, s *se
 		return
 	}
 	if err := b.Check(cur); err != nil {
-		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": errorText(err)})
+		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": h.errorText(h.lang(w, r), err)})
 		return
 	}
 	n, err := h.o.Broadcasts.CountAudience(r.Context(), a)
 	if bottega.ErrorCode(err) == bottega.EINVALID {
-		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": errorText(err)})
+		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": h.errorText(h.lang(w, r), err)})
 		return
 	} else if err != nil {
 		h.fail(w, r, err)
@@ -193,7 +193,7 @@ func (h *Handler) composeBroadcast(w http.ResponseWriter, r *http.Request, s *se
 	}
 	started, err := h.o.Broadcasts.StartBroadcast(r.Context(), b, a)
 	if bottega.ErrorCode(err) == bottega.EINVALID {
-		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": errorText(err)})
+		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": h.errorText(h.lang(w, r), err)})
 		return
 	} else if err != nil {
 		h.fail(w, r, err)

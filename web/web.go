@@ -13,7 +13,7 @@
 // every request.
 //
 // The console calls the same services as the chat and the command line
-// (bottega.BroadcastService, LearnerService, StatsService).
+// (bottega.BroadcastService, PublishService, LearnerService, StatsService).
 package web
 
 import (
@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
 )
 
@@ -48,12 +49,28 @@ type Options struct {
 	Broadcasts bottega.BroadcastService
 	Learners   bottega.LearnerService
 	Stats      bottega.StatsService
+	Publishing bottega.PublishService
 	Library    Library
+	// Screens renders a lesson as a learner reading in a locale sees it,
+	// screen by screen (flows.Preview).
+	Screens func(ls *content.Lesson, locale string) []bot.Reply
+	// Texts says the services' errors in the admin's language
+	// (locales.Catalog, messages console_<key>).
+	Texts Texts
 	// Rate is the sending rate of broadcasts started here.
 	Rate   float64
 	Clock  func() time.Time
 	Logger *slog.Logger
 }
+
+// Texts renders messages (locales.Catalog).
+type Texts interface {
+	T(lang, id string, data map[string]any) string
+	Has(lang, id string) bool
+}
+
+// maxBody bounds a request's body: an upload and its form.
+const maxBody = bottega.MaxUpload + 1<<20
 
 // Handler serves the console.
 type Handler struct {
@@ -92,6 +109,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
@@ -115,6 +135,11 @@ func (h *Handler) routes() {
 	get("/console/learners/{id}/delete", h.confirmDelete)
 	post("/console/learners/{id}/delete", h.deleteLearner)
 	get("/console/questions", h.questions)
+	get("/console/lessons", h.lessons)
+	get("/console/lessons/{id}", h.lesson)
+	post("/console/lessons/upload", h.upload)
+	post("/console/lessons/publish", h.publish)
+	post("/console/lessons/rollback", h.rollback)
 	post("/console/logout", h.logout)
 }
 
@@ -148,4 +173,17 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, msg
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	h.o.Logger.Error("console", "path", r.URL.Path, "err", err)
 	h.refuse(w, r, http.StatusInternalServerError, "err_internal")
+}
+
+// message says what went wrong in lang: the console's own text for key, or
+// the services' message for key (console_<key> in the locales), else the
+// generic one.
+func (h *Handler) message(lang, key string, data map[string]any) string {
+	if t, ok := texts[lang][key]; ok {
+		return t
+	}
+	if h.o.Texts != nil && key != "" && h.o.Texts.Has(lang, "console_"+key) {
+		return h.o.Texts.T(lang, "console_"+key, data)
+	}
+	return texts[lang]["err_internal"]
 }

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +17,10 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 	"github.com/bottega-app/bottega/web"
@@ -34,6 +39,7 @@ type rig struct {
 	srv *httptest.Server
 	cur *content.Curriculum
 	svc *store.Broadcasts
+	pub *store.Publishing
 
 	mu  sync.Mutex
 	now time.Time
@@ -63,10 +69,17 @@ func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 	}
 	lib := store.NewLibrary(r.db, 0)
 	r.svc = &store.Broadcasts{DB: r.db, Library: lib}
+	texts, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.pub = &store.Publishing{DB: r.db, Library: lib}
 	r.h, err = web.New(web.Options{
 		Admins: admins, PublicURL: "http://console.test", Sessions: r.db, Broadcasts: r.svc,
 		Learners: &store.Learners{DB: r.db}, Stats: &store.Statistics{DB: r.db}, Library: lib, Rate: 10,
-		Clock: r.clock,
+		Publishing: r.pub, Texts: texts,
+		Screens: func(ls *content.Lesson, loc string) []bot.Reply { return flows.Preview(texts, ls, loc) },
+		Clock:   r.clock,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +127,43 @@ func (c *client) do(method, path string, form url.Values) (int, string, http.Hea
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return c.send(req)
+}
+
+// upload posts a file with form fields as multipart/form-data.
+func (c *client) upload(path string, fields url.Values, name string, data []byte) (int, string, http.Header) {
+	c.r.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				c.r.t.Fatal(err)
+			}
+		}
+	}
+	if name != "" {
+		fw, err := mw.CreateFormFile("file", name)
+		if err == nil {
+			_, err = fw.Write(data)
+		}
+		if err != nil {
+			c.r.t.Fatal(err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		c.r.t.Fatal(err)
+	}
+	req, err := http.NewRequest("POST", c.r.srv.URL+path, &buf)
+	if err != nil {
+		c.r.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.send(req)
+}
+
+func (c *client) send(req *http.Request) (int, string, http.Header) {
+	c.r.t.Helper()
 	req.Header.Set("Accept-Language", "en-GB,en;q=0.8")
 	if c.cookie != "" {
 		req.Header.Set("Cookie", c.cookie)
@@ -230,7 +280,7 @@ func (r *rig) cookieHeader(t *testing.T) string {
 func TestRefusals(t *testing.T) {
 	r := newRig(t)
 	anon := r.client()
-	for _, p := range []string{"/console/", "/console/broadcasts", "/console/learners", "/console/learners/1", "/console/learners/1/export", "/console/questions"} {
+	for _, p := range []string{"/console/", "/console/broadcasts", "/console/learners", "/console/learners/1", "/console/learners/1/export", "/console/questions", "/console/lessons", "/console/lessons/reviews"} {
 		if code, body, _ := anon.do("GET", p, nil); code != http.StatusUnauthorized || !strings.Contains(body, "/console") {
 			t.Errorf("%s without a session = %d", p, code)
 		}
@@ -286,8 +336,8 @@ func TestRefusals(t *testing.T) {
 
 	// Every form needs the session's CSRF token.
 	c = r.signIn()
-	for _, p := range []string{"/console/broadcasts", "/console/learners/1/delete", "/console/logout"} {
-		form := url.Values{"kind": {"text"}, "text": {"Ciao"}, "action": {"send"}, "confirm": {"yes"}}
+	for _, p := range []string{"/console/broadcasts", "/console/learners/1/delete", "/console/logout", "/console/lessons/rollback", "/console/lessons/publish"} {
+		form := url.Values{"kind": {"text"}, "text": {"Ciao"}, "action": {"send"}, "confirm": {"yes"}, "version": {"1"}, "draft": {"1"}}
 		if code, _, _ := c.do("POST", p, form); code != http.StatusForbidden {
 			t.Errorf("%s without CSRF = %d", p, code)
 		}
@@ -295,6 +345,9 @@ func TestRefusals(t *testing.T) {
 		if code, _, _ := c.do("POST", p, form); code != http.StatusForbidden {
 			t.Errorf("%s with a wrong CSRF = %d", p, code)
 		}
+	}
+	if vs, err := r.pub.Versions(context.Background(), 5); err != nil || len(vs) != 1 {
+		t.Errorf("versions after refused posts: %v, %v", vs, err)
 	}
 	if list, err := r.svc.FindBroadcasts(context.Background(), bottega.BroadcastFilter{}); err != nil || len(list) != 0 {
 		t.Errorf("broadcasts after refused posts: %v, %v", list, err)

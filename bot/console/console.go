@@ -184,15 +184,17 @@ func (t *Transport) Send(_ context.Context, _ string, r bot.Reply) (string, erro
 		if src == "" {
 			src = r.Media.ID
 		}
-		fmt.Fprintf(&b, "%s[%s: %s", prefix, r.Media.Kind, src)
+		// Markers say what the terminal cannot show with symbols, not
+		// words: the learner may speak any of the bot's languages.
+		fmt.Fprintf(&b, "%s[%s %s", prefix, mediaSymbol(r.Media.Kind), src)
 		if r.Media.Start > 0 {
-			fmt.Fprintf(&b, " from %s", clock(r.Media.Start))
+			fmt.Fprintf(&b, " ▶ %s", clock(r.Media.Start))
 		}
 		b.WriteString("]\n")
 		prefix = ""
 	}
 	if r.File != nil {
-		fmt.Fprintf(&b, "%s[file %s, %d bytes]\n", prefix, t.save(r.File), len(r.File.Data))
+		fmt.Fprintf(&b, "%s[📎 %s]\n", prefix, t.save(r.File))
 		prefix = ""
 	}
 	if r.Text != "" {
@@ -224,6 +226,17 @@ func (t *Transport) Send(_ context.Context, _ string, r bot.Reply) (string, erro
 	return id, nil
 }
 
+// mediaSymbol stands for a kind of medium in the terminal.
+func mediaSymbol(kind string) string {
+	switch kind {
+	case "video":
+		return "🎬"
+	case "photo":
+		return "🖼"
+	}
+	return "📎"
+}
+
 func clock(d time.Duration) string {
 	s := int(d.Seconds())
 	if s >= 3600 {
@@ -232,8 +245,8 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// save writes f into the files folder and returns where it is, or what
-// went wrong; without a folder, just f's name.
+// save writes f into the files folder and returns where it is (its
+// absolute path), or what went wrong; without a folder, just f's name.
 func (t *Transport) save(f *bot.File) string {
 	if t.files == "" {
 		return f.Name
@@ -242,13 +255,13 @@ func (t *Transport) save(f *bot.File) string {
 	// other inside the folder.
 	path := filepath.Join(t.files, filepath.Base(filepath.Clean("/"+f.Name)))
 	if err := os.MkdirAll(t.files, 0o700); err != nil {
-		return fmt.Sprintf("%s not saved: %v", f.Name, err)
+		return fmt.Sprintf("%s ⚠ %v", f.Name, err)
 	}
 	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
-		return fmt.Sprintf("%s not saved: %v", f.Name, err)
+		return fmt.Sprintf("%s ⚠ %v", f.Name, err)
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	return "saved in " + path
+	return path
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/web"
 )
@@ -15,7 +18,7 @@ import (
 // wake the running delivery worker through the same service as the chat's.
 func newConsole(a *app) (*web.Handler, error) {
 	lib := store.NewLibrary(a.db, 0)
-	return web.New(web.Options{
+	o := web.Options{
 		Admins:    a.cfg.Admins,
 		PublicURL: a.cfg.PublicURL,
 		Sessions:  a.db,
@@ -24,12 +27,18 @@ func newConsole(a *app) (*web.Handler, error) {
 				a.bulk.wake()
 			}
 		}},
-		Learners: &store.Learners{DB: a.db},
-		Stats:    &store.Statistics{DB: a.db},
-		Library:  lib,
-		Rate:     min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
-		Logger:   a.log,
-	})
+		Learners:   &store.Learners{DB: a.db},
+		Stats:      &store.Statistics{DB: a.db},
+		Publishing: newPublishing(a, lib),
+		Library:    lib,
+		Rate:       min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
+		Logger:     a.log,
+	}
+	if a.texts != nil {
+		o.Texts = a.texts
+		o.Screens = func(ls *content.Lesson, locale string) []bot.Reply { return flows.Preview(a.texts, ls, locale) }
+	}
+	return web.New(o)
 }
 
 func runConsoleLink(ctx context.Context, e env, args []string) error {

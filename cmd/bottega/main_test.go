@@ -428,7 +428,8 @@ func TestQuestionDuringOnboarding(t *testing.T) {
 }
 
 // TestChatExportIsSaved: /export in the terminal chat writes the file into
-// the data folder, private to its owner, and says where.
+// the data folder, private to its owner, and says where without words of
+// one language (the learner's may be any).
 func TestChatExportIsSaved(t *testing.T) {
 	dir := dataDir(t)
 	out, stderr, err := chatOnce(t, dir, "/start\n/export\n")
@@ -436,7 +437,7 @@ func TestChatExportIsSaved(t *testing.T) {
 		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
 	}
 	path := filepath.Join(dir, "bottega-data.json")
-	if !strings.Contains(out, "saved in "+path) {
+	if !strings.Contains(out, "[📎 "+path+"]") || strings.Contains(out, "saved in") {
 		t.Errorf("the output does not say where the export is (%s):\n%s", path, out)
 	}
 	info, err := os.Stat(path)
@@ -473,7 +474,7 @@ func TestBannerInTheLearnersLanguage(t *testing.T) {
 			t.Fatalf("%v\n%s", err, errb.String())
 		}
 		defer a.close()
-		return banner(ctx, a)
+		return banner(ctx, a, "")
 	}
 	if b := bannerNow(); !strings.Contains(b, "Scrivi /start") {
 		t.Errorf("banner for someone new: %q", b)
@@ -483,5 +484,79 @@ func TestBannerInTheLearnersLanguage(t *testing.T) {
 	}
 	if b := bannerNow(); !strings.Contains(b, "Type /start") {
 		t.Errorf("banner for an English speaker: %q", b)
+	}
+}
+
+// TestChatSpeaksTheTerminalsLanguage: someone new whose terminal is in
+// English (LANG=en_GB.UTF-8) is greeted in English, with English ticked at
+// the language question, and the banner is in English; LC_ALL comes
+// first; the C locale names no language, so the chat speaks Italian.
+func TestChatSpeaksTheTerminalsLanguage(t *testing.T) {
+	for _, tt := range []struct {
+		env        map[string]string
+		lang, want string
+	}{
+		{map[string]string{"LANG": "en_GB.UTF-8"}, "en_GB", "Hi! 👋"},
+		{map[string]string{"LANG": "en_GB.UTF-8", "LC_ALL": "de_DE.UTF-8"}, "de_DE", "Hallo! 👋"},
+		{map[string]string{"LANG": "C.UTF-8"}, "", "Ciao! 👋"},
+	} {
+		if got := terminalLang(envFrom(tt.env)); got != tt.lang {
+			t.Errorf("terminalLang(%v) = %q, want %q", tt.env, got, tt.lang)
+		}
+		tt.env["BOTTEGA_DATA_DIR"] = dataDir(t)
+		var out, errb bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		err := run(ctx, []string{"chat"}, envFrom(tt.env), strings.NewReader("/start\n"), &out, &errb)
+		cancel()
+		if err != nil {
+			t.Fatalf("chat with %v: %v\n%s", tt.env, err, errb.String())
+		}
+		if !strings.Contains(out.String(), tt.want) {
+			t.Errorf("chat with %v does not greet with %q:\n%s", tt.env, tt.want, out.String())
+		}
+	}
+	getenv := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)})
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	a, err := newApp(ctx, env{getenv: getenv, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, redact: newRedactor(getenv)}, cfg, true)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	defer a.close()
+	if b := banner(ctx, a, "en_GB"); !strings.Contains(b, "Type /start") {
+		t.Errorf("banner for someone new in an English terminal: %q", b)
+	}
+}
+
+// TestMakeRunSaysItIsBuilding: with an empty build cache, the first
+// compile takes a minute; `make run` says so before it starts, so the
+// terminal does not sit silent.
+func TestMakeRunSaysItIsBuilding(t *testing.T) {
+	mk, err := os.ReadFile(filepath.Join("..", "..", "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, recipe, ok := strings.Cut(string(mk), "\nrun:")
+	if !ok {
+		t.Fatal("the Makefile has no run target")
+	}
+	echo, build := -1, -1
+	for i, line := range strings.Split(recipe, "\n")[1:] {
+		if !strings.HasPrefix(line, "\t") {
+			break // the recipe ends
+		}
+		switch {
+		case echo < 0 && strings.Contains(line, "echo"):
+			echo = i
+		case build < 0 && strings.Contains(line, " build "):
+			build = i
+		}
+	}
+	if build < 0 || echo < 0 || echo > build {
+		t.Errorf("make run builds without saying so first (echo at line %d, build at %d):\n%s", echo, build, recipe)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -225,22 +226,47 @@ func chat(ctx context.Context, e env, cfg config, workers int, withHTTP bool) er
 			defer stop()
 		}
 	}
-	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin), Files: cfg.DataDir})
+	lang := terminalLang(e.getenv)
+	t := console.New(e.stdin, e.stdout, console.Options{Echo: !isTerminal(e.stdin), Files: cfg.DataDir, Lang: lang})
 	if isTerminal(e.stdin) {
-		fmt.Fprintln(e.stdout, banner(ctx, a))
+		fmt.Fprintln(e.stdout, banner(ctx, a, lang))
 		fmt.Fprintln(e.stdout)
 	}
 	return a.runTransport(ctx, t, workers)
 }
 
 // banner greets the terminal chat in the language of its learner, once
-// known (the console's learner is "local"), else in Italian.
-func banner(ctx context.Context, a *app) string {
+// known (the console's learner is "local"), else in the terminal's
+// (terminalLang), else in Italian.
+func banner(ctx context.Context, a *app, terminal string) string {
 	lang, err := a.db.LearnerLocale(ctx, console.Platform, "local")
 	if err != nil || lang == "" {
-		lang = "it"
+		lang = locales.Default
+		if terminal != "" {
+			lang = locales.Match(terminal)
+		}
 	}
 	return a.texts.T(lang, "console_banner", nil)
+}
+
+// terminalLang is the language of the terminal's user, as a phone's
+// language is on a chat platform: the locale of LC_ALL, else LC_MESSAGES,
+// else LANG, as POSIX orders them ("en_GB.UTF-8" is "en_GB"). The C and
+// POSIX locales name no language: "" (the chat then speaks Italian).
+func terminalLang(getenv func(string) string) string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := getenv(k)
+		if v == "" {
+			continue
+		}
+		v, _, _ = strings.Cut(v, ".")
+		v, _, _ = strings.Cut(v, "@")
+		if v == "C" || v == "POSIX" {
+			return ""
+		}
+		return v
+	}
+	return ""
 }
 
 func isTerminal(r io.Reader) bool {

@@ -1,0 +1,388 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/locales"
+)
+
+// version picks the curriculum version a page shows: ?v=N, else the
+// current one. The list of versions comes with it, the newest first.
+func (h *Handler) version(w http.ResponseWriter, r *http.Request) (*content.Curriculum, int64, []bottega.CurriculumVersion, bool) {
+	ctx := r.Context()
+	versions, err := h.o.Publishing.Versions(ctx, 30)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, 0, nil, false
+	}
+	if len(versions) == 0 {
+		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return nil, 0, nil, false
+	}
+	v := versions[0].ID
+	if s := r.URL.Query().Get("v"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			h.refuse(w, r, http.StatusNotFound, "err_notfound")
+			return nil, 0, nil, false
+		}
+		v = n
+	}
+	c, err := h.o.Publishing.Version(ctx, v)
+	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
+		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return nil, 0, nil, false
+	} else if err != nil {
+		h.fail(w, r, err)
+		return nil, 0, nil, false
+	}
+	return c, v, versions, true
+}
+
+func (h *Handler) lessons(w http.ResponseWriter, r *http.Request, s *session) {
+	c, v, versions, ok := h.version(w, r)
+	if !ok {
+		return
+	}
+	h.lessonsPage(w, r, s, http.StatusOK, c, v, versions, nil)
+}
+
+func (h *Handler) lessonsPage(w http.ResponseWriter, r *http.Request, s *session, status int, c *content.Curriculum, v int64, versions []bottega.CurriculumVersion, extra map[string]any) {
+	lang := h.lang(w, r)
+	type lessonRow struct {
+		ID, Title, Level string
+		Minutes, Steps   int
+		Questions        int
+		Locales          []string
+	}
+	type trackRow struct {
+		ID, Title string
+		Lessons   []lessonRow
+	}
+	var tracks []trackRow
+	for _, t := range c.Tracks {
+		tr := trackRow{ID: t.ID, Title: t.Title.Get(lang)}
+		for _, l := range t.Lessons {
+			tr.Lessons = append(tr.Lessons, lessonRow{ID: l.ID, Title: l.Title.Get(lang), Level: l.Level, Minutes: l.Minutes,
+				Steps: len(l.Steps), Questions: len(l.Quiz), Locales: l.Locales})
+		}
+		tracks = append(tracks, tr)
+	}
+	data := map[string]any{"Tracks": tracks, "Version": v, "Current": versions[0].ID, "Versions": versions,
+		"Published": r.URL.Query().Get("published"), "TrackIDs": trackIDs(c)}
+	for k, x := range extra {
+		data[k] = x
+	}
+	h.render(w, r, status, "lessons", s, data)
+}
+
+func trackIDs(c *content.Curriculum) []string {
+	var ids []string
+	for _, t := range c.Tracks {
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+// screen is one of a lesson's screens, as the chat shows it.
+type screen struct {
+	Text    string
+	Buttons [][]string
+	// Step or Question, from 1, says which it is.
+	Step, Question int
+}
+
+func screens(replies []bot.Reply, steps int) []screen {
+	out := make([]screen, len(replies))
+	for i, r := range replies {
+		out[i].Text = r.Text
+		for _, row := range r.Buttons {
+			var labels []string
+			for _, b := range row {
+				labels = append(labels, b.Label)
+			}
+			out[i].Buttons = append(out[i].Buttons, labels)
+		}
+		if i < steps {
+			out[i].Step = i + 1
+		} else {
+			out[i].Question = i - steps + 1
+		}
+	}
+	return out
+}
+
+// lesson shows a lesson of a version as a learner sees it, one screen at a
+// time, in a locale: ?loc= (default the console's language), ?screen=
+// (from 1).
+func (h *Handler) lesson(w http.ResponseWriter, r *http.Request, s *session) {
+	c, v, versions, ok := h.version(w, r)
+	if !ok {
+		return
+	}
+	ls := c.Lesson(r.PathValue("id"))
+	if ls == nil {
+		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return
+	}
+	lang := h.lang(w, r)
+	loc := r.URL.Query().Get("loc")
+	if !locales.IsSupported(loc) {
+		loc = lang
+	}
+	var all []screen
+	if h.o.Screens != nil {
+		all = screens(h.o.Screens(ls, loc), len(ls.Steps))
+	}
+	n, err := strconv.Atoi(r.URL.Query().Get("screen"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, len(all))
+	var cur screen
+	if n > 0 {
+		cur = all[n-1]
+	}
+	type locOpt struct {
+		Code    string
+		Written bool // the lesson is written in it; else the learner reads the fallback
+	}
+	var locs []locOpt
+	for _, l := range locales.Supported {
+		locs = append(locs, locOpt{Code: l, Written: slices.Contains(ls.Locales, l)})
+	}
+	var image string
+	if n >= 1 && n <= len(ls.Steps) {
+		image = ls.Steps[n-1].Image
+	}
+	track := ""
+	if t := c.Track(ls.Track); t != nil {
+		track = t.Title.Get(lang)
+	}
+	h.render(w, r, http.StatusOK, "lesson", s, map[string]any{
+		"L": ls, "Title": ls.Title.Get(lang), "Track": track, "Version": v, "Current": versions[0].ID, "Loc": loc, "Locs": locs,
+		"Screens": all, "N": n, "Screen": cur, "Image": image, "Written": slices.Contains(ls.Locales, loc),
+	})
+}
+
+// upload checks a lesson file or a zipped track and shows its problems, or
+// what publishing it would change, with the button that publishes it.
+func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	c, v, versions, ok := h.version(w, r)
+	if !ok {
+		return
+	}
+	lang := h.lang(w, r)
+	bad := func(key string, data map[string]any) {
+		h.lessonsPage(w, r, s, http.StatusBadRequest, c, v, versions, map[string]any{"Error": h.message(lang, key, data)})
+	}
+	f, hdr, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		bad("err_upload_missing", nil)
+		return
+	} else if err != nil {
+		bad(bottega.UploadUnreadable, nil)
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, bottega.MaxUpload+1))
+	if err != nil {
+		bad(bottega.UploadUnreadable, nil)
+		return
+	}
+	d, err := h.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: hdr.Filename, Data: data, Track: r.PostFormValue("track"), By: s.UserID})
+	if key, kd := bottega.ErrorKey(err); key != "" {
+		bad(key, kd)
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"D": d, "Name": hdr.Filename}
+	if len(d.Problems) == 0 && !d.Same {
+		old, err := h.o.Publishing.Version(ctx, d.Base)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		out["Diff"] = diffLessons(old, d.Curriculum, d.Changes, lang)
+	}
+	status := http.StatusOK
+	if len(d.Problems) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(w, r, status, "upload", s, out)
+}
+
+// publish publishes a draft of upload.
+func (h *Handler) publish(w http.ResponseWriter, r *http.Request, s *session) {
+	id, err := strconv.ParseInt(r.PostFormValue("draft"), 10, 64)
+	if err != nil || id <= 0 {
+		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return
+	}
+	pub, err := h.o.Publishing.PublishDraft(r.Context(), id, s.UserID)
+	h.published(w, r, s, pub, err)
+}
+
+// rollback publishes an earlier version again.
+func (h *Handler) rollback(w http.ResponseWriter, r *http.Request, s *session) {
+	id, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil || id <= 0 {
+		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return
+	}
+	pub, err := h.o.Publishing.Rollback(r.Context(), id, "console "+s.UserID)
+	h.published(w, r, s, pub, err)
+}
+
+func (h *Handler) published(w http.ResponseWriter, r *http.Request, s *session, pub bottega.Publication, err error) {
+	switch bottega.ErrorCode(err) {
+	case "":
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.o.Logger.Info("console: curriculum published", "version", pub.Version, "created", pub.Created, "admin", s.UserID)
+		http.Redirect(w, r, fmt.Sprintf("/console/lessons?published=%d", pub.Version), http.StatusSeeOther)
+	case bottega.ENOTFOUND:
+		h.refuse(w, r, http.StatusNotFound, "err_draft_gone")
+	default:
+		c, v, versions, ok := h.version(w, r)
+		if !ok {
+			return
+		}
+		key, data := bottega.ErrorKey(err)
+		h.lessonsPage(w, r, s, http.StatusConflict, c, v, versions, map[string]any{"Error": h.message(h.lang(w, r), key, data)})
+	}
+}
+
+// change is one difference in a changed lesson.
+type change struct {
+	// What names the part (title, step, quiz, ...), Ref the step or
+	// question id.
+	What, Ref, Before, After string
+}
+
+// lessonDiff is a lesson of the diff, with its differences.
+type lessonDiff struct {
+	ID, Title, Kind string
+	Changes         []change
+}
+
+// diffLessons lists the lessons added, changed and removed, and what
+// changed in each changed one, in lang.
+func diffLessons(old, cur *content.Curriculum, ch bottega.Changes, lang string) []lessonDiff {
+	var out []lessonDiff
+	for _, id := range ch.Added {
+		out = append(out, lessonDiff{ID: id, Title: cur.Lesson(id).Title.Get(lang), Kind: "added"})
+	}
+	for _, id := range ch.Changed {
+		a, b := old.Lesson(id), cur.Lesson(id)
+		out = append(out, lessonDiff{ID: id, Title: b.Title.Get(lang), Kind: "changed", Changes: compareLessons(a, b, lang)})
+	}
+	for _, id := range ch.Removed {
+		out = append(out, lessonDiff{ID: id, Title: old.Lesson(id).Title.Get(lang), Kind: "removed"})
+	}
+	return out
+}
+
+func compareLessons(a, b *content.Lesson, lang string) []change {
+	var out []change
+	add := func(what, before, after string) {
+		if before != after {
+			ref := ""
+			if k, id, ok := strings.Cut(what, " "); ok {
+				what, ref = k, id
+			}
+			out = append(out, change{What: what, Ref: ref, Before: before, After: after})
+		}
+	}
+	add("title", a.Title.Get(lang), b.Title.Get(lang))
+	add("summary", a.Summary.Get(lang), b.Summary.Get(lang))
+	add("level", a.Level, b.Level)
+	add("minutes", strconv.Itoa(a.Minutes), strconv.Itoa(b.Minutes))
+	add("track", a.Track, b.Track)
+	add("order", strconv.Itoa(a.Order), strconv.Itoa(b.Order))
+	add("roles", strings.Join(a.Roles, ", "), strings.Join(b.Roles, ", "))
+	add("locales", strings.Join(a.Locales, ", "), strings.Join(b.Locales, ", "))
+	step := func(l *content.Lesson, id string) string {
+		i := l.StepIndex(id)
+		if i < 0 {
+			return ""
+		}
+		s := l.Steps[i]
+		text := s.Text.Get(lang)
+		for _, extra := range []content.Text{s.Task, s.Tip} {
+			if t := extra.Get(lang); t != "" {
+				text += "\n\n" + t
+			}
+		}
+		if s.Image != "" {
+			text += "\n\n[" + s.Image + "]"
+		}
+		return text
+	}
+	var ids []string
+	for _, s := range append(slices.Clone(a.Steps), b.Steps...) {
+		if !slices.Contains(ids, s.ID) {
+			ids = append(ids, s.ID)
+		}
+	}
+	for _, id := range ids {
+		add("step "+id, step(a, id), step(b, id))
+	}
+	add("steps", stepIDs(a), stepIDs(b))
+	question := func(l *content.Lesson, id string) string {
+		for _, q := range l.Quiz {
+			if q.ID != id {
+				continue
+			}
+			text := q.Question.Get(lang)
+			for i, o := range q.Options {
+				mark := "  "
+				if i == q.Correct {
+					mark = "✔ "
+				}
+				text += "\n" + mark + o.Get(lang)
+			}
+			if q.Kind == content.TrueFalse {
+				text += fmt.Sprintf("\n✔ %v", q.Correct == 0)
+			}
+			return text
+		}
+		return ""
+	}
+	var qids []string
+	for _, q := range append(slices.Clone(a.Quiz), b.Quiz...) {
+		if !slices.Contains(qids, q.ID) {
+			qids = append(qids, q.ID)
+		}
+	}
+	for _, id := range qids {
+		add("quiz "+id, question(a, id), question(b, id))
+	}
+	if len(out) == 0 {
+		// What changed is not shown here (keywords, sources, a video).
+		out = append(out, change{What: "other"})
+	}
+	return out
+}
+
+func stepIDs(l *content.Lesson) string {
+	ids := make([]string, len(l.Steps))
+	for i, s := range l.Steps {
+		ids[i] = s.ID
+	}
+	return strings.Join(ids, ", ")
+}

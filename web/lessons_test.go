@@ -1,0 +1,163 @@
+package web_test
+
+import (
+	"context"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/content"
+)
+
+// reviews is the built-in lesson file the tests change.
+func reviews(t testing.TB) []byte {
+	t.Helper()
+	src, err := fs.ReadFile(content.BuiltinFS(), "curriculum/bottega-digitale/07-reviews.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+// withMinutes is the reviews lesson with another length.
+func withMinutes(t testing.TB, n string) []byte {
+	return regexp.MustCompile(`(?m)^minutes: \d+$`).ReplaceAll(reviews(t), []byte("minutes: "+n))
+}
+
+func TestLessonsPages(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	ls := r.cur.Lesson("reviews")
+	for _, p := range []struct{ path, want string }{
+		{"/console/lessons", ls.Title.Get("en")},
+		{"/console/lessons", "Published versions"},
+		{"/console/lessons?v=1", `id="version-1"`},
+		// Each screen as the learner sees it, in each locale.
+		{"/console/lessons/reviews", "Screen 1 of"},
+		{"/console/lessons/reviews?loc=en&screen=2", strings.TrimSpace(ls.Steps[1].Text.Get("en"))[:40]},
+		{"/console/lessons/reviews?loc=it&screen=2", strings.TrimSpace(ls.Steps[1].Text.Get("it"))[:40]},
+		{"/console/lessons/reviews?loc=it&screen=1", "Avanti"},
+		{"/console/lessons/reviews?loc=en&screen=1", "Next"},
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+1), strings.TrimSpace(ls.Quiz[0].Question.Get("en"))[:30]},
+		// Spanish is not written: the learner reads English, and the page says so.
+		{"/console/lessons/reviews?loc=es", "not written in this language"},
+		{"/console/lessons/reviews?screen=999", "Screen " + itoa(len(ls.Steps)+len(ls.Quiz)) + " of"},
+	} {
+		code, body, _ := c.do("GET", p.path, nil)
+		if code != 200 || !strings.Contains(body, htmlEscape(p.want)) {
+			t.Errorf("%s = %d, without %q", p.path, code, p.want)
+		}
+	}
+	for _, p := range []string{"/console/lessons/no-such-lesson", "/console/lessons?v=999", "/console/lessons/reviews?v=x"} {
+		if code, _, _ := c.do("GET", p, nil); code != http.StatusNotFound {
+			t.Errorf("%s = %d, want 404", p, code)
+		}
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// htmlEscape is a text as html/template writes it, markup left alone.
+func htmlEscape(s string) string {
+	if strings.Contains(s, `="`) {
+		return s
+	}
+	return template.HTMLEscapeString(s)
+}
+
+// TestUploadDiffPublishRollback uploads lesson files on the Lessons page:
+// problems with their lines, the diff, publishing once, a stale draft
+// refused, and a rollback.
+func TestUploadDiffPublishRollback(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	ctx := context.Background()
+	_, _, _ = c.do("GET", "/console/lessons", nil)
+	csrf := url.Values{"csrf": {c.csrf}}
+
+	// Without the CSRF token nothing is checked or kept.
+	if code, _, _ := c.upload("/console/lessons/upload", nil, "07-reviews.yaml", withMinutes(t, "19")); code != http.StatusForbidden {
+		t.Errorf("upload without CSRF = %d", code)
+	}
+	// A broken file: its problems with file and line, nothing to publish.
+	code, body, _ := c.upload("/console/lessons/upload", csrf, "07-reviews.yaml", []byte("id: reviews\nlevel: expert\n"))
+	if code != http.StatusUnprocessableEntity || !regexp.MustCompile(`<code>[^<]*07-reviews.yaml:2</code>`).MatchString(body) || strings.Contains(body, `id="publish"`) {
+		t.Errorf("broken file = %d\n%s", code, body)
+	}
+	// A file of another kind, or none, is refused with the reason.
+	if code, body, _ := c.upload("/console/lessons/upload", csrf, "notes.txt", []byte("hello")); code != http.StatusBadRequest || !strings.Contains(body, "This file cannot be used") {
+		t.Errorf("a text file = %d\n%s", code, body)
+	}
+	if code, body, _ := c.upload("/console/lessons/upload", csrf, "", nil); code != http.StatusBadRequest || !strings.Contains(body, "Choose a file") {
+		t.Errorf("no file = %d\n%s", code, body)
+	}
+	// The same file: nothing to publish.
+	if code, body, _ := c.upload("/console/lessons/upload", csrf, "07-reviews.yaml", reviews(t)); code != 200 || !strings.Contains(body, `id="same"`) || strings.Contains(body, `id="publish"`) {
+		t.Errorf("unchanged file = %d\n%s", code, body)
+	}
+	// A changed lesson: the diff says what changes, then it is published.
+	code, body, _ = c.upload("/console/lessons/upload", csrf, "07-reviews.yaml", withMinutes(t, "19"))
+	if code != 200 || !strings.Contains(body, `id="diff-reviews"`) || !strings.Contains(body, "<del>"+itoa(r.cur.Lesson("reviews").Minutes)+"</del>") || !strings.Contains(body, "<ins>19</ins>") {
+		t.Fatalf("changed file = %d\n%s", code, body)
+	}
+	draft := regexp.MustCompile(`name="draft" value="(\d+)"`).FindStringSubmatch(body)
+	if draft == nil {
+		t.Fatalf("no draft to publish\n%s", body)
+	}
+	if v, err := r.pub.Versions(ctx, 5); err != nil || len(v) != 1 {
+		t.Fatalf("a check published: %v, %v", v, err)
+	}
+	if code, _, _ := c.do("POST", "/console/lessons/publish", url.Values{"draft": {draft[1]}}); code != http.StatusForbidden {
+		t.Errorf("publish without CSRF = %d", code)
+	}
+	code, _, hdr := c.post("/console/lessons/publish", url.Values{"draft": {draft[1]}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/console/lessons?published=2" {
+		t.Fatalf("publish = %d %v", code, hdr)
+	}
+	if _, body, _ := c.do("GET", hdr.Get("Location"), nil); !strings.Contains(body, "Version 2 published") {
+		t.Errorf("after publish\n%s", body)
+	}
+	cur, err := r.pub.Version(ctx, 2)
+	if err != nil || cur.Lesson("reviews").Minutes != 19 {
+		t.Fatalf("version 2: %v", err)
+	}
+	if code, _, _ := c.post("/console/lessons/publish", url.Values{"draft": {draft[1]}}); code != http.StatusNotFound {
+		t.Errorf("second publish of the draft = %d", code)
+	}
+
+	// A draft overtaken by another publish is refused, in Italian too.
+	_, _, _ = c.do("GET", "/console/lessons?lang=it", nil)
+	_, body, _ = c.upload("/console/lessons/upload", url.Values{"csrf": {c.csrf}}, "07-reviews.yaml", withMinutes(t, "23"))
+	stale := regexp.MustCompile(`name="draft" value="(\d+)"`).FindStringSubmatch(body)
+	if stale == nil {
+		t.Fatalf("no draft\n%s", body)
+	}
+	other := r.cur
+	other.Lesson("reviews").Minutes = 31
+	if _, err := r.pub.Publish(ctx, other, bottega.Origin{Source: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body, _ := c.post("/console/lessons/publish", url.Values{"draft": {stale[1]}}); code != http.StatusConflict || !strings.Contains(body, "Nel frattempo è stata pubblicata la versione 3") {
+		t.Errorf("stale draft = %d\n%s", code, body)
+	}
+	_, _, _ = c.do("GET", "/console/lessons?lang=en", nil)
+
+	// Rolling back to version 1 publishes it again as version 4.
+	code, _, hdr = c.post("/console/lessons/rollback", url.Values{"version": {"1"}})
+	if code != http.StatusSeeOther || hdr.Get("Location") != "/console/lessons?published=4" {
+		t.Fatalf("rollback = %d %v", code, hdr)
+	}
+	vs, err := r.pub.Versions(ctx, 5)
+	if err != nil || len(vs) != 4 || vs[0].Hash != vs[3].Hash || !strings.Contains(vs[0].Source, "rollback to version 1") {
+		t.Errorf("versions after rollback: %+v, %v", vs, err)
+	}
+	if code, _, _ := c.post("/console/lessons/rollback", url.Values{"version": {"99"}}); code != http.StatusNotFound {
+		t.Errorf("rollback to no version = %d", code)
+	}
+}
