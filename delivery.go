@@ -140,3 +140,13 @@ func (c DeliveryCounts) Left() int { return c.Pending + c.Sending }
 func (c DeliveryCounts) Total() int {
 	return c.Pending + c.Sending + c.Sent + c.Failed + c.Blocked + c.Cancelled + c.Uncertain + c.Skipped
 }
+
+// DeliveryResult is how the send of a delivery ended.
+type DeliveryResult struct {
+	// Status is sent, failed, blocked, uncertain, or pending to try again
+	// at RetryAt.
+	Status    string
+	MessageID string
+	Error     string
+	RetryAt   time.Time
+}

@@ -86,7 +86,7 @@ type Store interface {
 	ExpireDeliveries(ctx context.Context) (int, error)
 	ClaimDeliveries(ctx context.Context, platform, owner string, n int, lease time.Duration) ([]bottega.Delivery, error)
 	StartDelivery(ctx context.Context, id int64, owner string) (bool, error)
-	FinishDelivery(ctx context.Context, id int64, r store.DeliveryResult) error
+	FinishDelivery(ctx context.Context, id int64, r bottega.DeliveryResult) error
 	SkipDelivery(ctx context.Context, id int64, owner, status, reason string) error
 	ReleaseDeliveries(ctx context.Context, owner string) error
 	ActiveBroadcasts(ctx context.Context, platform string) ([]bottega.Broadcast, error)
@@ -474,15 +474,15 @@ func (w *Worker) send(ctx context.Context, d bottega.Delivery, reply bot.Reply) 
 }
 
 // outcome classifies a send's result.
-func (w *Worker) outcome(d bottega.Delivery, err error) store.DeliveryResult {
+func (w *Worker) outcome(d bottega.Delivery, err error) bottega.DeliveryResult {
 	if err == nil {
 		w.stopped.Store(false)
 		w.cfg.Metrics.add(OutcomeSent, 1)
-		return store.DeliveryResult{Status: bottega.DeliverySent}
+		return bottega.DeliveryResult{Status: bottega.DeliverySent}
 	}
 	if bot.IsGone(err) {
 		w.cfg.Metrics.add(OutcomeBlocked, 1)
-		return store.DeliveryResult{Status: bottega.DeliveryBlocked, Error: err.Error()}
+		return bottega.DeliveryResult{Status: bottega.DeliveryBlocked, Error: err.Error()}
 	}
 	if bot.IsFatal(err) {
 		// Every send would fail alike: hold them all, keep the message
@@ -510,13 +510,13 @@ func (w *Worker) outcome(d bottega.Delivery, err error) store.DeliveryResult {
 	switch {
 	case out == Uncertain:
 		w.log.Warn("delivery uncertain", "delivery", d.ID, "err", err)
-		return store.DeliveryResult{Status: bottega.DeliveryUncertain, Error: err.Error()}
+		return bottega.DeliveryResult{Status: bottega.DeliveryUncertain, Error: err.Error()}
 	case out == Fail || d.Attempts+1 >= w.cfg.MaxAttempts:
 		w.log.Warn("delivery failed", "delivery", d.ID, "attempts", d.Attempts+1, "err", err)
-		return store.DeliveryResult{Status: bottega.DeliveryFailed, Error: err.Error()}
+		return bottega.DeliveryResult{Status: bottega.DeliveryFailed, Error: err.Error()}
 	}
 	wait := max(after, w.cfg.Backoff<<min(d.Attempts, 10))
-	return store.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(wait)}
+	return bottega.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(wait)}
 }
 
 // holdFor stops every sender for d (Telegram's retry_after applies to the

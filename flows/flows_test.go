@@ -683,7 +683,7 @@ func TestOldReminderButtonsOpenNewMessages(t *testing.T) {
 	if ok, err := c.db.StartDelivery(ctx, ds[0].ID, "w"); err != nil || !ok {
 		t.Fatalf("start delivery: %v %v", ok, err)
 	}
-	if err := c.db.FinishDelivery(ctx, ds[0].ID, store.DeliveryResult{Status: bottega.DeliverySent, MessageID: "reminder-1"}); err != nil {
+	if err := c.db.FinishDelivery(ctx, ds[0].ID, bottega.DeliveryResult{Status: bottega.DeliverySent, MessageID: "reminder-1"}); err != nil {
 		t.Fatal(err)
 	}
 	press := func(messageID, data string) []bot.Reply {

@@ -371,21 +371,11 @@ func (s *DB) StartDelivery(ctx context.Context, id int64, owner string) (ok bool
 	return n == 1, nil
 }
 
-// DeliveryResult is how a send ended.
-type DeliveryResult struct {
-	// Status is sent, failed, blocked, uncertain, or pending to try again
-	// at RetryAt.
-	Status    string
-	MessageID string
-	Error     string
-	RetryAt   time.Time
-}
-
 // FinishDelivery records how the send of a delivery marked sending ended.
 // Its commit is asynchronous (synchronous_commit off, for this transaction
 // only): losing it in a database crash leaves the row sending, hence
 // uncertain, never sent twice. A blocked learner is marked blocked too.
-func (s *DB) FinishDelivery(ctx context.Context, id int64, r DeliveryResult) error {
+func (s *DB) FinishDelivery(ctx context.Context, id int64, r bottega.DeliveryResult) error {
 	var retry any
 	if r.Status == bottega.DeliveryPending {
 		retry = r.RetryAt

@@ -45,7 +45,7 @@ func TestDeliveryStatuses(t *testing.T) {
 			t.Fatalf("start: %v %v", ok, err)
 		}
 		id := []string{"wamid.A", "wamid.B", "wamid.C"}[i]
-		if err := db.FinishDelivery(ctx, d.ID, store.DeliveryResult{Status: bottega.DeliverySent, MessageID: id}); err != nil {
+		if err := db.FinishDelivery(ctx, d.ID, bottega.DeliveryResult{Status: bottega.DeliverySent, MessageID: id}); err != nil {
 			t.Fatal(err)
 		}
 	}

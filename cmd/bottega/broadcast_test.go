@@ -4,7 +4,9 @@ import "testing"
 
 func TestBroadcastAndStatsCommands(t *testing.T) {
 	dir := dataDir(t)
-	if _, stderr, err := chatOnce(t, dir, "/start\n"); err != nil {
+	// A shopkeeper who gives consent at the end of the onboarding:
+	// audiences hold only learners who gave it.
+	if _, stderr, err := chatOnce(t, dir, "/start\n1\n1\n1\n4\n1\n"); err != nil {
 		t.Fatalf("chat: %v\n%s", err, stderr)
 	}
 	env := map[string]string{"BOTTEGA_DATA_DIR": dir}

@@ -127,7 +127,7 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 		if ok, err := a.db.StartDelivery(ctx, d.ID, "test"); err != nil || !ok {
 			t.Fatalf("start delivery: %v %v", ok, err)
 		}
-		if err := a.db.FinishDelivery(ctx, d.ID, store.DeliveryResult{Status: status, MessageID: strconv.Itoa(i)}); err != nil {
+		if err := a.db.FinishDelivery(ctx, d.ID, bottega.DeliveryResult{Status: status, MessageID: strconv.Itoa(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -119,7 +119,7 @@ func TestBadConfigurationExitsTwo(t *testing.T) {
 		{"invite without sub-command", []string{"invite"}, nil, "create or list"},
 		{"webhook without secret", []string{"serve"}, map[string]string{"TELEGRAM_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://example.org/hook"}, "TELEGRAM_WEBHOOK_SECRET"},
 		{"bad flag", []string{"chat", "--nope"}, nil, "--help"},
-		{"content without sub-command", []string{"content"}, nil, "validate or publish"},
+		{"content without sub-command", []string{"content"}, nil, "needs a sub-command: validate, diff, publish"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
