@@ -492,13 +492,13 @@ func (w *Worker) outcome(d bottega.Delivery, err error) bottega.DeliveryResult {
 		if w.stopped.CompareAndSwap(false, true) {
 			w.log.Error("sending stopped: the platform refuses every message until someone acts; trying again from time to time", "platform", w.cfg.Platform, "err", err)
 		}
-		return store.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(w.cfg.FatalHold)}
+		return bottega.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(w.cfg.FatalHold)}
 	}
 	w.stopped.Store(false)
 	if wait := bot.RecipientRetryIn(err); wait > 0 {
 		// This learner has had enough for now; the others go on.
 		w.cfg.Metrics.add(OutcomeRateLimited, 1)
-		return store.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(wait)}
+		return bottega.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(wait)}
 	}
 	out, after := w.cfg.Classify(err)
 	if after > 0 {
