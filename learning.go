@@ -67,3 +67,22 @@ type AskedQuestion struct {
 	// Helpful is the learner's feedback on the answer, if they gave any.
 	Helpful *bool `db:"helpful"`
 }
+
+// Question is a free-form question a learner asked the assistant.
+type Question struct {
+	ID         int64      `db:"id"`
+	LearnerID  int64      `db:"learner_id"`
+	Locale     string     `db:"locale"`
+	Text       string     `db:"text"`
+	AskedAt    time.Time  `db:"asked_at"`
+	AnsweredAt *time.Time `db:"answered_at"`
+	Mode       string     `db:"mode"`
+	Unanswered bool       `db:"unanswered"`
+	// Lessons are the lessons the answer cited.
+	Lessons []string `db:"-"`
+	// MessageID and Answer are where an unanswered question's answer
+	// stands: the chat message being written, and the finished answer
+	// (JSON) not yet marked as answered. Both are empty once it is.
+	MessageID string `db:"message_id"`
+	Answer    []byte `db:"answer"`
+}

@@ -84,7 +84,7 @@ func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question stri
 	if (a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions) || (a.o.DailyTokens > 0 && used.Tokens >= a.o.DailyTokens) {
 		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil)}}, nil
 	}
-	id, err := a.o.DB.SaveQuestion(ctx, store.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
+	id, err := a.o.DB.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
@@ -226,7 +226,7 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 // answer works out the answer to q, streaming it into m if the model writes
 // it, and records it before it is shown. An answer recorded by an earlier
 // run, interrupted before it was shown or marked answered, is taken as is.
-func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q store.Question) (answer, error) {
+func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q bottega.Question) (answer, error) {
 	if len(q.Answer) > 0 {
 		return decodeAnswer(q.Answer)
 	}
@@ -242,7 +242,7 @@ func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q
 }
 
 // respond retrieves, answers and sends.
-func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, q store.Question) (answer, error) {
+func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, q bottega.Question) (answer, error) {
 	lg := q.Locale
 	turns, err := a.o.DB.RecentTurns(ctx, q.LearnerID, q.AskedAt.Add(-turnsAge), maxTurns, q.ID)
 	if err != nil {
@@ -366,7 +366,7 @@ func lastQuestion(turns []store.AskTurn) string {
 
 // uncovered says the lessons do not answer the question, offers the
 // closest lessons, and logs the question for content authors.
-func (a *Assistant) uncovered(q store.Question, hits []store.PassageHit, ans answer) answer {
+func (a *Assistant) uncovered(q bottega.Question, hits []store.PassageHit, ans answer) answer {
 	lg := q.Locale
 	text := a.t(lg, "ask_not_covered", nil)
 	var rows [][]bot.Button
@@ -461,7 +461,7 @@ var errLeak = errors.New("the answer repeats the instructions")
 // arrives; on any failure the message becomes the offline answer.
 // spent is what earlier calls for this answer used (the rewrite), counted
 // with it.
-func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q store.Question, hits []store.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
+func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, hits []store.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
 	lg := q.Locale
 	msgs := messages(lg, q.Text, hits, turns, promptLabel)
 	// A pasted text gets a draft: the answer may be longer, and the

@@ -32,8 +32,8 @@ type Store interface {
 	SearchStore
 	Learner(ctx context.Context, id int64) (bottega.Learner, error)
 	AskUsed(ctx context.Context, learnerID int64, since time.Time) (store.AskQuota, error)
-	SaveQuestion(ctx context.Context, q store.Question) (int64, error)
-	Question(ctx context.Context, id int64) (store.Question, error)
+	SaveQuestion(ctx context.Context, q bottega.Question) (int64, error)
+	Question(ctx context.Context, id int64) (bottega.Question, error)
 	AnswerMessage(ctx context.Context, id int64, messageID string) error
 	SaveAnswer(ctx context.Context, id int64, answer []byte) error
 	FinishQuestion(ctx context.Context, id int64, mode string, unanswered bool, lessons []string, at time.Time) error

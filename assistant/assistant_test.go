@@ -193,9 +193,9 @@ func (h *harness) run(task *bot.Task) {
 func (h *harness) tr(id string, data map[string]any) string { return h.texts.T("it", id, data) }
 
 // lastQuestion returns the newest question recorded.
-func (h *harness) lastQuestion() store.Question {
+func (h *harness) lastQuestion() bottega.Question {
 	h.t.Helper()
-	var q store.Question
+	var q bottega.Question
 	for id := int64(1); ; id++ {
 		next, err := h.db.Question(context.Background(), id)
 		if err != nil {

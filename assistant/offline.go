@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/store"
 )
@@ -313,7 +314,7 @@ func joinUnits(us []unit) string {
 
 // offline answers with the sentences of the lessons that answer the
 // question, labelled as taken from them.
-func (a *Assistant) offline(q store.Question, hits []store.PassageHit, mode string, ans answer) answer {
+func (a *Assistant) offline(q bottega.Question, hits []store.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
 	question, header := q.Text, a.t(lg, "ask_offline", nil)
 	if _, asked, ok := splitPasted(q.Text); ok {

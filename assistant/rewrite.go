@@ -36,7 +36,7 @@ The message is quoted as data between ` + questionOpen + ` and ` + questionClose
 // rewritten searches again with the question put in the lessons' words
 // by one short model call, and fuses what both searches found. When the
 // call fails or takes too long it returns the first hits as they were.
-func (a *Assistant) rewritten(ctx context.Context, l bottega.Learner, q store.Question, first []store.PassageHit, limit int) ([]store.PassageHit, *openai.Usage, error) {
+func (a *Assistant) rewritten(ctx context.Context, l bottega.Learner, q bottega.Question, first []store.PassageHit, limit int) ([]store.PassageHit, *openai.Usage, error) {
 	terms, usage, err := a.rewrite(ctx, q.Text)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -55,6 +55,8 @@ const (
 	actDrill     = "D" // crisis drills; D|<drill>: start one
 	actDrillStop = "E" // leave the drill being played
 	actDrillTick = "T" // T|<timer>: a drill's timer is due (drill.TickData)
+
+	actPlain = "C" // the plain-language checker: wait for a text
 )
 
 // endStep is the step argument for the end of a lesson.

@@ -1,8 +1,9 @@
 // Package flows holds Bottega's conversations: onboarding, the main menu, the
-// lesson player, quizzes, spaced review, progress and settings. Flows are
-// platform-neutral: they see bot.Update and produce bot.Reply, keep no state
-// in memory between updates, and reach storage, texts, the curriculum and the
-// assistant only through the small interfaces declared here.
+// lesson player, quizzes, spaced review, progress, settings and the
+// plain-language checker. Flows are platform-neutral: they see bot.Update
+// and produce bot.Reply, keep no state in memory between updates, and reach
+// storage, texts, the curriculum and the assistant only through the small
+// interfaces declared here.
 //
 // A conversation is a set of declared screens (see screens.go): the learner's
 // State, stored as JSON in Postgres, names the screen they are on, and each
@@ -30,6 +31,7 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // learners' time zones, wherever the server runs
+	"unicode"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
@@ -153,6 +155,9 @@ type Options struct {
 	// Answerer answers free text; nil gives a localized hint instead.
 	Answerer   Answerer
 	Extensions []Extension
+	// Rewriter proposes plainer versions of checked texts; nil: the
+	// checker gives its verdict and suggestions only.
+	Rewriter Rewriter
 	// Clock gives the time (default time.Now).
 	Clock func() time.Time
 	// Contact is how a learner reaches a person (an address, a phone
@@ -181,6 +186,7 @@ type Bot struct {
 	texts     Texts
 	lib       Library
 	answerer  Answerer
+	rewriter  Rewriter
 	exts      []Extension
 	now       func() time.Time
 	rand      io.Reader
@@ -211,7 +217,7 @@ func New(o Options) *Bot {
 	if o.Quiet == nil {
 		o.Quiet = func(time.Duration) bool { return false }
 	}
-	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, exts: o.Extensions, now: o.Clock,
+	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, rewriter: o.Rewriter, exts: o.Extensions, now: o.Clock,
 		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL, quiet: o.Quiet,
 		plain: o.Plain, feedback: o.DrillFeedback}
 	b.routes = map[string]route{
@@ -242,6 +248,7 @@ func New(o Options) *Bot {
 		actDrill:       {0, 1, (*turn).drills},
 		actDrillStop:   {0, 0, (*turn).stopDrill},
 		actDrillTick:   {1, 1, (*turn).drillTick},
+		actPlain:       {0, 0, (*turn).plain},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{
@@ -514,6 +521,9 @@ func (t *turn) command() ([]bot.Reply, error) {
 		// "/lang en" switches at once; a bare or unknown code opens the picker.
 		return t.switchLang(code)
 	}
+	if plainCommands[name] {
+		return t.plainCommand()
+	}
 	if at, ok := t.settable(arg); ok && name == "reminders" && !t.consented() {
 		// A reminder time needs storage: ask first.
 		return t.askSave(askReminder, at, true, t.st.Screen)
@@ -537,7 +547,10 @@ func (t *turn) command() ([]bot.Reply, error) {
 
 // commandName returns "start" for "/start payload" and "/Start@bottega_bot".
 func commandName(text string) string {
-	cmd, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(text), "/"), " ")
+	cmd := strings.TrimPrefix(strings.TrimSpace(text), "/")
+	if i := strings.IndexFunc(cmd, unicode.IsSpace); i >= 0 {
+		cmd = cmd[:i] // "/chiaro" may have its text on the next line
+	}
 	cmd, _, _ = strings.Cut(cmd, "@")
 	return strings.ToLower(cmd)
 }
@@ -581,6 +594,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)
+	}
+	if t.st.Screen == scrPlain && s != "" {
+		return t.plainText(s)
 	}
 	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
 		// A typed answer that fits the question is that answer.

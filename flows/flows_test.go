@@ -189,7 +189,7 @@ func TestDeleteErasesEverything(t *testing.T) {
 	id := c.learner().ID
 	ctx := context.Background()
 	asked := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
-	qid, err := c.db.SaveQuestion(ctx, store.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
+	qid, err := c.db.SaveQuestion(ctx, bottega.Question{LearnerID: id, Locale: "it", Text: "Come rispondo a una recensione?", AskedAt: asked})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,6 +287,8 @@ func TestEveryScreenOffersAWayOn(t *testing.T) {
 		{"", "v1|n|vetrina|q2"}, {"", "v1|q|vetrina|q3|0"}, {"", "v1|n|vetrina|q3"}, {"/review", ""},
 		{"/progress", ""}, {"/settings", ""}, {"", "v1|o|rem"}, {"/export", ""}, {"/delete", ""},
 		{"free text", ""}, {"/nope", ""},
+		{"/chiaro", ""}, {"Si comunica che la biblioteca resterà chiusa.", ""}, {"", flows.PlainData()},
+		{"/clear Domani mercato in piazza dalle 8:00, vi aspettiamo!", ""},
 	}
 	for _, in := range inputs {
 		for _, r := range c.send(in.text, in.data) {

@@ -208,7 +208,7 @@ func (t *turn) showMenu() (bot.Reply, error) {
 	}
 	rows = append(rows,
 		[]bot.Button{t.btn("btn_ask", actAsk), t.btn("btn_progress", actProgress)},
-		[]bot.Button{t.btn("btn_settings", actSettings)})
+		[]bot.Button{t.btn("btn_check", actPlain), t.btn("btn_settings", actSettings)})
 	return bot.Reply{Text: text, Buttons: rows}, nil
 }
 

@@ -78,6 +78,7 @@ const (
 	scrDrills      = "drills"
 	scrDrill       = "drill"
 	scrDrillDone   = "drill-done"
+	scrPlain       = "plain" // the plain-language checker waits for a text
 
 	// Onboarding asks each field on "onb:<field>"; settings change one on
 	// "set:<field>".
@@ -121,6 +122,7 @@ func screens() map[string]screen {
 		scrDrills:      {show: (*turn).showDrills},
 		scrDrill:       {show: (*turn).showDrill},
 		scrDrillDone:   {show: (*turn).showDrillDone},
+		scrPlain:       {show: (*turn).showPlain},
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}

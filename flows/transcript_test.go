@@ -27,6 +27,7 @@ import (
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
+	"github.com/bottega-app/bottega/plain/rewrite"
 	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -60,6 +61,9 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	                              written when the line after it arrives (an
 //	                              LLM taking its time): that line is handled
 //	                              first, and the answer comes out after it
+//	# llm: <reply>                an LLM is configured (a fake server that answers
+//	                              <reply>, "\n" for a line break): checked texts
+//	                              get a rewrite, as a task
 //
 // Only "> " lines and directives are read; go test ./flows -update rewrites
 // everything else.
@@ -194,6 +198,8 @@ type replayer struct {
 	asst *assistant.Assistant
 	// feedback comments on drill answers, through a fake LLM server.
 	feedback *drill.Feedback
+	// rw rewrites checked texts when the transcript configures an LLM.
+	rw *rewrite.Rewriter
 }
 
 func replay(t *testing.T, script string) string {
@@ -230,6 +236,9 @@ func (r *replayer) session() *session {
 	// Certificate codes drawn from a fixed seed, verified at an address
 	// of the test; their PDFs are rendered and sent as tasks.
 	o.Rand, o.PublicURL = rand.NewChaCha8([32]byte{18}), "https://bottega.example.org"
+	// Every deferred task is registered before the flows and the
+	// dispatcher are made, and all of them wait for their release the same
+	// way (# busy), whoever provides them.
 	tasks := map[string]bot.TaskFunc{}
 	if r.asst != nil {
 		o.Answerer = r.asst
@@ -239,8 +248,13 @@ func (r *replayer) session() *session {
 		o.DrillFeedback = true
 		maps.Copy(tasks, r.feedback.Tasks())
 	}
+	if r.rw != nil {
+		o.Rewriter = r.rw
+		maps.Copy(tasks, r.rw.Tasks())
+	}
 	fl := flows.New(o)
 	maps.Copy(tasks, fl.Tasks())
+	tasks[bottega.CertificateTask] = certificate.Task{Store: r.db, Texts: texts(r.t), PublicURL: o.PublicURL}.Run
 	sink := &signalSink{done: make(chan error, 1)}
 	for kind, fn := range tasks {
 		tasks[kind] = func(ctx context.Context, s bot.Sender, chatID string, data json.RawMessage) error {
@@ -248,7 +262,6 @@ func (r *replayer) session() *session {
 			return fn(ctx, s, chatID, data)
 		}
 	}
-	tasks[bottega.CertificateTask] = certificate.Task{Store: r.db, Texts: texts(r.t), PublicURL: o.PublicURL}.Run
 	d := bot.New(bot.Config{
 		Platform: tr.Platform(), Store: r.db, Handler: fl, Sender: tr, Workers: 1, Tasks: tasks,
 		Fallback: func(u bot.Update) bot.Reply {
@@ -330,6 +343,8 @@ func (r *replayer) directive(d string) {
 		}
 	case "busy":
 		r.busy = true
+	case "llm":
+		r.llm(strings.ReplaceAll(val, `\n`, "\n"))
 	case "press":
 		s := r.session()
 		r.pressed++
@@ -384,6 +399,23 @@ func (r *replayer) assistant() {
 		r.t.Fatalf("# assistant: %v", err)
 	}
 	r.asst = a
+}
+
+// llm configures a fake LLM server that answers reply to everything, and
+// the rewriter of checked texts that uses it.
+func (r *replayer) llm(reply string) {
+	srv := llmtest.New(reply)
+	r.t.Cleanup(srv.Close)
+	c, err := assistant.NewClient(srv.URL(), "test-key", nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	w, err := rewrite.New(rewrite.Options{LLM: c, Model: "test-model", Texts: texts(r.t)})
+	if err != nil {
+		r.t.Fatalf("# llm: %v", err)
+	}
+	r.rw = w
+	r.stop() // the next input starts a session with it
 }
 
 // assistantClock is the transcript's clock for the assistant; its waits

@@ -67,6 +67,11 @@ const MinPostWords = 8
 // MaxSuggestions bounds Report.Suggestions.
 const MaxSuggestions = 5
 
+// MaxText is the longest text, in characters, that the chat and the web
+// console ask Check to read: a long post, not a document. Check itself
+// reads any length.
+const MaxText = 3000
+
 // Verdict is the overall judgement.
 type Verdict string
 

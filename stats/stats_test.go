@@ -67,7 +67,7 @@ func TestReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	qid, err := db.SaveQuestion(bg, store.Question{LearnerID: ls[0].ID, Locale: "it", Text: "Come si fa un reel?", AskedAt: now})
+	qid, err := db.SaveQuestion(bg, bottega.Question{LearnerID: ls[0].ID, Locale: "it", Text: "Come si fa un reel?", AskedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}

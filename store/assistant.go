@@ -10,22 +10,16 @@ import (
 	"github.com/bottega-app/bottega"
 )
 
-// Question is a free-form question a learner asked the assistant.
-type Question struct {
-	ID         int64          `db:"id"`
-	LearnerID  int64          `db:"learner_id"`
-	Locale     string         `db:"locale"`
-	Text       string         `db:"text"`
-	AskedAt    time.Time      `db:"asked_at"`
-	AnsweredAt *time.Time     `db:"answered_at"`
-	Mode       string         `db:"mode"`
-	Unanswered bool           `db:"unanswered"`
-	Lessons    pq.StringArray `db:"lessons"`
-	// MessageID and Answer are where an unanswered question's answer
-	// stands: the chat message being written, and the finished answer
-	// (JSON) not yet marked as answered. Both are empty once it is.
-	MessageID string `db:"message_id"`
-	Answer    []byte `db:"answer"`
+// questionRow reads a bottega.Question, its lessons from a text[].
+type questionRow struct {
+	bottega.Question
+	Lessons pq.StringArray `db:"lessons"`
+}
+
+func (r questionRow) question() bottega.Question {
+	q := r.Question
+	q.Lessons = r.Lessons
+	return q
 }
 
 // AskUsage is the cost of one answer.
@@ -71,7 +65,7 @@ func (s *DB) AskUsed(ctx context.Context, learnerID int64, since time.Time) (Ask
 }
 
 // SaveQuestion records a question and returns its id.
-func (s *DB) SaveQuestion(ctx context.Context, q Question) (int64, error) {
+func (s *DB) SaveQuestion(ctx context.Context, q bottega.Question) (int64, error) {
 	var id int64
 	err := s.q(ctx).GetContext(ctx, &id, `
 		INSERT INTO ask_questions (learner_id, locale, text, asked_at) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -83,15 +77,15 @@ func (s *DB) SaveQuestion(ctx context.Context, q Question) (int64, error) {
 }
 
 // Question returns the question with id.
-func (s *DB) Question(ctx context.Context, id int64) (Question, error) {
-	var q Question
+func (s *DB) Question(ctx context.Context, id int64) (bottega.Question, error) {
+	var q questionRow
 	err := s.q(ctx).GetContext(ctx, &q, `
 		SELECT id, learner_id, locale, text, asked_at, answered_at, mode, unanswered, lessons, message_id, answer
 		FROM ask_questions WHERE id = $1`, id)
 	if err != nil {
-		return q, fmt.Errorf("get question %d: %w", id, notFound(err))
+		return bottega.Question{}, fmt.Errorf("get question %d: %w", id, notFound(err))
 	}
-	return q, nil
+	return q.question(), nil
 }
 
 // AnswerMessage records the chat message in which a question's answer is
@@ -130,14 +124,18 @@ func (s *DB) FinishQuestion(ctx context.Context, id int64, mode string, unanswer
 
 // UnansweredQuestions returns the questions the lessons did not cover,
 // newest first, for content authors.
-func (s *DB) UnansweredQuestions(ctx context.Context, since time.Time, limit int) ([]Question, error) {
-	var qs []Question
-	err := s.q(ctx).SelectContext(ctx, &qs, `
+func (s *DB) UnansweredQuestions(ctx context.Context, since time.Time, limit int) ([]bottega.Question, error) {
+	var rows []questionRow
+	err := s.q(ctx).SelectContext(ctx, &rows, `
 		SELECT id, learner_id, locale, text, asked_at, answered_at, mode, unanswered, lessons
 		FROM ask_questions WHERE unanswered AND asked_at >= $1
 		ORDER BY asked_at DESC, id DESC LIMIT $2`, since, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list unanswered questions: %w", err)
+	}
+	qs := make([]bottega.Question, len(rows))
+	for i, r := range rows {
+		qs[i] = r.question()
 	}
 	return qs, nil
 }

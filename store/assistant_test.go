@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -99,7 +100,7 @@ func TestAskRecords(t *testing.T) {
 	day := time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC)
 	var ids []int64
 	for i, at := range []time.Time{day.Add(-time.Hour), day.Add(time.Hour), day.Add(2 * time.Hour)} {
-		id, err := db.SaveQuestion(ctx, store.Question{LearnerID: l.ID, Locale: "it", Text: fmt.Sprintf("domanda %d", i), AskedAt: at})
+		id, err := db.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: "it", Text: fmt.Sprintf("domanda %d", i), AskedAt: at})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,9 @@
 // Package web is the web console for the people who run Bottega, served at
-// /console/: an overview of learning, broadcasts, learners and the
-// questions the lessons did not answer. Pages are rendered on the server
-// (html/template, embedded with the stylesheet) and work without
-// JavaScript; a page whose figures change (a broadcast being sent)
-// refreshes itself.
+// /console/: an overview of learning, broadcasts, learners, the questions
+// the lessons did not answer and the plain-language checker. Pages are
+// rendered on the server (html/template, embedded with the stylesheet) and
+// work without JavaScript; a page whose figures change (a broadcast being
+// sent) refreshes itself.
 //
 // Nobody signs in with a password: an admin asks the bot (/console) or the
 // command line (bottega console-link) for a one-time link valid for ten
@@ -13,12 +13,14 @@
 // every request.
 //
 // The console calls the same services as the chat and the command line
-// (bottega.BroadcastService, PublishService, LearnerService, StatsService).
+// (bottega.BroadcastService, PublishService, LearnerService, StatsService,
+// and the plain package's checker).
 package web
 
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -28,6 +30,7 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/locales"
 )
 
 //go:embed templates/*.html static/*
@@ -55,7 +58,8 @@ type Options struct {
 	// screen by screen (flows.Preview).
 	Screens func(ls *content.Lesson, locale string) []bot.Reply
 	// Texts says the services' errors in the admin's language
-	// (locales.Catalog, messages console_<key>).
+	// (locales.Catalog, messages console_<key>) and the plain-language
+	// checker's suggestions; nil: the built-in messages (locales.Load).
 	Texts Texts
 	// Rate is the sending rate of broadcasts started here.
 	Rate   float64
@@ -90,6 +94,13 @@ func New(o Options) (*Handler, error) {
 	}
 	if o.Rate <= 0 {
 		o.Rate = 25
+	}
+	if o.Texts == nil {
+		c, err := locales.Load()
+		if err != nil {
+			return nil, fmt.Errorf("console texts: %w", err)
+		}
+		o.Texts = c
 	}
 	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
 	for _, a := range o.Admins {
@@ -140,6 +151,8 @@ func (h *Handler) routes() {
 	post("/console/lessons/upload", h.upload)
 	post("/console/lessons/publish", h.publish)
 	post("/console/lessons/rollback", h.rollback)
+	get("/console/plain", h.plainPage)
+	post("/console/plain", h.checkPlain)
 	post("/console/logout", h.logout)
 }
 

@@ -270,7 +270,7 @@ func TestMenuAndDescription(t *testing.T) {
 	r := newRig(t)
 	r.fake.Fail("setMyDescription", 100, telegramtest.Fault{Code: 500})
 	tr := r.transport(func(o *telegram.Options) {
-		o.Texts, o.Languages, o.Commands, o.Retries = r.texts, locales.Supported, []string{"start", "help"}, -1
+		o.Texts, o.Languages, o.Commands, o.Retries = r.texts, locales.Supported, []string{"start", "chiaro", "clear", "help"}, -1
 	})
 	x := r.start(tr, r.flows(), nil, 2)
 	defer x.stop(t)
@@ -281,6 +281,14 @@ func TestMenuAndDescription(t *testing.T) {
 		langs = append(langs, c.Params["language_code"])
 		if c.Status != 200 || !strings.Contains(c.Params["commands"], `"command":"help"`) {
 			t.Errorf("setMyCommands %v: %d", c.Params, c.Status)
+		}
+		// The checker is /chiaro in the Italian (and default) menu,
+		// /clear in the others: a "-" description leaves a command out.
+		chiaro := strings.Contains(c.Params["commands"], `"command":"chiaro"`)
+		clear := strings.Contains(c.Params["commands"], `"command":"clear"`)
+		italian := c.Params["language_code"] == "" || c.Params["language_code"] == "it"
+		if chiaro != italian || clear == italian || strings.Contains(c.Params["commands"], `"description":"-"`) {
+			t.Errorf("menu %q: %s", c.Params["language_code"], c.Params["commands"])
 		}
 	}
 	if got := strings.Join(langs, ","); got != ",it,en,es,fr,de,pl" {

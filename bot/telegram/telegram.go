@@ -72,8 +72,9 @@ type Options struct {
 	// stops with ctx). Tests replace it to order events without timing.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Texts, Languages and Commands set up the command menu per language:
-	// the description of command c is message "tg_cmd_"+c, the bot
-	// description "tg_cmd_bot_description". The first language is the
+	// the description of command c is message "tg_cmd_"+c ("-" leaves c
+	// out of that language's menu), the bot description
+	// "tg_cmd_bot_description". The first language is the
 	// default menu. Nil Texts skips the set-up.
 	Texts     Texts
 	Languages []string
@@ -269,8 +270,13 @@ func (t *Transport) setup(ctx context.Context) {
 		var cmds []tgbotapi.BotCommand
 		for _, c := range t.opt.Commands {
 			id := "tg_cmd_" + c
-			if t.opt.Texts.Has(text, id) {
-				cmds = append(cmds, tgbotapi.BotCommand{Command: c, Description: truncate(t.opt.Texts.T(text, id, nil), 256)})
+			if !t.opt.Texts.Has(text, id) {
+				continue
+			}
+			// "-" leaves the command out of this language's menu: /chiaro
+			// is Italian, /clear the others' (both work everywhere).
+			if d := t.opt.Texts.T(text, id, nil); d != "-" {
+				cmds = append(cmds, tgbotapi.BotCommand{Command: c, Description: truncate(d, 256)})
 			}
 		}
 		if len(cmds) > 0 {

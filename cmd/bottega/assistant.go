@@ -14,6 +14,7 @@ import (
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/plain/rewrite"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -68,6 +69,24 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 		maps.Copy(tasks, feedback.Tasks())
 	}
 	return asst, tasks, nil
+}
+
+// newRewriter returns what proposes rewrites of checked texts when an LLM
+// is configured, and its deferred task; nil and no task without one (the
+// checker then gives its verdict and suggestions only).
+func newRewriter(a *app) (flows.Rewriter, map[string]bot.TaskFunc, error) {
+	if a.cfg.OpenAIKey == "" && a.cfg.OpenAIBaseURL == "" {
+		return nil, nil, nil
+	}
+	c, err := assistant.NewClient(a.cfg.OpenAIBaseURL, a.cfg.OpenAIKey, &http.Client{Timeout: 2 * time.Minute})
+	if err != nil {
+		return nil, nil, usagef("OPENAI_BASE_URL: %v", err)
+	}
+	w, err := rewrite.New(rewrite.Options{LLM: c, Model: a.cfg.OpenAIModel, Texts: a.texts, Logger: a.log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, w.Tasks(), nil
 }
 
 // ensureIndexed indexes the current curriculum version for questions when

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -118,7 +119,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, cfg.certificateBase(), nil, false),
+		handler: newFlows(db, texts, cfg.Contact, cfg.certificateBase(), nil, nil, false),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -134,7 +135,13 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...)
+	rw, rwTasks, err := newRewriter(a)
+	if err != nil {
+		closeDB()
+		return nil, err
+	}
+	maps.Copy(a.tasks, rwTasks)
+	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, rw, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...)
 	for kind, fn := range fl.Tasks() {
 		a.tasks[kind] = fn
 	}

@@ -9,8 +9,9 @@ import (
 )
 
 // telegramCommands are the commands in Telegram's menu, in order; each needs
-// a "tg_cmd_<name>" message in locales/telegram.<lang>.yaml.
-var telegramCommands = []string{"start", "help"}
+// a "tg_cmd_<name>" message in locales/telegram.<lang>.yaml ("-" where a
+// language's menu leaves it out).
+var telegramCommands = []string{"start", "chiaro", "clear", "help"}
 
 func telegramOptions(a *app) telegram.Options {
 	cfg := a.cfg
