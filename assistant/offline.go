@@ -29,10 +29,10 @@ const (
 	// secondShare is the least score, as a share of the best sentence's,
 	// of a sentence from a passage other than the best one.
 	secondShare = 0.8
-	// maxQuotedPassages is the most passages an answer quotes, and
-	// maxPerPassage the most sentences of one, so that the second best
-	// step has its say.
-	maxQuotedPassages, maxPerPassage = 3, 2
+	// maxQuotedPassages is the most passages an answer quotes,
+	// maxPerPassage the most sentences of the best one and maxPerOther
+	// of each other, so that the next best steps have their say.
+	maxQuotedPassages, maxPerPassage, maxPerOther = 3, 2, 1
 )
 
 // unit is what an offline answer quotes whole: a sentence, or a numbered
@@ -134,10 +134,11 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 	}
 	q := map[string]bool{}
 	for _, w := range queryWords(question, lang, maxQueryWords) {
-		if len([]rune(w)) >= 4 && !filler[w] {
+		if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
 			q[stem(w)] = true
 		}
 	}
+	weight := askWeights(question, lang, q)
 	var all []unit
 	for _, i := range order {
 		all = append(all, units(i, hits[i].Body)...)
@@ -167,7 +168,7 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 		u := &all[k]
 		for w := range u.stems {
 			if q[w] {
-				idf := math.Log(1 + float64(len(all))/float64(df[w]))
+				idf := weight[w] * math.Log(1+float64(len(all))/float64(df[w]))
 				if generic[hits[u.hit].LessonID+" "+w] {
 					idf *= genericWeight
 				}
@@ -210,7 +211,11 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 				return false
 			}
 		}
-		if len(chosen[u.hit]) == 0 && len(chosen) >= maxQuotedPassages || len(chosen[u.hit]) >= maxPerPassage {
+		per := maxPerPassage
+		if u.hit != first {
+			per = maxPerOther
+		}
+		if len(chosen[u.hit]) == 0 && len(chosen) >= maxQuotedPassages || len(chosen[u.hit]) >= per {
 			return false
 		}
 		chosen[u.hit] = append(chosen[u.hit], u)

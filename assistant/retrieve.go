@@ -66,7 +66,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang) && !injection(q.Text)}
+	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang) && !injection(q.Text) && !legalAction(q.Text)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -78,7 +78,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	if injection(q.Text) {
+	if injection(q.Text) || legalAction(q.Text) {
 		return f, nil
 	}
 	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || f.Covered && covers(more, lang) && best(more) > best(hits) {

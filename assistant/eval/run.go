@@ -175,7 +175,10 @@ func (r *runner) ask(ctx context.Context, q, prev Question, ui string) (Outcome,
 	switch {
 	case strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered", nil)):
 		oc.Mode = modeUncovered
-	case strings.HasPrefix(shown, r.texts.T(locale, "ask_offline", nil)):
+	case strings.HasPrefix(shown, r.texts.T(locale, "ask_offline", nil)),
+		// A text pasted with the question is answered with the method
+		// to apply to it, under its own header.
+		strings.HasPrefix(shown, r.texts.T(locale, "ask_pasted_offline", nil)):
 		oc.Mode = modeOffline
 	}
 	found, err := r.retr.Find(ctx, assistant.Query{Text: q.Text, Locale: locale, Role: q.Persona, Previous: prev.Text, Limit: 5})

@@ -1,0 +1,109 @@
+package assistant
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bottega-app/bottega/store"
+)
+
+func TestAskWeights(t *testing.T) {
+	tests := []struct {
+		q, lang string
+		ask     []string // stems that weigh askWeight
+		context []string // stems that weigh 1
+	}{
+		// The context first, then the question.
+		{"ho una bottega di ceramiche a Faenza, come metto gli orari di natale su google?", "it",
+			[]string{"orari", "natal", "googl"}, []string{"botte", "ceram", "faenz"}},
+		{"I make leather bags in Florence, how do I show they're handmade?", "en",
+			[]string{"show", "handm"}, []string{"leath", "bags", "flore"}},
+		// The question first, then the context.
+		{"quante volte devo postare su instagram? io lo faccio quando mi ricordo", "it",
+			[]string{"volte", "posta", "insta"}, []string{"ricor"}},
+		// One clause, or only questions: every word weighs the same.
+		{"come rispondo a una recensione negativa", "it", nil, []string{"rispo", "recen", "negat"}},
+		{"cosa scrivo? come lo scrivo?", "it", nil, []string{"scriv"}},
+	}
+	for _, tt := range tests {
+		q := map[string]bool{}
+		for _, w := range queryWords(tt.q, tt.lang, maxQueryWords) {
+			if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
+				q[stem(w)] = true
+			}
+		}
+		got := askWeights(tt.q, tt.lang, q)
+		for _, s := range tt.ask {
+			if got[s] != askWeight {
+				t.Errorf("%q: %q weighs %v, want %v (all: %v)", tt.q, s, got[s], askWeight, got)
+			}
+		}
+		for _, s := range tt.context {
+			if got[s] != 1 {
+				t.Errorf("%q: %q weighs %v, want 1 (all: %v)", tt.q, s, got[s], got)
+			}
+		}
+	}
+}
+
+func TestLegalAction(t *testing.T) {
+	for _, q := range []string{
+		"posso fare causa a chi mi ha lasciato una recensione falsa?",
+		"un cliente nn mi ha pagato, posso fargli causa?",
+		"posso querelare chi mi insulta su facebook?",
+		"mi copiano i modelli, posso denunciarli?",
+		"posso fare ricorso al TAR contro la ZTL?",
+		"can I sue a customer who left a fake review?",
+		"what are my legal options if someone copies my designs?",
+		"¿puedo demandar a un cliente que no me pagó?",
+		"je veux porter plainte contre un client",
+		"kann ich den Kunden verklagen?",
+		"czy mogę pozwać klienta za fałszywą opinię?",
+	} {
+		if !legalAction(q) {
+			t.Errorf("legalAction(%q) = false, want true", q)
+		}
+	}
+	for _, q := range []string{
+		"come segnalo una recensione falsa a google?",
+		"how do I report a fake review?",
+		"le scuole resteranno chiuse causa maltempo, come lo scrivo?",
+		"mi è arrivata una mail 'clicca qui per fare ricorso', è una truffa?",
+		"wie melde ich eine falsche Bewertung?",
+		"Kunden klagen über die Öffnungszeiten",
+	} {
+		if legalAction(q) {
+			t.Errorf("legalAction(%q) = true, want false", q)
+		}
+	}
+}
+
+// An offline answer quotes up to two sentences of the best step and one
+// of each next step, the asking clause's words deciding which.
+func TestQuoteSentences(t *testing.T) {
+	step := func(ref string, score float64, body string) store.PassageHit {
+		return store.PassageHit{Passage: store.Passage{LessonID: "gbp", Kind: store.PassageStep, Ref: ref, Locale: "it",
+			Title: "Farsi trovare su Google Maps", Body: body}, Score: score}
+	}
+	hits := []store.PassageHit{
+		step("hours", 1, "Tieni aggiornata la scheda. Per Natale e Pasqua usa gli orari speciali."),
+		step("photos", 0.9, "Metti foto vere del negozio e della vetrina. Le foto dei clienti restano."),
+		step("category", 0.8, "Scegli la categoria della ferramenta con cura. Una ferramenta in centro non è un centro commerciale."),
+	}
+	chosen, shown := quote(hits, "ho una ferramenta con la vetrina in centro, come metto gli orari di natale?", "it")
+	if len(shown) == 0 || shown[0] != 0 {
+		t.Fatalf("shown %v, want the hours step first", shown)
+	}
+	if n := len(chosen[0]); n == 0 || n > 2 {
+		t.Errorf("%d sentences of the best step, want 1 or 2", n)
+	}
+	if !slices.ContainsFunc(chosen[0], func(u unit) bool { return strings.Contains(u.text, "Natale") }) {
+		t.Errorf("the sentence on Christmas is not quoted: %+v", chosen[0])
+	}
+	for _, i := range shown[1:] {
+		if len(chosen[i]) > 1 {
+			t.Errorf("%d sentences of step %s, want one", len(chosen[i]), hits[i].Ref)
+		}
+	}
+}

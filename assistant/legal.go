@@ -1,0 +1,46 @@
+package assistant
+
+import "strings"
+
+// The lessons teach how to communicate; they give no legal opinions. A
+// question about going to law (suing a customer, pressing charges,
+// appealing to a court, hiring a lawyer) is declined, however many words
+// it shares with the lessons ("posso fare causa a chi mi ha lasciato una
+// recensione falsa?" shares "recensione" with the reviews lesson). Reporting
+// a review or a post to the platform is not going to law: "segnalare",
+// "report", "melden" are no marks.
+
+// legalMarks are folded word sequences of a question about going to law;
+// a final "*" matches any ending of the last word.
+var legalMarks = []string{
+	// Italian
+	"fare causa", "fargli causa", "farle causa", "farli causa", "fare una causa", "fargli una causa", "causa legale",
+	"querel*", "denunciarl*", "denunciare", "sporgere denuncia", "ricorso al tar", "fare ricorso al", "avvocat*", "tribunale",
+	// English
+	"sue", "suing", "sued", "lawsuit*", "legal action", "legal options", "lawyer*", "attorney*", "to court", "press charges",
+	// Spanish
+	"demandar*", "denunciar a", "denunciarl*", "abogad*",
+	// French
+	"porter plainte", "poursuivre en justice", "attaquer en justice", "avocat*", "proces contre",
+	// German
+	"verklagen", "anwalt*", "strafanzeige*", "vor gericht",
+	// Polish
+	"pozwac", "pozew", "prawnik*", "do sadu",
+}
+
+// legalAction reports whether q asks about going to law.
+func legalAction(q string) bool {
+	f := " " + strings.Join(words(q), " ") + " "
+	for _, m := range legalMarks {
+		if p, ok := strings.CutSuffix(m, "*"); ok {
+			if strings.Contains(f, " "+p) {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(f, " "+m+" ") {
+			return true
+		}
+	}
+	return false
+}
