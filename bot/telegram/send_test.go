@@ -276,6 +276,11 @@ func TestMenuAndDescription(t *testing.T) {
 	defer x.stop(t)
 	r.fake.SendText(7006, 7006, "/start")
 	eventually(t, "a reply despite the failed description", func() bool { return len(sentTo(r.fake, 7006)) == 1 })
+	// The menus and the description are set in the background, beside
+	// the polling: wait until the last menu is set and the failure told.
+	eventually(t, "every menu set and the description's failure logged", func() bool {
+		return len(r.fake.Calls("setMyCommands")) >= 7 && strings.Contains(r.logs.String(), "bot description not set")
+	})
 	var langs []string
 	for _, c := range r.fake.Calls("setMyCommands") {
 		langs = append(langs, c.Params["language_code"])
