@@ -182,7 +182,7 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout+taskSlack)
 	defer cancel()
 	start := a.o.Clock.Now()
-	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery, id: q.MessageID, noEdits: a.o.NoEdits,
+	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery, id: q.MessageID, noEdits: a.o.NoEdits || !bot.CapabilitiesOf(s).Edits,
 		started: func(ctx context.Context, id string) error { return a.o.DB.AnswerMessage(ctx, q.ID, id) }}
 	ans, err := a.answer(ctx, m, l, q)
 	if err == nil {

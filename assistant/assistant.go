@@ -86,9 +86,9 @@ type Options struct {
 	// EditEvery is the least time between two edits of a streamed answer
 	// (default 1s, Telegram's pace for one chat).
 	EditEvery time.Duration
-	// NoEdits is set for platforms that cannot edit a sent message
-	// (WhatsApp): the answer is sent once, complete, with the typing
-	// indicator shown while it is written.
+	// NoEdits sends every answer once, complete, with the typing
+	// indicator shown while it is written, as on platforms that cannot
+	// edit a sent message (their Capabilities say so: WhatsApp).
 	NoEdits bool
 	// Prices estimate the cost of each answer (default DefaultPrices).
 	Prices map[string]Price

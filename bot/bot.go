@@ -177,6 +177,9 @@ type Flusher interface {
 // replies.
 type Transport interface {
 	Sender
+	// Capabilities say what the platform's messages can carry; Send fits
+	// each reply to them (see bot/render).
+	Capabilities() Capabilities
 	// Platform names the platform ("telegram", "console").
 	Platform() string
 	// Run receives updates and submits them to sink until ctx is cancelled
@@ -194,4 +197,15 @@ func Deliver(ctx context.Context, sink Sink, u Update) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// MediaCache remembers the id each platform gave a file the bot sent it,
+// keyed by the file's source (a URL, or the hash of a local file's
+// content), so that a file is uploaded once per platform and then reused.
+// MediaID returns "" when there is none; ForgetMediaID drops an id the
+// platform no longer accepts. store.DB implements it.
+type MediaCache interface {
+	MediaID(ctx context.Context, platform, key string) (string, error)
+	SaveMediaID(ctx context.Context, platform, key, id string) error
+	ForgetMediaID(ctx context.Context, platform, key string) error
 }

@@ -9,7 +9,10 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Store is what the dispatcher needs from the database.
@@ -63,6 +66,11 @@ type Config struct {
 	// for each further one up to MaxBackoff (defaults 1s and 1m), or longer
 	// when the platform asks (retry_after).
 	RetryBackoff, MaxBackoff time.Duration
+	// ConfirmWait is how long a reply that was being sent when the last
+	// process stopped waits for the platform's confirmation before it is
+	// sent again (default 1m), where the platform confirms messages (see
+	// ConfirmStore).
+	ConfirmWait time.Duration
 }
 
 // Dispatcher hands each update to the handler inside a transaction that
@@ -84,6 +92,12 @@ type Dispatcher struct {
 	// so that the window in which a crash makes a reply go out twice stays
 	// as short as one round trip.
 	marker *Marker
+	// confirm keeps the reply in flight, where the platform confirms
+	// messages (nil otherwise).
+	confirm ConfirmStore
+	// stopped is set from a fatal send error to the next send that is
+	// not, so that the stop is logged once.
+	stopped atomic.Bool
 
 	// Tasks (a streamed answer can take many seconds) and replies waiting
 	// to be tried again run off the chat workers, so they hold up no other
@@ -129,8 +143,14 @@ func New(cfg Config) *Dispatcher {
 	if cfg.MaxBackoff <= 0 {
 		cfg.MaxBackoff = time.Minute
 	}
+	if cfg.ConfirmWait <= 0 {
+		cfg.ConfirmWait = time.Minute
+	}
 	d := &Dispatcher{cfg: cfg, log: cfg.Logger.With("platform", cfg.Platform),
 		queues: map[string]*chatQueue{}, taskSlots: make(chan struct{}, 4*cfg.Workers)}
+	if cs, ok := cfg.Store.(ConfirmStore); ok && CapabilitiesOf(cfg.Sender).Confirms {
+		d.confirm = cs
+	}
 	d.marker = NewMarker(cfg.Workers, func(ctx context.Context, ids ...string) error {
 		return cfg.Store.MarkSent(ctx, cfg.Platform, ids...)
 	}, func(ids []string, err error) { d.log.Warn("mark replies sent", "updates", ids, "err", err) })
@@ -232,7 +252,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		if err != nil {
 			return nil, handlerError{err}
 		}
-		return prepare(r, u), nil
+		return d.merge(prepare(r, u)), nil
 	})
 	if he := (handlerError{}); errors.As(err, &he) {
 		// The handler's effects are rolled back; the update is still
@@ -284,6 +304,53 @@ func prepare(replies []Reply, u Update) []Reply {
 	return replies
 }
 
+// merge joins consecutive replies into one message where the sender asks
+// for it (Capabilities.Merge) and the text fits: a reply of text alone goes
+// at the head of the next one that carries text, with or without buttons.
+func (d *Dispatcher) merge(replies []Reply) []Reply {
+	c := CapabilitiesOf(d.cfg.Sender)
+	if !c.Merge || len(replies) < 2 {
+		return replies
+	}
+	out := replies[:0:0]
+	for _, r := range replies {
+		if n := len(out); n > 0 && plainText(out[n-1]) && mergeable(r) {
+			text := out[n-1].Text + "\n\n" + r.Text
+			limit := c.MaxText
+			if len(r.Buttons) > 0 && c.MaxBody > 0 {
+				limit = c.MaxBody
+			}
+			if limit <= 0 || textLen(text, c.UTF16) <= limit {
+				r.Text = text
+				out[n-1] = r
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// plainText reports whether r is a message of text alone.
+func plainText(r Reply) bool {
+	return mergeable(r) && len(r.Buttons) == 0 && r.Notice == ""
+}
+
+// mergeable reports whether r is a new message of text, perhaps with
+// buttons: no media, file, edit, task, template or typing indicator.
+func mergeable(r Reply) bool {
+	return r.Text != "" && r.Media == nil && r.File == nil && !r.Edit && r.EditID == "" &&
+		r.Task == nil && r.Template == nil && !r.Typing
+}
+
+// textLen counts s as a platform does: UTF-16 code units or characters.
+func textLen(s string, units bool) int {
+	if !units {
+		return utf8.RuneCountInString(s)
+	}
+	return len(utf16.Encode([]rune(s)))
+}
+
 // runTask runs t; the new messages it sends answer replyTo, if set.
 func (d *Dispatcher) runTask(ctx context.Context, chatID string, t *Task, replyTo string) (err error) {
 	fn := d.cfg.Tasks[t.Kind]
@@ -307,6 +374,9 @@ type replying struct {
 	Sender
 	to string
 }
+
+// Capabilities are those of the Sender wrapped.
+func (r replying) Capabilities() Capabilities { return CapabilitiesOf(r.Sender) }
 
 func (r replying) Send(ctx context.Context, chatID string, reply Reply) (string, error) {
 	if reply.EditID == "" && reply.ReplyTo == "" {

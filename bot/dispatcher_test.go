@@ -586,6 +586,49 @@ func TestFailedReplyIsRetriedInOrder(t *testing.T) {
 	}
 }
 
+// revoked fails every send alike until someone acts.
+type revoked struct{}
+
+func (revoked) Error() string { return "401 unauthorized" }
+func (revoked) Fatal() bool   { return true }
+
+// paced refuses a recipient who has had enough for now.
+type paced struct{}
+
+func (paced) Error() string                   { return "too many messages to this user" }
+func (paced) RecipientRetryIn() time.Duration { return time.Millisecond }
+
+// TestStopsAndWaitsKeepTheReply: a fatal error (a revoked token) or a busy
+// recipient (a pair rate) uses up none of a reply's attempts: it goes out,
+// in order, once the platform takes it again, however many tries that
+// takes.
+func TestStopsAndWaitsKeepTheReply(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+	}{{"fatal", revoked{}}, {"busy recipient", paced{}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := pgtest.New(t)
+			ctx := context.Background()
+			s := newScripted(func(text string, try int) error {
+				if text == "one" && try <= 5 {
+					return fmt.Errorf("send: %w", tt.err)
+				}
+				return nil
+			})
+			d := bot.New(bot.Config{Platform: "test", Store: db, Handler: replies, Sender: s, MaxAttempts: 2,
+				RetryBackoff: time.Hour, MaxBackoff: time.Millisecond})
+			defer d.Close()
+			if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: "1", ChatID: "c", UserID: "c", Text: "one|two"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.waitReceived(t, "c", 2); fmt.Sprint(got) != "[one two]" {
+				t.Errorf("chat received %q, want [one two]", got)
+			}
+		})
+	}
+}
+
 // TestResumedReplyStaysAheadOfNewOnes: a reply left unsent by the last
 // process that fails again on resume keeps its place: the chat's new
 // replies wait for its retry.
@@ -632,5 +675,56 @@ func TestResumedReplyStaysAheadOfNewOnes(t *testing.T) {
 	close(gate)
 	if got := s.waitReceived(t, "c", 2); fmt.Sprint(got) != "[old new]" {
 		t.Errorf("chat received %q, want [old new]", got)
+	}
+}
+
+// merging is a recorder whose platform asks for consecutive replies to be
+// merged (WhatsApp's pair rate).
+type merging struct{ recorder }
+
+func (*merging) Capabilities() bot.Capabilities {
+	return bot.Capabilities{Merge: true, MaxText: 20, MaxBody: 12}
+}
+
+// TestRepliesMergedWhereThePlatformAsks: text replies join the next reply
+// with text while the result fits the platform's limit (the body of a
+// message with buttons, else a text); media, and text that would not fit,
+// stay messages of their own.
+func TestRepliesMergedWhereThePlatformAsks(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	h := bot.HandlerFunc(func(context.Context, bot.Update) ([]bot.Reply, error) {
+		return []bot.Reply{
+			{Text: "a"}, {Text: "b"}, {Text: "c", Buttons: [][]bot.Button{{{Label: "ok", Data: "ok"}}}},
+			{Text: "d", Media: &bot.Media{Kind: "photo", URL: "https://example.org/d.jpg"}},
+			{Text: "e"}, {Text: "f"},
+			{Text: "g"}, {Text: strings.Repeat("h", 20)},
+		}, nil
+	})
+	for _, tt := range []struct {
+		name   string
+		sender interface {
+			bot.Sender
+			sent(string) []string
+		}
+		want []string
+	}{
+		{"merged", &merging{}, []string{"a\n\nb\n\nc", "d", "e\n\nf\n\ng", strings.Repeat("h", 20)}},
+		{"as they are", &recorder{}, []string{"a", "b", "c", "d", "e", "f", "g", strings.Repeat("h", 20)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := bot.New(bot.Config{Platform: "test", Store: db, Handler: h, Sender: tt.sender})
+			defer d.Close()
+			id := tt.name
+			if err := bot.Deliver(ctx, d, bot.Update{Platform: "test", ID: id, ChatID: id, UserID: id, Text: "go"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Flush(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.sender.sent(id); fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+				t.Errorf("sent %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -24,6 +24,9 @@ type outgoing struct {
 	// holds is set on replies that the chat's later replies must not
 	// overtake: one waiting for its retry and those queued behind it.
 	holds bool
+	// unconfirmed is set on replies resumed while replies[next] waits for
+	// the platform's confirmation that it went before the last stop.
+	unconfirmed bool
 }
 
 // chatQueue is what waits to go out to one chat, in order.
@@ -66,6 +69,16 @@ func (d *Dispatcher) start(ctx context.Context, o *outgoing, inline bool) {
 // MaxAttempts it is given up. A recipient who is gone gets nothing more.
 func (d *Dispatcher) deliver(o *outgoing, inline bool) bool {
 	ctx := o.ctx
+	if o.unconfirmed {
+		// The wait for the platform's confirmation is over: whatever it
+		// confirmed is not sent again.
+		o.unconfirmed = false
+		if _, done, err := d.confirm.InFlight(ctx, d.cfg.Platform, o.updateID); err != nil {
+			d.log.Warn("read the reply in flight", "update", o.updateID, "err", err)
+		} else if done > o.next {
+			o.next = min(done, len(o.replies))
+		}
+	}
 replies:
 	for ; o.next < len(o.replies); o.next++ {
 		r := o.replies[o.next]
@@ -79,7 +92,21 @@ replies:
 			}
 			continue
 		}
-		_, err := d.cfg.Sender.Send(ctx, o.chatID, r)
+		sctx := ctx
+		if d.confirm != nil {
+			// Durably before the send: a process that stops after it
+			// waits for the platform to confirm it rather than sending it
+			// again.
+			if err := d.confirm.MarkInFlight(ctx, d.cfg.Platform, o.updateID, o.next); err != nil {
+				d.log.Warn("record the reply in flight", "update", o.updateID, "err", err)
+			} else {
+				sctx = withRef(ctx, Ref(o.updateID, o.next))
+			}
+		}
+		_, err := d.cfg.Sender.Send(sctx, o.chatID, r)
+		if d.stopped.Load() && !IsFatal(err) {
+			d.stopped.Store(false)
+		}
 		switch {
 		case err == nil:
 		case IsGone(err):
@@ -91,6 +118,20 @@ replies:
 			d.saveProgress(ctx, o, o.next+1)
 		case IsRejected(err):
 			d.log.Error("reply refused by the platform, dropped", "update", o.updateID, "chat", o.chatID, "reply", o.next, "err", err)
+		case IsFatal(err):
+			// Every send fails alike until someone acts: the reply keeps
+			// its attempts and its place, and is tried again at the
+			// longest backoff.
+			if d.stopped.CompareAndSwap(false, true) {
+				d.log.Error("sending stopped: the platform refuses every message until someone acts; trying again from time to time", "err", err)
+			}
+			o.at = time.Now().Add(d.cfg.MaxBackoff)
+			return false
+		case RecipientRetryIn(err) > 0:
+			// This learner has had enough for now: their replies wait,
+			// without using up attempts; other chats go on.
+			o.at = time.Now().Add(RecipientRetryIn(err))
+			return false
 		default:
 			o.attempts++
 			if o.attempts < d.cfg.MaxAttempts {
@@ -266,6 +307,23 @@ func (d *Dispatcher) Resend(ctx context.Context) error {
 		}
 		// Once begun, a send finishes and is recorded even if ctx ends.
 		o := &outgoing{updateID: id, chatID: chatID, replies: replies, next: min(done, len(replies)), uncertain: uncertain}
+		if d.confirm != nil {
+			at, done, err := d.confirm.InFlight(ctx, d.cfg.Platform, id)
+			if err != nil {
+				return err
+			}
+			o.next = min(max(o.next, done), len(replies))
+			if at >= 0 && at < len(replies) {
+				// It was being sent at the stop: the platform may confirm
+				// it yet. It and the chat's later replies wait.
+				o.next, o.unconfirmed, o.holds = at, true, true
+				o.at = time.Now().Add(d.cfg.ConfirmWait)
+				o.ctx = context.WithoutCancel(ctx)
+				d.log.Info("a reply was being sent at the last stop; waiting for the platform to confirm it", "update", id, "chat", chatID, "reply", at)
+				d.enqueue(o)
+				return nil
+			}
+		}
 		d.start(context.WithoutCancel(ctx), o, true)
 		return nil
 	})

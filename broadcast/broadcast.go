@@ -37,9 +37,13 @@
 // forget it, which would resend); the outcome is committed asynchronously
 // (losing it only leaves the row sending, hence uncertain).
 //
-// A timeout is also uncertain: the message may have arrived. 429 answers
-// (after the transport's own retries) hold every sender for retry_after; 403
-// marks the learner blocked.
+// A timeout is also uncertain: the message may have arrived. What a failed
+// send means comes from package bot's error interfaces, the same for every
+// transport: a throttled send (Telegram's 429, after the transport's own
+// retries) holds every sender for its RetryIn; a busy recipient (WhatsApp's
+// pair rate) waits alone; a gone recipient (Telegram's 403) is marked
+// blocked; a fatal error (a revoked token) holds every sender for FatalHold
+// and keeps its message pending, however long that lasts.
 //
 // # Rate
 //
@@ -169,8 +173,17 @@ type Config struct {
 	ProgressEvery time.Duration
 	// SendTimeout bounds one send, retries included (default 2m).
 	SendTimeout time.Duration
-	Logger      *slog.Logger
-	Metrics     *Metrics
+	// FatalHold is how long every send waits after a fatal error (see
+	// bot.FatalError: a revoked token), before one is tried again (default
+	// 1m).
+	FatalHold time.Duration
+	// Requeue, if set, puts back in the queue the messages the platform
+	// accepted and then reported failed in a way a message survives
+	// (WhatsApp's window and marketing cap); Tick calls it and returns how
+	// many it requeued.
+	Requeue func(ctx context.Context) (int, error)
+	Logger  *slog.Logger
+	Metrics *Metrics
 }
 
 func (c Config) withDefaults() Config {
@@ -202,6 +215,9 @@ func (c Config) withDefaults() Config {
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = 2 * time.Minute
 	}
+	if c.FatalHold <= 0 {
+		c.FatalHold = time.Minute
+	}
 	if c.Classify == nil {
 		c.Classify = DefaultClassify
 	}
@@ -223,6 +239,8 @@ type Worker struct {
 	inflight sync.WaitGroup
 	// hold is when sending may resume after a 429 (unix nanoseconds).
 	hold atomic.Int64
+	// stopped is set from a fatal error to the next send that is not.
+	stopped atomic.Bool
 
 	mu       sync.Mutex
 	reported map[int64]string // broadcast id -> progress text shown
@@ -458,12 +476,29 @@ func (w *Worker) send(ctx context.Context, d bottega.Delivery, reply bot.Reply) 
 // outcome classifies a send's result.
 func (w *Worker) outcome(d bottega.Delivery, err error) bottega.DeliveryResult {
 	if err == nil {
+		w.stopped.Store(false)
 		w.cfg.Metrics.add(OutcomeSent, 1)
 		return bottega.DeliveryResult{Status: bottega.DeliverySent}
 	}
 	if bot.IsGone(err) {
 		w.cfg.Metrics.add(OutcomeBlocked, 1)
 		return bottega.DeliveryResult{Status: bottega.DeliveryBlocked, Error: err.Error()}
+	}
+	if bot.IsFatal(err) {
+		// Every send would fail alike: hold them all, keep the message
+		// (not its fault), and say so once per stop.
+		w.cfg.Metrics.add(OutcomeError, 1)
+		w.holdFor(w.cfg.FatalHold)
+		if w.stopped.CompareAndSwap(false, true) {
+			w.log.Error("sending stopped: the platform refuses every message until someone acts; trying again from time to time", "platform", w.cfg.Platform, "err", err)
+		}
+		return bottega.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(w.cfg.FatalHold)}
+	}
+	w.stopped.Store(false)
+	if wait := bot.RecipientRetryIn(err); wait > 0 {
+		// This learner has had enough for now; the others go on.
+		w.cfg.Metrics.add(OutcomeRateLimited, 1)
+		return bottega.DeliveryResult{Status: bottega.DeliveryPending, Error: err.Error(), RetryAt: time.Now().Add(wait)}
 	}
 	out, after := w.cfg.Classify(err)
 	if after > 0 {
@@ -521,6 +556,14 @@ func (w *Worker) wait(ctx context.Context, broadcastRate float64) error {
 func (w *Worker) Tick(ctx context.Context) {
 	if _, err := w.cfg.Store.ExpireDeliveries(ctx); err != nil && ctx.Err() == nil {
 		w.log.Warn("expire deliveries", "err", err)
+	}
+	if w.cfg.Requeue != nil {
+		if n, err := w.cfg.Requeue(ctx); err != nil && ctx.Err() == nil {
+			w.log.Warn("requeue messages refused after sending", "err", err)
+		} else if n > 0 {
+			w.log.Info("messages refused after sending are queued again", "count", n)
+			w.nudge()
+		}
 	}
 	if n, err := w.cfg.Store.QueueDepth(ctx, w.cfg.Platform); err == nil {
 		w.cfg.Metrics.setDepth(w.cfg.Platform, n)

@@ -2,6 +2,7 @@ package broadcast_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,7 +19,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
@@ -112,9 +112,6 @@ func (r *rig) worker(cfg broadcast.Config) *broadcast.Worker {
 		cfg.Sender = r.tr
 	}
 	cfg.Render = broadcast.Messages{Texts: texts, Library: r.lib}.Render
-	if cfg.Classify == nil {
-		cfg.Classify = tg.Classify
-	}
 	if cfg.Rate == 0 {
 		cfg.Rate = 500
 	}
@@ -495,26 +492,84 @@ func (f *failing) Send(_ context.Context, chatID string, _ bot.Reply) (string, e
 	return "1", nil
 }
 
+// fatal is an error that fails every send alike (a revoked token).
+type fatal struct{}
+
+func (fatal) Error() string { return "token revoked" }
+func (fatal) Fatal() bool   { return true }
+
+// busy is an error for a recipient who has had enough for now.
+type busy struct{}
+
+func (busy) Error() string                   { return "too many messages to this learner" }
+func (busy) RecipientRetryIn() time.Duration { return time.Millisecond }
+
+// TestDefaultClassify: what Telegram's errors mean for a message that
+// must arrive exactly once, read through package bot's interfaces.
+func TestDefaultClassify(t *testing.T) {
+	wrap := func(e *telegram.Error) error { return fmt.Errorf("send to chat 1: %w", e) }
+	tests := []struct {
+		name  string
+		err   error
+		want  broadcast.Outcome
+		after time.Duration
+	}{
+		{"429 waits retry_after", wrap(&telegram.Error{Code: 429, RetryAfter: 7 * time.Second}), broadcast.Retry, 7 * time.Second},
+		{"429 without retry_after", wrap(&telegram.Error{Code: 429}), broadcast.Retry, time.Second},
+		{"chat not found", wrap(&telegram.Error{Code: 400, Description: "Bad Request: chat not found"}), broadcast.Fail, 0},
+		{"server error", wrap(&telegram.Error{Code: 502}), broadcast.Retry, 0},
+		{"network error", wrap(&telegram.Error{Description: "connection refused"}), broadcast.Retry, 0},
+		{"timeout may have arrived", wrap(&telegram.Error{Timeout: true}), broadcast.Uncertain, 0},
+		{"cancelled send", fmt.Errorf("send: %w", context.Canceled), broadcast.Uncertain, 0},
+		{"refused before any request", bot.Reject(errors.New("telegram: chat id \"x\" is not a number")), broadcast.Fail, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, after := broadcast.DefaultClassify(tt.err)
+			if got != tt.want || after != tt.after {
+				t.Errorf("DefaultClassify = %v, %v; want %v, %v", got, after, tt.want, tt.after)
+			}
+		})
+	}
+	if !bot.IsFatal(wrap(&telegram.Error{Code: 401, Description: "Unauthorized"})) {
+		t.Error("a 401 (the token revoked) is not fatal")
+	}
+	if bot.IsFatal(wrap(&telegram.Error{Code: 403})) || !bot.IsGone(wrap(&telegram.Error{Code: 403})) {
+		t.Error("a 403 is the learner gone, not a fatal error")
+	}
+}
+
 func TestTransientErrorsAreRetriedBounded(t *testing.T) {
 	tests := []struct {
 		name      string
 		failures  int
 		classify  broadcast.Classifier
+		err       error
 		want      string
 		attempts  int
 		delivered int
 	}{
-		{"recovers", 2, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Retry, 0 }, bottega.DeliverySent, 3, 1},
-		{"gives up", 10, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Retry, 0 }, bottega.DeliveryFailed, 3, 0},
-		{"permanent", 10, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Fail, 0 }, bottega.DeliveryFailed, 1, 0},
-		{"timeout", 10, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Uncertain, 0 }, bottega.DeliveryUncertain, 1, 0},
+		{"recovers", 2, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Retry, 0 }, nil, bottega.DeliverySent, 3, 1},
+		{"gives up", 10, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Retry, 0 }, nil, bottega.DeliveryFailed, 3, 0},
+		{"permanent", 10, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Fail, 0 }, nil, bottega.DeliveryFailed, 1, 0},
+		{"timeout", 10, func(error) (broadcast.Outcome, time.Duration) { return broadcast.Uncertain, 0 }, nil, bottega.DeliveryUncertain, 1, 0},
+		// What the errors say through package bot, the same for every
+		// transport.
+		{"rejected", 10, nil, &telegram.Error{Code: 400, Description: "Bad Request: chat not found"}, bottega.DeliveryFailed, 1, 0},
+		{"transient", 10, nil, &telegram.Error{Code: 502}, bottega.DeliveryFailed, 3, 0},
+		{"a fatal error keeps the message until it passes", 5, nil, fatal{}, bottega.DeliverySent, 6, 1},
+		{"a busy recipient is waited for", 5, nil, busy{}, bottega.DeliverySent, 6, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t, 1)
-			s := &failing{n: tt.failures, err: fmt.Errorf("boom"), sent: map[string]int{}}
+			err := tt.err
+			if err == nil {
+				err = fmt.Errorf("boom")
+			}
+			s := &failing{n: tt.failures, err: fmt.Errorf("send: %w", err), sent: map[string]int{}}
 			b := r.create(bottega.Audience{}, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "x", Rate: 500})
-			start(t, r.worker(broadcast.Config{Sender: s, MaxAttempts: 3, Classify: tt.classify}))
+			start(t, r.worker(broadcast.Config{Sender: s, MaxAttempts: 3, Classify: tt.classify, FatalHold: time.Millisecond}))
 			waitFor(t, "the broadcast to end", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 			st, err := r.db.DeliveryStatuses(bg, b.ID)
 			if err != nil {
@@ -650,8 +705,8 @@ func runChild() error {
 		return err
 	}
 	w := broadcast.NewWorker(broadcast.Config{Platform: telegram.Platform, Store: db, Sender: tr, Rate: 400, Senders: 8, InFlight: 8,
-		Render: broadcast.Messages{Texts: texts, Library: store.NewLibrary(db, time.Hour)}.Render, Classify: tg.Classify,
-		Poll: 10 * time.Millisecond})
+		Render: broadcast.Messages{Texts: texts, Library: store.NewLibrary(db, time.Hour)}.Render,
+		Poll:   10 * time.Millisecond})
 	return w.Run(ctx) // until killed
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
@@ -157,8 +156,8 @@ func TestRemindersAreQueuedAndSentOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := broadcast.NewWorker(broadcast.Config{Platform: telegram.Platform, Store: db, Sender: tr, Rate: 500,
-		Render: broadcast.Messages{Texts: texts, Library: store.NewLibrary(db, time.Hour)}.Render, Classify: tg.Classify,
-		Poll: 10 * time.Millisecond})
+		Render: broadcast.Messages{Texts: texts, Library: store.NewLibrary(db, time.Hour)}.Render,
+		Poll:   10 * time.Millisecond})
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()

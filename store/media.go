@@ -6,39 +6,65 @@ import (
 	"time"
 )
 
-// MediaID returns the id platform gave the file named by key when it was
-// uploaded, and when that was; "" if there is none.
-func (s *DB) MediaID(ctx context.Context, platform, key string) (string, time.Time, error) {
-	var row struct {
-		ID string    `db:"media_id"`
-		At time.Time `db:"created_at"`
-	}
-	err := s.q(ctx).GetContext(ctx, &row, `SELECT media_id, created_at FROM media_ids WHERE platform = $1 AND key = $2`, platform, key)
+// MediaID returns the id platform gave the file named by key, "" if there
+// is none (see bot.MediaCache).
+func (s *DB) MediaID(ctx context.Context, platform, key string) (string, error) {
+	var id string
+	err := s.q(ctx).GetContext(ctx, &id, `SELECT file_id FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
 	if err := notFound(err); err == ErrNotFound {
-		return "", time.Time{}, nil
+		return "", nil
 	} else if err != nil {
-		return "", time.Time{}, fmt.Errorf("get media id: %w", err)
+		return "", fmt.Errorf("get %s file id: %w", platform, err)
 	}
-	return row.ID, row.At, nil
+	return id, nil
 }
 
-// SaveMediaID records the id platform gave the file named by key, uploaded
-// at at.
-func (s *DB) SaveMediaID(ctx context.Context, platform, key, kind, id string, at time.Time) error {
+// SaveMediaID caches the id platform gave the file named by key.
+func (s *DB) SaveMediaID(ctx context.Context, platform, key, id string) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
-		INSERT INTO media_ids (platform, key, kind, media_id, created_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (platform, key) DO UPDATE SET kind = EXCLUDED.kind, media_id = EXCLUDED.media_id, created_at = EXCLUDED.created_at`,
-		platform, key, kind, id, at)
+		INSERT INTO platform_files (platform, key, file_id) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, key) DO UPDATE SET file_id = EXCLUDED.file_id, created_at = now()`,
+		platform, key, id)
 	if err != nil {
-		return fmt.Errorf("save media id: %w", err)
+		return fmt.Errorf("save %s file id: %w", platform, err)
 	}
 	return nil
 }
 
-// ForgetMediaID drops the id of a file that the platform no longer has.
+// ForgetMediaID drops a cached id that platform no longer accepts.
 func (s *DB) ForgetMediaID(ctx context.Context, platform, key string) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `DELETE FROM media_ids WHERE platform = $1 AND key = $2`, platform, key); err != nil {
-		return fmt.Errorf("forget media id: %w", err)
+	if _, err := s.q(ctx).ExecContext(ctx, `DELETE FROM platform_files WHERE platform = $1 AND key = $2`, platform, key); err != nil {
+		return fmt.Errorf("forget %s file id: %w", platform, err)
+	}
+	return nil
+}
+
+// MediaUpload returns the id platform gave the upload named by key and when
+// it was made, for platforms whose uploads expire (WhatsApp keeps them 30
+// days); "" if there is none.
+func (s *DB) MediaUpload(ctx context.Context, platform, key string) (string, time.Time, error) {
+	var row struct {
+		ID string    `db:"file_id"`
+		At time.Time `db:"created_at"`
+	}
+	err := s.q(ctx).GetContext(ctx, &row, `SELECT file_id, created_at FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
+	if err := notFound(err); err == ErrNotFound {
+		return "", time.Time{}, nil
+	} else if err != nil {
+		return "", time.Time{}, fmt.Errorf("get %s upload: %w", platform, err)
+	}
+	return row.ID, row.At, nil
+}
+
+// SaveMediaUpload records the id platform gave the upload named by key,
+// made at at.
+func (s *DB) SaveMediaUpload(ctx context.Context, platform, key, id string, at time.Time) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		INSERT INTO platform_files (platform, key, file_id, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (platform, key) DO UPDATE SET file_id = EXCLUDED.file_id, created_at = EXCLUDED.created_at`,
+		platform, key, id, at)
+	if err != nil {
+		return fmt.Errorf("save %s upload: %w", platform, err)
 	}
 	return nil
 }

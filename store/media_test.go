@@ -3,38 +3,55 @@ package store_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
-// A media id is kept per platform and key, with when it was uploaded; a
-// new upload replaces it, and a forgotten one is gone.
-func TestMediaIDs(t *testing.T) {
+func TestMediaIDCache(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	const key = "video:123:clip-a1b2"
-	if id, _, err := db.MediaID(ctx, "whatsapp", key); err != nil || id != "" {
-		t.Fatalf("empty = %q, %v", id, err)
+	const key = "photo:url:https://example.org/a.jpg"
+	if id, err := db.MediaID(ctx, "telegram", key); err != nil || id != "" {
+		t.Fatalf("empty cache = %q, %v", id, err)
 	}
-	at := time.Date(2026, 12, 2, 15, 0, 0, 0, time.UTC)
-	for i, id := range []string{"9001", "9002"} {
-		when := at.Add(time.Duration(i) * time.Hour)
-		if err := db.SaveMediaID(ctx, "whatsapp", key, "video", id, when); err != nil {
+	for _, id := range []string{"AgAC-1", "AgAC-2"} {
+		if err := db.SaveMediaID(ctx, "telegram", key, id); err != nil {
 			t.Fatal(err)
 		}
-		got, gotAt, err := db.MediaID(ctx, "whatsapp", key)
-		if err != nil || got != id || !gotAt.Equal(when) {
-			t.Fatalf("kept %q at %v (%v), want %q at %v", got, gotAt, err, id, when)
+		if got, err := db.MediaID(ctx, "telegram", key); err != nil || got != id {
+			t.Fatalf("cached = %q, %v; want %q", got, err, id)
 		}
 	}
-	if id, _, _ := db.MediaID(ctx, "telegram", key); id != "" {
-		t.Errorf("another platform has the id %q", id)
+	// Each platform has its own id for the same file.
+	if id, err := db.MediaID(ctx, "whatsapp", key); err != nil || id != "" {
+		t.Fatalf("another platform's id = %q, %v; want none", id, err)
 	}
-	if err := db.ForgetMediaID(ctx, "whatsapp", key); err != nil {
+	if err := db.SaveMediaID(ctx, "whatsapp", key, "1029384756"); err != nil {
 		t.Fatal(err)
 	}
-	if id, _, _ := db.MediaID(ctx, "whatsapp", key); id != "" {
-		t.Errorf("forgotten id still kept: %q", id)
+	if err := db.ForgetMediaID(ctx, "telegram", key); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := db.MediaID(ctx, "telegram", key); id != "" {
+		t.Errorf("forgotten id still cached: %q", id)
+	}
+	if id, _ := db.MediaID(ctx, "whatsapp", key); id != "1029384756" {
+		t.Errorf("forgetting Telegram's id changed WhatsApp's: %q", id)
+	}
+}
+
+// TestPlatformFilesKeepTelegramsCache: the file ids Telegram gave before
+// the cache was keyed by platform are still used.
+func TestPlatformFilesKeepTelegramsCache(t *testing.T) {
+	db, raw := migrationBefore(t, "_platform_files.sql")
+	ctx := context.Background()
+	if _, err := raw.ExecContext(ctx, `INSERT INTO telegram_files (key, kind, file_id) VALUES ('video:url:https://example.org/v.mp4', 'video', 'BAAC-1')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := db.MediaID(ctx, "telegram", "video:url:https://example.org/v.mp4"); err != nil || id != "BAAC-1" {
+		t.Errorf("Telegram's cached id after the migration = %q, %v; want BAAC-1", id, err)
 	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -12,7 +14,7 @@ import (
 // ones.
 func (s *DB) SaveReplyProgress(ctx context.Context, platform string, updateID string, done, uncertain, attempts int) error {
 	_, err := s.q(ctx).ExecContext(ctx, `
-		UPDATE processed_updates SET replies_done = $3, replies_uncertain = $4, send_attempts = $5
+		UPDATE processed_updates SET replies_done = $3, replies_uncertain = $4, send_attempts = $5, reply_in_flight = NULL
 		WHERE platform = $1 AND update_id = $2 AND sent_at IS NULL`, platform, updateID, done, uncertain, attempts)
 	if err != nil {
 		return fmt.Errorf("save progress of update %s's replies: %w", updateID, err)
@@ -58,4 +60,51 @@ func (s *DB) UncertainReplies(ctx context.Context, platform string) (int, error)
 		return 0, fmt.Errorf("count uncertain replies: %w", err)
 	}
 	return n, nil
+}
+
+// MarkInFlight records, before its send, that reply index of update
+// updateID is being sent: the replies before it are done (bot.ConfirmStore).
+func (s *DB) MarkInFlight(ctx context.Context, platform, updateID string, index int) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		UPDATE processed_updates SET replies_done = $3, reply_in_flight = $3
+		WHERE platform = $1 AND update_id = $2 AND sent_at IS NULL`, platform, updateID, index)
+	if err != nil {
+		return fmt.Errorf("record the reply of update %s in flight: %w", updateID, err)
+	}
+	return nil
+}
+
+// InFlight returns the reply of updateID being sent and not confirmed (-1
+// if none), and how many of its replies are done.
+func (s *DB) InFlight(ctx context.Context, platform, updateID string) (index, done int, err error) {
+	var row struct {
+		InFlight *int `db:"reply_in_flight"`
+		Done     int  `db:"replies_done"`
+	}
+	err = s.q(ctx).GetContext(ctx, &row, `
+		SELECT reply_in_flight, replies_done FROM processed_updates
+		WHERE platform = $1 AND update_id = $2`, platform, updateID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return -1, 0, nil
+	}
+	if err != nil {
+		return -1, 0, fmt.Errorf("read the reply of update %s in flight: %w", updateID, err)
+	}
+	if row.InFlight == nil {
+		return -1, row.Done, nil
+	}
+	return *row.InFlight, row.Done, nil
+}
+
+// ConfirmSent records that the platform confirmed reply index of update
+// updateID: it is done, and a process that stopped while sending it does
+// not send it again.
+func (s *DB) ConfirmSent(ctx context.Context, platform, updateID string, index int) error {
+	_, err := s.q(ctx).ExecContext(ctx, `
+		UPDATE processed_updates SET replies_done = GREATEST(replies_done, $3 + 1), reply_in_flight = NULL
+		WHERE platform = $1 AND update_id = $2 AND reply_in_flight = $3 AND sent_at IS NULL`, platform, updateID, index)
+	if err != nil {
+		return fmt.Errorf("confirm the reply of update %s: %w", updateID, err)
+	}
+	return nil
 }

@@ -76,6 +76,7 @@ func personalData() map[string]column {
 		"processed_updates.replies_uncertain": kept("how many replies may have arrived: a count, kept for reports"),
 		"processed_updates.send_attempts":     kept("failed tries of the next reply: a count"),
 		"processed_updates.seq":               kept("the order the records were made in: a number that names no one"),
+		"processed_updates.reply_in_flight":   kept("which reply was being sent: an index, without the chat or the replies"),
 
 		// What admins did: it stays for everyone else, without the admin.
 		"broadcasts.id":               kept("the broadcast's number"),
@@ -122,15 +123,17 @@ func personalData() map[string]column {
 		"console_sessions.created_at": learnerOwn,
 		"console_sessions.seen_at":    learnerOwn,
 
-		"telegram_files.key":        none(files),
-		"telegram_files.kind":       none(files),
-		"telegram_files.file_id":    none(files),
-		"telegram_files.created_at": none(files),
-		"media_ids.platform":        none(files),
-		"media_ids.key":             none(files),
-		"media_ids.kind":            none(files),
-		"media_ids.media_id":        none(files),
-		"media_ids.created_at":      none(files),
+		"curriculum_drafts.id":         learnerOwn,
+		"curriculum_drafts.base":       learnerOwn,
+		"curriculum_drafts.source":     learnerOwn,
+		"curriculum_drafts.created_by": learnerOwn,
+		"curriculum_drafts.created_at": learnerOwn,
+		"curriculum_drafts.body":       learnerOwn,
+
+		"platform_files.platform":   none(files),
+		"platform_files.key":        none(files),
+		"platform_files.file_id":    none(files),
+		"platform_files.created_at": none(files),
 
 		"curriculum_versions.id":         none(curriculum),
 		"curriculum_versions.hash":       none(curriculum),
@@ -323,6 +326,7 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 		{`INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, '{"wizard": "broadcast"}')`, []any{platform, userID}, nil},
 		{`INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at, used_at) VALUES ('\x01', $1, $2, now(), now(), now())`, []any{platform, userID}, nil},
 		{`INSERT INTO console_sessions (token_hash, platform, user_id, csrf, created_at, seen_at) VALUES ('\x02', $1, $2, 'c', now(), now())`, []any{platform, userID}, nil},
+		{`INSERT INTO curriculum_drafts (base, source, created_by, body) VALUES (1, 'upload by ' || $1 || ': vetrina.yaml', $1, '{}')`, []any{userID}, nil},
 		{`INSERT INTO invites (code, course, platform, created_by) VALUES ('serale-2026', 'Corso serale', $1, $2)`, []any{platform, userID}, nil},
 		{`INSERT INTO cohort_members (learner_id, code, joined_at) VALUES ($1, 'serale-2026', now())`, []any{id}, nil},
 		{`INSERT INTO track_checks (learner_id, track_id, kind, items, choices, right_answers, total, attempts, finished_at)

@@ -128,13 +128,19 @@ func (s *Publishing) publish(ctx context.Context, c *content.Curriculum, o botte
 	if err != nil {
 		return pub, err
 	}
+	s.published(ctx, pub, c)
+	return pub, nil
+}
+
+// published tells the library and the Published hook about a publication,
+// once it is committed.
+func (s *Publishing) published(ctx context.Context, pub bottega.Publication, c *content.Curriculum) {
 	if s.Library != nil {
 		s.Library.Refresh()
 	}
 	if pub.Created && s.Published != nil {
 		s.Published(ctx, c)
 	}
-	return pub, nil
 }
 
 // PublishDraft implements bottega.PublishService.
@@ -177,12 +183,7 @@ func (s *Publishing) PublishDraft(ctx context.Context, id int64, by string) (bot
 	if err != nil {
 		return pub, err
 	}
-	if s.Library != nil {
-		s.Library.Refresh()
-	}
-	if pub.Created && s.Published != nil {
-		s.Published(ctx, c)
-	}
+	s.published(ctx, pub, c)
 	return pub, nil
 }
 

@@ -87,3 +87,65 @@ func (s *DB) LastInbound(ctx context.Context, platform, chatID string) (time.Tim
 	}
 	return *at, nil
 }
+
+// Refusal is a failure that the platform reports after accepting a message
+// (WhatsApp's failed status), which a delivery survives: the message goes
+// again after Wait. CloseWindow says the failure means the learner's
+// conversation window was closed at the time (WhatsApp's 131047): it is
+// recorded closed, so that the message goes again as a template, or is
+// skipped if none is configured.
+type Refusal struct {
+	Code        int
+	Wait        time.Duration
+	CloseWindow bool
+}
+
+// RequeueRefused puts back in the queue the broadcasts and reminders sent
+// on platform whose message was then reported failed with r.Code, to go
+// again Wait after the failure, as a new message (a finished broadcast is
+// running again until it has gone). One whose attempts reach maxAttempts
+// is failed instead. It returns how many were requeued. A status may come
+// before the delivery records its message id: calling it again later
+// catches those.
+func (s *DB) RequeueRefused(ctx context.Context, platform string, r Refusal, maxAttempts int) (int, error) {
+	reason := fmt.Sprintf("error %d reported after sending; sent again", r.Code)
+	var n int
+	err := s.q(ctx).GetContext(ctx, &n, `
+		WITH refused AS (
+			SELECT d.id, d.learner_id, d.broadcast_id, LEAST(m.failed_at, now()) AS failed_at FROM deliveries d
+			JOIN learners l ON l.id = d.learner_id
+			JOIN message_statuses m ON m.platform = l.platform AND m.message_id = d.message_id
+			WHERE l.platform = $1 AND m.error_code = $2 AND m.failed_at IS NOT NULL
+				AND m.updated_at > now() - interval '2 days'
+				AND d.status = 'sent' AND d.message_id <> ''
+			FOR UPDATE OF d SKIP LOCKED
+		),
+		requeued AS (
+			UPDATE deliveries d SET
+				status = CASE WHEN d.attempts + 1 < $4 THEN 'pending' ELSE 'failed' END,
+				message_id = CASE WHEN d.attempts + 1 < $4 THEN '' ELSE d.message_id END,
+				attempts = d.attempts + 1,
+				next_attempt_at = r.failed_at + make_interval(secs => $3),
+				sent_at = NULL, error = $6
+			FROM refused r WHERE d.id = r.id
+			RETURNING d.learner_id, d.broadcast_id, d.status, r.failed_at
+		),
+		reopened AS (
+			UPDATE broadcasts b SET status = 'running', finished_at = NULL
+			WHERE b.status = 'done' AND b.id IN (SELECT broadcast_id FROM requeued WHERE status = 'pending')
+			RETURNING 1
+		),
+		closed AS (
+			UPDATE learners l SET last_inbound_at = q.failed_at - interval '24 hours'
+			FROM requeued q
+			WHERE $5 AND q.status = 'pending' AND l.id = q.learner_id AND l.last_inbound_at IS NOT NULL
+				AND l.last_inbound_at <= q.failed_at AND l.last_inbound_at > q.failed_at - interval '24 hours'
+			RETURNING 1
+		)
+		SELECT count(*) FROM requeued WHERE status = 'pending'`,
+		platform, r.Code, r.Wait.Seconds(), maxAttempts, r.CloseWindow, reason)
+	if err != nil {
+		return 0, fmt.Errorf("requeue deliveries refused with %d: %w", r.Code, err)
+	}
+	return n, nil
+}

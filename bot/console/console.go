@@ -79,6 +79,10 @@ func New(in io.Reader, out io.Writer, opts Options) *Transport {
 // Platform implements bot.Transport.
 func (t *Transport) Platform() string { return Platform }
 
+// Capabilities implements bot.Transport: a terminal shows every reply as it
+// is, an edit as the message printed again.
+func (t *Transport) Capabilities() bot.Capabilities { return bot.Unlimited() }
+
 // Run reads lines until end of input or ctx is cancelled. Each line is
 // handled completely (replies printed, those of deferred tasks too when the
 // sink is a bot.Flusher) before the next is read.

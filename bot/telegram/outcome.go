@@ -12,8 +12,18 @@ import (
 // out waiting for the answer.
 func (e *Error) Uncertain() bool { return e.Timeout }
 
-// RetryIn is how long Telegram asked to wait (429's retry_after).
-func (e *Error) RetryIn() time.Duration { return e.RetryAfter }
+// RetryIn is how long Telegram asked to wait (429's retry_after, at least
+// a second when a 429 does not say).
+func (e *Error) RetryIn() time.Duration {
+	if e.Code == http.StatusTooManyRequests {
+		return max(e.RetryAfter, time.Second)
+	}
+	return e.RetryAfter
+}
+
+// Fatal reports whether the bot's token no longer works (401): no call can
+// succeed until it is replaced.
+func (e *Error) Fatal() bool { return e.Code == http.StatusUnauthorized }
 
 // Gone reports whether the chat can no longer be reached (the learner
 // blocked the bot, the bot left the group).

@@ -16,6 +16,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/render"
 )
 
 const parseMode = tgbotapi.ModeHTML
@@ -32,7 +33,7 @@ const uploadTimeout = 5 * time.Minute
 func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
 	chat, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
-		return "", fmt.Errorf("telegram: chat id %q is not a number", chatID)
+		return "", bot.Reject(fmt.Errorf("telegram: chat id %q is not a number", chatID))
 	}
 	if r.Typing {
 		// Best effort: the indicator only says that an answer is coming.
@@ -57,7 +58,7 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	}
 	markup, err := keyboard(r.Buttons)
 	if err != nil {
-		return "", err
+		return "", bot.Reject(err)
 	}
 	to := out{chat: chat}
 	if id, err := strconv.Atoi(r.ReplyTo); err == nil && id > 0 && r.EditID == "" {
@@ -234,11 +235,7 @@ func notModified(err error) bool {
 // messages, when it is too long for a caption: the caption takes what fits,
 // up to a paragraph break where there is one.
 func captioned(text string) (caption, rest string) {
-	if textLen(text) <= maxCaption {
-		return text, ""
-	}
-	cut := cutPoint(text, maxCaption)
-	return strings.TrimRight(text[:cut], " \n\t"), strings.TrimLeft(text[cut:], " \n\t")
+	return render.Cut(text, maxCaption, true)
 }
 
 // sendMedia sends a photo or a video, from its cached file_id when Telegram
@@ -259,7 +256,7 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 	if err != nil && cached && codeOf(err) == http.StatusBadRequest {
 		// Telegram forgot the file (or it came from another bot): send the
 		// original again.
-		if ferr := t.opt.Store.ForgetTelegramFileID(ctx, key); ferr != nil {
+		if ferr := t.opt.Store.ForgetMediaID(ctx, Platform, key); ferr != nil {
 			t.log.Warn("forget file id", "err", ferr)
 		}
 		var fresh string
@@ -275,7 +272,7 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 	}
 	if !cached && key != "" && t.opt.Store != nil {
 		if id := fileID(sent); id != "" {
-			if err := t.opt.Store.SaveTelegramFileID(ctx, key, m.Kind, id); err != nil {
+			if err := t.opt.Store.SaveMediaID(ctx, Platform, key, id); err != nil {
 				t.log.Warn("cache file id", "err", err)
 			}
 		}
@@ -375,7 +372,7 @@ func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.Requ
 	case m.Key != "":
 		// A name the flows gave the file (a clip's content address).
 		key = m.Kind + ":" + m.Key
-		id, err := t.opt.Store.TelegramFileID(ctx, key)
+		id, err := t.opt.Store.MediaID(ctx, Platform, key)
 		if err != nil {
 			t.log.Warn("read file id cache", "err", err)
 		} else if id != "" {
@@ -401,7 +398,7 @@ func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.Requ
 		return nil, "", false, errors.New("media without URL or file")
 	}
 	if key != "" {
-		id, err := t.opt.Store.TelegramFileID(ctx, key)
+		id, err := t.opt.Store.MediaID(ctx, Platform, key)
 		if err != nil {
 			t.log.Warn("read file id cache", "err", err)
 		} else if id != "" {
@@ -414,7 +411,7 @@ func (t *Transport) source(ctx context.Context, m *bot.Media) (src tgbotapi.Requ
 	}
 	// A local file seen for the first time in this process: it may still
 	// be cached under its content hash.
-	if id, err := t.opt.Store.TelegramFileID(ctx, key); err == nil && id != "" {
+	if id, err := t.opt.Store.MediaID(ctx, Platform, key); err == nil && id != "" {
 		return tgbotapi.FileID(id), key, true, nil
 	}
 	return src, key, false, nil

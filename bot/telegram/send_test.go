@@ -158,12 +158,12 @@ func TestMediaUploadedOnce(t *testing.T) {
 	if len(clips) != 2 || len(clips[0].Files["video"]) == 0 || clips[1].Params["video"] == "" || len(clips[1].Files["video"]) != 0 {
 		t.Errorf("clip sent as %v then %v: want an upload, then the file id", clips[0].Params, clips[1].Params)
 	}
-	if id, err := r.db.TelegramFileID(ctx, "video:clip:abc"); err != nil || id == "" || id != clips[1].Params["video"] {
+	if id, err := r.db.MediaID(ctx, telegram.Platform, "video:clip:abc"); err != nil || id == "" || id != clips[1].Params["video"] {
 		t.Errorf("clip cached as %q (%v), sent as %q", id, err, clips[1].Params["video"])
 	}
 
 	// A video Telegram already has (as one an admin sent) goes by its id.
-	known, err := r.db.TelegramFileID(ctx, "video:url:"+video.URL)
+	known, err := r.db.MediaID(ctx, telegram.Platform, "video:url:"+video.URL)
 	if err != nil || known == "" {
 		t.Fatalf("no file id cached for the video: %q, %v", known, err)
 	}
@@ -175,13 +175,13 @@ func TestMediaUploadedOnce(t *testing.T) {
 	}
 
 	// A file_id Telegram no longer knows is dropped and the source sent again.
-	if err := r.db.SaveTelegramFileID(ctx, "photo:url:https://example.org/a.jpg", "photo", "stale-id"); err != nil {
+	if err := r.db.SaveMediaID(ctx, telegram.Platform, "photo:url:https://example.org/a.jpg", "stale-id"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tr.Send(ctx, "7003", bot.Reply{Media: &bot.Media{Kind: "photo", URL: "https://example.org/a.jpg"}}); err != nil {
 		t.Fatal(err)
 	}
-	if id, _ := r.db.TelegramFileID(ctx, "photo:url:https://example.org/a.jpg"); id == "stale-id" || id == "" {
+	if id, _ := r.db.MediaID(ctx, telegram.Platform, "photo:url:https://example.org/a.jpg"); id == "stale-id" || id == "" {
 		t.Errorf("cached id after a stale one = %q", id)
 	}
 }
@@ -276,6 +276,11 @@ func TestMenuAndDescription(t *testing.T) {
 	defer x.stop(t)
 	r.fake.SendText(7006, 7006, "/start")
 	eventually(t, "a reply despite the failed description", func() bool { return len(sentTo(r.fake, 7006)) == 1 })
+	// The menus and the description are set in the background, beside
+	// the polling: wait until the last menu is set and the failure told.
+	eventually(t, "every menu set and the description's failure logged", func() bool {
+		return len(r.fake.Calls("setMyCommands")) >= 7 && strings.Contains(r.logs.String(), "bot description not set")
+	})
 	var langs []string
 	for _, c := range r.fake.Calls("setMyCommands") {
 		langs = append(langs, c.Params["language_code"])

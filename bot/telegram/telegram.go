@@ -34,10 +34,8 @@ const Platform = "telegram"
 type Store interface {
 	// MarkBlocked records that the learner in chatID blocked the bot.
 	MarkBlocked(ctx context.Context, platform, chatID string) error
-	// TelegramFileID returns the cached file_id for key, "" if none.
-	TelegramFileID(ctx context.Context, key string) (string, error)
-	SaveTelegramFileID(ctx context.Context, key, kind, fileID string) error
-	ForgetTelegramFileID(ctx context.Context, key string) error
+	// The file_ids Telegram gave the files sent, under Platform.
+	bot.MediaCache
 }
 
 // Texts renders the command menu, the bot description and the transport's

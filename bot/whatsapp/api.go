@@ -64,10 +64,11 @@ const (
 	codePairRate     = 131056
 )
 
-// How long to wait after an error, before the next try.
+// How long to wait after an error, before the next try: the number's
+// throughput passes in seconds, a learner's marketing cap in a day (the pair
+// rate's wait is Options.PairInterval).
 const (
 	throughputWait = 2 * time.Second
-	pairWait       = 6 * time.Second
 	capWait        = 24 * time.Hour
 )
 
@@ -77,18 +78,43 @@ const (
 // Uncertain reports whether the message may have arrived.
 func (e *Error) Uncertain() bool { return e.Timeout }
 
-// RetryIn is how long to wait before sending again: the throughput and
-// pair rate limits pass in seconds, the marketing cap in a day.
+// RetryIn is how long every send waits after the number's throughput was
+// exceeded (130429).
 func (e *Error) RetryIn() time.Duration {
-	switch e.Code {
-	case codeThroughput:
+	if e.Code == codeThroughput {
 		return throughputWait
+	}
+	return 0
+}
+
+// RecipientRetryIn is how long this learner's messages wait while others'
+// go on: after the pair rate (131056) a few seconds, after the marketing
+// cap (131049) a day.
+func (e *Error) RecipientRetryIn() time.Duration {
+	switch e.Code {
 	case codePairRate:
-		return pairWait
+		return DefaultPairInterval
 	case codeMarketingCap:
 		return capWait
 	}
 	return 0
+}
+
+// LateFailure is an error that WhatsApp reports in a failed status after
+// accepting a message, which a reminder or a broadcast survives: it goes
+// again after Wait, as a template when OutsideWindow says the learner's
+// 24-hour window was closed.
+type LateFailure struct {
+	Code          int
+	Wait          time.Duration
+	OutsideWindow bool
+}
+
+// LateFailures are the failures a reminder or a broadcast is sent again
+// after: outside the window (131047: a template goes instead, or nothing
+// when none is configured) and the marketing cap (131049: again in a day).
+func LateFailures() []LateFailure {
+	return []LateFailure{{Code: codeWindow, OutsideWindow: true}, {Code: codeMarketingCap, Wait: capWait}}
 }
 
 // Gone reports whether the learner cannot be reached on WhatsApp: the
@@ -100,7 +126,7 @@ func (e *Error) Gone() bool { return e.Code == codeUndeliver || e.Code == codeOp
 // parameter, an unknown template): sending it again fails the same way.
 func (e *Error) Rejected() bool {
 	switch {
-	case e.Fatal() || e.RetryIn() > 0 || e.Gone() || e.Timeout:
+	case e.Fatal() || e.RetryIn() > 0 || e.RecipientRetryIn() > 0 || e.Gone() || e.Timeout:
 		return false
 	case e.Code == codeWindow:
 		return true

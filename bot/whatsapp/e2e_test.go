@@ -9,11 +9,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/journeytest"
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
 	"github.com/bottega-app/bottega/content"
@@ -55,7 +58,7 @@ func (builtin) Current(context.Context) (*content.Curriculum, int64, error) {
 // rig is a fake WhatsApp, a fresh database, the real flows and dispatcher,
 // and the transport's webhook on an HTTP server the fake posts to.
 type rig struct {
-	t        *testing.T
+	t        testing.TB
 	db       *store.DB
 	fake     *whatsapptest.Server
 	tr       *whatsapp.Transport
@@ -63,9 +66,26 @@ type rig struct {
 	logs     *syncBuffer
 	statuses []whatsapp.Status
 	mu       sync.Mutex
+	// later is how far the flows' clock is ahead of the real one.
+	later atomic.Int64
 }
 
+// now is the flows' clock.
+func (r *rig) now() time.Time { return time.Now().Add(time.Duration(r.later.Load())) }
+
+// clock is the rig's clock for the assistant; its waits are real.
+type clock struct{ r *rig }
+
+func (c clock) Now() time.Time                       { return c.r.now() }
+func (clock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
 func newRig(t *testing.T, edit func(*whatsapp.Options)) *rig {
+	t.Helper()
+	return newRigWith(t, edit, nil)
+}
+
+// newRigWith is newRig with handler h instead of the flows (nil: the flows).
+func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler) *rig {
 	t.Helper()
 	texts, err := locales.Load()
 	if err != nil {
@@ -98,8 +118,25 @@ func newRig(t *testing.T, edit func(*whatsapp.Options)) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := flows.New(flows.Options{Store: r.db, Texts: texts, Library: builtin{}, Clock: time.Now, Contact: "+39 041 000 0000"})
-	r.d = bot.New(bot.Config{Platform: whatsapp.Platform, Store: r.db, Handler: h, Sender: r.tr, Workers: 4, Logger: log})
+	var tasks map[string]bot.TaskFunc
+	if h == nil {
+		// The flows, with questions answered from the built-in lessons
+		// (indexed as a publish does), without an LLM.
+		c, err := curriculum()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.NewIndexer(r.db).Index}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := assistant.New(assistant.Options{DB: r.db, Texts: texts, Clock: clock{r}, NoEdits: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks = a.Tasks()
+		h = flows.New(flows.Options{Store: r.db, Texts: texts, Library: builtin{}, Clock: r.now, Contact: journeytest.Contact, Answerer: a})
+	}
+	r.d = bot.New(bot.Config{Platform: whatsapp.Platform, Store: r.db, Handler: h, Sender: r.tr, Workers: 4, Logger: log, Tasks: tasks})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- r.tr.Run(ctx, r.d) }()
@@ -189,91 +226,56 @@ func expect(t *testing.T, ms []whatsapptest.Message, want ...string) {
 	}
 }
 
-// TestJourney is a learner's way through Bottega on WhatsApp: the
-// onboarding (it says that it is automated and how to reach a person), a
-// lesson, its quiz, /progress, /export as a document, a voice note, and
-// /delete. Every message the fake accepted fits WhatsApp's limits: it
-// refuses the others.
+// learner plays the journey's learner on the fake WhatsApp.
+type learner struct {
+	r    *rig
+	user string
+}
+
+func (l learner) Say(text string) []journeytest.Message { return seen(l.r.say(l.user, text)) }
+func (l learner) Press(title string) []journeytest.Message {
+	return seen(l.r.press(l.user, title))
+}
+func (l learner) Later(d time.Duration) { l.r.later.Add(int64(d)) }
+
+func seen(ms []whatsapptest.Message) []journeytest.Message {
+	out := make([]journeytest.Message, 0, len(ms))
+	for _, m := range ms {
+		jm := journeytest.Message{Text: m.Text(), File: m.Filename()}
+		for _, c := range m.Choices() {
+			jm.Choices = append(jm.Choices, c.Title)
+		}
+		out = append(out, jm)
+	}
+	return out
+}
+
+// TestJourney is a learner's way through Bottega on WhatsApp
+// (journeytest.Run: onboarding, a lesson, its quiz, the review, a question
+// answered with a citation, /progress, /export as a document), then a
+// voice note and /delete. Every message the fake accepted fits WhatsApp's
+// limits: it refuses the others.
 func TestJourney(t *testing.T) {
 	r := newRig(t, nil)
 	const user = "393331234567"
-	got := r.say(user, "/start")
-	expect(t, got, "Bottega", "automatico", "+39 041 000 0000")
-	r.press(user, "Italiano")
-	r.press(user, "Negozio")
-	r.press(user, "Base")
-	r.press(user, "13:00")
-	got = r.press(user, "Va bene")
-	expect(t, got, "▶")
-	got = r.press(user, "▶")
-	if len(got) == 0 {
-		t.Fatal("no lesson step")
-	}
-	// Through the lesson to its quiz.
-	for range 20 {
-		last := got[len(got)-1]
-		titles := ""
-		for _, c := range last.Choices() {
-			titles += c.Title + "|"
-		}
-		if strings.Contains(texts(got), "Domanda 1 di") {
-			break
-		}
-		switch {
-		case strings.Contains(titles, "quiz"):
-			got = r.press(user, "quiz")
-		case strings.Contains(titles, "Avanti"):
-			got = r.press(user, "Avanti")
-		default:
-			t.Fatalf("stuck in the lesson at:\n%s", texts(got))
-		}
-	}
-	expect(t, got, "Domanda 1 di")
-	// Answer every question with its first choice, going on after each.
-	for i := 0; !strings.Contains(texts(got), " su 7"); i++ {
-		if i > 40 {
-			t.Fatalf("the quiz does not end:\n%s", texts(got))
-		}
-		last := got[len(got)-1]
-		next := ""
-		for _, c := range last.Choices() {
-			if strings.Contains(c.Title, "Avanti") || strings.Contains(c.Title, "Prossima") || strings.Contains(c.Title, "risultato") {
-				next = c.Title
-			}
-		}
-		if next == "" {
-			next = last.Choices()[0].Title
-		}
-		got = r.press(user, next)
-	}
-	expect(t, got, "Quiz finito")
-	got = r.say(user, "/progress")
-	expect(t, got, "1 di ", "su 7")
-	got = r.say(user, "/export")
-	var doc *whatsapptest.Message
-	for i := range got {
-		if got[i].Type == "document" {
-			doc = &got[i]
-		}
-	}
-	if doc == nil || !strings.HasSuffix(doc.Filename(), ".json") || doc.MediaID() == "" {
-		t.Fatalf("/export sent no JSON document:\n%s", texts(got))
-	}
+	journeytest.Run(t, learner{r, user})
 	if ups := r.fake.Uploads(); len(ups) != 1 || ups[0].Type != "application/json" {
 		t.Fatalf("uploads = %+v, want the export as application/json", ups)
 	}
 	before := len(r.fake.Sent(user))
 	r.push(user, r.fake.Media(user, "Giulia", "audio"))
 	expect(t, r.fake.Sent(user)[before:], "messaggi vocali")
-	got = r.say(user, "/delete")
+	got := r.say(user, "/delete")
 	last := got[len(got)-1]
 	if len(last.Choices()) == 0 {
 		t.Fatalf("/delete asks no confirmation:\n%s", texts(got))
 	}
+	if lang, err := r.db.LearnerLocale(context.Background(), whatsapp.Platform, user); err != nil || lang != "it" {
+		t.Fatalf("before /delete the learner's language is %q (%v)", lang, err)
+	}
 	got = r.press(user, last.Choices()[0].Title)
-	n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform})
-	if err != nil || n != 0 {
-		t.Errorf("%d learners left after /delete:\n%s", n, texts(got))
+	if lang, err := r.db.LearnerLocale(context.Background(), whatsapp.Platform, user); err != nil || lang != "" {
+		t.Errorf("the learner is still there after /delete (%q, %v):\n%s", lang, err, texts(got))
 	}
 	// Every request was accepted: the replies fit WhatsApp.
 	for _, m := range r.fake.Messages() {
@@ -370,29 +372,30 @@ func TestErrors(t *testing.T) {
 		_, err := r.tr.Send(context.Background(), user, bot.Reply{Text: "Ciao"})
 		return err
 	}
-	// 131056: wait, and the learner's next send waits without a request.
-	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodePairRate})
+	// 131056: this learner waits (others do not), and their next send waits
+	// without a request.
+	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodePairRate, To: user})
 	err := send()
-	if bot.RetryIn(err) <= 0 || bot.IsRejected(err) || bot.IsGone(err) {
-		t.Fatalf("131056: %v (retry in %v)", err, bot.RetryIn(err))
+	if bot.RecipientRetryIn(err) <= 0 || bot.RetryIn(err) > 0 || bot.IsRejected(err) || bot.IsGone(err) {
+		t.Fatalf("131056: %v (learner's retry in %v, everyone's in %v)", err, bot.RecipientRetryIn(err), bot.RetryIn(err))
 	}
 	n := len(r.fake.Messages())
-	if err := send(); bot.RetryIn(err) <= 0 || len(r.fake.Messages()) != n {
+	if err := send(); bot.RecipientRetryIn(err) <= 0 || len(r.fake.Messages()) != n {
 		t.Fatalf("a send under the pair rate's backoff: %v, %d requests", err, len(r.fake.Messages())-n)
 	}
 	// 130429: retried later.
 	const other = "393330000010"
-	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeThroughput})
+	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeThroughput, To: other})
 	if _, err := r.tr.Send(context.Background(), other, bot.Reply{Text: "Ciao"}); bot.RetryIn(err) <= 0 {
 		t.Fatalf("130429: %v", err)
 	}
 	// 5xx: tried again at once, and the message goes.
-	r.fake.Fail(1, whatsapptest.Fault{Code: 503})
+	r.fake.Fail(1, whatsapptest.Fault{Code: 503, To: other})
 	if _, err := r.tr.Send(context.Background(), other, bot.Reply{Text: "Ciao"}); err != nil {
 		t.Fatalf("after a 503: %v", err)
 	}
 	// A timeout may have arrived.
-	r.fake.Fail(1, whatsapptest.Fault{Stall: time.Second})
+	r.fake.Fail(1, whatsapptest.Fault{Stall: time.Second, To: other})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	_, err = r.tr.Send(ctx, other, bot.Reply{Text: "Ciao"})
 	cancel()
@@ -401,7 +404,7 @@ func TestErrors(t *testing.T) {
 	}
 	r.fake.ClearFaults()
 	// 190: stop sending, not ready.
-	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeToken})
+	r.fake.Fail(1, whatsapptest.Fault{Code: whatsapptest.CodeToken, To: other})
 	if err := r.tr.Ready(); err != nil {
 		t.Fatalf("ready before: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bottega-app/bottega/bot"
@@ -49,6 +50,9 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 		return "", nil
 	}
 	if r.Template != nil {
+		if err := t.admit(chatID, 1); err != nil {
+			return "", err
+		}
 		return t.send(ctx, chatID, template(r.Template))
 	}
 	var data []bot.Button
@@ -76,18 +80,48 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 	if err != nil {
 		return "", err
 	}
+	// The learner's pair rate is taken for the whole reply at once, so
+	// that it is not cut halfway.
+	if err := t.admit(chatID, len(msgs)); err != nil {
+		return "", err
+	}
+	// The last message carries the reply's reference: WhatsApp's status
+	// for it confirms the whole reply (bot.ConfirmStore).
+	if ref := bot.RefOf(ctx); ref != "" && len(msgs) > 0 {
+		msgs[len(msgs)-1]["biz_opaque_callback_data"] = ref
+	}
 	id := ""
-	for _, m := range msgs {
-		if id, err = t.send(ctx, chatID, m); err != nil {
-			return "", err
+	for i, m := range msgs {
+		for try := 0; ; try++ {
+			id, err = t.send(ctx, chatID, m)
+			if err == nil {
+				break
+			}
+			// Once part of the reply is out, sending it all again later
+			// would repeat that part: the rest waits here for the pair
+			// rate instead.
+			wait := bot.RecipientRetryIn(err)
+			if i == 0 || wait <= 0 || wait > time.Minute || try >= 2 {
+				return "", err
+			}
+			t.log.Debug("pair rate hit halfway through a reply; waiting", "chat", chatID, "in", wait)
+			select {
+			case <-ctx.Done():
+				return "", err
+			case <-time.After(wait):
+			}
+			t.mu.Lock()
+			delete(t.paced, chatID)
+			t.mu.Unlock()
 		}
 	}
 	return id, nil
 }
 
-// send sends one message to chat and returns its wamid.
+// send sends one message to chat and returns its wamid. The caller has
+// taken the learner's pair rate (admit).
 func (t *Transport) send(ctx context.Context, chat string, m message) (string, error) {
-	if err := t.wait(ctx, chat); err != nil {
+	if err := t.wait(ctx); err != nil {
 		return "", err
 	}
 	m["messaging_product"] = "whatsapp"
@@ -98,7 +132,9 @@ func (t *Transport) send(ctx context.Context, chat string, m message) (string, e
 		m["to"] = chat
 	}
 	var res sendResult
-	if err := t.c.post(ctx, "messages", m, &res); err != nil {
+	err := t.c.post(ctx, "messages", m, &res)
+	t.answered(chat)
+	if err != nil {
 		return "", t.failed(ctx, chat, err)
 	}
 	return res.id(), nil
@@ -384,7 +420,7 @@ func (t *Transport) mediaID(ctx context.Context, key string) string {
 	if t.opt.Media == nil {
 		return ""
 	}
-	id, at, err := t.opt.Media.MediaID(ctx, Platform, key)
+	id, at, err := t.opt.Media.MediaUpload(ctx, Platform, key)
 	if err != nil {
 		t.log.Warn("read media id", "err", err)
 		return ""
@@ -417,7 +453,7 @@ func (t *Transport) upload(ctx context.Context, key, kind, name, mimeType string
 	t.media[key] = cached{id: id, at: now}
 	t.mu.Unlock()
 	if store && t.opt.Media != nil {
-		if err := t.opt.Media.SaveMediaID(ctx, Platform, key, kind, id, now); err != nil {
+		if err := t.opt.Media.SaveMediaUpload(ctx, Platform, key, id, now); err != nil {
 			t.log.Warn("keep media id", "err", err)
 		}
 	}

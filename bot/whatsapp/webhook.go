@@ -50,6 +50,7 @@ type value struct {
 		Timestamp   string `json:"timestamp"`
 		RecipientID string `json:"recipient_id"`
 		RecipientUI string `json:"recipient_user_id"`
+		Ref         string `json:"biz_opaque_callback_data"`
 		Errors      []struct {
 			Code      int    `json:"code"`
 			Title     string `json:"title"`
@@ -256,7 +257,7 @@ func (t *Transport) rememberLast(chat, id string) {
 // says the learner cannot be reached also marks them.
 func (t *Transport) statuses(ctx context.Context, v value) error {
 	for _, s := range v.Statuses {
-		st := Status{MessageID: s.ID, ChatID: s.RecipientID, Status: s.Status, At: unix(s.Timestamp)}
+		st := Status{MessageID: s.ID, ChatID: s.RecipientID, Status: s.Status, At: unix(s.Timestamp), Ref: s.Ref}
 		if st.ChatID == "" {
 			st.ChatID = s.RecipientUI
 		}

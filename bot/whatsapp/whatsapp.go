@@ -41,6 +41,17 @@ const DefaultEndpoint = "https://graph.facebook.com"
 // DefaultRate is the Cloud API's default throughput per number.
 const DefaultRate = 80
 
+// The pair rate: WhatsApp takes about one message every 6 seconds to the
+// same learner, after a burst of up to 45; more fail with 131056.
+const (
+	DefaultPairInterval = 6 * time.Second
+	DefaultPairBurst    = 45
+)
+
+// maxPaired bounds the learners whose pair rate is tracked; those with a
+// full allowance are forgotten first.
+const maxPaired = 100000
+
 // Store is what the transport keeps in the database.
 type Store interface {
 	// MarkBlocked records that the learner in chatID cannot be reached.
@@ -56,8 +67,8 @@ type Store interface {
 // MediaStore keeps the media ids the platform gave uploads, by key, with
 // when they were uploaded (store.DB).
 type MediaStore interface {
-	MediaID(ctx context.Context, platform, key string) (id string, at time.Time, err error)
-	SaveMediaID(ctx context.Context, platform, key, kind, id string, at time.Time) error
+	MediaUpload(ctx context.Context, platform, key string) (id string, at time.Time, err error)
+	SaveMediaUpload(ctx context.Context, platform, key, id string, at time.Time) error
 }
 
 // Texts renders the transport's own words (the list button).
@@ -74,6 +85,9 @@ type Status struct {
 	At     time.Time
 	// Err is the error of a failed message.
 	Err *Error
+	// Ref is the reference the message was sent with (bot.RefOf), "" if
+	// none.
+	Ref string
 }
 
 // Options configure a Transport.
@@ -87,13 +101,18 @@ type Options struct {
 	Endpoint string
 	Version  string
 	// Rate is messages per second for the number (default DefaultRate).
-	Rate  float64
-	Store Store
+	Rate float64
+	// PairInterval and PairBurst are the pair rate (default
+	// DefaultPairInterval and DefaultPairBurst): a learner's messages are
+	// paced to it, so that WhatsApp does not refuse them with 131056.
+	PairInterval time.Duration
+	PairBurst    int
+	Store        Store
 	// Media keeps the ids of uploads named by a key (a lesson clip's
 	// content address), so that each is uploaded once and then sent by
 	// its id, across restarts and replicas too; nil keeps them in memory.
 	Media MediaStore
-	Texts Texts
+	Texts        Texts
 	// Templates replace reminders and broadcasts outside the 24-hour
 	// window (see Fit).
 	Templates Templates
@@ -132,10 +151,11 @@ type Transport struct {
 	fatalOnce sync.Once
 
 	mu      sync.Mutex
-	paced   map[string]time.Time // learners under the pair rate's backoff
-	lastIn  map[string]string    // the last message of each chat, for read receipts
-	media   map[string]cached    // uploaded media by content
-	pending sync.WaitGroup       // read receipts under way
+	paced   map[string]time.Time   // learners under the pair rate's backoff after a 131056
+	pair    map[string]*pairBucket // each learner's pair rate
+	lastIn  map[string]string      // the last message of each chat, for read receipts
+	media   map[string]cached      // uploaded media by content
+	pending sync.WaitGroup         // read receipts under way
 }
 
 type sinkBox struct{ bot.Sink }
@@ -169,6 +189,12 @@ func New(opt Options) (*Transport, error) {
 	}
 	if opt.Rate <= 0 {
 		opt.Rate = DefaultRate
+	}
+	if opt.PairInterval <= 0 {
+		opt.PairInterval = DefaultPairInterval
+	}
+	if opt.PairBurst <= 0 {
+		opt.PairBurst = DefaultPairBurst
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
@@ -208,6 +234,7 @@ func New(opt Options) (*Transport, error) {
 		log:    opt.Logger.With("platform", Platform),
 		lim:    rate.NewLimiter(rate.Limit(opt.Rate), max(1, int(opt.Rate/20))),
 		paced:  map[string]time.Time{},
+		pair:   map[string]*pairBucket{},
 		lastIn: map[string]string{},
 		media:  map[string]cached{},
 	}
@@ -243,22 +270,69 @@ func (t *Transport) stop(e *Error) {
 	})
 }
 
-// wait blocks until a message to chat may go: after any throughput hold,
-// within the rate. A learner under the pair rate's backoff is not waited
-// for: the send fails at once with a wait to honour.
-func (t *Transport) wait(ctx context.Context, chat string) error {
-	if e := t.fatal.Load(); e != nil {
-		return e
-	}
+// pairBucket is a learner's allowance under the pair rate: tokens, refilled
+// one per PairInterval up to PairBurst, as of last.
+type pairBucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// admit takes n messages of chat's pair rate (at most a burst), or, when
+// the learner has had enough for now, says how long to wait: the caller
+// sends nothing meanwhile, and the learner's other messages wait too.
+func (t *Transport) admit(chat string, n int) error {
+	now := t.opt.Now()
+	burst := float64(t.opt.PairBurst)
 	t.mu.Lock()
-	until, paced := t.paced[chat]
-	if paced && !t.opt.Now().Before(until) {
+	defer t.mu.Unlock()
+	if until, ok := t.paced[chat]; ok {
+		if now.Before(until) {
+			return &paceError{wait: until.Sub(now)}
+		}
 		delete(t.paced, chat)
-		paced = false
+	}
+	b := t.pair[chat]
+	if b == nil {
+		if len(t.pair) >= maxPaired {
+			for c, b := range t.pair {
+				if b.tokens+float64(now.Sub(b.last))/float64(t.opt.PairInterval) >= burst {
+					delete(t.pair, c)
+				}
+			}
+		}
+		b = &pairBucket{tokens: burst, last: now}
+		t.pair[chat] = b
+	}
+	if now.After(b.last) {
+		b.tokens = min(burst, b.tokens+float64(now.Sub(b.last))/float64(t.opt.PairInterval))
+		b.last = now
+	}
+	need := min(float64(n), burst)
+	if b.tokens < need {
+		return &paceError{wait: time.Duration((need - b.tokens) * float64(t.opt.PairInterval))}
+	}
+	b.tokens -= need
+	return nil
+}
+
+// answered notes that a message to chat got WhatsApp's answer. WhatsApp
+// counted it at some moment before: the allowance earns nothing for the
+// time the request took, so that it never runs ahead of WhatsApp's
+// however late the message arrived there.
+func (t *Transport) answered(chat string) {
+	now := t.opt.Now()
+	t.mu.Lock()
+	if b := t.pair[chat]; b != nil && now.After(b.last) {
+		b.last = now
 	}
 	t.mu.Unlock()
-	if paced {
-		return &paceError{wait: until.Sub(t.opt.Now())}
+}
+
+// wait blocks until a message may go: after any throughput hold, within
+// the number's rate.
+func (t *Transport) wait(ctx context.Context) error {
+	if e := t.fatal.Load(); e != nil {
+		return e
 	}
 	if d := time.Until(time.Unix(0, t.hold.Load())); d > 0 {
 		select {
@@ -270,15 +344,25 @@ func (t *Transport) wait(ctx context.Context, chat string) error {
 	return t.lim.Wait(ctx)
 }
 
-// paceError is a send not made because the learner's pair rate is spent.
-type paceError struct{ wait time.Duration }
+// paceError is a send not made, or refused with 131056, because the
+// learner's pair rate is spent; err is WhatsApp's error, if any.
+type paceError struct {
+	wait time.Duration
+	err  error
+}
 
 func (e *paceError) Error() string {
+	if e.err != nil {
+		return fmt.Sprintf("%v; next message in %v", e.err, e.wait.Round(time.Millisecond))
+	}
 	return fmt.Sprintf("whatsapp: the learner's pair rate is spent; next message in %v", e.wait.Round(time.Millisecond))
 }
 
-// RetryIn implements bot.ThrottledError.
-func (e *paceError) RetryIn() time.Duration { return e.wait }
+func (e *paceError) Unwrap() error { return e.err }
+
+// RecipientRetryIn implements bot.BusyRecipientError: this learner's
+// messages wait, others' go on.
+func (e *paceError) RecipientRetryIn() time.Duration { return e.wait }
 
 // failed acts on an error of a send to chat: a throughput error holds every
 // send, a pair rate error the learner's, a gone learner is marked, a fatal
@@ -294,9 +378,12 @@ func (t *Transport) failed(ctx context.Context, chat string, err error) error {
 	case e.Code == codeThroughput:
 		t.hold.Store(time.Now().Add(throughputWait).UnixNano())
 	case e.Code == codePairRate:
+		// Another process may have written to them: hold their messages
+		// for a whole interval.
 		t.mu.Lock()
-		t.paced[chat] = t.opt.Now().Add(pairWait)
+		t.paced[chat] = t.opt.Now().Add(t.opt.PairInterval)
 		t.mu.Unlock()
+		return &paceError{wait: t.opt.PairInterval, err: fmt.Errorf("send to %s: %w", chat, err)}
 	case e.Gone():
 		t.unreachable(ctx, chat)
 	}

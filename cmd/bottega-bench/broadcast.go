@@ -15,7 +15,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -104,8 +103,8 @@ func benchBroadcast(ctx context.Context, e env, args []string) error {
 	}
 	w := broadcast.NewWorker(broadcast.Config{
 		Platform: platform, Store: db, Sender: tr, Rate: *rate, Senders: *senders,
-		Render:   func(_ context.Context, d bottega.Delivery) (bot.Reply, error) { return bot.Reply{Text: d.Text}, nil },
-		Classify: tg.Classify, Poll: 50 * time.Millisecond, ProgressEvery: time.Second,
+		Render: func(_ context.Context, d bottega.Delivery) (bot.Reply, error) { return bot.Reply{Text: d.Text}, nil },
+		Poll:   50 * time.Millisecond, ProgressEvery: time.Second,
 	})
 	fmt.Fprintf(e.stdout, "bench broadcast: %d learners at %.0f msg/s (fake burst %d), GOMAXPROCS %d, %s\n",
 		*n, *rate, *burst, runtime.GOMAXPROCS(0), where)

@@ -17,7 +17,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
@@ -159,7 +158,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		w := broadcast.NewWorker(broadcast.Config{
-			Platform: b.Platform, Store: db, Sender: tr, Rate: b.Rate, Classify: tg.Classify,
+			Platform: b.Platform, Store: db, Sender: tr, Rate: b.Rate,
 			Render: broadcast.Messages{Texts: texts, Library: lib}.Render, Logger: log,
 		})
 		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -301,7 +300,6 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 		Logger:  log,
 	}
 	if tr, ok := t.(*telegram.Transport); ok {
-		cfg.Classify = tg.Classify
 		// The broadcasts' own rate decides, up to the transport's.
 		cfg.Rate = b.cfg.TelegramRate
 		b.mu.Lock()
@@ -310,6 +308,7 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 	}
 	if wa, ok := t.(*whatsapp.Transport); ok {
 		cfg.Rate = b.cfg.WhatsAppRate
+		cfg.Requeue = func(ctx context.Context) (int, error) { return requeueRefused(ctx, b.db, 0) }
 		// Outside the 24-hour window a template goes instead, or nothing.
 		render := cfg.Render
 		cfg.Render = func(ctx context.Context, d bottega.Delivery) (bot.Reply, error) {

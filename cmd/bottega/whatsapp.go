@@ -8,6 +8,7 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/whatsapp"
+	"github.com/bottega-app/bottega/store"
 )
 
 // whatsAppPath is where the WhatsApp webhook is served on HTTP_ADDR.
@@ -35,10 +36,56 @@ func newWhatsApp(a *app) (*whatsapp.Transport, error) {
 			if st.Err != nil {
 				code = st.Err.Code
 			}
-			return a.db.RecordDeliveryStatus(ctx, whatsapp.Platform, st.MessageID, st.Status, st.At, code)
+			if id, i, ok := bot.ParseRef(st.Ref); ok {
+				// WhatsApp took the reply (even one that failed later): a
+				// process that stopped while sending it does not send it
+				// again.
+				if err := a.db.ConfirmSent(ctx, whatsapp.Platform, id, i); err != nil {
+					return err
+				}
+			}
+			if err := a.db.RecordDeliveryStatus(ctx, whatsapp.Platform, st.MessageID, st.Status, st.At, code); err != nil {
+				return err
+			}
+			if st.Err == nil {
+				return nil
+			}
+			n, err := requeueRefused(ctx, a.db, code)
+			if err != nil {
+				return err
+			}
+			a.log.Info("a message failed at WhatsApp after it was accepted", "platform", whatsapp.Platform,
+				"chat", st.ChatID, "message", st.MessageID, "err", st.Err, "queued_again", n)
+			return nil
 		},
 	})
 }
+
+// requeueRefused puts back in the queue the reminders and broadcasts that
+// WhatsApp reported failed with code after accepting them, when they
+// survive it (whatsapp.LateFailures): outside the 24-hour window they go
+// again as a template, or are skipped when none is configured; after the
+// marketing cap, a day later. code 0 looks for every such failure, as the
+// delivery worker does from time to time for statuses that came before
+// their delivery recorded its message id.
+func requeueRefused(ctx context.Context, db *store.DB, code int) (int, error) {
+	n := 0
+	for _, f := range whatsapp.LateFailures() {
+		if code != 0 && code != f.Code {
+			continue
+		}
+		k, err := db.RequeueRefused(ctx, whatsapp.Platform, store.Refusal{Code: f.Code, Wait: f.Wait, CloseWindow: f.OutsideWindow}, maxDeliveryAttempts)
+		if err != nil {
+			return n, err
+		}
+		n += k
+	}
+	return n, nil
+}
+
+// maxDeliveryAttempts bounds the tries of a reminder or broadcast that
+// WhatsApp keeps refusing after accepting it.
+const maxDeliveryAttempts = 4
 
 // serveBots runs every configured transport in this process, each with its
 // own dispatcher, delivery worker and rate: WhatsApp, and Telegram when

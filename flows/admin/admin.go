@@ -40,7 +40,7 @@ type Store interface {
 	SaveAdminState(ctx context.Context, platform, userID string, state []byte) error
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, kind, addedBy string) error
-	SaveTelegramFileID(ctx context.Context, key, kind, fileID string) error
+	SaveMediaID(ctx context.Context, platform, key, id string) error
 	CreateInvite(ctx context.Context, inv bottega.Invite) (bottega.Invite, error)
 	Invites(ctx context.Context) ([]bottega.Invite, error)
 	FindCertificate(ctx context.Context, code string) (bottega.Certificate, bool, error)

@@ -17,7 +17,6 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/broadcast"
-	"github.com/bottega-app/bottega/broadcast/tg"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
@@ -70,7 +69,7 @@ func newRig(t *testing.T, with ...func(*admin.Options)) *rig {
 		t.Fatal(err)
 	}
 	r.w = broadcast.NewWorker(broadcast.Config{
-		Platform: telegram.Platform, Store: r.db, Sender: r.tr, Rate: 500, Classify: tg.Classify,
+		Platform: telegram.Platform, Store: r.db, Sender: r.tr, Rate: 500,
 		Render: broadcast.Messages{Texts: r.texts, Library: r.lib}.Render,
 		Progress: func(b bottega.Broadcast, c bottega.DeliveryCounts) bot.Reply {
 			cur, _, _ := r.lib.Current(bg)

@@ -160,7 +160,7 @@ func (a *Admin) attachVideo(ctx context.Context, lang string, u bot.Update, capt
 	// by the video's source: point the source at the admin's file.
 	msg := "admin_video_saved"
 	if key := videoKey(lesson); key != "" {
-		if err := a.o.Store.SaveTelegramFileID(ctx, key, "video", u.Document.ID); err != nil {
+		if err := a.o.Store.SaveMediaID(ctx, u.Platform, key, u.Document.ID); err != nil {
 			return nil, err
 		}
 	} else {
@@ -169,7 +169,7 @@ func (a *Admin) attachVideo(ctx context.Context, lang string, u bot.Update, capt
 	return []bot.Reply{{Text: a.o.Texts.T(lang, msg, map[string]any{"Title": lesson.Title.Get(lang), "ID": lesson.ID})}}, nil
 }
 
-// videoKey is the file id cache key under which bot/telegram looks up a
+// videoKey is the file id cache key under which the transport looks up a
 // lesson's video given by URL ("" for none or a local file, whose key is
 // its content's hash).
 func videoKey(l *content.Lesson) string {

@@ -43,9 +43,10 @@ const (
 type Call struct {
 	Method string
 	Params map[string]string
-	// Files holds the uploaded files by field name.
-	Files map[string][]byte
-	At    time.Time
+	// Files holds the uploaded files by field name, FileNames their names.
+	Files     map[string][]byte
+	FileNames map[string]string
+	At        time.Time
 	// Status is the HTTP status answered (200, or the error code).
 	Status int
 	// MessageID is the message sent or edited, for successful sends.
@@ -553,12 +554,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{code: 401, desc: "Unauthorized"})
 		return
 	}
-	params, files, err := readParams(r)
+	params, files, names, err := readParams(r)
 	if err != nil {
 		writeError(w, badRequest("%v", err))
 		return
 	}
-	call := Call{Method: method, Params: params, Files: files, At: at, Status: 200}
+	call := Call{Method: method, Params: params, Files: files, FileNames: names, At: at, Status: 200}
 	s.hold(r.Context(), params)
 	f := s.takeFault(method)
 	if f != nil && f.Stall > 0 {
@@ -620,14 +621,15 @@ func (s *Server) takeFault(method string) *fault {
 	return nil
 }
 
-func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
+func readParams(r *http.Request) (map[string]string, map[string][]byte, map[string]string, error) {
 	params := map[string]string{}
 	files := map[string][]byte{}
+	names := map[string]string{}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(64 << 20); err != nil { // #nosec G120 -- a test fake: its requests come from the code under test
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for k, v := range r.MultipartForm.Value {
 			params[k] = v[0]
@@ -635,19 +637,20 @@ func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
 		for k, fhs := range r.MultipartForm.File {
 			f, err := fhs[0].Open()
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			b, err := io.ReadAll(f)
 			_ = f.Close() // read only: what was read is checked
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			files[k] = b
+			names[k] = fhs[0].Filename
 		}
 	case "application/json":
 		var m map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&m); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for k, v := range m {
 			if s, ok := v.(string); ok {
@@ -659,10 +662,10 @@ func readParams(r *http.Request) (map[string]string, map[string][]byte, error) {
 		}
 	default:
 		if err := readForm(r, params); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return params, files, nil
+	return params, files, names, nil
 }
 
 // readForm reads a urlencoded body, then the query, into params: the first

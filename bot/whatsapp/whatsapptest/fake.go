@@ -285,6 +285,8 @@ type sendRequest struct {
 	Document         *media       `json:"document,omitempty"`
 	Audio            *media       `json:"audio,omitempty"`
 	Template         *template    `json:"template,omitempty"`
+	// BizOpaqueCallbackData comes back in the message's statuses.
+	BizOpaqueCallbackData string `json:"biz_opaque_callback_data,omitempty"`
 }
 
 type msgContext struct {
@@ -375,6 +377,8 @@ type Server struct {
 	lastIn    map[string]time.Time // users' last message, for the window
 	pair      map[string]*rate.Limiter
 	pairOn    bool
+	pairEvery time.Duration
+	pairBurst int
 	limiter   *rate.Limiter
 	media     map[string]Upload
 	templates map[templateKey]bool
@@ -420,6 +424,8 @@ func NewServer() *Server {
 		lastIn:    map[string]time.Time{},
 		pair:      map[string]*rate.Limiter{},
 		pairOn:    true,
+		pairEvery: PairInterval,
+		pairBurst: PairBurst,
 		media:     map[string]Upload{},
 		templates: map[templateKey]bool{},
 		secret:    AppSecret,
@@ -482,6 +488,15 @@ func (s *Server) ApproveTemplate(name, lang string) {
 func (s *Server) PairRate(on bool) {
 	s.mu.Lock()
 	s.pairOn = on
+	s.mu.Unlock()
+}
+
+// SetPairRate changes the pair rate: one message per user every interval
+// once burst messages went at once (default PairInterval and PairBurst),
+// for users not written to yet.
+func (s *Server) SetPairRate(interval time.Duration, burst int) {
+	s.mu.Lock()
+	s.pairEvery, s.pairBurst = interval, burst
 	s.mu.Unlock()
 }
 
@@ -756,7 +771,7 @@ func (s *Server) send(m *Message, f *fault) (any, *apiError) {
 	if s.pairOn {
 		l := s.pair[m.To]
 		if l == nil {
-			l = rate.NewLimiter(rate.Every(PairInterval), PairBurst)
+			l = rate.NewLimiter(rate.Every(s.pairEvery), s.pairBurst)
 			s.pair[m.To] = l
 		}
 		if !l.AllowN(s.now(), 1) {
@@ -774,7 +789,7 @@ func (s *Server) send(m *Message, f *fault) (any, *apiError) {
 	case req.Type != "template" && s.now().Sub(s.lastIn[m.To]) > Window:
 		failed = CodeWindow
 	}
-	st := Status{ID: m.ID, Recipient: m.To, Status: "sent", At: s.now()}
+	st := Status{ID: m.ID, Recipient: m.To, Status: "sent", At: s.now(), Ref: req.BizOpaqueCallbackData}
 	if failed != 0 {
 		st.Status, st.Code = "failed", failed
 		m.Code = failed

@@ -79,6 +79,8 @@ type Status struct {
 	At     time.Time
 	// Code is the error of a failed message.
 	Code int
+	// Ref is the biz_opaque_callback_data the message was sent with.
+	Ref string
 }
 
 func (st Status) value() map[string]any {
@@ -87,6 +89,9 @@ func (st Status) value() map[string]any {
 		"status":       st.Status,
 		"timestamp":    strconv.FormatInt(st.At.Unix(), 10),
 		"recipient_id": st.Recipient,
+	}
+	if st.Ref != "" {
+		v["biz_opaque_callback_data"] = st.Ref
 	}
 	if st.Status == "sent" || st.Status == "delivered" {
 		v["pricing"] = map[string]any{"billable": true, "pricing_model": "PMP", "category": "service", "type": "free_customer_service"}
