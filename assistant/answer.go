@@ -429,7 +429,7 @@ func (a *Assistant) buttons(lg string, questionID int64, hits []store.PassageHit
 		}
 		row := []bot.Button{{Label: a.t(lg, "ask_btn_open", map[string]any{"Title": clip(h.Title, 40)}), Data: a.o.OpenLesson(h.LessonID, step)}}
 		if h.VideoStart != nil && a.o.OpenVideo != nil && step != "" {
-			row = append(row, bot.Button{Label: a.t(lg, "ask_btn_video", map[string]any{"Time": clock(*h.VideoStart)}), Data: a.o.OpenVideo(h.LessonID, step)})
+			row = append(row, bot.Button{Label: a.t(lg, "ask_btn_video", map[string]any{"Time": clock(*h.VideoStart)}), Data: a.o.OpenVideo(h.LessonID, step, *h.VideoStart)})
 		}
 		rows = append(rows, row)
 	}

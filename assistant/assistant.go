@@ -94,9 +94,9 @@ type Options struct {
 	Prices map[string]Price
 	// OpenLesson makes the data of a button that opens a lesson at a step
 	// (default flows.OpenLessonData); OpenVideo, if set, one that plays a
-	// step's video chapter.
+	// step's clip or video chapter from second at of the lesson's video.
 	OpenLesson func(lessonID, stepID string) string
-	OpenVideo  func(lessonID, stepID string) string
+	OpenVideo  func(lessonID, stepID string, at int) string
 	Clock      Clock
 	Logger     *slog.Logger
 }

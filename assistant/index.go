@@ -106,6 +106,16 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 					p.VideoStart = &sec
 				}
 				add(p)
+				// What is said in the step's clip: passages of their own,
+				// each with the second it starts at, so that an answer can
+				// cite the moment and play the clip from there.
+				for _, part := range spoken(l, s) {
+					p := base
+					p.Kind, p.Ref, p.Position = store.PassageStep, s.ID, i+1
+					sec := int(part.Start.Seconds())
+					p.Body, p.VideoStart = part.Text, &sec
+					add(p)
+				}
 			}
 			for _, q := range l.Quiz {
 				p := base
@@ -223,4 +233,37 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// maxSpoken bounds a passage of a transcript, in characters: about half a
+// minute of speech.
+const maxSpoken = 500
+
+// spoken groups what is said in step s's clip into passages of up to
+// maxSpoken characters, each starting at its first cue.
+func spoken(l *content.Lesson, s content.Step) []content.Cue {
+	if l.Video == nil || s.Clip == nil {
+		return nil
+	}
+	var parts []content.Cue
+	var cur content.Cue
+	for _, c := range l.Video.Transcript {
+		if c.Start < s.Clip.Start || c.Start >= s.Clip.Start+s.Clip.Length {
+			continue
+		}
+		if cur.Text != "" && len(cur.Text)+1+len(c.Text) > maxSpoken {
+			parts = append(parts, cur)
+			cur = content.Cue{}
+		}
+		if cur.Text == "" {
+			cur = content.Cue{Start: c.Start, End: c.End, Text: c.Text}
+			continue
+		}
+		cur.Text += " " + c.Text
+		cur.End = c.End
+	}
+	if cur.Text != "" {
+		parts = append(parts, cur)
+	}
+	return parts
 }

@@ -34,7 +34,8 @@ const (
 	actResume   = "u" // show the screen the learner is on
 	actTracks   = "t" // tracks; t|<track>|<page>: a track's lessons
 	actStep     = "s" // s|<lesson>[|<step>]: a lesson step ("." is the end)
-	actWatch    = "w" // w|<lesson>|<step>: the video from the step's chapter
+	actWatch    = "w" // w|<lesson>|<step>[|<second>]: the step's clip (or the video from its chapter), from a second of the video
+	actText     = "R" // R|<lesson>|<step>: the transcript of the step's clip
 	actQuiz     = "b" // b|<lesson>|all or miss: begin a quiz
 	actAnswer   = "q" // q|<lesson>|<question>|<n>: a quiz answer
 	actNext     = "n" // n|<lesson>|<question>: the question after this one

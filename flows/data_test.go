@@ -253,7 +253,7 @@ func TestText(t *testing.T) {
 }
 
 func TestWatchVideoDataOpensTheChapter(t *testing.T) {
-	d := WatchVideoData("vetrina", "photo")
+	d := WatchVideoData("vetrina", "photo", -1)
 	if len(d) > maxData {
 		t.Fatalf("%q is longer than %d bytes", d, maxData)
 	}

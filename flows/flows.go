@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -178,6 +179,14 @@ type Options struct {
 	// out (the quiet hours): consent is not asked for such a time, which
 	// the /reminders command refuses anyway. Nil: no time is quiet.
 	Quiet func(time.Duration) bool
+	// Clips finds the clips of the lessons' videos (nil: the steps show
+	// no clips).
+	Clips Clips
+}
+
+// Clips finds a clip of a lesson's video by its key (see package video).
+type Clips interface {
+	Path(key string) (clip, poster string, err error)
 }
 
 // Bot routes updates to the flows. It implements bot.Handler.
@@ -195,6 +204,7 @@ type Bot struct {
 	quiet     func(time.Duration) bool
 	plain     drill.PlainFunc
 	feedback  bool
+	clips     Clips
 
 	routes   map[string]route
 	commands map[string]string
@@ -219,7 +229,7 @@ func New(o Options) *Bot {
 	}
 	b := &Bot{store: o.Store, texts: o.Texts, lib: o.Library, answerer: o.Answerer, rewriter: o.Rewriter, exts: o.Extensions, now: o.Clock,
 		contact: o.Contact, rand: o.Rand, publicURL: o.PublicURL, quiet: o.Quiet,
-		plain: o.Plain, feedback: o.DrillFeedback}
+		plain: o.Plain, feedback: o.DrillFeedback, clips: o.Clips}
 	b.routes = map[string]route{
 		actMenu:     {0, 0, (*turn).menu},
 		actHelp:     {0, 0, (*turn).help},
@@ -228,7 +238,8 @@ func New(o Options) *Bot {
 		actResume:   {0, 0, (*turn).resume},
 		actTracks:   {0, 2, (*turn).tracks},
 		actStep:     {1, 2, (*turn).step},
-		actWatch:    {2, 2, (*turn).watch},
+		actWatch:    {2, 3, (*turn).watch},
+		actText:     {2, 2, (*turn).transcript},
 		actQuiz:     {2, 2, (*turn).startQuiz},
 		actAnswer:   {3, 3, (*turn).answer},
 		actNext:     {2, 2, (*turn).nextQuestion},
@@ -316,10 +327,17 @@ func WayOn(texts interface {
 	}
 }
 
-// WatchVideoData returns button data that plays a lesson's video from the
-// chapter of a step (the assistant puts it on its citations), in a new
-// message.
-func WatchVideoData(lessonID, stepID string) string {
+// WatchVideoData returns button data that plays a lesson's video at second
+// at of the video (the assistant puts it on its citations): the clip of the
+// step, from there, or the video from the step's chapter; in a new message.
+// A negative at, or ids too long to fit 64 bytes with it, play the step from
+// its start.
+func WatchVideoData(lessonID, stepID string, at int) string {
+	if at >= 0 {
+		if d := encodeNew(actWatch, lessonID, stepID, strconv.Itoa(at)); len(d) <= maxData {
+			return d
+		}
+	}
 	return encodeNew(actWatch, lessonID, stepID)
 }
 

@@ -401,7 +401,7 @@ func TestAttachedVideoIsOffered(t *testing.T) {
 	if m := got[0].Media; m == nil || m.ID != "file-ultima" || m.Kind != "video" {
 		t.Fatalf("watch sent %+v, want the attached video", got[0].Media)
 	}
-	got = c.send("", flows.WatchVideoData("vetrina", "photo"))
+	got = c.send("", flows.WatchVideoData("vetrina", "photo", -1))
 	if m := got[0].Media; m == nil || m.ID != "file-vetrina" || m.Start != 2*time.Minute+15*time.Second {
 		t.Fatalf("watch from a chapter sent %+v, want the attached video from 2:15", got[0].Media)
 	}

@@ -1,8 +1,11 @@
 package flows
 
 import (
+	"os"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
@@ -157,7 +160,12 @@ func (t *turn) showLesson() (bot.Reply, error) {
 		}
 	}
 	r.Buttons = append(r.Buttons, t.menuRow()...)
-	if s.Image != "" {
+	// The step's clip, its text as the caption, unless the learner
+	// prefers to read; else its picture.
+	switch clip := t.clip(s, 0); {
+	case clip != nil && !t.st.Read:
+		r.Media = clip
+	case s.Image != "":
 		r.Media = t.media("photo", s.Image, ls)
 	}
 	return r, nil
@@ -185,7 +193,21 @@ func (t *turn) stepScreen(ls *content.Lesson, i int) bot.Reply {
 	}
 	nav = append(nav, bot.Button{Label: t.T("btn_next", nil), Data: encode(actStep, ls.ID, next)})
 	rows := [][]bot.Button{nav}
-	if ch := ls.ChapterOf(s); ch != nil {
+	clip := t.clip(s, 0)
+	var extra []bot.Button
+	switch {
+	case clip != nil && !t.st.Read:
+		// The clip comes with the step, its text as the caption.
+	case clip != nil:
+		extra = append(extra, bot.Button{Label: t.T("btn_watch_clip", nil), Data: encode(actWatch, ls.ID, s.ID)})
+	}
+	if s.Clip != nil && len(ls.Video.Transcript) > 0 && hasCues(ls, s) {
+		extra = append(extra, bot.Button{Label: t.T("btn_transcript", nil), Data: encode(actText, ls.ID, s.ID)})
+	}
+	if len(extra) > 0 {
+		rows = append(rows, extra)
+	}
+	if ch := ls.ChapterOf(s); ch != nil && clip == nil {
 		rows = append(rows, []bot.Button{{
 			Label: t.T("btn_watch", map[string]any{"At": clock(ch.Start)}),
 			Data:  encode(actWatch, ls.ID, s.ID),
@@ -234,6 +256,17 @@ func (t *turn) watch(args []string) ([]bot.Reply, error) {
 	if i < 0 {
 		return t.expired()
 	}
+	at := -1 // a second of the lesson's video
+	if len(args) == 3 {
+		n, err := strconv.Atoi(args[2])
+		if err != nil || n < 0 {
+			return t.expired()
+		}
+		at = n
+	}
+	if r, ok := t.watchClip(ls, i, at); ok {
+		return []bot.Reply{r}, nil
+	}
 	// A video an admin attached from the chat is already on the platform:
 	// it is used instead of the lesson's own file or URL.
 	attached, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
@@ -265,6 +298,95 @@ func (t *turn) watch(args []string) ([]bot.Reply, error) {
 	return []bot.Reply{{
 		Text:  text,
 		Media: m,
+		Buttons: [][]bot.Button{
+			{t.btn("btn_back_to_lesson", actStep, ls.ID, ls.Steps[i].ID)},
+			{t.btn("btn_menu", actMenu)},
+		},
+	}}, nil
+}
+
+// clip is the clip of step s, from offset into it; nil when the step has
+// none or it cannot be found on this server.
+func (t *turn) clip(s content.Step, offset time.Duration) *bot.Media {
+	if s.Clip == nil || t.b.clips == nil {
+		return nil
+	}
+	p, _, err := t.b.clips.Path(s.Clip.Key)
+	if err != nil {
+		return nil
+	}
+	if _, err := os.Stat(p); err != nil {
+		return nil
+	}
+	// The key names the clip in the platform's cache of uploaded files:
+	// it is uploaded once, then sent by the platform's id.
+	return &bot.Media{Kind: "video", File: p, Key: "clip:" + s.Clip.Key, Start: offset}
+}
+
+// watchClip sends the clip of step i of a lesson, from second at of the
+// lesson's video when it falls in the clip; false when the step has no clip.
+func (t *turn) watchClip(ls *content.Lesson, i, at int) (bot.Reply, bool) {
+	s := ls.Steps[i]
+	var offset time.Duration
+	if s.Clip != nil && at >= 0 {
+		if d := time.Duration(at) * time.Second; d >= s.Clip.Start && d < s.Clip.Start+s.Clip.Length {
+			offset = d - s.Clip.Start
+		}
+	}
+	m := t.clip(s, offset)
+	if m == nil {
+		return bot.Reply{}, false
+	}
+	title := t.pick(ls.Title)
+	if ch := ls.ChapterOf(s); ch != nil {
+		title = t.pick(ch.Title)
+	}
+	text := t.T("video", map[string]any{"Title": t.pick(ls.Title), "Chapter": title, "At": clock(s.Clip.Start + offset)})
+	return bot.Reply{
+		Text:  text,
+		Media: m,
+		Buttons: [][]bot.Button{
+			{t.btn("btn_back_to_lesson", actStep, ls.ID, s.ID)},
+			{t.btn("btn_menu", actMenu)},
+		},
+	}, true
+}
+
+// hasCues reports whether the transcript of the lesson's video says
+// something during step s's clip.
+func hasCues(ls *content.Lesson, s content.Step) bool {
+	return s.Clip != nil && ls.Video != nil && len(cuesOf(ls, s)) > 0
+}
+
+// cuesOf returns what is said during step s's clip.
+func cuesOf(ls *content.Lesson, s content.Step) []content.Cue {
+	var out []content.Cue
+	for _, c := range ls.Video.Transcript {
+		if c.End > s.Clip.Start && c.Start < s.Clip.Start+s.Clip.Length {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// transcript sends what is said in a step's clip, each line with its time
+// in the lesson's video: x|<lesson>|<step>.
+func (t *turn) transcript(args []string) ([]bot.Reply, error) {
+	ls := t.cur.Lesson(args[0])
+	if ls == nil {
+		return t.lessonGone()
+	}
+	i := ls.StepIndex(args[1])
+	if i < 0 || !hasCues(ls, ls.Steps[i]) {
+		return t.expired()
+	}
+	var b strings.Builder
+	b.WriteString(t.T("transcript", map[string]any{"Title": t.pick(ls.Title), "N": i + 1, "Total": len(ls.Steps)}))
+	for _, c := range cuesOf(ls, ls.Steps[i]) {
+		b.WriteString("\n\n" + clock(c.Start) + " " + c.Text)
+	}
+	return []bot.Reply{{
+		Text: b.String(),
 		Buttons: [][]bot.Button{
 			{t.btn("btn_back_to_lesson", actStep, ls.ID, ls.Steps[i].ID)},
 			{t.btn("btn_menu", actMenu)},

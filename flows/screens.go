@@ -31,6 +31,9 @@ type State struct {
 	// Pending are questions typed during a quiz, answered when the learner
 	// asks for it or leaves the quiz.
 	Pending []string `json:"pending,omitempty"`
+	// Read is set when the learner prefers to read: the lesson steps come
+	// without their clips (on mobile data, say).
+	Read bool `json:"read,omitempty"`
 	// Drill is the crisis drill being played (or just finished), and
 	// DrillSteps the lesson steps its debrief suggests ("lesson.step").
 	Drill      *drillState `json:"drill,omitempty"`
@@ -126,6 +129,8 @@ func screens() map[string]screen {
 	}
 	for _, f := range fieldOrder() {
 		s[onbPrefix+f] = screen{show: (*turn).showOnboarding, expect: true, asks: true}
+	}
+	for _, f := range settingsFields() {
 		s[setPrefix+f] = screen{show: (*turn).showPicker, expect: true}
 	}
 	return s

@@ -21,7 +21,12 @@ const (
 	fieldLevel    = "level"
 	fieldReminder = "rem"
 	fieldConsent  = "ok"
+	fieldVideo    = "vid" // watch the lessons' clips or read only; settings only
 )
+
+// settingsFields are the fields the settings change: onboarding's, and how
+// lessons with a video are shown.
+func settingsFields() []string { return append(fieldOrder(), fieldVideo) }
 
 // fieldOrder is the order of the onboarding questions.
 func fieldOrder() []string {
@@ -87,6 +92,8 @@ func (t *turn) choices(field string, onboarding bool) []choice {
 		if !onboarding {
 			cs = append(cs, choice{"no", t.T("consent_withdraw", nil)})
 		}
+	case fieldVideo:
+		cs = append(cs, choice{"watch", t.T("video_watch", nil)}, choice{"read", t.T("video_read", nil)})
 	}
 	return cs
 }
@@ -111,6 +118,11 @@ func (t *turn) value(field string) string {
 			return "yes"
 		}
 		return "no"
+	case fieldVideo:
+		if t.st.Read {
+			return "read"
+		}
+		return "watch"
 	}
 	return ""
 }
@@ -140,6 +152,9 @@ func (t *turn) set(field, v string) error {
 		if err != nil {
 			return fmt.Errorf("save %s: %w", field, err)
 		}
+		return nil
+	case fieldVideo:
+		t.st.Read = v == "read" // kept with the state
 		return nil
 	}
 	if err := t.saveLearner(); err != nil {
@@ -253,7 +268,7 @@ func (t *turn) showPicker() (bot.Reply, error) {
 // moves to the next question; elsewhere it goes back to the settings.
 func (t *turn) choose(args []string) ([]bot.Reply, error) {
 	f, v := args[0], args[1]
-	if !slices.Contains(fieldOrder(), f) {
+	if !slices.Contains(settingsFields(), f) {
 		return t.expired()
 	}
 	onboarding := t.st.Screen == onbPrefix+f
@@ -352,7 +367,7 @@ func (t *turn) settings(args []string) ([]bot.Reply, error) {
 		t.goTo(scrSettings)
 		return t.show()
 	}
-	if !slices.Contains(fieldOrder(), args[0]) {
+	if !slices.Contains(settingsFields(), args[0]) {
 		return t.expired()
 	}
 	t.goTo(setPrefix + args[0])
@@ -381,14 +396,15 @@ func (t *turn) showSettings() (bot.Reply, error) {
 	}
 	text := t.T("settings", map[string]any{
 		"Lang": label(fieldLang), "Role": label(fieldRole), "Level": label(fieldLevel),
-		"Reminder": label(fieldReminder), "Consent": t.T(consent, nil),
+		"Reminder": label(fieldReminder), "Consent": t.T(consent, nil), "Video": label(fieldVideo),
 	})
 	return bot.Reply{Text: text, Buttons: [][]bot.Button{
 		{t.btn("btn_set_lang", actSettings, fieldLang), t.btn("btn_set_role", actSettings, fieldRole)},
 		{t.btn("btn_set_level", actSettings, fieldLevel), t.btn("btn_set_reminder", actSettings, fieldReminder)},
 		{t.btn("btn_set_consent", actSettings, fieldConsent), t.btn("btn_export", actExport)},
 		{t.btn("btn_delete", actDelete)},
-		{t.btn("btn_menu", actMenu)},
+		// Last, so that the buttons learners know keep their places.
+		{t.btn("btn_menu", actMenu), t.btn("btn_set_video", actSettings, fieldVideo)},
 	}}, nil
 }
 

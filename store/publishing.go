@@ -238,3 +238,34 @@ func (s *Publishing) Version(ctx context.Context, id int64) (*content.Curriculum
 	}
 	return nil, err
 }
+
+// Draft reads a draft of CheckUpload without taking it; ENOTFOUND when
+// there is none (published, dropped, or older than a day).
+func (s *Publishing) Draft(ctx context.Context, id int64) (*content.Curriculum, error) {
+	var body []byte
+	err := s.DB.q(ctx).GetContext(ctx, &body, `SELECT body FROM curriculum_drafts WHERE id = $1 AND created_at >= $2`, id, s.now().Add(-draftTTL))
+	if err := notFound(err); err == ErrNotFound {
+		return nil, bottega.Errorf(bottega.ENOTFOUND, "no draft %d: it was published or dropped, or is older than a day", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("read draft %d: %w", id, err)
+	}
+	return decodeCurriculum(body)
+}
+
+// UpdateDraft replaces the curriculum of a draft with c, the same lessons
+// made ready to publish (their videos cut into clips: the steps name their
+// clips); ENOTFOUND when the draft is gone.
+func (s *Publishing) UpdateDraft(ctx context.Context, id int64, c *content.Curriculum) error {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode draft: %w", err)
+	}
+	res, err := s.DB.q(ctx).ExecContext(ctx, `UPDATE curriculum_drafts SET body = $2 WHERE id = $1 AND created_at >= $3`, id, jsonArg(body), s.now().Add(-draftTTL))
+	if err != nil {
+		return fmt.Errorf("update draft %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return bottega.Errorf(bottega.ENOTFOUND, "no draft %d: it was published or dropped, or is older than a day", id)
+	}
+	return nil
+}

@@ -40,8 +40,10 @@ type message map[string]any
 // reply buttons, or a list of up to 10 rows (more rows: several lists);
 // link buttons become lines of the text. Text over the limits is split at
 // paragraphs, the buttons going with the last part. Media go by uploaded
-// id, cached by content; a caption that cannot carry the buttons or is too
-// long follows as a message. The returned id is the last message's wamid.
+// id, cached by content, or, for a medium with a key (a lesson's clip), by
+// its key in the media store, so that it is uploaded once; a caption that
+// cannot carry the buttons or is too long follows as a message. The
+// returned id is the last message's wamid.
 func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
 	if r.Typing {
 		t.typing(ctx, chatID)
@@ -335,6 +337,26 @@ func (t *Transport) mediaObject(ctx context.Context, r bot.Reply) (string, map[s
 		kind = "video"
 	}
 	switch {
+	case m.File != "" && m.Key != "":
+		// A clip: uploaded once per key, then sent by its id.
+		key := kind + ":" + t.opt.PhoneNumberID + ":" + m.Key
+		if id := t.mediaID(ctx, key); id != "" {
+			return kind, map[string]any{"id": id}, nil
+		}
+		data, err := os.ReadFile(m.File)
+		if err != nil {
+			return "", nil, fmt.Errorf("media file: %w", err)
+		}
+		name := filepath.Base(m.File)
+		if len(data) > map[string]int{"image": maxImage, "video": maxVideo}[kind] {
+			t.log.Warn("medium too large for WhatsApp, not sent", "file", name, "bytes", len(data))
+			return "", nil, nil
+		}
+		id, err := t.upload(ctx, key, kind, name, mimeOf(name, map[string]string{"image": "image/jpeg", "video": "video/mp4"}[kind]), data, true)
+		if err != nil {
+			return "", nil, err
+		}
+		return kind, map[string]any{"id": id}, nil
 	case m.File != "":
 		data, err := os.ReadFile(m.File)
 		if err != nil {
@@ -382,6 +404,39 @@ func (t *Transport) uploadCached(ctx context.Context, kind, name, mimeType strin
 	if ok && t.opt.Now().Sub(c.at) < mediaTTL {
 		return c.id, nil
 	}
+	return t.upload(ctx, key, kind, name, mimeType, data, false)
+}
+
+// mediaID returns the id of the upload named by key while WhatsApp keeps
+// it: from memory, or from the media store; "" for none.
+func (t *Transport) mediaID(ctx context.Context, key string) string {
+	now := t.opt.Now()
+	t.mu.Lock()
+	c, ok := t.media[key]
+	t.mu.Unlock()
+	if ok && now.Sub(c.at) < mediaTTL {
+		return c.id
+	}
+	if t.opt.Media == nil {
+		return ""
+	}
+	id, at, err := t.opt.Media.MediaUpload(ctx, Platform, key)
+	if err != nil {
+		t.log.Warn("read media id", "err", err)
+		return ""
+	}
+	if id == "" || now.Sub(at) >= mediaTTL {
+		return ""
+	}
+	t.mu.Lock()
+	t.media[key] = cached{id: id, at: at}
+	t.mu.Unlock()
+	return id
+}
+
+// upload uploads data and keeps its media id under key, in memory and,
+// with store, in the media store.
+func (t *Transport) upload(ctx context.Context, key, kind, name, mimeType string, data []byte, store bool) (string, error) {
 	if e := t.fatal.Load(); e != nil {
 		return "", e
 	}
@@ -393,9 +448,15 @@ func (t *Transport) uploadCached(ctx context.Context, kind, name, mimeType strin
 		}
 		return "", fmt.Errorf("upload %s: %w", name, err)
 	}
+	now := t.opt.Now()
 	t.mu.Lock()
-	t.media[key] = cached{id: id, at: t.opt.Now()}
+	t.media[key] = cached{id: id, at: now}
 	t.mu.Unlock()
+	if store && t.opt.Media != nil {
+		if err := t.opt.Media.SaveMediaUpload(ctx, Platform, key, id, now); err != nil {
+			t.log.Warn("keep media id", "err", err)
+		}
+	}
 	return id, nil
 }
 

@@ -64,6 +64,13 @@ type Store interface {
 	LastInbound(ctx context.Context, platform, chatID string) (time.Time, error)
 }
 
+// MediaStore keeps the media ids the platform gave uploads, by key, with
+// when they were uploaded (store.DB).
+type MediaStore interface {
+	MediaUpload(ctx context.Context, platform, key string) (id string, at time.Time, err error)
+	SaveMediaUpload(ctx context.Context, platform, key, id string, at time.Time) error
+}
+
 // Texts renders the transport's own words (the list button).
 type Texts interface {
 	T(lang, id string, data map[string]any) string
@@ -101,6 +108,10 @@ type Options struct {
 	PairInterval time.Duration
 	PairBurst    int
 	Store        Store
+	// Media keeps the ids of uploads named by a key (a lesson clip's
+	// content address), so that each is uploaded once and then sent by
+	// its id, across restarts and replicas too; nil keeps them in memory.
+	Media MediaStore
 	Texts        Texts
 	// Templates replace reminders and broadcasts outside the 24-hour
 	// window (see Fit).

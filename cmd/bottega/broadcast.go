@@ -17,11 +17,13 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/broadcast"
+	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/video"
 )
 
 func runBroadcast(ctx context.Context, e env, args []string) error {
@@ -238,13 +240,26 @@ type bulk struct {
 	dl      admin.Downloader
 }
 
-func newBulk(a *app) *bulk {
+// newBulk wires the admin side; getenv finds ffmpeg (FFMPEG) for the videos
+// of lessons uploaded through the chat.
+func newBulk(a *app, getenv func(string) string) *bulk {
 	b := &bulk{cfg: a.cfg, db: a.db, texts: a.texts, lib: store.NewLibrary(a.db, 0), metrics: broadcast.NewMetrics(a.reg)}
 	b.broadcasts = &store.Broadcasts{DB: a.db, Library: b.lib, Wake: b.wake}
 	b.admin = admin.New(admin.Options{
 		Admins: a.cfg.Admins, Store: a.db, Broadcasts: b.broadcasts, Texts: a.texts, Library: b.lib, Downloader: b,
 		ConsoleLink: a.console.NewLink,
 		Publishing:  newPublishing(a, b.lib),
+		// Cutting the videos of an upload runs in a task that edits a
+		// progress message; ffmpeg is looked for then, so that a bot
+		// without it runs until a lesson with a video comes.
+		Videos: func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+			p, err := newVideoPublisher(a.cfg, getenv)
+			if err != nil {
+				return video.Report{}, err
+			}
+			return p.Prepare(ctx, c, progress)
+		},
+		NoEdits: func(platform string) bool { return platform == whatsapp.Platform },
 	})
 	return b
 }

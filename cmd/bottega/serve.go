@@ -119,7 +119,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		log:     log,
 		db:      db,
 		texts:   texts,
-		handler: newFlows(db, texts, cfg.Contact, cfg.certificateBase(), nil, nil, false),
+		handler: newFlows(db, texts, cfg.Contact, cfg.certificateBase(), clipDir(cfg), nil, nil, false),
 		reg:     reg,
 		metrics: bot.NewMetrics(reg),
 		close:   closeDB,
@@ -130,7 +130,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
-	a.bulk = newBulk(a)
+	a.bulk = newBulk(a, e.getenv)
 	if a.assistant, a.tasks, err = newAssistant(a); err != nil {
 		closeDB()
 		return nil, err
@@ -141,8 +141,11 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		return nil, err
 	}
 	maps.Copy(a.tasks, rwTasks)
-	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), a.assistant, rw, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...)
+	fl := newFlows(db, texts, cfg.Contact, cfg.certificateBase(), clipDir(cfg), a.assistant, rw, a.tasks[drill.FeedbackKind] != nil, a.bulk.extensions()...)
 	for kind, fn := range fl.Tasks() {
+		a.tasks[kind] = fn
+	}
+	for kind, fn := range a.bulk.admin.Tasks() {
 		a.tasks[kind] = fn
 	}
 	// Certificates' PDFs are rendered and sent after the update that

@@ -28,6 +28,7 @@ func newWhatsApp(a *app) (*whatsapp.Transport, error) {
 		Rate:          cfg.WhatsAppRate,
 		Templates:     cfg.WhatsAppTemplates,
 		Store:         a.db,
+		Media:         a.db,
 		Texts:         a.texts,
 		Logger:        a.log,
 		OnStatus: func(ctx context.Context, st whatsapp.Status) error {

@@ -77,6 +77,17 @@ type Options struct {
 	Downloader Downloader
 	// Publishing checks and publishes uploads; nil turns them down.
 	Publishing bottega.PublishService
+	// Videos cuts the videos of uploaded lessons into clips before they
+	// are published, in a task that shows the progress (nil: lessons are
+	// published without clips).
+	Videos VideoPreparer
+	// NoEdits reports whether a platform cannot edit a message it sent
+	// (WhatsApp): the videos' progress then comes as a message for each
+	// stage instead of edits of one message.
+	NoEdits func(platform string) bool
+	// ProgressEvery is how often at most the videos' progress message is
+	// edited (default a second).
+	ProgressEvery time.Duration
 	// ConsoleLink makes a one-time sign-in link to the web console for
 	// an admin (web.Handler.NewLink); nil: /console says it is off.
 	ConsoleLink func(ctx context.Context, platform, userID string) (string, error)
@@ -100,6 +111,9 @@ func New(o Options) *Admin {
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
+	}
+	if o.ProgressEvery <= 0 {
+		o.ProgressEvery = defaultProgressEvery
 	}
 	a := &Admin{o: o, admins: map[string]bool{}, msgs: broadcast.Messages{Texts: o.Texts, Library: o.Library}}
 	for _, id := range o.Admins {
@@ -228,6 +242,8 @@ type state struct {
 	// Draft is an upload checked and kept, waiting for Publish.
 	Draft  int64  `json:"draft,omitempty"`
 	Source string `json:"source,omitempty"`
+	// Videos tells that the draft has videos to cut into clips.
+	Videos bool `json:"videos,omitempty"`
 }
 
 func (a *Admin) load(ctx context.Context, u bot.Update) (state, error) {

@@ -49,7 +49,7 @@ type rig struct {
 	nextID atomic.Int64
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T, with ...func(*admin.Options)) *rig {
 	t.Helper()
 	r := &rig{t: t, db: pgtest.New(t), fake: telegramtest.New(t)}
 	c, err := content.Builtin()
@@ -77,13 +77,17 @@ func newRig(t *testing.T) *rig {
 		},
 		Poll: 10 * time.Millisecond, ProgressEvery: 20 * time.Millisecond,
 	})
-	adm := admin.New(admin.Options{
+	o := admin.Options{
 		Admins: []string{strconv.Itoa(adminID)}, Store: r.db, Texts: r.texts, Library: r.lib,
 		Downloader: r.tr, Rate: 500, Broadcasts: &store.Broadcasts{DB: r.db, Library: r.lib, Wake: r.w.Wake},
 		Publishing: &store.Publishing{DB: r.db, Library: r.lib},
-	})
+	}
+	for _, f := range with {
+		f(&o)
+	}
+	adm := admin.New(o)
 	fl := flows.New(flows.Options{Store: r.db, Texts: r.texts, Library: r.lib, Extensions: []flows.Extension{adm}})
-	r.d = bot.New(bot.Config{Platform: telegram.Platform, Store: r.db, Handler: adm.Wrap(fl), Sender: r.tr})
+	r.d = bot.New(bot.Config{Platform: telegram.Platform, Store: r.db, Handler: adm.Wrap(fl), Sender: r.tr, Tasks: adm.Tasks()})
 	t.Cleanup(r.d.Close)
 	r.nextID.Store(1)
 	return r

@@ -80,6 +80,7 @@ func (a *Admin) document(ctx context.Context, u bot.Update) ([]bot.Reply, error)
 		return nil, err
 	}
 	st.Draft, st.Source = d.ID, name
+	st.Videos = d.Curriculum != nil && pendingVideos(d.Curriculum) != nil
 	if err := a.save(ctx, u, st); err != nil {
 		return nil, err
 	}
@@ -112,13 +113,16 @@ func (a *Admin) uploadButton(ctx context.Context, lang string, u bot.Update, pub
 	if st.Draft == 0 {
 		return a.expired(lang), nil
 	}
-	draft := st.Draft
-	st.Draft, st.Source = 0, ""
+	draft, source, videos := st.Draft, st.Source, st.Videos
+	st.Draft, st.Source, st.Videos = 0, "", false
 	if err := a.save(ctx, u, st); err != nil {
 		return nil, err
 	}
 	if !publish {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_cancelled", nil), Edit: true}}, nil
+	}
+	if _, ok := a.o.Publishing.(Drafts); ok && videos && a.o.Videos != nil {
+		return a.publishLater(lang, u, draft, source)
 	}
 	pub, err := a.o.Publishing.PublishDraft(ctx, draft, u.UserID)
 	switch bottega.ErrorCode(err) {

@@ -398,7 +398,13 @@ type Server struct {
 type Upload struct {
 	ID, Type, Name string
 	Size           int
+	// At is when it was uploaded: Meta deletes an upload after
+	// MediaLifetime, and its id no longer sends.
+	At time.Time
 }
+
+// MediaLifetime is how long Meta keeps an uploaded medium.
+const MediaLifetime = 30 * 24 * time.Hour
 
 // New starts a fake that stops when the test ends.
 func New(t interface{ Cleanup(func()) }) *Server {
@@ -440,7 +446,8 @@ func (s *Server) Close() {
 // URL is the Graph API base URL (WHATSAPP_API_ENDPOINT).
 func (s *Server) URL() string { return s.srv.URL }
 
-// SetClock makes the fake read time from now (the window, the pair rate).
+// SetClock makes the fake read time from now (the window, the pair rate,
+// the uploads' lifetime).
 func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
 	s.now = now
@@ -830,6 +837,9 @@ func (s *Server) check(req sendRequest) *apiError {
 		if md.ID != "" {
 			s.mu.Lock()
 			u, ok := s.media[md.ID]
+			if ok && s.now().Sub(u.At) >= MediaLifetime {
+				ok = false // deleted by Meta
+			}
 			s.mu.Unlock()
 			if !ok {
 				return paramError("%s.id %s is not an uploaded media", req.Type, md.ID)

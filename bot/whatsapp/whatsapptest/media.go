@@ -68,7 +68,7 @@ func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	id := mediaID(len(s.media) + 1)
-	s.media[id] = Upload{ID: id, Type: typ, Name: hdr.Filename, Size: len(data)}
+	s.media[id] = Upload{ID: id, Type: typ, Name: hdr.Filename, Size: len(data), At: s.now()}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"id": id})
 }

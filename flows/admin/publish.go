@@ -1,0 +1,226 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/video"
+)
+
+// PublishTask is the kind of the task that cuts the videos of an upload
+// into clips and then publishes it, after the press on Publish is
+// committed: cutting takes minutes, which no update's transaction may
+// hold. Register Tasks with the dispatcher.
+const PublishTask = "admin.publish"
+
+// VideoPreparer cuts the videos of the lessons of c into clips (and
+// transcribes them), setting each step's clip, and tells how far it is
+// (video.Publisher.Prepare).
+type VideoPreparer func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error)
+
+// Drafts reads and rewrites the drafts of the publishing service
+// (store.Publishing): a draft's videos are cut into clips before it is
+// published, and the steps then name their clips.
+type Drafts interface {
+	Draft(ctx context.Context, id int64) (*content.Curriculum, error)
+	UpdateDraft(ctx context.Context, id int64, c *content.Curriculum) error
+}
+
+// defaultProgressEvery is how often at most the progress of the videos
+// edits its message.
+const defaultProgressEvery = time.Second
+
+// Tasks are the admin flows' deferred work, by kind.
+func (a *Admin) Tasks() map[string]bot.TaskFunc {
+	return map[string]bot.TaskFunc{PublishTask: a.runPublish}
+}
+
+// publishData is a PublishTask's data.
+type publishData struct {
+	Draft  int64  `json:"draft"`
+	Source string `json:"source"`
+	By     string `json:"by"`
+	Lang   string `json:"lang"`
+	// Message is the message the progress is shown in, by edits; "" on a
+	// platform that cannot edit one, where each stage is a new message.
+	Message string `json:"message,omitempty"`
+}
+
+// pendingVideos returns the lessons of c with a video to cut that was not
+// cut yet (an uploaded lesson: those of the published course have their
+// clips), in their tracks; nil when there is none.
+func pendingVideos(c *content.Curriculum) *content.Curriculum {
+	var out *content.Curriculum
+	for _, t := range c.Tracks {
+		var ls []*content.Lesson
+		for _, l := range t.Lessons {
+			if l.Video != nil && l.Video.Source == "" && len(l.Cuts(0)) > 0 {
+				ls = append(ls, l)
+			}
+		}
+		if len(ls) == 0 {
+			continue
+		}
+		if out == nil {
+			out = &content.Curriculum{}
+		}
+		nt := *t
+		nt.Lessons = ls // the same lessons: cutting sets their steps' clips
+		out.Tracks = append(out.Tracks, &nt)
+	}
+	return out
+}
+
+// publishLater answers Publish for a draft whose videos must be cut first:
+// the preview becomes the progress message, and a task does the work.
+func (a *Admin) publishLater(lang string, u bot.Update, draft int64, source string) ([]bot.Reply, error) {
+	d := publishData{Draft: draft, Source: source, By: u.UserID, Lang: lang}
+	if a.o.NoEdits == nil || !a.o.NoEdits(u.Platform) {
+		d.Message = u.MessageID
+	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("encode publish task: %w", err)
+	}
+	return []bot.Reply{
+		{Text: a.o.Texts.T(lang, "admin_video_progress", map[string]any{"Source": source}), Edit: true},
+		{Task: &bot.Task{Kind: PublishTask, Data: raw}},
+	}, nil
+}
+
+// runPublish is the PublishTask: it cuts the draft's videos, showing the
+// progress, keeps the clips in the draft, and publishes it. Run again
+// after a crash, it finds the clips made, or the draft published.
+func (a *Admin) runPublish(ctx context.Context, s bot.Sender, chatID string, raw json.RawMessage) error {
+	var d publishData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return fmt.Errorf("publish task: %w", err)
+	}
+	drafts, ok := a.o.Publishing.(Drafts)
+	if !ok || a.o.Videos == nil {
+		return errors.New("publish task: no drafts or no video preparer")
+	}
+	lang := d.Lang
+	p := &progress{a: a, s: s, chat: chatID, id: d.Message, edits: d.Message != "",
+		head: a.o.Texts.T(lang, "admin_video_progress", map[string]any{"Source": d.Source})}
+	fail := func(key string, err error) error {
+		p.show(ctx, a.o.Texts.T(lang, key, map[string]any{"Err": err.Error()}), "")
+		return fmt.Errorf("publish draft %d: %w", d.Draft, err)
+	}
+	c, err := drafts.Draft(ctx, d.Draft)
+	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
+		return fail("admin_expired", err)
+	} else if err != nil {
+		return fail("admin_video_failed", err)
+	}
+	var rep video.Report
+	if pending := pendingVideos(c); pending != nil {
+		rep, err = a.o.Videos(ctx, pending, func(e video.Event) {
+			line, key := a.stage(lang, c, e, p.edits)
+			p.show(ctx, line, key)
+		})
+		if err != nil {
+			return fail("admin_video_failed", err)
+		}
+		if err := drafts.UpdateDraft(ctx, d.Draft, c); err != nil {
+			return fail("admin_video_failed", err)
+		}
+	}
+	pub, err := a.o.Publishing.PublishDraft(ctx, d.Draft, d.By)
+	switch bottega.ErrorCode(err) {
+	case "":
+	case bottega.ENOTFOUND:
+		return fail("admin_expired", err)
+	case bottega.ECONFLICT:
+		return fail("admin_draft_stale", err)
+	default:
+		return fail("admin_video_failed", err)
+	}
+	p.show(ctx, a.o.Texts.T(lang, "admin_published_clips", map[string]any{"Version": pub.Version, "Encoded": rep.Encoded, "Cached": rep.Cached}), "")
+	return nil
+}
+
+// stage says what the cutting is doing, in one line, and names the stage
+// (a lesson's download, transcription, or one of its clips); the percent
+// done is said where the line is edited as it goes.
+func (a *Admin) stage(lang string, c *content.Curriculum, e video.Event, percent bool) (line, key string) {
+	title := lessonTitle(c, e.Lesson, lang)
+	key = e.Lesson + "|" + e.Stage
+	switch e.Stage {
+	case "download":
+		return a.o.Texts.T(lang, "admin_video_downloading", map[string]any{"Lesson": title}), key
+	case "transcribe":
+		return a.o.Texts.T(lang, "admin_video_transcribing", map[string]any{"Lesson": title}), key
+	}
+	pr := e.Progress
+	key += "|" + strconv.Itoa(pr.Clip)
+	args := map[string]any{"Lesson": title, "Clip": pr.Clip + 1, "Clips": pr.Clips}
+	switch {
+	case pr.Cached:
+		return a.o.Texts.T(lang, "admin_video_cached", args), key
+	case !percent:
+		return a.o.Texts.T(lang, "admin_video_clip", args), key
+	}
+	pct := int(min(max(pr.Done, 0), 1) * 100)
+	args["Percent"] = pct
+	args["Bar"] = strings.Repeat("▓", pct/10) + strings.Repeat("░", 10-pct/10)
+	return a.o.Texts.T(lang, "admin_video_encoding", args), key
+}
+
+// progress is the message that shows how the cutting goes: one message
+// edited at most every ProgressEvery, or, where messages cannot be edited,
+// a message at each new stage (a lesson's download, transcription, and
+// each clip).
+type progress struct {
+	a     *Admin
+	s     bot.Sender
+	chat  string
+	id    string // the message edited
+	edits bool
+	head  string
+
+	shown string    // the text on screen
+	at    time.Time // when it was shown
+	stage string    // without edits: the stage last sent
+}
+
+// show puts line, of the stage named key, under the heading; the outcome
+// (key "") shows at once and alone. Progress is best effort: a failed edit
+// stops nothing.
+func (p *progress) show(ctx context.Context, line, key string) {
+	final := key == ""
+	text := p.head + "\n" + line
+	if final {
+		text = line
+	}
+	if text == p.shown {
+		return
+	}
+	now := p.a.o.Clock()
+	r := bot.Reply{Text: text}
+	switch {
+	case p.edits:
+		if !final && !p.at.IsZero() && now.Sub(p.at) < p.a.o.ProgressEvery {
+			return
+		}
+		r.EditID = p.id
+	case !final:
+		// Without edits, a message for each stage, not each percent.
+		if key == p.stage {
+			return
+		}
+		p.stage = key
+	}
+	if _, err := p.s.Send(ctx, p.chat, r); err != nil {
+		return
+	}
+	p.shown, p.at = text, now
+}
