@@ -112,7 +112,7 @@ type Options struct {
 	// content address), so that each is uploaded once and then sent by
 	// its id, across restarts and replicas too; nil keeps them in memory.
 	Media MediaStore
-	Texts        Texts
+	Texts Texts
 	// Templates replace reminders and broadcasts outside the 24-hour
 	// window (see Fit).
 	Templates Templates
