@@ -352,7 +352,7 @@ func (t *Transport) mediaObject(ctx context.Context, r bot.Reply) (string, map[s
 			t.log.Warn("medium too large for WhatsApp, not sent", "file", name, "bytes", len(data))
 			return "", nil, nil
 		}
-		id, err := t.upload(ctx, key, kind, name, mimeOf(name, map[string]string{"image": "image/jpeg", "video": "video/mp4"}[kind]), data, true)
+		id, err := t.upload(ctx, key, name, mimeOf(name, map[string]string{"image": "image/jpeg", "video": "video/mp4"}[kind]), data, true)
 		if err != nil {
 			return "", nil, err
 		}
@@ -404,7 +404,7 @@ func (t *Transport) uploadCached(ctx context.Context, kind, name, mimeType strin
 	if ok && t.opt.Now().Sub(c.at) < mediaTTL {
 		return c.id, nil
 	}
-	return t.upload(ctx, key, kind, name, mimeType, data, false)
+	return t.upload(ctx, key, name, mimeType, data, false)
 }
 
 // mediaID returns the id of the upload named by key while WhatsApp keeps
@@ -436,7 +436,7 @@ func (t *Transport) mediaID(ctx context.Context, key string) string {
 
 // upload uploads data and keeps its media id under key, in memory and,
 // with store, in the media store.
-func (t *Transport) upload(ctx context.Context, key, kind, name, mimeType string, data []byte, store bool) (string, error) {
+func (t *Transport) upload(ctx context.Context, key, name, mimeType string, data []byte, store bool) (string, error) {
 	if e := t.fatal.Load(); e != nil {
 		return "", e
 	}
