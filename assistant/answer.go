@@ -60,14 +60,27 @@ const (
 	feedbackDown   = "dn"
 )
 
+// inTx is the update's transaction as the assistant's store.
+func inTx(tx bot.Tx) (Store, error) {
+	db, ok := tx.(Store)
+	if !ok {
+		return nil, fmt.Errorf("the update's transaction (%T) is not the assistant's store", tx)
+	}
+	return db, nil
+}
+
 type taskData struct {
 	Question int64 `json:"q"`
 }
 
 // Answer takes a question in the update's transaction: the cheap checks
 // answer at once (too long, daily quota reached); otherwise the question is
-// recorded and answered by a task after commit.
-func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question string) ([]bot.Reply, error) {
+// recorded and answered by a task after commit. tx must implement Store.
+func (a *Assistant) Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, question string) ([]bot.Reply, error) {
+	db, err := inTx(tx)
+	if err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
 	lg := lang(l)
 	q := strings.TrimSpace(strings.ToValidUTF8(question, ""))
 	if q == "" {
@@ -77,18 +90,18 @@ func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question stri
 		return []bot.Reply{{Text: a.t(lg, "ask_too_long", map[string]any{"Max": a.o.MaxQuestion}), Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lg)}}}, nil
 	}
 	now := a.o.Clock.Now()
-	used, err := a.o.DB.AskUsed(ctx, l.ID, dayStart(now, l.Timezone))
+	used, err := db.AskUsed(ctx, l.ID, dayStart(now, l.Timezone))
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
 	if (a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions) || (a.o.DailyTokens > 0 && used.Tokens >= a.o.DailyTokens) {
 		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil)}}, nil
 	}
-	id, err := a.o.DB.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
+	id, err := db.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	if err := a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
+	if err := db.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
 	data, err := json.Marshal(taskData{Question: id})
@@ -98,8 +111,13 @@ func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question stri
 	return []bot.Reply{{Task: &bot.Task{Kind: TaskKind, Data: data}}}, nil
 }
 
-// Button handles the feedback buttons under an answer.
-func (a *Assistant) Button(ctx context.Context, l bottega.Learner, data string) ([]bot.Reply, error) {
+// Button handles the feedback buttons under an answer, in the update's
+// transaction tx (a Store).
+func (a *Assistant) Button(ctx context.Context, tx bot.Tx, l bottega.Learner, data string) ([]bot.Reply, error) {
+	db, err := inTx(tx)
+	if err != nil {
+		return nil, fmt.Errorf("answer feedback: %w", err)
+	}
 	lg := lang(l)
 	verdict, idText, ok := strings.Cut(strings.TrimPrefix(data, feedbackPrefix), "|")
 	id, err := strconv.ParseInt(idText, 10, 64)
@@ -107,7 +125,7 @@ func (a *Assistant) Button(ctx context.Context, l bottega.Learner, data string) 
 		return []bot.Reply{{Notice: a.t(lg, "ask_stale", nil)}}, nil
 	}
 	helpful := verdict == feedbackUp
-	saved, err := a.o.DB.SaveFeedback(ctx, id, l.ID, helpful, a.o.Clock.Now())
+	saved, err := db.SaveFeedback(ctx, id, l.ID, helpful, a.o.Clock.Now())
 	if err != nil {
 		return nil, fmt.Errorf("answer feedback: %w", err)
 	}
@@ -204,18 +222,18 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	}
 	u.Outcome = ans.mode
 	// All or nothing, so that a run after a crash records it once.
-	err = a.o.DB.InTx(ctx, func(ctx context.Context) error {
-		if err := a.o.DB.RecordUsage(ctx, u); err != nil {
+	err = a.o.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordUsage(ctx, u); err != nil {
 			return err
 		}
-		if err := a.o.DB.FinishQuestion(ctx, q.ID, ans.mode, ans.unanswered, ans.lessons, now); err != nil {
+		if err := tx.FinishQuestion(ctx, q.ID, ans.mode, ans.unanswered, ans.lessons, now); err != nil {
 			return err
 		}
 		if ans.text == "" {
 			return nil
 		}
 		id := q.ID
-		return a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: q.LearnerID, QuestionID: &id, Role: "assistant", Text: ans.text, At: now})
+		return tx.AddTurn(ctx, store.AskTurn{LearnerID: q.LearnerID, QuestionID: &id, Role: "assistant", Text: ans.text, At: now})
 	})
 	if err != nil {
 		return fmt.Errorf("answer question %d: %w", q.ID, err)

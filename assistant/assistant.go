@@ -41,7 +41,7 @@ type Store interface {
 	SaveFeedback(ctx context.Context, questionID, learnerID int64, helpful bool, at time.Time) (bool, error)
 	AddTurn(ctx context.Context, t store.AskTurn) error
 	RecentTurns(ctx context.Context, learnerID int64, since time.Time, limit int, exclude int64) ([]store.AskTurn, error)
-	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	InTx(ctx context.Context, fn func(tx *store.Tx) error) error
 }
 
 // Texts renders the assistant's messages (locales/ask.*.yaml).

@@ -163,9 +163,9 @@ func (h *harness) ask(l bottega.Learner, q string) []bot.Reply {
 	h.t.Helper()
 	ctx := context.Background()
 	var replies []bot.Reply
-	err := h.db.InTx(ctx, func(ctx context.Context) error {
+	err := h.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		replies, err = h.a.Answer(ctx, l, q)
+		replies, err = h.a.Answer(ctx, tx, l, q)
 		return err
 	})
 	if err != nil {
@@ -477,9 +477,9 @@ func TestFeedback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var replies []bot.Reply
-		err := h.db.InTx(context.Background(), func(ctx context.Context) error {
+		err := h.db.InTx(context.Background(), func(tx *store.Tx) error {
 			var err error
-			replies, err = h.a.Button(ctx, tt.who, tt.data)
+			replies, err = h.a.Button(context.Background(), tx, tt.who, tt.data)
 			return err
 		})
 		if err != nil {

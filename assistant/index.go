@@ -25,14 +25,20 @@ type Indexer struct {
 func NewIndexer(db IndexStore) *Indexer { return &Indexer{db: db} }
 
 // Index replaces the passages of curriculum version versionID with those of
-// c. It runs in the transaction ctx carries, if any, so that a publish and
-// its index commit together.
+// c, through the Indexer's store (a transaction, for a publish and its index
+// to commit together).
 func (ix *Indexer) Index(ctx context.Context, versionID int64, c *content.Curriculum) error {
 	ps, ws := Passages(c)
 	if err := ix.db.ReplacePassages(ctx, versionID, ps, ws); err != nil {
 		return fmt.Errorf("index curriculum version %d: %w", versionID, err)
 	}
 	return nil
+}
+
+// Index indexes curriculum version versionID (c) in tx: it is the
+// store.PublishOptions.Index that makes a publish index what it publishes.
+func Index(ctx context.Context, tx *store.Tx, versionID int64, c *content.Curriculum) error {
+	return NewIndexer(tx).Index(ctx, versionID, c)
 }
 
 // EnsureStore is what EnsureIndexed needs from the database.

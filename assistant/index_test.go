@@ -92,8 +92,7 @@ func TestLessonQuestionsFindTheirStep(t *testing.T) {
 	}
 
 	db := pgtest.New(t)
-	ix := assistant.NewIndexer(db)
-	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: ix.Index}); err != nil {
+	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 		t.Fatal(err)
 	}
 	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "artisan", "applicazione per ritoccare scatti", 5)

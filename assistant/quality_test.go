@@ -27,8 +27,7 @@ func indexBuiltin(t testing.TB, db *store.DB) *content.Curriculum {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := assistant.NewIndexer(db)
-	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: ix.Index}); err != nil {
+	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/store"
 )
 
 // crasher is a sender through which the process "dies" at a chosen send:
@@ -74,8 +75,8 @@ func TestResumeAfterCrash(t *testing.T) {
 			// may be shown.
 			h.clock.step = time.Second
 			var task *bot.Task
-			err := h.db.InTx(context.Background(), func(ctx context.Context) error {
-				replies, err := h.a.Answer(ctx, h.learner, "come faccio una diretta dalla pagina del Comune?")
+			err := h.db.InTx(context.Background(), func(tx *store.Tx) error {
+				replies, err := h.a.Answer(context.Background(), tx, h.learner, "come faccio una diretta dalla pagina del Comune?")
 				if err == nil && len(replies) == 1 {
 					task = replies[0].Task
 				}

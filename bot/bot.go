@@ -142,17 +142,25 @@ type File struct {
 	ID string `json:"id,omitempty"`
 }
 
+// Tx is an update's database transaction, as the Store began it. The
+// dispatcher only hands it on to the handler, which knows what it is (the
+// store's transaction): what the handler does through tx commits or rolls
+// back with the update.
+type Tx = any
+
 // Handler turns an update into replies. It runs inside the update's database
-// transaction: store calls made with ctx commit or roll back with it.
+// transaction, tx.
 type Handler interface {
-	Handle(ctx context.Context, u Update) ([]Reply, error)
+	Handle(ctx context.Context, tx Tx, u Update) ([]Reply, error)
 }
 
 // HandlerFunc adapts a function to Handler.
-type HandlerFunc func(ctx context.Context, u Update) ([]Reply, error)
+type HandlerFunc func(ctx context.Context, tx Tx, u Update) ([]Reply, error)
 
 // Handle calls f.
-func (f HandlerFunc) Handle(ctx context.Context, u Update) ([]Reply, error) { return f(ctx, u) }
+func (f HandlerFunc) Handle(ctx context.Context, tx Tx, u Update) ([]Reply, error) {
+	return f(ctx, tx, u)
+}
 
 // Sender delivers replies on one platform. Send returns the platform's id of
 // the message it sent or edited.

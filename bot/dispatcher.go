@@ -22,9 +22,9 @@ type Store interface {
 	// are handled one at a time, across processes too) and records the
 	// update with the replies fn returns. An update recorded before is a
 	// redelivery: UpdateTx reports it seen without calling fn. fn's error
-	// rolls everything back. Store methods called with the context fn
-	// receives run in the transaction.
-	UpdateTx(ctx context.Context, platform string, updateID string, chatID, userID string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error)
+	// rolls everything back. fn receives the transaction, which the
+	// dispatcher hands to the handler.
+	UpdateTx(ctx context.Context, platform string, updateID string, chatID, userID string, fn func(tx Tx) (replies []byte, err error)) (seen bool, err error)
 	MarkSent(ctx context.Context, platform string, updateIDs ...string) error
 	// SaveReplyProgress records, after a send failed or timed out, that an
 	// update's first done replies need no sending again (uncertain of them
@@ -233,9 +233,9 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 	start := time.Now()
 	var replies []Reply
 	// run handles u in its transaction with reply, which sets replies.
-	run := func(reply func(ctx context.Context) ([]Reply, error)) (bool, error) {
-		return d.cfg.Store.UpdateTx(ctx, d.cfg.Platform, u.ID, u.ChatID, u.UserID, func(ctx context.Context) ([]byte, error) {
-			r, err := reply(ctx)
+	run := func(reply func(tx Tx) ([]Reply, error)) (bool, error) {
+		return d.cfg.Store.UpdateTx(ctx, d.cfg.Platform, u.ID, u.ChatID, u.UserID, func(tx Tx) ([]byte, error) {
+			r, err := reply(tx)
 			if err != nil {
 				return nil, err
 			}
@@ -247,8 +247,8 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 			return b, nil
 		})
 	}
-	dup, err := run(func(ctx context.Context) ([]Reply, error) {
-		r, err := d.handle(ctx, u)
+	dup, err := run(func(tx Tx) ([]Reply, error) {
+		r, err := d.handle(ctx, tx, u)
 		if err != nil {
 			return nil, handlerError{err}
 		}
@@ -260,7 +260,7 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 		// forever.
 		d.log.Error("update failed", "update", u.ID, "chat", u.ChatID, "err", he.err)
 		d.cfg.Metrics.observe(d.cfg.Platform, "error", time.Since(start))
-		dup, err = run(func(context.Context) ([]Reply, error) { return prepare([]Reply{d.cfg.Fallback(u)}, u), nil })
+		dup, err = run(func(Tx) ([]Reply, error) { return prepare([]Reply{d.cfg.Fallback(u)}, u), nil })
 	}
 	if err != nil {
 		d.cfg.Metrics.observe(d.cfg.Platform, "retry", time.Since(start))
@@ -276,13 +276,13 @@ func (d *Dispatcher) process(ctx context.Context, u Update) error {
 }
 
 // handle calls the handler, turning a panic into an error.
-func (d *Dispatcher) handle(ctx context.Context, u Update) (replies []Reply, err error) {
+func (d *Dispatcher) handle(ctx context.Context, tx Tx, u Update) (replies []Reply, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	return d.cfg.Handler.Handle(ctx, u)
+	return d.cfg.Handler.Handle(ctx, tx, u)
 }
 
 // prepare points edits at the message whose button was pressed; without one

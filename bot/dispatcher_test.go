@@ -47,12 +47,13 @@ func (r *recorder) sent(chat string) []string {
 // counter is a handler whose effect is a row per update in the learner's
 // state, so effects can be counted in Postgres.
 func counter(db *store.DB) bot.Handler {
-	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-		l, _, err := db.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, "", "it")
+	return bot.HandlerFunc(func(ctx context.Context, a bot.Tx, u bot.Update) ([]bot.Reply, error) {
+		tx := a.(*store.Tx)
+		l, _, err := tx.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, "", "it")
 		if err != nil {
 			return nil, err
 		}
-		st, err := db.LoadState(ctx, l.ID)
+		st, err := tx.LoadState(ctx, l.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +62,7 @@ func counter(db *store.DB) bot.Handler {
 			n, _ = strconv.Atoi(string(st))
 		}
 		n++
-		if err := db.SaveState(ctx, l.ID, []byte(strconv.Itoa(n))); err != nil {
+		if err := tx.SaveState(ctx, l.ID, []byte(strconv.Itoa(n))); err != nil {
 			return nil, err
 		}
 		return []bot.Reply{{Text: u.Text}}, nil
@@ -109,8 +110,8 @@ func TestRedeliveryToAnotherProcessHasOneEffect(t *testing.T) {
 	// the update reaches the second while the first is handling it.
 	inside, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	slow := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-		r, err := counter(db).Handle(ctx, u)
+	slow := bot.HandlerFunc(func(ctx context.Context, a bot.Tx, u bot.Update) ([]bot.Reply, error) {
+		r, err := counter(db).Handle(ctx, a, u)
 		once.Do(func() { close(inside); <-release })
 		return r, err
 	})
@@ -195,8 +196,8 @@ func TestPanicBecomesApologyAndRollsBack(t *testing.T) {
 	db := pgtest.New(t)
 	rec := &recorder{}
 	inner := counter(db)
-	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-		if _, err := inner.Handle(ctx, u); err != nil {
+	h := bot.HandlerFunc(func(ctx context.Context, a bot.Tx, u bot.Update) ([]bot.Reply, error) {
+		if _, err := inner.Handle(ctx, a, u); err != nil {
 			return nil, err
 		}
 		if u.Text == "boom" {
@@ -261,7 +262,7 @@ func TestUnsentRepliesAreResentOnce(t *testing.T) {
 func TestTasksRunAfterCommitInOrder(t *testing.T) {
 	db := pgtest.New(t)
 	rec := &recorder{}
-	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	h := bot.HandlerFunc(func(ctx context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		return []bot.Reply{{Text: "before"}, {Task: &bot.Task{Kind: "echo", Data: []byte(`"` + u.Text + `"`)}}, {Text: "after"}}, nil
 	})
 	tasks := map[string]bot.TaskFunc{"echo": func(ctx context.Context, s bot.Sender, chat string, data json.RawMessage) error {
@@ -284,7 +285,7 @@ func TestSlowTaskHoldsUpNoOtherChat(t *testing.T) {
 	db := pgtest.New(t)
 	rec := &recorder{}
 	release := make(chan struct{})
-	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	h := bot.HandlerFunc(func(ctx context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		if u.Text == "slow" {
 			return []bot.Reply{{Task: &bot.Task{Kind: "wait"}}, {Text: "after the task"}}, nil
 		}
@@ -326,7 +327,7 @@ func TestTaskKeepsTheChatsOrder(t *testing.T) {
 	db := pgtest.New(t)
 	rec := &recorder{}
 	release := make(chan struct{})
-	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	h := bot.HandlerFunc(func(ctx context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		if u.Text == "question" {
 			return []bot.Reply{{Task: &bot.Task{Kind: "wait"}}, {Text: "after the answer"}}, nil
 		}
@@ -385,7 +386,7 @@ func (l *links) Send(_ context.Context, _ string, rep bot.Reply) (string, error)
 func TestGroupRepliesAnswerTheirMessage(t *testing.T) {
 	db := pgtest.New(t)
 	rec := &links{}
-	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	h := bot.HandlerFunc(func(ctx context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		return []bot.Reply{{Text: "edited", Edit: true}, {Text: "new"}, {Task: &bot.Task{Kind: "stream"}}}, nil
 	})
 	tasks := map[string]bot.TaskFunc{"stream": func(ctx context.Context, s bot.Sender, chat string, _ json.RawMessage) error {
@@ -476,7 +477,7 @@ func (s *scripted) waitReceived(t *testing.T, chat string, n int) []string {
 
 // replies answers each update with the replies its text lists, "|"
 // separated.
-var replies = bot.HandlerFunc(func(_ context.Context, u bot.Update) ([]bot.Reply, error) {
+var replies = bot.HandlerFunc(func(_ context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 	var rs []bot.Reply
 	for _, t := range strings.Split(u.Text, "|") {
 		rs = append(rs, bot.Reply{Text: t})
@@ -693,7 +694,7 @@ func (*merging) Capabilities() bot.Capabilities {
 func TestRepliesMergedWhereThePlatformAsks(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	h := bot.HandlerFunc(func(context.Context, bot.Update) ([]bot.Reply, error) {
+	h := bot.HandlerFunc(func(context.Context, bot.Tx, bot.Update) ([]bot.Reply, error) {
 		return []bot.Reply{
 			{Text: "a"}, {Text: "b"}, {Text: "c", Buttons: [][]bot.Button{{{Label: "ok", Data: "ok"}}}},
 			{Text: "d", Media: &bot.Media{Kind: "photo", URL: "https://example.org/d.jpg"}},

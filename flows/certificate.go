@@ -44,7 +44,7 @@ func (t *turn) certificate(args []string) ([]bot.Reply, error) {
 		t.goTo(scrTrack)
 		return t.show()
 	}
-	issued, err := t.b.store.Certificates(t.ctx, t.l.ID, 100)
+	issued, err := t.s.Certificates(t.ctx, t.l.ID, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (t *turn) issue(c *bottega.Certificate) error {
 			return err
 		}
 		c.Code = code
-		if ok, err := t.b.store.CreateCertificate(t.ctx, *c); err != nil || ok {
+		if ok, err := t.s.CreateCertificate(t.ctx, *c); err != nil || ok {
 			return err
 		}
 	}

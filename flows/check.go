@@ -134,7 +134,7 @@ func (t *turn) trackStatuses() (map[string]*trackStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	checks, err := t.b.store.Checks(t.ctx, t.l.ID)
+	checks, err := t.s.Checks(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +284,7 @@ func (t *turn) showCheck() (bot.Reply, error) {
 	text += "\n\n" + t.pick(q.Question)
 	var order []int
 	if q.HasOptions() {
-		answers, err := t.b.store.AnswerCount(t.ctx, t.l.ID, ls.ID, q.ID)
+		answers, err := t.s.AnswerCount(t.ctx, t.l.ID, ls.ID, q.ID)
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -305,7 +305,7 @@ func (t *turn) finishCheck() error {
 	if len(c.Asked) == 0 {
 		return nil
 	}
-	return t.b.store.SaveCheck(t.ctx, bottega.TrackCheck{
+	return t.s.SaveCheck(t.ctx, bottega.TrackCheck{
 		LearnerID: t.l.ID, TrackID: c.Track, Kind: c.Kind, Items: c.Asked, Choices: c.Choices,
 		Right: c.Right, Total: len(c.Asked), FinishedAt: t.now,
 	})
@@ -398,7 +398,7 @@ func (t *turn) checkLines(s *trackStatus, cohort bottega.Invite) (string, error)
 	default:
 		return "", nil
 	}
-	g, err := t.b.store.TrackGain(t.ctx, s.tr.ID, "")
+	g, err := t.s.TrackGain(t.ctx, s.tr.ID, "")
 	if err != nil {
 		return "", err
 	}
@@ -406,7 +406,7 @@ func (t *turn) checkLines(s *trackStatus, cohort bottega.Invite) (string, error)
 		lines = append(lines, t.N("progress_track_gain", g.N, map[string]any{"Gain": points(g.Gain)}))
 	}
 	if cohort.Code != "" {
-		g, err := t.b.store.TrackGain(t.ctx, s.tr.ID, cohort.Code)
+		g, err := t.s.TrackGain(t.ctx, s.tr.ID, cohort.Code)
 		if err != nil {
 			return "", err
 		}
@@ -447,11 +447,11 @@ func (t *turn) trackCheckText(s *trackStatus) string {
 // cohort returns the invitation code's course the learner belongs to
 // (empty Code if none).
 func (t *turn) cohort() (bottega.Invite, error) {
-	code, err := t.b.store.Cohort(t.ctx, t.l.ID)
+	code, err := t.s.Cohort(t.ctx, t.l.ID)
 	if err != nil || code == "" {
 		return bottega.Invite{}, err
 	}
-	inv, ok, err := t.b.store.Invite(t.ctx, code)
+	inv, ok, err := t.s.Invite(t.ctx, code)
 	if err != nil || !ok {
 		return bottega.Invite{}, err
 	}
@@ -461,11 +461,11 @@ func (t *turn) cohort() (bottega.Invite, error) {
 // joinCohort puts the learner in the course of an invitation code they
 // started with; false for a code nobody made.
 func (t *turn) joinCohort(code string) (bool, error) {
-	inv, ok, err := t.b.store.Invite(t.ctx, code)
+	inv, ok, err := t.s.Invite(t.ctx, code)
 	if err != nil || !ok {
 		return false, err
 	}
-	if err := t.b.store.JoinCohort(t.ctx, t.l.ID, inv.Code, t.now); err != nil {
+	if err := t.s.JoinCohort(t.ctx, t.l.ID, inv.Code, t.now); err != nil {
 		return false, err
 	}
 	t.note("cohort_joined", map[string]any{"Course": inv.Course})

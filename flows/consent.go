@@ -86,7 +86,7 @@ func (t *turn) session() *session {
 // gives a learner without consent the choices of their session.
 func (t *turn) useStorage() {
 	if t.consented() {
-		t.data = t.b.store
+		t.data = t.s
 		return
 	}
 	t.data = sessionData{t}
@@ -202,8 +202,8 @@ func (t *turn) giveConsent() error {
 	}
 	s := t.st.Session
 	t.st.Session = nil
-	t.data = t.b.store
-	if err := t.b.store.TouchActivity(t.ctx, t.l.ID, t.today()); err != nil {
+	t.data = t.s
+	if err := t.s.TouchActivity(t.ctx, t.l.ID, t.today()); err != nil {
 		return err
 	}
 	if s == nil {
@@ -219,18 +219,18 @@ func (t *turn) giveConsent() error {
 	})
 	for _, id := range ids {
 		p := s.Lessons[id].progress(t.l.ID, id)
-		if err := t.b.store.SavePosition(t.ctx, p); err != nil {
+		if err := t.s.SavePosition(t.ctx, p); err != nil {
 			return err
 		}
 		if p.QuizAt != nil {
-			if err := t.b.store.SaveQuizResult(t.ctx, t.l.ID, id, p.QuizRight, p.QuizTotal, *p.QuizAt); err != nil {
+			if err := t.s.SaveQuizResult(t.ctx, t.l.ID, id, p.QuizRight, p.QuizTotal, *p.QuizAt); err != nil {
 				return err
 			}
 		}
 	}
 	wrong := map[[2]string]bool{}
 	for _, a := range s.Answers {
-		err := t.b.store.RecordAnswer(t.ctx, bottega.Answer{LearnerID: t.l.ID, LessonID: a.Lesson, QuestionID: a.Question,
+		err := t.s.RecordAnswer(t.ctx, bottega.Answer{LearnerID: t.l.ID, LessonID: a.Lesson, QuestionID: a.Question,
 			Choice: a.Choice, Correct: a.Correct, Source: a.Source, Version: a.Version, At: a.At})
 		if err != nil {
 			return err
@@ -256,7 +256,7 @@ func (t *turn) withdrawConsent() error {
 	}
 	t.l.ConsentAt = nil
 	t.l.Reminder = ""
-	if err := t.b.store.ForgetProgress(t.ctx, t.l.ID); err != nil {
+	if err := t.s.ForgetProgress(t.ctx, t.l.ID); err != nil {
 		return err
 	}
 	t.st.Session = &session{Role: t.l.Role, Level: t.l.Level, Declined: true}

@@ -75,7 +75,7 @@ func (t *turn) drills(args []string) ([]bot.Reply, error) {
 		t.goTo(scrDrill)
 		return t.show()
 	}
-	run, err := t.b.store.StartDrillRun(t.ctx, t.l.ID, d.ID, t.ver, t.now)
+	run, err := t.s.StartDrillRun(t.ctx, t.l.ID, d.ID, t.ver, t.now)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (t *turn) startTask(d *content.Drill, task *content.DrillTask) ([]bot.Reply
 		timers = append(timers, bottega.DrillTimer{RunID: ds.Run, LearnerID: t.l.ID, TaskID: task.ID, Event: i, DueAt: t.now.Add(e.At)})
 	}
 	timers = append(timers, bottega.DrillTimer{RunID: ds.Run, LearnerID: t.l.ID, TaskID: task.ID, Event: bottega.DrillDeadline, DueAt: t.now.Add(task.Limit)})
-	if err := t.b.store.AddDrillTimers(t.ctx, timers); err != nil {
+	if err := t.s.AddDrillTimers(t.ctx, timers); err != nil {
 		return nil, err
 	}
 	t.goTo(scrDrill)
@@ -131,7 +131,7 @@ func (t *turn) drillTick(args []string) ([]bot.Reply, error) {
 	if err != nil {
 		return nil, nil
 	}
-	tm, ok, err := t.b.store.TakeDrillTimer(t.ctx, t.l.ID, id, t.now)
+	tm, ok, err := t.s.TakeDrillTimer(t.ctx, t.l.ID, id, t.now)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -178,14 +178,14 @@ func (t *turn) drillAnswer(text string) ([]bot.Reply, error) {
 func (t *turn) closeTask(d *content.Drill, task *content.DrillTask, text string, res drill.Result) ([]bot.Reply, error) {
 	ds := t.st.Drill
 	ds.Open = false
-	if err := t.b.store.StopDrillTimers(t.ctx, ds.Run, t.now); err != nil {
+	if err := t.s.StopDrillTimers(t.ctx, ds.Run, t.now); err != nil {
 		return nil, err
 	}
 	raw, err := json.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("encode drill result: %w", err)
 	}
-	if err := t.b.store.SaveDrillAnswer(t.ctx, bottega.DrillAnswer{
+	if err := t.s.SaveDrillAnswer(t.ctx, bottega.DrillAnswer{
 		RunID: ds.Run, LearnerID: t.l.ID, TaskID: task.ID, Answer: text, Score: res.Score,
 		Verdict: res.Verdict, Result: raw, At: t.now,
 	}); err != nil {
@@ -235,7 +235,7 @@ func (t *turn) finishDrill(d *content.Drill) ([]bot.Reply, error) {
 	if len(ds.Results) > 0 {
 		score = (total + len(ds.Results)/2) / len(ds.Results)
 	}
-	if err := t.b.store.FinishDrillRun(t.ctx, ds.Run, score, t.now); err != nil {
+	if err := t.s.FinishDrillRun(t.ctx, ds.Run, score, t.now); err != nil {
 		return nil, err
 	}
 	var out []bot.Reply
@@ -288,7 +288,7 @@ func (t *turn) drillReview(d *content.Drill) ([]string, error) {
 				steps = append(steps, key)
 			}
 			for _, q := range rv.Questions {
-				it, ok, err := t.b.store.ReviewItem(t.ctx, t.l.ID, rv.Lesson, q)
+				it, ok, err := t.s.ReviewItem(t.ctx, t.l.ID, rv.Lesson, q)
 				if err != nil {
 					return nil, err
 				}
@@ -296,7 +296,7 @@ func (t *turn) drillReview(d *content.Drill) ([]string, error) {
 				if ok && !it.DueAt.After(due) {
 					continue
 				}
-				if err := t.b.store.SaveReviewItem(t.ctx, bottega.ReviewItem{
+				if err := t.s.SaveReviewItem(t.ctx, bottega.ReviewItem{
 					LearnerID: t.l.ID, LessonID: rv.Lesson, QuestionID: q, Box: 1, DueAt: due, UpdatedAt: t.now,
 				}); err != nil {
 					return nil, err
@@ -326,7 +326,7 @@ func (t *turn) stopDrill([]string) ([]bot.Reply, error) {
 	if ds == nil || ds.Done {
 		return t.expired()
 	}
-	if err := t.b.store.FinishDrillRun(t.ctx, ds.Run, 0, t.now); err != nil {
+	if err := t.s.FinishDrillRun(t.ctx, ds.Run, 0, t.now); err != nil {
 		return nil, err
 	}
 	t.st.Drill = nil

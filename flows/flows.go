@@ -41,8 +41,10 @@ import (
 	"github.com/bottega-app/bottega/locales"
 )
 
-// Store is the storage the flows need. Calls made with the update's context
-// are part of its transaction.
+// Store is the storage the flows need. An update's transaction (bot.Tx)
+// must implement it: the flows' calls during an update go through it, so
+// they are part of the update's transaction; Options.Store serves the work
+// done after commit (tasks).
 type Store interface {
 	// EnsureLearnerState returns the learner known on platform by
 	// externalID, created (with locale and name) on first contact, and
@@ -137,19 +139,22 @@ type Library interface {
 // Answerer answers free-text questions, and handles the buttons it puts on
 // its answers (data starting with "v1|a|").
 type Answerer interface {
-	Answer(ctx context.Context, l bottega.Learner, question string) ([]bot.Reply, error)
-	Button(ctx context.Context, l bottega.Learner, data string) ([]bot.Reply, error)
+	Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, question string) ([]bot.Reply, error)
+	Button(ctx context.Context, tx bot.Tx, l bottega.Learner, data string) ([]bot.Reply, error)
 }
 
 // Extension adds commands (such as the admins'): it is asked, in order, about
 // every command the flows do not know and every button whose data starts
-// with "v1|x|". It returns handled=false to pass.
+// with "v1|x|", in the update's transaction tx. It returns handled=false
+// to pass.
 type Extension interface {
-	Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error)
+	Handle(ctx context.Context, tx bot.Tx, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error)
 }
 
 // Options configures the flows.
 type Options struct {
+	// Store serves the tasks, after commit; during an update the flows
+	// use its transaction (see Store).
 	Store   Store
 	Texts   Texts
 	Library Library
@@ -346,6 +351,8 @@ func WatchVideoData(lessonID, stepID string, at int) string {
 type turn struct {
 	b   *Bot
 	ctx context.Context
+	tx  bot.Tx // the update's transaction
+	s   Store  // tx, as the flows' storage
 	u   bot.Update
 	l   bottega.Learner
 	st  State
@@ -371,8 +378,12 @@ type turn struct {
 	gone   bool     // the learner was deleted: nothing more to save
 }
 
-// Handle implements bot.Handler.
-func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+// Handle implements bot.Handler. tx must implement Store.
+func (b *Bot) Handle(ctx context.Context, tx bot.Tx, u bot.Update) ([]bot.Reply, error) {
+	s, ok := tx.(Store)
+	if !ok {
+		return nil, fmt.Errorf("the update's transaction (%T) is not the flows' store", tx)
+	}
 	// Only a private chat becomes the learner's chat: bulk messages
 	// (broadcasts, reminders) go there, and a group must not get one per
 	// member who wrote in it.
@@ -380,7 +391,7 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	if u.Group {
 		private = ""
 	}
-	l, created, raw, err := b.store.EnsureLearnerState(ctx, u.Platform, u.UserID, private, u.Name, locales.Match(u.Lang))
+	l, created, raw, err := s.EnsureLearnerState(ctx, u.Platform, u.UserID, private, u.Name, locales.Match(u.Lang))
 	if err != nil {
 		return nil, fmt.Errorf("identify learner: %w", err)
 	}
@@ -391,7 +402,7 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load curriculum: %w", err)
 	}
-	t := &turn{b: b, ctx: ctx, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
+	t := &turn{b: b, ctx: ctx, tx: tx, s: s, u: u, l: l, cur: cur, ver: ver, now: b.now(), isNew: created}
 	t.loc = b.location(l.Timezone)
 	t.loadState(raw)
 	t.useStorage()
@@ -411,7 +422,7 @@ func (b *Bot) Handle(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
 		// The quiz is over, or the learner left it: the questions they
 		// kept for later are answered now.
 		for _, q := range t.st.Pending {
-			r, err := b.answerer.Answer(ctx, t.l, q)
+			r, err := b.answerer.Answer(ctx, tx, t.l, q)
 			if err != nil {
 				return nil, err
 			}
@@ -461,7 +472,7 @@ func (t *turn) saveState() ([]byte, error) {
 	if t.loaded != nil && bytes.Equal(raw, t.loaded) {
 		return raw, nil
 	}
-	return raw, t.b.store.SaveState(t.ctx, t.l.ID, raw)
+	return raw, t.s.SaveState(t.ctx, t.l.ID, raw)
 }
 
 // route sends the update to what handles it.
@@ -491,7 +502,7 @@ func (t *turn) button(data string) ([]bot.Reply, error) {
 		if t.b.answerer == nil {
 			return t.expired()
 		}
-		return t.b.answerer.Button(t.ctx, t.l, data)
+		return t.b.answerer.Button(t.ctx, t.tx, t.l, data)
 	case strings.HasPrefix(data, prefixExtension):
 		if r, ok, err := t.extensions(); err != nil || ok {
 			return r, err
@@ -508,7 +519,7 @@ func (t *turn) button(data string) ([]bot.Reply, error) {
 		// Reminders and broadcasts sent before their buttons said so
 		// carry the plain data of the flows' own screens; what tells them
 		// apart is the message the button sits under.
-		sent, err := t.b.store.DeliveredMessage(t.ctx, t.l.ID, t.u.MessageID)
+		sent, err := t.s.DeliveredMessage(t.ctx, t.l.ID, t.u.MessageID)
 		if err != nil {
 			return nil, err
 		}
@@ -575,7 +586,7 @@ func commandName(text string) string {
 
 func (t *turn) extensions() ([]bot.Reply, bool, error) {
 	for _, e := range t.b.exts {
-		r, ok, err := e.Handle(t.ctx, t.l, t.u)
+		r, ok, err := e.Handle(t.ctx, t.tx, t.l, t.u)
 		if err != nil {
 			return nil, false, fmt.Errorf("extension: %w", err)
 		}
@@ -632,7 +643,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		return t.show()
 	}
 	if t.b.answerer != nil {
-		r, err := t.b.answerer.Answer(t.ctx, t.l, s)
+		r, err := t.b.answerer.Answer(t.ctx, t.tx, t.l, s)
 		if err != nil || !scr.expect {
 			return r, err
 		}
@@ -671,7 +682,7 @@ func (t *turn) pending(args []string) ([]bot.Reply, error) {
 	}
 	q := t.st.Pending[n-1] // the one the offer is about
 	t.st.Pending = t.st.Pending[:n-1]
-	r, err := t.b.answerer.Answer(t.ctx, t.l, q)
+	r, err := t.b.answerer.Answer(t.ctx, t.tx, t.l, q)
 	if err != nil {
 		return nil, err
 	}
@@ -753,7 +764,7 @@ func (t *turn) saveLearner() error {
 		s := t.session()
 		s.Role, s.Level, s.Reminder = t.l.Role, t.l.Level, t.l.Reminder
 	}
-	return t.b.store.UpdateLearner(t.ctx, t.l)
+	return t.s.UpdateLearner(t.ctx, t.l)
 }
 
 // location returns the time zone called name, Rome's if it is unknown.

@@ -60,9 +60,9 @@ func (c *chat) send(text, data string) []bot.Reply {
 	c.id++
 	u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it", Text: text, Data: data, MessageID: "m"}
 	var replies []bot.Reply
-	err := c.db.InTx(context.Background(), func(ctx context.Context) error {
+	err := c.db.InTx(context.Background(), func(tx *store.Tx) error {
 		var err error
-		replies, err = c.b.Handle(ctx, u)
+		replies, err = c.b.Handle(context.Background(), tx, u)
 		return err
 	})
 	if err != nil {
@@ -131,7 +131,7 @@ func TestNewVersionKeepsPlace(t *testing.T) {
 
 type extension struct{}
 
-func (extension) Handle(_ context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error) {
+func (extension) Handle(_ context.Context, _ bot.Tx, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error) {
 	switch {
 	case u.Text == "/stats" || u.Data == "v1|x|stats":
 		return []bot.Reply{{Text: "stats for " + l.Name}}, true, nil
@@ -143,11 +143,11 @@ func (extension) Handle(_ context.Context, l bottega.Learner, u bot.Update) ([]b
 
 type answerer struct{}
 
-func (answerer) Answer(_ context.Context, _ bottega.Learner, q string) ([]bot.Reply, error) {
+func (answerer) Answer(_ context.Context, _ bot.Tx, _ bottega.Learner, q string) ([]bot.Reply, error) {
 	return []bot.Reply{{Text: "answer: " + q, Buttons: [][]bot.Button{{{Label: "open", Data: flows.OpenLessonData("vetrina", "words")}}}}}, nil
 }
 
-func (answerer) Button(_ context.Context, _ bottega.Learner, data string) ([]bot.Reply, error) {
+func (answerer) Button(_ context.Context, _ bot.Tx, _ bottega.Learner, data string) ([]bot.Reply, error) {
 	return []bot.Reply{{Text: "feedback " + data}}, nil
 }
 
@@ -174,7 +174,7 @@ func TestExtensionsAndAnswerer(t *testing.T) {
 	for _, tt := range tests {
 		c.says(c.send(tt.text, tt.data), tt.want)
 	}
-	if _, err := c.b.Handle(context.Background(), bot.Update{Platform: "test", ID: "999", ChatID: "u1", UserID: "u1", Text: "/boom"}); err == nil {
+	if _, err := c.b.Handle(context.Background(), c.db, bot.Update{Platform: "test", ID: "999", ChatID: "u1", UserID: "u1", Text: "/boom"}); err == nil {
 		t.Error("an extension's error was swallowed")
 	}
 }
@@ -417,8 +417,8 @@ func TestGroupLearnersGetBulkMessagesOnlyInPrivate(t *testing.T) {
 	handle := func(id string, chat, user string, group bool) {
 		t.Helper()
 		u := bot.Update{Platform: "test", ID: id, ChatID: chat, UserID: user, Name: user, Lang: "it", Text: "/help", Group: group}
-		err := c.db.InTx(ctx, func(ctx context.Context) error {
-			_, err := c.b.Handle(ctx, u)
+		err := c.db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := c.b.Handle(ctx, tx, u)
 			return err
 		})
 		if err != nil {
@@ -521,9 +521,9 @@ func TestAutomatedAndMedia(t *testing.T) {
 		t.Helper()
 		u.Platform, u.ChatID, u.UserID, u.Lang = "test", "u9", "u9", "it"
 		var replies []bot.Reply
-		if err := c.db.InTx(context.Background(), func(ctx context.Context) error {
+		if err := c.db.InTx(context.Background(), func(tx *store.Tx) error {
 			var err error
-			replies, err = c.b.Handle(ctx, u)
+			replies, err = c.b.Handle(context.Background(), tx, u)
 			return err
 		}); err != nil || len(replies) == 0 {
 			t.Fatalf("%+v: %v, %d replies", u, err, len(replies))
@@ -694,9 +694,9 @@ func TestOldReminderButtonsOpenNewMessages(t *testing.T) {
 		u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it",
 			Data: data, MessageID: messageID}
 		var replies []bot.Reply
-		err := c.db.InTx(ctx, func(ctx context.Context) error {
+		err := c.db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			replies, err = c.b.Handle(ctx, u)
+			replies, err = c.b.Handle(ctx, tx, u)
 			return err
 		})
 		if err != nil || len(replies) == 0 {

@@ -151,7 +151,7 @@ func (t *turn) showLesson() (bot.Reply, error) {
 	if ls.ChapterOf(s) == nil && i == 0 && ls.Video == nil {
 		// A lesson written without a video may have one an admin sent
 		// from the chat: offer it where the lesson starts.
-		id, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
+		id, err := t.s.LessonVideo(t.ctx, ls.ID, t.u.Platform)
 		if err != nil {
 			return bot.Reply{}, err
 		}
@@ -269,7 +269,7 @@ func (t *turn) watch(args []string) ([]bot.Reply, error) {
 	}
 	// A video an admin attached from the chat is already on the platform:
 	// it is used instead of the lesson's own file or URL.
-	attached, err := t.b.store.LessonVideo(t.ctx, ls.ID, t.u.Platform)
+	attached, err := t.s.LessonVideo(t.ctx, ls.ID, t.u.Platform)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
 )
 
 // as sends an update from another onboarded learner of the chat's bot.
@@ -31,9 +32,9 @@ func (c *chat) as(user, lang, text, data string) []bot.Reply {
 	c.id++
 	u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: user, UserID: user, Name: user, Lang: lang, Text: text, Data: data, MessageID: "m"}
 	var replies []bot.Reply
-	err = c.db.InTx(ctx, func(ctx context.Context) error {
+	err = c.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		replies, err = c.b.Handle(ctx, u)
+		replies, err = c.b.Handle(ctx, tx, u)
 		return err
 	})
 	if err != nil {

@@ -494,38 +494,38 @@ func (t *turn) exportData() ([]byte, error) {
 	l.Role, l.Level, l.Timezone, l.Reminder = t.l.Role, t.l.Level, t.l.Timezone, t.l.Reminder
 	l.Consent, l.Created = utcp(t.l.ConsentAt), utc(t.l.CreatedAt)
 
-	ps, err := t.b.store.Progress(t.ctx, t.l.ID)
+	ps, err := t.s.Progress(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
 		out.Lessons = append(out.Lessons, lesson{p.LessonID, p.StepID, utc(p.StartedAt), utc(p.UpdatedAt), utcp(p.FinishedAt), p.QuizRight, p.QuizTotal})
 	}
-	as, err := t.b.store.Answers(t.ctx, t.l.ID)
+	as, err := t.s.Answers(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range as {
 		out.Answers = append(out.Answers, answer{a.LessonID, a.QuestionID, a.Choice, a.Correct, a.Source, utc(a.At)})
 	}
-	rs, err := t.b.store.ReviewItems(t.ctx, t.l.ID)
+	rs, err := t.s.ReviewItems(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rs {
 		out.Review = append(out.Review, review{r.LessonID, r.QuestionID, r.Box, utc(r.DueAt)})
 	}
-	if out.Days, err = t.b.store.ActivityDays(t.ctx, t.l.ID, 100000); err != nil {
+	if out.Days, err = t.s.ActivityDays(t.ctx, t.l.ID, 100000); err != nil {
 		return nil, err
 	}
-	qs, err := t.b.store.AskedQuestions(t.ctx, t.l.ID)
+	qs, err := t.s.AskedQuestions(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, q := range qs {
 		out.Questions = append(out.Questions, asked{q.Text, q.Locale, utc(q.AskedAt), q.Mode, q.Lessons, q.Answer, q.Helpful})
 	}
-	if out.Stored, err = t.b.store.LearnerData(t.ctx, t.l.ID); err != nil {
+	if out.Stored, err = t.s.LearnerData(t.ctx, t.l.ID); err != nil {
 		return nil, err
 	}
 	return json.MarshalIndent(out, "", "  ")
@@ -541,7 +541,7 @@ func (t *turn) delete(args []string) ([]bot.Reply, error) {
 	if args[0] != "yes" || t.st.Screen != scrDelete {
 		return t.expired()
 	}
-	if err := t.b.store.DeleteLearner(t.ctx, t.l.ID); err != nil {
+	if err := t.s.DeleteLearner(t.ctx, t.l.ID); err != nil {
 		return nil, err
 	}
 	t.gone = true

@@ -387,7 +387,7 @@ func (r *replayer) drillTimers() {
 // indexed as a publish would, without an LLM.
 func (r *replayer) assistant() {
 	c := curriculum(r.t, "builtin")
-	if _, err := r.db.PublishCurriculum(r.ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.NewIndexer(r.db).Index}); err != nil {
+	if _, err := r.db.PublishCurriculum(r.ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 		r.t.Fatalf("# assistant: %v", err)
 	}
 	c2, err := locales.Load()

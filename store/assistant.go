@@ -54,7 +54,7 @@ type AskQuota struct {
 // tokens their answers took, since since.
 func (s *DB) AskUsed(ctx context.Context, learnerID int64, since time.Time) (AskQuota, error) {
 	var u AskQuota
-	err := s.q(ctx).GetContext(ctx, &u, `
+	err := s.q.GetContext(ctx, &u, `
 		SELECT (SELECT count(*) FROM ask_questions WHERE learner_id = $1 AND asked_at >= $2) AS questions,
 		       (SELECT COALESCE(sum(tokens_in + tokens_out), 0) FROM ask_usage WHERE learner_id = $1 AND created_at >= $2) AS tokens`,
 		learnerID, since)
@@ -67,7 +67,7 @@ func (s *DB) AskUsed(ctx context.Context, learnerID int64, since time.Time) (Ask
 // SaveQuestion records a question and returns its id.
 func (s *DB) SaveQuestion(ctx context.Context, q bottega.Question) (int64, error) {
 	var id int64
-	err := s.q(ctx).GetContext(ctx, &id, `
+	err := s.q.GetContext(ctx, &id, `
 		INSERT INTO ask_questions (learner_id, locale, text, asked_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		q.LearnerID, q.Locale, q.Text, q.AskedAt)
 	if err != nil {
@@ -79,7 +79,7 @@ func (s *DB) SaveQuestion(ctx context.Context, q bottega.Question) (int64, error
 // Question returns the question with id.
 func (s *DB) Question(ctx context.Context, id int64) (bottega.Question, error) {
 	var q questionRow
-	err := s.q(ctx).GetContext(ctx, &q, `
+	err := s.q.GetContext(ctx, &q, `
 		SELECT id, learner_id, locale, text, asked_at, answered_at, mode, unanswered, lessons, message_id, answer
 		FROM ask_questions WHERE id = $1`, id)
 	if err != nil {
@@ -91,7 +91,7 @@ func (s *DB) Question(ctx context.Context, id int64) (bottega.Question, error) {
 // AnswerMessage records the chat message in which a question's answer is
 // being written.
 func (s *DB) AnswerMessage(ctx context.Context, id int64, messageID string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `UPDATE ask_questions SET message_id = $2 WHERE id = $1`, id, messageID)
+	_, err := s.q.ExecContext(ctx, `UPDATE ask_questions SET message_id = $2 WHERE id = $1`, id, messageID)
 	if err != nil {
 		return fmt.Errorf("save answer message of question %d: %w", id, err)
 	}
@@ -101,7 +101,7 @@ func (s *DB) AnswerMessage(ctx context.Context, id int64, messageID string) erro
 // SaveAnswer records a question's finished answer (JSON), before it is
 // shown and marked answered.
 func (s *DB) SaveAnswer(ctx context.Context, id int64, answer []byte) error {
-	_, err := s.q(ctx).ExecContext(ctx, `UPDATE ask_questions SET answer = CAST($2 AS jsonb) WHERE id = $1`, id, string(answer))
+	_, err := s.q.ExecContext(ctx, `UPDATE ask_questions SET answer = CAST($2 AS jsonb) WHERE id = $1`, id, string(answer))
 	if err != nil {
 		return fmt.Errorf("save answer of question %d: %w", id, err)
 	}
@@ -112,7 +112,7 @@ func (s *DB) SaveAnswer(ctx context.Context, id int64, answer []byte) error {
 // lessons did not cover it (for content authors), the lessons cited. The
 // answer's progress is no longer needed.
 func (s *DB) FinishQuestion(ctx context.Context, id int64, mode string, unanswered bool, lessons []string, at time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE ask_questions SET answered_at = $2, mode = $3, unanswered = $4, lessons = $5, message_id = '', answer = NULL
 		WHERE id = $1`,
 		id, at, mode, unanswered, pq.Array(nonNil(lessons)))
@@ -126,7 +126,7 @@ func (s *DB) FinishQuestion(ctx context.Context, id int64, mode string, unanswer
 // newest first, for content authors.
 func (s *DB) UnansweredQuestions(ctx context.Context, since time.Time, limit int) ([]bottega.Question, error) {
 	var rows []questionRow
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT id, learner_id, locale, text, asked_at, answered_at, mode, unanswered, lessons
 		FROM ask_questions WHERE unanswered AND asked_at >= $1
 		ORDER BY asked_at DESC, id DESC LIMIT $2`, since, limit)
@@ -142,7 +142,7 @@ func (s *DB) UnansweredQuestions(ctx context.Context, since time.Time, limit int
 
 // RecordUsage stores the cost of an answer.
 func (s *DB) RecordUsage(ctx context.Context, u AskUsage) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO ask_usage (question_id, learner_id, model, outcome, tokens_in, tokens_out, latency_ms, cost_usd, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		u.QuestionID, u.LearnerID, u.Model, u.Outcome, u.TokensIn, u.TokensOut, u.Latency.Milliseconds(), u.CostUSD, u.At)
@@ -163,7 +163,7 @@ type AskUsageTotal struct {
 // AskUsageSince sums the usage recorded since since.
 func (s *DB) AskUsageSince(ctx context.Context, since time.Time) (AskUsageTotal, error) {
 	var t AskUsageTotal
-	err := s.q(ctx).GetContext(ctx, &t, `
+	err := s.q.GetContext(ctx, &t, `
 		SELECT count(*) AS answers, COALESCE(sum(tokens_in), 0) AS tokens_in, COALESCE(sum(tokens_out), 0) AS tokens_out,
 		       CAST(COALESCE(sum(cost_usd), 0) AS float8) AS cost_usd
 		FROM ask_usage WHERE created_at >= $1`, since)
@@ -177,7 +177,7 @@ func (s *DB) AskUsageSince(ctx context.Context, since time.Time) (AskUsageTotal,
 // second press replaces the first. It reports false when the question is
 // not the learner's.
 func (s *DB) SaveFeedback(ctx context.Context, questionID, learnerID int64, helpful bool, at time.Time) (bool, error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		INSERT INTO ask_feedback (question_id, learner_id, helpful, created_at, updated_at)
 		SELECT id, learner_id, $3, $4, $4 FROM ask_questions WHERE id = $1 AND learner_id = $2
 		ON CONFLICT (question_id) DO UPDATE SET helpful = EXCLUDED.helpful, updated_at = EXCLUDED.updated_at`,
@@ -195,7 +195,7 @@ func (s *DB) SaveFeedback(ctx context.Context, questionID, learnerID int64, help
 // Feedback returns the learner's verdict on an answer, if any.
 func (s *DB) Feedback(ctx context.Context, questionID int64) (helpful, ok bool, err error) {
 	var h []bool
-	if err := s.q(ctx).SelectContext(ctx, &h, `SELECT helpful FROM ask_feedback WHERE question_id = $1`, questionID); err != nil {
+	if err := s.q.SelectContext(ctx, &h, `SELECT helpful FROM ask_feedback WHERE question_id = $1`, questionID); err != nil {
 		return false, false, fmt.Errorf("read feedback: %w", err)
 	}
 	if len(h) == 0 {
@@ -207,7 +207,7 @@ func (s *DB) Feedback(ctx context.Context, questionID int64) (helpful, ok bool, 
 // AddTurn appends a message to the learner's conversation with the
 // assistant.
 func (s *DB) AddTurn(ctx context.Context, t AskTurn) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO ask_turns (learner_id, question_id, role, text, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		t.LearnerID, t.QuestionID, t.Role, t.Text, t.At)
 	if err != nil {
@@ -221,7 +221,7 @@ func (s *DB) AddTurn(ctx context.Context, t AskTurn) error {
 // answered).
 func (s *DB) RecentTurns(ctx context.Context, learnerID int64, since time.Time, limit int, exclude int64) ([]AskTurn, error) {
 	var ts []AskTurn
-	err := s.q(ctx).SelectContext(ctx, &ts, `
+	err := s.q.SelectContext(ctx, &ts, `
 		SELECT learner_id, question_id, role, text, created_at FROM (
 			SELECT * FROM ask_turns
 			WHERE learner_id = $1 AND created_at >= $2 AND question_id IS DISTINCT FROM $4
@@ -240,7 +240,7 @@ func (s *DB) AskedQuestions(ctx context.Context, learnerID int64) ([]bottega.Ask
 		bottega.AskedQuestion
 		Lessons pq.StringArray `db:"lessons"`
 	}
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT q.text, q.locale, q.asked_at, q.mode, q.lessons, f.helpful,
 			COALESCE((SELECT t.text FROM ask_turns t WHERE t.question_id = q.id AND t.role = 'assistant'
 				ORDER BY t.created_at DESC LIMIT 1), '') AS answer

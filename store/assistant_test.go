@@ -18,8 +18,8 @@ func publishPassages(t *testing.T, db *store.DB, n int, ps []store.Passage, word
 	t.Helper()
 	c := &content.Curriculum{Tracks: []*content.Track{{ID: fmt.Sprintf("t%d", n)}}}
 	pub, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{
-		Index: func(ctx context.Context, version int64, _ *content.Curriculum) error {
-			return db.ReplacePassages(ctx, version, ps, words)
+		Index: func(ctx context.Context, tx *store.Tx, version int64, _ *content.Curriculum) error {
+			return tx.ReplacePassages(ctx, version, ps, words)
 		},
 	})
 	if err != nil {

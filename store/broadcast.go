@@ -36,7 +36,7 @@ func audienceArgs(a bottega.Audience) []any {
 // CountAudience returns how many learners an audience holds now.
 func (s *DB) CountAudience(ctx context.Context, a bottega.Audience) (int, error) {
 	var n int
-	err := s.q(ctx).GetContext(ctx, &n, `SELECT count(*) FROM learners l WHERE `+audienceWhere, audienceArgs(a)...)
+	err := s.q.GetContext(ctx, &n, `SELECT count(*) FROM learners l WHERE `+audienceWhere, audienceArgs(a)...)
 	if err != nil {
 		return 0, fmt.Errorf("count audience: %w", err)
 	}
@@ -59,8 +59,8 @@ func (s *DB) CreateBroadcast(ctx context.Context, b bottega.Broadcast, a bottega
 		b.ProgressLang = "it"
 	}
 	var out bottega.Broadcast
-	err = s.InTx(ctx, func(ctx context.Context) error {
-		q := s.q(ctx)
+	err = s.InTx(ctx, func(tx *Tx) error {
+		q := tx.q
 		var id int64
 		err := q.GetContext(ctx, &id, `
 			INSERT INTO broadcasts (created_by, platform, kind, lesson_id, text, audience, status, rate,
@@ -96,7 +96,7 @@ func (s *DB) CreateBroadcast(ctx context.Context, b bottega.Broadcast, a bottega
 // Broadcast returns the broadcast with id.
 func (s *DB) Broadcast(ctx context.Context, id int64) (bottega.Broadcast, error) {
 	var b bottega.Broadcast
-	err := s.q(ctx).GetContext(ctx, &b, `SELECT `+broadcastCols+` FROM broadcasts WHERE id = $1`, id)
+	err := s.q.GetContext(ctx, &b, `SELECT `+broadcastCols+` FROM broadcasts WHERE id = $1`, id)
 	if err != nil {
 		return b, fmt.Errorf("get broadcast %d: %w", id, notFound(err))
 	}
@@ -107,7 +107,7 @@ func (s *DB) Broadcast(ctx context.Context, id int64) (bottega.Broadcast, error)
 // oldest first.
 func (s *DB) ActiveBroadcasts(ctx context.Context, platform string) ([]bottega.Broadcast, error) {
 	var bs []bottega.Broadcast
-	err := s.q(ctx).SelectContext(ctx, &bs, `
+	err := s.q.SelectContext(ctx, &bs, `
 		SELECT `+broadcastCols+` FROM broadcasts
 		WHERE platform = $1 AND status IN ('running', 'paused') ORDER BY id`, platform)
 	if err != nil {
@@ -120,8 +120,8 @@ func (s *DB) ActiveBroadcasts(ctx context.Context, platform string) ([]bottega.B
 // is false otherwise. Cancelling also cancels the deliveries not started
 // yet, in the same transaction.
 func (s *DB) SetBroadcastStatus(ctx context.Context, id int64, status string, from ...string) (ok bool, err error) {
-	err = s.InTx(ctx, func(ctx context.Context) error {
-		res, err := s.q(ctx).ExecContext(ctx, `
+	err = s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.q.ExecContext(ctx, `
 			UPDATE broadcasts SET status = $2,
 				finished_at = CASE WHEN $2 IN ('cancelled', 'done') THEN now() END
 			WHERE id = $1 AND status = ANY($3)`, id, status, pq.StringArray(from))
@@ -134,7 +134,7 @@ func (s *DB) SetBroadcastStatus(ctx context.Context, id int64, status string, fr
 		}
 		ok = n == 1
 		if ok && status == bottega.BroadcastCancelled {
-			_, err := s.q(ctx).ExecContext(ctx, `
+			_, err := tx.q.ExecContext(ctx, `
 				UPDATE deliveries SET status = 'cancelled', lease_owner = NULL, lease_until = NULL
 				WHERE broadcast_id = $1 AND status = 'pending'`, id)
 			if err != nil {
@@ -149,7 +149,7 @@ func (s *DB) SetBroadcastStatus(ctx context.Context, id int64, status string, fr
 // SetProgressMessage records the admin's message that shows a broadcast's
 // progress.
 func (s *DB) SetProgressMessage(ctx context.Context, id int64, chatID, messageID, lang string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE broadcasts SET progress_chat = $2, progress_message = $3, progress_lang = $4 WHERE id = $1`,
 		id, chatID, messageID, lang)
 	if err != nil {
@@ -161,7 +161,7 @@ func (s *DB) SetProgressMessage(ctx context.Context, id int64, chatID, messageID
 // FinishBroadcast marks a running broadcast done when none of its
 // deliveries is pending or sending; done tells whether it did.
 func (s *DB) FinishBroadcast(ctx context.Context, id int64) (done bool, err error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		UPDATE broadcasts SET status = 'done', finished_at = now()
 		WHERE id = $1 AND status = 'running'
 		AND NOT EXISTS (SELECT 1 FROM deliveries WHERE broadcast_id = $1 AND status IN ('pending', 'sending'))`, id)
@@ -178,7 +178,7 @@ func (s *DB) FinishBroadcast(ctx context.Context, id int64) (done bool, err erro
 // DeliveryCounts counts a broadcast's deliveries by status.
 func (s *DB) DeliveryCounts(ctx context.Context, broadcastID int64) (bottega.DeliveryCounts, error) {
 	var c bottega.DeliveryCounts
-	err := s.q(ctx).GetContext(ctx, &c, `
+	err := s.q.GetContext(ctx, &c, `
 		SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
 			count(*) FILTER (WHERE status = 'sending') AS sending,
 			count(*) FILTER (WHERE status = 'sent') AS sent,
@@ -197,7 +197,7 @@ func (s *DB) DeliveryCounts(ctx context.Context, broadcastID int64) (bottega.Del
 // QueueDepth counts the deliveries waiting to be sent on a platform.
 func (s *DB) QueueDepth(ctx context.Context, platform string) (int, error) {
 	var n int
-	err := s.q(ctx).GetContext(ctx, &n, `
+	err := s.q.GetContext(ctx, &n, `
 		SELECT count(*) FROM deliveries d JOIN learners l ON l.id = d.learner_id
 		WHERE d.status IN ('pending', 'sending') AND l.platform = $1`, platform)
 	if err != nil {
@@ -264,8 +264,8 @@ func (l *SenderLock) Release() {
 // returns how many became uncertain.
 func (s *DB) RecoverDeliveries(ctx context.Context, platform string) (int, error) {
 	var n int
-	err := s.InTx(ctx, func(ctx context.Context) error {
-		res, err := s.q(ctx).ExecContext(ctx, `
+	err := s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.q.ExecContext(ctx, `
 			UPDATE deliveries d SET status = 'uncertain', error = 'interrupted while sending', lease_owner = NULL, lease_until = NULL
 			FROM learners l WHERE l.id = d.learner_id AND l.platform = $1 AND d.status = 'sending'`, platform)
 		if err != nil {
@@ -276,7 +276,7 @@ func (s *DB) RecoverDeliveries(ctx context.Context, platform string) (int, error
 			return fmt.Errorf("recover interrupted deliveries: %w", err)
 		}
 		n = int(m)
-		_, err = s.q(ctx).ExecContext(ctx, `
+		_, err = tx.q.ExecContext(ctx, `
 			UPDATE deliveries d SET lease_owner = NULL, lease_until = NULL
 			FROM learners l WHERE l.id = d.learner_id AND l.platform = $1 AND d.status = 'pending' AND d.lease_owner IS NOT NULL`, platform)
 		if err != nil {
@@ -290,7 +290,7 @@ func (s *DB) RecoverDeliveries(ctx context.Context, platform string) (int, error
 // ExpireDeliveries cancels the pending deliveries whose time has passed
 // (reminders that would arrive in quiet hours).
 func (s *DB) ExpireDeliveries(ctx context.Context) (int, error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		UPDATE deliveries SET status = 'cancelled', error = 'expired', lease_owner = NULL, lease_until = NULL
 		WHERE status = 'pending' AND expires_at < now()`)
 	if err != nil {
@@ -315,7 +315,7 @@ const deliveryCols = `d.id, d.broadcast_id, d.learner_id, d.kind, d.day, d.paylo
 // reminders are claimed, oldest first.
 func (s *DB) ClaimDeliveries(ctx context.Context, platform, owner string, n int, lease time.Duration) ([]bottega.Delivery, error) {
 	var ids []int64
-	err := s.q(ctx).SelectContext(ctx, &ids, `
+	err := s.q.SelectContext(ctx, &ids, `
 		WITH picked AS (
 			SELECT d.id FROM deliveries d
 			JOIN learners l ON l.id = d.learner_id
@@ -339,7 +339,7 @@ func (s *DB) ClaimDeliveries(ctx context.Context, platform, owner string, n int,
 		return nil, nil
 	}
 	var ds []bottega.Delivery
-	err = s.q(ctx).SelectContext(ctx, &ds, `
+	err = s.q.SelectContext(ctx, &ds, `
 		SELECT `+deliveryCols+` FROM deliveries d
 		JOIN learners l ON l.id = d.learner_id
 		LEFT JOIN broadcasts b ON b.id = d.broadcast_id
@@ -356,7 +356,7 @@ func (s *DB) ClaimDeliveries(ctx context.Context, platform, owner string, n int,
 // false, and nothing must be sent, when the lease was lost or the broadcast
 // is no longer running (paused, cancelled).
 func (s *DB) StartDelivery(ctx context.Context, id int64, owner string) (ok bool, err error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		UPDATE deliveries d SET status = 'sending', attempts = attempts + 1
 		WHERE d.id = $1 AND d.lease_owner = $2 AND d.status = 'pending'
 		AND (d.broadcast_id IS NULL OR EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = d.broadcast_id AND b.status = 'running'))`,
@@ -380,7 +380,7 @@ func (s *DB) FinishDelivery(ctx context.Context, id int64, r bottega.DeliveryRes
 	if r.Status == bottega.DeliveryPending {
 		retry = r.RetryAt
 	}
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
 		done AS (
 			UPDATE deliveries SET status = $2, message_id = $3, error = $4,
@@ -402,7 +402,7 @@ func (s *DB) FinishDelivery(ctx context.Context, id int64, r bottega.DeliveryRes
 // SkipDelivery closes a leased delivery without sending it (the learner
 // blocked the bot meanwhile).
 func (s *DB) SkipDelivery(ctx context.Context, id int64, owner, status, reason string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE deliveries SET status = $3, error = $4, lease_owner = NULL, lease_until = NULL
 		WHERE id = $1 AND lease_owner = $2 AND status = 'pending'`, id, owner, status, reason)
 	if err != nil {
@@ -414,7 +414,7 @@ func (s *DB) SkipDelivery(ctx context.Context, id int64, owner, status, reason s
 // ReleaseDeliveries gives back the leases owner still holds on pending
 // deliveries, so they can be claimed again at once.
 func (s *DB) ReleaseDeliveries(ctx context.Context, owner string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE deliveries SET lease_owner = NULL, lease_until = NULL
 		WHERE lease_owner = $1 AND status = 'pending'`, owner)
 	if err != nil {
@@ -430,7 +430,7 @@ func (s *DB) DeliveredMessage(ctx context.Context, learnerID int64, messageID st
 		return false, nil
 	}
 	var ok bool
-	err := s.q(ctx).GetContext(ctx, &ok, `
+	err := s.q.GetContext(ctx, &ok, `
 		SELECT EXISTS (SELECT 1 FROM deliveries WHERE message_id = $2 AND message_id <> '' AND learner_id = $1)`,
 		learnerID, messageID)
 	if err != nil {
@@ -446,7 +446,7 @@ func (s *DB) DeliveryStatuses(ctx context.Context, broadcastID int64) (map[int64
 		LearnerID int64  `db:"learner_id"`
 		Status    string `db:"status"`
 	}
-	err := s.q(ctx).SelectContext(ctx, &rows, `SELECT learner_id, status FROM deliveries WHERE broadcast_id = $1`, broadcastID)
+	err := s.q.SelectContext(ctx, &rows, `SELECT learner_id, status FROM deliveries WHERE broadcast_id = $1`, broadcastID)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries of broadcast %d: %w", broadcastID, err)
 	}
@@ -460,7 +460,7 @@ func (s *DB) DeliveryStatuses(ctx context.Context, broadcastID int64) (map[int64
 // SaveLessonVideo records the platform's file id of a video an admin
 // attached to a lesson.
 func (s *DB) SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, kind, addedBy string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO lesson_videos (lesson_id, platform, file_id, kind, added_by) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (lesson_id, platform) DO UPDATE SET file_id = EXCLUDED.file_id, kind = EXCLUDED.kind,
 			added_by = EXCLUDED.added_by, added_at = now()`, lessonID, platform, fileID, kind, addedBy)
@@ -482,7 +482,7 @@ func (s *DB) LessonVideo(ctx context.Context, lessonID, platform string) (string
 	}
 	at := time.Now()
 	var id string
-	err := s.q(ctx).GetContext(ctx, &id, `SELECT file_id FROM lesson_videos WHERE lesson_id = $1 AND platform = $2`, lessonID, platform)
+	err := s.q.GetContext(ctx, &id, `SELECT file_id FROM lesson_videos WHERE lesson_id = $1 AND platform = $2`, lessonID, platform)
 	if err := notFound(err); err != nil && err != ErrNotFound {
 		return "", fmt.Errorf("load video of lesson %s: %w", lessonID, err)
 	}
@@ -501,7 +501,7 @@ type cachedVideo struct {
 // LoadAdminState returns an admin's wizard state (nil if none).
 func (s *DB) LoadAdminState(ctx context.Context, platform, userID string) ([]byte, error) {
 	var b []byte
-	err := s.q(ctx).GetContext(ctx, &b, `SELECT state FROM admin_state WHERE platform = $1 AND user_id = $2`, platform, userID)
+	err := s.q.GetContext(ctx, &b, `SELECT state FROM admin_state WHERE platform = $1 AND user_id = $2`, platform, userID)
 	if err := notFound(err); err == ErrNotFound {
 		return nil, nil
 	} else if err != nil {
@@ -512,7 +512,7 @@ func (s *DB) LoadAdminState(ctx context.Context, platform, userID string) ([]byt
 
 // SaveAdminState keeps an admin's wizard state.
 func (s *DB) SaveAdminState(ctx context.Context, platform, userID string, state []byte) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, $3)
 		ON CONFLICT (platform, user_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
 		platform, userID, jsonArg(state))
@@ -558,7 +558,7 @@ func (s *DB) CreateLearners(ctx context.Context, ls []bottega.Learner) error {
 			ID         int64  `db:"id"`
 			ExternalID string `db:"external_id"`
 		}
-		err := s.q(ctx).SelectContext(ctx, &rows, `
+		err := s.q.SelectContext(ctx, &rows, `
 			INSERT INTO learners (platform, external_id, chat_id, name, locale, role, level, reminder, timezone, consent_at)
 			SELECT u.platform, u.external_id, u.chat_id, u.name, u.locale, u.role, u.level, u.reminder, u.timezone,
 				CAST(NULLIF(u.consent_at, '') AS timestamptz)

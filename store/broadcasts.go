@@ -9,8 +9,8 @@ import (
 )
 
 // Broadcasts implements bottega.BroadcastService on the database, with the
-// current curriculum to resolve tracks and check lessons. Called with the
-// context of InTx, its methods run in that transaction.
+// current curriculum to resolve tracks and check lessons; In gives one whose
+// methods run in a transaction.
 type Broadcasts struct {
 	DB      *DB
 	Library *Library
@@ -20,6 +20,13 @@ type Broadcasts struct {
 }
 
 var _ bottega.BroadcastService = (*Broadcasts)(nil)
+
+// In returns the service with its methods running in tx.
+func (s *Broadcasts) In(tx *Tx) *Broadcasts {
+	c := *s
+	c.DB = tx.DB
+	return &c
+}
 
 // resolve checks a and fills in its tracks.
 func (s *Broadcasts) resolve(ctx context.Context, a *bottega.Audience) error {
@@ -121,7 +128,7 @@ func (s *Broadcasts) FindBroadcasts(ctx context.Context, f bottega.BroadcastFilt
 		bottega.Broadcast
 		bottega.DeliveryCounts
 	}
-	err := s.DB.q(ctx).SelectContext(ctx, &rows, `
+	err := s.DB.q.SelectContext(ctx, &rows, `
 		SELECT `+broadcastCols+`,
 			COALESCE(c.pending, 0) AS pending, COALESCE(c.sending, 0) AS sending, COALESCE(c.sent, 0) AS sent,
 			COALESCE(c.failed, 0) AS failed, COALESCE(c.blocked, 0) AS blocked,

@@ -22,9 +22,9 @@ type PublishOptions struct {
 	Builtin bool
 	// Source says where it came from (a folder, "built-in", a chat upload).
 	Source string
-	// Index runs in the same transaction once the version exists, to build
-	// what depends on it (the assistant's passages).
-	Index func(ctx context.Context, version int64, c *content.Curriculum) error
+	// Index runs in the same transaction (tx) once the version exists, to
+	// build what depends on it (the assistant's passages).
+	Index func(ctx context.Context, tx *Tx, version int64, c *content.Curriculum) error
 }
 
 // PublishCurriculum makes c the current curriculum, as a new version, unless
@@ -32,12 +32,12 @@ type PublishOptions struct {
 // nothing changes.
 func (s *DB) PublishCurriculum(ctx context.Context, c *content.Curriculum, opts PublishOptions) (Publication, error) {
 	var pub Publication
-	err := s.InTx(ctx, func(ctx context.Context) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		// One publisher at a time, so two publishes cannot both be "new".
-		if err := s.lockCurriculum(ctx); err != nil {
+		if err := tx.lockCurriculum(ctx); err != nil {
 			return err
 		}
-		old, oldVersion, oldHash, err := s.latestCurriculum(ctx)
+		old, oldVersion, oldHash, err := tx.latestCurriculum(ctx)
 		if err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (s *DB) PublishCurriculum(ctx context.Context, c *content.Curriculum, opts 
 		if err != nil {
 			return fmt.Errorf("encode curriculum: %w", err)
 		}
-		err = s.q(ctx).GetContext(ctx, &pub.Version, `
+		err = tx.q.GetContext(ctx, &pub.Version, `
 			INSERT INTO curriculum_versions (hash, builtin, source, added, changed, removed, body)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			hash, opts.Builtin, opts.Source, pq.Array(nonNil(pub.Added)), pq.Array(nonNil(pub.Changed)), pq.Array(nonNil(pub.Removed)), jsonArg(body))
@@ -63,7 +63,7 @@ func (s *DB) PublishCurriculum(ctx context.Context, c *content.Curriculum, opts 
 		}
 		pub.Created = true
 		if opts.Index != nil {
-			if err := opts.Index(ctx, pub.Version, c); err != nil {
+			if err := opts.Index(ctx, tx, pub.Version, c); err != nil {
 				return fmt.Errorf("index curriculum: %w", err)
 			}
 		}
@@ -90,7 +90,7 @@ type CurriculumState struct {
 // Version is 0 when nothing was ever published.
 func (s *DB) CurrentCurriculumState(ctx context.Context) (CurriculumState, error) {
 	var st CurriculumState
-	err := s.q(ctx).QueryRowxContext(ctx, `SELECT id, hash, builtin FROM curriculum_versions ORDER BY id DESC LIMIT 1`).Scan(&st.Version, &st.Hash, &st.Builtin)
+	err := s.q.QueryRowxContext(ctx, `SELECT id, hash, builtin FROM curriculum_versions ORDER BY id DESC LIMIT 1`).Scan(&st.Version, &st.Hash, &st.Builtin)
 	if err := notFound(err); err == ErrNotFound {
 		return CurriculumState{}, nil
 	} else if err != nil {
@@ -105,7 +105,7 @@ func (s *DB) latestCurriculum(ctx context.Context) (*content.Curriculum, int64, 
 		Hash string `db:"hash"`
 		Body []byte `db:"body"`
 	}
-	err := s.q(ctx).GetContext(ctx, &row, `SELECT id, hash, body FROM curriculum_versions ORDER BY id DESC LIMIT 1`)
+	err := s.q.GetContext(ctx, &row, `SELECT id, hash, body FROM curriculum_versions ORDER BY id DESC LIMIT 1`)
 	if err := notFound(err); err == ErrNotFound {
 		return nil, 0, "", nil
 	} else if err != nil {
@@ -118,7 +118,7 @@ func (s *DB) latestCurriculum(ctx context.Context) (*content.Curriculum, int64, 
 // CurriculumVersion loads a given version.
 func (s *DB) CurriculumVersion(ctx context.Context, version int64) (*content.Curriculum, error) {
 	var body []byte
-	err := s.q(ctx).GetContext(ctx, &body, `SELECT body FROM curriculum_versions WHERE id = $1`, version)
+	err := s.q.GetContext(ctx, &body, `SELECT body FROM curriculum_versions WHERE id = $1`, version)
 	if err != nil {
 		return nil, fmt.Errorf("load curriculum version %d: %w", version, notFound(err))
 	}
@@ -207,10 +207,10 @@ func (l *Library) Refresh() {
 	l.mu.Unlock()
 }
 
-// lockCurriculum takes the publish lock for ctx's transaction: one
+// lockCurriculum takes the publish lock for s's transaction: one
 // publisher (or indexer) at a time.
 func (s *DB) lockCurriculum(ctx context.Context) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bottega:curriculum', 0))`); err != nil {
+	if _, err := s.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('bottega:curriculum', 0))`); err != nil {
 		return fmt.Errorf("lock curriculum: %w", err)
 	}
 	return nil

@@ -24,7 +24,7 @@ func TestPublishIsIdempotentAndReportsChanges(t *testing.T) {
 	ctx := context.Background()
 	c := builtin(t)
 	indexed := 0
-	opts := store.PublishOptions{Source: "test", Index: func(ctx context.Context, v int64, c *content.Curriculum) error {
+	opts := store.PublishOptions{Source: "test", Index: func(ctx context.Context, _ *store.Tx, v int64, c *content.Curriculum) error {
 		indexed++
 		return nil
 	}}
@@ -80,7 +80,7 @@ func TestPublishIsIdempotentAndReportsChanges(t *testing.T) {
 func TestFailedIndexPublishesNothing(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	_, err := db.PublishCurriculum(ctx, builtin(t), store.PublishOptions{Index: func(context.Context, int64, *content.Curriculum) error {
+	_, err := db.PublishCurriculum(ctx, builtin(t), store.PublishOptions{Index: func(context.Context, *store.Tx, int64, *content.Curriculum) error {
 		return fmt.Errorf("index broke")
 	}})
 	if err == nil {

@@ -11,7 +11,7 @@ import (
 // StartDrillRun records that a learner started a drill and returns the run's id.
 func (s *DB) StartDrillRun(ctx context.Context, learnerID int64, drillID string, version int64, at time.Time) (int64, error) {
 	var id int64
-	err := s.q(ctx).GetContext(ctx, &id, `
+	err := s.q.GetContext(ctx, &id, `
 		INSERT INTO drill_runs (learner_id, drill_id, version, started_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		learnerID, drillID, version, at)
 	if err != nil {
@@ -22,7 +22,7 @@ func (s *DB) StartDrillRun(ctx context.Context, learnerID int64, drillID string,
 
 // FinishDrillRun records a run's end and its score; it stops its timers.
 func (s *DB) FinishDrillRun(ctx context.Context, runID int64, score int, at time.Time) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `UPDATE drill_runs SET finished_at = $2, score = $3 WHERE id = $1`, runID, at, score); err != nil {
+	if _, err := s.q.ExecContext(ctx, `UPDATE drill_runs SET finished_at = $2, score = $3 WHERE id = $1`, runID, at, score); err != nil {
 		return fmt.Errorf("finish drill run %d: %w", runID, err)
 	}
 	return s.StopDrillTimers(ctx, runID, at)
@@ -30,7 +30,7 @@ func (s *DB) FinishDrillRun(ctx context.Context, runID int64, score int, at time
 
 // SaveDrillAnswer keeps an answer to a drill task with its score.
 func (s *DB) SaveDrillAnswer(ctx context.Context, a bottega.DrillAnswer) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO drill_answers (run_id, learner_id, task_id, answer, score, verdict, result, answered_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (run_id, task_id) DO NOTHING`,
@@ -44,7 +44,7 @@ func (s *DB) SaveDrillAnswer(ctx context.Context, a bottega.DrillAnswer) error {
 // AddDrillTimers schedules timers of a run.
 func (s *DB) AddDrillTimers(ctx context.Context, timers []bottega.DrillTimer) error {
 	for _, t := range timers {
-		_, err := s.q(ctx).ExecContext(ctx, `
+		_, err := s.q.ExecContext(ctx, `
 			INSERT INTO drill_timers (run_id, learner_id, task_id, event, due_at) VALUES ($1, $2, $3, $4, $5)`,
 			t.RunID, t.LearnerID, t.TaskID, t.Event, t.DueAt)
 		if err != nil {
@@ -58,7 +58,7 @@ func (s *DB) AddDrillTimers(ctx context.Context, timers []bottega.DrillTimer) er
 // and due at now; ok is false otherwise (already delivered, stopped, not yet due, or
 // someone else's), and then nothing changes.
 func (s *DB) TakeDrillTimer(ctx context.Context, learnerID, id int64, now time.Time) (t bottega.DrillTimer, ok bool, err error) {
-	err = s.q(ctx).GetContext(ctx, &t, `
+	err = s.q.GetContext(ctx, &t, `
 		UPDATE drill_timers SET done_at = $3
 		WHERE id = $1 AND learner_id = $2 AND done_at IS NULL AND due_at <= $3
 		RETURNING id, run_id, learner_id, task_id, event, due_at, done_at`, id, learnerID, now)
@@ -73,7 +73,7 @@ func (s *DB) TakeDrillTimer(ctx context.Context, learnerID, id int64, now time.T
 // StopDrillTimers marks every pending timer of a run done: the task they belong to was
 // answered, or the run ended.
 func (s *DB) StopDrillTimers(ctx context.Context, runID int64, at time.Time) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `UPDATE drill_timers SET done_at = $2 WHERE run_id = $1 AND done_at IS NULL`, runID, at); err != nil {
+	if _, err := s.q.ExecContext(ctx, `UPDATE drill_timers SET done_at = $2 WHERE run_id = $1 AND done_at IS NULL`, runID, at); err != nil {
 		return fmt.Errorf("stop drill timers: %w", err)
 	}
 	return nil
@@ -83,7 +83,7 @@ func (s *DB) StopDrillTimers(ctx context.Context, runID int64, at time.Time) err
 // now, the earliest first, with their chats.
 func (s *DB) DueDrillTimers(ctx context.Context, platform string, now time.Time, limit int) ([]bottega.DueDrillTimer, error) {
 	var ts []bottega.DueDrillTimer
-	err := s.q(ctx).SelectContext(ctx, &ts, `
+	err := s.q.SelectContext(ctx, &ts, `
 		SELECT t.id, l.external_id, l.chat_id, l.locale
 		FROM drill_timers t JOIN learners l ON l.id = t.learner_id
 		WHERE t.done_at IS NULL AND t.due_at <= $2 AND l.platform = $1 AND l.chat_id <> '' AND l.blocked_at IS NULL

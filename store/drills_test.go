@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
@@ -60,8 +61,8 @@ func TestDrillTimers(t *testing.T) {
 		t.Errorf("another learner took the timer (ok %v, err %v)", ok, err)
 	}
 	crash := errors.New("crash before the commit")
-	err = db.InTx(ctx, func(ctx context.Context) error {
-		if _, ok, err := db.TakeDrillTimer(ctx, l.ID, id, now.Add(2*time.Minute)); err != nil || !ok {
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		if _, ok, err := tx.TakeDrillTimer(ctx, l.ID, id, now.Add(2*time.Minute)); err != nil || !ok {
 			t.Errorf("take a due timer: ok %v, err %v", ok, err)
 		}
 		return crash

@@ -58,7 +58,7 @@ func (s *DB) EmbeddingDigests(ctx context.Context, model string) (map[EmbeddingK
 		N        int    `db:"n"`
 		Digest   string `db:"digest"`
 	}
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT lesson_id, kind, ref, locale, n, digest FROM passage_embeddings WHERE model = $1`, model)
 	if err != nil {
 		return nil, fmt.Errorf("read embedding digests: %w", err)
@@ -89,7 +89,7 @@ func (s *DB) SaveEmbeddings(ctx context.Context, model string, es []Embedding) e
 	if err != nil {
 		return fmt.Errorf("save embeddings: %w", err)
 	}
-	_, err = s.q(ctx).ExecContext(ctx, `
+	_, err = s.q.ExecContext(ctx, `
 		INSERT INTO passage_embeddings (model, lesson_id, kind, ref, locale, n, digest, vector, computed_at)
 		SELECT $1, x.lesson_id, x.kind, x.ref, x.locale, x.n, x.digest, decode(x.vector, 'base64'), now()
 		FROM jsonb_to_recordset($2) AS x(lesson_id text, kind text, ref text, locale text, n int, digest text, vector text)
@@ -112,7 +112,7 @@ func (s *DB) PruneEmbeddings(ctx context.Context, model string, keep []Embedding
 	if err != nil {
 		return 0, fmt.Errorf("prune embeddings: %w", err)
 	}
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		DELETE FROM passage_embeddings e
 		WHERE e.model <> $1 OR NOT EXISTS (
 			SELECT 1 FROM jsonb_to_recordset($2) AS k(lesson_id text, kind text, ref text, locale text, n int)
@@ -136,7 +136,7 @@ func (s *DB) EmbeddingsStateOf(ctx context.Context, model string) (EmbeddingsSta
 		Count   int        `db:"count"`
 		Latest  *time.Time `db:"latest"`
 	}
-	err := s.q(ctx).GetContext(ctx, &st, `
+	err := s.q.GetContext(ctx, &st, `
 		SELECT (SELECT max(version_id) FROM passage_versions) AS version, count(*) AS count, max(computed_at) AS latest
 		FROM passage_embeddings WHERE model = $1`, model)
 	if err != nil {
@@ -162,7 +162,7 @@ func (s *DB) PassageVectors(ctx context.Context, model string) ([]PassageVector,
 		N             int            `db:"n"`
 		Vector        []byte         `db:"vector"`
 	}
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
 			p.roles, p.lesson_locales, p.title, p.body, p.keywords, p.tags, p.video_start, e.n, e.vector
 		FROM passages p

@@ -42,7 +42,7 @@ func (s *DB) SaveCheck(ctx context.Context, c bottega.TrackCheck) error {
 	for i, n := range c.Choices {
 		choices[i] = int64(n)
 	}
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO track_checks (learner_id, track_id, kind, items, choices, right_answers, total, attempts, finished_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)
 		ON CONFLICT (learner_id, track_id, kind) DO UPDATE SET
@@ -58,7 +58,7 @@ func (s *DB) SaveCheck(ctx context.Context, c bottega.TrackCheck) error {
 // Checks returns the learner's finished checks, by track and kind.
 func (s *DB) Checks(ctx context.Context, learnerID int64) ([]bottega.TrackCheck, error) {
 	var rows []checkRow
-	if err := s.q(ctx).SelectContext(ctx, &rows, `SELECT `+checkCols+` FROM track_checks WHERE learner_id = $1 ORDER BY track_id, kind`, learnerID); err != nil {
+	if err := s.q.SelectContext(ctx, &rows, `SELECT `+checkCols+` FROM track_checks WHERE learner_id = $1 ORDER BY track_id, kind`, learnerID); err != nil {
 		return nil, fmt.Errorf("list checks of learner %d: %w", learnerID, err)
 	}
 	out := make([]bottega.TrackCheck, len(rows))
@@ -90,7 +90,7 @@ const gainCols = `count(*) AS n,
 // started in and by invitation code, and how many checks were taken.
 func (s *DB) GainStats(ctx context.Context) (bottega.GainStats, error) {
 	var st bottega.GainStats
-	q := s.q(ctx)
+	q := s.q
 	err := q.QueryRowxContext(ctx, `
 		SELECT count(*) FILTER (WHERE kind = 'placement'), count(*) FILTER (WHERE kind = 'final'),
 			count(*) FILTER (WHERE kind = 'final' AND right_answers * 100 >= total * $1)
@@ -120,7 +120,7 @@ func (s *DB) GainStats(ctx context.Context) (bottega.GainStats, error) {
 // members of that invitation code's cohort.
 func (s *DB) TrackGain(ctx context.Context, trackID, code string) (bottega.GainGroup, error) {
 	var g bottega.GainGroup
-	err := s.q(ctx).GetContext(ctx, &g, gainPairs+`
+	err := s.q.GetContext(ctx, &g, gainPairs+`
 		SELECT $1 AS key, '' AS label, count(*) AS n,
 			CAST(COALESCE(avg(placement), 0) AS double precision) AS placement,
 			CAST(COALESCE(avg(final), 0) AS double precision) AS final,
@@ -137,7 +137,7 @@ func (s *DB) TrackGain(ctx context.Context, trackID, code string) (bottega.GainG
 // (in any case of letters: codes are told apart without it).
 func (s *DB) CreateInvite(ctx context.Context, inv bottega.Invite) (bottega.Invite, error) {
 	var out bottega.Invite
-	err := s.q(ctx).GetContext(ctx, &out, `
+	err := s.q.GetContext(ctx, &out, `
 		INSERT INTO invites (code, course, platform, created_by, created_at)
 		SELECT $1, $2, $3, $4, $5
 		WHERE NOT EXISTS (SELECT 1 FROM invites WHERE lower(code) = lower($1))
@@ -162,7 +162,7 @@ var ErrExists = errors.New("already exists")
 // is none.
 func (s *DB) Invite(ctx context.Context, code string) (bottega.Invite, bool, error) {
 	var inv bottega.Invite
-	err := s.q(ctx).GetContext(ctx, &inv, `
+	err := s.q.GetContext(ctx, &inv, `
 		SELECT i.code, i.course, i.platform, i.created_by, i.created_at,
 			(SELECT count(*) FROM cohort_members c WHERE c.code = i.code) AS learners
 		FROM invites i WHERE lower(i.code) = lower($1)`, code)
@@ -178,7 +178,7 @@ func (s *DB) Invite(ctx context.Context, code string) (bottega.Invite, bool, err
 // Invites lists the invitation codes, newest first, with their members.
 func (s *DB) Invites(ctx context.Context) ([]bottega.Invite, error) {
 	var out []bottega.Invite
-	err := s.q(ctx).SelectContext(ctx, &out, `
+	err := s.q.SelectContext(ctx, &out, `
 		SELECT i.code, i.course, i.platform, i.created_by, i.created_at,
 			(SELECT count(*) FROM cohort_members c WHERE c.code = i.code) AS learners
 		FROM invites i ORDER BY i.created_at DESC, i.code`)
@@ -191,7 +191,7 @@ func (s *DB) Invites(ctx context.Context) ([]bottega.Invite, error) {
 // JoinCohort puts the learner in the invitation code's cohort (leaving any
 // other) from at.
 func (s *DB) JoinCohort(ctx context.Context, learnerID int64, code string, at time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO cohort_members (learner_id, code, joined_at) VALUES ($1, $2, $3)
 		ON CONFLICT (learner_id) DO UPDATE SET code = EXCLUDED.code, joined_at = EXCLUDED.joined_at
 		WHERE cohort_members.code <> EXCLUDED.code`, learnerID, code, at)
@@ -204,7 +204,7 @@ func (s *DB) JoinCohort(ctx context.Context, learnerID int64, code string, at ti
 // Cohort returns the invitation code the learner joined with, "" if none.
 func (s *DB) Cohort(ctx context.Context, learnerID int64) (string, error) {
 	var code string
-	err := s.q(ctx).GetContext(ctx, &code, `SELECT code FROM cohort_members WHERE learner_id = $1`, learnerID)
+	err := s.q.GetContext(ctx, &code, `SELECT code FROM cohort_members WHERE learner_id = $1`, learnerID)
 	if notFound(err) == ErrNotFound {
 		return "", nil
 	}
@@ -238,7 +238,7 @@ const certCols = `code, learner_id, track_id, track_title, name, locale, lessons
 // CreateCertificate stores an issued certificate; false if its code is
 // taken.
 func (s *DB) CreateCertificate(ctx context.Context, c bottega.Certificate) (bool, error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		INSERT INTO certificates (code, learner_id, track_id, track_title, name, locale, lessons, minutes, issued_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING`,
 		c.Code, c.LearnerID, c.TrackID, c.TrackTitle, c.Name, c.Locale, pq.StringArray(nonNil(c.Lessons)), c.Minutes, c.IssuedAt)
@@ -256,7 +256,7 @@ func (s *DB) CreateCertificate(ctx context.Context, c bottega.Certificate) (bool
 // none.
 func (s *DB) FindCertificate(ctx context.Context, code string) (bottega.Certificate, bool, error) {
 	var r certRow
-	err := s.q(ctx).GetContext(ctx, &r, `SELECT `+certCols+` FROM certificates WHERE code = $1`, code)
+	err := s.q.GetContext(ctx, &r, `SELECT `+certCols+` FROM certificates WHERE code = $1`, code)
 	if err != nil {
 		if notFound(err) == ErrNotFound {
 			return bottega.Certificate{}, false, nil
@@ -270,7 +270,7 @@ func (s *DB) FindCertificate(ctx context.Context, code string) (bottega.Certific
 // learner id of 0, everyone's (at most limit).
 func (s *DB) Certificates(ctx context.Context, learnerID int64, limit int) ([]bottega.Certificate, error) {
 	var rows []certRow
-	err := s.q(ctx).SelectContext(ctx, &rows, `SELECT `+certCols+` FROM certificates
+	err := s.q.SelectContext(ctx, &rows, `SELECT `+certCols+` FROM certificates
 		WHERE $1 = 0 OR learner_id = $1 ORDER BY issued_at DESC, code LIMIT $2`, learnerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
@@ -285,7 +285,7 @@ func (s *DB) Certificates(ctx context.Context, learnerID int64, limit int) ([]bo
 // RevokeCertificate marks a certificate revoked at at; false if there is no
 // such certificate or it was revoked already.
 func (s *DB) RevokeCertificate(ctx context.Context, code string, at time.Time) (bool, error) {
-	res, err := s.q(ctx).ExecContext(ctx, `UPDATE certificates SET revoked_at = $2 WHERE code = $1 AND revoked_at IS NULL`, code, at)
+	res, err := s.q.ExecContext(ctx, `UPDATE certificates SET revoked_at = $2 WHERE code = $1 AND revoked_at IS NULL`, code, at)
 	if err != nil {
 		return false, fmt.Errorf("revoke certificate: %w", err)
 	}

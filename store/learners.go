@@ -17,7 +17,7 @@ const learnerColsL = `l.id, l.platform, l.external_id, l.chat_id, l.name, l.loca
 // is the learner's private chat with the bot, "" when they wrote in a group:
 // bulk messages go only to learners with a chat.
 func (s *DB) EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (l bottega.Learner, created bool, err error) {
-	q := s.q(ctx)
+	q := s.q
 	err = q.GetContext(ctx, &l, `SELECT `+learnerCols+` FROM learners WHERE platform = $1 AND external_id = $2`, platform, externalID)
 	if err == nil {
 		return l, false, nil
@@ -47,7 +47,7 @@ func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatI
 		bottega.Learner
 		State []byte `db:"state"`
 	}
-	err = s.q(ctx).GetContext(ctx, &row, `
+	err = s.q.GetContext(ctx, &row, `
 		SELECT `+learnerColsL+`, s.state
 		FROM learners l LEFT JOIN conversation_state s ON s.learner_id = l.id
 		WHERE l.platform = $1 AND l.external_id = $2`, platform, externalID)
@@ -72,7 +72,7 @@ func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatI
 		if !newChat {
 			chatID = l.ChatID
 		}
-		if _, err := s.q(ctx).ExecContext(ctx, `UPDATE learners SET blocked_at = NULL, chat_id = $2 WHERE id = $1`, l.ID, chatID); err != nil {
+		if _, err := s.q.ExecContext(ctx, `UPDATE learners SET blocked_at = NULL, chat_id = $2 WHERE id = $1`, l.ID, chatID); err != nil {
 			return l, false, nil, fmt.Errorf("update learner %d's chat: %w", l.ID, err)
 		}
 		l.BlockedAt, l.ChatID = nil, chatID
@@ -83,7 +83,7 @@ func (s *DB) EnsureLearnerState(ctx context.Context, platform, externalID, chatI
 // Learner returns the learner with id.
 func (s *DB) Learner(ctx context.Context, id int64) (bottega.Learner, error) {
 	var l bottega.Learner
-	err := s.q(ctx).GetContext(ctx, &l, `SELECT `+learnerCols+` FROM learners WHERE id = $1`, id)
+	err := s.q.GetContext(ctx, &l, `SELECT `+learnerCols+` FROM learners WHERE id = $1`, id)
 	if err != nil {
 		return l, fmt.Errorf("get learner %d: %w", id, notFound(err))
 	}
@@ -94,7 +94,7 @@ func (s *DB) Learner(ctx context.Context, id int64) (bottega.Learner, error) {
 // externalID, "" when there is none.
 func (s *DB) LearnerLocale(ctx context.Context, platform, externalID string) (string, error) {
 	var locale []string
-	err := s.q(ctx).SelectContext(ctx, &locale, `SELECT locale FROM learners WHERE platform = $1 AND external_id = $2`, platform, externalID)
+	err := s.q.SelectContext(ctx, &locale, `SELECT locale FROM learners WHERE platform = $1 AND external_id = $2`, platform, externalID)
 	if err != nil {
 		return "", fmt.Errorf("get learner's language: %w", err)
 	}
@@ -108,7 +108,7 @@ func (s *DB) LearnerLocale(ctx context.Context, platform, externalID string) (st
 // nil) their work, level and reminder time are not kept: the flows keep
 // work and level in the conversation state, and no reminder goes out.
 func (s *DB) UpdateLearner(ctx context.Context, l bottega.Learner) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE learners SET chat_id = $2, name = $3, locale = $4,
 			role = CASE WHEN CAST($9 AS timestamptz) IS NULL THEN '' ELSE $5 END,
 			level = CASE WHEN CAST($9 AS timestamptz) IS NULL THEN '' ELSE $6 END,
@@ -126,7 +126,7 @@ func (s *DB) UpdateLearner(ctx context.Context, l bottega.Learner) error {
 // MarkBlocked records that the learner blocked the bot, so nothing more is
 // sent to them.
 func (s *DB) MarkBlocked(ctx context.Context, platform, chatID string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `UPDATE learners SET blocked_at = now() WHERE platform = $1 AND chat_id = $2 AND blocked_at IS NULL`, platform, chatID)
+	_, err := s.q.ExecContext(ctx, `UPDATE learners SET blocked_at = now() WHERE platform = $1 AND chat_id = $2 AND blocked_at IS NULL`, platform, chatID)
 	if err != nil {
 		return fmt.Errorf("mark chat blocked: %w", err)
 	}

@@ -27,7 +27,7 @@ func (s *Learners) FindLearners(ctx context.Context, f bottega.LearnerFilter) ([
 	id, _ := strconv.ParseInt(q, 10, 64) // 0 when it is a name
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 	var out []bottega.LearnerSummary
-	err := s.DB.q(ctx).SelectContext(ctx, &out, `
+	err := s.DB.q.SelectContext(ctx, &out, `
 		SELECT `+learnerColsL+`,
 			COALESCE(p.started, 0) AS started, COALESCE(p.finished, 0) AS finished, a.last_active
 		FROM (

@@ -10,7 +10,7 @@ import (
 // is none (see bot.MediaCache).
 func (s *DB) MediaID(ctx context.Context, platform, key string) (string, error) {
 	var id string
-	err := s.q(ctx).GetContext(ctx, &id, `SELECT file_id FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
+	err := s.q.GetContext(ctx, &id, `SELECT file_id FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
 	if err := notFound(err); err == ErrNotFound {
 		return "", nil
 	} else if err != nil {
@@ -21,7 +21,7 @@ func (s *DB) MediaID(ctx context.Context, platform, key string) (string, error) 
 
 // SaveMediaID caches the id platform gave the file named by key.
 func (s *DB) SaveMediaID(ctx context.Context, platform, key, id string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO platform_files (platform, key, file_id) VALUES ($1, $2, $3)
 		ON CONFLICT (platform, key) DO UPDATE SET file_id = EXCLUDED.file_id, created_at = now()`,
 		platform, key, id)
@@ -33,7 +33,7 @@ func (s *DB) SaveMediaID(ctx context.Context, platform, key, id string) error {
 
 // ForgetMediaID drops a cached id that platform no longer accepts.
 func (s *DB) ForgetMediaID(ctx context.Context, platform, key string) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `DELETE FROM platform_files WHERE platform = $1 AND key = $2`, platform, key); err != nil {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM platform_files WHERE platform = $1 AND key = $2`, platform, key); err != nil {
 		return fmt.Errorf("forget %s file id: %w", platform, err)
 	}
 	return nil
@@ -47,7 +47,7 @@ func (s *DB) MediaUpload(ctx context.Context, platform, key string) (string, tim
 		ID string    `db:"file_id"`
 		At time.Time `db:"created_at"`
 	}
-	err := s.q(ctx).GetContext(ctx, &row, `SELECT file_id, created_at FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
+	err := s.q.GetContext(ctx, &row, `SELECT file_id, created_at FROM platform_files WHERE platform = $1 AND key = $2`, platform, key)
 	if err := notFound(err); err == ErrNotFound {
 		return "", time.Time{}, nil
 	} else if err != nil {
@@ -59,7 +59,7 @@ func (s *DB) MediaUpload(ctx context.Context, platform, key string) (string, tim
 // SaveMediaUpload records the id platform gave the upload named by key,
 // made at at.
 func (s *DB) SaveMediaUpload(ctx context.Context, platform, key, id string, at time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO platform_files (platform, key, file_id, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (platform, key) DO UPDATE SET file_id = EXCLUDED.file_id, created_at = EXCLUDED.created_at`,
 		platform, key, id, at)

@@ -64,7 +64,7 @@ func TestTextUpdateIDsKeepTodaysRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"100", "9"} {
-		seen, err := db.UpdateTx(ctx, "telegram", id, "7", "7", func(context.Context) ([]byte, error) {
+		seen, err := db.UpdateTx(ctx, "telegram", id, "7", "7", func(any) ([]byte, error) {
 			t.Errorf("update %s handled again after the migration", id)
 			return nil, nil
 		})
@@ -73,7 +73,7 @@ func TestTextUpdateIDsKeepTodaysRecords(t *testing.T) {
 		}
 	}
 	// A new update comes after the old ones, whatever its id.
-	if _, err := db.UpdateTx(ctx, "telegram", "1", "7", "7", func(context.Context) ([]byte, error) {
+	if _, err := db.UpdateTx(ctx, "telegram", "1", "7", "7", func(any) ([]byte, error) {
 		return []byte(`[{"text":"new"}]`), nil
 	}); err != nil {
 		t.Fatal(err)

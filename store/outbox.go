@@ -13,7 +13,7 @@ import (
 // next one failed attempts times. A resumed update starts after the done
 // ones.
 func (s *DB) SaveReplyProgress(ctx context.Context, platform string, updateID string, done, uncertain, attempts int) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE processed_updates SET replies_done = $3, replies_uncertain = $4, send_attempts = $5, reply_in_flight = NULL
 		WHERE platform = $1 AND update_id = $2 AND sent_at IS NULL`, platform, updateID, done, uncertain, attempts)
 	if err != nil {
@@ -34,7 +34,7 @@ func (s *DB) UnsentReplies(ctx context.Context, platform string, fn func(updateI
 		Done      int    `db:"replies_done"`
 		Uncertain int    `db:"replies_uncertain"`
 	}
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT update_id, chat_id, COALESCE(replies, '[]') AS replies, replies_done, replies_uncertain
 		FROM processed_updates
 		WHERE platform = $1 AND sent_at IS NULL
@@ -54,7 +54,7 @@ func (s *DB) UnsentReplies(ctx context.Context, platform string, fn func(updateI
 // have arrived (their send timed out), for reports.
 func (s *DB) UncertainReplies(ctx context.Context, platform string) (int, error) {
 	var n int
-	err := s.q(ctx).GetContext(ctx, &n, `
+	err := s.q.GetContext(ctx, &n, `
 		SELECT COALESCE(sum(replies_uncertain), 0) FROM processed_updates WHERE platform = $1`, platform)
 	if err != nil {
 		return 0, fmt.Errorf("count uncertain replies: %w", err)
@@ -65,7 +65,7 @@ func (s *DB) UncertainReplies(ctx context.Context, platform string) (int, error)
 // MarkInFlight records, before its send, that reply index of update
 // updateID is being sent: the replies before it are done (bot.ConfirmStore).
 func (s *DB) MarkInFlight(ctx context.Context, platform, updateID string, index int) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE processed_updates SET replies_done = $3, reply_in_flight = $3
 		WHERE platform = $1 AND update_id = $2 AND sent_at IS NULL`, platform, updateID, index)
 	if err != nil {
@@ -81,7 +81,7 @@ func (s *DB) InFlight(ctx context.Context, platform, updateID string) (index, do
 		InFlight *int `db:"reply_in_flight"`
 		Done     int  `db:"replies_done"`
 	}
-	err = s.q(ctx).GetContext(ctx, &row, `
+	err = s.q.GetContext(ctx, &row, `
 		SELECT reply_in_flight, replies_done FROM processed_updates
 		WHERE platform = $1 AND update_id = $2`, platform, updateID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -100,7 +100,7 @@ func (s *DB) InFlight(ctx context.Context, platform, updateID string) (index, do
 // updateID: it is done, and a process that stopped while sending it does
 // not send it again.
 func (s *DB) ConfirmSent(ctx context.Context, platform, updateID string, index int) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE processed_updates SET replies_done = GREATEST(replies_done, $3 + 1), reply_in_flight = NULL
 		WHERE platform = $1 AND update_id = $2 AND reply_in_flight = $3 AND sent_at IS NULL`, platform, updateID, index)
 	if err != nil {

@@ -61,7 +61,7 @@ func searchConfig(locale string) string {
 // version. Passages of older versions are dropped: only the newest version
 // is searched. Call it in the transaction that publishes the version.
 func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, words []string) error {
-	q := s.q(ctx)
+	q := s.q
 	for _, table := range []string{"passages", "passage_words", "passage_lexemes", "passage_versions"} {
 		if _, err := q.ExecContext(ctx, `DELETE FROM `+table+` WHERE version_id <= $1`, version); err != nil {
 			return fmt.Errorf("drop old %s: %w", table, err)
@@ -174,15 +174,15 @@ func passagesDigest(encoded []byte, words []string) string {
 // passages and words). It reports whether it replaced them. It holds the
 // publish lock, so processes starting together index once.
 func (s *DB) EnsurePassages(ctx context.Context, version int64, ps []Passage, words []string) (replaced bool, err error) {
-	err = s.InTx(ctx, func(ctx context.Context) error {
-		if err := s.lockCurriculum(ctx); err != nil {
+	err = s.InTx(ctx, func(tx *Tx) error {
+		if err := tx.lockCurriculum(ctx); err != nil {
 			return err
 		}
 		var have struct {
 			Version int64  `db:"version_id"`
 			Digest  string `db:"digest"`
 		}
-		err := s.q(ctx).GetContext(ctx, &have, `
+		err := tx.q.GetContext(ctx, &have, `
 			SELECT version_id, digest FROM passage_versions ORDER BY version_id DESC LIMIT 1`)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read indexed version: %w", err)
@@ -191,7 +191,7 @@ func (s *DB) EnsurePassages(ctx context.Context, version int64, ps []Passage, wo
 			return nil
 		}
 		replaced = true
-		return s.ReplacePassages(ctx, version, ps, words)
+		return tx.ReplacePassages(ctx, version, ps, words)
 	})
 	return replaced, err
 }
@@ -296,7 +296,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 	if len(words) == 0 {
 		return nil, nil
 	}
-	db := s.q(ctx)
+	db := s.q
 
 	// 1. The version searched, the query's words with typos fixed, and
 	// their lexemes with their idf in each locale that may be searched.

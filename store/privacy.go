@@ -87,7 +87,7 @@ func (s *DB) LearnerData(ctx context.Context, learnerID int64) (map[string]json.
 			args = []any{l.Platform, l.ExternalID}
 		}
 		var b []byte
-		if err := s.q(ctx).GetContext(ctx, &b, d.query, args...); err != nil {
+		if err := s.q.GetContext(ctx, &b, d.query, args...); err != nil {
 			return nil, fmt.Errorf("export %s of learner %d: %w", d.name, learnerID, err)
 		}
 		if b, err = utcSeconds(b); err != nil {
@@ -134,7 +134,7 @@ func utcSeconds(doc []byte) ([]byte, error) {
 // for 24 hours after its last activity. It returns how many it erased.
 func (s *DB) ForgetUnconsented(ctx context.Context, idleBefore time.Time) (int, error) {
 	var ids []int64
-	err := s.q(ctx).SelectContext(ctx, &ids, `
+	err := s.q.SelectContext(ctx, &ids, `
 		SELECT l.id FROM learners l
 		LEFT JOIN conversation_state cs ON cs.learner_id = l.id
 		LEFT JOIN LATERAL (SELECT max(p.updated_at) AS at FROM lesson_progress p WHERE p.learner_id = l.id) lp ON true
@@ -159,7 +159,7 @@ func (s *DB) ForgetUnconsented(ctx context.Context, idleBefore time.Time) (int, 
 // not sent by now never will be. What they did as an admin stays, without
 // their name on it. One statement, so it all happens or none of it.
 func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		WITH l AS (
 			DELETE FROM learners WHERE id = $1 RETURNING platform, external_id
 		), updates AS (
@@ -200,7 +200,7 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 // not sent (skipped, so the broadcast's counts still add up). Their work,
 // level and reminder time go with UpdateLearner.
 func (s *DB) ForgetProgress(ctx context.Context, learnerID int64) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		WITH p AS (DELETE FROM lesson_progress WHERE learner_id = $1),
 		a AS (DELETE FROM quiz_answers WHERE learner_id = $1),
 		r AS (DELETE FROM review_items WHERE learner_id = $1),

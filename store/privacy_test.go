@@ -430,11 +430,12 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 
 	// /delete: the learner goes in the update's transaction, which then
 	// records the update with the reply; the reply is sent, then marked.
-	seen, err := db.UpdateTx(ctx, platform, "3", userID, userID, func(ctx context.Context) ([]byte, error) {
-		if _, _, _, err := db.EnsureLearnerState(ctx, platform, userID, userID, userName, "it"); err != nil {
+	seen, err := db.UpdateTx(ctx, platform, "3", userID, userID, func(a any) ([]byte, error) {
+		tx := a.(*store.Tx)
+		if _, _, _, err := tx.EnsureLearnerState(ctx, platform, userID, userID, userName, "it"); err != nil {
 			return nil, err
 		}
-		return []byte(`[{"text": "Ho cancellato tutto, ` + userName + `"}]`), db.DeleteLearner(ctx, id)
+		return []byte(`[{"text": "Ho cancellato tutto, ` + userName + `"}]`), tx.DeleteLearner(ctx, id)
 	})
 	if err != nil || seen {
 		t.Fatalf("delete update: seen %v, %v", seen, err)
@@ -489,7 +490,7 @@ func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	if anon != 3 || precise != 0 {
 		t.Errorf("update records: %d of 3 kept without chat and replies, %d still timed to the second", anon, precise)
 	}
-	seen, err = db.UpdateTx(ctx, platform, "2", userID, userID, func(ctx context.Context) ([]byte, error) {
+	seen, err = db.UpdateTx(ctx, platform, "2", userID, userID, func(any) ([]byte, error) {
 		t.Error("a redelivered update was handled again")
 		return nil, nil
 	})

@@ -52,7 +52,7 @@ func (s *DB) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
 	if ids == nil {
 		ids = []string{}
 	}
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO lesson_progress (learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $8 THEN CAST($7 AS timestamptz) END
 		WHERE `+consented+`
@@ -71,7 +71,7 @@ func (s *DB) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
 // SaveQuizResult records the score of a full quiz of a lesson (only with
 // the learner's consent).
 func (s *DB) SaveQuizResult(ctx context.Context, learnerID int64, lessonID string, right, total int, at time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO lesson_progress (learner_id, lesson_id, started_at, updated_at, quiz_right, quiz_total, quiz_at)
 		SELECT $1, $2, $5, $5, $3, $4, $5
 		WHERE `+consented+`
@@ -89,7 +89,7 @@ func (s *DB) SaveQuizResult(ctx context.Context, learnerID int64, lessonID strin
 // never opened it.
 func (s *DB) Position(ctx context.Context, learnerID int64, lessonID string) (p bottega.LessonProgress, ok bool, err error) {
 	var r progressRow
-	err = s.q(ctx).GetContext(ctx, &r, `SELECT `+progressCols+` FROM lesson_progress WHERE learner_id = $1 AND lesson_id = $2`, learnerID, lessonID)
+	err = s.q.GetContext(ctx, &r, `SELECT `+progressCols+` FROM lesson_progress WHERE learner_id = $1 AND lesson_id = $2`, learnerID, lessonID)
 	if err := notFound(err); err == ErrNotFound {
 		return p, false, nil
 	} else if err != nil {
@@ -102,7 +102,7 @@ func (s *DB) Position(ctx context.Context, learnerID int64, lessonID string) (p 
 // most recently active first.
 func (s *DB) Progress(ctx context.Context, learnerID int64) ([]bottega.LessonProgress, error) {
 	var rows []progressRow
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT `+progressCols+` FROM lesson_progress WHERE learner_id = $1
 		ORDER BY updated_at DESC, lesson_id`, learnerID)
 	if err != nil {
@@ -118,7 +118,7 @@ func (s *DB) Progress(ctx context.Context, learnerID int64) ([]bottega.LessonPro
 // TouchActivity records that the learner was active on day ("2006-01-02",
 // in their time zone), if they gave consent.
 func (s *DB) TouchActivity(ctx context.Context, learnerID int64, day string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO activity_days (learner_id, day) SELECT $1, CAST($2 AS date)
 		WHERE `+consented+`
 		ON CONFLICT DO NOTHING`, learnerID, day)
@@ -132,7 +132,7 @@ func (s *DB) TouchActivity(ctx context.Context, learnerID int64, day string) err
 // was active, the latest first.
 func (s *DB) ActivityDays(ctx context.Context, learnerID int64, limit int) ([]string, error) {
 	var days []string
-	err := s.q(ctx).SelectContext(ctx, &days, `
+	err := s.q.SelectContext(ctx, &days, `
 		SELECT to_char(day, 'YYYY-MM-DD') FROM activity_days WHERE learner_id = $1
 		ORDER BY day DESC LIMIT $2`, learnerID, limit)
 	if err != nil {

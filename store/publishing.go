@@ -13,14 +13,14 @@ import (
 	"github.com/bottega-app/bottega/content"
 )
 
-// Publishing implements bottega.PublishService on the database. Called with
-// the context of InTx, its methods run in that transaction.
+// Publishing implements bottega.PublishService on the database; In gives
+// one whose methods run in a transaction.
 type Publishing struct {
 	DB      *DB
 	Library *Library
 	// Index builds what depends on a new version (the assistant's
 	// passages), in the publish's transaction.
-	Index func(ctx context.Context, version int64, c *content.Curriculum) error
+	Index func(ctx context.Context, tx *Tx, version int64, c *content.Curriculum) error
 	// Published, if set, runs after a new version is saved (to embed its
 	// passages); it logs its own failures.
 	Published func(ctx context.Context, c *content.Curriculum)
@@ -29,6 +29,13 @@ type Publishing struct {
 }
 
 var _ bottega.PublishService = (*Publishing)(nil)
+
+// In returns the service with its methods running in tx.
+func (s *Publishing) In(tx *Tx) *Publishing {
+	c := *s
+	c.DB = tx.DB
+	return &c
+}
 
 // draftTTL is how long a draft waits to be published.
 const draftTTL = 24 * time.Hour
@@ -90,11 +97,11 @@ func (s *Publishing) CheckUpload(ctx context.Context, u bottega.Upload) (bottega
 	if err != nil {
 		return d, fmt.Errorf("encode draft: %w", err)
 	}
-	err = s.DB.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.DB.q(ctx).ExecContext(ctx, `DELETE FROM curriculum_drafts WHERE created_at < $1`, s.now().Add(-draftTTL)); err != nil {
+	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM curriculum_drafts WHERE created_at < $1`, s.now().Add(-draftTTL)); err != nil {
 			return fmt.Errorf("forget old drafts: %w", err)
 		}
-		err := s.DB.q(ctx).GetContext(ctx, &d.ID, `
+		err := tx.q.GetContext(ctx, &d.ID, `
 			INSERT INTO curriculum_drafts (base, source, created_by, created_at, body)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, d.Base, d.Source, u.By, s.now(), jsonArg(body))
 		if err != nil {
@@ -154,19 +161,19 @@ func (s *Publishing) PublishDraft(ctx context.Context, id int64, by string) (bot
 		pub bottega.Publication
 		c   *content.Curriculum
 	)
-	err := s.DB.InTx(ctx, func(ctx context.Context) error {
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
 		// Taken once: a second press finds nothing.
-		err := s.DB.q(ctx).GetContext(ctx, &row, `
+		err := tx.q.GetContext(ctx, &row, `
 			DELETE FROM curriculum_drafts WHERE id = $1 AND created_at >= $2 RETURNING base, source, body`, id, s.now().Add(-draftTTL))
 		if err := notFound(err); err == ErrNotFound {
 			return bottega.Errorf(bottega.ENOTFOUND, "no draft %d: it was published or dropped, or is older than a day", id)
 		} else if err != nil {
 			return fmt.Errorf("take draft %d: %w", id, err)
 		}
-		if err := s.DB.lockCurriculum(ctx); err != nil {
+		if err := tx.lockCurriculum(ctx); err != nil {
 			return err
 		}
-		st, err := s.DB.CurrentCurriculumState(ctx)
+		st, err := tx.CurrentCurriculumState(ctx)
 		if err != nil {
 			return err
 		}
@@ -177,7 +184,7 @@ func (s *Publishing) PublishDraft(ctx context.Context, id int64, by string) (bot
 		if c, err = decodeCurriculum(row.Body); err != nil {
 			return err
 		}
-		pub, err = s.DB.PublishCurriculum(ctx, c, PublishOptions{Source: row.Source, Index: s.Index})
+		pub, err = tx.PublishCurriculum(ctx, c, PublishOptions{Source: row.Source, Index: s.Index})
 		return err
 	})
 	if err != nil {
@@ -212,7 +219,7 @@ func (s *Publishing) Versions(ctx context.Context, limit int) ([]bottega.Curricu
 		Changed pq.StringArray `db:"changed"`
 		Removed pq.StringArray `db:"removed"`
 	}
-	err := s.DB.q(ctx).SelectContext(ctx, &rows, `
+	err := s.DB.q.SelectContext(ctx, &rows, `
 		SELECT id, hash, builtin, source, added, changed, removed, created_at,
 		       (SELECT coalesce(sum(jsonb_array_length(t->'lessons')), 0) FROM jsonb_array_elements(body->'tracks') t) AS lessons
 		FROM curriculum_versions ORDER BY id DESC LIMIT $1`, limit)
@@ -243,7 +250,7 @@ func (s *Publishing) Version(ctx context.Context, id int64) (*content.Curriculum
 // there is none (published, dropped, or older than a day).
 func (s *Publishing) Draft(ctx context.Context, id int64) (*content.Curriculum, error) {
 	var body []byte
-	err := s.DB.q(ctx).GetContext(ctx, &body, `SELECT body FROM curriculum_drafts WHERE id = $1 AND created_at >= $2`, id, s.now().Add(-draftTTL))
+	err := s.DB.q.GetContext(ctx, &body, `SELECT body FROM curriculum_drafts WHERE id = $1 AND created_at >= $2`, id, s.now().Add(-draftTTL))
 	if err := notFound(err); err == ErrNotFound {
 		return nil, bottega.Errorf(bottega.ENOTFOUND, "no draft %d: it was published or dropped, or is older than a day", id)
 	} else if err != nil {
@@ -260,7 +267,7 @@ func (s *Publishing) UpdateDraft(ctx context.Context, id int64, c *content.Curri
 	if err != nil {
 		return fmt.Errorf("encode draft: %w", err)
 	}
-	res, err := s.DB.q(ctx).ExecContext(ctx, `UPDATE curriculum_drafts SET body = $2 WHERE id = $1 AND created_at >= $3`, id, jsonArg(body), s.now().Add(-draftTTL))
+	res, err := s.DB.q.ExecContext(ctx, `UPDATE curriculum_drafts SET body = $2 WHERE id = $1 AND created_at >= $3`, id, jsonArg(body), s.now().Add(-draftTTL))
 	if err != nil {
 		return fmt.Errorf("update draft %d: %w", id, err)
 	}

@@ -10,7 +10,7 @@ import (
 // RecordAnswer stores one answer to a quiz question, if the learner gave
 // consent.
 func (s *DB) RecordAnswer(ctx context.Context, a bottega.Answer) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO quiz_answers (learner_id, lesson_id, question_id, choice, correct, source, version, answered_at)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE `+consented,
 		a.LearnerID, a.LessonID, a.QuestionID, a.Choice, a.Correct, a.Source, a.Version, a.At)
@@ -22,7 +22,7 @@ func (s *DB) RecordAnswer(ctx context.Context, a bottega.Answer) error {
 
 // AnswerStats counts the learner's answers and the right ones.
 func (s *DB) AnswerStats(ctx context.Context, learnerID int64) (total, correct int, err error) {
-	err = s.q(ctx).QueryRowxContext(ctx, `
+	err = s.q.QueryRowxContext(ctx, `
 		SELECT count(*), count(*) FILTER (WHERE correct) FROM quiz_answers WHERE learner_id = $1`,
 		learnerID).Scan(&total, &correct)
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *DB) AnswerStats(ctx context.Context, learnerID int64) (total, correct i
 // reviews: the number of the attempt now on screen, counted from 0.
 func (s *DB) AnswerCount(ctx context.Context, learnerID int64, lessonID, questionID string) (int, error) {
 	var n int
-	err := s.q(ctx).QueryRowxContext(ctx, `
+	err := s.q.QueryRowxContext(ctx, `
 		SELECT count(*) FROM quiz_answers WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3`,
 		learnerID, lessonID, questionID).Scan(&n)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *DB) AnswerCount(ctx context.Context, learnerID int64, lessonID, questio
 // learner was wrong, in question id order.
 func (s *DB) Missed(ctx context.Context, learnerID int64, lessonID string) ([]string, error) {
 	var ids []string
-	err := s.q(ctx).SelectContext(ctx, &ids, `
+	err := s.q.SelectContext(ctx, &ids, `
 		SELECT question_id FROM (
 			SELECT DISTINCT ON (question_id) question_id, correct FROM quiz_answers
 			WHERE learner_id = $1 AND lesson_id = $2
@@ -63,7 +63,7 @@ func (s *DB) Missed(ctx context.Context, learnerID int64, lessonID string) ([]st
 // Answers returns every answer of the learner, oldest first.
 func (s *DB) Answers(ctx context.Context, learnerID int64) ([]bottega.Answer, error) {
 	var as []bottega.Answer
-	err := s.q(ctx).SelectContext(ctx, &as, `
+	err := s.q.SelectContext(ctx, &as, `
 		SELECT learner_id, lesson_id, question_id, choice, correct, source, version, answered_at
 		FROM quiz_answers WHERE learner_id = $1 ORDER BY answered_at, id`, learnerID)
 	if err != nil {

@@ -29,7 +29,7 @@ type ReminderCandidate struct {
 // time, did not block the bot, and have something to do at now.
 func (s *DB) ReminderCandidates(ctx context.Context, platform string, now time.Time) ([]ReminderCandidate, error) {
 	var cs []ReminderCandidate
-	err := s.q(ctx).SelectContext(ctx, &cs, `
+	err := s.q.SelectContext(ctx, &cs, `
 		SELECT l.id AS learner_id, l.timezone, l.reminder,
 			COALESCE((SELECT p.lesson_id FROM lesson_progress p
 				WHERE p.learner_id = l.id AND p.finished_at IS NULL
@@ -58,7 +58,7 @@ func (s *DB) ReminderCandidates(ctx context.Context, platform string, now time.T
 // queued for that day already (then added is false). It is dropped if not
 // sent by expires.
 func (s *DB) AddReminder(ctx context.Context, learnerID int64, day string, payload []byte, expires time.Time) (added bool, err error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		INSERT INTO deliveries (learner_id, kind, day, payload, expires_at)
 		VALUES ($1, 'reminder', CAST($2 AS date), $3, $4)
 		ON CONFLICT (learner_id, day) WHERE kind = 'reminder' DO NOTHING`,

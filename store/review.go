@@ -13,7 +13,7 @@ const reviewCols = `learner_id, lesson_id, question_id, box, due_at, updated_at`
 // SaveReviewItem schedules a question for review, replacing its previous
 // schedule, if the learner gave consent.
 func (s *DB) SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO review_items (learner_id, lesson_id, question_id, box, due_at, updated_at)
 		SELECT $1, $2, $3, $4, $5, $6 WHERE `+consented+`
 		ON CONFLICT (learner_id, lesson_id, question_id) DO UPDATE SET
@@ -27,7 +27,7 @@ func (s *DB) SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error {
 
 // DeleteReviewItem takes a question off the learner's review schedule.
 func (s *DB) DeleteReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		DELETE FROM review_items WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3`,
 		learnerID, lessonID, questionID)
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *DB) DeleteReviewItem(ctx context.Context, learnerID int64, lessonID, qu
 // ReviewItem returns a question's review schedule; ok is false if it has
 // none.
 func (s *DB) ReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) (it bottega.ReviewItem, ok bool, err error) {
-	err = s.q(ctx).GetContext(ctx, &it, `
+	err = s.q.GetContext(ctx, &it, `
 		SELECT `+reviewCols+` FROM review_items
 		WHERE learner_id = $1 AND lesson_id = $2 AND question_id = $3`, learnerID, lessonID, questionID)
 	if err := notFound(err); err == ErrNotFound {
@@ -54,7 +54,7 @@ func (s *DB) ReviewItem(ctx context.Context, learnerID int64, lessonID, question
 // first.
 func (s *DB) ReviewItems(ctx context.Context, learnerID int64) ([]bottega.ReviewItem, error) {
 	var items []bottega.ReviewItem
-	err := s.q(ctx).SelectContext(ctx, &items, `
+	err := s.q.SelectContext(ctx, &items, `
 		SELECT `+reviewCols+` FROM review_items WHERE learner_id = $1
 		ORDER BY due_at, lesson_id, question_id`, learnerID)
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *DB) ReviewItems(ctx context.Context, learnerID int64) ([]bottega.Review
 // earliest due first.
 func (s *DB) DueReviews(ctx context.Context, learnerID int64, before time.Time) ([]bottega.ReviewItem, error) {
 	var items []bottega.ReviewItem
-	err := s.q(ctx).SelectContext(ctx, &items, `
+	err := s.q.SelectContext(ctx, &items, `
 		SELECT `+reviewCols+` FROM review_items WHERE learner_id = $1 AND due_at < $2
 		ORDER BY due_at, lesson_id, question_id`, learnerID, before)
 	if err != nil {

@@ -49,11 +49,11 @@ func SeedActivity(ctx context.Context, s *DB, n, answersEach int, today time.Tim
 		if strings.Contains(q, "$2") {
 			args = append(args, answersEach)
 		}
-		if _, err := s.q(ctx).ExecContext(ctx, q, args...); err != nil {
+		if _, err := s.q.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("seed activity: %w", err)
 		}
 	}
-	if _, err := s.q(ctx).ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+	if _, err := s.q.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
 		return fmt.Errorf("seed activity: %w", err)
 	}
 	return nil
@@ -64,7 +64,7 @@ func SeedActivity(ctx context.Context, s *DB, n, answersEach int, today time.Tim
 // start each next lesson, fewer finish a lesson than start it, and a
 // quarter of those who finish fail its quiz. For the console's pictures.
 func SeedFunnel(ctx context.Context, s *DB, lessons []string, today time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO lesson_progress (learner_id, lesson_id, started_at, updated_at, finished_at, quiz_right, quiz_total)
 		SELECT l.id, x.lesson, $1, $1,
 			CASE WHEN l.id % 20 >= x.k + 3 THEN CAST($1 AS timestamptz) END,
@@ -83,7 +83,7 @@ func SeedFunnel(ctx context.Context, s *DB, lessons []string, today time.Time) e
 // running it), for the tests that check that a page's queries use indexes.
 func (s *DB) Explain(ctx context.Context, query string, args ...any) (string, error) {
 	var lines []string
-	if err := s.q(ctx).SelectContext(ctx, &lines, `EXPLAIN `+query, args...); err != nil {
+	if err := s.q.SelectContext(ctx, &lines, `EXPLAIN `+query, args...); err != nil {
 		return "", fmt.Errorf("explain: %w", err)
 	}
 	return strings.Join(lines, "\n"), nil

@@ -9,7 +9,7 @@ import (
 // by the flows), or nil if there is none.
 func (s *DB) LoadState(ctx context.Context, learnerID int64) ([]byte, error) {
 	var st []byte
-	err := s.q(ctx).GetContext(ctx, &st, `SELECT state FROM conversation_state WHERE learner_id = $1`, learnerID)
+	err := s.q.GetContext(ctx, &st, `SELECT state FROM conversation_state WHERE learner_id = $1`, learnerID)
 	if err := notFound(err); err == ErrNotFound {
 		return nil, nil
 	} else if err != nil {
@@ -20,7 +20,7 @@ func (s *DB) LoadState(ctx context.Context, learnerID int64) ([]byte, error) {
 
 // SaveState replaces the learner's conversation state.
 func (s *DB) SaveState(ctx context.Context, learnerID int64, state []byte) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO conversation_state (learner_id, state, updated_at) VALUES ($1, $2, now())
 		ON CONFLICT (learner_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
 		learnerID, jsonArg(state))

@@ -51,7 +51,7 @@ func OverviewQueries(today time.Time) map[string]struct {
 func (s *Statistics) Overview(ctx context.Context, today time.Time) (bottega.Overview, error) {
 	var o bottega.Overview
 	qs := OverviewQueries(today)
-	db := s.DB.q(ctx)
+	db := s.DB.q
 	if err := db.QueryRowxContext(ctx, qs["learners"].SQL).Scan(&o.Learners); err != nil {
 		return o, fmt.Errorf("count learners: %w", err)
 	}
@@ -100,7 +100,7 @@ func (s *Statistics) FindQuestions(ctx context.Context, f bottega.QuestionFilter
 		Lessons pq.StringArray `db:"lessons"`
 	}
 	// #nosec G202 -- where is one of two constants above
-	err := s.DB.q(ctx).SelectContext(ctx, &rows, `
+	err := s.DB.q.SelectContext(ctx, &rows, `
 		SELECT q.id, q.text, q.locale, q.asked_at, q.mode, q.lessons, f.helpful,
 			COALESCE((SELECT t.text FROM ask_turns t WHERE t.question_id = q.id AND t.role = 'assistant'
 				ORDER BY t.created_at DESC LIMIT 1), '') AS answer

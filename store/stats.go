@@ -28,7 +28,7 @@ type LearnerStats struct {
 // the 7 and 30 days up to today (a date).
 func (s *DB) LearnerStats(ctx context.Context, today time.Time) (LearnerStats, error) {
 	var st LearnerStats
-	q := s.q(ctx)
+	q := s.q
 	day := today.Format(time.DateOnly)
 	err := q.QueryRowxContext(ctx, `
 		SELECT (SELECT count(*) FROM learners WHERE blocked_at IS NULL),
@@ -55,7 +55,7 @@ func (s *DB) LearnerStats(ctx context.Context, today time.Time) (LearnerStats, e
 // track's).
 func (s *DB) LearnersInLessons(ctx context.Context, lessons []string) (int, error) {
 	var n int
-	err := s.q(ctx).GetContext(ctx, &n, `
+	err := s.q.GetContext(ctx, &n, `
 		SELECT count(DISTINCT learner_id) FROM lesson_progress WHERE lesson_id = ANY($1)`, pq.StringArray(nonNil(lessons)))
 	if err != nil {
 		return 0, fmt.Errorf("count learners of lessons: %w", err)
@@ -77,7 +77,7 @@ type LessonFunnel struct {
 // its steps and passed its quiz with at least passPercent right answers.
 func (s *DB) Funnel(ctx context.Context, passPercent int) ([]LessonFunnel, error) {
 	var fs []LessonFunnel
-	err := s.q(ctx).SelectContext(ctx, &fs, `
+	err := s.q.SelectContext(ctx, &fs, `
 		SELECT lesson_id, count(*) AS started,
 			count(*) FILTER (WHERE finished_at IS NOT NULL) AS finished,
 			count(*) FILTER (WHERE quiz_total > 0 AND quiz_right * 100 >= quiz_total * $1) AS passed
@@ -100,7 +100,7 @@ type QuestionStat struct {
 // share of their answers), among those answered at least minAnswers times.
 func (s *DB) HardestQuestions(ctx context.Context, minAnswers, limit int) ([]QuestionStat, error) {
 	var qs []QuestionStat
-	err := s.q(ctx).SelectContext(ctx, &qs, `
+	err := s.q.SelectContext(ctx, &qs, `
 		SELECT lesson_id, question_id, count(*) AS answers, count(*) FILTER (WHERE NOT correct) AS wrong
 		FROM quiz_answers GROUP BY lesson_id, question_id
 		HAVING count(*) >= $1 AND count(*) FILTER (WHERE NOT correct) > 0
@@ -123,11 +123,11 @@ type Unanswered struct {
 // answer from the lessons, and the latest of them.
 func (s *DB) UnansweredStats(ctx context.Context, limit int) (int, []Unanswered, error) {
 	var n int
-	if err := s.q(ctx).GetContext(ctx, &n, `SELECT count(*) FROM ask_questions WHERE unanswered`); err != nil {
+	if err := s.q.GetContext(ctx, &n, `SELECT count(*) FROM ask_questions WHERE unanswered`); err != nil {
 		return 0, nil, fmt.Errorf("count unanswered questions: %w", err)
 	}
 	var qs []Unanswered
-	err := s.q(ctx).SelectContext(ctx, &qs, `
+	err := s.q.SelectContext(ctx, &qs, `
 		SELECT text, locale, asked_at FROM ask_questions WHERE unanswered
 		ORDER BY asked_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
@@ -148,7 +148,7 @@ type Usage struct {
 // LLMUsage sums the assistant's usage since a time, per model.
 func (s *DB) LLMUsage(ctx context.Context, since time.Time) ([]Usage, error) {
 	var us []Usage
-	err := s.q(ctx).SelectContext(ctx, &us, `
+	err := s.q.SelectContext(ctx, &us, `
 		SELECT COALESCE(NULLIF(model, ''), outcome) AS model, count(*) AS calls,
 			COALESCE(sum(tokens_in), 0) AS tokens_in, COALESCE(sum(tokens_out), 0) AS tokens_out,
 			CAST(COALESCE(sum(cost_usd), 0) AS double precision) AS cost_usd

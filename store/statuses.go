@@ -17,7 +17,7 @@ func (s *DB) RecordDeliveryStatus(ctx context.Context, platform, messageID, stat
 	default:
 		return nil
 	}
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO message_statuses (platform, message_id, delivered_at, read_at, failed_at, error_code)
 		VALUES ($1, $2,
 			CASE WHEN $3 IN ('delivered', 'read') THEN CAST($4 AS timestamptz) END,
@@ -48,7 +48,7 @@ type Receipts struct {
 // DeliveryReceipts returns the receipts of broadcast id's messages.
 func (s *DB) DeliveryReceipts(ctx context.Context, broadcastID int64) (Receipts, error) {
 	var r Receipts
-	err := s.q(ctx).GetContext(ctx, &r, `
+	err := s.q.GetContext(ctx, &r, `
 		SELECT count(m.delivered_at) AS delivered, count(m.read_at) AS read, count(m.failed_at) AS failed
 		FROM deliveries d
 		JOIN learners l ON l.id = d.learner_id
@@ -64,7 +64,7 @@ func (s *DB) DeliveryReceipts(ctx context.Context, broadcastID int64) (Receipts,
 // wrote at at: the start of WhatsApp's 24-hour window. A later time never
 // goes back.
 func (s *DB) TouchInbound(ctx context.Context, platform, chatID string, at time.Time) error {
-	_, err := s.q(ctx).ExecContext(ctx, `
+	_, err := s.q.ExecContext(ctx, `
 		UPDATE learners SET last_inbound_at = GREATEST(COALESCE(last_inbound_at, CAST($3 AS timestamptz)), CAST($3 AS timestamptz))
 		WHERE platform = $1 AND external_id = $2`, platform, chatID, at)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *DB) TouchInbound(ctx context.Context, platform, chatID string, at time.
 // recorded.
 func (s *DB) LastInbound(ctx context.Context, platform, chatID string) (time.Time, error) {
 	var at *time.Time
-	err := s.q(ctx).GetContext(ctx, &at, `
+	err := s.q.GetContext(ctx, &at, `
 		SELECT max(last_inbound_at) FROM learners WHERE platform = $1 AND external_id = $2`, platform, chatID)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read the learner's last message: %w", err)
@@ -110,7 +110,7 @@ type Refusal struct {
 func (s *DB) RequeueRefused(ctx context.Context, platform string, r Refusal, maxAttempts int) (int, error) {
 	reason := fmt.Sprintf("error %d reported after sending; sent again", r.Code)
 	var n int
-	err := s.q(ctx).GetContext(ctx, &n, `
+	err := s.q.GetContext(ctx, &n, `
 		WITH refused AS (
 			SELECT d.id, d.learner_id, d.broadcast_id, LEAST(m.failed_at, now()) AS failed_at FROM deliveries d
 			JOIN learners l ON l.id = d.learner_id

@@ -1,9 +1,10 @@
 // Package store is Bottega's Postgres storage, through sqlx and lib/pq. It is
 // the only package that writes SQL.
 //
-// Work that must be atomic runs in InTx; methods called with the context that
-// InTx passes run inside that transaction, so callers (the dispatcher, the
-// flows) compose store calls without seeing database/sql.
+// Work that must be atomic runs in InTx, which hands its callback a Tx: the
+// same methods as DB's, bound to the transaction, so callers (the
+// dispatcher, the flows) compose store calls without seeing database/sql.
+// The transaction is always that value, never something a context carries.
 package store
 
 import (
@@ -21,10 +22,24 @@ import (
 	"github.com/bottega-app/bottega/migrations"
 )
 
-// DB is a pool of connections to Bottega's database.
+// DB is Bottega's database: a pool of connections, or, as a Tx's DB, one
+// transaction. Its methods run their statements on that.
 type DB struct {
 	db     *sqlx.DB
-	videos sync.Map // LessonVideo's answers: [lesson, platform] -> cachedVideo
+	q      querier   // db, or the transaction
+	tx     *sqlx.Tx  // the transaction; nil for the pool
+	videos *sync.Map // LessonVideo's answers: [lesson, platform] -> cachedVideo
+}
+
+// Tx is a transaction: it has the methods of DB, which run in it. A Tx is
+// only valid inside the callback it was handed to.
+type Tx struct {
+	*DB
+}
+
+// bind returns the database bound to tx.
+func (s *DB) bind(tx *sqlx.Tx) *Tx {
+	return &Tx{DB: &DB{db: s.db, q: tx, tx: tx, videos: s.videos}}
 }
 
 // Open connects to the database at dsn and checks that it answers.
@@ -56,7 +71,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		_ = db.Close() // never connected: the ping says why
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{db: db}, nil
+	return &DB{db: db, q: db, videos: &sync.Map{}}, nil
 }
 
 // Setting is a server setting, as SHOW prints it.
@@ -68,7 +83,7 @@ type Setting struct {
 // Settings returns the server settings named, in order.
 func (s *DB) Settings(ctx context.Context, names ...string) ([]Setting, error) {
 	var out []Setting
-	err := s.q(ctx).SelectContext(ctx, &out, `
+	err := s.q.SelectContext(ctx, &out, `
 		SELECT name, current_setting(name) AS value
 		FROM unnest(CAST($1 AS text[])) WITH ORDINALITY AS n(name, i) ORDER BY i`, pq.Array(names))
 	if err != nil {
@@ -184,13 +199,6 @@ func (s *DB) Ready(ctx context.Context) error {
 	return nil
 }
 
-type txKey struct{}
-
-// txn is the transaction a context carries.
-type txn struct {
-	q querier // a *sqlx.Tx
-}
-
 // querier is what *sqlx.DB and *sqlx.Tx offer.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -199,20 +207,12 @@ type querier interface {
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
-// q returns the transaction carried by ctx, or the pool.
-func (s *DB) q(ctx context.Context) querier {
-	if t, ok := ctx.Value(txKey{}).(*txn); ok {
-		return t.q
-	}
-	return s.db
-}
-
-// InTx runs fn in a transaction: store methods called with the context fn
-// receives are part of it. fn's error (or panic) rolls everything back. A
-// nested call joins the outer transaction.
-func (s *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
-	if _, ok := ctx.Value(txKey{}).(*txn); ok {
-		return fn(ctx)
+// InTx runs fn in a transaction: the methods of the Tx fn receives are part
+// of it. fn's error (or panic) rolls everything back. Called on a Tx, InTx
+// joins that transaction: fn gets it.
+func (s *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if s.tx != nil {
+		return fn(&Tx{DB: s})
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -224,7 +224,7 @@ func (s *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err 
 			panic(p)
 		}
 	}()
-	if err := fn(context.WithValue(ctx, txKey{}, &txn{q: tx})); err != nil {
+	if err := fn(s.bind(tx)); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -64,9 +64,9 @@ func TestUnsentRepliesSurviveUntilMarked(t *testing.T) {
 	// Recorded in one transaction, they share processed_at; the ids sort
 	// neither as text nor as numbers in the order they came.
 	ids := []string{"9", "10", "wamid.B", "skipped", "wamid.A"}
-	err := db.InTx(ctx, func(ctx context.Context) error {
+	err := db.InTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
-			if _, err := db.RecordUpdateReplies(ctx, "test", id, "c", []byte(`[{"text":"hi"}]`)); err != nil {
+			if _, err := tx.RecordUpdateReplies(ctx, "test", id, "c", []byte(`[{"text":"hi"}]`)); err != nil {
 				return err
 			}
 		}

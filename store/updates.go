@@ -13,7 +13,8 @@ import (
 // chat) from before its first read to its commit, so that the updates of a
 // chat are handled one at a time and in order, across processes too. An
 // update recorded before is a redelivery: UpdateTx returns seen and does
-// not call fn. Otherwise it calls fn, then records the update with the
+// not call fn. Otherwise it calls fn with the transaction (a *Tx, typed any
+// for the dispatcher, which hands it on to the handler), then records the update with the
 // replies fn returned, to be kept until MarkSent; fn's error (or panic)
 // rolls everything back. The fifth argument, the user who sent the update,
 // is not needed here; it stays for the dispatcher's interface.
@@ -25,7 +26,7 @@ import (
 // granted, so it sees a first delivery that committed while this one
 // waited. Should the record still collide (the primary key refuses it),
 // the update was seen and everything is rolled back.
-func (s *DB) UpdateTx(ctx context.Context, platform string, updateID string, chatID, _ string, fn func(ctx context.Context) (replies []byte, err error)) (seen bool, err error) {
+func (s *DB) UpdateTx(ctx context.Context, platform string, updateID string, chatID, _ string, fn func(tx any) (replies []byte, err error)) (seen bool, err error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("begin update transaction: %w", err)
@@ -49,7 +50,7 @@ func (s *DB) UpdateTx(ctx context.Context, platform string, updateID string, cha
 	if seen {
 		return true, nil // rolled back by the deferred call
 	}
-	replies, err := fn(context.WithValue(ctx, txKey{}, &txn{q: tx}))
+	replies, err := fn(s.bind(tx))
 	if err != nil {
 		return false, err
 	}
@@ -83,7 +84,7 @@ func jsonArg(b []byte) any {
 // they are sent. It returns false if the update was recorded before. It is
 // the record UpdateTx makes, as a statement of its own.
 func (s *DB) RecordUpdateReplies(ctx context.Context, platform string, updateID string, chatID string, replies []byte) (bool, error) {
-	res, err := s.q(ctx).ExecContext(ctx, `
+	res, err := s.q.ExecContext(ctx, `
 		INSERT INTO processed_updates (platform, update_id, chat_id, replies) VALUES ($1, $2, $3, $4)
 		ON CONFLICT DO NOTHING`, platform, updateID, chatID, jsonArg(replies))
 	if err != nil {
@@ -108,11 +109,11 @@ func (s *DB) MarkSent(ctx context.Context, platform string, updateIDs ...string)
 	case 1:
 		// The usual case has its own statement: Postgres plans the array
 		// one afresh every time, even prepared.
-		_, err = s.q(ctx).ExecContext(ctx, `
+		_, err = s.q.ExecContext(ctx, `
 			UPDATE processed_updates SET sent_at = now(), replies = NULL, chat_id = ''
 			WHERE platform = $1 AND update_id = $2`, platform, updateIDs[0])
 	default:
-		_, err = s.q(ctx).ExecContext(ctx, `
+		_, err = s.q.ExecContext(ctx, `
 			UPDATE processed_updates SET sent_at = now(), replies = NULL, chat_id = ''
 			WHERE platform = $1 AND update_id = ANY($2)`, platform, pq.Array(updateIDs))
 	}
@@ -130,7 +131,7 @@ func (s *DB) Unsent(ctx context.Context, platform string, fn func(updateID strin
 		ChatID   string `db:"chat_id"`
 		Replies  []byte `db:"replies"`
 	}
-	err := s.q(ctx).SelectContext(ctx, &rows, `
+	err := s.q.SelectContext(ctx, &rows, `
 		SELECT update_id, chat_id, COALESCE(replies, '[]') AS replies FROM processed_updates
 		WHERE platform = $1 AND sent_at IS NULL
 		ORDER BY seq`, platform)
@@ -148,7 +149,7 @@ func (s *DB) Unsent(ctx context.Context, platform string, fn func(updateID strin
 // CountUpdates returns how many updates of platform were recorded.
 func (s *DB) CountUpdates(ctx context.Context, platform string) (int, error) {
 	var n int
-	err := s.q(ctx).GetContext(ctx, &n, `SELECT count(*) FROM processed_updates WHERE platform = $1`, platform)
+	err := s.q.GetContext(ctx, &n, `SELECT count(*) FROM processed_updates WHERE platform = $1`, platform)
 	if err != nil {
 		return 0, fmt.Errorf("count updates: %w", err)
 	}

@@ -13,13 +13,14 @@ import (
 
 // saveState is an update's handling in these tests: it sets the learner's
 // state to text and replies with it.
-func saveState(db *store.DB, user, text string) func(ctx context.Context) ([]byte, error) {
-	return func(ctx context.Context) ([]byte, error) {
-		l, _, _, err := db.EnsureLearnerState(ctx, "test", user, user, "", "it")
+func saveState(ctx context.Context, user, text string) func(a any) ([]byte, error) {
+	return func(a any) ([]byte, error) {
+		tx := a.(*store.Tx)
+		l, _, _, err := tx.EnsureLearnerState(ctx, "test", user, user, "", "it")
 		if err != nil {
 			return nil, err
 		}
-		if err := db.SaveState(ctx, l.ID, []byte(`"`+text+`"`)); err != nil {
+		if err := tx.SaveState(ctx, l.ID, []byte(`"`+text+`"`)); err != nil {
 			return nil, err
 		}
 		return []byte(`[{"text":"` + text + `"}]`), nil
@@ -51,12 +52,12 @@ func unsent(t *testing.T, db *store.DB) []string {
 func TestUpdateTxHandlesAnUpdateOnce(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	seen, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "first"))
+	seen, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(ctx, "c1", "first"))
 	if err != nil || seen {
 		t.Fatalf("first delivery = %v, %v", seen, err)
 	}
 	called := false
-	seen, err = db.UpdateTx(ctx, "test", "1", "c1", "c1", func(context.Context) ([]byte, error) {
+	seen, err = db.UpdateTx(ctx, "test", "1", "c1", "c1", func(any) ([]byte, error) {
 		called = true
 		return nil, nil
 	})
@@ -72,7 +73,7 @@ func TestUpdateTxHandlesAnUpdateOnce(t *testing.T) {
 	// Text that would break a statement built by concatenation is stored
 	// as is.
 	odd := `it's a \ "test"`
-	_, err = db.UpdateTx(ctx, "test", "2", "c'1", "c'1", func(context.Context) ([]byte, error) {
+	_, err = db.UpdateTx(ctx, "test", "2", "c'1", "c'1", func(any) ([]byte, error) {
 		return []byte(`[{"text":"it's a \\ \"test\""}]`), nil
 	})
 	if err != nil {
@@ -87,12 +88,12 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 	db := pgtest.New(t)
 	db.SetMaxConns(1) // the next transaction gets the same connection
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "kept")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(ctx, "c1", "kept")); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	_, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", func(ctx context.Context) ([]byte, error) {
-		if _, err := saveState(db, "c1", "lost")(ctx); err != nil {
+	_, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", func(a any) ([]byte, error) {
+		if _, err := saveState(ctx, "c1", "lost")(a); err != nil {
 			return nil, err
 		}
 		return nil, boom
@@ -106,8 +107,8 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 				t.Error("the panic did not come through")
 			}
 		}()
-		_, _ = db.UpdateTx(ctx, "test", "3", "c1", "c1", func(ctx context.Context) ([]byte, error) {
-			if _, err := saveState(db, "c1", "lost")(ctx); err != nil {
+		_, _ = db.UpdateTx(ctx, "test", "3", "c1", "c1", func(a any) ([]byte, error) {
+			if _, err := saveState(ctx, "c1", "lost")(a); err != nil {
 				return nil, err
 			}
 			panic("boom")
@@ -118,7 +119,7 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 	}
 	// Neither failed update is recorded: redelivered, they are handled.
 	for _, id := range []string{"2", "3"} {
-		if seen, err := db.UpdateTx(ctx, "test", id, "c1", "c1", saveState(db, "c1", "again")); err != nil || seen {
+		if seen, err := db.UpdateTx(ctx, "test", id, "c1", "c1", saveState(ctx, "c1", "again")); err != nil || seen {
 			t.Fatalf("update %s delivered again = %v, %v", id, seen, err)
 		}
 	}
@@ -130,7 +131,7 @@ func TestUpdateTxRollsBackOnError(t *testing.T) {
 func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "0")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(ctx, "c1", "0")); err != nil {
 		t.Fatal(err)
 	}
 	// The first update holds the chat while the second and a redelivery
@@ -138,8 +139,8 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	inside, release := make(chan struct{}), make(chan struct{})
 	first := make(chan error, 1)
 	go func() {
-		_, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", func(ctx context.Context) ([]byte, error) {
-			b, err := saveState(db, "c1", "2")(ctx)
+		_, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", func(a any) ([]byte, error) {
+			b, err := saveState(ctx, "c1", "2")(a)
 			close(inside)
 			<-release
 			return b, err
@@ -155,15 +156,16 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 	second, again := make(chan result, 1), make(chan result, 1)
 	go func() {
 		var st string
-		seen, err := db.UpdateTx(ctx, "test", "3", "c1", "c1", func(ctx context.Context) ([]byte, error) {
-			_, _, b, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
+		seen, err := db.UpdateTx(ctx, "test", "3", "c1", "c1", func(a any) ([]byte, error) {
+			tx := a.(*store.Tx)
+			_, _, b, err := tx.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
 			st = string(b)
 			return []byte(`[]`), err
 		})
 		second <- result{seen, st, err}
 	}()
 	go func() {
-		seen, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", saveState(db, "c1", "twice"))
+		seen, err := db.UpdateTx(ctx, "test", "2", "c1", "c1", saveState(ctx, "c1", "twice"))
 		again <- result{seen: seen, err: err}
 	}()
 	// Both wait for the chat's lock, so nothing more can happen until the
@@ -194,7 +196,7 @@ func TestUpdateTxReadsAfterTheChatsLock(t *testing.T) {
 func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "old")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(ctx, "c1", "old")); err != nil {
 		t.Fatal(err)
 	}
 	l, _, _, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
@@ -202,11 +204,12 @@ func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got string
-	_, err = db.UpdateTx(ctx, "test", "2", "c1", "c1", func(ctx context.Context) ([]byte, error) {
-		if err := db.SaveState(ctx, l.ID, []byte(`"new"`)); err != nil {
+	_, err = db.UpdateTx(ctx, "test", "2", "c1", "c1", func(a any) ([]byte, error) {
+		tx := a.(*store.Tx)
+		if err := tx.SaveState(ctx, l.ID, []byte(`"new"`)); err != nil {
 			return nil, err
 		}
-		_, _, st, err := db.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
+		_, _, st, err := tx.EnsureLearnerState(ctx, "test", "c1", "c1", "", "it")
 		got = string(st)
 		return []byte(`[]`), err
 	})
@@ -217,8 +220,9 @@ func TestEnsureLearnerStateInAnUpdateSeesItsWrites(t *testing.T) {
 		t.Errorf("state read after a write = %s, want the write's", got)
 	}
 	// A learner first seen inside an update is created there.
-	_, err = db.UpdateTx(ctx, "test", "3", "c1", "c1", func(ctx context.Context) ([]byte, error) {
-		l, created, _, err := db.EnsureLearnerState(ctx, "test", "c2", "c2", "Ada", "en")
+	_, err = db.UpdateTx(ctx, "test", "3", "c1", "c1", func(a any) ([]byte, error) {
+		tx := a.(*store.Tx)
+		l, created, _, err := tx.EnsureLearnerState(ctx, "test", "c2", "c2", "Ada", "en")
 		if err == nil && (!created || l.Name != "Ada") {
 			t.Errorf("another user = %+v, created %v", l, created)
 		}
@@ -233,13 +237,13 @@ func TestUpdateTxLeavesNoSessionState(t *testing.T) {
 	db := pgtest.New(t)
 	db.SetMaxConns(1) // every statement below runs on the same session
 	ctx := context.Background()
-	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "one")); err != nil {
+	if _, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(ctx, "c1", "one")); err != nil {
 		t.Fatal(err)
 	}
-	if seen, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(db, "c1", "two")); err != nil || !seen {
+	if seen, err := db.UpdateTx(ctx, "test", "1", "c1", "c1", saveState(ctx, "c1", "two")); err != nil || !seen {
 		t.Fatalf("redelivery = %v, %v", seen, err)
 	}
-	_, _ = db.UpdateTx(ctx, "test", "2", "c1", "c1", func(context.Context) ([]byte, error) {
+	_, _ = db.UpdateTx(ctx, "test", "2", "c1", "c1", func(any) ([]byte, error) {
 		return nil, errors.New("boom")
 	})
 	st, err := store.SessionStateOf(ctx, db)
@@ -279,8 +283,9 @@ func TestLongTextKeys(t *testing.T) {
 	ctx := context.Background()
 	user := "IT." + strings.Repeat("bsuid0123456789", 17)[:253]
 	const wamid = "wamid.HBgLMzkzNDcxMjM0NTY3FQIAEhggQTNGRjA0QzE2NkE0MkUyQjZCMzI3NkIwQjk4MEQyAA=="
-	seen, err := db.UpdateTx(ctx, "whatsapp", wamid, user, user, func(ctx context.Context) ([]byte, error) {
-		l, _, err := db.EnsureLearner(ctx, "whatsapp", user, user, "Ada", "it")
+	seen, err := db.UpdateTx(ctx, "whatsapp", wamid, user, user, func(a any) ([]byte, error) {
+		tx := a.(*store.Tx)
+		l, _, err := tx.EnsureLearner(ctx, "whatsapp", user, user, "Ada", "it")
 		if err == nil && l.ExternalID != user {
 			t.Errorf("learner's id = %q, want the 256 characters of %q", l.ExternalID, user)
 		}
@@ -289,7 +294,7 @@ func TestLongTextKeys(t *testing.T) {
 	if err != nil || seen {
 		t.Fatalf("first delivery: seen %v, %v", seen, err)
 	}
-	seen, err = db.UpdateTx(ctx, "whatsapp", wamid, user, user, func(context.Context) ([]byte, error) {
+	seen, err = db.UpdateTx(ctx, "whatsapp", wamid, user, user, func(any) ([]byte, error) {
 		t.Error("a redelivered update was handled again")
 		return nil, nil
 	})

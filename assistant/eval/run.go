@@ -92,9 +92,9 @@ func Run(ctx context.Context, db Store, texts assistant.Texts, c *content.Curric
 		byID[q.ID] = q
 	}
 	var out []Outcome
-	err := db.InTx(ctx, func(ctx context.Context) error {
-		ix := assistant.NewIndexer(db)
-		pub, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Source: "evaluation", Index: ix.Index})
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		ix := assistant.NewIndexer(tx)
+		pub, err := tx.PublishCurriculum(ctx, c, store.PublishOptions{Source: "evaluation", Index: assistant.Index})
 		if err != nil {
 			return fmt.Errorf("evaluate: publish the curriculum: %w", err)
 		}
@@ -106,11 +106,11 @@ func Run(ctx context.Context, db Store, texts assistant.Texts, c *content.Curric
 			}
 		}
 		clk := &clock{now: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
-		a, err := assistant.New(assistant.Options{DB: db, Texts: texts, Clock: clk})
+		a, err := assistant.New(assistant.Options{DB: tx, Texts: texts, Clock: clk})
 		if err != nil {
 			return fmt.Errorf("evaluate: %w", err)
 		}
-		r := &runner{db: db, texts: texts, a: a, retr: assistant.NewRetriever(db), clock: clk, c: c, learners: map[string]bottega.Learner{}}
+		r := &runner{db: tx, texts: texts, a: a, retr: assistant.NewRetriever(tx), clock: clk, c: c, learners: map[string]bottega.Learner{}}
 		for _, q := range qs {
 			own, err := r.ask(ctx, q, byID[q.Follows], Own)
 			if err != nil {
@@ -232,7 +232,7 @@ func (r *runner) learner(ctx context.Context, persona, locale string) (bottega.L
 // send asks text as the chat does, the deferred answer included, and
 // returns the answer's last version as the learner reads it.
 func (r *runner) send(ctx context.Context, l bottega.Learner, text string) (string, error) {
-	replies, err := r.a.Answer(ctx, l, text)
+	replies, err := r.a.Answer(ctx, r.db, l, text)
 	if err != nil {
 		return "", err
 	}

@@ -56,7 +56,7 @@ func Queries() ([]Query, error) {
 // Store is what Run needs: a database it can publish to
 // inside a transaction that it rolls back.
 type Store interface {
-	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	InTx(ctx context.Context, fn func(tx *store.Tx) error) error
 	PublishCurriculum(ctx context.Context, c *content.Curriculum, opts store.PublishOptions) (store.Publication, error)
 	ReplacePassages(ctx context.Context, version int64, ps []store.Passage, words []string) error
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]store.PassageHit, error)
@@ -111,12 +111,11 @@ func Run(ctx context.Context, db Store, w io.Writer, opts Options) ([]Result, er
 		{"generated", SyntheticCurriculum(builtin, opts.Passages, 1)},
 	}
 	var results []Result
-	err = db.InTx(ctx, func(ctx context.Context) error {
-		ix := assistant.NewIndexer(db)
-		r := assistant.NewRetriever(db)
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		r := assistant.NewRetriever(tx)
 		for _, corpus := range corpora {
 			ps, _ := assistant.Passages(corpus.c)
-			if _, err := db.PublishCurriculum(ctx, corpus.c, store.PublishOptions{Source: "benchmark", Index: ix.Index}); err != nil {
+			if _, err := tx.PublishCurriculum(ctx, corpus.c, store.PublishOptions{Source: "benchmark", Index: assistant.Index}); err != nil {
 				return fmt.Errorf("benchmark: publish %s corpus: %w", corpus.name, err)
 			}
 			// Warm up: the first queries load the index into memory.

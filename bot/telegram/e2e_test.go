@@ -90,11 +90,11 @@ type seen struct {
 }
 
 func (s *seen) wrap(h bot.Handler) bot.Handler {
-	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	return bot.HandlerFunc(func(ctx context.Context, a bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		s.mu.Lock()
 		s.us = append(s.us, u)
 		s.mu.Unlock()
-		return h.Handle(ctx, u)
+		return h.Handle(ctx, a, u)
 	})
 }
 
@@ -247,7 +247,7 @@ func TestStartButtonsAndDeepLink(t *testing.T) {
 func TestGroupsOnlyCommandsAndMentions(t *testing.T) {
 	r := newRig(t)
 	var s seen
-	echo := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	echo := bot.HandlerFunc(func(ctx context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		return []bot.Reply{{Text: "got " + u.Text}}, nil
 	})
 	x := r.start(r.transport(nil), s.wrap(echo), nil, 2)
@@ -348,12 +348,12 @@ func (c *crashable) dead() bool {
 
 var errCrashed = errors.New("process crashed")
 
-func (c *crashable) UpdateTx(ctx context.Context, platform string, updateID string, chatID, userID string, fn func(ctx context.Context) ([]byte, error)) (bool, error) {
+func (c *crashable) UpdateTx(ctx context.Context, platform string, updateID string, chatID, userID string, fn func(tx bot.Tx) ([]byte, error)) (bool, error) {
 	if c.dead() {
 		return false, errCrashed
 	}
-	return c.Store.UpdateTx(ctx, platform, updateID, chatID, userID, func(ctx context.Context) ([]byte, error) {
-		b, err := fn(ctx)
+	return c.Store.UpdateTx(ctx, platform, updateID, chatID, userID, func(tx bot.Tx) ([]byte, error) {
+		b, err := fn(tx)
 		if err == nil && c.dead() {
 			return nil, errCrashed // no commit
 		}

@@ -98,7 +98,7 @@ func TestJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.NewIndexer(r.db).Index}); err != nil {
+	if _, err := r.db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 		t.Fatal(err)
 	}
 	later := &atomic.Int64{}

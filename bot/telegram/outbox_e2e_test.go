@@ -13,7 +13,7 @@ import (
 )
 
 // echo answers each message with its text.
-var echo = bot.HandlerFunc(func(_ context.Context, u bot.Update) ([]bot.Reply, error) {
+var echo = bot.HandlerFunc(func(_ context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 	return []bot.Reply{{Text: u.Text}}, nil
 })
 

@@ -233,7 +233,7 @@ func TestRepliesAnswerTheirMessage(t *testing.T) {
 
 func TestNoticeAnswersTheButton(t *testing.T) {
 	r := newRig(t)
-	h := bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	h := bot.HandlerFunc(func(ctx context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		switch u.Data {
 		case "save":
 			return []bot.Reply{{Notice: "Salvato ✓", Text: "Fatto", Edit: true}}, nil
@@ -439,7 +439,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	errs = append(errs, err)
 
 	// A sink that always fails makes the poll loop log.
-	x := r.start(tr, bot.HandlerFunc(func(context.Context, bot.Update) ([]bot.Reply, error) { return nil, nil }), nil, 1)
+	x := r.start(tr, bot.HandlerFunc(func(context.Context, bot.Tx, bot.Update) ([]bot.Reply, error) { return nil, nil }), nil, 1)
 	r.fake.Fail("getUpdates", 1, telegramtest.Fault{Code: 502})
 	r.fake.SendText(8900, 8900, "/start")
 	eventually(t, "the update handled", func() bool { return countUpdates(t, r.db) == 1 })

@@ -160,18 +160,19 @@ func TestWebhookCrashRedelivered(t *testing.T) {
 // counting is a handler whose replies number the updates of a chat, from
 // the count it keeps in Postgres: replies out of order, or repeated, show.
 func counting(db *store.DB) bot.Handler {
-	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-		l, _, err := db.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, "", "it")
+	return bot.HandlerFunc(func(ctx context.Context, a bot.Tx, u bot.Update) ([]bot.Reply, error) {
+		tx := a.(*store.Tx)
+		l, _, err := tx.EnsureLearner(ctx, u.Platform, u.UserID, u.ChatID, "", "it")
 		if err != nil {
 			return nil, err
 		}
-		st, err := db.LoadState(ctx, l.ID)
+		st, err := tx.LoadState(ctx, l.ID)
 		if err != nil {
 			return nil, err
 		}
 		n, _ := strconv.Atoi(string(st))
 		n++
-		if err := db.SaveState(ctx, l.ID, []byte(strconv.Itoa(n))); err != nil {
+		if err := tx.SaveState(ctx, l.ID, []byte(strconv.Itoa(n))); err != nil {
 			return nil, err
 		}
 		return []bot.Reply{{Text: fmt.Sprintf("%d %s", n, u.Text)}}, nil

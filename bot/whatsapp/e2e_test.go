@@ -126,7 +126,7 @@ func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler) *rig 
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.NewIndexer(r.db).Index}); err != nil {
+		if _, err := r.db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 			t.Fatal(err)
 		}
 		a, err := assistant.New(assistant.Options{DB: r.db, Texts: texts, Clock: clock{r}, NoEdits: true})

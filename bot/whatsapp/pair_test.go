@@ -14,7 +14,7 @@ import (
 
 // many answers "lines" with 60 replies of text, "choices" with 7 replies
 // that each carry a button, and anything else with one reply.
-var many = bot.HandlerFunc(func(_ context.Context, u bot.Update) ([]bot.Reply, error) {
+var many = bot.HandlerFunc(func(_ context.Context, _ bot.Tx, u bot.Update) ([]bot.Reply, error) {
 	var out []bot.Reply
 	switch u.Text {
 	case "lines":

@@ -88,7 +88,7 @@ func publishBuiltin(ctx context.Context, db *store.DB) error {
 	if st.Version != 0 && st.Hash == c.Hash() {
 		return nil
 	}
-	if _, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in curriculum", Index: assistant.NewIndexer(db).Index}); err != nil {
+	if _, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in curriculum", Index: assistant.Index}); err != nil {
 		return fmt.Errorf("publish built-in curriculum: %w", err)
 	}
 	return nil

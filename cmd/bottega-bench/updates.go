@@ -221,11 +221,12 @@ type pressKey struct{}
 
 // handler is h, telling the store which updates are presses.
 func (w *pressWrites) handler(h bot.Handler) bot.Handler {
-	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	return bot.HandlerFunc(func(ctx context.Context, tx bot.Tx, u bot.Update) ([]bot.Reply, error) {
+		tw := txWrites{Tx: tx.(*store.Tx), w: w}
 		if u.Data == "" {
-			return h.Handle(ctx, u)
+			return h.Handle(ctx, tw, u)
 		}
-		r, err := h.Handle(context.WithValue(ctx, pressKey{}, true), u)
+		r, err := h.Handle(context.WithValue(ctx, pressKey{}, true), tw, u)
 		if err == nil {
 			w.mu.Lock()
 			w.presses++
@@ -234,6 +235,13 @@ func (w *pressWrites) handler(h bot.Handler) bot.Handler {
 		}
 		return r, err
 	})
+}
+
+// txWrites is the flows' store in an update: its transaction, whose
+// writes pressWrites counts.
+type txWrites struct {
+	*store.Tx
+	w *pressWrites
 }
 
 func (w *pressWrites) count(ctx context.Context, kind string, keep func()) {
@@ -251,49 +259,49 @@ func (w *pressWrites) count(ctx context.Context, kind string, keep func()) {
 	}
 }
 
-func (w *pressWrites) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
-	w.count(ctx, "position", func() { w.position = p })
-	return w.DB.SavePosition(ctx, p)
+func (t txWrites) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
+	t.w.count(ctx, "position", func() { t.w.position = p })
+	return t.Tx.SavePosition(ctx, p)
 }
 
-func (w *pressWrites) SaveState(ctx context.Context, learnerID int64, state []byte) error {
-	w.count(ctx, "state", func() { w.state = state })
-	return w.DB.SaveState(ctx, learnerID, state)
+func (t txWrites) SaveState(ctx context.Context, learnerID int64, state []byte) error {
+	t.w.count(ctx, "state", func() { t.w.state = state })
+	return t.Tx.SaveState(ctx, learnerID, state)
 }
 
-func (w *pressWrites) UpdateLearner(ctx context.Context, l bottega.Learner) error {
-	w.count(ctx, "learner", func() { w.learner = &l })
-	return w.DB.UpdateLearner(ctx, l)
+func (t txWrites) UpdateLearner(ctx context.Context, l bottega.Learner) error {
+	t.w.count(ctx, "learner", func() { t.w.learner = &l })
+	return t.Tx.UpdateLearner(ctx, l)
 }
 
-func (w *pressWrites) TouchActivity(ctx context.Context, learnerID int64, day string) error {
-	w.count(ctx, "activity", nil)
-	return w.DB.TouchActivity(ctx, learnerID, day)
+func (t txWrites) TouchActivity(ctx context.Context, learnerID int64, day string) error {
+	t.w.count(ctx, "activity", nil)
+	return t.Tx.TouchActivity(ctx, learnerID, day)
 }
 
-func (w *pressWrites) DeleteLearner(ctx context.Context, id int64) error {
-	w.count(ctx, "other", nil)
-	return w.DB.DeleteLearner(ctx, id)
+func (t txWrites) DeleteLearner(ctx context.Context, id int64) error {
+	t.w.count(ctx, "other", nil)
+	return t.Tx.DeleteLearner(ctx, id)
 }
 
-func (w *pressWrites) SaveQuizResult(ctx context.Context, learnerID int64, lessonID string, right, total int, at time.Time) error {
-	w.count(ctx, "other", nil)
-	return w.DB.SaveQuizResult(ctx, learnerID, lessonID, right, total, at)
+func (t txWrites) SaveQuizResult(ctx context.Context, learnerID int64, lessonID string, right, total int, at time.Time) error {
+	t.w.count(ctx, "other", nil)
+	return t.Tx.SaveQuizResult(ctx, learnerID, lessonID, right, total, at)
 }
 
-func (w *pressWrites) RecordAnswer(ctx context.Context, a bottega.Answer) error {
-	w.count(ctx, "other", nil)
-	return w.DB.RecordAnswer(ctx, a)
+func (t txWrites) RecordAnswer(ctx context.Context, a bottega.Answer) error {
+	t.w.count(ctx, "other", nil)
+	return t.Tx.RecordAnswer(ctx, a)
 }
 
-func (w *pressWrites) SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error {
-	w.count(ctx, "other", nil)
-	return w.DB.SaveReviewItem(ctx, it)
+func (t txWrites) SaveReviewItem(ctx context.Context, it bottega.ReviewItem) error {
+	t.w.count(ctx, "other", nil)
+	return t.Tx.SaveReviewItem(ctx, it)
 }
 
-func (w *pressWrites) DeleteReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) error {
-	w.count(ctx, "other", nil)
-	return w.DB.DeleteReviewItem(ctx, learnerID, lessonID, questionID)
+func (t txWrites) DeleteReviewItem(ctx context.Context, learnerID int64, lessonID, questionID string) error {
+	t.w.count(ctx, "other", nil)
+	return t.Tx.DeleteReviewItem(ctx, learnerID, lessonID, questionID)
 }
 
 // replies returns the latest press's replies as the dispatcher stores
@@ -382,8 +390,9 @@ func (w *pressWrites) summary() string {
 func writesHandler(db *store.DB, w *pressWrites) bot.Handler {
 	var mu sync.Mutex
 	presses := map[string]int{}
-	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
-		l, _, _, err := db.EnsureLearnerState(ctx, u.Platform, u.UserID, u.ChatID, u.Name, "it")
+	return bot.HandlerFunc(func(ctx context.Context, a bot.Tx, u bot.Update) ([]bot.Reply, error) {
+		tx := a.(*store.Tx)
+		l, _, _, err := tx.EnsureLearnerState(ctx, u.Platform, u.UserID, u.ChatID, u.Name, "it")
 		if err != nil {
 			return nil, err
 		}
@@ -395,7 +404,7 @@ func writesHandler(db *store.DB, w *pressWrites) bot.Handler {
 		k := presses[u.ChatID]
 		presses[u.ChatID]++
 		mu.Unlock()
-		if err := w.write(ctx, db, l, k); err != nil {
+		if err := w.write(ctx, tx.DB, l, k); err != nil {
 			return nil, err
 		}
 		w.mu.Lock()
@@ -448,11 +457,11 @@ func benchPlainSQL(ctx context.Context, db *store.DB, w *pressWrites, chats, pre
 			for k := range presses {
 				t0 := time.Now()
 				id := strconv.FormatInt(base*10+int64(i*presses+k), 10)
-				err := db.InTx(ctx, func(ctx context.Context) error {
-					if _, err := db.RecordUpdateReplies(ctx, platform, id, chat, replies); err != nil {
+				err := db.InTx(ctx, func(tx *store.Tx) error {
+					if _, err := tx.RecordUpdateReplies(ctx, platform, id, chat, replies); err != nil {
 						return err
 					}
-					return w.write(ctx, db, learners[i], k)
+					return w.write(ctx, tx.DB, learners[i], k)
 				})
 				if err != nil {
 					errs <- err

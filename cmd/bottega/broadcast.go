@@ -245,10 +245,18 @@ type bulk struct {
 func newBulk(a *app, getenv func(string) string) *bulk {
 	b := &bulk{cfg: a.cfg, db: a.db, texts: a.texts, lib: store.NewLibrary(a.db, 0), metrics: broadcast.NewMetrics(a.reg)}
 	b.broadcasts = &store.Broadcasts{DB: a.db, Library: b.lib, Wake: b.wake}
+	pub := newPublishing(a, b.lib)
 	b.admin = admin.New(admin.Options{
 		Admins: a.cfg.Admins, Store: a.db, Broadcasts: b.broadcasts, Texts: a.texts, Library: b.lib, Downloader: b,
 		ConsoleLink: a.console.NewLink,
-		Publishing:  newPublishing(a, b.lib),
+		Publishing:  pub,
+		InTx: func(tx bot.Tx) (admin.Tx, error) {
+			t, ok := tx.(*store.Tx)
+			if !ok {
+				return admin.Tx{}, fmt.Errorf("an update's transaction of type %T", tx)
+			}
+			return admin.Tx{Store: t, Broadcasts: b.broadcasts.In(t), Publishing: pub.In(t)}, nil
+		},
 		// Cutting the videos of an upload runs in a task that edits a
 		// progress message; ffmpeg is looked for then, so that a bot
 		// without it runs until a lesson with a video comes.

@@ -160,9 +160,9 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 	chat := func(text string) string {
 		t.Helper()
 		var replies []bot.Reply
-		err := a.db.InTx(ctx, func(ctx context.Context) error {
+		err := a.db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			replies, err = a.handler.Handle(ctx, bot.Update{Platform: "telegram", ID: "u-" + text, ChatID: "4242", UserID: "4242",
+			replies, err = a.handler.Handle(ctx, tx, bot.Update{Platform: "telegram", ID: "u-" + text, ChatID: "4242", UserID: "4242",
 				Name: "Admin", Lang: "en", Text: text, MessageID: "m"})
 			return err
 		})

@@ -11,6 +11,6 @@ import (
 
 // indexer returns what runs inside every publish transaction to index the
 // new curriculum version for question answering.
-func indexer(db *store.DB, log *slog.Logger) func(ctx context.Context, version int64, c *content.Curriculum) error {
-	return assistant.NewIndexer(db).Index
+func indexer(db *store.DB, log *slog.Logger) func(ctx context.Context, tx *store.Tx, version int64, c *content.Curriculum) error {
+	return assistant.Index
 }

@@ -13,7 +13,8 @@
 // command or a stale button, and nothing happens.
 //
 // The wizards' state is kept in Postgres (admin_state), apart from the
-// learner's conversation state, and changes in the update's transaction.
+// learner's conversation state, and changes in the update's transaction
+// (see Options.InTx).
 package admin
 
 import (
@@ -95,6 +96,38 @@ type Options struct {
 	// broadcast.DefaultRate).
 	Rate  float64
 	Clock func() time.Time
+	// InTx binds Store, Broadcasts and Publishing to an update's
+	// transaction, so that what the admin flows do in an update commits or
+	// rolls back with it; the options' own serve the tasks, after commit.
+	// Nil: the transaction is the Store, and the services run on their own.
+	InTx func(tx bot.Tx) (Tx, error)
+}
+
+// Tx is the storage and the services of the admin flows, bound to an
+// update's transaction.
+type Tx struct {
+	Store      Store
+	Broadcasts bottega.BroadcastService
+	Publishing bottega.PublishService
+}
+
+// in returns the admin flows bound to an update's transaction.
+func (a *Admin) in(tx bot.Tx) (*Admin, error) {
+	b := *a
+	if a.o.InTx == nil {
+		s, ok := tx.(Store)
+		if !ok {
+			return nil, fmt.Errorf("the update's transaction (%T) is not the admin flows' store", tx)
+		}
+		b.o.Store = s
+		return &b, nil
+	}
+	t, err := a.o.InTx(tx)
+	if err != nil {
+		return nil, fmt.Errorf("bind the admin flows to the update: %w", err)
+	}
+	b.o.Store, b.o.Broadcasts, b.o.Publishing = t.Store, t.Broadcasts, t.Publishing
+	return &b, nil
 }
 
 // Admin implements flows.Extension.
@@ -152,7 +185,11 @@ func data(code string, args ...string) string {
 }
 
 // Handle implements flows.Extension.
-func (a *Admin) Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error) {
+func (a *Admin) Handle(ctx context.Context, tx bot.Tx, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error) {
+	a, err := a.in(tx)
+	if err != nil {
+		return nil, false, err
+	}
 	if u.Data != "" {
 		rest, ok := strings.CutPrefix(u.Data, prefix)
 		if !ok || !a.IsAdmin(u) {
@@ -170,10 +207,7 @@ func (a *Admin) Handle(ctx context.Context, l bottega.Learner, u bot.Update) ([]
 	if !a.IsAdmin(u) {
 		return nil, false, nil
 	}
-	var (
-		r   []bot.Reply
-		err error
-	)
+	var r []bot.Reply
 	switch name {
 	case "broadcast":
 		r, err = a.startBroadcast(ctx, l, u, args)

@@ -85,6 +85,11 @@ func newRig(t *testing.T, with ...func(*admin.Options)) *rig {
 	for _, f := range with {
 		f(&o)
 	}
+	bs, pub := o.Broadcasts.(*store.Broadcasts), o.Publishing.(*store.Publishing)
+	o.InTx = func(tx bot.Tx) (admin.Tx, error) {
+		t := tx.(*store.Tx)
+		return admin.Tx{Store: t, Broadcasts: bs.In(t), Publishing: pub.In(t)}, nil
+	}
 	adm := admin.New(o)
 	fl := flows.New(flows.Options{Store: r.db, Texts: r.texts, Library: r.lib, Extensions: []flows.Extension{adm}})
 	r.d = bot.New(bot.Config{Platform: telegram.Platform, Store: r.db, Handler: adm.Wrap(fl), Sender: r.tr, Tasks: adm.Tasks()})

@@ -20,9 +20,13 @@ const maxProblems = 25
 // video for a lesson. Everything else, and everyone else's documents, go to
 // next.
 func (a *Admin) Wrap(next bot.Handler) bot.Handler {
-	return bot.HandlerFunc(func(ctx context.Context, u bot.Update) ([]bot.Reply, error) {
+	return bot.HandlerFunc(func(ctx context.Context, tx bot.Tx, u bot.Update) ([]bot.Reply, error) {
 		if u.Document == nil || u.Data != "" || !a.IsAdmin(u) {
-			return next.Handle(ctx, u)
+			return next.Handle(ctx, tx, u)
+		}
+		a, err := a.in(tx)
+		if err != nil {
+			return nil, err
 		}
 		return a.document(ctx, u)
 	})
