@@ -62,6 +62,10 @@ const (
 
 type taskData struct {
 	Question int64 `json:"q"`
+	// Role is the learner's role when they asked: a learner who keeps
+	// nothing in the database has it in their session only, and the
+	// search favours the lessons meant for it.
+	Role string `json:"r,omitempty"`
 }
 
 // Answer takes a question in the update's transaction: the cheap checks
@@ -91,7 +95,7 @@ func (a *Assistant) Answer(ctx context.Context, l bottega.Learner, question stri
 	if err := a.o.DB.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	data, err := json.Marshal(taskData{Question: id})
+	data, err := json.Marshal(taskData{Question: id, Role: l.Role})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
@@ -176,6 +180,9 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	l, err := a.o.DB.Learner(ctx, q.LearnerID)
 	if err != nil {
 		return fmt.Errorf("answer task: %w", err)
+	}
+	if l.Role == "" {
+		l.Role = d.Role
 	}
 	// The chat waits for this task: bound it all, the LLM's share
 	// included.
