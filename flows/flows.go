@@ -620,18 +620,23 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return t.drillAnswer(s)
 		}
 	}
+	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
+		// A typed answer that fits the question is that answer ("ok" to
+		// the consent question too, before it is small talk).
+		if v := t.b.words.answer(f, s); v != "" {
+			label := t.label(f, v)
+			if v == skip {
+				label = t.T("btn_skip", nil)
+			}
+			t.note("understood", map[string]any{"Answer": label})
+			return t.choose([]string{f, v})
+		}
+	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)
 	}
 	if t.st.Screen == scrPlain && s != "" {
 		return t.plainText(s)
-	}
-	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
-		// A typed answer that fits the question is that answer.
-		if v := t.b.words.answer(f, s); v != "" {
-			t.note("understood", map[string]any{"Answer": t.label(f, v)})
-			return t.choose([]string{f, v})
-		}
 	}
 	scr := t.b.screens[t.st.Screen]
 	if t.st.Screen == scrQuiz && t.b.answerer != nil && isQuestion(s) {
