@@ -71,6 +71,10 @@ func inTx(tx bot.Tx) (Store, error) {
 
 type taskData struct {
 	Question int64 `json:"q"`
+	// Role is the learner's role when they asked: a learner who keeps
+	// nothing in the database has it in their session only, and the
+	// search favours the lessons meant for it.
+	Role string `json:"r,omitempty"`
 }
 
 // Answer takes a question in the update's transaction: the cheap checks
@@ -104,7 +108,7 @@ func (a *Assistant) Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, qu
 	if err := db.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	data, err := json.Marshal(taskData{Question: id})
+	data, err := json.Marshal(taskData{Question: id, Role: l.Role})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
@@ -194,6 +198,9 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	l, err := a.o.DB.Learner(ctx, q.LearnerID)
 	if err != nil {
 		return fmt.Errorf("answer task: %w", err)
+	}
+	if l.Role == "" {
+		l.Role = d.Role
 	}
 	// The chat waits for this task: bound it all, the LLM's share
 	// included.
@@ -332,27 +339,26 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	return a.withHelp(lg, ans, help), nil
 }
 
-// covers reports whether the best passage answers enough of the question.
+// covers reports whether a passage found answers enough of the question.
 // A question matched against lessons in another language (the learner's
 // has no translation) shares fewer words with them: half the evidence is
 // enough, the model judges the rest.
 //
-// Passages ranked by meaning alone have no lexical score: the best by
-// words is judged, wherever the fused ranking put it.
+// Every passage found is judged, not only the first: the ranking favours
+// the lessons meant for the learner's role, and whether the lessons cover
+// a question does not depend on who asks it. Passages ranked by meaning
+// alone have no lexical score and never pass.
 func covers(hits []store.PassageHit, locale string) bool {
-	if len(hits) == 0 {
-		return false
-	}
-	h, f := hits[0], 1.0
-	for _, x := range hits[1:] {
-		if x.Score > h.Score {
-			h = x
+	for _, h := range hits {
+		f := 1.0
+		if h.Locale != locale {
+			f = 0.5
+		}
+		if h.Text >= f*minText && h.Evidence >= f*minEvidence || h.Text >= f*minTextShort && h.Evidence >= f*minEvidenceShort {
+			return true
 		}
 	}
-	if h.Locale != locale {
-		f = 0.5
-	}
-	return h.Text >= f*minText && h.Evidence >= f*minEvidence || h.Text >= f*minTextShort && h.Evidence >= f*minEvidenceShort
+	return false
 }
 
 func best(hits []store.PassageHit) float64 {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -181,4 +182,28 @@ func learner(t *testing.T, h *harness, id, locale, role string) bottega.Learner 
 		t.Fatal(err)
 	}
 	return l
+}
+
+// A learner who keeps nothing in the database has their role in the
+// session only: the answer, worked out after the update's transaction,
+// still favours the lessons meant for it.
+func TestRoleWithoutConsent(t *testing.T) {
+	h := newHarness(t, false, nil)
+	const question = "come leggo la copertura e le interazioni dei post?"
+	for _, c := range []struct{ role, lesson string }{
+		{bottega.RoleShopkeeper, "insights"},
+		{bottega.RoleMunicipal, "monthly-page-report"},
+	} {
+		l := learner(t, h, "r-"+c.role, "it", "")
+		if l.ConsentAt != nil || l.Role != "" {
+			t.Fatalf("learner %+v: want one without consent and role", l)
+		}
+		l.Role = c.role // in the session, as the flows keep it
+		h.clock.Advance(time.Hour)
+		h.out.reset()
+		h.ask(l, question)
+		if q := h.lastQuestion(); q.Mode != "offline" || len(q.Lessons) == 0 || q.Lessons[0] != c.lesson {
+			t.Errorf("%s: answered from %v (%s), want %s first\n%s", c.role, q.Lessons, q.Mode, c.lesson, h.out.last(t).Text)
+		}
+	}
 }

@@ -225,24 +225,40 @@ func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {
 		rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
 	} else {
 		text = t.T("lesson_end_no_quiz", map[string]any{"Title": title})
-		if s, err := t.finalAfter(ls); err != nil {
-			return bot.Reply{}, err
-		} else if s != nil {
-			text += "\n\n" + t.T("track_complete", map[string]any{"Title": t.pick(s.tr.Title)})
-			rows = append(rows, t.checkButtons(s)...)
-		}
-		next, err := t.nextAfter(ls)
-		if err != nil {
-			return bot.Reply{}, err
-		}
-		if next != nil {
-			rows = append(rows, []bot.Button{{Label: t.T("btn_next_lesson", map[string]any{"Title": short(t.pick(next.Title), 32)}), Data: encode(actStep, next.ID)}})
+		// A preview (Preview) has no learner to say what comes next.
+		if t.s != nil {
+			more, err := t.endButtons(ls, &text)
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			rows = append(rows, more...)
 		}
 	}
 	if n := len(ls.Steps); n > 0 {
 		rows = append(rows, []bot.Button{{Label: t.T("btn_back", nil), Data: encode(actStep, ls.ID, ls.Steps[n-1].ID)}})
 	}
 	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
+}
+
+// endButtons are the end screen's buttons of a lesson without a quiz that
+// depend on the learner: the track's check when it is due (said in text),
+// and the next lesson.
+func (t *turn) endButtons(ls *content.Lesson, text *string) ([][]bot.Button, error) {
+	var rows [][]bot.Button
+	if s, err := t.finalAfter(ls); err != nil {
+		return nil, err
+	} else if s != nil {
+		*text += "\n\n" + t.T("track_complete", map[string]any{"Title": t.pick(s.tr.Title)})
+		rows = append(rows, t.checkButtons(s)...)
+	}
+	next, err := t.nextAfter(ls)
+	if err != nil {
+		return nil, err
+	}
+	if next != nil {
+		rows = append(rows, []bot.Button{{Label: t.T("btn_next_lesson", map[string]any{"Title": short(t.pick(next.Title), 32)}), Data: encode(actStep, next.ID)}})
+	}
+	return rows, nil
 }
 
 // watch sends the lesson's video from the chapter of a step; the learner

@@ -7,22 +7,38 @@ import (
 )
 
 // Preview is a lesson as a learner who reads in lang sees it: each step's
-// screen, then each question of its quiz (the options in the file's order,
-// where a learner gets them shuffled). The web console shows them in a
-// phone-sized frame. No learner is read or written.
+// screen with its picture, the lesson's end screen, then each question of
+// its quiz, the options in the order a learner meets them the first time
+// (the quiz's shuffle, for the learner with id 0). The web console shows
+// them in a phone-sized frame. No learner is read or written, so the end
+// screen leaves out what depends on one (the next lesson, the track's
+// checks). A picture in the track folder is a Media whose File is its name
+// there, not a path: the console serves it from the track.
 func Preview(texts Texts, ls *content.Lesson, lang string) []bot.Reply {
 	t := &turn{b: &Bot{texts: texts}, l: bottega.Learner{Locale: lang}}
 	var out []bot.Reply
-	for i := range ls.Steps {
+	for i, s := range ls.Steps {
 		r := t.stepScreen(ls, i)
 		r.Buttons = append(r.Buttons, t.menuRow()...)
+		if s.Image != "" {
+			r.Media = &bot.Media{Kind: "photo"}
+			if content.IsURL(s.Image) {
+				r.Media.URL = s.Image
+			} else {
+				r.Media.File = s.Image
+			}
+		}
 		out = append(out, r)
+	}
+	end, err := t.showLessonEnd(ls)
+	if err == nil { // without a learner nothing is read, so nothing fails
+		out = append(out, end)
 	}
 	for i := range ls.Quiz {
 		q := &ls.Quiz[i]
-		order := make([]int, q.OptionCount())
-		for j := range order {
-			order[j] = j
+		var order []int
+		if q.HasOptions() {
+			order = optionOrder(0, ls.ID, q.ID, 0, len(q.Options))
 		}
 		out = append(out, t.questionScreen(ls, q, i, len(ls.Quiz), order))
 	}

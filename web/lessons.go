@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,11 +98,22 @@ func trackIDs(c *content.Curriculum) []string {
 type screen struct {
 	Text    string
 	Buttons [][]string
-	// Step or Question, from 1, says which it is.
+	// Step or Question, from 1, says which it is; End marks the screen
+	// that ends the lesson.
 	Step, Question int
+	End            bool
+	// Image is where the step's picture is: a URL, or the console's
+	// address of the file in the track folder.
+	Image string
+	// Clip is the step's part of the lesson's video.
+	Clip *clipView
 }
 
-func screens(replies []bot.Reply, steps int) []screen {
+// screens are a lesson's screens (flows.Preview): its steps, its end
+// screen, its questions.
+func (h *Handler) screens(replies []bot.Reply, ls *content.Lesson, v int64) []screen {
+	steps := len(ls.Steps)
+	ends := len(replies) - steps - len(ls.Quiz) // 1, or 0 without an end screen
 	out := make([]screen, len(replies))
 	for i, r := range replies {
 		out[i].Text = r.Text
@@ -112,10 +124,21 @@ func screens(replies []bot.Reply, steps int) []screen {
 			}
 			out[i].Buttons = append(out[i].Buttons, labels)
 		}
-		if i < steps {
+		switch {
+		case i < steps:
+			s := ls.Steps[i]
 			out[i].Step = i + 1
-		} else {
-			out[i].Question = i - steps + 1
+			out[i].Clip = h.stepClip(ls, i)
+			if r.Media != nil && r.Media.Kind == "photo" {
+				out[i].Image = r.Media.URL
+				if out[i].Image == "" {
+					out[i].Image = fmt.Sprintf("/console/lessons/%s/steps/%s/image?v=%d", url.PathEscape(ls.ID), url.PathEscape(s.ID), v)
+				}
+			}
+		case i < steps+ends:
+			out[i].End = true
+		default:
+			out[i].Question = i - steps - ends + 1
 		}
 	}
 	return out
@@ -141,7 +164,7 @@ func (h *Handler) lesson(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	var all []screen
 	if h.o.Screens != nil {
-		all = screens(h.o.Screens(ls, loc), len(ls.Steps))
+		all = h.screens(h.o.Screens(ls, loc), ls, v)
 	}
 	n, err := strconv.Atoi(r.URL.Query().Get("screen"))
 	if err != nil || n < 1 {
@@ -160,17 +183,13 @@ func (h *Handler) lesson(w http.ResponseWriter, r *http.Request, s *session) {
 	for _, l := range locales.Supported {
 		locs = append(locs, locOpt{Code: l, Written: slices.Contains(ls.Locales, l)})
 	}
-	var image string
-	if n >= 1 && n <= len(ls.Steps) {
-		image = ls.Steps[n-1].Image
-	}
 	track := ""
 	if t := c.Track(ls.Track); t != nil {
 		track = t.Title.Get(lang)
 	}
 	h.render(w, r, http.StatusOK, "lesson", s, map[string]any{
 		"L": ls, "Title": ls.Title.Get(lang), "Track": track, "Version": v, "Current": versions[0].ID, "Loc": loc, "Locs": locs,
-		"Screens": all, "N": n, "Screen": cur, "Image": image, "Written": slices.Contains(ls.Locales, loc),
+		"Screens": all, "N": n, "Screen": cur, "Written": slices.Contains(ls.Locales, loc),
 	})
 }
 
@@ -200,7 +219,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s *session) {
 		bad(bottega.UploadUnreadable, nil)
 		return
 	}
-	d, err := h.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: hdr.Filename, Data: data, Track: r.PostFormValue("track"), By: s.UserID})
+	d, err := h.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: hdr.Filename, Data: data, Track: r.PostFormValue("track"), Platform: s.Platform, By: s.UserID})
 	if key, kd := bottega.ErrorKey(err); key != "" {
 		bad(key, kd)
 		return

@@ -44,10 +44,13 @@ func TestLessonsPages(t *testing.T) {
 		{"/console/lessons/reviews?loc=it&screen=2", strings.TrimSpace(ls.Steps[1].Text.Get("it"))[:40]},
 		{"/console/lessons/reviews?loc=it&screen=1", "Avanti"},
 		{"/console/lessons/reviews?loc=en&screen=1", "Next"},
-		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+1), strings.TrimSpace(ls.Quiz[0].Question.Get("en"))[:30]},
+		// The end of the lesson, then the quiz.
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+1), "End of the lesson"},
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+1), "Take the quiz"},
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), strings.TrimSpace(ls.Quiz[0].Question.Get("en"))[:30]},
 		// Spanish is not written: the learner reads English, and the page says so.
 		{"/console/lessons/reviews?loc=es", "not written in this language"},
-		{"/console/lessons/reviews?screen=999", "Screen " + itoa(len(ls.Steps)+len(ls.Quiz)) + " of"},
+		{"/console/lessons/reviews?screen=999", "Screen " + itoa(len(ls.Steps)+1+len(ls.Quiz)) + " of"},
 	} {
 		code, body, _ := c.do("GET", p.path, nil)
 		if code != 200 || !strings.Contains(body, htmlEscape(p.want)) {

@@ -57,6 +57,9 @@ type Options struct {
 	// Screens renders a lesson as a learner reading in a locale sees it,
 	// screen by screen (flows.Preview).
 	Screens func(ls *content.Lesson, locale string) []bot.Reply
+	// Clips finds the clips of the lessons' videos (video.Cutter on the
+	// clip folder); nil: the steps show no clips.
+	Clips Clips
 	// Texts says the services' errors in the admin's language
 	// (locales.Catalog, messages console_<key>) and the plain-language
 	// checker's suggestions; nil: the built-in messages (locales.Load).
@@ -119,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; frame-ancestors 'none'; form-action 'self'")
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	}
@@ -148,6 +151,9 @@ func (h *Handler) routes() {
 	get("/console/questions", h.questions)
 	get("/console/lessons", h.lessons)
 	get("/console/lessons/{id}", h.lesson)
+	get("/console/lessons/{id}/steps/{step}/subtitles", h.subtitles)
+	get("/console/lessons/{id}/steps/{step}/image", h.image)
+	get("/console/clips/{key}/{part}", h.clipFile)
 	post("/console/lessons/upload", h.upload)
 	post("/console/lessons/publish", h.publish)
 	post("/console/lessons/rollback", h.rollback)

@@ -23,6 +23,7 @@ import (
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
+	"github.com/bottega-app/bottega/video"
 	"github.com/bottega-app/bottega/web"
 )
 
@@ -40,6 +41,8 @@ type rig struct {
 	cur *content.Curriculum
 	svc *store.Broadcasts
 	pub *store.Publishing
+	// clips is the clip folder the console serves clips from.
+	clips string
 
 	mu  sync.Mutex
 	now time.Time
@@ -52,7 +55,7 @@ func newRig(t testing.TB, admins ...string) *rig { return newRigSeeded(t, 8, 5, 
 func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 	t.Helper()
 	ctx := context.Background()
-	r := &rig{t: t, db: pgtest.New(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
+	r := &rig{t: t, db: pgtest.New(t), now: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC), clips: t.TempDir()}
 	c, err := content.Builtin()
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +82,7 @@ func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 		Learners: &store.Learners{DB: r.db}, Stats: &store.Statistics{DB: r.db}, Library: lib, Rate: 10,
 		Publishing: r.pub, Texts: texts,
 		Screens: func(ls *content.Lesson, loc string) []bot.Reply { return flows.Preview(texts, ls, loc) },
+		Clips:   &video.Cutter{Dir: r.clips},
 		Clock:   r.clock,
 	})
 	if err != nil {

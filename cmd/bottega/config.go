@@ -25,6 +25,10 @@ type config struct {
 	WhatsAppToken, WhatsAppPhoneID, WhatsAppSecret, WhatsAppVerify string
 	WhatsAppEndpoint, WhatsAppVersion                              string
 	WhatsAppRate                                                   float64
+	// WhatsAppConfirmWait is how long a reply that was being sent when the
+	// last process stopped waits for WhatsApp's status of it before it is
+	// sent again (WHATSAPP_CONFIRM_WAIT).
+	WhatsAppConfirmWait time.Duration
 	// WhatsAppTemplates replace reminders and broadcasts outside the
 	// 24-hour window (WHATSAPP_TEMPLATES).
 	WhatsAppTemplates whatsapp.Templates
@@ -134,6 +138,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usagef("WHATSAPP_RATE must be a positive number of messages per second up to 1000, like 80, not %q", r)
 		}
 		c.WhatsAppRate = v
+	}
+	c.WhatsAppConfirmWait = time.Minute
+	if w := strings.TrimSpace(getenv("WHATSAPP_CONFIRM_WAIT")); w != "" {
+		d, err := time.ParseDuration(w)
+		if err != nil || d < time.Second || d > 24*time.Hour {
+			return c, usagef("WHATSAPP_CONFIRM_WAIT must be a duration from 1s to 24h, like 1m or 90s, not %q", w)
+		}
+		c.WhatsAppConfirmWait = d
 	}
 	if c.WhatsAppEndpoint == "" {
 		c.WhatsAppEndpoint = "https://graph.facebook.com"

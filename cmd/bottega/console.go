@@ -11,6 +11,7 @@ import (
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/video"
 	"github.com/bottega-app/bottega/web"
 )
 
@@ -32,6 +33,7 @@ func newConsole(a *app) (*web.Handler, error) {
 		Publishing: newPublishing(a, lib),
 		Library:    lib,
 		Rate:       min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
+		Clips:      &video.Cutter{Dir: clipDir(a.cfg)},
 		Logger:     a.log,
 	}
 	if a.texts != nil {

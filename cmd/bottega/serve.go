@@ -23,6 +23,7 @@ import (
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/certificate"
 	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
@@ -156,7 +157,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 }
 
 func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
-	return bot.New(bot.Config{
+	cfg := bot.Config{
 		Platform: t.Platform(),
 		Store:    a.db,
 		Handler:  a.handler,
@@ -168,7 +169,12 @@ func (a *app) dispatcher(t bot.Transport, workers int) *bot.Dispatcher {
 		Fallback: func(u bot.Update) bot.Reply {
 			return bot.Reply{Text: a.texts.T(locales.Match(u.Lang), "error_generic", nil)}
 		},
-	})
+	}
+	if t.Platform() == whatsapp.Platform {
+		// Only WhatsApp confirms the messages it took (status webhooks).
+		cfg.ConfirmWait = a.cfg.WhatsAppConfirmWait
+	}
+	return bot.New(cfg)
 }
 
 // runTransport resends what a crash left unsent, then serves t until ctx

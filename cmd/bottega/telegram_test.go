@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +16,7 @@ import (
 func TestServeTelegram(t *testing.T) {
 	fake := telegramtest.New(t)
 	dir := dataDir(t)
-	serve := func(extra map[string]string, drive func(addr string)) {
+	run := func(extra map[string]string, drive func(addr string)) {
 		t.Helper()
 		addr := freeAddr(t)
 		env := map[string]string{
@@ -31,23 +29,10 @@ func TestServeTelegram(t *testing.T) {
 		for k, v := range extra {
 			env[k] = v
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		var stderr strings.Builder
-		go func() {
-			done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, &syncWriter{w: &stderr})
-		}()
+		srv := serve(t, env)
 		drive(addr)
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("serve: %v", err)
-			}
-		case <-time.After(time.Minute):
-			t.Fatal("serve did not stop")
-		}
-		if strings.Contains(stderr.String(), "TEST-fake-token") {
+		srv.stop()
+		if strings.Contains(srv.log(), "TEST-fake-token") {
 			t.Error("the token is in the log")
 		}
 	}
@@ -81,7 +66,7 @@ func TestServeTelegram(t *testing.T) {
 		}
 	}
 
-	serve(nil, func(string) {
+	run(nil, func(string) {
 		fake.SendText(42, 42, "/start")
 		waitReply(42, 1)
 	})
@@ -90,7 +75,7 @@ func TestServeTelegram(t *testing.T) {
 	}
 
 	const secret = "hook_secret-1"
-	serve(map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg/hook", "TELEGRAM_WEBHOOK_SECRET": secret}, func(addr string) {
+	run(map[string]string{"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/tg/hook", "TELEGRAM_WEBHOOK_SECRET": secret}, func(addr string) {
 		u := fake.TextUpdate(43, 43, "/start")
 		u.UpdateID = 900
 		// The webhook answers 503 until the bot is running: post again
@@ -115,16 +100,4 @@ func TestServeTelegram(t *testing.T) {
 			t.Errorf("webhook registered as %q with secret %q", url, s)
 		}
 	})
-}
-
-// syncWriter lets the log be written from several goroutines.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,29 +63,6 @@ func TestContentPublishWithoutFFmpeg(t *testing.T) {
 	err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard)
 	if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "apt-get install ffmpeg") {
 		t.Fatalf("exit %d: %v", code, err)
-	}
-}
-
-// serve runs `bottega serve` with env until the returned stop is called.
-func serve(t *testing.T, env map[string]string) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, io.Discard)
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("serve: %v", err)
-				}
-			case <-time.After(time.Minute):
-				t.Error("serve did not stop")
-			}
-		})
 	}
 }
 
@@ -161,8 +137,7 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 		"TELEGRAM_RATE":         "100",
 		"HTTP_ADDR":             freeAddr(t),
 	}
-	stop := serve(t, env)
-	defer stop()
+	srv := serve(t, env)
 
 	open := flows.OpenLessonData("webinar", "profile")
 	var clipID string
@@ -217,7 +192,7 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 	if v.Params["start_timestamp"] != "25" || !strings.Contains(v.Text(), "2:15") {
 		t.Errorf("the clip was sent from %q with %q, want 25 seconds in", v.Params["start_timestamp"], v.Text())
 	}
-	stop()
+	srv.stop()
 
 	// The same bot on WhatsApp (a process serving WhatsApp sends answers
 	// whole: apart from the Telegram one above, whose answer streams).
@@ -232,7 +207,7 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 		"HTTP_ADDR":                freeAddr(t),
 	}
 	wa.SetWebhook("http://"+waEnv["HTTP_ADDR"]+"/whatsapp", whatsapptest.AppSecret)
-	defer serve(t, waEnv)()
+	serve(t, waEnv)
 	wctx, wcancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer wcancel()
 	tick := time.NewTicker(20 * time.Millisecond)

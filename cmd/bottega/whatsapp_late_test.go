@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -67,26 +66,8 @@ func TestWhatsAppLateFailures(t *testing.T) {
 		"HTTP_ADDR":                addr,
 	}
 	wa.SetWebhook("http://"+addr+"/whatsapp", whatsapptest.AppSecret)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var stderr strings.Builder
-	go func() {
-		done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, &syncWriter{w: &stderr})
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("serve: %v\n%s", err, stderr.String())
-			}
-		case <-time.After(time.Minute):
-			t.Fatal("serve did not stop")
-		}
-		if t.Failed() {
-			t.Logf("log:\n%s", stderr.String())
-		}
-	}()
+	serve(t, env)
+	ctx := context.Background()
 	// The bot is up once its webhook takes a message.
 	const capped, closed = "393331230001", "393331230002"
 	body := whatsapptest.Payload(wa.Text(capped, "Carla", "/start"))

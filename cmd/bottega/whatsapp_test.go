@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -33,23 +32,10 @@ func TestServeBoth(t *testing.T) {
 		"HTTP_ADDR":                addr,
 	}
 	wa.SetWebhook("http://"+addr+"/whatsapp", whatsapptest.AppSecret)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var stderr strings.Builder
-	go func() {
-		done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, &syncWriter{w: &stderr})
-	}()
+	srv := serve(t, env)
 	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("serve: %v\n%s", err, stderr.String())
-			}
-		case <-time.After(time.Minute):
-			t.Fatal("serve did not stop")
-		}
-		if strings.Contains(stderr.String(), whatsapptest.Token) {
+		srv.stop()
+		if strings.Contains(srv.log(), whatsapptest.Token) {
 			t.Error("the WhatsApp token is in the log")
 		}
 	}()
@@ -68,7 +54,7 @@ func TestServeBoth(t *testing.T) {
 		select {
 		case <-tick.C:
 		case <-wctx.Done():
-			t.Fatalf("webhook: %d %v\n%s", code, err, stderr.String())
+			t.Fatalf("webhook: %d %v", code, err)
 		}
 	}
 	tg.SendText(42, 42, "/start")
@@ -76,7 +62,7 @@ func TestServeBoth(t *testing.T) {
 		select {
 		case <-tick.C:
 		case <-wctx.Done():
-			t.Fatalf("replies: %d on WhatsApp, %d on Telegram\n%s", len(wa.Sent("393331234567")), len(tg.Sent()), stderr.String())
+			t.Fatalf("replies: %d on WhatsApp, %d on Telegram", len(wa.Sent("393331234567")), len(tg.Sent()))
 		}
 	}
 	if got := wa.Sent("393331234567")[0].Text(); !strings.Contains(got, "aiuto@bottega.example") {
