@@ -493,3 +493,38 @@ func TestTimedOutSendIsNotRepeated(t *testing.T) {
 		t.Errorf("a timed-out edit was not retried: %v", err)
 	}
 }
+
+// TestFittedByRender: what bot/render decides for Telegram is what goes
+// out. A notice for a press this process does not know (from before a
+// restart, too old to answer) is a message of its own; a long text that
+// edits a message edits it with its first part, and the rest follows with
+// the keyboard.
+func TestFittedByRender(t *testing.T) {
+	r := newRig(t)
+	tr := r.transport(nil)
+	if _, err := tr.Send(ctx, "7007", bot.Reply{Notice: "Grazie del voto!", CallbackID: "press-before-restart"}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := sentTo(r.fake, 7007); len(sent) != 1 || sent[0].Text() != "Grazie del voto!" || len(r.fake.Calls("answerCallbackQuery")) != 0 {
+		t.Fatalf("an unknown press's notice went as %+v (and %d answers), want one message", sent, len(r.fake.Calls("answerCallbackQuery")))
+	}
+	id, err := tr.Send(ctx, "7007", bot.Reply{Text: "Menu", Buttons: [][]bot.Button{{{Label: "Lezioni", Data: "v1|lessons"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	para := strings.TrimSpace(strings.Repeat("Una scheda completa ha orari veri. ", 70)) // ~2,400 characters
+	kb := [][]bot.Button{{{Label: "Avanti", Data: "v1|next"}}}
+	last, err := tr.Send(ctx, "7007", bot.Reply{Text: para + "\n\n" + para, EditID: id, Buttons: kb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits, sent := r.fake.Calls("editMessageText"), sentTo(r.fake, 7007)
+	if len(edits) != 1 || edits[0].Params["message_id"] != id || edits[0].Text() != para || len(edits[0].Buttons()) != 0 {
+		t.Fatalf("edits %+v: want the message edited to the first paragraph, without buttons", edits)
+	}
+	rest := sent[len(sent)-1]
+	if rest.Method != "sendMessage" || rest.Text() != para || len(rest.Buttons()) != 1 || last != strconv.Itoa(rest.MessageID) {
+		t.Errorf("the rest went as %s %q with %d buttons (id %s, Send returned %s); want a new message with the keyboard",
+			rest.Method, rest.Text(), len(rest.Buttons()), strconv.Itoa(rest.MessageID), last)
+	}
+}
