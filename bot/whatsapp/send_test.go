@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
 )
 
 // fitted answers each command with one reply that WhatsApp cannot show as
@@ -73,4 +74,30 @@ func TestSendFitsReplies(t *testing.T) {
 			t.Errorf("the text was not cut between sentences:\n%s", texts(got))
 		}
 	})
+}
+
+// TestAccountRefused: like a refused token (190, TestErrors), a blocked
+// account (368) or a locked number (131031) stops all sending: the
+// transport is not ready, and no request goes to Meta until a restart.
+func TestAccountRefused(t *testing.T) {
+	for _, code := range []int{whatsapptest.CodeBlocked, whatsapptest.CodeLocked} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			r := newRigWith(t, nil, fitted)
+			const user = "393330000051"
+			r.fake.Fail(1, whatsapptest.Fault{Code: code, To: user})
+			if _, err := r.tr.Send(context.Background(), user, bot.Reply{Text: "Ciao"}); err == nil {
+				t.Fatalf("%d accepted", code)
+			}
+			if r.tr.Ready() == nil {
+				t.Fatalf("ready after %d", code)
+			}
+			n := len(r.fake.Messages())
+			if _, err := r.tr.Send(context.Background(), user, bot.Reply{Text: "Ciao"}); err == nil || len(r.fake.Messages()) != n {
+				t.Fatalf("a send after %d made a request", code)
+			}
+			if c := strings.Count(r.logs.String(), "sending stopped"); c != 1 {
+				t.Errorf("the stop is logged %d times, want once", c)
+			}
+		})
+	}
 }
