@@ -7,7 +7,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/journeytest"
 	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
 )
 
@@ -99,5 +102,43 @@ func TestAccountRefused(t *testing.T) {
 				t.Errorf("the stop is logged %d times, want once", c)
 			}
 		})
+	}
+}
+
+// TestAnswerComesWhole: WhatsApp cannot edit a message (its Capabilities
+// say so), so an answer that the LLM streams comes as one message once
+// complete, with the typing indicator meanwhile, where Telegram would edit
+// a message as the words come.
+func TestAnswerComesWhole(t *testing.T) {
+	const answer = "Apri il profilo dell'attività su Google Maps [1].\nPoi tocca Modifica e inserisci gli orari di apertura veri [1]."
+	llm := llmtest.New(answer)
+	t.Cleanup(llm.Close)
+	llm.SetChunk(4, nil)
+	c, err := assistant.NewClient(llm.URL(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRigWith(t, nil, nil, c)
+	const user = "393330000061"
+	r.say(user, "/start")
+	before := len(r.fake.Reads())
+	got := r.say(user, journeytest.Question)
+	var answers []string
+	for _, m := range got {
+		if strings.Contains(m.Text(), "Google Maps") {
+			answers = append(answers, m.Text())
+		}
+	}
+	if len(answers) != 1 || !strings.Contains(answers[0], "orari di apertura veri") {
+		t.Fatalf("the answer came as %d messages, want one, complete:\n%s", len(answers), texts(got))
+	}
+	typing := 0
+	for _, m := range r.fake.Reads()[before:] {
+		if m.Typing {
+			typing++
+		}
+	}
+	if typing == 0 {
+		t.Error("no typing indicator while the answer was written")
 	}
 }
