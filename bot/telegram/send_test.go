@@ -16,6 +16,7 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 )
 
@@ -245,11 +246,11 @@ func TestNoticeAnswersTheButton(t *testing.T) {
 	x := r.start(r.transport(nil), h, nil, 2)
 	defer x.stop(t)
 	r.fake.SendText(7005, 7005, "/start")
-	eventually(t, "the menu", func() bool { return len(sentTo(r.fake, 7005)) == 1 })
+	poll.Until(t, "the menu", func() bool { return len(sentTo(r.fake, 7005)) == 1 })
 	msg := sentTo(r.fake, 7005)[0].MessageID
 	r.fake.Press(7005, 7005, msg, "save")
 	r.fake.Press(7005, 7005, msg, "quiet")
-	eventually(t, "both presses answered", func() bool { return len(r.fake.Calls("answerCallbackQuery")) == 2 })
+	poll.Until(t, "both presses answered", func() bool { return len(r.fake.Calls("answerCallbackQuery")) == 2 })
 	ans := r.fake.Calls("answerCallbackQuery")
 	texts := map[string]bool{ans[0].Params["text"]: true, ans[1].Params["text"]: true}
 	if !texts["Salvato ✓"] || !texts[""] {
@@ -275,10 +276,10 @@ func TestMenuAndDescription(t *testing.T) {
 	x := r.start(tr, r.flows(), nil, 2)
 	defer x.stop(t)
 	r.fake.SendText(7006, 7006, "/start")
-	eventually(t, "a reply despite the failed description", func() bool { return len(sentTo(r.fake, 7006)) == 1 })
+	poll.Until(t, "a reply despite the failed description", func() bool { return len(sentTo(r.fake, 7006)) == 1 })
 	// The menus and the description are set in the background, beside
 	// the polling: wait until the last menu is set and the failure told.
-	eventually(t, "every menu set and the description's failure logged", func() bool {
+	poll.Until(t, "every menu set and the description's failure logged", func() bool {
 		return len(r.fake.Calls("setMyCommands")) >= 7 && strings.Contains(r.logs.String(), "bot description not set")
 	})
 	var langs []string
@@ -442,7 +443,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	x := r.start(tr, bot.HandlerFunc(func(context.Context, bot.Tx, bot.Update) ([]bot.Reply, error) { return nil, nil }), nil, 1)
 	r.fake.Fail("getUpdates", 1, telegramtest.Fault{Code: 502})
 	r.fake.SendText(8900, 8900, "/start")
-	eventually(t, "the update handled", func() bool { return countUpdates(t, r.db) == 1 })
+	poll.Until(t, "the update handled", func() bool { return countUpdates(t, r.db) == 1 })
 	x.stop(t)
 
 	for i, err := range errs {
@@ -475,7 +476,7 @@ func TestTimedOutSendIsNotRepeated(t *testing.T) {
 	// The stalled request is still handled by the fake, as Telegram would,
 	// after any retry (Send retries before it returns): once it is
 	// recorded, every request Send made is.
-	eventually(t, "the stalled message to arrive", func() bool {
+	poll.Until(t, "the stalled message to arrive", func() bool {
 		calls := r.fake.Calls("sendMessage")
 		return len(calls) > 0 && calls[len(calls)-1].Stalled > 0
 	})
