@@ -24,7 +24,7 @@ const (
 	maxPassages    = 5 // passages an offline answer is chosen from
 	maxLLMPassages = 8 // passages given to the model
 	// The lessons cover a question when the best passage matches enough
-	// of it (store.PassageHit.Text, a share) with enough weight
+	// of it (bottega.PassageHit.Text, a share) with enough weight
 	// (Evidence, in idf units): a long question needs some informative
 	// words, a short one most of its words. Tuned on the tuning half of
 	// assistant/eval/questions.yaml (see bottega eval): learners' questions
@@ -303,7 +303,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if len(help) > 0 {
 		// An urgent problem is answered by the lessons' steps, or by the
 		// platform's help: never by a loosely related quiz question.
-		noQuiz := func(h store.PassageHit) bool { return h.Kind == store.PassageQuiz }
+		noQuiz := func(h bottega.PassageHit) bool { return h.Kind == bottega.PassageQuiz }
 		hits = slices.DeleteFunc(hits, noQuiz)
 		found.More = slices.DeleteFunc(found.More, noQuiz)
 		covered = covered && len(hits) > 0
@@ -348,7 +348,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 // the lessons meant for the learner's role, and whether the lessons cover
 // a question does not depend on who asks it. Passages ranked by meaning
 // alone have no lexical score and never pass.
-func covers(hits []store.PassageHit, locale string) bool {
+func covers(hits []bottega.PassageHit, locale string) bool {
 	for _, h := range hits {
 		f := 1.0
 		if h.Locale != locale {
@@ -361,7 +361,7 @@ func covers(hits []store.PassageHit, locale string) bool {
 	return false
 }
 
-func best(hits []store.PassageHit) float64 {
+func best(hits []bottega.PassageHit) float64 {
 	if len(hits) == 0 {
 		return 0
 	}
@@ -369,8 +369,8 @@ func best(hits []store.PassageHit) float64 {
 }
 
 // keep drops the passages far below the best.
-func keep(hits []store.PassageHit) []store.PassageHit {
-	var out []store.PassageHit
+func keep(hits []bottega.PassageHit) []bottega.PassageHit {
+	var out []bottega.PassageHit
 	for _, h := range hits {
 		if h.Score >= keepShare*hits[0].Score {
 			out = append(out, h)
@@ -390,7 +390,7 @@ func lastQuestion(turns []store.AskTurn) string {
 
 // uncovered says the lessons do not answer the question, offers the
 // closest lessons, and logs the question for content authors.
-func (a *Assistant) uncovered(q bottega.Question, hits []store.PassageHit, ans answer) answer {
+func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans answer) answer {
 	lg := q.Locale
 	text := a.t(lg, "ask_not_covered", nil)
 	var rows [][]bot.Button
@@ -419,13 +419,13 @@ func (a *Assistant) uncovered(q bottega.Question, hits []store.PassageHit, ans a
 }
 
 // label names a passage for the learner: lesson, step, video time.
-func (a *Assistant) label(lg string, h store.PassageHit) string {
+func (a *Assistant) label(lg string, h bottega.PassageHit) string {
 	data := map[string]any{"Title": h.Title, "N": h.Position, "Of": h.Steps}
 	var s string
 	switch h.Kind {
-	case store.PassageStep:
+	case bottega.PassageStep:
 		s = a.t(lg, "ask_source_step", data)
-	case store.PassageQuiz:
+	case bottega.PassageQuiz:
 		s = a.t(lg, "ask_source_quiz", data)
 	default:
 		s = a.t(lg, "ask_source_summary", data)
@@ -438,7 +438,7 @@ func (a *Assistant) label(lg string, h store.PassageHit) string {
 
 // buttons opens the cited lessons (at the cited step, or the video at its
 // chapter) and asks for feedback.
-func (a *Assistant) buttons(lg string, questionID int64, hits []store.PassageHit, cited []int) [][]bot.Button {
+func (a *Assistant) buttons(lg string, questionID int64, hits []bottega.PassageHit, cited []int) [][]bot.Button {
 	var rows [][]bot.Button
 	var lessons []string
 	for _, n := range cited {
@@ -448,7 +448,7 @@ func (a *Assistant) buttons(lg string, questionID int64, hits []store.PassageHit
 		}
 		lessons = append(lessons, h.LessonID)
 		step := ""
-		if h.Kind == store.PassageStep {
+		if h.Kind == bottega.PassageStep {
 			step = h.Ref
 		}
 		row := []bot.Button{{Label: a.t(lg, "ask_btn_open", map[string]any{"Title": clip(h.Title, 40)}), Data: a.o.OpenLesson(h.LessonID, step)}}
@@ -468,7 +468,7 @@ func (a *Assistant) feedback(lg string, questionID int64) []bot.Button {
 	}
 }
 
-func lessonsOf(hits []store.PassageHit, cited []int) []string {
+func lessonsOf(hits []bottega.PassageHit, cited []int) []string {
 	var out []string
 	for _, n := range cited {
 		if id := hits[n-1].LessonID; !slices.Contains(out, id) {
@@ -485,7 +485,7 @@ var errLeak = errors.New("the answer repeats the instructions")
 // arrives; on any failure the message becomes the offline answer.
 // spent is what earlier calls for this answer used (the rewrite), counted
 // with it.
-func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, hits []store.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
+func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, hits []bottega.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
 	lg := q.Locale
 	msgs := messages(lg, q.Text, hits, turns, promptLabel)
 	// A pasted text gets a draft: the answer may be longer, and the

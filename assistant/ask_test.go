@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega"
 )
 
 func TestAskWeights(t *testing.T) {
@@ -82,11 +82,11 @@ func TestLegalAction(t *testing.T) {
 // An offline answer quotes up to two sentences of the best step and one
 // of each next step, the asking clause's words deciding which.
 func TestQuoteSentences(t *testing.T) {
-	step := func(ref string, score float64, body string) store.PassageHit {
-		return store.PassageHit{Passage: store.Passage{LessonID: "gbp", Kind: store.PassageStep, Ref: ref, Locale: "it",
+	step := func(ref string, score float64, body string) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{LessonID: "gbp", Kind: bottega.PassageStep, Ref: ref, Locale: "it",
 			Title: "Farsi trovare su Google Maps", Body: body}, Score: score}
 	}
-	hits := []store.PassageHit{
+	hits := []bottega.PassageHit{
 		step("hours", 1, "Tieni aggiornata la scheda. Per Natale e Pasqua usa gli orari speciali."),
 		step("photos", 0.9, "Metti foto vere del negozio e della vetrina. Le foto dei clienti restano."),
 		step("category", 0.8, "Scegli la categoria della ferramenta con cura. Una ferramenta in centro non è un centro commerciale."),

@@ -3,28 +3,28 @@ package assistant
 import (
 	"testing"
 
-	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega"
 )
 
 // Whether the lessons cover a question does not depend on the role that
 // ranks the passages: a passage below the first that matches enough of
 // the question covers it.
 func TestCovers(t *testing.T) {
-	hit := func(locale string, score, text, evidence float64) store.PassageHit {
-		return store.PassageHit{Passage: store.Passage{Locale: locale}, Score: score, Text: text, Evidence: evidence}
+	hit := func(locale string, score, text, evidence float64) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{Locale: locale}, Score: score, Text: text, Evidence: evidence}
 	}
 	for _, c := range []struct {
 		name string
-		hits []store.PassageHit
+		hits []bottega.PassageHit
 		want bool
 	}{
 		{"none", nil, false},
-		{"first matches", []store.PassageHit{hit("it", 0.5, 0.3, 6)}, true},
-		{"first boosted by role, second matches", []store.PassageHit{hit("it", 0.5, 0.2, 3), hit("it", 0.4, 0.3, 6)}, true},
-		{"none matches enough", []store.PassageHit{hit("it", 0.5, 0.2, 3), hit("it", 0.4, 0.08, 6)}, false},
-		{"short question, most of it", []store.PassageHit{hit("it", 0.6, 0.6, 2.5)}, true},
-		{"another language, half the evidence", []store.PassageHit{hit("en", 0.3, 0.1, 2.5)}, true},
-		{"by meaning only", []store.PassageHit{hit("it", 0.02, 0, 0)}, false},
+		{"first matches", []bottega.PassageHit{hit("it", 0.5, 0.3, 6)}, true},
+		{"first boosted by role, second matches", []bottega.PassageHit{hit("it", 0.5, 0.2, 3), hit("it", 0.4, 0.3, 6)}, true},
+		{"none matches enough", []bottega.PassageHit{hit("it", 0.5, 0.2, 3), hit("it", 0.4, 0.08, 6)}, false},
+		{"short question, most of it", []bottega.PassageHit{hit("it", 0.6, 0.6, 2.5)}, true},
+		{"another language, half the evidence", []bottega.PassageHit{hit("en", 0.3, 0.1, 2.5)}, true},
+		{"by meaning only", []bottega.PassageHit{hit("it", 0.02, 0, 0)}, false},
 	} {
 		if got := covers(c.hits, "it"); got != c.want {
 			t.Errorf("%s: covers = %v, want %v", c.name, got, c.want)

@@ -16,6 +16,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
@@ -75,7 +76,7 @@ func NewEmbedder(client Embeddings, model string, db EmbedStore, log *slog.Logge
 func (e *Embedder) Model() string { return e.model }
 
 // embedText is what is embedded of a passage: its title and text.
-func embedText(p store.Passage) string {
+func embedText(p bottega.Passage) string {
 	return strings.TrimSpace(p.Title + "\n" + p.Body)
 }
 
@@ -235,7 +236,7 @@ func (e *Embedder) worked() {
 // first locale that has them. A passage is as close as the closest of its
 // text and the questions listed with it. It returns nil when the
 // embeddings fail (logged once) or there are none.
-func (e *Embedder) Rank(ctx context.Context, locale string, show []string, question string, limit int) []store.PassageHit {
+func (e *Embedder) Rank(ctx context.Context, locale string, show []string, question string, limit int) []bottega.PassageHit {
 	vs, err := e.load(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -258,10 +259,10 @@ func (e *Embedder) Rank(ctx context.Context, locale string, show []string, quest
 }
 
 // rankVectors ranks the passages of vs by cosine similarity to q.
-func rankVectors(vs []store.PassageVector, q []float32, locale string, show []string, limit int) []store.PassageHit {
+func rankVectors(vs []store.PassageVector, q []float32, locale string, show []string, limit int) []bottega.PassageHit {
 	type key struct{ lesson, kind, ref string }
 	type scored struct {
-		p   store.Passage
+		p   bottega.Passage
 		sim float64
 	}
 	bestOf := map[int64]*scored{}
@@ -307,19 +308,19 @@ func rankVectors(vs []store.PassageVector, q []float32, locale string, show []st
 	slices.SortFunc(all, func(a, b *scored) int {
 		return cmp.Or(cmp.Compare(b.sim, a.sim), cmp.Compare(a.p.LessonID, b.p.LessonID), cmp.Compare(a.p.Position, b.p.Position), cmp.Compare(a.p.Kind, b.p.Kind), cmp.Compare(a.p.Ref, b.p.Ref))
 	})
-	var out []store.PassageHit
+	var out []bottega.PassageHit
 	for _, s := range all {
 		if len(out) == limit {
 			break
 		}
-		out = append(out, store.PassageHit{Passage: s.p})
+		out = append(out, bottega.PassageHit{Passage: s.p})
 	}
 	return out
 }
 
 // searched reports whether a search in locale looks at p: a passage in
 // that locale, or in Italian or English when its lesson lacks the locale.
-func searched(p store.Passage, locale string) bool {
+func searched(p bottega.Passage, locale string) bool {
 	if p.Locale == locale {
 		return true
 	}

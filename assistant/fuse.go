@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega"
 )
 
 // rrfK is reciprocal rank fusion's constant: 60, as in Cormack, Clarke and
@@ -20,10 +20,10 @@ const fusedPerLesson = 2
 // a passage scores Σ 1/(rrfK + rank) over the lists that have it. A step
 // found in several lists (in any locale) counts once, shown as the list
 // that ranked it best shows it. It returns up to limit hits, best first.
-func fuse(limit int, lists ...[]store.PassageHit) []store.PassageHit {
+func fuse(limit int, lists ...[]bottega.PassageHit) []bottega.PassageHit {
 	type key struct{ lesson, kind, ref string }
 	type fused struct {
-		hit   store.PassageHit
+		hit   bottega.PassageHit
 		score float64
 		best  int // the best rank it had, to show that list's copy
 		order int // first seen, for a stable order among equals
@@ -59,7 +59,7 @@ func fuse(limit int, lists ...[]store.PassageHit) []store.PassageHit {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.order, b.order))
 	})
 	perLesson := map[string]int{}
-	var out []store.PassageHit
+	var out []bottega.PassageHit
 	for _, f := range fs {
 		if len(out) == limit {
 			break

@@ -7,13 +7,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
 
 // IndexStore is what the Indexer needs from the database.
 type IndexStore interface {
-	ReplacePassages(ctx context.Context, version int64, ps []store.Passage, words []string) error
+	ReplacePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) error
 }
 
 // Indexer turns a curriculum into searchable passages.
@@ -43,7 +44,7 @@ func Index(ctx context.Context, tx *store.Tx, versionID int64, c *content.Curric
 
 // EnsureStore is what EnsureIndexed needs from the database.
 type EnsureStore interface {
-	EnsurePassages(ctx context.Context, version int64, ps []store.Passage, words []string) (bool, error)
+	EnsurePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) (bool, error)
 }
 
 // EnsureIndexed indexes curriculum version versionID (c) unless its index
@@ -62,8 +63,8 @@ func EnsureIndexed(ctx context.Context, db EnsureStore, versionID int64, c *cont
 // Passages splits c into passages, one per lesson summary, step and quiz
 // explanation in each locale the lesson has, and returns them with the
 // folded words they contain (the vocabulary that typos are matched to).
-func Passages(c *content.Curriculum) ([]store.Passage, []string) {
-	var ps []store.Passage
+func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
+	var ps []bottega.Passage
 	vocab := map[string]bool{}
 	for _, l := range c.Lessons() {
 		locales := lessonLocales(l)
@@ -71,7 +72,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 			title := l.Title.Get(loc)
 			kw := strings.Join(l.Keywords[loc], ", ")
 			asked := questionSteps(l, loc)
-			base := store.Passage{
+			base := bottega.Passage{
 				TrackID:       l.Track,
 				LessonID:      l.ID,
 				Steps:         len(l.Steps),
@@ -82,7 +83,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 				Keywords:      kw,
 				Tags:          fold(title + " " + kw),
 			}
-			add := func(p store.Passage) {
+			add := func(p bottega.Passage) {
 				if strings.TrimSpace(p.Body) == "" {
 					return
 				}
@@ -94,11 +95,11 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 				}
 			}
 			p := base
-			p.Kind, p.Body = store.PassageSummary, l.Summary.Get(loc)
+			p.Kind, p.Body = bottega.PassageSummary, l.Summary.Get(loc)
 			add(p)
 			for i, s := range l.Steps {
 				p := base
-				p.Kind, p.Ref, p.Position = store.PassageStep, s.ID, i+1
+				p.Kind, p.Ref, p.Position = bottega.PassageStep, s.ID, i+1
 				p.Body = joinTexts(loc, s.Text, s.Task, s.Tip)
 				if qs := asked[i]; len(qs) > 0 {
 					// The learners' questions weigh as the lesson's
@@ -117,7 +118,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 				// cite the moment and play the clip from there.
 				for _, part := range spoken(l, s) {
 					p := base
-					p.Kind, p.Ref, p.Position = store.PassageStep, s.ID, i+1
+					p.Kind, p.Ref, p.Position = bottega.PassageStep, s.ID, i+1
 					sec := int(part.Start.Seconds())
 					p.Body, p.VideoStart = part.Text, &sec
 					add(p)
@@ -125,7 +126,7 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 			}
 			for _, q := range l.Quiz {
 				p := base
-				p.Kind, p.Ref = store.PassageQuiz, q.ID
+				p.Kind, p.Ref = bottega.PassageQuiz, q.ID
 				question, answer := q.Question.Get(loc), ""
 				switch {
 				case q.HasOptions() && q.Correct >= 0 && q.Correct < len(q.Options):

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
@@ -22,7 +23,7 @@ func TestQuizPassagesSayWhatIsTrue(t *testing.T) {
 	ps, _ := assistant.Passages(c)
 	bodies := map[string]string{} // lesson/quiz/locale
 	for _, p := range ps {
-		if p.Kind == store.PassageQuiz {
+		if p.Kind == bottega.PassageQuiz {
 			bodies[p.LessonID+"/"+p.Ref+"/"+p.Locale] = p.Body
 		}
 	}
@@ -104,7 +105,7 @@ func TestLessonQuestionsFindTheirStep(t *testing.T) {
 	}
 }
 
-func hitRefs(hits []store.PassageHit) []string {
+func hitRefs(hits []bottega.PassageHit) []string {
 	var out []string
 	for _, h := range hits {
 		out = append(out, h.LessonID+"/"+h.Ref)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
-	"github.com/bottega-app/bottega/store"
 )
 
 // An offline answer (no LLM, or the LLM failed) quotes the sentences of the
@@ -112,18 +111,18 @@ func splitSentences(line string) []string {
 
 // quote picks the units of hits that answer question, in the order they
 // are shown, grouped by passage (indexes in hits, best first).
-func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []int) {
+func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []int) {
 	// The steps of the best lesson, then the best passages of others:
 	// steps say what to do, quiz items and summaries come after them.
 	var order []int
 	for i, h := range hits {
-		if h.LessonID == hits[0].LessonID && h.Kind == store.PassageStep {
+		if h.LessonID == hits[0].LessonID && h.Kind == bottega.PassageStep {
 			order = append(order, i)
 		}
 	}
 	others := 0
 	for i, h := range hits {
-		if h.LessonID != hits[0].LessonID && h.Kind == store.PassageStep && others < quotedPassages-1 {
+		if h.LessonID != hits[0].LessonID && h.Kind == bottega.PassageStep && others < quotedPassages-1 {
 			order = append(order, i)
 			others++
 		}
@@ -282,7 +281,7 @@ const askedBonus = 0.7
 // asked returns how many of the question's stems q the best matching
 // learner question listed with the passage shares (they follow the
 // lesson's keywords, a line each).
-func asked(h store.PassageHit, q map[string]bool) float64 {
+func asked(h bottega.PassageHit, q map[string]bool) float64 {
 	_, qs, ok := strings.Cut(h.Keywords, "\n")
 	if !ok {
 		return 0
@@ -323,7 +322,7 @@ func joinUnits(us []unit) string {
 
 // offline answers with the sentences of the lessons that answer the
 // question, labelled as taken from them.
-func (a *Assistant) offline(q bottega.Question, hits []store.PassageHit, mode string, ans answer) answer {
+func (a *Assistant) offline(q bottega.Question, hits []bottega.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
 	question, header := q.Text, a.t(lg, "ask_offline", nil)
 	if _, asked, ok := splitPasted(q.Text); ok {

@@ -6,6 +6,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -65,7 +66,7 @@ func languageName(locale string) string {
 
 // messages builds the chat: the rules, the last turns (so that "and how much
 // does it cost?" follows on), then the passages and the question.
-func messages(locale, question string, passages []store.PassageHit, turns []store.AskTurn, labels func(store.PassageHit) string) []openai.ChatCompletionMessage {
+func messages(locale, question string, passages []bottega.PassageHit, turns []store.AskTurn, labels func(bottega.PassageHit) string) []openai.ChatCompletionMessage {
 	msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleSystem, Content: fmt.Sprintf(systemPrompt, languageName(locale))}}
 	for _, t := range turns {
 		role := openai.ChatMessageRoleUser

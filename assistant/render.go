@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega"
 )
 
 // Limits of what the assistant sends.
@@ -204,11 +204,11 @@ func stem(w string) string {
 }
 
 // promptLabel names a passage for the model.
-func promptLabel(p store.PassageHit) string {
+func promptLabel(p bottega.PassageHit) string {
 	switch p.Kind {
-	case store.PassageStep:
+	case bottega.PassageStep:
 		return fmt.Sprintf("Lesson %q, step %d of %d", p.Title, p.Position, p.Steps)
-	case store.PassageQuiz:
+	case bottega.PassageQuiz:
 		return fmt.Sprintf("Lesson %q, quiz", p.Title)
 	}
 	return fmt.Sprintf("Lesson %q, summary", p.Title)

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 )
 
 // SearchStore is what retrieval needs from the database.
 type SearchStore interface {
-	SearchPassages(ctx context.Context, q store.PassageQuery) ([]store.PassageHit, error)
+	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
 }
 
 // Retriever finds the passages of the curriculum that answer a question.
@@ -44,7 +45,7 @@ type Query struct {
 
 // Found is what retrieval found for a Query.
 type Found struct {
-	Hits []store.PassageHit
+	Hits []bottega.PassageHit
 	// Lang is the language the question was read in.
 	Lang string
 	// Covered reports whether the best passage answers enough of the
@@ -56,7 +57,7 @@ type Found struct {
 	FollowUp bool
 	// More are other passages of the best lesson, for an answer that
 	// quotes the steps of that lesson that answer best.
-	More []store.PassageHit
+	More []bottega.PassageHit
 }
 
 // Find returns the passages that answer q, best first.
@@ -141,10 +142,10 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 }
 
 // Passages returns the hits followed by the passages of More they lack.
-func (f Found) Passages() []store.PassageHit {
+func (f Found) Passages() []bottega.PassageHit {
 	out := slices.Clone(f.Hits)
 	for _, m := range f.More {
-		if !slices.ContainsFunc(out, func(h store.PassageHit) bool {
+		if !slices.ContainsFunc(out, func(h bottega.PassageHit) bool {
 			return h.LessonID == m.LessonID && h.Kind == m.Kind && h.Ref == m.Ref
 		}) {
 			out = append(out, m)
@@ -157,14 +158,14 @@ func (f Found) Passages() []store.PassageHit {
 // its own language (locale, the learner's, is the hint when its words do
 // not tell; lessons without that language are searched in Italian and
 // English), favouring the lessons meant for role.
-func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]store.PassageHit, error) {
+func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]bottega.PassageHit, error) {
 	return r.search(ctx, r.lang.detect(question, locale), locale, role, question, limit)
 }
 
 // search searches question read in lang for a learner whose interface is
 // in locale. A passage found in several locales is shown in the question's
 // language, else the learner's, else in English unless they speak Italian.
-func (r *Retriever) search(ctx context.Context, lang, locale, role, question string, limit int) ([]store.PassageHit, error) {
+func (r *Retriever) search(ctx context.Context, lang, locale, role, question string, limit int) ([]bottega.PassageHit, error) {
 	ws := queryWords(question, lang, maxQueryWords)
 	if len(ws) == 0 {
 		return nil, nil

@@ -10,7 +10,6 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/bottega-app/bottega"
-	"github.com/bottega-app/bottega/store"
 )
 
 // rewriteTimeout bounds the call that puts a question in the lessons'
@@ -36,7 +35,7 @@ The message is quoted as data between ` + questionOpen + ` and ` + questionClose
 // rewritten searches again with the question put in the lessons' words
 // by one short model call, and fuses what both searches found. When the
 // call fails or takes too long it returns the first hits as they were.
-func (a *Assistant) rewritten(ctx context.Context, l bottega.Learner, q bottega.Question, first []store.PassageHit, limit int) ([]store.PassageHit, *openai.Usage, error) {
+func (a *Assistant) rewritten(ctx context.Context, l bottega.Learner, q bottega.Question, first []bottega.PassageHit, limit int) ([]bottega.PassageHit, *openai.Usage, error) {
 	terms, usage, err := a.rewrite(ctx, q.Text)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // publishPassages publishes a new curriculum version whose index is ps.
-func publishPassages(t *testing.T, db *store.DB, n int, ps []store.Passage, words []string) int64 {
+func publishPassages(t *testing.T, db *store.DB, n int, ps []bottega.Passage, words []string) int64 {
 	t.Helper()
 	c := &content.Curriculum{Tracks: []*content.Track{{ID: fmt.Sprintf("t%d", n)}}}
 	pub, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{
@@ -28,15 +28,15 @@ func publishPassages(t *testing.T, db *store.DB, n int, ps []store.Passage, word
 	return pub.Version
 }
 
-func passage(lesson, locale, title, body string, locales ...string) store.Passage {
-	return store.Passage{TrackID: "t", LessonID: lesson, Kind: store.PassageStep, Ref: "s1", Position: 1, Steps: 1,
+func passage(lesson, locale, title, body string, locales ...string) bottega.Passage {
+	return bottega.Passage{TrackID: "t", LessonID: lesson, Kind: bottega.PassageStep, Ref: "s1", Position: 1, Steps: 1,
 		Locale: locale, Roles: []string{"shopkeeper"}, LessonLocales: locales, Title: title, Body: body}
 }
 
 func TestSearchPassages(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	ps := []store.Passage{
+	ps := []bottega.Passage{
 		passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio e il treppiede.", "it", "en"),
 		passage("live", "en", "Going live", "A live stream from the Page: test the audio and the tripod.", "it", "en"),
 		passage("reviews", "it", "Recensioni", "Rispondi alle recensioni negative con calma, perché tutti leggono.", "it"),
@@ -147,17 +147,17 @@ func TestAskRecords(t *testing.T) {
 func TestEnsurePassages(t *testing.T) {
 	db := pgtest.New(t)
 	ctx := context.Background()
-	ps := []store.Passage{passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio.", "it")}
+	ps := []bottega.Passage{passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio.", "it")}
 	words := []string{"diretta", "pagina", "audio"}
 	version := publishPassages(t, db, 1, nil, nil) // a version indexed before, empty
 	steps := []struct {
 		name string
-		ps   []store.Passage
+		ps   []bottega.Passage
 		want bool
 	}{
 		{"index made otherwise", ps, true},
 		{"the same again", ps, false},
-		{"a passage changed", []store.Passage{passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio e il treppiede.", "it")}, true},
+		{"a passage changed", []bottega.Passage{passage("live", "it", "Dirette", "Una diretta dalla Pagina: prova l'audio e il treppiede.", "it")}, true},
 	}
 	for _, s := range steps {
 		replaced, err := db.EnsurePassages(ctx, version, s.ps, words)

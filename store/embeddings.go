@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/bottega-app/bottega"
 )
 
 // EmbeddingKey names what an embedding is of: a passage (by lesson, kind,
@@ -33,7 +35,7 @@ type Embedding struct {
 // PassageVector is an embedding of a passage of the indexed curriculum
 // version, with the passage.
 type PassageVector struct {
-	Passage
+	bottega.Passage
 	N      int
 	Vector []float32
 }
@@ -156,7 +158,7 @@ func (s *DB) EmbeddingsStateOf(ctx context.Context, model string) (EmbeddingsSta
 // curriculum version, with the passages.
 func (s *DB) PassageVectors(ctx context.Context, model string) ([]PassageVector, error) {
 	var rows []struct {
-		Passage
+		bottega.Passage
 		Roles         pq.StringArray `db:"roles"`
 		LessonLocales pq.StringArray `db:"lesson_locales"`
 		N             int            `db:"n"`

@@ -13,38 +13,8 @@ import (
 	"strings"
 
 	"github.com/lib/pq"
-)
 
-// Passage is a searchable piece of a lesson in one locale: its summary, a
-// step or a quiz explanation.
-type Passage struct {
-	ID            int64    `db:"id" json:"-"`
-	VersionID     int64    `db:"version_id" json:"-"`
-	TrackID       string   `db:"track_id" json:"track_id"`
-	LessonID      string   `db:"lesson_id" json:"lesson_id"`
-	Kind          string   `db:"kind" json:"kind"` // PassageSummary, PassageStep or PassageQuiz
-	Ref           string   `db:"ref" json:"ref"`   // the step or question id
-	Position      int      `db:"position" json:"position"`
-	Steps         int      `db:"steps" json:"steps"`
-	Locale        string   `db:"locale" json:"locale"`
-	Roles         []string `db:"-" json:"roles"`
-	LessonLocales []string `db:"-" json:"lesson_locales"`
-	Title         string   `db:"title" json:"title"`
-	Body          string   `db:"body" json:"body"`
-	Keywords      string   `db:"keywords" json:"keywords"`
-	Tags          string   `db:"tags" json:"tags"`
-	VideoStart    *int     `db:"video_start" json:"video_start"` // seconds
-	// Questions are those the lesson lists that this passage answers (in
-	// the learners' words). They are searched with the keywords; kept
-	// apart here for the embeddings, which are made of each one.
-	Questions []string `db:"-" json:"-"`
-}
-
-// Passage kinds.
-const (
-	PassageSummary = "summary"
-	PassageStep    = "step"
-	PassageQuiz    = "quiz"
+	"github.com/bottega-app/bottega"
 )
 
 // searchConfig is the text search configuration for a locale's passages
@@ -60,7 +30,7 @@ func searchConfig(locale string) string {
 // ReplacePassages makes ps and words the search index of a curriculum
 // version. Passages of older versions are dropped: only the newest version
 // is searched. Call it in the transaction that publishes the version.
-func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, words []string) error {
+func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) error {
 	q := s.q
 	for _, table := range []string{"passages", "passage_words", "passage_lexemes", "passage_versions"} {
 		if _, err := q.ExecContext(ctx, `DELETE FROM `+table+` WHERE version_id <= $1`, version); err != nil {
@@ -136,9 +106,9 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []Passage, w
 }
 
 // encodePassages encodes ps as the rows ReplacePassages inserts.
-func encodePassages(ps []Passage) ([]byte, error) {
+func encodePassages(ps []bottega.Passage) ([]byte, error) {
 	type row struct {
-		Passage
+		bottega.Passage
 		Config string `json:"config"`
 	}
 	rows := make([]row, len(ps))
@@ -173,7 +143,7 @@ func passagesDigest(encoded []byte, words []string) string {
 // unless they already are (ReplacePassages made them, with the same
 // passages and words). It reports whether it replaced them. It holds the
 // publish lock, so processes starting together index once.
-func (s *DB) EnsurePassages(ctx context.Context, version int64, ps []Passage, words []string) (replaced bool, err error) {
+func (s *DB) EnsurePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) (replaced bool, err error) {
 	err = s.InTx(ctx, func(tx *Tx) error {
 		if err := tx.lockCurriculum(ctx); err != nil {
 			return err
@@ -197,7 +167,7 @@ func (s *DB) EnsurePassages(ctx context.Context, version int64, ps []Passage, wo
 }
 
 // digestOf is the digest ReplacePassages would store for ps and words.
-func digestOf(ps []Passage, words []string) string {
+func digestOf(ps []bottega.Passage, words []string) string {
 	rows, err := encodePassages(ps)
 	if err != nil {
 		return "" // never equal to a stored one: the index is rebuilt
@@ -238,18 +208,6 @@ type PassageQuery struct {
 	Lesson string
 }
 
-// PassageHit is a passage found by SearchPassages, best first.
-type PassageHit struct {
-	Passage
-	// Score ranks the hits; Text is the share of the query's information
-	// that the passage matches (0 to 1), Trigram the similarity of the
-	// query to the lesson's title and keywords (0 to 1).
-	Score    float64
-	Text     float64
-	Evidence float64 // the idf of the lexemes matched, in the title or keywords counting fully
-	Trigram  float64
-}
-
 // Ranking parameters; see SearchPassages.
 const (
 	bodyWeight    = 0.5  // a lexeme in the body, relative to the title and keywords
@@ -280,7 +238,7 @@ const (
 // short queries close to a lesson's name and keywords. A step found in
 // several locales counts once, and one lesson gives at most q.PerLesson
 // passages, so the results name several lessons.
-func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, error) {
+func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.PassageHit, error) {
 	if q.Limit <= 0 {
 		q.Limit = 5
 	}
@@ -412,7 +370,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 		return nil, nil
 	}
 	var rows []struct {
-		Passage
+		bottega.Passage
 		Roles    pq.StringArray `db:"roles"`
 		Text     float64        `db:"fts"`
 		Evidence float64        `db:"evidence"`
@@ -434,9 +392,9 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 	}
 
 	// 3. Rank, one copy of a step, a few passages per lesson.
-	hits := make([]PassageHit, len(rows))
+	hits := make([]bottega.PassageHit, len(rows))
 	for i, r := range rows {
-		h := PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: r.Trgm}
+		h := bottega.PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: r.Trgm}
 		h.Roles = r.Roles
 		h.Score = r.Text + trigramWeight*r.Trgm
 		if q.Role != "" && slices.Contains(h.Roles, q.Role) {
@@ -444,11 +402,11 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 		}
 		hits[i] = h
 	}
-	slices.SortStableFunc(hits, func(a, b PassageHit) int {
+	slices.SortStableFunc(hits, func(a, b bottega.PassageHit) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.LessonID, b.LessonID), cmp.Compare(a.Position, b.Position), cmp.Compare(a.ID, b.ID))
 	})
 	type key struct{ lesson, kind, ref string }
-	shown := map[key]Passage{}
+	shown := map[key]bottega.Passage{}
 	if len(q.Show) > 0 {
 		rank := func(locale string) int {
 			if i := slices.Index(q.Show, locale); i >= 0 {
@@ -465,7 +423,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]PassageHit, 
 	}
 	seen := map[key]bool{}
 	perLesson := map[string]int{}
-	var out []PassageHit
+	var out []bottega.PassageHit
 	for _, h := range hits {
 		k := key{h.LessonID, h.Kind, h.Ref}
 		if seen[k] || perLesson[h.LessonID] >= q.PerLesson {

@@ -21,7 +21,7 @@ import (
 type Store interface {
 	assistant.Store
 	PublishCurriculum(ctx context.Context, c *content.Curriculum, opts store.PublishOptions) (store.Publication, error)
-	ReplacePassages(ctx context.Context, version int64, ps []store.Passage, words []string) error
+	ReplacePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) error
 	EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (bottega.Learner, bool, error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 }
@@ -54,7 +54,7 @@ type Outcome struct {
 	// question. InTop: a lesson that answers it is among Top.
 	Substance, InTop bool
 	// Text, Evidence and Score are those of the best passage (see
-	// store.PassageHit), what the decision to answer rests on.
+	// bottega.PassageHit), what the decision to answer rests on.
 	Text, Evidence, Score float64
 	// StepRank is the rank of the best answering step among the passages
 	// an offline answer is chosen from, from 0; -1 when it is not there.

@@ -17,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
@@ -58,8 +59,8 @@ func Queries() ([]Query, error) {
 type Store interface {
 	InTx(ctx context.Context, fn func(tx *store.Tx) error) error
 	PublishCurriculum(ctx context.Context, c *content.Curriculum, opts store.PublishOptions) (store.Publication, error)
-	ReplacePassages(ctx context.Context, version int64, ps []store.Passage, words []string) error
-	SearchPassages(ctx context.Context, q store.PassageQuery) ([]store.PassageHit, error)
+	ReplacePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) error
+	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
 }
 
 // Options tune Run.

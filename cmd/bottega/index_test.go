@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -16,7 +17,7 @@ func TestStaleIndexRebuiltAtStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	search := func(a *app) []store.PassageHit {
+	search := func(a *app) []bottega.PassageHit {
 		t.Helper()
 		hits, err := a.db.SearchPassages(ctx, store.PassageQuery{Words: []string{"recensioni"}, Locale: "it"})
 		if err != nil {
@@ -32,9 +33,9 @@ func TestStaleIndexRebuiltAtStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := store.Passage{TrackID: "t", LessonID: "old", Kind: store.PassageStep, Ref: "s1", Position: 1, Steps: 1,
+	old := bottega.Passage{TrackID: "t", LessonID: "old", Kind: bottega.PassageStep, Ref: "s1", Position: 1, Steps: 1,
 		Locale: "it", LessonLocales: []string{"it"}, Title: "Vecchio", Body: "Un indice vecchio: recensioni."}
-	if replaced, err := a.db.EnsurePassages(ctx, st.Version, []store.Passage{old}, []string{"recensioni"}); err != nil || !replaced {
+	if replaced, err := a.db.EnsurePassages(ctx, st.Version, []bottega.Passage{old}, []string{"recensioni"}); err != nil || !replaced {
 		t.Fatalf("EnsurePassages = %v, %v", replaced, err)
 	}
 	if hits := search(a); len(hits) != 1 || hits[0].LessonID != "old" {

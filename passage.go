@@ -1,0 +1,45 @@
+package bottega
+
+// Passage is a searchable piece of a lesson in one locale: its summary, a
+// step or a quiz explanation.
+type Passage struct {
+	ID            int64    `db:"id" json:"-"`
+	VersionID     int64    `db:"version_id" json:"-"`
+	TrackID       string   `db:"track_id" json:"track_id"`
+	LessonID      string   `db:"lesson_id" json:"lesson_id"`
+	Kind          string   `db:"kind" json:"kind"` // PassageSummary, PassageStep or PassageQuiz
+	Ref           string   `db:"ref" json:"ref"`   // the step or question id
+	Position      int      `db:"position" json:"position"`
+	Steps         int      `db:"steps" json:"steps"`
+	Locale        string   `db:"locale" json:"locale"`
+	Roles         []string `db:"-" json:"roles"`
+	LessonLocales []string `db:"-" json:"lesson_locales"`
+	Title         string   `db:"title" json:"title"`
+	Body          string   `db:"body" json:"body"`
+	Keywords      string   `db:"keywords" json:"keywords"`
+	Tags          string   `db:"tags" json:"tags"`
+	VideoStart    *int     `db:"video_start" json:"video_start"` // seconds
+	// Questions are those the lesson lists that this passage answers (in
+	// the learners' words). They are searched with the keywords; kept
+	// apart here for the embeddings, which are made of each one.
+	Questions []string `db:"-" json:"-"`
+}
+
+// Passage kinds.
+const (
+	PassageSummary = "summary"
+	PassageStep    = "step"
+	PassageQuiz    = "quiz"
+)
+
+// PassageHit is a passage found by a search of the passages, best first.
+type PassageHit struct {
+	Passage
+	// Score ranks the hits; Text is the share of the query's information
+	// that the passage matches (0 to 1), Trigram the similarity of the
+	// query to the lesson's title and keywords (0 to 1).
+	Score    float64
+	Text     float64
+	Evidence float64 // the idf of the lexemes matched, in the title or keywords counting fully
+	Trigram  float64
+}
