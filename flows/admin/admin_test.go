@@ -120,6 +120,11 @@ func (r *rig) do(u bot.Update) []telegramtest.Call {
 	if err := bot.Deliver(bg, r.d, u); err != nil {
 		r.t.Fatal(err)
 	}
+	// The tasks the update started (a download, publishing, a chart)
+	// answer too.
+	if err := r.d.Flush(bg, u.ChatID); err != nil {
+		r.t.Fatal(err)
+	}
 	var out []telegramtest.Call
 	for _, c := range r.fake.Calls()[before:] {
 		if c.IsMessage() && c.Status == 200 {

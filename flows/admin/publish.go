@@ -15,10 +15,10 @@ import (
 	"github.com/bottega-app/bottega/video"
 )
 
-// PublishTask is the kind of the task that cuts the videos of an upload
-// into clips and then publishes it, after the press on Publish is
-// committed: cutting takes minutes, which no update's transaction may
-// hold. Register Tasks with the dispatcher.
+// PublishTask is the kind of the task that publishes an upload, cutting
+// its videos into clips first, after the press on Publish is committed:
+// cutting takes minutes, and publishing reindexes the course, which no
+// update's transaction may hold. Register Tasks with the dispatcher.
 const PublishTask = "admin.publish"
 
 // VideoPreparer cuts the videos of the lessons of c into clips (and
@@ -40,7 +40,7 @@ const defaultProgressEvery = time.Second
 
 // Tasks are the admin flows' deferred work, by kind.
 func (a *Admin) Tasks() map[string]bot.TaskFunc {
-	return map[string]bot.TaskFunc{PublishTask: a.runPublish}
+	return map[string]bot.TaskFunc{PublishTask: a.runPublish, UploadTask: a.runUpload, StatsTask: a.runStats}
 }
 
 // publishData is a PublishTask's data.
@@ -52,6 +52,9 @@ type publishData struct {
 	// Message is the message the progress is shown in, by edits; "" on a
 	// platform that cannot edit one, where each stage is a new message.
 	Message string `json:"message,omitempty"`
+	// NoVideos is set for an upload with no video to cut: the outcome
+	// edits the preview (Message), as the answer to the press would.
+	NoVideos bool `json:"no_videos,omitempty"`
 }
 
 // pendingVideos returns the lessons of c with a video to cut that was not
@@ -96,6 +99,36 @@ func (a *Admin) publishLater(lang string, u bot.Update, draft int64, source stri
 	}, nil
 }
 
+// publishNow answers Publish for a draft with no video to cut: a task
+// publishes it, and its outcome replaces the preview.
+func (a *Admin) publishNow(lang string, u bot.Update, draft int64, source string) ([]bot.Reply, error) {
+	raw, err := json.Marshal(publishData{Draft: draft, Source: source, By: u.UserID, Lang: lang, Message: u.MessageID, NoVideos: true})
+	if err != nil {
+		return nil, fmt.Errorf("encode publish task: %w", err)
+	}
+	return []bot.Reply{{Task: &bot.Task{Kind: PublishTask, Data: raw}}}, nil
+}
+
+// publishDraft is the PublishTask of a draft with no video to cut. Its
+// answer edits the preview, where there is one.
+func (a *Admin) publishDraft(ctx context.Context, s bot.Sender, chatID string, d publishData) error {
+	reply := func(text string) error {
+		_, err := s.Send(ctx, chatID, bot.Reply{Text: text, EditID: d.Message})
+		return err
+	}
+	pub, err := a.o.Publishing.PublishDraft(ctx, d.Draft, d.By)
+	switch bottega.ErrorCode(err) {
+	case "":
+		return reply(a.o.Texts.T(d.Lang, "admin_published", map[string]any{"Version": pub.Version}))
+	case bottega.ENOTFOUND:
+		return reply(a.o.Texts.T(d.Lang, "admin_expired", nil))
+	case bottega.ECONFLICT:
+		return reply(a.o.Texts.T(d.Lang, "admin_draft_stale", nil))
+	}
+	_, _ = s.Send(ctx, chatID, bot.Reply{Text: a.o.Texts.T(d.Lang, "error_generic", nil)})
+	return fmt.Errorf("publish draft %d: %w", d.Draft, err)
+}
+
 // runPublish is the PublishTask: it cuts the draft's videos, showing the
 // progress, keeps the clips in the draft, and publishes it. Run again
 // after a crash, it finds the clips made, or the draft published.
@@ -103,6 +136,9 @@ func (a *Admin) runPublish(ctx context.Context, s bot.Sender, chatID string, raw
 	var d publishData
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return fmt.Errorf("publish task: %w", err)
+	}
+	if d.NoVideos {
+		return a.publishDraft(ctx, s, chatID, d)
 	}
 	drafts, ok := a.o.Publishing.(Drafts)
 	if !ok || a.o.Videos == nil {

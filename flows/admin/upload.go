@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -52,14 +53,69 @@ func (a *Admin) document(ctx context.Context, u bot.Update) ([]bot.Reply, error)
 	if (ext != ".yaml" && ext != ".yml" && ext != ".zip") || a.o.Downloader == nil || a.o.Publishing == nil {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_unreadable", nil)}}, nil
 	}
-	raw, err := a.o.Downloader.Download(ctx, u.Document.ID)
+	raw, err := json.Marshal(uploadData{File: u.Document.ID, Name: name, Caption: caption, Platform: u.Platform, User: u.UserID, Lang: lang})
+	if err != nil {
+		return nil, fmt.Errorf("encode upload task: %w", err)
+	}
+	return []bot.Reply{{Task: &bot.Task{Kind: UploadTask, Data: raw}}}, nil
+}
+
+// UploadTask is the kind of the task that downloads a lesson file or a
+// zipped track an admin sent, checks it against the published course and
+// keeps it as a draft, then shows what publishing it would change. It runs
+// after the update that brought the file is committed: a download of up to
+// 20 MB holds no transaction and no chat lock. Register Tasks with the
+// dispatcher.
+const UploadTask = "admin.upload"
+
+// uploadData is an UploadTask's data.
+type uploadData struct {
+	File     string `json:"file"` // the platform's file id
+	Name     string `json:"name"`
+	Caption  string `json:"caption,omitempty"`
+	Platform string `json:"platform"`
+	User     string `json:"user"`
+	Lang     string `json:"lang"`
+}
+
+// runUpload is the UploadTask. An error the admin can act on is told in
+// the chat; any other is logged by the dispatcher, and the admin is told
+// that something went wrong, as the update's fallback would have.
+func (a *Admin) runUpload(ctx context.Context, s bot.Sender, chatID string, raw json.RawMessage) error {
+	var d uploadData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return fmt.Errorf("upload task: %w", err)
+	}
+	replies, err := a.checkUpload(ctx, d)
+	if err != nil {
+		_, _ = s.Send(ctx, chatID, bot.Reply{Text: a.o.Texts.T(d.Lang, "error_generic", nil)})
+		return fmt.Errorf("upload %s: %w", d.Name, err)
+	}
+	return sendAll(ctx, s, chatID, replies)
+}
+
+// sendAll sends replies in order.
+func sendAll(ctx context.Context, s bot.Sender, chatID string, replies []bot.Reply) error {
+	for _, r := range replies {
+		if _, err := s.Send(ctx, chatID, r); err != nil {
+			return fmt.Errorf("send: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkUpload downloads and checks the upload, keeps it as a draft and
+// returns the preview, or what stands in the way.
+func (a *Admin) checkUpload(ctx context.Context, f uploadData) ([]bot.Reply, error) {
+	lang, name := f.Lang, f.Name
+	raw, err := a.o.Downloader.Download(ctx, f.File)
 	if errors.Is(err, bot.ErrTooBig) {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_file_too_big", nil)}}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("download %s: %w", name, err)
 	}
-	d, err := a.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: name, Data: raw, Track: caption, Platform: u.Platform, By: u.UserID})
+	d, err := a.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: name, Data: raw, Track: f.Caption, Platform: f.Platform, By: f.User})
 	if key, data := bottega.ErrorKey(err); key != "" {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_"+key, data)}}, nil
 	} else if err != nil {
@@ -79,6 +135,8 @@ func (a *Admin) document(ctx context.Context, u bot.Update) ([]bot.Reply, error)
 	if d.Same {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_same", nil)}}, nil
 	}
+	// The draft waits for Publish in the admin's state.
+	u := bot.Update{Platform: f.Platform, UserID: f.User}
 	st, err := a.load(ctx, u)
 	if err != nil {
 		return nil, err
@@ -128,18 +186,15 @@ func (a *Admin) uploadButton(ctx context.Context, lang string, u bot.Update, pub
 	if _, ok := a.o.Publishing.(Drafts); ok && videos && a.o.Videos != nil {
 		return a.publishLater(lang, u, draft, source)
 	}
-	pub, err := a.o.Publishing.PublishDraft(ctx, draft, u.UserID)
-	switch bottega.ErrorCode(err) {
-	case "":
-	case bottega.ENOTFOUND:
-		return a.expired(lang), nil
-	case bottega.ECONFLICT:
-		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_draft_stale", nil), Edit: true}}, nil
+	if drafts, ok := a.o.Publishing.(Drafts); ok {
+		// Gone already (published, or older than a day): said at once.
+		if _, err := drafts.Draft(ctx, draft); bottega.ErrorCode(err) == bottega.ENOTFOUND {
+			return a.expired(lang), nil
+		} else if err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_published", map[string]any{"Version": pub.Version}), Edit: true}}, nil
+	return a.publishNow(lang, u, draft, source)
 }
 
 // attachVideo stores the platform's file id of a video sent with a lesson id

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -376,14 +377,46 @@ func (a *Admin) setStatus(ctx context.Context, lang string, id int64, status str
 }
 
 // stats is /stats: a short summary and the completion funnel as a chart.
-func (a *Admin) stats(ctx context.Context, l bottega.Learner) ([]bot.Reply, error) {
+func (a *Admin) stats(_ context.Context, l bottega.Learner) ([]bot.Reply, error) {
+	raw, err := json.Marshal(statsData{Lang: l.Locale})
+	if err != nil {
+		return nil, fmt.Errorf("encode stats task: %w", err)
+	}
+	return []bot.Reply{{Task: &bot.Task{Kind: StatsTask, Data: raw}}}, nil
+}
+
+// StatsTask is the kind of the task that answers /stats: the figures and
+// the chart, read and drawn after the command is committed, outside the
+// update's transaction. Register Tasks with the dispatcher.
+const StatsTask = "admin.stats"
+
+// statsData is a StatsTask's data.
+type statsData struct {
+	Lang string `json:"lang"`
+}
+
+// runStats is the StatsTask.
+func (a *Admin) runStats(ctx context.Context, s bot.Sender, chatID string, raw json.RawMessage) error {
+	var d statsData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		return fmt.Errorf("stats task: %w", err)
+	}
+	replies, err := a.statsReplies(ctx, d.Lang)
+	if err != nil {
+		_, _ = s.Send(ctx, chatID, bot.Reply{Text: a.o.Texts.T(d.Lang, "error_generic", nil)})
+		return err
+	}
+	return sendAll(ctx, s, chatID, replies)
+}
+
+func (a *Admin) statsReplies(ctx context.Context, lang string) ([]bot.Reply, error) {
 	cur, _, err := a.o.Library.Current(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("stats: %w", err)
 	}
 	rep, err := stats.Build(ctx, a.o.Store, cur, a.o.Clock())
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	return stats.Replies(a.o.Texts, l.Locale, rep)
+	return stats.Replies(a.o.Texts, lang, rep)
 }
