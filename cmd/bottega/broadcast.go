@@ -164,7 +164,12 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		done := make(chan error, 1)
 		go func() { done <- w.Run(wctx) }()
-		defer func() { stop(); <-done }()
+		defer func() {
+			stop()
+			if err := <-done; err != nil {
+				log.Warn("delivery worker stopped", "err", err)
+			}
+		}()
 	} else {
 		fmt.Fprintln(e.stderr, "No TELEGRAM_TOKEN here: the running bot sends the broadcast.")
 	}
