@@ -80,7 +80,7 @@ func (a *Admin) document(ctx context.Context, u bot.Update) ([]bot.Reply, error)
 		return nil, err
 	}
 	st.Draft, st.Source = d.ID, name
-	st.Videos = d.Curriculum != nil && pendingVideos(d.Curriculum) != nil
+	st.Videos = d.Curriculum != nil && bottega.PendingVideos(d.Curriculum) != nil
 	if err := a.save(ctx, u, st); err != nil {
 		return nil, err
 	}
