@@ -57,6 +57,12 @@ type Options struct {
 	// Screens renders a lesson as a learner reading in a locale sees it,
 	// screen by screen (flows.Preview).
 	Screens func(ls *content.Lesson, locale string) []bot.Reply
+	// Videos cuts the videos of an uploaded lesson into clips before it
+	// is published, as the chat's upload and bottega content publish do
+	// (video.Publisher.Prepare); nil: an upload is published as it is.
+	// Publishing must also implement bottega.Drafts, which keeps the
+	// clips in the draft.
+	Videos bottega.VideoPreparer
 	// Clips finds the clips of the lessons' videos (video.Cutter on the
 	// clip folder); nil: the steps show no clips.
 	Clips Clips
@@ -85,6 +91,7 @@ type Handler struct {
 	admins map[string]bool
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
+	jobs   *jobs
 }
 
 // New returns the console's handler, to be mounted at /console/.
@@ -105,7 +112,7 @@ func New(o Options) (*Handler, error) {
 		}
 		o.Texts = c
 	}
-	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux(), jobs: newJobs()}
 	for _, a := range o.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			h.admins[a] = true
@@ -156,6 +163,7 @@ func (h *Handler) routes() {
 	get("/console/clips/{key}/{part}", h.clipFile)
 	post("/console/lessons/upload", h.upload)
 	post("/console/lessons/publish", h.publish)
+	get("/console/lessons/jobs/{id}", h.jobPage)
 	post("/console/lessons/rollback", h.rollback)
 	get("/console/plain", h.plainPage)
 	post("/console/plain", h.checkPlain)

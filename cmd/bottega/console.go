@@ -16,8 +16,9 @@ import (
 )
 
 // newConsole builds the web console on the app's database. Its broadcasts
-// wake the running delivery worker through the same service as the chat's.
-func newConsole(a *app) (*web.Handler, error) {
+// wake the running delivery worker through the same service as the chat's;
+// getenv finds ffmpeg (FFMPEG) for the videos of uploaded lessons.
+func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 	lib := store.NewLibrary(a.db, 0)
 	o := web.Options{
 		Admins:    a.cfg.Admins,
@@ -34,7 +35,16 @@ func newConsole(a *app) (*web.Handler, error) {
 		Library:    lib,
 		Rate:       min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
 		Clips:      &video.Cutter{Dir: clipDir(a.cfg)},
-		Logger:     a.log,
+		// As for the chat's uploads, ffmpeg is looked for when a lesson
+		// with a video comes.
+		Videos: func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+			p, err := newVideoPublisher(a.cfg, getenv)
+			if err != nil {
+				return video.Report{}, err
+			}
+			return p.Prepare(ctx, c, progress)
+		},
+		Logger: a.log,
 	}
 	if a.texts != nil {
 		o.Texts = a.texts
@@ -65,7 +75,7 @@ func runConsoleLink(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	h, err := newConsole(&app{cfg: cfg, db: db, log: log})
+	h, err := newConsole(&app{cfg: cfg, db: db, log: log}, e.getenv)
 	if err != nil {
 		return err
 	}
