@@ -221,3 +221,51 @@ func TestBrowserPublishesALesson(t *testing.T) {
 		t.Errorf("current curriculum: version %d, %v", v, err)
 	}
 }
+
+// TestBrowserLessonClip opens a step with a clip on a phone-sized screen:
+// the clip loads in the page's player, with its subtitles, and nothing is
+// wider than the screen.
+func TestBrowserLessonClip(t *testing.T) {
+	r := newRig(t)
+	r.publishClips()
+	ctx := browser(t)
+	var duration float64
+	var cue string
+	var fits bool
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		chromedp.WaitVisible(`button[type=submit]`),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`#main h1`),
+		chromedp.Navigate(r.srv.URL+"/console/lessons/clipdemo?loc=en&screen=1"),
+		chromedp.WaitReady(`video`),
+		// The player read the clip's header (range requests) and the
+		// subtitles' cues.
+		chromedp.Poll[chromedp.Void](`document.querySelector('video').readyState >= 1 && document.querySelector('video').textTracks.length == 1 && document.querySelector('video').textTracks[0].cues != null && document.querySelector('video').textTracks[0].cues.length > 0`),
+		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			var err error
+			if duration, err = chromedp.Evaluate[float64](`document.querySelector('video').duration`)(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			if cue, err = chromedp.Evaluate[string](`document.querySelector('video').textTracks[0].cues[0].text`)(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			fits, err = chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)(ctx, t)
+			return chromedp.Void{}, err
+		},
+		shot("lesson-clip"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if duration < 3.5 || duration > 4.5 {
+		t.Errorf("the clip plays %.2f s, want about 4", duration)
+	}
+	if cue != "Benvenuti nella vetrina." {
+		t.Errorf("first subtitle %q", cue)
+	}
+	if !fits {
+		t.Error("the lesson page is wider than a phone's screen")
+	}
+}

@@ -20,6 +20,7 @@ import (
 // getenv finds ffmpeg (FFMPEG) for the videos of uploaded lessons.
 func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 	lib := store.NewLibrary(a.db, 0)
+	clips := &video.Cutter{Dir: clipDir(a.cfg)}
 	o := web.Options{
 		Admins:    a.cfg.Admins,
 		PublicURL: a.cfg.PublicURL,
@@ -34,7 +35,7 @@ func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 		Publishing: newPublishing(a, lib),
 		Library:    lib,
 		Rate:       min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
-		Clips:      &video.Cutter{Dir: clipDir(a.cfg)},
+		Clips:      clips,
 		// As for the chat's uploads, ffmpeg is looked for when a lesson
 		// with a video comes.
 		Videos: func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
@@ -48,7 +49,7 @@ func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 	}
 	if a.texts != nil {
 		o.Texts = a.texts
-		o.Screens = func(ls *content.Lesson, locale string) []bot.Reply { return flows.Preview(a.texts, ls, locale) }
+		o.Screens = func(ls *content.Lesson, locale string) []bot.Reply { return flows.Preview(a.texts, clips, ls, locale) }
 	}
 	return web.New(o)
 }
