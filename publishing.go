@@ -47,8 +47,9 @@ type Upload struct {
 	Data []byte
 	// Track, for a new lesson, names its track (the chat's caption).
 	Track string
-	// By says who sent it (for the version's source).
-	By string
+	// By says who sent it (for the version's source), a user of Platform:
+	// ids of different platforms may be equal.
+	Platform, By string
 }
 
 // Changes are the lessons a new version adds, changes and removes, by id.

@@ -165,27 +165,27 @@ func (t *turn) save(args []string) ([]bot.Reply, error) {
 	if err := t.giveConsent(); err != nil {
 		return nil, err
 	}
-	t.note("save_yes", nil)
-	if a.Why != askReminder {
-		return t.show()
+	if a.Why == askReminder && a.Command {
+		// /reminders HH:MM, now that it may be kept: the command's
+		// confirmation takes the question's place, the only one.
+		t.u.Data, t.u.Text = "", "/reminders "+a.Value
+		r, ok, err := t.extensions()
+		if err != nil {
+			return nil, err
+		}
+		if ok && len(r) > 0 {
+			r[0].Text += "\n" + t.T("save_yes_reminder", nil)
+			r[0].Edit = t.press
+			return r, nil
+		}
 	}
-	if !a.Command {
+	t.note("save_yes", nil)
+	if a.Why == askReminder && !a.Command {
 		if err := t.set(fieldReminder, a.Value); err != nil {
 			return nil, err
 		}
-		return t.show()
 	}
-	// /reminders HH:MM, now that it may be kept: the command answers.
-	cur, err := t.render()
-	if err != nil {
-		return nil, err
-	}
-	t.u.Data, t.u.Text = "", "/reminders "+a.Value
-	r, ok, err := t.extensions()
-	if err != nil || !ok {
-		return []bot.Reply{cur}, err
-	}
-	return append([]bot.Reply{cur}, r...), nil
+	return t.show()
 }
 
 // giveConsent records the learner's consent and saves what their session

@@ -502,8 +502,18 @@ func (t *turn) button(data string) ([]bot.Reply, error) {
 	if err != nil {
 		return t.expired()
 	}
+	if !t.press {
+		return t.b.routes[act].run(t, args)
+	}
 	if strings.HasPrefix(data, prefixNew) {
 		t.press = false // the message it sits under stays as it is
+	} else if on, err := t.onScreen(data); err != nil {
+		return nil, err
+	} else if !on {
+		// Buttons made before prefixNew (an old answer's "Open" is
+		// v1|s|<lesson>|<step>, as the player's Next is), or an older
+		// screen's: the message they sit under stays.
+		t.press = false
 	} else if legacyOutside(act, args) {
 		// Reminders and broadcasts sent before their buttons said so
 		// carry the plain data of the flows' own screens; what tells them
@@ -590,11 +600,11 @@ func (t *turn) extensions() ([]bot.Reply, bool, error) {
 // screen that expects buttons, it is a question for the assistant.
 func (t *turn) text(s string) ([]bot.Reply, error) {
 	s = strings.TrimSpace(s)
-	cur, err := t.render()
+	rows, err := t.screenButtons()
 	if err != nil {
 		return nil, err
 	}
-	for _, row := range cur.Buttons {
+	for _, row := range rows {
 		for _, btn := range row {
 			if btn.Data != "" && sameLabel(btn.Label, s) {
 				return t.button(btn.Data)
@@ -610,18 +620,23 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return t.drillAnswer(s)
 		}
 	}
+	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
+		// A typed answer that fits the question is that answer ("ok" to
+		// the consent question too, before it is small talk).
+		if v := t.b.words.answer(f, s); v != "" {
+			label := t.label(f, v)
+			if v == skip {
+				label = t.T("btn_skip", nil)
+			}
+			t.note("understood", map[string]any{"Answer": label})
+			return t.choose([]string{f, v})
+		}
+	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)
 	}
 	if t.st.Screen == scrPlain && s != "" {
 		return t.plainText(s)
-	}
-	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
-		// A typed answer that fits the question is that answer.
-		if v := t.b.words.answer(f, s); v != "" {
-			t.note("understood", map[string]any{"Answer": t.label(f, v)})
-			return t.choose([]string{f, v})
-		}
 	}
 	scr := t.b.screens[t.st.Screen]
 	if t.st.Screen == scrQuiz && t.b.answerer != nil && isQuestion(s) {

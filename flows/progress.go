@@ -93,10 +93,22 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	rows := checkRows
-	if rp.lesson != nil {
-		text += "\n" + t.T("progress_next", map[string]any{"Title": t.pick(rp.lesson.Title)})
-		rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})
-	} else {
+	next := rp.lesson
+	if rp.kind == atQuiz {
+		// The lesson being quizzed is not what comes next: the one after.
+		text += "\n" + t.T("progress_at_quiz", map[string]any{"Title": t.pick(rp.lesson.Title), "N": rp.step + 1, "Total": len(t.st.Quiz.IDs)})
+		rows = append(rows, []bot.Button{t.btn("btn_back_to_quiz", actContinue)})
+		if next, err = t.nextAfter(rp.lesson); err != nil {
+			return bot.Reply{}, err
+		}
+	}
+	switch {
+	case next != nil:
+		text += "\n" + t.T("progress_next", map[string]any{"Title": t.pick(next.Title)})
+		if rp.kind != atQuiz {
+			rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})
+		}
+	case rp.kind != atQuiz:
 		text += "\n" + t.T("progress_all_done", nil)
 	}
 	if due > 0 {

@@ -12,6 +12,9 @@ import (
 type State struct {
 	V      int    `json:"v"`
 	Screen string `json:"screen,omitempty"`
+	// Msg is the platform message that shows the screen, once a press has
+	// edited it: a press on any other message answers in a new one.
+	Msg string `json:"msg,omitempty"`
 	// Lesson is the lesson being read on the lesson screen.
 	Lesson string `json:"lesson,omitempty"`
 	// Track and Page are the lesson list being browsed.
@@ -166,13 +169,52 @@ func (t *turn) render() (bot.Reply, error) {
 	if err != nil {
 		return r, err
 	}
+	r.Edit = t.press && r.Media == nil
+	if r.Edit {
+		t.st.Msg = t.u.MessageID
+	} else {
+		t.st.Msg = "" // a new message: known once a press comes from it
+	}
 	if len(t.notes) > 0 {
 		r.Text = strings.Join(t.notes, "\n") + "\n\n" + r.Text
 		t.notes = nil
 	}
-	r.Edit = t.press && r.Media == nil
 	r.Notice, t.notice = t.notice, ""
 	return r, nil
+}
+
+// screenButtons returns the buttons of the learner's screen, without
+// rendering it as the reply.
+func (t *turn) screenButtons() ([][]bot.Button, error) {
+	sc, ok := t.b.screens[t.st.Screen]
+	if !ok {
+		return nil, nil
+	}
+	r, err := sc.show(t)
+	return r.Buttons, err
+}
+
+// onScreen tells whether the pressed button sits on the message that shows
+// the learner's screen, which the answer may then edit. Any other message
+// (an answer, a broadcast, a hint, an older screen) stays as the learner
+// read it. Until a press has told which message shows the screen, the
+// screen's own buttons are taken to be pressed there.
+func (t *turn) onScreen(data string) (bool, error) {
+	if t.st.Msg != "" {
+		return t.u.MessageID == t.st.Msg, nil
+	}
+	rows, err := t.screenButtons()
+	if err != nil {
+		return false, err
+	}
+	for _, row := range rows {
+		for _, b := range row {
+			if b.Data == data {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // resume shows the screen the learner is on.

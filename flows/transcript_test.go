@@ -51,6 +51,7 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	# clock: +26h                 time passes; the drills' timers due are delivered
 //	# restart                     the program restarts: new flows, dispatcher, console
 //	# press: v1|s|x               a button with this data arrives (stale, forged)
+//	                              from a message further up the chat
 //	# drill feedback: <reply>     a fake LLM server comments on drill answers
 //	                              with this reply
 //	# assistant                   questions are answered from the lessons (the
@@ -348,7 +349,7 @@ func (r *replayer) directive(d string) {
 	case "press":
 		s := r.session()
 		r.pressed++
-		u := bot.Update{Platform: console.Platform, ID: fmt.Sprint("press-", r.pressed), ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, Received: r.clk.Now()}
+		u := bot.Update{Platform: console.Platform, ID: fmt.Sprint("press-", r.pressed), ChatID: "u1", UserID: "u1", Name: r.name, Lang: r.lang, Data: val, MessageID: "up", Received: r.clk.Now()}
 		if err := bot.Deliver(r.ctx, s.d, u); err != nil {
 			r.t.Fatalf("# press %s: %v", val, err)
 		}

@@ -71,6 +71,17 @@ func TestTypedAnswers(t *testing.T) {
 		{fieldRole, "je fais de la poterie", "artisan"},
 		{fieldRole, "prowadzę sklep", "shopkeeper"},
 		{fieldRole, "niente di che", ""},
+		{fieldRole, "skip", skip},
+		{fieldReminder, "evenings please", "19"},
+		{fieldReminder, "la sera dopo il lavoro", "19"},
+		{fieldReminder, "in pausa pranzo", "13"},
+		{fieldReminder, "le matin", "9"},
+		{fieldReminder, "no grazie", "off"},
+		{fieldReminder, "ok", ""},
+		{fieldConsent, "ok", "yes"},
+		{fieldConsent, "sì, va bene", "yes"},
+		{fieldConsent, "nein danke", skip},
+		{fieldConsent, "no thanks", skip},
 	}
 	for _, tt := range tests {
 		if got := w.answer(tt.field, tt.text); got != tt.want {

@@ -67,7 +67,7 @@ func learnerData() []struct {
 		{"console_sessions", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_sessions WHERE platform = $1 AND user_id = $2) t`, true},
 		{"invites", `SELECT COALESCE(json_agg(t ORDER BY t.code), '[]') FROM (SELECT * FROM invites WHERE platform = $1 AND created_by = $2 AND $2 <> '') t`, true},
 		// The lessons they uploaded and have not published yet (kept a day).
-		{"curriculum_drafts", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT d.* FROM curriculum_drafts d JOIN learners l ON d.created_by = l.external_id WHERE l.id = $1 AND l.external_id <> '') t`, false},
+		{"curriculum_drafts", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM curriculum_drafts WHERE platform = $1 AND created_by = $2 AND $2 <> '') t`, true},
 	}
 }
 
@@ -185,7 +185,7 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 			UPDATE invites i SET created_by = ''
 			FROM l WHERE i.platform = l.platform AND i.created_by = l.external_id AND l.external_id <> ''
 		), drafts AS (
-			DELETE FROM curriculum_drafts d USING l WHERE d.created_by = l.external_id AND l.external_id <> ''
+			DELETE FROM curriculum_drafts d USING l WHERE d.platform = l.platform AND d.created_by = l.external_id AND l.external_id <> ''
 		)
 		DELETE FROM admin_state a USING l WHERE a.platform = l.platform AND a.user_id = l.external_id`, id)
 	if err != nil {

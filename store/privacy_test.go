@@ -127,6 +127,7 @@ func personalData() map[string]column {
 		"curriculum_drafts.base":       learnerOwn,
 		"curriculum_drafts.source":     learnerOwn,
 		"curriculum_drafts.created_by": learnerOwn,
+		"curriculum_drafts.platform":   learnerOwn,
 		"curriculum_drafts.created_at": learnerOwn,
 		"curriculum_drafts.body":       learnerOwn,
 
@@ -326,7 +327,7 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 		{`INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, '{"wizard": "broadcast"}')`, []any{platform, userID}, nil},
 		{`INSERT INTO console_links (token_hash, platform, user_id, created_at, expires_at, used_at) VALUES ('\x01', $1, $2, now(), now(), now())`, []any{platform, userID}, nil},
 		{`INSERT INTO console_sessions (token_hash, platform, user_id, csrf, created_at, seen_at) VALUES ('\x02', $1, $2, 'c', now(), now())`, []any{platform, userID}, nil},
-		{`INSERT INTO curriculum_drafts (base, source, created_by, body) VALUES (1, 'upload by ' || $1 || ': vetrina.yaml', $1, '{}')`, []any{userID}, nil},
+		{`INSERT INTO curriculum_drafts (base, source, platform, created_by, body) VALUES (1, 'upload by ' || $2 || ': vetrina.yaml', $1, $2, '{}')`, []any{platform, userID}, nil},
 		{`INSERT INTO invites (code, course, platform, created_by) VALUES ('serale-2026', 'Corso serale', $1, $2)`, []any{platform, userID}, nil},
 		{`INSERT INTO cohort_members (learner_id, code, joined_at) VALUES ($1, 'serale-2026', now())`, []any{id}, nil},
 		{`INSERT INTO track_checks (learner_id, track_id, kind, items, choices, right_answers, total, attempts, finished_at)

@@ -95,8 +95,8 @@ func (s *Publishing) CheckUpload(ctx context.Context, u bottega.Upload) (bottega
 			return fmt.Errorf("forget old drafts: %w", err)
 		}
 		err := s.DB.q(ctx).GetContext(ctx, &d.ID, `
-			INSERT INTO curriculum_drafts (base, source, created_by, created_at, body)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, d.Base, d.Source, u.By, s.now(), jsonArg(body))
+			INSERT INTO curriculum_drafts (base, source, platform, created_by, created_at, body)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, d.Base, d.Source, u.Platform, u.By, s.now(), jsonArg(body))
 		if err != nil {
 			return fmt.Errorf("save draft: %w", err)
 		}

@@ -219,7 +219,7 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s *session) {
 		bad(bottega.UploadUnreadable, nil)
 		return
 	}
-	d, err := h.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: hdr.Filename, Data: data, Track: r.PostFormValue("track"), By: s.UserID})
+	d, err := h.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: hdr.Filename, Data: data, Track: r.PostFormValue("track"), Platform: s.Platform, By: s.UserID})
 	if key, kd := bottega.ErrorKey(err); key != "" {
 		bad(key, kd)
 		return

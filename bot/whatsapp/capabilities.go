@@ -3,11 +3,12 @@ package whatsapp
 import "github.com/bottega-app/bottega/bot"
 
 // Capabilities are what the Cloud API's messages can carry (see
-// bot/render, which fits replies to them).
+// bot/render, which fits replies to them). A photo, video or document goes
+// as a media message, which carries no buttons: they follow with the text.
 func Capabilities() bot.Capabilities {
 	return bot.Capabilities{
 		MaxText: maxText, MaxCaption: maxCaption, MaxBody: maxBody,
-		Buttons: maxButtons, ButtonTitle: maxButtonTitle, MediaButtons: true,
+		Buttons: maxButtons, ButtonTitle: maxButtonTitle,
 		List:   bot.ListLimits{Rows: maxRows, Title: maxRowTitle, Description: maxRowDesc, Button: maxListButton},
 		Typing: true, Templates: true, Merge: true, Confirms: true,
 		Media: bot.MediaLimits{Photo: maxImage, Video: maxVideo, Document: 100 << 20, VideoFormat: "mp4 (H.264, AAC)"},

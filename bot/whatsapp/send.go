@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/render"
 )
 
 // The Cloud API's limits (characters).
@@ -34,16 +34,14 @@ const (
 // message is a request to /messages.
 type message map[string]any
 
-// Send implements bot.Sender. WhatsApp cannot edit a message, so a reply
-// that would edit one is sent as a new message; a reply that only changes
-// buttons, or only shows a toast, sends nothing. Buttons become up to 3
-// reply buttons, or a list of up to 10 rows (more rows: several lists);
-// link buttons become lines of the text. Text over the limits is split at
-// paragraphs, the buttons going with the last part. Media go by uploaded
-// id, cached by content, or, for a medium with a key (a lesson's clip), by
-// its key in the media store, so that it is uploaded once; a caption that
-// cannot carry the buttons or is too long follows as a message. The
-// returned id is the last message's wamid.
+// Send implements bot.Sender. The reply is fitted to WhatsApp by
+// bot/render (see Capabilities): no edits, so an edit is a new message;
+// no toasts, so a notice is a line of text; up to 3 reply buttons, else
+// lists; links in the text; long text split. Media go by uploaded id,
+// cached by content, or, for a medium with a key (a lesson's clip), by its
+// key in the media store, so that it is uploaded once. The returned id is
+// the last message's wamid; a reply that shows nothing here sends nothing
+// and returns r.EditID.
 func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
 	if r.Typing {
 		t.typing(ctx, chatID)
@@ -55,30 +53,12 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 		}
 		return t.send(ctx, chatID, template(r.Template))
 	}
-	var data []bot.Button
-	var links []string
-	for _, row := range r.Buttons {
-		for _, b := range row {
-			switch {
-			case b.URL != "":
-				links = append(links, b.Label+": "+b.URL)
-			case b.Data != "":
-				data = append(data, b)
-			}
-		}
-	}
-	text := strings.TrimSpace(r.Text)
-	if len(links) > 0 {
-		text = strings.TrimSpace(text + "\n\n" + strings.Join(links, "\n"))
-	}
-	if text == "" && r.Media == nil && r.File == nil {
-		if len(data) == 0 || r.EditID != "" {
-			return r.EditID, nil // a toast, or buttons taken off a message
-		}
-	}
-	msgs, err := t.render(ctx, chatID, text, data, r)
+	msgs, err := t.render(ctx, chatID, render.Fit(Capabilities(), r, render.Options{}))
 	if err != nil {
 		return "", err
+	}
+	if len(msgs) == 0 {
+		return r.EditID, nil
 	}
 	// The learner's pair rate is taken for the whole reply at once, so
 	// that it is not cut halfway.
@@ -144,183 +124,81 @@ func (t *Transport) send(ctx context.Context, chat string, m message) (string, e
 // phone number.
 func isUserID(chat string) bool { return strings.Contains(chat, ".") }
 
-// render turns a reply into WhatsApp messages.
-func (t *Transport) render(ctx context.Context, chat, text string, data []bot.Button, r bot.Reply) ([]message, error) {
-	var out []message
-	if r.Media != nil || r.File != nil {
-		m, rest, err := t.mediaMessage(ctx, r, text, len(data) == 0)
-		if err != nil {
-			return nil, err
-		}
-		if m != nil {
-			out = append(out, m)
-			text = rest
-		}
-	}
-	if len(data) == 0 {
-		for _, p := range split(text, maxText) {
-			out = append(out, message{"type": "text", "text": map[string]any{"body": p, "preview_url": strings.Contains(p, "https://")}})
-		}
-		return out, nil
-	}
-	// The text goes in messages of its own up to its last part, which
-	// carries the buttons as an interactive message's body.
-	parts := split(text, maxText)
-	last := ""
-	if len(parts) > 0 {
-		last = parts[len(parts)-1]
-		parts = parts[:len(parts)-1]
-		if utf8.RuneCountInString(last) > maxBody {
-			more := split(last, maxBody)
-			parts = append(parts, strings.Join(more[:len(more)-1], "\n\n"))
-			last = more[len(more)-1]
-		}
-	}
-	for _, p := range parts {
-		out = append(out, message{"type": "text", "text": map[string]any{"body": p}})
-	}
-	if last == "" {
-		last = "👇"
-	}
-	return append(out, t.interactive(ctx, chat, last, data)...), nil
-}
-
-// interactive renders buttons: reply buttons when there are at most 3 with
-// short enough labels, else lists of at most 10 rows.
-func (t *Transport) interactive(ctx context.Context, chat, body string, data []bot.Button) []message {
-	fits := len(data) <= maxButtons
-	for _, b := range data {
-		if utf8.RuneCountInString(b.Label) > maxButtonTitle {
-			fits = false
-		}
-	}
-	if fits {
-		buttons := make([]any, 0, len(data))
-		for _, b := range dedupe(data) {
-			buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]any{"id": b.Data, "title": label(b.Label, maxButtonTitle)}})
-		}
-		return []message{{"type": "interactive", "interactive": map[string]any{
-			"type": "button", "body": map[string]any{"text": body}, "action": map[string]any{"buttons": buttons},
-		}}}
-	}
-	button := t.listButton(ctx, chat)
-	var out []message
-	data = dedupe(data)
-	for i := 0; i < len(data); i += maxRows {
-		chunk := data[i:min(i+maxRows, len(data))]
-		rows := make([]any, 0, len(chunk))
-		for _, b := range chunk {
-			row := map[string]any{"id": b.Data, "title": label(b.Label, maxRowTitle)}
-			if utf8.RuneCountInString(b.Label) > maxRowTitle {
-				row["description"] = label(b.Label, maxRowDesc)
+// render turns fitted messages into requests to /messages.
+func (t *Transport) render(ctx context.Context, chat string, fitted []render.Message) ([]message, error) {
+	out := make([]message, 0, len(fitted))
+	listButton := ""
+	for _, m := range fitted {
+		switch {
+		case m.Media != nil || m.File != nil:
+			kind, obj, err := t.mediaObject(ctx, m.Media, m.File)
+			if err != nil {
+				return nil, err
 			}
-			rows = append(rows, row)
+			if obj != nil {
+				if m.Text != "" {
+					obj["caption"] = m.Text
+				}
+				out = append(out, message{"type": kind, kind: obj})
+			} else if m.Text != "" {
+				out = append(out, text(m.Text))
+			}
+		case len(m.Buttons) > 0:
+			var buttons []any
+			for _, row := range m.Buttons {
+				for _, b := range row {
+					buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]any{"id": b.Data, "title": b.Label}})
+				}
+			}
+			out = append(out, message{"type": "interactive", "interactive": map[string]any{
+				"type": "button", "body": map[string]any{"text": m.Text}, "action": map[string]any{"buttons": buttons},
+			}})
+		case m.List != nil:
+			if listButton == "" {
+				listButton = t.listButton(ctx, chat, m.List.Button)
+			}
+			rows := make([]any, 0, len(m.List.Rows))
+			for _, r := range m.List.Rows {
+				row := map[string]any{"id": r.ID, "title": r.Title}
+				if r.Description != "" {
+					row["description"] = r.Description
+				}
+				rows = append(rows, row)
+			}
+			out = append(out, message{"type": "interactive", "interactive": map[string]any{
+				"type": "list", "body": map[string]any{"text": m.Text},
+				"action": map[string]any{"button": listButton, "sections": []any{map[string]any{"rows": rows}}},
+			}})
+		case m.Text != "":
+			out = append(out, text(m.Text))
 		}
-		if i > 0 {
-			body = "…"
-		}
-		out = append(out, message{"type": "interactive", "interactive": map[string]any{
-			"type": "list", "body": map[string]any{"text": body},
-			"action": map[string]any{"button": button, "sections": []any{map[string]any{"rows": rows}}},
-		}})
 	}
-	return out
+	return out, nil
 }
 
-// dedupe drops buttons whose data repeats an earlier one's: WhatsApp wants
-// unique ids.
-func dedupe(bs []bot.Button) []bot.Button {
-	seen := map[string]bool{}
-	out := bs[:0:0]
-	for _, b := range bs {
-		if !seen[b.Data] {
-			seen[b.Data] = true
-			out = append(out, b)
-		}
-	}
-	return out
+// text is a text message; a link in it gets a preview.
+func text(body string) message {
+	return message{"type": "text", "text": map[string]any{"body": body, "preview_url": strings.Contains(body, "https://")}}
 }
 
 // listButton is the label of the button that opens a list, in the
-// learner's language.
-func (t *Transport) listButton(ctx context.Context, chat string) string {
+// learner's language, or def.
+func (t *Transport) listButton(ctx context.Context, chat, def string) string {
+	if t.opt.Texts == nil {
+		return def
+	}
 	lang := ""
 	if t.opt.Store != nil {
 		lang, _ = t.opt.Store.LearnerLocale(ctx, Platform, chat)
 	}
-	if t.opt.Texts == nil {
-		return "☰"
-	}
-	return label(t.opt.Texts.T(lang, "wa_list_button", nil), maxListButton)
-}
-
-// label fits s into n characters, with an ellipsis when cut.
-func label(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "·"
-	}
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
-}
-
-// split cuts text into parts of at most n characters, at paragraphs, then
-// lines, then spaces where it can.
-func split(text string, n int) []string {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil
-	}
-	var out []string
-	for utf8.RuneCountInString(text) > n {
-		r := []rune(text)
-		head := string(r[:n])
-		cut := -1
-		for _, sep := range []string{"\n\n", "\n", " "} {
-			if i := strings.LastIndex(head, sep); i > len(head)/3 {
-				cut = i
-				break
-			}
-		}
-		if cut < 0 {
-			cut = len(head)
-		}
-		out = append(out, strings.TrimSpace(text[:cut]))
-		text = strings.TrimSpace(text[cut:])
-	}
-	if text != "" {
-		out = append(out, text)
-	}
-	return out
-}
-
-// mediaMessage renders a photo, a video or a document; rest is the text
-// still to send. The text is the caption when it fits and no buttons must
-// follow (a media message cannot carry them).
-func (t *Transport) mediaMessage(ctx context.Context, r bot.Reply, text string, captionOK bool) (message, string, error) {
-	kind, obj, err := t.mediaObject(ctx, r)
-	if err != nil {
-		return nil, "", err
-	}
-	if obj == nil {
-		return nil, text, nil
-	}
-	rest := text
-	if captionOK && text != "" && utf8.RuneCountInString(text) <= maxCaption {
-		obj["caption"] = text
-		rest = ""
-	}
-	return message{"type": kind, kind: obj}, rest, nil
+	return render.Truncate(strings.TrimSpace(t.opt.Texts.T(lang, "wa_list_button", nil)), maxListButton, false)
 }
 
 // mediaObject locates a reply's medium: an uploaded media id (uploaded
 // now, or before and cached), or a link. A medium that WhatsApp cannot
 // show (another platform's file id) gives nil.
-func (t *Transport) mediaObject(ctx context.Context, r bot.Reply) (string, map[string]any, error) {
-	if f := r.File; f != nil {
+func (t *Transport) mediaObject(ctx context.Context, m *bot.Media, f *bot.File) (string, map[string]any, error) {
+	if f != nil {
 		if len(f.Data) == 0 {
 			return "", nil, nil // another platform's file
 		}
@@ -331,7 +209,6 @@ func (t *Transport) mediaObject(ctx context.Context, r bot.Reply) (string, map[s
 		}
 		return "document", map[string]any{"id": id, "filename": name}, nil
 	}
-	m := r.Media
 	kind := "image"
 	if m.Kind == "video" {
 		kind = "video"

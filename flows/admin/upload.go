@@ -55,7 +55,7 @@ func (a *Admin) document(ctx context.Context, u bot.Update) ([]bot.Reply, error)
 	if err != nil {
 		return nil, fmt.Errorf("download %s: %w", name, err)
 	}
-	d, err := a.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: name, Data: raw, Track: caption, By: u.UserID})
+	d, err := a.o.Publishing.CheckUpload(ctx, bottega.Upload{Name: name, Data: raw, Track: caption, Platform: u.Platform, By: u.UserID})
 	if key, data := bottega.ErrorKey(err); key != "" {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_"+key, data)}}, nil
 	} else if err != nil {
