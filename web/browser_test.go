@@ -222,6 +222,11 @@ func TestBrowserPublishesALesson(t *testing.T) {
 	}
 }
 
+// playerState says what the page's player has loaded, for a failure.
+const playerState = `(() => { const v = document.querySelector('video'); if (!v) return 'no video'; const tt = v.textTracks[0];
+	return JSON.stringify({readyState: v.readyState, networkState: v.networkState, error: v.error && v.error.message,
+		tracks: v.textTracks.length, mode: tt && tt.mode, cues: tt && tt.cues && tt.cues.length}) })()`
+
 // TestBrowserLessonClip opens a step with a clip on a phone-sized screen:
 // the clip loads in the page's player, with its subtitles, and nothing is
 // wider than the screen.
@@ -232,17 +237,35 @@ func TestBrowserLessonClip(t *testing.T) {
 	var duration float64
 	var cue string
 	var fits bool
+	step := "start"
+	at := func(name string) chromedp.Action[chromedp.Void] {
+		return func(context.Context, *chromedp.Target) (chromedp.Void, error) { step = name; return chromedp.Void{}, nil }
+	}
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		at("login page"),
 		chromedp.WaitVisible(`button[type=submit]`),
 		chromedp.Click(`button[type=submit]`),
-		chromedp.WaitVisible(`#main h1`),
+		at("signed in"),
+		// Only a signed-in page has the sign-out button.
+		chromedp.WaitVisible(`form[action="/console/logout"] button`),
+		at("overview"),
 		chromedp.Navigate(r.srv.URL+"/console/lessons/clipdemo?loc=en&screen=1"),
+		at("lesson page"),
 		chromedp.WaitReady(`video`),
+		at("player"),
 		// The player read the clip's header (range requests) and the
 		// subtitles' cues.
-		chromedp.Poll[chromedp.Void](`document.querySelector('video').readyState >= 1 && document.querySelector('video').textTracks.length == 1 && document.querySelector('video').textTracks[0].cues != null && document.querySelector('video').textTracks[0].cues.length > 0`),
+		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[chromedp.Void](`document.querySelector('video').readyState >= 1 && document.querySelector('video').textTracks.length == 1 && document.querySelector('video').textTracks[0].cues != null && document.querySelector('video').textTracks[0].cues.length > 0`,
+				chromedp.WithPollingTimeout(time.Minute))(ctx, t)
+			if err != nil {
+				state, _ := chromedp.Evaluate[string](playerState)(ctx, t)
+				return chromedp.Void{}, fmt.Errorf("the player did not load the clip and its subtitles: %v (%s)", err, state)
+			}
+			return chromedp.Void{}, nil
+		},
 		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 			var err error
 			if duration, err = chromedp.Evaluate[float64](`document.querySelector('video').duration`)(ctx, t); err != nil {
@@ -257,7 +280,7 @@ func TestBrowserLessonClip(t *testing.T) {
 		shot("lesson-clip"),
 	)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("after %s: %v", step, err)
 	}
 	if duration < 3.5 || duration > 4.5 {
 		t.Errorf("the clip plays %.2f s, want about 4", duration)
