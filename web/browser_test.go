@@ -239,7 +239,10 @@ func TestBrowserLessonClip(t *testing.T) {
 	var fits bool
 	step := "start"
 	at := func(name string) chromedp.Action[chromedp.Void] {
-		return func(context.Context, *chromedp.Target) (chromedp.Void, error) { step = name; return chromedp.Void{}, nil }
+		return func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+			step = name
+			return chromedp.Void{}, nil
+		}
 	}
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(390, 844),
