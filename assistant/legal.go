@@ -29,9 +29,13 @@ var legalMarks = []string{
 }
 
 // legalAction reports whether q asks about going to law.
-func legalAction(q string) bool {
+func legalAction(q string) bool { return hasMark(q, legalMarks) }
+
+// hasMark reports whether the folded words of q contain one of marks,
+// word sequences where a final "*" matches any ending of the last word.
+func hasMark(q string, marks []string) bool {
 	f := " " + strings.Join(words(q), " ") + " "
-	for _, m := range legalMarks {
+	for _, m := range marks {
 		if p, ok := strings.CutSuffix(m, "*"); ok {
 			if strings.Contains(f, " "+p) {
 				return true

@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -166,7 +167,10 @@ func quote(hits []store.PassageHit, question, lang string) (map[int][]unit, []in
 	top := hits[order[0]].Score
 	for k := range all {
 		u := &all[k]
-		for w := range u.stems {
+		// Summed in a fixed order: sums in map order differ in the last
+		// bits, and two sentences that tie would change places from one
+		// run to the next.
+		for _, w := range slices.Sorted(maps.Keys(u.stems)) {
 			if q[w] {
 				idf := weight[w] * math.Log(1+float64(len(all))/float64(df[w]))
 				if generic[hits[u.hit].LessonID+" "+w] {

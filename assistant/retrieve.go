@@ -66,7 +66,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang) && !injection(q.Text) && !legalAction(q.Text)}
+	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang) && !declined(q.Text)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -78,7 +78,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	if injection(q.Text) || legalAction(q.Text) {
+	if declined(q.Text) {
 		return f, nil
 	}
 	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || f.Covered && covers(more, lang) && best(more) > best(hits) {
@@ -86,6 +86,11 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
 }
+
+// declined reports whether q is no question for the lessons, whatever
+// words it shares with them: it tries to change the assistant's
+// instructions, asks about going to law, or is about another field.
+func declined(q string) bool { return injection(q) || legalAction(q) || offTopic(q) }
 
 // goesOn reports whether a question starts as one that goes on from the
 // previous: "e se…", "and what about…", "und wie viel…".

@@ -21,6 +21,7 @@ import (
 	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -154,19 +155,6 @@ func (r *rig) create(a bottega.Audience, b bottega.Broadcast) bottega.Broadcast 
 	return out
 }
 
-// waitFor polls cond until it holds; the deadline only guards against a
-// hang, it measures nothing.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func (r *rig) status(id int64) string {
 	b, err := r.db.Broadcast(bg, id)
 	if err != nil {
@@ -203,7 +191,7 @@ func TestDeliversOnceWithLessonButton(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	metrics := broadcast.NewMetrics(reg)
 	start(t, r.worker(broadcast.Config{Metrics: metrics}))
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	got := received(r.fake)
 	for _, l := range r.ls {
 		chat, _ := strconv.ParseInt(l.ChatID, 10, 64)
@@ -311,7 +299,7 @@ func TestAudience(t *testing.T) {
 			}
 			b := r.create(tt.a, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "Ciao " + tt.name, Rate: 500})
 			w.Wake()
-			waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+			poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 			got := map[int64]bool{}
 			for _, c := range r.fake.Sent()[before:] {
 				if c.Text() != "Ciao "+tt.name {
@@ -352,7 +340,7 @@ func TestPauseResumeCancel(t *testing.T) {
 	})
 	stop := start(t, w)
 	defer stop()
-	waitFor(t, "the pause to take effect", func() bool {
+	poll.Until(t, "the pause to take effect", func() bool {
 		c := r.counts(b.ID)
 		return pausing.Load() && c.Sending == 0 && c.Sent == int(sent.Load())
 	})
@@ -368,7 +356,7 @@ func TestPauseResumeCancel(t *testing.T) {
 		t.Fatalf("resume: %v %v", ok, err)
 	}
 	w.Wake()
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	for chat, n := range received(r.fake) {
 		if n != 1 {
 			t.Errorf("chat %d got %d", chat, n)
@@ -391,7 +379,7 @@ func TestPauseResumeCancel(t *testing.T) {
 		}
 	})
 	w.Wake()
-	waitFor(t, "the cancel to take effect", func() bool {
+	poll.Until(t, "the cancel to take effect", func() bool {
 		c := r.counts(b2.ID)
 		return cancelled.Load() && c.Left() == 0
 	})
@@ -411,7 +399,7 @@ func TestRateLimitedAnswersAreRetried(t *testing.T) {
 	r.fake.EnforceRate(20, 5)
 	b := r.create(bottega.Audience{}, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "429", Rate: 200})
 	start(t, r.worker(broadcast.Config{Rate: 200}))
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	limited := 0
 	for _, c := range r.fake.Calls("sendMessage") {
 		if c.Status == 429 {
@@ -440,7 +428,7 @@ func TestBlockedLearnerIsMarked(t *testing.T) {
 	r.fake.Fail("sendMessage", 1, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"})
 	b := r.create(bottega.Audience{}, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "403", Rate: 500})
 	start(t, r.worker(broadcast.Config{}))
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	var blockedChat int64
 	for _, c := range r.fake.Calls("sendMessage") {
 		if c.Status == 403 {
@@ -570,7 +558,7 @@ func TestTransientErrorsAreRetriedBounded(t *testing.T) {
 			s := &failing{n: tt.failures, err: fmt.Errorf("send: %w", err), sent: map[string]int{}}
 			b := r.create(bottega.Audience{}, bottega.Broadcast{Kind: bottega.BroadcastText, Text: "x", Rate: 500})
 			start(t, r.worker(broadcast.Config{Sender: s, MaxAttempts: 3, Classify: tt.classify, FatalHold: time.Millisecond}))
-			waitFor(t, "the broadcast to end", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+			poll.Until(t, "the broadcast to end", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 			st, err := r.db.DeliveryStatuses(bg, b.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -609,7 +597,7 @@ func TestShutdownFinishesInFlightSends(t *testing.T) {
 		t.Fatalf("after a graceful stop: %+v, %d at the fake", c, len(r.fake.Sent()))
 	}
 	start(t, r.worker(broadcast.Config{Rate: 300}))
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	got := received(r.fake)
 	if len(got) != 200 {
 		t.Errorf("%d chats reached, want 200", len(got))
@@ -656,7 +644,7 @@ func TestKillAndResume(t *testing.T) {
 		t.Fatalf("the kill did not land mid-broadcast: %+v", c)
 	}
 	start(t, r.worker(broadcast.Config{Rate: 400, Senders: 8}))
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	st, err := r.db.DeliveryStatuses(bg, b.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -747,7 +735,7 @@ func TestStalledSendHoldsNoOtherBack(t *testing.T) {
 	case <-time.After(2 * time.Minute): // only guards against a hang
 		t.Fatal("the other learners did not get the broadcast")
 	}
-	waitFor(t, "the others recorded sent while the stalled one is sending", func() bool {
+	poll.Until(t, "the others recorded sent while the stalled one is sending", func() bool {
 		c := r.counts(b.ID)
 		return c.Sending == 1 && c.Sent == n-1
 	})
@@ -757,7 +745,7 @@ func TestStalledSendHoldsNoOtherBack(t *testing.T) {
 	default:
 	}
 	release()
-	waitFor(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
+	poll.Until(t, "the broadcast to finish", func() bool { return r.status(b.ID) == bottega.BroadcastDone })
 	for chat, k := range received(r.fake) {
 		if k != 1 {
 			t.Errorf("chat %d got %d messages", chat, k)

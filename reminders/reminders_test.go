@@ -12,6 +12,7 @@ import (
 	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
@@ -162,10 +163,7 @@ func TestRemindersAreQueuedAndSentOnce(t *testing.T) {
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	deadline := time.Now().Add(30 * time.Second)
-	for len(fake.Sent()) < 2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	poll.Until(t, "both reminders sent", func() bool { return len(fake.Sent()) >= 2 })
 	got := map[int64]string{}
 	for _, c := range fake.Sent() {
 		got[c.ChatID()] = c.FirstData()

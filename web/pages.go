@@ -119,15 +119,15 @@ func (h *Handler) composeData(r *http.Request, f form, lang string) (map[string]
 	}
 	var activities []opt
 	for _, a := range bottega.Activities()[1:] {
-		activities = append(activities, opt{a, texts[lang]["activity_"+a]})
+		activities = append(activities, opt{a, h.words[lang]["activity_"+a]})
 	}
 	var roles []opt
 	for _, ro := range bottega.Roles() {
-		roles = append(roles, opt{ro, texts[lang]["role_"+ro]})
+		roles = append(roles, opt{ro, h.words[lang]["role_"+ro]})
 	}
 	var levels []opt
 	for _, l := range bottega.Levels() {
-		levels = append(levels, opt{l, texts[lang]["level_"+l]})
+		levels = append(levels, opt{l, h.words[lang]["level_"+l]})
 	}
 	var langs []opt
 	for _, l := range locales.Supported {

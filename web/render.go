@@ -108,7 +108,7 @@ func (h *Handler) lang(w http.ResponseWriter, r *http.Request) string {
 // becomes a clean 500, not half a page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, s *session, data map[string]any) {
 	lang := h.lang(w, r)
-	v := view{T: texts[lang], Lang: lang, Other: "en", Path: r.URL.Path, Nav: name, Data: data}
+	v := view{T: h.words[lang], Lang: lang, Other: "en", Path: r.URL.Path, Nav: name, Data: data}
 	if lang == "en" {
 		v.Other = "it"
 	}

@@ -92,6 +92,8 @@ type Handler struct {
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
 	jobs   *jobs
+	// words are the console's texts by language.
+	words map[string]map[string]string
 }
 
 // New returns the console's handler, to be mounted at /console/.
@@ -112,7 +114,8 @@ func New(o Options) (*Handler, error) {
 		}
 		o.Texts = c
 	}
-	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux(), jobs: newJobs()}
+	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux(), jobs: newJobs(),
+		words: map[string]map[string]string{"it": textsIn("it"), "en": textsIn("en")}}
 	for _, a := range o.Admins {
 		if a = strings.TrimSpace(a); a != "" {
 			h.admins[a] = true
@@ -206,11 +209,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 // the services' message for key (console_<key> in the locales), else the
 // generic one.
 func (h *Handler) message(lang, key string, data map[string]any) string {
-	if t, ok := texts[lang][key]; ok {
+	if t, ok := h.words[lang][key]; ok {
 		return t
 	}
 	if h.o.Texts != nil && key != "" && h.o.Texts.Has(lang, "console_"+key) {
 		return h.o.Texts.T(lang, "console_"+key, data)
 	}
-	return texts[lang]["err_internal"]
+	return h.words[lang]["err_internal"]
 }

@@ -3,7 +3,6 @@ package llmtest
 import (
 	"encoding/json"
 	"hash/fnv"
-	"io"
 	"math"
 	"net/http"
 	"strings"
@@ -48,8 +47,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 		Input json.RawMessage `json:"input"`
 		Model string          `json:"model"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "request body is not JSON: "+err.Error())
+	if !readJSON(w, r, &raw) {
 		return
 	}
 	var inputs []string
@@ -69,23 +67,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 	mode, syn := s.embedMode, s.synonyms
 	s.mu.Unlock()
 
-	switch mode {
-	case ServerError:
-		writeError(w, http.StatusInternalServerError, "server_error", "the fake server failed")
-		return
-	case RateLimited:
-		w.Header().Set("Retry-After", "20")
-		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "slow down")
-		return
-	case EchoAuthorization:
-		writeError(w, http.StatusUnauthorized, "invalid_request_error", "Incorrect API key provided in Authorization: "+r.Header.Get("Authorization"))
-		return
-	case Stall, StallMidway:
-		s.wait(r)
-		return
-	case MalformedJSON:
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"object": "list", "data": [{"embedding": [0.1, `)
+	if s.fail(w, r, mode, `{"object": "list", "data": [{"embedding": [0.1, `) {
 		return
 	}
 	resp := openai.EmbeddingResponse{Object: "list", Model: openai.EmbeddingModel(raw.Model)}

@@ -146,8 +146,7 @@ func (s *Server) Requests() []openai.ChatCompletionRequest {
 
 func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	var req openai.ChatCompletionRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "request body is not JSON: "+err.Error())
+	if !readJSON(w, r, &req) {
 		return
 	}
 	s.mu.Lock()
@@ -158,26 +157,9 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	switch mode {
-	case ServerError:
-		writeError(w, http.StatusInternalServerError, "server_error", "the fake server failed")
-		return
-	case RateLimited:
-		w.Header().Set("Retry-After", "20")
-		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "slow down")
-		return
-	case EchoAuthorization:
-		writeError(w, http.StatusUnauthorized, "invalid_request_error", "Incorrect API key provided in Authorization: "+r.Header.Get("Authorization"))
-		return
-	}
-	if !req.Stream {
-		switch mode {
-		case Stall, StallMidway:
-			s.wait(r)
-		case MalformedJSON:
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"id": "x", "choices": [{"message": `)
-		default:
+	// A stream fails its own way once started; before, as any response.
+	if !req.Stream || mode == ServerError || mode == RateLimited || mode == EchoAuthorization {
+		if !s.fail(w, r, mode, `{"id": "x", "choices": [{"message": `) {
 			writeJSON(w, completion(req, reply))
 		}
 		return
@@ -236,6 +218,40 @@ func (s *Server) completions(w http.ResponseWriter, r *http.Request) {
 	}
 	_, _ = io.WriteString(w, "data: [DONE]\n\n")
 	_ = rc.Flush()
+}
+
+// readJSON decodes the request's body into v, or answers 400 as OpenAI
+// does and returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "request body is not JSON: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// fail answers a whole (not streamed) response the way mode fails it, if
+// it does, and reports whether it did: a server error, a rate limit, an
+// error that quotes the Authorization header, a stall, or a body cut after
+// malformed, the start of one.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, mode Mode, malformed string) bool {
+	switch mode {
+	case ServerError:
+		writeError(w, http.StatusInternalServerError, "server_error", "the fake server failed")
+	case RateLimited:
+		w.Header().Set("Retry-After", "20")
+		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "slow down")
+	case EchoAuthorization:
+		writeError(w, http.StatusUnauthorized, "invalid_request_error", "Incorrect API key provided in Authorization: "+r.Header.Get("Authorization"))
+	case Stall, StallMidway:
+		s.wait(r)
+	case MalformedJSON:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, malformed)
+	default:
+		return false
+	}
+	return true
 }
 
 // wait blocks a stalled request until the client gives up or the server

@@ -110,23 +110,7 @@ func (s *Server) transcribe(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("Invalid value for 'response_format': %q", format))
 		return
 	}
-	switch mode {
-	case ServerError:
-		writeError(w, http.StatusInternalServerError, "server_error", "the fake server failed")
-		return
-	case RateLimited:
-		w.Header().Set("Retry-After", "20")
-		writeError(w, http.StatusTooManyRequests, "rate_limit_exceeded", "slow down")
-		return
-	case EchoAuthorization:
-		writeError(w, http.StatusUnauthorized, "invalid_request_error", "Incorrect API key provided in Authorization: "+r.Header.Get("Authorization"))
-		return
-	case Stall, StallMidway:
-		s.wait(r)
-		return
-	case MalformedJSON:
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"task": "transcribe", "segments": [{"start": 0.0, `)
+	if s.fail(w, r, mode, `{"task": "transcribe", "segments": [{"start": 0.0, `) {
 		return
 	}
 	var texts []string

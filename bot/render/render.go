@@ -106,13 +106,20 @@ func (f *fitter) fit() []Message {
 	}
 	rows, list := f.keyboard(&text)
 	if r.Media != nil || r.File != nil {
-		// The caption carries the text when it fits, and the buttons where
-		// the platform puts them under media; otherwise both follow.
+		// The caption carries the text, or as much of it as fits (up to a
+		// paragraph break where there is one), and the buttons where the
+		// platform puts them under media; the rest follows, with the
+		// buttons. Buttons that cannot go under media follow with all the
+		// text, so that they come with what they answer.
 		m := Message{Media: r.Media, File: r.File, EditID: editID, ReplyTo: r.ReplyTo}
-		onMedia := len(list) == 0 && (len(rows) == 0 || c.MediaButtons)
-		if onMedia && (c.MaxCaption <= 0 || Len(text, c.UTF16) <= c.MaxCaption) {
-			m.Text, m.Buttons = text, rows
-			text, rows = "", nil
+		if len(list) == 0 && (len(rows) == 0 || c.MediaButtons) {
+			m.Text, text = text, ""
+			if c.MaxCaption > 0 {
+				m.Text, text = Cut(m.Text, c.MaxCaption, c.UTF16)
+			}
+			if text == "" {
+				m.Buttons, rows = rows, nil
+			}
 		}
 		f.add(m)
 		editID = ""

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/render"
@@ -118,8 +119,8 @@ func TestFitWhatsApp(t *testing.T) {
 			`media=video text="Guarda"` + "\n"},
 		{"a photo before a list", bot.Reply{Text: "Scegli", Media: &bot.Media{Kind: "photo", URL: "https://example.org/p.jpg"}, Buttons: [][]bot.Button{many[:4]}},
 			"media=photo\n" + `text="Scegli" list=☰[v1|l|1:Lezione 1, v1|l|2:Lezione 2, v1|l|3:Lezione 3, v1|l|4:Lezione 4]` + "\n"},
-		{"a caption too long follows the photo", bot.Reply{Text: long[:1100], Media: &bot.Media{Kind: "photo", ID: "m1"}},
-			"media=photo\n" + `text="Una scheda completa ha orari veri e cinq"` + "\n"},
+		{"a caption too long is cut, the rest follows", bot.Reply{Text: long[:1100], Media: &bot.Media{Kind: "photo", ID: "m1"}},
+			`media=photo text="Una scheda completa ha orari veri e cinq"` + "\n" + `text="cinque foto luminose. Una scheda complet"` + "\n"},
 		{"a document", bot.Reply{Text: "I tuoi dati", File: &bot.File{Name: "bottega.json", Data: []byte("{}")}}, `file=bottega.json text="I tuoi dati"` + "\n"},
 		{"typing", bot.Reply{Typing: true}, "typing\n"},
 	}
@@ -202,6 +203,47 @@ func TestFitTelegramChangesNothing(t *testing.T) {
 		if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
 			t.Errorf("Fit(%+v) =\n%+v\nwant it as it is", r, got)
 		}
+	}
+}
+
+// TestFitTelegram: what Telegram cannot show as it is.
+func TestFitTelegram(t *testing.T) {
+	long := strings.Repeat("Guarda il video fino alla fine. ", 50) // 1,600 characters
+	kb := [][]bot.Button{buttons("Avanti")}
+	tests := []struct {
+		name string
+		r    bot.Reply
+		want string
+	}{
+		{"a long caption is cut, the buttons go with the rest", bot.Reply{Text: long, Media: &bot.Media{Kind: "video", ID: "v"}, Buttons: kb, ReplyTo: "7"},
+			`media=video text="Guarda il video fino alla fine. Guarda i" reply=7` + "\n" + `text="Guarda il video fino alla fine. Guarda i" buttons=Avanti reply=7` + "\n"},
+		{"a long text is split, the edit on its first part", bot.Reply{Text: strings.Repeat(long, 3), Edit: true, EditID: "41", Buttons: kb},
+			`text="Guarda il video fino alla fine. Guarda i" edit=41` + "\n" + `text="Guarda il video fino alla fine. Guarda i" buttons=Avanti` + "\n"},
+		// Telegram counts UTF-16 units: 1,100 emoji are 2,200 units, of
+		// which the caption takes 1,024 (checked below).
+		{"emoji count twice in a caption", bot.Reply{Text: strings.Repeat("🙂", 1100), File: &bot.File{Name: "a.json"}},
+			`file=a.json text="` + strings.Repeat("🙂", 40) + `"` + "\n" + `text="` + strings.Repeat("🙂", 40) + `"` + "\n"},
+		{"a toast stays a toast", bot.Reply{Notice: "Grazie!", CallbackID: "c1"}, `notice=Grazie! ack=c1` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render.Fit(telegram.Capabilities(), tt.r, render.Options{})
+			if d := describe(got); d != tt.want {
+				t.Errorf("Fit =\n%s\nwant\n%s", d, tt.want)
+			}
+			for _, m := range got {
+				limit := telegram.Capabilities().MaxText
+				if m.Media != nil || m.File != nil {
+					limit = telegram.Capabilities().MaxCaption
+				}
+				if n := render.Len(m.Text, true); n > limit {
+					t.Errorf("text of %d units, the limit is %d", n, limit)
+				}
+			}
+			if tt.r.File != nil && utf8.RuneCountInString(got[0].Text) != 512 {
+				t.Errorf("the caption has %d emoji, want 512", utf8.RuneCountInString(got[0].Text))
+			}
+		})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -154,21 +155,6 @@ func (r *rig) start(tr *telegram.Transport, h bot.Handler, store bot.Store, work
 	return x
 }
 
-// eventually waits for cond, checking it every few milliseconds; the
-// deadline only guards against a hang.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		<-tick.C
-	}
-}
-
 func countUpdates(t testing.TB, db *store.DB) int {
 	t.Helper()
 	n, err := db.CountUpdates(context.Background(), telegram.Platform)
@@ -196,7 +182,7 @@ func TestStartButtonsAndDeepLink(t *testing.T) {
 
 	const chat = 1001
 	r.fake.SendText(chat, chat, "/start")
-	eventually(t, "a reply to /start", func() bool { return len(sentTo(r.fake, chat)) >= 1 })
+	poll.Until(t, "a reply to /start", func() bool { return len(sentTo(r.fake, chat)) >= 1 })
 	first := sentTo(r.fake, chat)[0]
 	if first.Method != "sendMessage" || len(first.Buttons()) == 0 {
 		t.Fatalf("reply to /start = %s %q with %d button rows; want a message with inline buttons", first.Method, first.Text(), len(first.Buttons()))
@@ -211,8 +197,8 @@ func TestStartButtonsAndDeepLink(t *testing.T) {
 
 	before := len(sentTo(r.fake, chat))
 	r.fake.Press(chat, chat, first.MessageID, data)
-	eventually(t, "the callback answer", func() bool { return len(r.fake.Calls("answerCallbackQuery")) == 1 })
-	eventually(t, "a reply to the button", func() bool { return len(sentTo(r.fake, chat)) > before })
+	poll.Until(t, "the callback answer", func() bool { return len(r.fake.Calls("answerCallbackQuery")) == 1 })
+	poll.Until(t, "a reply to the button", func() bool { return len(sentTo(r.fake, chat)) > before })
 	reply := sentTo(r.fake, chat)[before]
 	if reply.Method != "editMessageText" && reply.Method != "sendMessage" {
 		t.Errorf("reply to the button = %s, want editMessageText or sendMessage", reply.Method)
@@ -225,7 +211,7 @@ func TestStartButtonsAndDeepLink(t *testing.T) {
 	}
 
 	r.fake.SendText(chat, chat, "/start lesson_42")
-	eventually(t, "the deep link to reach the flow", func() bool {
+	poll.Until(t, "the deep link to reach the flow", func() bool {
 		for _, u := range s.all() {
 			if u.Text == "/start lesson_42" {
 				return true
@@ -233,7 +219,7 @@ func TestStartButtonsAndDeepLink(t *testing.T) {
 		}
 		return false
 	})
-	eventually(t, "all updates confirmed", func() bool { return r.fake.Pending() == 0 })
+	poll.Until(t, "all updates confirmed", func() bool { return r.fake.Pending() == 0 })
 	if n := countUpdates(t, r.db); n != 3 {
 		t.Errorf("processed_updates = %d, want 3", n)
 	}
@@ -262,8 +248,8 @@ func TestGroupsOnlyCommandsAndMentions(t *testing.T) {
 	} {
 		r.fake.SendText(group, user, text)
 	}
-	eventually(t, "all group updates confirmed", func() bool { return r.fake.Pending() == 0 })
-	eventually(t, "three replies", func() bool { return len(sentTo(r.fake, group)) == 3 })
+	poll.Until(t, "all group updates confirmed", func() bool { return r.fake.Pending() == 0 })
+	poll.Until(t, "three replies", func() bool { return len(sentTo(r.fake, group)) == 3 })
 	var got []string
 	for _, u := range s.all() {
 		got = append(got, u.Text)
@@ -288,7 +274,7 @@ func TestGroupButtonsBelongToWhoAsked(t *testing.T) {
 	const group, giulia, marco = -100600, 42, 43
 	start := r.fake.TextUpdate(group, giulia, "/start")
 	r.fake.Inject(start)
-	eventually(t, "the onboarding in the group", func() bool { return len(sentTo(r.fake, group)) == 1 })
+	poll.Until(t, "the onboarding in the group", func() bool { return len(sentTo(r.fake, group)) == 1 })
 	shown := sentTo(r.fake, group)[0]
 	if got, want := shown.Params["reply_to_message_id"], strconv.Itoa(start.Message.MessageID); got != want {
 		t.Fatalf("the onboarding answers message %q, want Giulia's /start (%s)", got, want)
@@ -297,8 +283,8 @@ func TestGroupButtonsBelongToWhoAsked(t *testing.T) {
 
 	// Marco presses Giulia's button: a toast, no edit, nothing handled.
 	r.fake.Press(group, marco, shown.MessageID, data)
-	eventually(t, "Marco's press confirmed", func() bool { return r.fake.Pending() == 0 })
-	eventually(t, "Marco's toast", func() bool {
+	poll.Until(t, "Marco's press confirmed", func() bool { return r.fake.Pending() == 0 })
+	poll.Until(t, "Marco's toast", func() bool {
 		for _, c := range r.fake.Calls("answerCallbackQuery") {
 			if strings.Contains(c.Params["text"], "un'altra persona") {
 				return true
@@ -312,8 +298,8 @@ func TestGroupButtonsBelongToWhoAsked(t *testing.T) {
 
 	// Giulia presses it: her onboarding goes on, in the same message.
 	r.fake.Press(group, giulia, shown.MessageID, data)
-	eventually(t, "Giulia's press handled", func() bool { return len(s.all()) == 2 })
-	eventually(t, "the message edited", func() bool { return len(r.fake.Calls("editMessageText")) == 1 })
+	poll.Until(t, "Giulia's press handled", func() bool { return len(s.all()) == 2 })
+	poll.Until(t, "the message edited", func() bool { return len(r.fake.Calls("editMessageText")) == 1 })
 	if u := s.all()[1]; u.UserID != strconv.Itoa(giulia) || u.ReplyTo != strconv.Itoa(start.Message.MessageID) {
 		t.Errorf("Giulia's press arrived as %+v", u)
 	}
@@ -421,8 +407,8 @@ func TestPollingCrashExactlyOnce(t *testing.T) {
 	}
 
 	x := r.start(r.transport(nil), r.flows(), nil, 4)
-	eventually(t, "every update recorded", func() bool { return countUpdates(t, r.db) == chats*perChat })
-	eventually(t, "every update confirmed", func() bool { return r.fake.Pending() == 0 })
+	poll.Until(t, "every update recorded", func() bool { return countUpdates(t, r.db) == chats*perChat })
+	poll.Until(t, "every update confirmed", func() bool { return r.fake.Pending() == 0 })
 	x.stop(t)
 	d1.Close()
 
@@ -449,11 +435,11 @@ func TestPollingTakesOverAndStopsPromptly(t *testing.T) {
 	tr := r.transport(func(o *telegram.Options) { o.PollTimeout = 50 * time.Second })
 	x := r.start(tr, r.flows(), nil, 2)
 	r.fake.SendText(9100, 9100, "/start")
-	eventually(t, "a reply", func() bool { return len(sentTo(r.fake, 9100)) == 1 })
+	poll.Until(t, "a reply", func() bool { return len(sentTo(r.fake, 9100)) == 1 })
 	if url, _ := r.fake.Webhook(); url != "" {
 		t.Errorf("webhook still set: %q", url)
 	}
-	eventually(t, "the next long poll", func() bool { return r.fake.LongPolling() == 1 })
+	poll.Until(t, "the next long poll", func() bool { return r.fake.LongPolling() == 1 })
 	x.cancel()
 	select {
 	case err := <-x.done:
@@ -474,7 +460,7 @@ func TestRestartAnswersWhileOptionalCallsFail(t *testing.T) {
 	r := newRig(t)
 	x := r.start(r.transport(nil), r.flows(), nil, 2)
 	r.fake.SendText(9200, 9200, "/start")
-	eventually(t, "the first run's reply", func() bool { return len(sentTo(r.fake, 9200)) == 1 })
+	poll.Until(t, "the first run's reply", func() bool { return len(sentTo(r.fake, 9200)) == 1 })
 	x.stop(t)
 
 	// While the bot is down, Telegram starts failing the optional calls,
@@ -513,7 +499,7 @@ func TestRestartAnswersWhileOptionalCallsFail(t *testing.T) {
 	x = r.start(tr, r.flows(), nil, 2)
 	defer x.stop(t)
 	menus := len(locales.Supported) + 1 // and the default
-	eventually(t, "the optional calls to give up", func() bool {
+	poll.Until(t, "the optional calls to give up", func() bool {
 		logs := r.logs.String()
 		return strings.Count(logs, "command menu not set") == menus && strings.Count(logs, "bot description not set") == menus
 	})

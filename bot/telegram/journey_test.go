@@ -18,6 +18,7 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -129,7 +130,7 @@ func TestJourney(t *testing.T) {
 			t.Logf("log:\n%s", r.logs.String())
 		}
 	})
-	eventually(t, "the webhook registered", func() bool {
+	poll.Until(t, "the webhook registered", func() bool {
 		u, _ := r.fake.Webhook()
 		return u == url
 	})

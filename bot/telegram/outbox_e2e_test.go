@@ -10,6 +10,7 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/internal/poll"
 )
 
 // echo answers each message with its text.
@@ -38,12 +39,12 @@ func TestTimedOutReplyNotResentAfterRestart(t *testing.T) {
 	const chat = 2001
 	r.fake.SendText(chat, chat, "benvenuto")
 	// The fake records the message once the client has given up on it.
-	eventually(t, "the timed-out reply to reach the fake", func() bool { return len(sentTo(r.fake, chat)) == 1 })
+	poll.Until(t, "the timed-out reply to reach the fake", func() bool { return len(sentTo(r.fake, chat)) == 1 })
 	x.stop(t)
 
 	x = r.start(r.transport(slow), echo, nil, 2) // resends what is unsent
 	r.fake.SendText(chat, chat, "dopo")
-	eventually(t, "the reply to the next message", func() bool { return len(sentTo(r.fake, chat)) >= 2 })
+	poll.Until(t, "the reply to the next message", func() bool { return len(sentTo(r.fake, chat)) >= 2 })
 	x.stop(t)
 	if got := texts(sentTo(r.fake, chat)); fmt.Sprint(got) != "[benvenuto dopo]" {
 		t.Errorf("chat received %q, want [benvenuto dopo]: the timed-out reply once", got)
@@ -69,7 +70,7 @@ func TestFailedReplyDeliveredWhileRunningInOrder(t *testing.T) {
 	x := r.start(r.transport(nil), echo, nil, 2)
 	defer x.stop(t)
 	r.fake.SendText(chat, chat, "uno")
-	eventually(t, "both replies", func() bool { return len(sentTo(r.fake, chat)) >= 2 })
+	poll.Until(t, "both replies", func() bool { return len(sentTo(r.fake, chat)) >= 2 })
 	if got := texts(sentTo(r.fake, chat)); fmt.Sprint(got) != "[uno due]" {
 		t.Errorf("chat received %q, want [uno due]", got)
 	}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -24,12 +23,16 @@ const parseMode = tgbotapi.ModeHTML
 // uploadTimeout bounds a call that uploads a file (bots may upload 50 MB).
 const uploadTimeout = 5 * time.Minute
 
-// Send implements bot.Sender. It renders r as HTML with an inline keyboard;
-// text over Telegram's limit goes out in several messages (buttons on the
-// last); the button press r answers (r.CallbackID) is acknowledged first,
-// with r.Notice, if no earlier reply did. The returned id is that of the
-// last message sent or edited. A learner who blocked the bot is marked in
-// the store, and the error wraps bot.ErrBlocked.
+// Send implements bot.Sender. The reply is fitted to Telegram by
+// bot/render (see Capabilities): text over the limit goes out in several
+// messages, the keyboard on the last; a caption too long for a photo, video
+// or document follows it as messages. It is rendered as HTML with an inline
+// keyboard. The button press r answers (r.CallbackID) is acknowledged
+// first, with r.Notice as its toast, if no earlier reply did; a press this
+// process no longer knows (from before a restart) is too old to answer, so
+// a notice for it is a line of text. The returned id is that of the last
+// message sent or edited. A learner who blocked the bot is marked in the
+// store, and the error wraps bot.ErrBlocked.
 func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (string, error) {
 	chat, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
@@ -42,7 +45,7 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 		}
 		return "", nil
 	}
-	// A press from before a restart is not known here: too old to answer.
+	c := Capabilities()
 	pressed := false
 	if r.CallbackID != "" {
 		var first bool
@@ -50,35 +53,42 @@ func (t *Transport) Send(ctx context.Context, chatID string, r bot.Reply) (strin
 			t.answer(ctx, r.CallbackID, r.Notice)
 		}
 	}
-	if r.Text == "" && r.Media == nil && r.File == nil && len(r.Buttons) == 0 {
-		if r.Notice == "" || pressed {
-			return r.EditID, nil // nothing but the toast
-		}
-		r.Text = r.Notice
+	if !pressed {
+		c.Toasts = false
 	}
-	markup, err := keyboard(r.Buttons)
+	id := r.EditID // nothing to show: only the toast, if any
+	for _, m := range render.Fit(c, r, render.Options{}) {
+		if m.Text == "" && m.Media == nil && m.File == nil && m.Buttons == nil {
+			continue // the press's acknowledgement, answered above
+		}
+		sent, err := t.sendMessage(ctx, chat, m)
+		if err != nil {
+			return "", t.failed(ctx, chatID, err)
+		}
+		id = strconv.Itoa(sent)
+	}
+	return id, nil
+}
+
+// sendMessage sends or edits one fitted message and returns its id.
+func (t *Transport) sendMessage(ctx context.Context, chat int64, m render.Message) (int, error) {
+	markup, err := keyboard(m.Buttons)
 	if err != nil {
-		return "", bot.Reject(err)
+		return 0, bot.Reject(err)
 	}
 	to := out{chat: chat}
-	if id, err := strconv.Atoi(r.ReplyTo); err == nil && id > 0 && r.EditID == "" {
+	if id, err := strconv.Atoi(m.ReplyTo); err == nil && id > 0 && m.EditID == "" {
 		to.replyTo = id
 	}
-	var id int
 	switch {
-	case r.Media != nil:
-		id, err = t.sendMedia(ctx, to, r, markup)
-	case r.File != nil:
-		id, err = t.sendDocument(ctx, to, r, markup)
-	case r.EditID != "":
-		id, err = t.edit(ctx, chat, r, markup)
-	default:
-		id, err = t.sendText(ctx, to, r.Text, markup)
+	case m.Media != nil:
+		return t.sendMedia(ctx, to, m.Media, m.Text, markup)
+	case m.File != nil:
+		return t.sendDocument(ctx, to, m.File, m.Text, markup)
+	case m.EditID != "":
+		return t.edit(ctx, chat, m, markup)
 	}
-	if err != nil {
-		return "", t.failed(ctx, chatID, err)
-	}
-	return strconv.Itoa(id), nil
+	return t.message(ctx, to, m.Text, markup)
 }
 
 // out is where new messages go: a chat, and the message they answer (0:
@@ -157,24 +167,6 @@ func (t *Transport) send(ctx context.Context, chat int64, k kind, r request) (tg
 	return m, decode(r.method, res, &m)
 }
 
-// sendText sends text, split at paragraphs if it is too long, with the
-// keyboard on the last part.
-func (t *Transport) sendText(ctx context.Context, to out, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
-	parts := split(text, maxText)
-	id := 0
-	for i, p := range parts {
-		var mk *tgbotapi.InlineKeyboardMarkup
-		if i == len(parts)-1 {
-			mk = markup
-		}
-		var err error
-		if id, err = t.message(ctx, to, p, mk); err != nil {
-			return 0, err
-		}
-	}
-	return id, nil
-}
-
 func (t *Transport) message(ctx context.Context, to out, text string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	cfg := tgbotapi.MessageConfig{BaseChat: to.base(markup), Text: escapeHTML(text), ParseMode: parseMode}
 	m, err := t.send(ctx, to.chat, kindSend, config("sendMessage", cfg))
@@ -187,15 +179,15 @@ func (t *Transport) message(ctx context.Context, to out, text string, markup *tg
 	return m.MessageID, err
 }
 
-// edit replaces the text and keyboard of message r.EditID. If Telegram
-// cannot edit it (too old, deleted, a photo), the reply is sent as a new
-// message instead.
-func (t *Transport) edit(ctx context.Context, chat int64, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
-	msgID, err := strconv.Atoi(r.EditID)
+// edit replaces the text and keyboard of message m.EditID. If Telegram
+// cannot edit it (too old, deleted, a photo), m is sent as a new message
+// instead.
+func (t *Transport) edit(ctx context.Context, chat int64, m render.Message, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	msgID, err := strconv.Atoi(m.EditID)
 	if err != nil {
-		return t.sendText(ctx, out{chat: chat}, r.Text, markup)
+		return t.message(ctx, out{chat: chat}, m.Text, markup)
 	}
-	if r.Text == "" {
+	if m.Text == "" {
 		if markup == nil {
 			markup = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
 		}
@@ -206,53 +198,32 @@ func (t *Transport) edit(ctx context.Context, chat int64, r bot.Reply, markup *t
 		}
 		return msgID, nil
 	}
-	parts := split(r.Text, maxText)
-	cfg := tgbotapi.NewEditMessageText(chat, msgID, escapeHTML(parts[0]))
+	cfg := tgbotapi.NewEditMessageText(chat, msgID, escapeHTML(m.Text))
 	cfg.ParseMode = parseMode
-	if len(parts) == 1 {
-		cfg.ReplyMarkup = markup
-	}
+	cfg.ReplyMarkup = markup
 	_, err = t.send(ctx, chat, kindEdit, config("editMessageText", cfg))
 	switch {
 	case err == nil || notModified(err):
+		return msgID, nil
 	case codeOf(err) == http.StatusBadRequest:
 		t.log.Debug("edit failed, sending instead", "chat", chat, "err", err)
-		return t.sendText(ctx, out{chat: chat}, r.Text, markup)
-	default:
-		return 0, err
+		return t.message(ctx, out{chat: chat}, m.Text, markup)
 	}
-	if len(parts) == 1 {
-		return msgID, nil
-	}
-	return t.sendText(ctx, out{chat: chat}, strings.Join(parts[1:], "\n\n"), markup)
+	return 0, err
 }
 
 func notModified(err error) bool {
 	return codeOf(err) == http.StatusBadRequest && descriptionHas(err, "not modified")
 }
 
-// captioned splits a reply's text into a caption and what must follow as
-// messages, when it is too long for a caption: the caption takes what fits,
-// up to a paragraph break where there is one.
-func captioned(text string) (caption, rest string) {
-	return render.Cut(text, maxCaption, true)
-}
-
 // sendMedia sends a photo or a video, from its cached file_id when Telegram
-// has seen it before. The caption carries the text when it fits; otherwise
-// the text follows as messages, with the keyboard.
-func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
-	m := r.Media
-	caption, rest := captioned(r.Text)
-	mk := markup
-	if rest != "" {
-		mk = nil
-	}
+// has seen it before, with caption and markup.
+func (t *Transport) sendMedia(ctx context.Context, to out, m *bot.Media, caption string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
 	src, key, cached, err := t.source(ctx, m)
 	if err != nil {
 		return 0, err
 	}
-	sent, err := t.sendFile(ctx, to, m.Kind, src, caption, mk, m.Start)
+	sent, err := t.sendFile(ctx, to, m.Kind, src, caption, markup, m.Start)
 	if err != nil && cached && codeOf(err) == http.StatusBadRequest {
 		// Telegram forgot the file (or it came from another bot): send the
 		// original again.
@@ -264,7 +235,7 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 			if m.Key == "" {
 				key = fresh
 			}
-			sent, err = t.sendFile(ctx, to, m.Kind, src, caption, mk, m.Start)
+			sent, err = t.sendFile(ctx, to, m.Kind, src, caption, markup, m.Start)
 		}
 	}
 	if err != nil {
@@ -276,9 +247,6 @@ func (t *Transport) sendMedia(ctx context.Context, to out, r bot.Reply, markup *
 				t.log.Warn("cache file id", "err", err)
 			}
 		}
-	}
-	if rest != "" {
-		return t.sendText(ctx, to, rest, markup)
 	}
 	return sent.MessageID, nil
 }
@@ -330,23 +298,15 @@ func (t *Transport) sendFile(ctx context.Context, to out, kind string, src tgbot
 	return t.send(ctx, to.chat, kindSend, r)
 }
 
-// sendDocument uploads r.File as a document.
-func (t *Transport) sendDocument(ctx context.Context, to out, r bot.Reply, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
-	caption, rest := captioned(r.Text)
-	mk := markup
-	if rest != "" {
-		mk = nil
+// sendDocument sends f: its bytes, or Telegram's own file by its id.
+func (t *Transport) sendDocument(ctx context.Context, to out, f *bot.File, caption string, markup *tgbotapi.InlineKeyboardMarkup) (int, error) {
+	var src tgbotapi.RequestFileData = tgbotapi.FileBytes{Name: filepath.Base(f.Name), Bytes: f.Data}
+	if len(f.Data) == 0 && f.ID != "" {
+		src = tgbotapi.FileID(f.ID)
 	}
-	var src tgbotapi.RequestFileData = tgbotapi.FileBytes{Name: filepath.Base(r.File.Name), Bytes: r.File.Data}
-	if len(r.File.Data) == 0 && r.File.ID != "" {
-		src = tgbotapi.FileID(r.File.ID)
-	}
-	sent, err := t.sendFile(ctx, to, "document", src, caption, mk, 0)
+	sent, err := t.sendFile(ctx, to, "document", src, caption, markup, 0)
 	if err != nil {
 		return 0, err
-	}
-	if rest != "" {
-		return t.sendText(ctx, to, rest, markup)
 	}
 	return sent.MessageID, nil
 }

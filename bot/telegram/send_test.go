@@ -16,6 +16,7 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 )
 
@@ -245,11 +246,11 @@ func TestNoticeAnswersTheButton(t *testing.T) {
 	x := r.start(r.transport(nil), h, nil, 2)
 	defer x.stop(t)
 	r.fake.SendText(7005, 7005, "/start")
-	eventually(t, "the menu", func() bool { return len(sentTo(r.fake, 7005)) == 1 })
+	poll.Until(t, "the menu", func() bool { return len(sentTo(r.fake, 7005)) == 1 })
 	msg := sentTo(r.fake, 7005)[0].MessageID
 	r.fake.Press(7005, 7005, msg, "save")
 	r.fake.Press(7005, 7005, msg, "quiet")
-	eventually(t, "both presses answered", func() bool { return len(r.fake.Calls("answerCallbackQuery")) == 2 })
+	poll.Until(t, "both presses answered", func() bool { return len(r.fake.Calls("answerCallbackQuery")) == 2 })
 	ans := r.fake.Calls("answerCallbackQuery")
 	texts := map[string]bool{ans[0].Params["text"]: true, ans[1].Params["text"]: true}
 	if !texts["Salvato ✓"] || !texts[""] {
@@ -275,10 +276,10 @@ func TestMenuAndDescription(t *testing.T) {
 	x := r.start(tr, r.flows(), nil, 2)
 	defer x.stop(t)
 	r.fake.SendText(7006, 7006, "/start")
-	eventually(t, "a reply despite the failed description", func() bool { return len(sentTo(r.fake, 7006)) == 1 })
+	poll.Until(t, "a reply despite the failed description", func() bool { return len(sentTo(r.fake, 7006)) == 1 })
 	// The menus and the description are set in the background, beside
 	// the polling: wait until the last menu is set and the failure told.
-	eventually(t, "every menu set and the description's failure logged", func() bool {
+	poll.Until(t, "every menu set and the description's failure logged", func() bool {
 		return len(r.fake.Calls("setMyCommands")) >= 7 && strings.Contains(r.logs.String(), "bot description not set")
 	})
 	var langs []string
@@ -442,7 +443,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	x := r.start(tr, bot.HandlerFunc(func(context.Context, bot.Update) ([]bot.Reply, error) { return nil, nil }), nil, 1)
 	r.fake.Fail("getUpdates", 1, telegramtest.Fault{Code: 502})
 	r.fake.SendText(8900, 8900, "/start")
-	eventually(t, "the update handled", func() bool { return countUpdates(t, r.db) == 1 })
+	poll.Until(t, "the update handled", func() bool { return countUpdates(t, r.db) == 1 })
 	x.stop(t)
 
 	for i, err := range errs {
@@ -475,7 +476,7 @@ func TestTimedOutSendIsNotRepeated(t *testing.T) {
 	// The stalled request is still handled by the fake, as Telegram would,
 	// after any retry (Send retries before it returns): once it is
 	// recorded, every request Send made is.
-	eventually(t, "the stalled message to arrive", func() bool {
+	poll.Until(t, "the stalled message to arrive", func() bool {
 		calls := r.fake.Calls("sendMessage")
 		return len(calls) > 0 && calls[len(calls)-1].Stalled > 0
 	})
@@ -490,5 +491,40 @@ func TestTimedOutSendIsNotRepeated(t *testing.T) {
 	r.fake.Fail("editMessageText", 1, telegramtest.Fault{Stall: 500 * time.Millisecond})
 	if _, err := tr.Send(ctx, "8901", bot.Reply{Text: "modificato", EditID: id}); err != nil {
 		t.Errorf("a timed-out edit was not retried: %v", err)
+	}
+}
+
+// TestFittedByRender: what bot/render decides for Telegram is what goes
+// out. A notice for a press this process does not know (from before a
+// restart, too old to answer) is a message of its own; a long text that
+// edits a message edits it with its first part, and the rest follows with
+// the keyboard.
+func TestFittedByRender(t *testing.T) {
+	r := newRig(t)
+	tr := r.transport(nil)
+	if _, err := tr.Send(ctx, "7007", bot.Reply{Notice: "Grazie del voto!", CallbackID: "press-before-restart"}); err != nil {
+		t.Fatal(err)
+	}
+	if sent := sentTo(r.fake, 7007); len(sent) != 1 || sent[0].Text() != "Grazie del voto!" || len(r.fake.Calls("answerCallbackQuery")) != 0 {
+		t.Fatalf("an unknown press's notice went as %+v (and %d answers), want one message", sent, len(r.fake.Calls("answerCallbackQuery")))
+	}
+	id, err := tr.Send(ctx, "7007", bot.Reply{Text: "Menu", Buttons: [][]bot.Button{{{Label: "Lezioni", Data: "v1|lessons"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	para := strings.TrimSpace(strings.Repeat("Una scheda completa ha orari veri. ", 70)) // ~2,400 characters
+	kb := [][]bot.Button{{{Label: "Avanti", Data: "v1|next"}}}
+	last, err := tr.Send(ctx, "7007", bot.Reply{Text: para + "\n\n" + para, EditID: id, Buttons: kb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits, sent := r.fake.Calls("editMessageText"), sentTo(r.fake, 7007)
+	if len(edits) != 1 || edits[0].Params["message_id"] != id || edits[0].Text() != para || len(edits[0].Buttons()) != 0 {
+		t.Fatalf("edits %+v: want the message edited to the first paragraph, without buttons", edits)
+	}
+	rest := sent[len(sent)-1]
+	if rest.Method != "sendMessage" || rest.Text() != para || len(rest.Buttons()) != 1 || last != strconv.Itoa(rest.MessageID) {
+		t.Errorf("the rest went as %s %q with %d buttons (id %s, Send returned %s); want a new message with the keyboard",
+			rest.Method, rest.Text(), len(rest.Buttons()), strconv.Itoa(rest.MessageID), last)
 	}
 }

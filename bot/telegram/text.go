@@ -22,18 +22,12 @@ var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // &, < and > escaped outside tags and attributes.
 func escapeHTML(s string) string { return htmlEscaper.Replace(s) }
 
-// textLen is the length of s as Telegram counts it.
-func textLen(s string) int { return render.Len(s, true) }
-
-// split cuts text into parts of at most limit units, at paragraphs where it
-// can (see render.Split).
-func split(text string, limit int) []string { return render.Split(text, limit, true) }
-
 // truncate shortens s to at most limit units, marking the cut with "…".
 func truncate(s string, limit int) string { return render.Truncate(s, limit, true) }
 
 // Capabilities are what Telegram's messages can carry: every reply the
-// flows make goes out as it is (Send splits a long text itself).
+// flows make goes out as it is, but for text and captions over the limits
+// (bot/render splits them).
 func Capabilities() bot.Capabilities {
 	return bot.Capabilities{
 		MaxText: maxText, MaxCaption: maxCaption, UTF16: true,

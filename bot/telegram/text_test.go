@@ -2,41 +2,9 @@ package telegram
 
 import (
 	"errors"
-	"strings"
 	"testing"
 	"time"
 )
-
-func TestSplit(t *testing.T) {
-	tests := []struct {
-		name  string
-		text  string
-		limit int
-		want  []string
-	}{
-		{"short", "ciao", 10, []string{"ciao"}},
-		{"paragraphs", "uno due\n\ntre quattro\n\ncinque", 20, []string{"uno due\n\ntre quattro", "cinque"}},
-		{"lines", "uno due\ntre quattro\ncinque", 12, []string{"uno due", "tre quattro", "cinque"}},
-		{"words", "aaaa bbbb cccc dddd", 10, []string{"aaaa bbbb", "cccc dddd"}},
-		{"no spaces", "abcdefghij", 4, []string{"abcd", "efgh", "ij"}},
-		// An emoji counts two UTF-16 units and is never cut in half.
-		{"emoji", "🙂🙂🙂", 4, []string{"🙂🙂", "🙂"}},
-		{"accents", "perché così", 6, []string{"perché", "così"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := split(tt.text, tt.limit)
-			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-				t.Errorf("split(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
-			}
-			for _, p := range got {
-				if textLen(p) > tt.limit {
-					t.Errorf("part %q over the limit", p)
-				}
-			}
-		})
-	}
-}
 
 func TestEscapeHTML(t *testing.T) {
 	if got := escapeHTML(`<b>Tom & "Jerry"</b>`); got != `&lt;b&gt;Tom &amp; "Jerry"&lt;/b&gt;` {

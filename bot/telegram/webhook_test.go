@@ -16,6 +16,7 @@ import (
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -38,7 +39,7 @@ func (r *rig) webhookBot(h bot.Handler, st bot.Store) *webhookBot {
 	mux.Handle(telegram.WebhookPath(url), tr.Handler())
 	w := &webhookBot{tr: tr, url: url}
 	w.x = r.start(tr, h, st, 4)
-	eventually(r.t, "the webhook registered", func() bool {
+	poll.Until(r.t, "the webhook registered", func() bool {
 		u, s := r.fake.Webhook()
 		return u == url && s == secret
 	})

@@ -84,8 +84,9 @@ func newRig(t *testing.T, edit func(*whatsapp.Options)) *rig {
 	return newRigWith(t, edit, nil)
 }
 
-// newRigWith is newRig with handler h instead of the flows (nil: the flows).
-func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler) *rig {
+// newRigWith is newRig with handler h instead of the flows (nil: the
+// flows, answering questions with llm if given, else offline).
+func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler, llm ...assistant.LLM) *rig {
 	t.Helper()
 	texts, err := locales.Load()
 	if err != nil {
@@ -129,7 +130,13 @@ func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler) *rig 
 		if _, err := r.db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.NewIndexer(r.db).Index}); err != nil {
 			t.Fatal(err)
 		}
-		a, err := assistant.New(assistant.Options{DB: r.db, Texts: texts, Clock: clock{r}, NoEdits: true})
+		// Answers go whole because WhatsApp's Capabilities say it cannot
+		// edit a message, not because the assistant is told so.
+		o := assistant.Options{DB: r.db, Texts: texts, Clock: clock{r}, Model: "gpt-4o-mini", EditEvery: time.Millisecond}
+		if len(llm) > 0 {
+			o.LLM = llm[0]
+		}
+		a, err := assistant.New(o)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/journeytest"
+	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
 )
 
 // fitted answers each command with one reply that WhatsApp cannot show as
@@ -73,4 +77,68 @@ func TestSendFitsReplies(t *testing.T) {
 			t.Errorf("the text was not cut between sentences:\n%s", texts(got))
 		}
 	})
+}
+
+// TestAccountRefused: like a refused token (190, TestErrors), a blocked
+// account (368) or a locked number (131031) stops all sending: the
+// transport is not ready, and no request goes to Meta until a restart.
+func TestAccountRefused(t *testing.T) {
+	for _, code := range []int{whatsapptest.CodeBlocked, whatsapptest.CodeLocked} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			r := newRigWith(t, nil, fitted)
+			const user = "393330000051"
+			r.fake.Fail(1, whatsapptest.Fault{Code: code, To: user})
+			if _, err := r.tr.Send(context.Background(), user, bot.Reply{Text: "Ciao"}); err == nil {
+				t.Fatalf("%d accepted", code)
+			}
+			if r.tr.Ready() == nil {
+				t.Fatalf("ready after %d", code)
+			}
+			n := len(r.fake.Messages())
+			if _, err := r.tr.Send(context.Background(), user, bot.Reply{Text: "Ciao"}); err == nil || len(r.fake.Messages()) != n {
+				t.Fatalf("a send after %d made a request", code)
+			}
+			if c := strings.Count(r.logs.String(), "sending stopped"); c != 1 {
+				t.Errorf("the stop is logged %d times, want once", c)
+			}
+		})
+	}
+}
+
+// TestAnswerComesWhole: WhatsApp cannot edit a message (its Capabilities
+// say so), so an answer that the LLM streams comes as one message once
+// complete, with the typing indicator meanwhile, where Telegram would edit
+// a message as the words come.
+func TestAnswerComesWhole(t *testing.T) {
+	const answer = "Apri il profilo dell'attività su Google Maps [1].\nPoi tocca Modifica e inserisci gli orari di apertura veri [1]."
+	llm := llmtest.New(answer)
+	t.Cleanup(llm.Close)
+	llm.SetChunk(4, nil)
+	c, err := assistant.NewClient(llm.URL(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRigWith(t, nil, nil, c)
+	const user = "393330000061"
+	r.say(user, "/start")
+	before := len(r.fake.Reads())
+	got := r.say(user, journeytest.Question)
+	var answers []string
+	for _, m := range got {
+		if strings.Contains(m.Text(), "Google Maps") {
+			answers = append(answers, m.Text())
+		}
+	}
+	if len(answers) != 1 || !strings.Contains(answers[0], "orari di apertura veri") {
+		t.Fatalf("the answer came as %d messages, want one, complete:\n%s", len(answers), texts(got))
+	}
+	typing := 0
+	for _, m := range r.fake.Reads()[before:] {
+		if m.Typing {
+			typing++
+		}
+	}
+	if typing == 0 {
+		t.Error("no typing indicator while the answer was written")
+	}
 }

@@ -37,10 +37,8 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 		OpenLesson:     flows.OpenLessonData,
 		OpenVideo:      flows.WatchVideoData,
 		Logger:         a.log,
-		// WhatsApp cannot edit a message: answers go whole, once written,
-		// on every platform of a process that serves it (until each
-		// transport's capabilities decide).
-		NoEdits: a.cfg.WhatsAppToken != "",
+		// Where a transport cannot edit a message (WhatsApp), its
+		// Capabilities make the answers go whole, once written.
 	}
 	var feedback *drill.Feedback
 	if a.cfg.OpenAIKey != "" || a.cfg.OpenAIBaseURL != "" {

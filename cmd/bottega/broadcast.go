@@ -287,6 +287,19 @@ func (b *bulk) wake() {
 	}
 }
 
+// windowed is a transport that lets reminders and broadcasts go free-form
+// only within a window after the learner's last message, and fits them to
+// it (whatsapp.Transport.Fit).
+type windowed interface {
+	Fit(ctx context.Context, chat, kind, locale string, r bot.Reply) (bot.Reply, error)
+}
+
+// What start looks for in the transports that have it.
+var (
+	_ admin.Downloader = (*telegram.Transport)(nil)
+	_ windowed         = (*whatsapp.Transport)(nil)
+)
+
 // start runs the delivery worker and the reminders for t until stop.
 func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (stop func()) {
 	cfg := broadcast.Config{
@@ -299,24 +312,26 @@ func (b *bulk) start(ctx context.Context, t bot.Transport, log *slog.Logger) (st
 		Metrics: b.metrics,
 		Logger:  log,
 	}
-	if tr, ok := t.(*telegram.Transport); ok {
-		// The broadcasts' own rate decides, up to the transport's.
-		cfg.Rate = b.cfg.TelegramRate
+	// The broadcasts' own rate decides, up to the platform's.
+	if rate, ok := map[string]float64{telegram.Platform: b.cfg.TelegramRate, whatsapp.Platform: b.cfg.WhatsAppRate}[t.Platform()]; ok {
+		cfg.Rate = rate
+	}
+	if dl, ok := t.(admin.Downloader); ok {
 		b.mu.Lock()
-		b.dl = tr
+		b.dl = dl
 		b.mu.Unlock()
 	}
-	if wa, ok := t.(*whatsapp.Transport); ok {
-		cfg.Rate = b.cfg.WhatsAppRate
+	if w, ok := t.(windowed); ok && t.Capabilities().Templates {
 		cfg.Requeue = func(ctx context.Context) (int, error) { return requeueRefused(ctx, b.db, 0) }
-		// Outside the 24-hour window a template goes instead, or nothing.
+		// Outside the platform's window a template goes instead, or
+		// nothing.
 		render := cfg.Render
 		cfg.Render = func(ctx context.Context, d bottega.Delivery) (bot.Reply, error) {
 			r, err := render(ctx, d)
 			if err != nil {
 				return r, err
 			}
-			r, err = wa.Fit(ctx, d.ChatID, d.Kind, d.Locale, r)
+			r, err = w.Fit(ctx, d.ChatID, d.Kind, d.Locale, r)
 			if errors.Is(err, whatsapp.ErrNoTemplate) {
 				return r, fmt.Errorf("%w: %w", broadcast.ErrSkip, err)
 			}

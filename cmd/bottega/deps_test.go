@@ -28,6 +28,7 @@ func TestNoFakesInTheBinary(t *testing.T) {
 		"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest",
 		"github.com/bottega-app/bottega/assistant/llmtest",
 		"github.com/bottega-app/bottega/assistant/retrievalbench",
+		"github.com/bottega-app/bottega/internal/poll",
 		"net/http/httptest",
 	}
 	for _, p := range deps {

@@ -304,7 +304,12 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 	case l.Reminder == "":
 		return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_status_off", nil)), nil
 	}
-	return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_status_on", map[string]any{"Time": l.Reminder})), nil
+	// The example of another time is not the one set.
+	other := "13:00"
+	if l.Reminder == other {
+		other = "19:00"
+	}
+	return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_status_on", map[string]any{"Time": l.Reminder, "Other": other})), nil
 }
 
 // wayOn is a reply with the buttons that take the learner on: where they

@@ -20,6 +20,7 @@ import (
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -267,7 +268,7 @@ func TestBroadcastWizard(t *testing.T) {
 		t.Fatalf("%d broadcasts (%v)", len(bs), err)
 	}
 	var b bottega.Broadcast
-	waitFor(t, "the broadcast to finish", func() bool {
+	poll.Until(t, "the broadcast to finish", func() bool {
 		var err error
 		b, err = r.db.Broadcast(bg, 1)
 		return err == nil && b.Status == bottega.BroadcastDone
@@ -286,7 +287,7 @@ func TestBroadcastWizard(t *testing.T) {
 		t.Errorf("received %v, want the artisans 7001, 7004, 7007 with %q", got, want)
 	}
 	// The progress message ends up saying it is done, without buttons.
-	waitFor(t, "the final progress edit", func() bool {
+	poll.Until(t, "the final progress edit", func() bool {
 		for _, c := range r.fake.Calls("editMessageText") {
 			if c.Params["message_id"] == strconv.Itoa(progress.MessageID) && strings.Contains(c.Text(), "Finito") && c.Params["reply_markup"] == "" {
 				return true
@@ -524,17 +525,6 @@ func toChat(cs []telegramtest.Call, chat int64) []telegramtest.Call {
 		}
 	}
 	return out
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // hasData reports whether a message has a button with data d.

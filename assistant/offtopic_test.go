@@ -1,0 +1,55 @@
+package assistant
+
+import (
+	"testing"
+
+	"github.com/bottega-app/bottega/content"
+)
+
+// No off-topic mark is a word of the lessons: a question in their words
+// is never declined as being about another field.
+func TestOffTopicMarksNotInLessons(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := Passages(c)
+	for _, p := range ps {
+		for _, marks := range [][]string{offTopicMarks} {
+			text := p.Title + "\n" + p.Keywords + "\n" + p.Body
+			for _, m := range marks {
+				if hasMark(text, []string{m}) {
+					t.Errorf("mark %q is in lesson %s (%s %s, %s)", m, p.LessonID, p.Kind, p.Ref, p.Locale)
+				}
+			}
+		}
+	}
+}
+
+func TestOffTopic(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"che tempo fa sabato a Lecce?", true},
+		{"mi passi la ricetta dei cantucci?", true},
+		{"quanto prende di stipendio un commesso?", true},
+		{"what's the weather like in Rome tomorrow?", true},
+		{"my husband says social media is a waste of time, is he right?", true},
+		{"who was the architect of this church?", true},
+		{"¿me das una receta de paella?", true},
+		{"Wie wird das Wetter am Wochenende?", true},
+		{"il proprietario del locale, il padrone di casa, mi alza l'affitto del negozio", true},
+		// On topic: the lessons' own fields.
+		{"c'è l'allerta meteo per domani, cosa scrivo sulla pagina?", false},
+		{"come rispondo a una recensione negativa?", false},
+		{"posso mettere un messaggio automatico quando sono in ferie?", false},
+		{"what music can I use in my reels?", false},
+		{"come racconto la storia della mia bottega?", false},
+		{"quanto costa una sponsorizzata?", false},
+	} {
+		if got := offTopic(c.q); got != c.want {
+			t.Errorf("offTopic(%q) = %v, want %v", c.q, got, c.want)
+		}
+	}
+}
