@@ -142,15 +142,21 @@ func Passages(c *content.Curriculum) ([]store.Passage, []string) {
 	return ps, ws
 }
 
-// questionSteps assigns each question the lesson lists in loc (how
-// learners ask what it answers) to the step whose words it shares most,
-// words found in fewer steps counting more; a question that shares none
-// goes to the first step, which introduces the lesson. The result is by
-// step index.
+// questionSteps gives each step the questions it lists in loc (how
+// learners ask what it answers), and assigns each question the lesson
+// lists to the step whose words it shares most, words found in fewer steps
+// counting more; a question that shares none goes to the first step, which
+// introduces the lesson. The result is by step index.
 func questionSteps(l *content.Lesson, loc string) map[int][]string {
+	out := map[int][]string{}
+	for i, s := range l.Steps {
+		if qs := s.Questions[loc]; len(qs) > 0 {
+			out[i] = append(out[i], qs...)
+		}
+	}
 	qs := l.Questions[loc]
 	if len(qs) == 0 || len(l.Steps) == 0 {
-		return nil
+		return out
 	}
 	steps := make([]map[string]bool, len(l.Steps))
 	df := map[string]int{}
@@ -160,7 +166,6 @@ func questionSteps(l *content.Lesson, loc string) map[int][]string {
 			df[w]++
 		}
 	}
-	out := map[int][]string{}
 	for _, q := range qs {
 		bestStep, bestScore := 0, 0.0
 		for i, st := range steps {

@@ -112,3 +112,31 @@ func hitRefs(hits []store.PassageHit) []string {
 	}
 	return out
 }
+
+// A question a step lists is searched with that step, whatever words it
+// shares with the others.
+func TestStepQuestionsStayWithTheirStep(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lesson("ads-basics")
+	i := l.StepIndex("budget")
+	if i < 0 {
+		t.Fatal("no budget step in ads-basics")
+	}
+	// It shares "sponsorizzata" with the first step, and nothing with
+	// this one.
+	asked := "una sponsorizzata mi manda in rovina?"
+	l.Steps[i].Questions = map[string][]string{"it": {asked}}
+	ps, _ := assistant.Passages(c)
+	var where []string
+	for _, p := range ps {
+		if strings.Contains(p.Keywords, asked) {
+			where = append(where, p.LessonID+"/"+p.Ref+"/"+p.Locale)
+		}
+	}
+	if len(where) != 1 || where[0] != "ads-basics/budget/it" {
+		t.Errorf("question indexed in %v, want ads-basics/budget/it only", where)
+	}
+}

@@ -209,6 +209,10 @@ type Step struct {
 	// Document is an optional template sent to the learner as a file after the step: a
 	// text, Markdown or CSV file inside the track folder, by locale.
 	Document Files `json:"document,omitempty"`
+	// Questions are how learners ask what this step answers, in their own words, by
+	// locale: searched with the step, never shown. The lesson's own questions go to
+	// the step whose words they share most.
+	Questions map[string][]string `json:"questions,omitempty"`
 	// Clip is the step's part of the lesson's video, cut when the lesson
 	// is published.
 	Clip *Clip `json:"clip,omitempty"`

@@ -383,6 +383,12 @@ func (d *decoder) text(n *yaml.Node, path, what string) Text {
 
 // lists reads a mapping of locale to a list of texts, such as keywords or questions.
 func (d *decoder) lists(n *yaml.Node, field string) map[string][]string {
+	return d.listsAt(n, field, field)
+}
+
+// listsAt reads lists by locale at path, named what in problems.
+func (d *decoder) listsAt(n *yaml.Node, path, what string) map[string][]string {
+	field := what
 	if isNull(n) {
 		return nil
 	}
@@ -397,7 +403,7 @@ func (d *decoder) lists(n *yaml.Node, field string) map[string][]string {
 			d.addf(k.Line, "%s: a locale must be plain text, got %s", field, kindName(k))
 			continue
 		}
-		path := join(field, k.Value)
+		path := join(path, k.Value)
 		if _, dup := kw[k.Value]; dup {
 			d.addf(k.Line, "%s: locale %s repeated", field, k.Value)
 			continue
@@ -568,15 +574,16 @@ func assignChapters(l *Lesson) string {
 
 func (d *decoder) step(n *yaml.Node, path string, i int) Step {
 	what := name("step", n, i)
-	f := d.fields(n, path, what, "id", "text", "task", "tip", "image", "chapter", "document")
+	f := d.fields(n, path, what, "id", "text", "task", "tip", "image", "chapter", "document", "questions")
 	return Step{
-		ID:       d.str(f["id"], what+" id"),
-		Text:     d.text(f["text"], path+".text", what+" text"),
-		Task:     d.text(f["task"], path+".task", what+" task"),
-		Tip:      d.text(f["tip"], path+".tip", what+" tip"),
-		Image:    d.str(f["image"], what+" image"),
-		Chapter:  d.str(f["chapter"], what+" chapter"),
-		Document: Files(d.text(f["document"], path+".document", what+" document")),
+		ID:        d.str(f["id"], what+" id"),
+		Text:      d.text(f["text"], path+".text", what+" text"),
+		Task:      d.text(f["task"], path+".task", what+" task"),
+		Tip:       d.text(f["tip"], path+".tip", what+" tip"),
+		Image:     d.str(f["image"], what+" image"),
+		Chapter:   d.str(f["chapter"], what+" chapter"),
+		Document:  Files(d.text(f["document"], path+".document", what+" document")),
+		Questions: d.listsAt(f["questions"], path+".questions", what+" questions"),
 	}
 }
 

@@ -302,27 +302,42 @@ func (v *validator) lesson(l *Lesson) file {
 	return f
 }
 
-// questions checks the questions a lesson answers, in the learners' words: in the
-// lesson's locales, short as a chat message, each asked once.
+// questions checks the questions a lesson and its steps answer, in the learners'
+// words: in the lesson's locales, short as a chat message, each asked once in the
+// lesson.
 func (f file) questions(l *Lesson) {
-	for _, lang := range sortedKeys(l.Questions) {
-		p := join("questions", lang)
-		if !f.allowed(p, "questions", lang) {
-			continue
-		}
-		seen := map[string]int{}
-		for i, q := range l.Questions[lang] {
-			qp := fmt.Sprintf("%s.%d", p, i)
-			if n := utf8.RuneCountInString(q); n > maxLearnerRunes {
-				f.addf(qp, "questions %s #%d: %d characters, max %d", lang, i+1, n, maxLearnerRunes)
-			}
-			key := strings.ToLower(strings.Join(strings.Fields(q), " "))
-			if j, dup := seen[key]; dup {
-				f.addf(qp, "questions %s #%d: the same as #%d", lang, i+1, j+1)
+	type at struct {
+		what string
+		n    int
+	}
+	seen := map[string]at{}
+	check := func(path, what string, qs map[string][]string) {
+		for _, lang := range sortedKeys(qs) {
+			p := join(path, lang)
+			if !f.allowed(p, what, lang) {
 				continue
 			}
-			seen[key] = i
+			for i, q := range qs[lang] {
+				qp := fmt.Sprintf("%s.%d", p, i)
+				if n := utf8.RuneCountInString(q); n > maxLearnerRunes {
+					f.addf(qp, "%s %s #%d: %d characters, max %d", what, lang, i+1, n, maxLearnerRunes)
+				}
+				key := lang + " " + strings.ToLower(strings.Join(strings.Fields(q), " "))
+				if j, dup := seen[key]; dup {
+					same := fmt.Sprintf("#%d", j.n)
+					if j.what != what {
+						same = j.what + " " + same
+					}
+					f.addf(qp, "%s %s #%d: the same as %s", what, lang, i+1, same)
+					continue
+				}
+				seen[key] = at{what, i + 1}
+			}
 		}
+	}
+	check("questions", "questions", l.Questions)
+	for i, s := range l.Steps {
+		check(fmt.Sprintf("steps.%d.questions", i), label("step", s.ID, i)+" questions", s.Questions)
 	}
 }
 

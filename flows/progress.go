@@ -93,22 +93,33 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	rows := checkRows
+	// Where the learner is, then the lesson after it: the lesson being
+	// read or quizzed is not what comes next.
 	next := rp.lesson
-	if rp.kind == atQuiz {
-		// The lesson being quizzed is not what comes next: the one after.
-		text += "\n" + t.T("progress_at_quiz", map[string]any{"Title": t.pick(rp.lesson.Title), "N": rp.step + 1, "Total": len(t.st.Quiz.IDs)})
-		rows = append(rows, []bot.Button{t.btn("btn_back_to_quiz", actContinue)})
+	if rp.lesson != nil && rp.kind != atNew {
+		title := t.pick(rp.lesson.Title)
+		switch rp.kind {
+		case atQuiz:
+			text += "\n" + t.T("progress_at_quiz", map[string]any{"Title": title, "N": rp.step + 1, "Total": len(t.st.Quiz.IDs)})
+		case atLesson:
+			text += "\n" + t.T("menu_at_step", map[string]any{"Title": title, "N": rp.step + 1, "Total": len(rp.lesson.Steps)})
+		case atEnd:
+			text += "\n" + t.T("menu_at_end", map[string]any{"Title": title})
+		}
 		if next, err = t.nextAfter(rp.lesson); err != nil {
 			return bot.Reply{}, err
 		}
 	}
 	switch {
+	case rp.kind == atQuiz:
+		rows = append(rows, []bot.Button{t.btn("btn_back_to_quiz", actContinue)})
+	case rp.lesson != nil:
+		rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})
+	}
+	switch {
 	case next != nil:
 		text += "\n" + t.T("progress_next", map[string]any{"Title": t.pick(next.Title)})
-		if rp.kind != atQuiz {
-			rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})
-		}
-	case rp.kind != atQuiz:
+	case rp.lesson == nil:
 		text += "\n" + t.T("progress_all_done", nil)
 	}
 	if due > 0 {

@@ -32,13 +32,19 @@ func short(s string, n int) string {
 }
 
 // sameLabel reports whether typed text means a button: the same words,
-// ignoring case, emoji, arrows and spacing around them.
+// ignoring case, emoji, arrows and spacing around them, or the words
+// before the label's colon.
 func sameLabel(label, text string) bool {
 	trim := func(s string) string {
 		return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	}
 	l, t := trim(label), trim(text)
-	return l != "" && strings.EqualFold(l, t)
+	if l != "" && strings.EqualFold(l, t) {
+		return true
+	}
+	// "▶ Continua: <lesson>" is pressed by "continua" too.
+	head, _, ok := strings.Cut(label, ":")
+	return ok && t != "" && strings.EqualFold(trim(head), t)
 }
 
 // clock formats a position in a video: "2:15", "1:02:03".
