@@ -3,17 +3,23 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/video"
+	"github.com/bottega-app/bottega/video/videotest"
 )
 
 // screenshots is where the browser tests write a picture (JPEG) of each page
@@ -293,5 +299,82 @@ func TestBrowserLessonClip(t *testing.T) {
 	}
 	if !fits {
 		t.Error("the lesson page is wider than a phone's screen")
+	}
+}
+
+// TestBrowserPublishesAVideoLesson uploads a lesson whose video is at a
+// URL on a phone-sized screen, publishes it, and follows the page that
+// shows the cutting: it refreshes itself, without JavaScript of its own,
+// until the lesson is published.
+func TestBrowserPublishesAVideoLesson(t *testing.T) {
+	r := newRig(t)
+	tools := videotest.Tools(t)
+	dir := t.TempDir()
+	videotest.Make(t, tools, dir, "demo.mp4", 16*time.Second)
+	files := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer files.Close()
+	started, gate := make(chan struct{}), make(chan struct{})
+	var once, open sync.Once
+	release := func() { open.Do(func() { close(gate) }) }
+	defer release()
+	p := &video.Publisher{Cutter: &video.Cutter{Tools: tools, Dir: r.clips, Settings: videotest.Settings()}, HTTP: files.Client()}
+	r.setVideos(func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+		return p.Prepare(ctx, c, func(e video.Event) {
+			progress(e)
+			if e.Stage == "cut" && e.Progress.Clip == 1 {
+				once.Do(func() { close(started); <-gate })
+			}
+		})
+	})
+	file := filepath.Join(t.TempDir(), "clipdemo.yaml")
+	if err := os.WriteFile(file, urlLesson(files.URL+"/demo.mp4"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	var note, running, done string
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		chromedp.WaitVisible(`button[type=submit]`),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`form[action="/console/logout"] button`),
+		chromedp.Navigate(r.srv.URL+"/console/lessons"),
+		chromedp.WaitVisible(`#file`),
+		chromedp.SetUploadFiles(`#file`, []string{file}),
+		chromedp.SetValue(`#track`, "bottega-digitale"),
+		chromedp.Click(`#check`),
+		chromedp.WaitVisible(`#videos`),
+		textOf(`#videos`, &note),
+		chromedp.Click(`#publish`),
+		chromedp.WaitVisible(`#running`),
+		func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+			<-started
+			return chromedp.Void{}, nil
+		},
+		// The job's page while the second clip is made (reloaded: the
+		// page may have come before the cutting did).
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#running progress`),
+		textOf(`#running p[role=status]`, &running),
+		shot("job"),
+		func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+			release()
+			return chromedp.Void{}, nil
+		},
+		// The page refreshes itself until the job is done.
+		chromedp.WaitVisible(`#done`),
+		textOf(`#done p[role=status]`, &done),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "Lessons with a video to cut: 1.") {
+		t.Errorf("upload's note %q", note)
+	}
+	if !strings.Contains(running, "clip 2 of 4") {
+		t.Errorf("while cutting: %q", running)
+	}
+	if done != "Version 2 published: learners see it from now on." {
+		t.Errorf("when done: %q", done)
 	}
 }
