@@ -38,7 +38,7 @@ func (h *Handler) version(w http.ResponseWriter, r *http.Request) (*content.Curr
 		}
 		v = n
 	}
-	c, err := h.o.Publishing.Version(ctx, v)
+	c, err := h.versions.get(ctx, h.o.Publishing, v)
 	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
 		return nil, 0, nil, false

@@ -92,6 +92,8 @@ type Handler struct {
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
 	jobs   *jobs
+	// versions keeps the curriculum versions the pages read.
+	versions versionCache
 	// words are the console's texts by language.
 	words map[string]map[string]string
 }
