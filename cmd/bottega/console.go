@@ -39,6 +39,10 @@ func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 		// As for the chat's uploads, ffmpeg is looked for when a lesson
 		// with a video comes.
 		Videos: func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+			// Find's own error, so that the page tells a missing ffmpeg.
+			if _, err := video.Find(getenv); err != nil {
+				return video.Report{}, err
+			}
 			p, err := newVideoPublisher(a.cfg, getenv)
 			if err != nil {
 				return video.Report{}, err
