@@ -389,10 +389,11 @@ func lastQuestion(turns []store.AskTurn) string {
 }
 
 // uncovered says the lessons do not answer the question, offers the
-// closest lessons, and logs the question for content authors.
+// closest lessons, and logs the question for content authors. With lessons
+// to offer it says it found no precise answer, rather than that the lessons
+// say nothing of the subject, which the buttons under it would contradict.
 func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans answer) answer {
 	lg := q.Locale
-	text := a.t(lg, "ask_not_covered", nil)
 	var rows [][]bot.Button
 	var lessons []string
 	for _, h := range hits {
@@ -405,9 +406,9 @@ func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans
 		lessons = append(lessons, h.LessonID)
 		rows = append(rows, []bot.Button{{Label: a.t(lg, "ask_btn_open", map[string]any{"Title": clip(h.Title, 40)}), Data: a.o.OpenLesson(h.LessonID, "")}})
 	}
-	if len(rows) > 0 {
-		text += "\n\n" + a.t(lg, "ask_closest", nil)
-	} else {
+	text := a.t(lg, "ask_not_covered_closest", nil)
+	if len(rows) == 0 {
+		text = a.t(lg, "ask_not_covered", nil)
 		rows = append(rows, flows.WayOn(a.o.Texts, lg))
 	}
 	rows = append(rows, a.feedback(lg, q.ID))

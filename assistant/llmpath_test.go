@@ -133,9 +133,7 @@ func TestModelDeclines(t *testing.T) {
 	if _, streams := answers(h.llm.Requests()); len(streams) != 1 {
 		t.Errorf("%d answer requests, want 1: the model judges what the lessons cover", len(streams))
 	}
-	if final := h.out.last(t); !strings.HasPrefix(final.Text, h.tr("ask_not_covered", nil)) {
-		t.Errorf("answer %q, want the not-covered message", final.Text)
-	}
+	notCovered(t, h, h.out.last(t).Reply)
 	if q := h.lastQuestion(); q.Mode != "uncovered" || !q.Unanswered {
 		t.Errorf("question recorded as %+v", q)
 	}

@@ -19,7 +19,7 @@ func TestPreviewIsWhatTheLearnerSees(t *testing.T) {
 		t.Fatal(err)
 	}
 	ls := cur.Lesson("vetrina")
-	screens := flows.Preview(texts(t), ls, "it")
+	screens := flows.Preview(texts(t), nil, ls, "it")
 	if len(screens) != len(ls.Steps)+1+len(ls.Quiz) {
 		t.Fatalf("%d screens for %d steps, the end and %d questions", len(screens), len(ls.Steps), len(ls.Quiz))
 	}
@@ -49,7 +49,7 @@ func TestPreviewIsWhatTheLearnerSees(t *testing.T) {
 	if q.Text != first.Text {
 		t.Errorf("first question: the chat shows\n%s\nthe preview\n%s", q.Text, first.Text)
 	}
-	if en := flows.Preview(texts(t), ls, "en"); en[0].Text == screens[0].Text {
+	if en := flows.Preview(texts(t), nil, ls, "en"); en[0].Text == screens[0].Text {
 		t.Errorf("the English preview is the Italian one:\n%s", en[0].Text)
 	}
 }
@@ -62,7 +62,7 @@ func TestPreviewShufflesAndShowsPictures(t *testing.T) {
 		Steps: []content.Step{{ID: "a", Text: content.Text{"it": "Uno"}, Image: "foto.jpg"}, {ID: "b", Text: content.Text{"it": "Due"}, Image: "https://example.org/b.png"}},
 		Quiz: []content.Question{{ID: "q", Kind: content.Choice, Question: content.Text{"it": "Quale?"},
 			Options: []content.Text{{"it": "zero"}, {"it": "uno"}, {"it": "due"}, {"it": "tre"}}, Correct: 2}}}
-	screens := flows.Preview(texts(t), ls, "it")
+	screens := flows.Preview(texts(t), nil, ls, "it")
 	if len(screens) != 4 {
 		t.Fatalf("%d screens", len(screens))
 	}

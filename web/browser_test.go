@@ -3,17 +3,23 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/video"
+	"github.com/bottega-app/bottega/video/videotest"
 )
 
 // screenshots is where the browser tests write a picture (JPEG) of each page
@@ -219,5 +225,156 @@ func TestBrowserPublishesALesson(t *testing.T) {
 	cur, v, err := r.pub.Library.Current(context.Background())
 	if err != nil || v != 2 || cur.Lesson("reviews").Title.Get("en") != "Reviews, and how to answer them" {
 		t.Errorf("current curriculum: version %d, %v", v, err)
+	}
+}
+
+// playerState says what the page's player has loaded, for a failure.
+const playerState = `(() => { const v = document.querySelector('video'); if (!v) return 'no video'; const tt = v.textTracks[0];
+	return JSON.stringify({readyState: v.readyState, networkState: v.networkState, error: v.error && v.error.message,
+		tracks: v.textTracks.length, mode: tt && tt.mode, cues: tt && tt.cues && tt.cues.length}) })()`
+
+// TestBrowserLessonClip opens a step with a clip on a phone-sized screen:
+// the clip loads in the page's player, with its subtitles, and nothing is
+// wider than the screen.
+func TestBrowserLessonClip(t *testing.T) {
+	r := newRig(t)
+	r.publishClips()
+	ctx := browser(t)
+	var duration float64
+	var cue string
+	var fits bool
+	step := "start"
+	at := func(name string) chromedp.Action[chromedp.Void] {
+		return func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+			step = name
+			return chromedp.Void{}, nil
+		}
+	}
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		at("login page"),
+		chromedp.WaitVisible(`button[type=submit]`),
+		chromedp.Click(`button[type=submit]`),
+		at("signed in"),
+		// Only a signed-in page has the sign-out button.
+		chromedp.WaitVisible(`form[action="/console/logout"] button`),
+		at("overview"),
+		chromedp.Navigate(r.srv.URL+"/console/lessons/clipdemo?loc=en&screen=1"),
+		at("lesson page"),
+		chromedp.WaitReady(`video`),
+		at("player"),
+		// The player read the clip's header (range requests) and the
+		// subtitles' cues.
+		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			_, err := chromedp.Poll[chromedp.Void](`document.querySelector('video').readyState >= 1 && document.querySelector('video').textTracks.length == 1 && document.querySelector('video').textTracks[0].cues != null && document.querySelector('video').textTracks[0].cues.length > 0`,
+				chromedp.WithPollingTimeout(time.Minute))(ctx, t)
+			if err != nil {
+				state, _ := chromedp.Evaluate[string](playerState)(ctx, t)
+				return chromedp.Void{}, fmt.Errorf("the player did not load the clip and its subtitles: %v (%s)", err, state)
+			}
+			return chromedp.Void{}, nil
+		},
+		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			var err error
+			if duration, err = chromedp.Evaluate[float64](`document.querySelector('video').duration`)(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			if cue, err = chromedp.Evaluate[string](`document.querySelector('video').textTracks[0].cues[0].text`)(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			fits, err = chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)(ctx, t)
+			return chromedp.Void{}, err
+		},
+		shot("lesson-clip"),
+	)
+	if err != nil {
+		t.Fatalf("after %s: %v", step, err)
+	}
+	if duration < 3.5 || duration > 4.5 {
+		t.Errorf("the clip plays %.2f s, want about 4", duration)
+	}
+	if cue != "Benvenuti nella vetrina." {
+		t.Errorf("first subtitle %q", cue)
+	}
+	if !fits {
+		t.Error("the lesson page is wider than a phone's screen")
+	}
+}
+
+// TestBrowserPublishesAVideoLesson uploads a lesson whose video is at a
+// URL on a phone-sized screen, publishes it, and follows the page that
+// shows the cutting: it refreshes itself, without JavaScript of its own,
+// until the lesson is published.
+func TestBrowserPublishesAVideoLesson(t *testing.T) {
+	r := newRig(t)
+	tools := videotest.Tools(t)
+	dir := t.TempDir()
+	videotest.Make(t, tools, dir, "demo.mp4", 16*time.Second)
+	files := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer files.Close()
+	started, gate := make(chan struct{}), make(chan struct{})
+	var once, open sync.Once
+	release := func() { open.Do(func() { close(gate) }) }
+	defer release()
+	p := &video.Publisher{Cutter: &video.Cutter{Tools: tools, Dir: r.clips, Settings: videotest.Settings()}, HTTP: files.Client()}
+	r.setVideos(func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+		return p.Prepare(ctx, c, func(e video.Event) {
+			progress(e)
+			if e.Stage == "cut" && e.Progress.Clip == 1 {
+				once.Do(func() { close(started); <-gate })
+			}
+		})
+	})
+	file := filepath.Join(t.TempDir(), "clipdemo.yaml")
+	if err := os.WriteFile(file, urlLesson(files.URL+"/demo.mp4"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	var note, running, done string
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
+		chromedp.WaitVisible(`button[type=submit]`),
+		chromedp.Click(`button[type=submit]`),
+		chromedp.WaitVisible(`form[action="/console/logout"] button`),
+		chromedp.Navigate(r.srv.URL+"/console/lessons"),
+		chromedp.WaitVisible(`#file`),
+		chromedp.SetUploadFiles(`#file`, []string{file}),
+		chromedp.SetValue(`#track`, "bottega-digitale"),
+		chromedp.Click(`#check`),
+		chromedp.WaitVisible(`#videos`),
+		textOf(`#videos`, &note),
+		chromedp.Click(`#publish`),
+		chromedp.WaitVisible(`#running`),
+		func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+			<-started
+			return chromedp.Void{}, nil
+		},
+		// The job's page while the second clip is made (reloaded: the
+		// page may have come before the cutting did).
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#running progress`),
+		textOf(`#running p[role=status]`, &running),
+		shot("job"),
+		func(context.Context, *chromedp.Target) (chromedp.Void, error) {
+			release()
+			return chromedp.Void{}, nil
+		},
+		// The page refreshes itself until the job is done.
+		chromedp.WaitVisible(`#done`),
+		textOf(`#done p[role=status]`, &done),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "Lessons with a video to cut: 1.") {
+		t.Errorf("upload's note %q", note)
+	}
+	if !strings.Contains(running, "clip 2 of 4") {
+		t.Errorf("while cutting: %q", running)
+	}
+	if done != "Version 2 published: learners see it from now on." {
+		t.Errorf("when done: %q", done)
 	}
 }

@@ -139,7 +139,7 @@ func TestLessonClipsAndTranscripts(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<video controls playsinline preload="metadata" src="` + clipURL + `" poster="/console/clips/` + key + `/poster"`,
-		`<track kind="subtitles" src="` + subs + `?v=2" srclang="it"`,
+		`<track kind="subtitles" default src="` + subs + `?v=2" srclang="it"`,
 		"The part of the video from 0:00 to 0:04",
 		"Transcript of the video", "<time>0:01</time> Benvenuti nella vetrina.",
 		"Step 1 🎬",
@@ -147,6 +147,10 @@ func TestLessonClipsAndTranscripts(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("lesson page without %q", want)
 		}
+	}
+	// The learner gets the clip with the step, so no button to watch it.
+	if strings.Contains(body, "Watch from") {
+		t.Error("the step with a clip offers to watch the video")
 	}
 	if strings.Contains(body, "Ora la foto del bancone.") {
 		t.Error("step 1's transcript has what is said in step 2")

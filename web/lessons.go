@@ -38,7 +38,7 @@ func (h *Handler) version(w http.ResponseWriter, r *http.Request) (*content.Curr
 		}
 		v = n
 	}
-	c, err := h.o.Publishing.Version(ctx, v)
+	c, err := h.versions.get(ctx, h.o.Publishing, v)
 	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
 		return nil, 0, nil, false
@@ -228,6 +228,9 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	out := map[string]any{"D": d, "Name": hdr.Filename}
+	if d.Curriculum != nil && h.o.Videos != nil {
+		out["Videos"] = videoLessons(d.Curriculum)
+	}
 	if len(d.Problems) == 0 && !d.Same {
 		old, err := h.o.Publishing.Version(ctx, d.Base)
 		if err != nil {
@@ -250,8 +253,32 @@ func (h *Handler) publish(w http.ResponseWriter, r *http.Request, s *session) {
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
 		return
 	}
+	if drafts, ok := h.o.Publishing.(bottega.Drafts); ok && h.o.Videos != nil {
+		c, err := drafts.Draft(r.Context(), id)
+		if bottega.ErrorCode(err) == bottega.ENOTFOUND {
+			h.refuse(w, r, http.StatusNotFound, "err_draft_gone")
+			return
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if bottega.PendingVideos(c) != nil {
+			h.publishLater(w, r, s, drafts, id, r.PostFormValue("name"))
+			return
+		}
+	}
 	pub, err := h.o.Publishing.PublishDraft(r.Context(), id, s.UserID)
 	h.published(w, r, s, pub, err)
+}
+
+// videoLessons counts the lessons of c whose video publishing cuts into
+// clips.
+func videoLessons(c *content.Curriculum) int {
+	n := 0
+	if p := bottega.PendingVideos(c); p != nil {
+		n = len(p.Lessons())
+	}
+	return n
 }
 
 // rollback publishes an earlier version again.

@@ -57,6 +57,12 @@ type Options struct {
 	// Screens renders a lesson as a learner reading in a locale sees it,
 	// screen by screen (flows.Preview).
 	Screens func(ls *content.Lesson, locale string) []bot.Reply
+	// Videos cuts the videos of an uploaded lesson into clips before it
+	// is published, as the chat's upload and bottega content publish do
+	// (video.Publisher.Prepare); nil: an upload is published as it is.
+	// Publishing must also implement bottega.Drafts, which keeps the
+	// clips in the draft.
+	Videos bottega.VideoPreparer
 	// Clips finds the clips of the lessons' videos (video.Cutter on the
 	// clip folder); nil: the steps show no clips.
 	Clips Clips
@@ -85,6 +91,9 @@ type Handler struct {
 	admins map[string]bool
 	pages  map[string]*template.Template
 	mux    *http.ServeMux
+	jobs   *jobs
+	// versions keeps the curriculum versions the pages read.
+	versions versionCache
 	// words are the console's texts by language.
 	words map[string]map[string]string
 }
@@ -107,7 +116,7 @@ func New(o Options) (*Handler, error) {
 		}
 		o.Texts = c
 	}
-	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
+	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux(), jobs: newJobs(),
 		words: map[string]map[string]string{"it": textsIn("it"), "en": textsIn("en")}}
 	for _, a := range o.Admins {
 		if a = strings.TrimSpace(a); a != "" {
@@ -159,6 +168,7 @@ func (h *Handler) routes() {
 	get("/console/clips/{key}/{part}", h.clipFile)
 	post("/console/lessons/upload", h.upload)
 	post("/console/lessons/publish", h.publish)
+	get("/console/lessons/jobs/{id}", h.jobPage)
 	post("/console/lessons/rollback", h.rollback)
 	get("/console/plain", h.plainPage)
 	post("/console/plain", h.checkPlain)

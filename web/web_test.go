@@ -43,6 +43,8 @@ type rig struct {
 	pub *store.Publishing
 	// clips is the clip folder the console serves clips from.
 	clips string
+	// videos cuts the videos of uploads (setVideos).
+	videos bottega.VideoPreparer
 
 	mu  sync.Mutex
 	now time.Time
@@ -77,12 +79,14 @@ func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 		t.Fatal(err)
 	}
 	r.pub = &store.Publishing{DB: r.db, Library: lib}
+	clips := &video.Cutter{Dir: r.clips}
 	r.h, err = web.New(web.Options{
 		Admins: admins, PublicURL: "http://console.test", Sessions: r.db, Broadcasts: r.svc,
 		Learners: &store.Learners{DB: r.db}, Stats: &store.Statistics{DB: r.db}, Library: lib, Rate: 10,
 		Publishing: r.pub, Texts: texts,
-		Screens: func(ls *content.Lesson, loc string) []bot.Reply { return flows.Preview(texts, ls, loc) },
-		Clips:   &video.Cutter{Dir: r.clips},
+		Screens: func(ls *content.Lesson, loc string) []bot.Reply { return flows.Preview(texts, clips, ls, loc) },
+		Clips:   clips,
+		Videos:  r.prepare,
 		Clock:   r.clock,
 	})
 	if err != nil {
@@ -91,6 +95,23 @@ func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 	r.srv = httptest.NewServer(r.h)
 	t.Cleanup(r.srv.Close)
 	return r
+}
+
+// prepare cuts the videos of an upload with the preparer a test set.
+func (r *rig) prepare(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+	r.mu.Lock()
+	p := r.videos
+	r.mu.Unlock()
+	if p == nil {
+		return video.Report{}, fmt.Errorf("this test cuts no videos")
+	}
+	return p(ctx, c, progress)
+}
+
+func (r *rig) setVideos(p bottega.VideoPreparer) {
+	r.mu.Lock()
+	r.videos = p
+	r.mu.Unlock()
 }
 
 func (r *rig) clock() time.Time {

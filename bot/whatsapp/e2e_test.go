@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -430,8 +431,16 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestUnreachable: a failed status with 131026 marks the learner.
+// TestUnreachable: a failed status with 131026 (not on WhatsApp) or
+// 131050 (the learner stopped the business's messages) marks the learner
+// unreachable: out of every audience.
 func TestUnreachable(t *testing.T) {
+	for _, code := range []int{whatsapptest.CodeUndeliver, whatsapptest.CodeOptedOut} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) { unreachable(t, code) })
+	}
+}
+
+func unreachable(t *testing.T, code int) {
 	r := newRig(t, nil)
 	const user = "393330000011"
 	r.say(user, "/start")
@@ -447,14 +456,14 @@ func TestUnreachable(t *testing.T) {
 	if n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform}); err != nil || n != 1 {
 		t.Fatalf("the learner is not in audiences before the status: %d (%v)", n, err)
 	}
-	st := whatsapptest.Status{ID: r.fake.Sent(user)[0].ID, Recipient: user, Status: "failed", Code: whatsapptest.CodeUndeliver, At: time.Now()}
+	st := whatsapptest.Status{ID: r.fake.Sent(user)[0].ID, Recipient: user, Status: "failed", Code: code, At: time.Now()}
 	if code, err := r.fake.Push(context.Background(), st); err != nil || code != 200 {
 		t.Fatalf("status: %d %v", code, err)
 	}
 	r.mu.Lock()
 	got := r.statuses
 	r.mu.Unlock()
-	if len(got) != 1 || got[0].Err == nil || got[0].Err.Code != whatsapptest.CodeUndeliver {
+	if len(got) != 1 || got[0].Err == nil || got[0].Err.Code != code {
 		t.Fatalf("statuses = %+v", got)
 	}
 	if n, err := r.db.CountAudience(context.Background(), bottega.Audience{Platform: whatsapp.Platform}); err != nil || n != 0 {

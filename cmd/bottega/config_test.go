@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -40,5 +41,37 @@ func TestWhatsAppConfirmWait(t *testing.T) {
 				t.Errorf("WhatsAppConfirmWait = %v, want %v", c.WhatsAppConfirmWait, tt.want)
 			}
 		})
+	}
+}
+
+// TestEveryVariableDocumented: each variable the configuration reads is in
+// `bottega --help` and in README's configuration table.
+func TestEveryVariableDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := string(readme)
+	if i := strings.Index(table, "## Configuration"); i >= 0 {
+		table = table[i:]
+	}
+	if i := strings.Index(table, "\n## "); i >= 0 {
+		table = table[:i]
+	}
+	var read []string
+	loadConfig(func(name string) string {
+		read = append(read, name)
+		return ""
+	})
+	if len(read) < 20 {
+		t.Fatalf("the configuration read only %v", read)
+	}
+	for _, name := range read {
+		if !strings.Contains(envHelp, name) {
+			t.Errorf("%s is not in bottega --help", name)
+		}
+		if !strings.Contains(table, "`"+name+"`") {
+			t.Errorf("%s is not in README's configuration table", name)
+		}
 	}
 }

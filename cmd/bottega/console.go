@@ -16,9 +16,11 @@ import (
 )
 
 // newConsole builds the web console on the app's database. Its broadcasts
-// wake the running delivery worker through the same service as the chat's.
-func newConsole(a *app) (*web.Handler, error) {
+// wake the running delivery worker through the same service as the chat's;
+// getenv finds ffmpeg (FFMPEG) for the videos of uploaded lessons.
+func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 	lib := store.NewLibrary(a.db, 0)
+	clips := &video.Cutter{Dir: clipDir(a.cfg)}
 	o := web.Options{
 		Admins:    a.cfg.Admins,
 		PublicURL: a.cfg.PublicURL,
@@ -33,12 +35,25 @@ func newConsole(a *app) (*web.Handler, error) {
 		Publishing: newPublishing(a, lib),
 		Library:    lib,
 		Rate:       min(float64(broadcast.DefaultRate), a.cfg.TelegramRate),
-		Clips:      &video.Cutter{Dir: clipDir(a.cfg)},
-		Logger:     a.log,
+		Clips:      clips,
+		// As for the chat's uploads, ffmpeg is looked for when a lesson
+		// with a video comes.
+		Videos: func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+			// Find's own error, so that the page tells a missing ffmpeg.
+			if _, err := video.Find(getenv); err != nil {
+				return video.Report{}, err
+			}
+			p, err := newVideoPublisher(a.cfg, getenv)
+			if err != nil {
+				return video.Report{}, err
+			}
+			return p.Prepare(ctx, c, progress)
+		},
+		Logger: a.log,
 	}
 	if a.texts != nil {
 		o.Texts = a.texts
-		o.Screens = func(ls *content.Lesson, locale string) []bot.Reply { return flows.Preview(a.texts, ls, locale) }
+		o.Screens = func(ls *content.Lesson, locale string) []bot.Reply { return flows.Preview(a.texts, clips, ls, locale) }
 	}
 	return web.New(o)
 }
@@ -65,7 +80,7 @@ func runConsoleLink(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer closeDB()
-	h, err := newConsole(&app{cfg: cfg, db: db, log: log})
+	h, err := newConsole(&app{cfg: cfg, db: db, log: log}, e.getenv)
 	if err != nil {
 		return err
 	}

@@ -85,6 +85,12 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   TELEGRAM_WEBHOOK_URL     use a webhook instead of long polling
   TELEGRAM_WEBHOOK_SECRET  secret checked on every webhook request
   TELEGRAM_RATE            Telegram messages per second overall (default 30)
+  WHATSAPP_TOKEN, WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN
+                           enable the WhatsApp Cloud API transport (webhook at /whatsapp on HTTP_ADDR)
+  WHATSAPP_API_ENDPOINT, WHATSAPP_API_VERSION   the Graph API (default https://graph.facebook.com, v25.0)
+  WHATSAPP_RATE            WhatsApp messages per second for the number (default 80)
+  WHATSAPP_TEMPLATES       templates outside the 24-hour window: kind.locale=name/language, comma-separated
+  WHATSAPP_CONFIRM_WAIT    how long a reply in flight at a crash waits for WhatsApp's status before it is sent again (default 1m)
   OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL   the LLM (any OpenAI-compatible server)
   OPENAI_EMBEDDING_MODEL   embeddings model on the same server: questions are matched by meaning too
   OPENAI_TRANSCRIBE_MODEL  speech-to-text model on the same server: lesson videos are transcribed when published
@@ -92,6 +98,7 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
   BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
+  BOTTEGA_CONTACT          how learners reach a person (an email address, a phone number or a link)
   BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...): the web console's sign-in links, certificates' /verify/<code>
   HTTP_ADDR                health, metrics, webhook and certificate verification address (default 127.0.0.1:8080)
   LOG_LEVEL                debug, info, warn or error (default info)

@@ -127,7 +127,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		dbWatch: newDBWatch(db.Ready, log, cfg.DBCheckEvery),
 		pg:      pg,
 	}
-	if a.console, err = newConsole(a); err != nil {
+	if a.console, err = newConsole(a, e.getenv); err != nil {
 		closeDB()
 		return nil, err
 	}
@@ -352,6 +352,9 @@ func (a *app) serveHTTP(ctx context.Context, extra map[string]http.Handler) (sto
 		defer cancel()
 		if err := srv.Shutdown(sctx); err != nil {
 			a.log.Warn("http server did not stop cleanly", "err", err)
+		}
+		if a.console != nil {
+			a.console.Close() // publishing with videos started on the console
 		}
 	}, nil
 }

@@ -21,18 +21,13 @@ import (
 // update's transaction may hold. Register Tasks with the dispatcher.
 const PublishTask = "admin.publish"
 
-// VideoPreparer cuts the videos of the lessons of c into clips (and
-// transcribes them), setting each step's clip, and tells how far it is
-// (video.Publisher.Prepare).
-type VideoPreparer func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error)
+// VideoPreparer cuts the videos of the lessons of c into clips
+// (bottega.VideoPreparer).
+type VideoPreparer = bottega.VideoPreparer
 
 // Drafts reads and rewrites the drafts of the publishing service
-// (store.Publishing): a draft's videos are cut into clips before it is
-// published, and the steps then name their clips.
-type Drafts interface {
-	Draft(ctx context.Context, id int64) (*content.Curriculum, error)
-	UpdateDraft(ctx context.Context, id int64, c *content.Curriculum) error
-}
+// (bottega.Drafts).
+type Drafts = bottega.Drafts
 
 // defaultProgressEvery is how often at most the progress of the videos
 // edits its message.
@@ -55,31 +50,6 @@ type publishData struct {
 	// NoVideos is set for an upload with no video to cut: the outcome
 	// edits the preview (Message), as the answer to the press would.
 	NoVideos bool `json:"no_videos,omitempty"`
-}
-
-// pendingVideos returns the lessons of c with a video to cut that was not
-// cut yet (an uploaded lesson: those of the published course have their
-// clips), in their tracks; nil when there is none.
-func pendingVideos(c *content.Curriculum) *content.Curriculum {
-	var out *content.Curriculum
-	for _, t := range c.Tracks {
-		var ls []*content.Lesson
-		for _, l := range t.Lessons {
-			if l.Video != nil && l.Video.Source == "" && len(l.Cuts(0)) > 0 {
-				ls = append(ls, l)
-			}
-		}
-		if len(ls) == 0 {
-			continue
-		}
-		if out == nil {
-			out = &content.Curriculum{}
-		}
-		nt := *t
-		nt.Lessons = ls // the same lessons: cutting sets their steps' clips
-		out.Tracks = append(out.Tracks, &nt)
-	}
-	return out
 }
 
 // publishLater answers Publish for a draft whose videos must be cut first:
@@ -149,33 +119,17 @@ func (a *Admin) runPublish(ctx context.Context, s bot.Sender, chatID string, raw
 		head: a.o.Texts.T(lang, "admin_video_progress", map[string]any{"Source": d.Source})}
 	fail := func(key string, err error) error {
 		p.show(ctx, a.o.Texts.T(lang, key, map[string]any{"Err": err.Error()}), "")
-		return fmt.Errorf("publish draft %d: %w", d.Draft, err)
+		return fmt.Errorf("publish task: %w", err)
 	}
-	c, err := drafts.Draft(ctx, d.Draft)
-	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
+	pub, rep, err := bottega.PublishDraftClips(ctx, a.o.Publishing, drafts, a.o.Videos, d.Draft, d.By, func(c *content.Curriculum, e video.Event) {
+		line, key := a.stage(lang, c, e, p.edits)
+		p.show(ctx, line, key)
+	})
+	switch {
+	case err == nil:
+	case bottega.ErrorCode(err) == bottega.ENOTFOUND:
 		return fail("admin_expired", err)
-	} else if err != nil {
-		return fail("admin_video_failed", err)
-	}
-	var rep video.Report
-	if pending := pendingVideos(c); pending != nil {
-		rep, err = a.o.Videos(ctx, pending, func(e video.Event) {
-			line, key := a.stage(lang, c, e, p.edits)
-			p.show(ctx, line, key)
-		})
-		if err != nil {
-			return fail("admin_video_failed", err)
-		}
-		if err := drafts.UpdateDraft(ctx, d.Draft, c); err != nil {
-			return fail("admin_video_failed", err)
-		}
-	}
-	pub, err := a.o.Publishing.PublishDraft(ctx, d.Draft, d.By)
-	switch bottega.ErrorCode(err) {
-	case "":
-	case bottega.ENOTFOUND:
-		return fail("admin_expired", err)
-	case bottega.ECONFLICT:
+	case bottega.ErrorCode(err) == bottega.ECONFLICT:
 		return fail("admin_draft_stale", err)
 	default:
 		return fail("admin_video_failed", err)

@@ -142,7 +142,7 @@ func (a *Admin) checkUpload(ctx context.Context, f uploadData) ([]bot.Reply, err
 		return nil, err
 	}
 	st.Draft, st.Source = d.ID, name
-	st.Videos = d.Curriculum != nil && pendingVideos(d.Curriculum) != nil
+	st.Videos = d.Curriculum != nil && bottega.PendingVideos(d.Curriculum) != nil
 	if err := a.save(ctx, u, st); err != nil {
 		return nil, err
 	}
