@@ -173,7 +173,9 @@ func (r *runner) ask(ctx context.Context, q, prev Question, ui string) (Outcome,
 	}
 	oc := Outcome{Question: q, Half: Half(q.ID), UI: ui, Shown: shown, Mode: modeRefused}
 	switch {
-	case strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered", nil)):
+	case strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered", nil)),
+		// Declined with the closest lessons offered.
+		strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered_closest", nil)):
 		oc.Mode = modeUncovered
 	case strings.HasPrefix(shown, r.texts.T(locale, "ask_offline", nil)),
 		// A text pasted with the question is answered with the method
