@@ -3,23 +3,18 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/bottega-app/bottega"
-	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/video"
-	"github.com/bottega-app/bottega/video/videotest"
 )
 
 // screenshots is where the browser tests write a picture (JPEG) of each page
@@ -308,24 +303,8 @@ func TestBrowserLessonClip(t *testing.T) {
 // until the lesson is published.
 func TestBrowserPublishesAVideoLesson(t *testing.T) {
 	r := newRig(t)
-	tools := videotest.Tools(t)
-	dir := t.TempDir()
-	videotest.Make(t, tools, dir, "demo.mp4", 16*time.Second)
-	files := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer files.Close()
-	started, gate := make(chan struct{}), make(chan struct{})
-	var once, open sync.Once
-	release := func() { open.Do(func() { close(gate) }) }
+	files, started, release := gatedVideo(t, r, func(p video.Progress) bool { return p.Clip == 1 })
 	defer release()
-	p := &video.Publisher{Cutter: &video.Cutter{Tools: tools, Dir: r.clips, Settings: videotest.Settings()}, HTTP: files.Client()}
-	r.setVideos(func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
-		return p.Prepare(ctx, c, func(e video.Event) {
-			progress(e)
-			if e.Stage == "cut" && e.Progress.Clip == 1 {
-				once.Do(func() { close(started); <-gate })
-			}
-		})
-	})
 	file := filepath.Join(t.TempDir(), "clipdemo.yaml")
 	if err := os.WriteFile(file, urlLesson(files.URL+"/demo.mp4"), 0o600); err != nil {
 		t.Fatal(err)

@@ -43,26 +43,11 @@ func uploadLesson(t *testing.T, c *client, data []byte, want ...string) string {
 // progress on a page that refreshes itself, then published with its clips.
 func TestUploadWithVideoIsCut(t *testing.T) {
 	r := newRig(t)
-	tools := videotest.Tools(t)
-	dir := t.TempDir()
-	videotest.Make(t, tools, dir, "demo.mp4", 16*time.Second)
-	files := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer files.Close()
-
-	started, gate := make(chan struct{}), make(chan struct{})
-	var once, open sync.Once
-	release := func() { open.Do(func() { close(gate) }) }
-	defer release()
-	p := &video.Publisher{Cutter: &video.Cutter{Tools: tools, Dir: r.clips, Settings: videotest.Settings()}, HTTP: files.Client()}
-	r.setVideos(func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
-		return p.Prepare(ctx, c, func(e video.Event) {
-			progress(e)
-			if e.Stage == "cut" && e.Progress.Clip == 0 && !e.Progress.Cached {
-				// The page is read while the first clip is being made.
-				once.Do(func() { close(started); <-gate })
-			}
-		})
+	files, started, release := gatedVideo(t, r, func(p video.Progress) bool {
+		// The page is read while the first clip is being made.
+		return p.Clip == 0 && !p.Cached
 	})
+	defer release()
 
 	c := r.signIn()
 	draft := uploadLesson(t, c, urlLesson(files.URL+"/demo.mp4"), "Lessons with a video to cut: 1.")
@@ -128,4 +113,31 @@ func TestUploadWithVideoWithoutFFmpeg(t *testing.T) {
 	if _, body, _ := c.do("GET", "/console/lessons", nil); strings.Contains(body, "clipdemo") {
 		t.Error("the lesson was published without its clips")
 	}
+}
+
+// gatedVideo serves a generated 16-second video with chapters over HTTP
+// and has r cut it with the real preparer, holding the cutting at the
+// first progress event that at accepts: started is closed then, and the
+// cutting goes on once release is called.
+func gatedVideo(t *testing.T, r *rig, at func(video.Progress) bool) (files *httptest.Server, started <-chan struct{}, release func()) {
+	t.Helper()
+	tools := videotest.Tools(t)
+	dir := t.TempDir()
+	videotest.Make(t, tools, dir, "demo.mp4", 16*time.Second)
+	files = httptest.NewServer(http.FileServer(http.Dir(dir)))
+	t.Cleanup(files.Close)
+	start, gate := make(chan struct{}), make(chan struct{})
+	var once, open sync.Once
+	release = func() { open.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	p := &video.Publisher{Cutter: &video.Cutter{Tools: tools, Dir: r.clips, Settings: videotest.Settings()}, HTTP: files.Client()}
+	r.setVideos(func(ctx context.Context, c *content.Curriculum, progress func(video.Event)) (video.Report, error) {
+		return p.Prepare(ctx, c, func(e video.Event) {
+			progress(e)
+			if e.Stage == "cut" && at(e.Progress) {
+				once.Do(func() { close(start); <-gate })
+			}
+		})
+	})
+	return files, start, release
 }
