@@ -522,6 +522,21 @@ func (s *DB) SaveAdminState(ctx context.Context, platform, userID string, state 
 	return nil
 }
 
+// MergeAdminState sets the top-level fields of patch (a JSON object) in
+// an admin's wizard state and keeps the others, in one statement: work
+// that runs outside the admin's updates (a task after commit) changes its
+// own fields without overwriting what an update saved meanwhile.
+func (s *DB) MergeAdminState(ctx context.Context, platform, userID string, patch []byte) error {
+	_, err := s.q.ExecContext(ctx, `
+		INSERT INTO admin_state (platform, user_id, state) VALUES ($1, $2, $3)
+		ON CONFLICT (platform, user_id) DO UPDATE SET state = admin_state.state || EXCLUDED.state, updated_at = now()`,
+		platform, userID, jsonArg(patch))
+	if err != nil {
+		return fmt.Errorf("merge admin state: %w", err)
+	}
+	return nil
+}
+
 func truncateText(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
 	"slices"
 	"testing"
 
@@ -193,5 +195,33 @@ func TestMigrationsRunOnceWhenProcessesStartTogether(t *testing.T) {
 	}
 	if err := dbs[1].Ready(ctx); err != nil {
 		t.Errorf("ready = %v", err)
+	}
+}
+
+// TestMergeAdminState: a merge sets its own fields and keeps the ones an
+// update saved, and starts a state where there was none.
+func TestMergeAdminState(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	if err := db.MergeAdminState(ctx, "test", "7", []byte(`{"draft": 3, "source": "a.yaml"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveAdminState(ctx, "test", "7", []byte(`{"step": "kind", "draft": 3, "source": "a.yaml"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MergeAdminState(ctx, "test", "7", []byte(`{"draft": 4, "source": "b.yaml", "videos": false}`)); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := db.LoadAdminState(ctx, "test", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"step": "kind", "draft": 4.0, "source": "b.yaml", "videos": false}
+	if !maps.Equal(got, want) {
+		t.Errorf("state = %v, want %v", got, want)
 	}
 }

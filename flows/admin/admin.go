@@ -39,6 +39,7 @@ import (
 type Store interface {
 	LoadAdminState(ctx context.Context, platform, userID string) ([]byte, error)
 	SaveAdminState(ctx context.Context, platform, userID string, state []byte) error
+	MergeAdminState(ctx context.Context, platform, userID string, patch []byte) error
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
 	SaveLessonVideo(ctx context.Context, lessonID, platform, fileID, kind, addedBy string) error
 	SaveMediaID(ctx context.Context, platform, key, id string) error

@@ -135,15 +135,17 @@ func (a *Admin) checkUpload(ctx context.Context, f uploadData) ([]bot.Reply, err
 	if d.Same {
 		return []bot.Reply{{Text: a.o.Texts.T(lang, "admin_upload_same", nil)}}, nil
 	}
-	// The draft waits for Publish in the admin's state.
-	u := bot.Update{Platform: f.Platform, UserID: f.User}
-	st, err := a.load(ctx, u)
+	// The draft waits for Publish in the admin's state. The task holds no
+	// chat lock, so it sets the draft's fields alone, in one statement, and
+	// leaves what an update of the admin's saved meanwhile.
+	patch, err := json.Marshal(map[string]any{
+		"draft": d.ID, "source": name,
+		"videos": d.Curriculum != nil && bottega.PendingVideos(d.Curriculum) != nil,
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encode draft state: %w", err)
 	}
-	st.Draft, st.Source = d.ID, name
-	st.Videos = d.Curriculum != nil && bottega.PendingVideos(d.Curriculum) != nil
-	if err := a.save(ctx, u, st); err != nil {
+	if err := a.o.Store.MergeAdminState(ctx, f.Platform, f.User, patch); err != nil {
 		return nil, err
 	}
 	var changes []string
