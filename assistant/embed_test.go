@@ -1,12 +1,10 @@
 package assistant_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -15,27 +13,9 @@ import (
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/assistant/llmtest"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/internal/logbuf"
 	"github.com/bottega-app/bottega/store"
 )
-
-// syncBuffer is a log destination that tests may read while the assistant
-// writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // embedded builds an Embedder of model on the harness's fake server and
 // embeds the built-in curriculum.
@@ -172,7 +152,7 @@ func TestEmbeddingsFail(t *testing.T) {
 	for i, mode := range []llmtest.Mode{llmtest.ServerError, llmtest.RateLimited, llmtest.MalformedJSON, llmtest.EchoAuthorization} {
 		h.llm.SetEmbeddingsMode(llmtest.Normal)
 		l := learner(t, h, strconv.Itoa(300+i), "it", bottega.RoleMunicipal)
-		var logs syncBuffer
+		var logs logbuf.Buffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))
 		e, _ := embedded(t, h, "embed-a", log)
 		h.llm.SetEmbeddingsMode(mode)

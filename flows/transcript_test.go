@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -26,6 +25,7 @@ import (
 	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
+	"github.com/bottega-app/bottega/internal/logbuf"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/plain/rewrite"
 	"github.com/bottega-app/bottega/reminders"
@@ -95,24 +95,6 @@ func TestTranscripts(t *testing.T) {
 			}
 		})
 	}
-}
-
-// lockedBuffer is the chat, written by the console and by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *lockedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
 
 // signalSink passes updates to the dispatcher and tells the test when each
@@ -189,7 +171,7 @@ type replayer struct {
 	db      *store.DB
 	lib     *library
 	clk     *fakeClock
-	out     *lockedBuffer
+	out     *logbuf.Buffer
 	lang    string
 	name    string
 	s       *session
@@ -206,7 +188,7 @@ type replayer struct {
 func replay(t *testing.T, script string) string {
 	r := &replayer{
 		t: t, ctx: context.Background(), db: pgtest.New(t), lib: &library{}, clk: newClock(),
-		out: &lockedBuffer{}, lang: "it",
+		out: &logbuf.Buffer{}, lang: "it",
 	}
 	r.lib.publish(curriculum(t, "builtin"))
 	defer r.stop()

@@ -1,7 +1,6 @@
 package telegram_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -16,6 +15,7 @@ import (
 	"github.com/bottega-app/bottega/bot/telegram/telegramtest"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/internal/logbuf"
 	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
@@ -30,24 +30,7 @@ type rig struct {
 	db    *store.DB
 	fake  *telegramtest.Server
 	texts *locales.Catalog
-	logs  *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs  *logbuf.Buffer
 }
 
 func newRig(t testing.TB) *rig {
@@ -56,7 +39,7 @@ func newRig(t testing.TB) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, db: pgtest.New(t), fake: telegramtest.New(t), texts: texts, logs: &syncBuffer{}}
+	return &rig{t: t, db: pgtest.New(t), fake: telegramtest.New(t), texts: texts, logs: &logbuf.Buffer{}}
 }
 
 func (r *rig) logger() *slog.Logger {

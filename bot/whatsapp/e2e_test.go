@@ -1,7 +1,6 @@
 package whatsapp_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,29 +21,13 @@ import (
 	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
+	"github.com/bottega-app/bottega/internal/logbuf"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // builtin serves the curriculum embedded in the binary to the flows.
 type builtin struct{}
@@ -64,7 +47,7 @@ type rig struct {
 	fake     *whatsapptest.Server
 	tr       *whatsapp.Transport
 	d        *bot.Dispatcher
-	logs     *syncBuffer
+	logs     *logbuf.Buffer
 	statuses []whatsapp.Status
 	mu       sync.Mutex
 	// later is how far the flows' clock is ahead of the real one.
@@ -93,7 +76,7 @@ func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler, llm .
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &rig{t: t, db: pgtest.New(t), fake: whatsapptest.New(t), logs: &syncBuffer{}}
+	r := &rig{t: t, db: pgtest.New(t), fake: whatsapptest.New(t), logs: &logbuf.Buffer{}}
 	log := slog.New(slog.NewTextHandler(r.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	opt := whatsapp.Options{
 		Token:         whatsapptest.Token,

@@ -10,11 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega/internal/logbuf"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -190,7 +190,7 @@ func TestSignalsShutDownCleanly(t *testing.T) {
 }
 
 // startChat builds the binary and starts a chat on dir, its output collected.
-func startChat(t *testing.T, dir string) (*exec.Cmd, io.WriteCloser, *syncBuffer) {
+func startChat(t *testing.T, dir string) (*exec.Cmd, io.WriteCloser, *logbuf.Buffer) {
 	t.Helper()
 	cmd := exec.Command(buildBinary(t), "chat")
 	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir)
@@ -198,7 +198,7 @@ func startChat(t *testing.T, dir string) (*exec.Cmd, io.WriteCloser, *syncBuffer
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -276,56 +276,11 @@ func waitAllSent(t *testing.T, pgDir string, n int) {
 	}
 }
 
-// syncBuffer collects a child process's output while the test reads it, and
-// wakes those waiting for it on every write.
-type syncBuffer struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	changed chan struct{} // closed by the next write
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.changed != nil {
-		close(b.changed)
-		b.changed = nil
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// wait returns once the output contains s (true) or ctx ends (false).
-func (b *syncBuffer) wait(ctx context.Context, s string) bool {
-	for {
-		b.mu.Lock()
-		if strings.Contains(b.buf.String(), s) {
-			b.mu.Unlock()
-			return true
-		}
-		if b.changed == nil {
-			b.changed = make(chan struct{})
-		}
-		ch := b.changed
-		b.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return false
-		}
-	}
-}
-
-func waitFor(t *testing.T, b *syncBuffer, s string) {
+func waitFor(t *testing.T, b *logbuf.Buffer, s string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if !b.wait(ctx, s) {
+	if !b.Wait(ctx, s) {
 		t.Fatalf("no %q in 3 minutes; output:\n%s", s, b.String())
 	}
 }

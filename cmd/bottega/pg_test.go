@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega/internal/logbuf"
 	"github.com/bottega-app/bottega/store/pglocal"
 )
 
@@ -101,7 +102,7 @@ func TestPrivatePostgresRestartedByHand(t *testing.T) {
 	dir := dataDir(t)
 	pgDir := filepath.Join(dir, "pg")
 	stdin, w := io.Pipe()
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	done := make(chan error, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bottega-app/bottega/internal/logbuf"
 )
 
 // served is `bottega serve` running in the background for a test.
@@ -14,8 +16,7 @@ type served struct {
 	t      *testing.T
 	cancel context.CancelFunc
 	done   chan error
-	out    *syncWriter
-	buf    *strings.Builder
+	out    *logbuf.Buffer
 	once   sync.Once
 }
 
@@ -24,8 +25,7 @@ type served struct {
 func serve(t *testing.T, env map[string]string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{t: t, cancel: cancel, done: make(chan error, 1), buf: &strings.Builder{}}
-	s.out = &syncWriter{w: s.buf}
+	s := &served{t: t, cancel: cancel, done: make(chan error, 1), out: &logbuf.Buffer{}}
 	go func() {
 		s.done <- run(ctx, []string{"serve"}, envFrom(env), strings.NewReader(""), io.Discard, s.out)
 	}()
@@ -53,20 +53,4 @@ func (s *served) stop() {
 }
 
 // log is what the bot has logged so far.
-func (s *served) log() string {
-	s.out.mu.Lock()
-	defer s.out.mu.Unlock()
-	return s.buf.String()
-}
-
-// syncWriter lets the log be written from several goroutines.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
+func (s *served) log() string { return s.out.String() }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/bot/whatsapp/whatsapptest"
+	"github.com/bottega-app/bottega/internal/logbuf"
 )
 
 // TestWhatsAppSurvivesSIGKILL kills the real binary with SIGKILL in the
@@ -38,7 +39,7 @@ func TestWhatsAppSurvivesSIGKILL(t *testing.T) {
 		"WHATSAPP_API_ENDPOINT="+wa.URL(),
 		"HTTP_ADDR="+addr,
 	)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "serve")
 		cmd.Env = env
