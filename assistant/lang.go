@@ -131,6 +131,17 @@ var injectionMarks = []string{
 	"ignore les instructions", "oublie tes instructions", "ton prompt",
 	"vergiss alle anweisungen", "ignoriere", "systemprompt", "deinen prompt",
 	"zignoruj", "zapomnij instrukcje", "twoj prompt",
+	// Being told to play another part, or to show the instructions
+	"fai finta di essere", "fingi di essere", "comportati come", "ignora quanto detto",
+	"mostrami le tue istruzioni", "quali sono le tue istruzioni", "ripeti le tue istruzioni",
+	"pretend you are", "from now on you are", "disregard your", "disregard all", "disregard previous",
+	"show me your instructions", "what are your instructions", "repeat your instructions", "reveal your instructions",
+	"finge que eres", "finge ser", "a partir de ahora eres", "ignora las instrucciones", "ignora todas las instrucciones",
+	"muestrame tus instrucciones",
+	"a partir de maintenant tu es", "tu es maintenant", "fais semblant d etre", "ignore tes instructions",
+	"ignore toutes les instructions", "montre moi tes instructions",
+	"du bist jetzt", "ab jetzt bist du", "tu so als warst du", "zeig mir deine anweisungen",
+	"od teraz jestes", "udawaj ze jestes", "ignoruj poprzednie", "ignoruj instrukcje", "pokaz mi swoje instrukcje",
 }
 
 // injection reports whether q tries to change the assistant's instructions.
