@@ -2,6 +2,7 @@ package whatsapp_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -82,5 +83,68 @@ func TestClipUploadedOnce(t *testing.T) {
 	again := send(start(), "393330000005")
 	if n := len(fake.Uploads()); n != 2 || again.MediaID() != late.MediaID() {
 		t.Errorf("after the new upload: %d uploads, sent by %q, want %q", n, again.MediaID(), late.MediaID())
+	}
+}
+
+// A step's picture or clip with its button to go on is one message: the
+// medium heads the buttons, the step's text is their body. With a list
+// (more choices than 3 buttons), the medium goes first and the list
+// follows with the text.
+func TestMediumHeadsItsButtons(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	fake := whatsapptest.New(t)
+	tr, err := whatsapp.New(whatsapp.Options{
+		Token: whatsapptest.Token, PhoneNumberID: whatsapptest.PhoneNumberID, AppSecret: whatsapptest.AppSecret,
+		Endpoint: fake.URL(), Store: db, Media: db, Rate: 10000, Backoff: time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "vetrina.jpg")
+	clip := filepath.Join(dir, "d4e5f6.mp4")
+	if err := os.WriteFile(photo, []byte("\xff\xd8\xff\xe0 a photo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(clip, []byte("\x00\x00\x00\x20ftypisom a clip"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	next := [][]bot.Button{{{Label: "Avanti ▶️", Data: "v1|n|1"}}}
+	send := func(user string, r bot.Reply) []whatsapptest.Message {
+		t.Helper()
+		fake.Text(user, "Giulia", "ciao") // the learner wrote: the window is open
+		before := len(fake.Sent(user))
+		if _, err := tr.Send(ctx, user, r); err != nil {
+			t.Fatalf("send to %s: %v", user, err)
+		}
+		return fake.Sent(user)[before:]
+	}
+	for _, tt := range []struct {
+		kind, file, header string
+	}{{"photo", photo, "image"}, {"video", clip, "video"}} {
+		text := "Luce naturale, di lato: la vetrina si vede com'è."
+		sent := send("39333000001"+tt.header[:1], bot.Reply{Text: text, Media: &bot.Media{Kind: tt.kind, File: tt.file, Key: "k-" + tt.kind}, Buttons: next})
+		if len(sent) != 1 {
+			t.Fatalf("%s with a button: %d messages, want 1: %+v", tt.kind, len(sent), sent)
+		}
+		m := sent[0]
+		if m.Code != 0 || m.Type != "interactive" || m.Header() != tt.header || m.Text() != text {
+			t.Errorf("%s with a button: type %s, header %q, code %d, body %q", tt.kind, m.Type, m.Header(), m.Code, m.Text())
+		}
+		if b := m.Buttons(); len(b) != 1 || b[0].ID != "v1|n|1" {
+			t.Errorf("%s with a button: buttons %+v", tt.kind, b)
+		}
+		if up := fake.Uploads(); len(up) == 0 || m.MediaID() != up[len(up)-1].ID {
+			t.Errorf("%s sent by %q, uploads %+v", tt.kind, m.MediaID(), up)
+		}
+	}
+	var many [][]bot.Button
+	for i := range 5 {
+		many = append(many, []bot.Button{{Label: fmt.Sprintf("Lezione %d", i+1), Data: fmt.Sprintf("v1|l|%d", i+1)}})
+	}
+	sent := send("393330000019", bot.Reply{Text: "Scegli una lezione", Media: &bot.Media{Kind: "photo", File: photo}, Buttons: many})
+	if len(sent) != 2 || sent[0].Type != "image" || sent[1].Type != "interactive" || sent[1].Header() != "" || len(sent[1].Rows()) != 5 {
+		t.Errorf("a photo with a list: %+v, want the photo, then the list", sent)
 	}
 }

@@ -135,24 +135,25 @@ func (t *Transport) render(ctx context.Context, chat string, fitted []render.Mes
 			if err != nil {
 				return nil, err
 			}
-			if obj != nil {
+			switch {
+			case len(m.Buttons) > 0:
+				// The medium heads a message with the buttons, so
+				// that the learner gets one message, not two.
+				var header map[string]any
+				if obj != nil {
+					header = map[string]any{"type": kind, kind: obj}
+				}
+				out = append(out, buttonsMessage(header, m))
+			case obj != nil:
 				if m.Text != "" {
 					obj["caption"] = m.Text
 				}
 				out = append(out, message{"type": kind, kind: obj})
-			} else if m.Text != "" {
+			case m.Text != "":
 				out = append(out, text(m.Text))
 			}
 		case len(m.Buttons) > 0:
-			var buttons []any
-			for _, row := range m.Buttons {
-				for _, b := range row {
-					buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]any{"id": b.Data, "title": b.Label}})
-				}
-			}
-			out = append(out, message{"type": "interactive", "interactive": map[string]any{
-				"type": "button", "body": map[string]any{"text": m.Text}, "action": map[string]any{"buttons": buttons},
-			}})
+			out = append(out, buttonsMessage(nil, m))
 		case m.List != nil:
 			if listButton == "" {
 				listButton = t.listButton(ctx, chat, m.List.Button)
@@ -174,6 +175,26 @@ func (t *Transport) render(ctx context.Context, chat string, fitted []render.Mes
 		}
 	}
 	return out, nil
+}
+
+// buttonsMessage is an interactive message with m's text and reply
+// buttons, under header (a photo, video or document) if it is not nil.
+func buttonsMessage(header map[string]any, m render.Message) message {
+	var buttons []any
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]any{"id": b.Data, "title": b.Label}})
+		}
+	}
+	body := m.Text
+	if body == "" {
+		body = "…" // the body is required; a medium with buttons may have no caption
+	}
+	in := map[string]any{"type": "button", "body": map[string]any{"text": body}, "action": map[string]any{"buttons": buttons}}
+	if header != nil {
+		in["header"] = header
+	}
+	return message{"type": "interactive", "interactive": in}
 }
 
 // text is a text message; a link in it gets a preview.

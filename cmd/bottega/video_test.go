@@ -249,7 +249,8 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 		if code, err := wa.Push(wctx, wa.ButtonReply(user, "Giulia", m.ID, open, "Apri")); err != nil || code != http.StatusOK {
 			t.Fatalf("webhook: %d %v", code, err)
 		}
-		v := waitSent(user, n, func(m whatsapptest.Message) bool { return m.Type == "video" })
+		// The clip heads the step's text and its buttons.
+		v := waitSent(user, n, func(m whatsapptest.Message) bool { return m.Header() == "video" })
 		videos = append(videos, v)
 		waitSent(user, n, func(m whatsapptest.Message) bool {
 			return strings.Contains(m.Text(), "La scheda dell'attività va tenuta aggiornata.") || strings.Contains(m.Text(), "Keep your business profile up to date.")

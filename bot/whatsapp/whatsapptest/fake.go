@@ -6,7 +6,8 @@
 //     lists, images, videos, documents and templates, or marks a message read
 //     (with the typing indicator), enforcing the platform's limits (text
 //     4,096 characters, interactive body and captions 1,024, at most 3
-//     buttons with 20-character titles, lists of at most 10 rows with
+//     buttons with 20-character titles under a text, image, video or
+//     document header, lists of at most 10 rows with
 //     24-character titles and 72-character descriptions), the 24-hour
 //     customer service window per user, the pair rate (about one message per
 //     user every 6 seconds, after a burst) and, if told, the throughput of
@@ -68,6 +69,7 @@ const (
 	MaxRowID       = 200
 	MaxListButton  = 20
 	MaxFooter      = 60
+	MaxHeader      = 60 // a text header
 	MaxImage       = 5 << 20
 	MaxVideo       = 16 << 20
 	MaxDocument    = 100 << 20
@@ -230,7 +232,11 @@ func (m Message) CTA() (label, url string) {
 
 // MediaID is the media id an image, video or document was sent by.
 func (m Message) MediaID() string {
-	for _, md := range []*media{m.req.Image, m.req.Video, m.req.Document} {
+	mds := []*media{m.req.Image, m.req.Video, m.req.Document}
+	if in := m.req.Interactive; in != nil && in.Header != nil {
+		mds = append(mds, in.Header.Image, in.Header.Video, in.Header.Document)
+	}
+	for _, md := range mds {
 		if md != nil {
 			return md.ID
 		}
@@ -238,10 +244,22 @@ func (m Message) MediaID() string {
 	return ""
 }
 
+// Header is the kind of an interactive message's header (text, image,
+// video or document), or "".
+func (m Message) Header() string {
+	if in := m.req.Interactive; in != nil && in.Header != nil {
+		return in.Header.Type
+	}
+	return ""
+}
+
 // Filename is a document's file name.
 func (m Message) Filename() string {
-	if m.req.Document != nil {
+	switch in := m.req.Interactive; {
+	case m.req.Document != nil:
 		return m.req.Document.Filename
+	case in != nil && in.Header != nil && in.Header.Document != nil:
+		return in.Header.Document.Filename
 	}
 	return ""
 }
@@ -301,8 +319,11 @@ type textBody struct {
 type interactive struct {
 	Type   string `json:"type"`
 	Header *struct {
-		Type string `json:"type"`
-		Text string `json:"text,omitempty"`
+		Type     string `json:"type"`
+		Text     string `json:"text,omitempty"`
+		Image    *media `json:"image,omitempty"`
+		Video    *media `json:"video,omitempty"`
+		Document *media `json:"document,omitempty"`
 	} `json:"header,omitempty"`
 	Body struct {
 		Text string `json:"text"`
@@ -822,32 +843,21 @@ func (s *Server) check(req sendRequest) *apiError {
 			return newError(CodeInvalidParam, fmt.Sprintf("text.body is %d characters, at most %d", n, MaxText))
 		}
 	case "interactive":
-		return checkInteractive(req.Interactive)
+		if err := checkInteractive(req.Interactive); err != nil {
+			return err
+		}
+		if h := req.Interactive.Header; h != nil && h.Type != "text" {
+			md := map[string]*media{"image": h.Image, "video": h.Video, "document": h.Document}[h.Type]
+			return s.checkMedia(h.Type, "interactive.header."+h.Type, md)
+		}
 	case "image", "video", "document", "audio":
 		md := map[string]*media{"image": req.Image, "video": req.Video, "document": req.Document, "audio": req.Audio}[req.Type]
-		if md == nil || (md.ID == "" && md.Link == "") {
-			return newError(CodeRequiredMiss, req.Type+".id or "+req.Type+".link is required")
-		}
-		if md.ID != "" && md.Link != "" {
-			return paramError("%s: id and link cannot both be set", req.Type)
-		}
-		if n := utf8.RuneCountInString(md.Caption); n > MaxCaption {
-			return paramError("%s.caption is %d characters, at most %d", req.Type, n, MaxCaption)
-		}
-		if md.ID != "" {
-			s.mu.Lock()
-			u, ok := s.media[md.ID]
-			if ok && s.now().Sub(u.At) >= MediaLifetime {
-				ok = false // deleted by Meta
-			}
-			s.mu.Unlock()
-			if !ok {
-				return paramError("%s.id %s is not an uploaded media", req.Type, md.ID)
-			}
-			if kindOf(u.Type) != req.Type && !(req.Type == "document") {
-				return paramError("media %s is %s, not %s", md.ID, u.Type, req.Type)
+		if md != nil {
+			if n := utf8.RuneCountInString(md.Caption); n > MaxCaption {
+				return paramError("%s.caption is %d characters, at most %d", req.Type, n, MaxCaption)
 			}
 		}
+		return s.checkMedia(req.Type, req.Type, md)
 	case "template":
 		t := req.Template
 		if t == nil || t.Name == "" || t.Language.Code == "" {
@@ -867,6 +877,33 @@ func (s *Server) check(req sendRequest) *apiError {
 	return nil
 }
 
+// checkMedia checks a medium of kind (image, video, document or audio),
+// the object at path: an uploaded id still kept, or a link.
+func (s *Server) checkMedia(kind, path string, md *media) *apiError {
+	if md == nil || (md.ID == "" && md.Link == "") {
+		return newError(CodeRequiredMiss, path+".id or "+path+".link is required")
+	}
+	if md.ID != "" && md.Link != "" {
+		return paramError("%s: id and link cannot both be set", path)
+	}
+	if md.ID == "" {
+		return nil
+	}
+	s.mu.Lock()
+	u, ok := s.media[md.ID]
+	if ok && s.now().Sub(u.At) >= MediaLifetime {
+		ok = false // deleted by Meta
+	}
+	s.mu.Unlock()
+	if !ok {
+		return paramError("%s.id %s is not an uploaded media", path, md.ID)
+	}
+	if kindOf(u.Type) != kind && kind != "document" {
+		return paramError("media %s is %s, not %s", md.ID, u.Type, kind)
+	}
+	return nil
+}
+
 func checkInteractive(in *interactive) *apiError {
 	if in == nil {
 		return newError(CodeRequiredMiss, "interactive is required")
@@ -877,6 +914,20 @@ func checkInteractive(in *interactive) *apiError {
 	}
 	if n > MaxBody {
 		return paramError("interactive.body.text is %d characters, at most %d", n, MaxBody)
+	}
+	if h := in.Header; h != nil {
+		switch h.Type {
+		case "text":
+			if n := utf8.RuneCountInString(h.Text); n == 0 || n > MaxHeader {
+				return paramError("interactive.header.text must be 1 to %d characters", MaxHeader)
+			}
+		case "image", "video", "document":
+			if in.Type != "button" {
+				return paramError("interactive.header.type %s is only for reply buttons, not %s", h.Type, in.Type)
+			}
+		default:
+			return paramError("interactive.header.type %q is not supported", h.Type)
+		}
 	}
 	if in.Footer != nil && utf8.RuneCountInString(in.Footer.Text) > MaxFooter {
 		return paramError("interactive.footer.text is longer than %d characters", MaxFooter)

@@ -88,6 +88,12 @@ func TestLimits(t *testing.T) {
 		{"row description of 73 characters", rows(1, "a", strings.Repeat("d", 73)), whatsapptest.CodeParamValue},
 		{"unknown template", `{"messaging_product":"whatsapp","to":"393331234567","type":"template","template":{"name":"nope","language":{"code":"it"}}}`, whatsapptest.CodeTemplate},
 		{"unknown media", `{"messaging_product":"whatsapp","to":"393331234567","type":"image","image":{"id":"1"}}`, whatsapptest.CodeParamValue},
+		{"buttons under a linked photo", withHeader(buttons(2, "Avanti"), `{"type":"image","image":{"link":"https://example.org/p.jpg"}}`), 0},
+		{"buttons under a photo not uploaded", withHeader(buttons(2, "Avanti"), `{"type":"image","image":{"id":"1"}}`), whatsapptest.CodeParamValue},
+		{"buttons under a header with no medium", withHeader(buttons(2, "Avanti"), `{"type":"video"}`), whatsapptest.CodeRequiredMiss},
+		{"a list under a photo", withHeader(rows(2, "Lezione", ""), `{"type":"image","image":{"link":"https://example.org/p.jpg"}}`), whatsapptest.CodeParamValue},
+		{"a list under a text header", withHeader(rows(2, "Lezione", ""), `{"type":"text","text":"Lezioni"}`), 0},
+		{"a text header of 61 characters", withHeader(buttons(1, "Avanti"), `{"type":"text","text":"`+strings.Repeat("a", 61)+`"}`), whatsapptest.CodeParamValue},
 	}
 	s.PairRate(false)
 	for _, tt := range tests {
@@ -104,6 +110,11 @@ func TestLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withHeader puts header into an interactive message's JSON.
+func withHeader(body, header string) string {
+	return strings.Replace(body, `"interactive":{`, `"interactive":{"header":`+header+`,`, 1)
 }
 
 // A hook receives the webhooks the fake posts and checks their signature.
