@@ -58,7 +58,11 @@ var offTopicMarks = []string{
 	"permesso di soggiorno", "work permit", "residence permit", "cittadinanza italiana", "citizenship",
 	"patente", "driving licence", "driver s license", "carnet de conducir", "permis de conduire", "fuhrerschein", "prawo jazdy",
 	// Fines (a town's page receiving appeals is a lesson: "multa" is no mark)
-	"speeding ticket", "autovelox", "contravvenzion*", "strafzettel", "bussgeld*", "bußgeld*", "mandat za",
+	"speeding ticket", "parking ticket", "appeal a fine", "appeal my fine", "appeal a parking fine", "contest a fine",
+	"contestare la multa", "contestare una multa", "autovelox", "contravvenzion*", "strafzettel", "bussgeld*", "bußgeld*", "mandat za",
+	// Licences to work (a music licence is a lesson: "licenza" is no mark)
+	"abilitazione", "patentino", "licence to work", "license to work", "permesso di lavoro", "requisiti per diventare",
+	"requirements to become",
 	// Health and pets
 	"sintomi", "febbre", "mal di testa", "mal di schiena", "mal di pancia", "tosse", "raffreddore", "dolore", "pillol*",
 	"dottore", "dentist*", "incinta", "gravidanza",
@@ -110,6 +114,10 @@ var offTopicMarks = []string{
 	"chi ha costruito", "quando e stato costruito", "chi ha dipinto", "quanti abitanti",
 	"tell me the history", "the history of", "who was", "what year", "emperor*",
 	"world war", "who built", "who painted", "how many people live",
+	// Chit-chat with the assistant
+	"barzellett*", "tell me a joke", "chiste", "blague", "erzahl mir einen witz", "dowcip*", "che ore sono",
+	"what time is it", "que hora es", "quelle heure est il", "wie spat ist es", "ktora godzina",
+	"quanti anni hai", "how old are you", "sei un robot", "are you a robot", "are you human",
 	// Schoolwork
 	"compiti per casa", "homework", "tesina", "tesi di laurea", "my thesis", "esercizio di matematica", "matematica",
 	"equazion*", "versione di latino", "math", "equation*", "essay for school", "book report",

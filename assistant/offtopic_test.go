@@ -50,7 +50,11 @@ func TestOffTopic(t *testing.T) {
 		{"na kogo głosować w wyborach?", true},
 		{"mi racconti la storia del castello?", true},
 		{"can you help with my math homework?", true},
+		{"how do I contest a parking ticket?", true},
+		{"come si ottiene l'abilitazione da guida turistica?", true},
+		{"raccontami una barzelletta", true},
 		// On topic: the lessons' own fields.
+		{"do I need a licence for the music in my reels?", false},
 		{"mia figlia vuole aiutarmi con la pagina, come faccio?", false},
 		{"una collega va in pensione, a chi resta la pagina del comune?", false},
 		{"un cittadino manda il ricorso per la multa su whatsapp, vale?", false},
