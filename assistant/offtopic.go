@@ -28,7 +28,8 @@ var offTopicMarks = []string{
 	"perdre du poids", "abnehmen", "schudnac",
 	// Weather forecasts (alerts are a lesson: "allerta meteo" is no mark)
 	"previsioni del tempo", "che tempo fa", "che tempo fara", "weather forecast", "the weather", "will it rain",
-	"pronostico del tiempo", "previsiones del tiempo", "previsions meteo", "wettervorhersage", "das wetter", "pogoda", "pogode",
+	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "llover*", "llueve", "previsions meteo", "quel temps fera",
+	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "pogoda", "pogode", "bedzie padac",
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
@@ -68,6 +69,7 @@ var offTopicMarks = []string{
 	"dottore", "dentist*", "incinta", "gravidanza",
 	"symptoms", "headache", "fever", "cough", "back pain", "toothache", "pills", "doctor", "pregnant",
 	"sintomas", "fiebre", "dolor", "embarazada", "symptomes", "fievre", "mal de tete", "mal a la tete", "medecin", "enceinte",
+	"enfermo", "enferma", "medicamento*", "malade", "medicament*", "krank", "medikament*", "chory", "chora", "tabletk*", "lekarstw*",
 	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
