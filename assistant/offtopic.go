@@ -28,7 +28,8 @@ var offTopicMarks = []string{
 	"perdre du poids", "abnehmen", "schudnac",
 	// Weather forecasts (alerts are a lesson: "allerta meteo" is no mark)
 	"previsioni del tempo", "che tempo fa", "che tempo fara", "weather forecast", "the weather", "will it rain",
-	"pronostico del tiempo", "previsiones del tiempo", "previsions meteo", "wettervorhersage", "das wetter", "pogoda", "pogode",
+	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "llover*", "llueve", "previsions meteo", "quel temps fera",
+	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "pogoda", "pogode", "bedzie padac",
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
@@ -58,12 +59,17 @@ var offTopicMarks = []string{
 	"permesso di soggiorno", "work permit", "residence permit", "cittadinanza italiana", "citizenship",
 	"patente", "driving licence", "driver s license", "carnet de conducir", "permis de conduire", "fuhrerschein", "prawo jazdy",
 	// Fines (a town's page receiving appeals is a lesson: "multa" is no mark)
-	"speeding ticket", "autovelox", "contravvenzion*", "strafzettel", "bussgeld*", "bußgeld*", "mandat za",
+	"speeding ticket", "parking ticket", "appeal a fine", "appeal my fine", "appeal a parking fine", "contest a fine",
+	"contestare la multa", "contestare una multa", "autovelox", "contravvenzion*", "strafzettel", "bussgeld*", "bußgeld*", "mandat za",
+	// Licences to work (a music licence is a lesson: "licenza" is no mark)
+	"abilitazione", "patentino", "licence to work", "license to work", "permesso di lavoro", "requisiti per diventare",
+	"requirements to become",
 	// Health and pets
 	"sintomi", "febbre", "mal di testa", "mal di schiena", "mal di pancia", "tosse", "raffreddore", "dolore", "pillol*",
 	"dottore", "dentist*", "incinta", "gravidanza",
 	"symptoms", "headache", "fever", "cough", "back pain", "toothache", "pills", "doctor", "pregnant",
 	"sintomas", "fiebre", "dolor", "embarazada", "symptomes", "fievre", "mal de tete", "mal a la tete", "medecin", "enceinte",
+	"enfermo", "enferma", "medicamento*", "malade", "medicament*", "krank", "medikament*", "chory", "chora", "tabletk*", "lekarstw*",
 	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
@@ -110,6 +116,10 @@ var offTopicMarks = []string{
 	"chi ha costruito", "quando e stato costruito", "chi ha dipinto", "quanti abitanti",
 	"tell me the history", "the history of", "who was", "what year", "emperor*",
 	"world war", "who built", "who painted", "how many people live",
+	// Chit-chat with the assistant
+	"barzellett*", "tell me a joke", "chiste", "blague", "erzahl mir einen witz", "dowcip*", "che ore sono",
+	"what time is it", "que hora es", "quelle heure est il", "wie spat ist es", "ktora godzina",
+	"quanti anni hai", "how old are you", "sei un robot", "are you a robot", "are you human",
 	// Schoolwork
 	"compiti per casa", "homework", "tesina", "tesi di laurea", "my thesis", "esercizio di matematica", "matematica",
 	"equazion*", "versione di latino", "math", "equation*", "essay for school", "book report",
