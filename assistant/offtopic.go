@@ -28,7 +28,8 @@ var offTopicMarks = []string{
 	"perdre du poids", "abnehmen", "schudnac",
 	// Weather forecasts (alerts are a lesson: "allerta meteo" is no mark)
 	"previsioni del tempo", "che tempo fa", "che tempo fara", "weather forecast", "the weather", "will it rain",
-	"pronostico del tiempo", "previsiones del tiempo", "previsions meteo", "wettervorhersage", "das wetter", "pogoda", "pogode",
+	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "llover*", "llueve", "previsions meteo", "quel temps fera",
+	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "pogoda", "pogode", "bedzie padac",
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
@@ -68,6 +69,7 @@ var offTopicMarks = []string{
 	"dottore", "dentist*", "incinta", "gravidanza",
 	"symptoms", "headache", "fever", "cough", "back pain", "toothache", "pills", "doctor", "pregnant",
 	"sintomas", "fiebre", "dolor", "embarazada", "symptomes", "fievre", "mal de tete", "mal a la tete", "medecin", "enceinte",
+	"enfermo", "enferma", "medicamento*", "malade", "medicament*", "krank", "medikament*", "chory", "chora", "tabletk*", "lekarstw*",
 	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
@@ -95,6 +97,12 @@ var offTopicMarks = []string{
 	"bitcoin", "ethereum", "criptovalut*", "cripto*", "crypto*", "krypto*",
 	"i miei risparmi", "investire in borsa", "stock market", "my savings",
 	"mis ahorros", "mes economies", "la bourse", "en bourse", "meine ersparnisse", "aktien", "moje oszczednosci", "giełda",
+	// Insurance
+	"assicurazion*", "insurance", "seguro medico", "seguro del coche", "assurance auto", "assurance habitation",
+	"versicherung*", "ubezpiecz*",
+	// Films, series and books to enjoy
+	"consigliami un film", "un film da vedere", "una serie tv da vedere", "un libro da leggere", "recommend a movie",
+	"recommend a film", "a movie to watch", "a book to read", "una pelicula", "un film a voir",
 	// Home: rent, buying, repairs; cars
 	"l affitto", "padrone di casa", "landlord", "the rent", "my rent", "my apartment", "my flat",
 	"casero", "alquiler", "loyer", "vermieter", "miete", "czynsz",
@@ -103,7 +111,7 @@ var offTopicMarks = []string{
 	"comprar una casa", "comprar un piso", "acheter une maison", "locataire", "wohnung kaufen", "mietvertrag",
 	"kupic mieszkanie", "wynajem mieszkania",
 	"caldaia", "lavatrice", "boiler", "washing machine",
-	"la mia auto", "la mia macchina", "my car", "assicurazione auto", "bollo auto", "cambio gomme", "pneumatici", "car insurance",
+	"la mia auto", "la mia macchina", "my car", "bollo auto", "cambio gomme", "pneumatici",
 	"mi coche", "ma voiture", "mein auto", "moj samochod",
 	// Travel booked for oneself
 	"un volo per", "voli per", "voli low cost", "biglietto aereo", "book a flight", "cheap flights", "plane ticket",

@@ -53,6 +53,12 @@ func TestOffTopic(t *testing.T) {
 		{"how do I contest a parking ticket?", true},
 		{"come si ottiene l'abilitazione da guida turistica?", true},
 		{"raccontami una barzelletta", true},
+		{"¿va a llover mañana en Sevilla?", true},
+		{"Wird es am Samstag in Bozen regnen?", true},
+		{"czy jutro będzie padać w Krakowie?", true},
+		{"mon fils est malade, quel médicament lui donner ?", true},
+		{"che assicurazione mi conviene per il negozio?", true},
+		{"can you recommend a movie for tonight?", true},
 		// On topic: the lessons' own fields.
 		{"do I need a licence for the music in my reels?", false},
 		{"mia figlia vuole aiutarmi con la pagina, come faccio?", false},
