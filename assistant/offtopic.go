@@ -80,7 +80,9 @@ var offTopicMarks = []string{
 	"psicologo", "psicoterapeut*", "sono depress*", "therapist", "i feel depressed", "i m depressed",
 	"suocera", "my ex", "cheating on me", "break up with", "mother in law",
 	"mi novio", "mi novia", "mi suegra", "mon copain", "ma copine", "petit ami", "petite amie", "belle mere",
-	"scheidung", "schwiegermutter", "meine freundin", "rozwod*", "tesciowa", "moja dziewczyna", "moj chłopak",
+	"sposarmi", "should i marry", "get married", "casarme", "me marier", "heiraten", "wziac slub",
+	"fare un figlio", "have a baby", "tener un bebe", "avoir un bebe", "ein kind bekommen", "miec dziecko",
+	"scheidung", "scheiden lassen", "schwiegermutter", "meine freundin", "rozwod*", "tesciowa", "moja dziewczyna", "moj chłopak",
 	// Religion and politics
 	"pregare", "preghiera", "bibbia", "bible", "biblia", "esiste dio", "dio esiste",
 	"god exist*", "does god", "rezar", "beten", "gebet", "modlitw*", "modlic",
