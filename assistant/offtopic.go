@@ -80,7 +80,9 @@ var offTopicMarks = []string{
 	"psicologo", "psicoterapeut*", "sono depress*", "therapist", "i feel depressed", "i m depressed",
 	"suocera", "my ex", "cheating on me", "break up with", "mother in law",
 	"mi novio", "mi novia", "mi suegra", "mon copain", "ma copine", "petit ami", "petite amie", "belle mere",
-	"scheidung", "schwiegermutter", "meine freundin", "rozwod*", "tesciowa", "moja dziewczyna", "moj chłopak",
+	"sposarmi", "should i marry", "get married", "casarme", "me marier", "heiraten", "wziac slub",
+	"fare un figlio", "have a baby", "tener un bebe", "avoir un bebe", "ein kind bekommen", "miec dziecko",
+	"scheidung", "scheiden lassen", "schwiegermutter", "meine freundin", "rozwod*", "tesciowa", "moja dziewczyna", "moj chłopak",
 	// Religion and politics
 	"pregare", "preghiera", "bibbia", "bible", "biblia", "esiste dio", "dio esiste",
 	"god exist*", "does god", "rezar", "beten", "gebet", "modlitw*", "modlic",
@@ -97,6 +99,12 @@ var offTopicMarks = []string{
 	"bitcoin", "ethereum", "criptovalut*", "cripto*", "crypto*", "krypto*",
 	"i miei risparmi", "investire in borsa", "stock market", "my savings",
 	"mis ahorros", "mes economies", "la bourse", "en bourse", "meine ersparnisse", "aktien", "moje oszczednosci", "giełda",
+	// Insurance
+	"assicurazion*", "insurance", "seguro medico", "seguro del coche", "assurance auto", "assurance habitation",
+	"versicherung*", "ubezpiecz*",
+	// Films, series and books to enjoy
+	"consigliami un film", "un film da vedere", "una serie tv da vedere", "un libro da leggere", "recommend a movie",
+	"recommend a film", "a movie to watch", "a book to read", "una pelicula", "un film a voir",
 	// Home: rent, buying, repairs; cars
 	"l affitto", "padrone di casa", "landlord", "the rent", "my rent", "my apartment", "my flat",
 	"casero", "alquiler", "loyer", "vermieter", "miete", "czynsz",
@@ -105,7 +113,7 @@ var offTopicMarks = []string{
 	"comprar una casa", "comprar un piso", "acheter une maison", "locataire", "wohnung kaufen", "mietvertrag",
 	"kupic mieszkanie", "wynajem mieszkania",
 	"caldaia", "lavatrice", "boiler", "washing machine",
-	"la mia auto", "la mia macchina", "my car", "assicurazione auto", "bollo auto", "cambio gomme", "pneumatici", "car insurance",
+	"la mia auto", "la mia macchina", "my car", "bollo auto", "cambio gomme", "pneumatici",
 	"mi coche", "ma voiture", "mein auto", "moj samochod",
 	// Travel booked for oneself
 	"un volo per", "voli per", "voli low cost", "biglietto aereo", "book a flight", "cheap flights", "plane ticket",

@@ -57,6 +57,10 @@ func TestOffTopic(t *testing.T) {
 		{"Wird es am Samstag in Bozen regnen?", true},
 		{"czy jutro będzie padać w Krakowie?", true},
 		{"mon fils est malade, quel médicament lui donner ?", true},
+		{"che assicurazione mi conviene per il negozio?", true},
+		{"can you recommend a movie for tonight?", true},
+		{"¿debería casarme con mi novio este año?", true},
+		{"Soll ich mich scheiden lassen?", true},
 		// On topic: the lessons' own fields.
 		{"do I need a licence for the music in my reels?", false},
 		{"mia figlia vuole aiutarmi con la pagina, come faccio?", false},
