@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bottega-app/bottega"
 )
@@ -102,8 +103,38 @@ func TestQuoteSentences(t *testing.T) {
 		t.Errorf("the sentence on Christmas is not quoted: %+v", chosen[0])
 	}
 	for _, i := range shown[1:] {
-		if len(chosen[i]) > 1 {
-			t.Errorf("%d sentences of step %s, want one", len(chosen[i]), hits[i].Ref)
+		us := chosen[i]
+		// One sentence, and the next when the first is short.
+		if len(us) > 2 || len(us) == 2 && (utf8.RuneCountInString(us[0].text) >= shortUnit || us[1].pos != us[0].pos+1) {
+			t.Errorf("step %s quotes %+v, want one sentence, or a short one and the next", hits[i].Ref, us)
 		}
+	}
+}
+
+// A short sentence quoted alone brings the next one, and a step's exercise
+// ("Prova ora: …") comes after its sentences that answer.
+func TestQuoteShortAndTask(t *testing.T) {
+	step := func(ref string, score float64, body string) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{LessonID: "reviews", Kind: bottega.PassageStep, Ref: ref, Locale: "it",
+			Title: "Recensioni", Body: body}, Score: score}
+	}
+	hits := []bottega.PassageHit{
+		step("all", 1, "Rispondi alle recensioni entro pochi giorni, anche a quelle brevi.\n"+
+			"Prova ora: rispondi oggi a due recensioni a cui non avevi risposto.\n"+
+			"Chi legge le risposte alle recensioni deve capire che dall'altra parte c'è una persona."),
+		step("negative", 0.9, "Una recensione negativa brucia. Non rispondere a caldo: aspetta qualche ora.\nPoi ringrazia e proponi una soluzione."),
+	}
+	chosen, shown := quote(hits, "come rispondo a una recensione negativa?", "it")
+	if len(shown) != 2 {
+		t.Fatalf("shown %v, want both steps", shown)
+	}
+	for _, u := range chosen[0] {
+		if isTask(u.text) {
+			t.Errorf("the exercise is quoted before the step's other sentences: %+v", chosen[0])
+		}
+	}
+	neg := chosen[1]
+	if len(neg) != 2 || !strings.HasPrefix(neg[0].text, "Una recensione negativa brucia.") || !strings.HasPrefix(neg[1].text, "Non rispondere a caldo") {
+		t.Errorf("the negative review step quotes %+v, want its short opening and the sentence after it", neg)
 	}
 }

@@ -186,6 +186,11 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		if u.pos == 0 {
 			u.score += 0.3
 		}
+		if isTask(u.text) {
+			// A step's exercise shares the step's words but
+			// answers nothing: it counts for less.
+			u.score *= taskWeight
+		}
 		u.score += askedBonus * asked(hits[u.hit], q)
 	}
 	ranked := slices.Clone(all)
@@ -250,6 +255,22 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			}
 		}
 	}
+	// A short sentence quoted alone ("A negative review stings.") opens
+	// its step rather than answering: the sentence after it comes too.
+	for _, i := range order {
+		us := chosen[i]
+		if len(us) != 1 || utf8.RuneCountInString(us[0].text) >= shortUnit {
+			continue
+		}
+		for _, u := range all {
+			if u.hit == i && u.pos == us[0].pos+1 && u.para == us[0].para && !isTask(u.text) {
+				if l := utf8.RuneCountInString(u.text); size+l <= maxQuoted {
+					chosen[i] = append(chosen[i], u)
+					size += l
+				}
+			}
+		}
+	}
 	var shown []int
 	for _, i := range order {
 		if len(chosen[i]) > 0 {
@@ -268,6 +289,27 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		return 0
 	})
 	return chosen, shown
+}
+
+// shortUnit is the length (characters) under which a sentence quoted
+// alone brings the next one of its line.
+const shortUnit = 50
+
+// taskWeight weighs a step's exercise ("Prova ora: …") in a sentence's
+// score, relative to the step's other sentences.
+const taskWeight = 0.5
+
+// taskPrefixes open the exercise of a step in the built-in lessons.
+var taskPrefixes = []string{"Prova ora:", "Try it now:"}
+
+// isTask reports whether a unit is a step's exercise.
+func isTask(text string) bool {
+	for _, p := range taskPrefixes {
+		if strings.HasPrefix(text, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // genericWeight weighs a word of the lesson's title or keywords in a
