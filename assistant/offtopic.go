@@ -124,6 +124,9 @@ var offTopicMarks = []string{
 	"chi ha costruito", "quando e stato costruito", "chi ha dipinto", "quanti abitanti",
 	"tell me the history", "the history of", "who was", "what year", "emperor*",
 	"world war", "who built", "who painted", "how many people live",
+	"capitale", "capital of", "capital de", "capitale de", "hauptstadt", "stolica", "stolicy",
+	// Where to eat, for oneself ("ristorante" alone is a lesson word)
+	"dove mangiare", "un buon ristorante", "where to eat", "a good restaurant", "donde comer", "ou manger", "gut essen", "essen gehen", "gdzie zjesc",
 	// Chit-chat with the assistant
 	"barzellett*", "tell me a joke", "chiste", "blague", "erzahl mir einen witz", "dowcip*", "che ore sono",
 	"what time is it", "que hora es", "quelle heure est il", "wie spat ist es", "ktora godzina",
