@@ -105,3 +105,17 @@ func TestOtherFieldsDeclined(t *testing.T) {
 		}
 	}
 }
+
+// A short question that names a lesson's subject ("diretta", common in
+// that lesson's passages, so of little weight) is answered from it.
+func TestQuestionNamingASubject(t *testing.T) {
+	h := newHarness(t, false, nil)
+	for i, q := range []string{"come organizzo una diretta?", "how do I organise a live stream?"} {
+		locale := []string{"it", "en"}[i]
+		l := learner(t, h, strconv.Itoa(600+i), locale, bottega.RoleMunicipal)
+		h.ask(l, q)
+		if got := h.lastQuestion(); got.Mode != "offline" {
+			t.Errorf("%q: answered as %s, want an answer from the lessons", q, got.Mode)
+		}
+	}
+}

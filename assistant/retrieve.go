@@ -67,7 +67,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: covers(hits, lang) && !declined(q.Text)}
+	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -86,6 +86,35 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
+}
+
+// minTitleText is the least share of a question's information that a
+// passage must match for a question naming its lesson's subject to be
+// covered.
+const minTitleText = 0.3
+
+// namesTitle reports whether the question names the subject of a lesson
+// found (a word of its title: "diretta", "recensioni") and a passage of
+// that lesson matches a fair share of it. A lesson's own subject is
+// common in its passages, so its idf, the evidence covers weighs, is low.
+func namesTitle(hits []bottega.PassageHit, question, lang string) bool {
+	q := map[string]bool{}
+	for _, w := range queryWords(question, lang, maxQueryWords) {
+		if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
+			q[stem(w)] = true
+		}
+	}
+	for _, h := range hits {
+		if h.Text < minTitleText {
+			continue
+		}
+		for w := range stems(h.Title) {
+			if q[w] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // declined reports whether q is no question for the lessons, whatever
