@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"slices"
 	"strconv"
 	"testing"
 
@@ -117,5 +118,21 @@ func TestQuestionNamingASubject(t *testing.T) {
 		if got := h.lastQuestion(); got.Mode != "offline" {
 			t.Errorf("%q: answered as %s, want an answer from the lessons", q, got.Mode)
 		}
+	}
+}
+
+// A short question on another subject, right after one about reviews, is
+// searched alone: the previous question does not take it to its lesson.
+func TestNewSubjectAfterAQuestion(t *testing.T) {
+	h := newHarness(t, false, nil)
+	l := learner(t, h, "700", "it", bottega.RoleMunicipal)
+	h.ask(l, "come rispondo a una recensione negativa?")
+	if q := h.lastQuestion(); q.Mode != "offline" || !slices.Contains(q.Lessons, "reviews") {
+		t.Fatalf("the question on reviews: %s, lessons %v", q.Mode, q.Lessons)
+	}
+	h.ask(l, "come organizzo una diretta?")
+	q := h.lastQuestion()
+	if q.Mode != "offline" || len(q.Lessons) == 0 || slices.Contains(q.Lessons, "reviews") {
+		t.Errorf("the question on a live stream: %s, lessons %v; want lessons on live streams, not reviews", q.Mode, q.Lessons)
 	}
 }

@@ -82,7 +82,11 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if declined(q.Text) {
 		return f, nil
 	}
-	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || f.Covered && covers(more, lang) && best(more) > best(hits) {
+	// A question the lessons answer alone, that does not say it goes on,
+	// keeps its own subject: the previous one may only sharpen the ranking
+	// within the lesson it found.
+	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
+	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || sharpens {
 		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
