@@ -22,6 +22,7 @@ import (
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/internal/logbuf"
+	"github.com/bottega-app/bottega/internal/poll"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -133,6 +134,12 @@ func newRigWith(t testing.TB, edit func(*whatsapp.Options), h bot.Handler, llm .
 	go func() { done <- r.tr.Run(ctx, r.d) }()
 	srv := httptest.NewServer(r.tr.Handler())
 	r.fake.SetWebhook(srv.URL, whatsapptest.AppSecret)
+	// The webhook answers 503 until Run has started: an empty delivery
+	// tells when it has.
+	poll.Until(t, "the webhook to accept deliveries", func() bool {
+		code, err := r.fake.Deliver(context.Background(), whatsapptest.Payload())
+		return err == nil && code == http.StatusOK
+	})
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()
