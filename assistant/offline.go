@@ -132,12 +132,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			order = append(order, i)
 		}
 	}
-	q := map[string]bool{}
-	for _, w := range queryWords(question, lang, maxQueryWords) {
-		if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
-			q[stem(w)] = true
-		}
-	}
+	q := questionStems(question, lang)
 	weight := askWeights(question, lang, q)
 	var all []unit
 	for _, i := range order {

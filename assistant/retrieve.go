@@ -102,12 +102,7 @@ const minTitleText = 0.3
 // that lesson matches a fair share of it. A lesson's own subject is
 // common in its passages, so its idf, the evidence covers weighs, is low.
 func namesTitle(hits []bottega.PassageHit, question, lang string) bool {
-	q := map[string]bool{}
-	for _, w := range queryWords(question, lang, maxQueryWords) {
-		if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
-			q[stem(w)] = true
-		}
-	}
+	q := questionStems(question, lang)
 	for _, h := range hits {
 		if h.Text < minTitleText {
 			continue

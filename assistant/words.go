@@ -124,3 +124,16 @@ func terms(q, locale string) [][]string {
 	}
 	return out
 }
+
+// questionStems are the stems of the words of a question, read in lang,
+// that tell what it is about: four letters or more, no filler, no
+// function word.
+func questionStems(question, lang string) map[string]bool {
+	q := map[string]bool{}
+	for _, w := range queryWords(question, lang, maxQueryWords) {
+		if len([]rune(w)) >= 4 && !filler[w] && !functionWords[w] {
+			q[stem(w)] = true
+		}
+	}
+	return q
+}
