@@ -68,10 +68,9 @@ func TestBuiltinCounts(t *testing.T) {
 
 // The built-in lessons are what learners read first, so they meet every advice the
 // validator gives: sources and a review date, quizzes that cannot be passed without
-// reading, and the learners' own questions in Italian and English for the search (the
-// lesson's and its steps' together). The review date is judged against the day of this
-// release's review, so the test does not start failing with the calendar; `bottega
-// content validate` warns with today's date.
+// reading, and the learners' own questions in Italian and English for the search. The
+// review date is judged against the day of this release's review, so the test does not
+// start failing with the calendar; `bottega content validate` warns with today's date.
 func TestBuiltinHasNoWarnings(t *testing.T) {
 	c, err := Builtin()
 	if err != nil {
@@ -88,7 +87,7 @@ func TestBuiltinHasNoWarnings(t *testing.T) {
 				n += len(s.Questions[lang])
 			}
 			if n < minAsked {
-				t.Errorf("%s: %d learners' questions in %s, its steps' included, want at least %d", l.File, n, lang, minAsked)
+				t.Errorf("%s: %d learners' questions in %s, want at least %d", l.File, n, lang, minAsked)
 			}
 		}
 	}
