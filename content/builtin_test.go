@@ -82,8 +82,12 @@ func TestBuiltinHasNoWarnings(t *testing.T) {
 	const minAsked = 8
 	for _, l := range c.Lessons() {
 		for _, lang := range []string{"it", "en"} {
-			if n := len(l.Questions[lang]); n < minAsked {
-				t.Errorf("%s: %d learners' questions in %s, want at least %d", l.File, n, lang, minAsked)
+			n := len(l.Questions[lang])
+			for _, s := range l.Steps {
+				n += len(s.Questions[lang])
+			}
+			if n < minAsked {
+				t.Errorf("%s: %d learners' questions in %s, its steps' included, want at least %d", l.File, n, lang, minAsked)
 			}
 		}
 	}
