@@ -87,7 +87,7 @@ func TestBuiltinHasNoWarnings(t *testing.T) {
 				n += len(s.Questions[lang])
 			}
 			if n < minAsked {
-				t.Errorf("%s: %d learners' questions in %s, its steps' included, want at least %d", l.File, n, lang, minAsked)
+				t.Errorf("%s: %d learners' questions in %s, want at least %d", l.File, n, lang, minAsked)
 			}
 		}
 	}

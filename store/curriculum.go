@@ -55,9 +55,9 @@ func (s *DB) PublishCurriculum(ctx context.Context, c *content.Curriculum, opts 
 			return fmt.Errorf("encode curriculum: %w", err)
 		}
 		err = tx.q.GetContext(ctx, &pub.Version, `
-			INSERT INTO curriculum_versions (hash, builtin, source, added, changed, removed, body)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			hash, opts.Builtin, opts.Source, pq.Array(nonNil(pub.Added)), pq.Array(nonNil(pub.Changed)), pq.Array(nonNil(pub.Removed)), jsonArg(body))
+			INSERT INTO curriculum_versions (hash, builtin, source, added, changed, removed, lessons, body)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			hash, opts.Builtin, opts.Source, pq.Array(nonNil(pub.Added)), pq.Array(nonNil(pub.Changed)), pq.Array(nonNil(pub.Removed)), len(c.Lessons()), jsonArg(body))
 		if err != nil {
 			return fmt.Errorf("save curriculum version: %w", err)
 		}

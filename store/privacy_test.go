@@ -145,6 +145,7 @@ func personalData() map[string]column {
 		"curriculum_versions.removed":    none(curriculum),
 		"curriculum_versions.created_at": none(curriculum),
 		"curriculum_versions.body":       none(curriculum),
+		"curriculum_versions.lessons":    none(curriculum),
 		"passage_words.version_id":       none(index),
 		"passage_words.word":             none(index),
 		"passage_versions.version_id":    none(index),

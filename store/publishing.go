@@ -220,8 +220,7 @@ func (s *Publishing) Versions(ctx context.Context, limit int) ([]bottega.Curricu
 		Removed pq.StringArray `db:"removed"`
 	}
 	err := s.DB.q.SelectContext(ctx, &rows, `
-		SELECT id, hash, builtin, source, added, changed, removed, created_at,
-		       (SELECT coalesce(sum(jsonb_array_length(t->'lessons')), 0) FROM jsonb_array_elements(body->'tracks') t) AS lessons
+		SELECT id, hash, builtin, source, added, changed, removed, created_at, lessons
 		FROM curriculum_versions ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list curriculum versions: %w", err)
