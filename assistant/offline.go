@@ -181,12 +181,13 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		if u.pos == 0 {
 			u.score += 0.3
 		}
+		u.score += askedBonus * asked(hits[u.hit], q)
 		if isTask(u.text) {
-			// A step's exercise shares the step's words but
-			// answers nothing: it counts for less.
+			// A step's exercise shares the step's words, and the
+			// questions its step answers, but answers nothing: it
+			// counts for less.
 			u.score *= taskWeight
 		}
-		u.score += askedBonus * asked(hits[u.hit], q)
 	}
 	ranked := slices.Clone(all)
 	slices.SortStableFunc(ranked, func(a, b unit) int {

@@ -157,18 +157,20 @@ func TestRunSample(t *testing.T) {
 // parses, and every lesson and step it names exists in the built-in lessons,
 // so renaming or removing a step that answers a question fails here.
 func TestQuestionSetIsValid(t *testing.T) {
-	b, err := os.ReadFile("questions.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	qs, err := eval.Parse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(qs) < 240 {
-		t.Errorf("%d questions, want at least 240", len(qs))
-	}
-	for _, err := range eval.Validate(qs, builtin(t)) {
-		t.Error(err)
+	for file, least := range map[string]int{"questions.yaml": 240, "declines.yaml": 100} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs, err := eval.Parse(b)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if len(qs) < least {
+			t.Errorf("%s: %d questions, want at least %d", file, len(qs), least)
+		}
+		for _, err := range eval.Validate(qs, builtin(t)) {
+			t.Errorf("%s: %v", file, err)
+		}
 	}
 }
