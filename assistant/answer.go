@@ -30,7 +30,10 @@ const (
 	// assistant/eval/questions.yaml (see bottega eval): learners' questions
 	// share few words with the lessons, so the evidence of the words they
 	// do share tells on-topic from off-topic better than their share.
-	minText, minEvidence           = 0.10, 4.0
+	// The steps' own learners' questions raised both for questions the
+	// lessons answer, and the thresholds with them, so that fewer
+	// questions about other things pass.
+	minText, minEvidence           = 0.15, 5.0
 	minTextShort, minEvidenceShort = 0.5, 2.0
 	// keepShare drops passages scoring below this share of the best.
 	keepShare = 0.35

@@ -105,7 +105,11 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 					// The learners' questions weigh as the lesson's
 					// keywords, in the step that answers them; they are
 					// searched, never shown.
-					p.Keywords = strings.TrimPrefix(kw+"\n"+strings.Join(qs, "\n"), "\n")
+					indexed := make([]string, len(qs))
+					for k, q := range qs {
+						indexed[k] = spelledOut(q)
+					}
+					p.Keywords = strings.TrimPrefix(kw+"\n"+strings.Join(indexed, "\n"), "\n")
 					p.Questions = qs
 				}
 				if ch := l.ChapterOf(s); ch != nil {
@@ -278,4 +282,18 @@ func spoken(l *content.Lesson, s content.Step) []content.Cue {
 		parts = append(parts, cur)
 	}
 	return parts
+}
+
+// spelledOut returns a learner's question as it is indexed: its words
+// folded, with the platforms' shorthand written out ("fb": "facebook"), as
+// a learner's own question is searched. A rare "fb" in one step's questions
+// would otherwise pull every question that says "fb" to that step.
+func spelledOut(q string) string {
+	ws := words(q)
+	for i, w := range ws {
+		if long, ok := shorthand[w]; ok {
+			ws[i] = strings.Join(long, " ")
+		}
+	}
+	return strings.Join(ws, " ")
 }

@@ -92,3 +92,23 @@ func TestBuiltinHasNoWarnings(t *testing.T) {
 		}
 	}
 }
+
+// Every step of a built-in lesson says, in the learners' words, what it
+// answers: the search finds the step that answers a question, not only its
+// lesson.
+func TestBuiltinStepsListTheirQuestions(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const minStepAsked = 3
+	for _, l := range c.Lessons() {
+		for _, s := range l.Steps {
+			for _, lang := range []string{"it", "en"} {
+				if n := len(s.Questions[lang]); n < minStepAsked {
+					t.Errorf("%s: step %s has %d learners' questions in %s, want at least %d", l.File, s.ID, n, lang, minStepAsked)
+				}
+			}
+		}
+	}
+}
