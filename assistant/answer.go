@@ -30,9 +30,9 @@ const (
 	// assistant/eval/questions.yaml (see bottega eval): learners' questions
 	// share few words with the lessons, so the evidence of the words they
 	// do share tells on-topic from off-topic better than their share.
-	// The steps' own learners' questions raised both for questions the
-	// lessons answer, and the thresholds with them, so that fewer
-	// questions about other things pass.
+	// Since every step lists its learners' questions, questions of all
+	// kinds match more of the index, those about other things too: the
+	// thresholds rose with them.
 	minText, minEvidence           = 0.15, 5.0
 	minTextShort, minEvidenceShort = 0.5, 2.0
 	// keepShare drops passages scoring below this share of the best.
