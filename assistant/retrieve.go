@@ -50,7 +50,8 @@ type Found struct {
 	Lang string
 	// Covered reports whether the best passage answers enough of the
 	// question for an answer from the passages alone, and the question
-	// does not try to change the assistant's instructions.
+	// does not try to change the assistant's instructions nor is about
+	// another field.
 	Covered bool
 	// FollowUp reports whether the question was searched with the
 	// previous one.
@@ -67,7 +68,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text)}
+	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text) && !field().elsewhere(q.Text, lang)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -87,7 +88,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// within the lesson it found.
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
 	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || sharpens {
-		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), FollowUp: true}
+		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang) && !field().elsewhere(q.Previous+" "+q.Text, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
 }

@@ -1,0 +1,203 @@
+package assistant
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/bottega-app/bottega/content"
+)
+
+// Whether a question is about the lessons' field at all (digital
+// communication for shops, crafts, tours and town halls) is told by the
+// words it uses, learnt from examples: a naive Bayes model whose "field"
+// side is the questions the built-in lessons list (how learners ask what
+// each step answers) and, for the languages the lessons are not written
+// in, field/on.<lang>.txt; the "elsewhere" side is field/off.<lang>.txt,
+// what else people ask a chat assistant: cooking, health, the weather,
+// the shop's taxes and staff, a guide's licence, a town hall's internal
+// matters, legal disputes, personal choices, requests to play another
+// part. A question's words (glossary applied, so that other languages'
+// topics count as the lessons' words) each weigh how much likelier they
+// are in one side's questions than in the other's; a question that
+// leans far enough to the other side is declined without an LLM, however
+// many ordinary words it shares with the lessons ("campagna", "canale",
+// "storia").
+//
+//go:embed field
+var fieldFiles embed.FS
+
+// fieldLean is the least lean (the sum of its words' log odds) for which
+// a question is about another field. Tuned on the tuning halves of
+// assistant/eval (see bottega eval), with a margin: at 4 the lessons'
+// own questions start to be declined.
+const fieldLean = 5.0
+
+// fieldSmoothing is added to the count of every word on each side: a word
+// seen once on one side and never on the other leans, not decides.
+const fieldSmoothing = 0.5
+
+// fieldModel weighs a question's words.
+type fieldModel struct {
+	// odds are the log odds, by stem, of the other side against the
+	// lessons' field: positive for a word of other fields.
+	odds map[string]float64
+	// unseen is the log odds of a word seen on neither side.
+	unseen float64
+}
+
+// fieldDoc is a training question and its language.
+type fieldDoc struct {
+	lang, text string
+}
+
+// field returns the model, trained once on first use.
+var field = sync.OnceValue(func() *fieldModel {
+	m, err := trainFieldModel()
+	if err != nil {
+		// Both sides ship with the binary and are checked by the tests.
+		panic(err)
+	}
+	return m
+})
+
+// trainFieldModel trains the model on the built-in lessons' questions and
+// the files of the field folder.
+func trainFieldModel() (*fieldModel, error) {
+	c, err := content.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("train the field model: %w", err)
+	}
+	on, off, err := fieldExamples(fieldFiles)
+	if err != nil {
+		return nil, fmt.Errorf("train the field model: %w", err)
+	}
+	return newFieldModel(append(on, lessonQuestions(c)...), off), nil
+}
+
+// fieldExamples reads the field folder: on.<lang>.txt and off.<lang>.txt,
+// a question a line, "# " lines are comments.
+func fieldExamples(fsys fs.FS) (on, off []fieldDoc, err error) {
+	names, err := fs.Glob(fsys, "field/*.txt")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, name := range names {
+		side, lang, ok := strings.Cut(strings.TrimSuffix(path.Base(name), ".txt"), ".")
+		if !ok || side != "on" && side != "off" {
+			return nil, nil, fmt.Errorf("%s: want on.<lang>.txt or off.<lang>.txt", name)
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			d := fieldDoc{lang: lang, text: line}
+			if side == "on" {
+				on = append(on, d)
+			} else {
+				off = append(off, d)
+			}
+		}
+	}
+	return on, off, nil
+}
+
+// lessonQuestions are the questions the lessons of c list, with their
+// steps' and their titles, in each language.
+func lessonQuestions(c *content.Curriculum) []fieldDoc {
+	var out []fieldDoc
+	for _, l := range c.Lessons() {
+		for _, loc := range lessonLocales(l) {
+			out = append(out, fieldDoc{loc, l.Title.Get(loc)})
+			for _, q := range l.Questions[loc] {
+				out = append(out, fieldDoc{loc, q})
+			}
+			for _, s := range l.Steps {
+				for _, q := range s.Questions[loc] {
+					out = append(out, fieldDoc{loc, q})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// newFieldModel learns the words of on (the lessons' field) and off.
+func newFieldModel(on, off []fieldDoc) *fieldModel {
+	count := func(docs []fieldDoc) map[string]int {
+		n := map[string]int{}
+		for _, d := range docs {
+			for w := range fieldWords(d.text, d.lang) {
+				n[w]++
+			}
+		}
+		return n
+	}
+	nOn, nOff := count(on), count(off)
+	dOn, dOff := float64(len(on))+2*fieldSmoothing, float64(len(off))+2*fieldSmoothing
+	m := &fieldModel{odds: map[string]float64{}, unseen: math.Log(dOn / dOff)}
+	for _, n := range []map[string]int{nOn, nOff} {
+		for w := range n {
+			pOn := (float64(nOn[w]) + fieldSmoothing) / dOn
+			pOff := (float64(nOff[w]) + fieldSmoothing) / dOff
+			m.odds[w] = math.Log(pOff / pOn)
+		}
+	}
+	return m
+}
+
+// fieldWords are the stems of a question's words, read in lang, that the
+// model weighs: glossary applied, three letters or more ("iva", "tax",
+// "app"), no filler, no function word.
+func fieldWords(q, lang string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range queryWords(q, lang, maxQueryWords) {
+		if len([]rune(w)) >= 3 && !filler[w] && !functionWords[w] && !shortFunctionWords[w] {
+			out[stem(w)] = true
+		}
+	}
+	return out
+}
+
+// lean returns how far the question q, read in lang, leans to other
+// fields than the lessons': the sum of its known words' log odds.
+func (m *fieldModel) lean(q, lang string) float64 {
+	// Summed in a fixed order, so that a question on the threshold is
+	// judged the same every time.
+	sum := 0.0
+	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
+		odds, ok := m.odds[w]
+		if !ok && slices.Contains(thesaurusLocales, lang) {
+			// The lessons' questions in their own languages are
+			// many: a word none of them uses, nor the other side,
+			// is likelier of another field. In other languages
+			// the field's side is too small to tell.
+			odds = m.unseen
+		}
+		sum += odds
+	}
+	return sum
+}
+
+// elsewhere reports whether q, read in lang, is about another field.
+func (m *fieldModel) elsewhere(q, lang string) bool { return m.lean(q, lang) >= fieldLean }
+
+// shortFunctionWords are the frequent Italian and English words of three
+// letters that tell nothing of a question's field: how often they occur
+// depends on how long the examples are.
+var shortFunctionWords = setOf(
+	"che", "chi", "cui", "del", "dal", "nel", "sul", "col", "gli", "una", "uno", "per", "con", "non", "tra", "fra",
+	"mio", "mia", "tuo", "tua", "suo", "sua", "poi", "gia", "piu", "sto", "sta", "hai", "era", "qui", "qua", "ne",
+	"the", "and", "for", "you", "are", "but", "not", "can", "was", "has", "had", "our", "who", "why", "its",
+	"all", "any", "get", "his", "her", "she", "him", "how", "too", "out", "did", "does", "now", "yes",
+)

@@ -1,0 +1,113 @@
+package assistant
+
+import (
+	"testing"
+
+	"github.com/bottega-app/bottega/content"
+)
+
+// The examples are well formed: every language on the side that needs it,
+// enough of them, no repeats, and no question of the other field that the
+// lessons list as theirs.
+func TestFieldExamplesAreValid(t *testing.T) {
+	on, off, err := fieldExamples(fieldFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lessons := map[string]bool{}
+	for _, d := range lessonQuestions(c) {
+		lessons[fold(d.text)] = true
+	}
+	count := func(docs []fieldDoc) map[string]int {
+		n := map[string]int{}
+		seen := map[string]bool{}
+		for _, d := range docs {
+			if k := d.lang + " " + fold(d.text); seen[k] {
+				t.Errorf("%s example repeated: %q", d.lang, d.text)
+			} else {
+				seen[k] = true
+			}
+			n[d.lang]++
+		}
+		return n
+	}
+	nOn, nOff := count(on), count(off)
+	for _, lang := range []string{"it", "en", "es", "fr", "de", "pl"} {
+		if nOff[lang] < 40 {
+			t.Errorf("off.%s.txt has %d questions, want at least 40", lang, nOff[lang])
+		}
+		if lang != "it" && lang != "en" && nOn[lang] < 40 {
+			t.Errorf("on.%s.txt has %d questions, want at least 40: the lessons are not written in %s", lang, nOn[lang], lang)
+		}
+	}
+	for _, d := range off {
+		if lessons[fold(d.text)] {
+			t.Errorf("off.%s.txt lists %q, a question the lessons answer", d.lang, d.text)
+		}
+	}
+}
+
+// Trained on half of the examples, the model tells the other half apart:
+// it generalises rather than remembers.
+func TestFieldModelGeneralises(t *testing.T) {
+	on, off, err := fieldExamples(fieldFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	on = append(on, lessonQuestions(c)...)
+	half := func(docs []fieldDoc, odd int) []fieldDoc {
+		var out []fieldDoc
+		for i, d := range docs {
+			if i%2 == odd {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	m := newFieldModel(half(on, 0), half(off, 0))
+	share := func(docs []fieldDoc) float64 {
+		n := 0
+		for _, d := range docs {
+			if m.elsewhere(d.text, d.lang) {
+				n++
+			}
+		}
+		return float64(n) / float64(len(docs))
+	}
+	if got := share(half(on, 1)); got > 0.02 {
+		t.Errorf("%.1f%% of the lessons' questions left out of training are taken for another field, want at most 2%%", 100*got)
+	}
+	if got := share(half(off, 1)); got < 0.25 {
+		t.Errorf("%.1f%% of the other fields' questions left out of training are told apart, want at least 25%%", 100*got)
+	}
+}
+
+func TestFieldModel(t *testing.T) {
+	m := field()
+	for _, c := range []struct {
+		q, lang string
+		want    bool
+	}{
+		{"come rispondo a una recensione da una stella che mi accusa di prezzi alti?", "it", false},
+		{"quante storie al giorno devo pubblicare su instagram?", "it", false},
+		{"how do I get my bakery to show up on google maps?", "en", false},
+		{"the council meeting is streamed on facebook, how do we moderate comments?", "en", false},
+		{"¿cómo hago fotos bonitas de mis cerámicas con el móvil?", "es", false},
+		{"il frigorifero del negozio fa un rumore strano e non raffredda, chi chiamo?", "it", true},
+		{"quanto costa rifare l'impianto elettrico del laboratorio?", "it", true},
+		{"which antibiotic should I take for a sore throat?", "en", true},
+		{"can you recommend a cheap hotel near the station in Naples for tonight?", "en", true},
+	} {
+		if got := m.elsewhere(c.q, c.lang); got != c.want {
+			t.Errorf("elsewhere(%q) = %v (lean %.2f), want %v", c.q, got, m.lean(c.q, c.lang), c.want)
+		}
+	}
+}
