@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math"
@@ -112,8 +113,11 @@ func splitSentences(line string) []string {
 // quote picks the units of hits that answer question, in the order they
 // are shown, grouped by passage (indexes in hits, best first).
 func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []int) {
-	// The steps of the best lesson, then the best passages of others:
-	// steps say what to do, quiz items and summaries come after them.
+	// The steps of the best lesson and the best of others: steps say
+	// what to do, quiz items and summaries fill in when there are too few.
+	// The best passage leads, the others follow as retrieval ranks them: a
+	// step of a close lesson that scores better than the best lesson's
+	// next steps is the likelier answer.
 	var order []int
 	for i, h := range hits {
 		if h.LessonID == hits[0].LessonID && h.Kind == bottega.PassageStep {
@@ -131,6 +135,9 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		if len(order) < quotedPassages && !slices.Contains(order, i) {
 			order = append(order, i)
 		}
+	}
+	if len(order) > 2 {
+		slices.SortStableFunc(order[1:], func(a, b int) int { return cmp.Compare(hits[b].Score, hits[a].Score) })
 	}
 	q := questionStems(question, lang)
 	weight := askWeights(question, lang, q)
