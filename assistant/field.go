@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -10,14 +11,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/bottega-app/bottega/content"
 )
 
 // Whether a question is about the lessons' field at all (digital
 // communication for shops, crafts, tours and town halls) is told by the
 // words it uses, learnt from examples: a naive Bayes model whose "field"
-// side is the questions the built-in lessons list (how learners ask what
+// side is what the published lessons say they are about (their titles,
+// keywords, and the questions their steps list, how learners ask what
 // each step answers) and, for the languages the lessons are not written
 // in, field/on.<lang>.txt; the "elsewhere" side is field/off.<lang>.txt,
 // what else people ask a chat assistant: cooking, health, the weather,
@@ -28,16 +28,23 @@ import (
 // are in one side's questions than in the other's; a question that
 // leans far enough to the other side is declined without an LLM, however
 // many ordinary words it shares with the lessons ("campagna", "canale",
-// "storia").
+// "storia"). A lesson published on a new subject brings its words to
+// the field's side.
 //
 //go:embed field
 var fieldFiles embed.FS
 
+// fieldSides are the examples of the field folder, parsed once: they ship
+// with the binary and the tests check them.
+var fieldSides = mustFieldExamples(fieldFiles)
+
 // fieldLean is the least lean (the sum of its words' log odds) for which
 // a question is about another field. Tuned on the tuning halves of
-// assistant/eval (see bottega eval), with a margin: at 4 the lessons'
-// own questions start to be declined.
-const fieldLean = 5.0
+// assistant/eval (see bottega eval) and checked on the examples
+// themselves: trained on half of them, at this lean about one in three
+// hundred of the lessons' questions left out leans so far, and two in five
+// of the other fields' questions do.
+const fieldLean = 3.5
 
 // fieldSmoothing is added to the count of every word on each side: a word
 // seen once on one side and never on the other leans, not decides.
@@ -57,28 +64,51 @@ type fieldDoc struct {
 	lang, text string
 }
 
-// field returns the model, trained once on first use.
-var field = sync.OnceValue(func() *fieldModel {
-	m, err := trainFieldModel()
-	if err != nil {
-		// Both sides ship with the binary and are checked by the tests.
-		panic(err)
-	}
-	return m
-})
+// fieldExamplesOf are the two sides of the field folder.
+type fieldExamplesOf struct {
+	on, off []fieldDoc
+}
 
-// trainFieldModel trains the model on the built-in lessons' questions and
-// the files of the field folder.
-func trainFieldModel() (*fieldModel, error) {
-	c, err := content.Builtin()
+func mustFieldExamples(fsys fs.FS) fieldExamplesOf {
+	on, off, err := fieldExamples(fsys)
+	if err != nil {
+		panic(fmt.Errorf("field examples: %w", err))
+	}
+	return fieldExamplesOf{on: on, off: off}
+}
+
+// fieldCache is the model of the index version last searched.
+type fieldCache struct {
+	mu      sync.Mutex
+	version int64
+	trained *fieldModel
+}
+
+// model returns the field model of index version, trained from db on
+// first use.
+func (c *fieldCache) model(ctx context.Context, db SearchStore, version int64) (*fieldModel, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.trained != nil && c.version == version {
+		return c.trained, nil
+	}
+	topics, err := db.LessonTopics(ctx, version)
 	if err != nil {
 		return nil, fmt.Errorf("train the field model: %w", err)
 	}
-	on, off, err := fieldExamples(fieldFiles)
-	if err != nil {
-		return nil, fmt.Errorf("train the field model: %w", err)
+	on := slices.Clone(fieldSides.on)
+	seen := map[fieldDoc]bool{}
+	for _, t := range topics {
+		for _, line := range strings.Split(t.Text, "\n") {
+			d := fieldDoc{lang: t.Locale, text: line}
+			if strings.TrimSpace(line) != "" && !seen[d] {
+				seen[d] = true
+				on = append(on, d)
+			}
+		}
 	}
-	return newFieldModel(append(on, lessonQuestions(c)...), off), nil
+	c.trained, c.version = newFieldModel(on, fieldSides.off), version
+	return c.trained, nil
 }
 
 // fieldExamples reads the field folder: on.<lang>.txt and off.<lang>.txt,
@@ -112,26 +142,6 @@ func fieldExamples(fsys fs.FS) (on, off []fieldDoc, err error) {
 	return on, off, nil
 }
 
-// lessonQuestions are the questions the lessons of c list, with their
-// steps' and their titles, in each language.
-func lessonQuestions(c *content.Curriculum) []fieldDoc {
-	var out []fieldDoc
-	for _, l := range c.Lessons() {
-		for _, loc := range lessonLocales(l) {
-			out = append(out, fieldDoc{loc, l.Title.Get(loc)})
-			for _, q := range l.Questions[loc] {
-				out = append(out, fieldDoc{loc, q})
-			}
-			for _, s := range l.Steps {
-				for _, q := range s.Questions[loc] {
-					out = append(out, fieldDoc{loc, q})
-				}
-			}
-		}
-	}
-	return out
-}
-
 // newFieldModel learns the words of on (the lessons' field) and off.
 func newFieldModel(on, off []fieldDoc) *fieldModel {
 	count := func(docs []fieldDoc) map[string]int {
@@ -162,7 +172,9 @@ func newFieldModel(on, off []fieldDoc) *fieldModel {
 func fieldWords(q, lang string) map[string]bool {
 	out := map[string]bool{}
 	for _, w := range queryWords(q, lang, maxQueryWords) {
-		if len([]rune(w)) >= 3 && !filler[w] && !functionWords[w] && !shortFunctionWords[w] {
+		// Shorthand counts as the words it stands for, which follow
+		// it: the lessons' questions are indexed written out.
+		if len([]rune(w)) >= 3 && shorthand[w] == nil && !filler[w] && !functionWords[w] && !shortFunctionWords[w] {
 			out[stem(w)] = true
 		}
 	}
@@ -190,7 +202,8 @@ func (m *fieldModel) lean(q, lang string) float64 {
 }
 
 // elsewhere reports whether q, read in lang, is about another field.
-func (m *fieldModel) elsewhere(q, lang string) bool { return m.lean(q, lang) >= fieldLean }
+// A nil model (nothing found to train it on) finds no question elsewhere.
+func (m *fieldModel) elsewhere(q, lang string) bool { return m != nil && m.lean(q, lang) >= fieldLean }
 
 // shortFunctionWords are the frequent Italian and English words of three
 // letters that tell nothing of a question's field: how often they occur

@@ -1,10 +1,13 @@
 package assistant_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
@@ -18,7 +21,7 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 		q       string
 		covered bool
 	}{
-		{"la vetrina del negozio ha una crepa nel vetro, chi la ripara e quanto costa?", false},
+		{"su che canale fanno la partita dell'italia stasera?", false},
 		{"come rispondo a una recensione negativa su google?", true},
 	} {
 		found, err := r.Find(t.Context(), assistant.Query{Text: c.q, Locale: "it", Limit: 5})
@@ -32,5 +35,51 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 			}
 			t.Errorf("Find(%q).Covered = %v (top %v), want %v", c.q, found.Covered, slices.Compact(top), c.covered)
 		}
+	}
+}
+
+// A lesson published on a subject of another field brings its words to
+// the lessons' field: its learners' questions are answered, not declined.
+func TestFieldFollowsThePublishedLessons(t *testing.T) {
+	const q = "come si smalta la ceramica a bassa temperatura senza crepe?"
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := pgtest.New(t)
+	if _, err := db.PublishCurriculum(t.Context(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
+		t.Fatal(err)
+	}
+	r := assistant.NewRetriever(db)
+	found, err := r.Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found.Covered {
+		t.Fatalf("before the lesson on glazes, Find(%q) is covered by %s", q, found.Hits[0].LessonID)
+	}
+
+	// The same lessons, one of them now teaching glazes too.
+	c, err = content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lesson("storytelling")
+	s := &l.Steps[len(l.Steps)-1]
+	s.Text["it"] += "\n\nUno smalto a bassa temperatura cuoce tra 980 e 1050 gradi: stendilo in due mani sottili sulla ceramica ben asciutta, e fai salire e scendere piano la temperatura del forno, perché le crepe vengono dagli sbalzi."
+	s.Questions["it"] = append(s.Questions["it"], "lo smalto mi si crepa in cottura, perché?", "a che temperatura cuocio lo smalto sulla ceramica?", "come stendo lo smalto senza colature")
+	if _, err := db.PublishCurriculum(t.Context(), c, store.PublishOptions{Source: "upload", Index: assistant.Index}); err != nil {
+		t.Fatal(err)
+	}
+	found, err = r.Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !found.Covered || found.Hits[0].LessonID != l.ID {
+		var top []string
+		for _, h := range found.Hits {
+			top = append(top, fmt.Sprintf("%s/%s %.2f %.1f", h.LessonID, h.Ref, h.Text, h.Evidence))
+		}
+		t.Errorf("after the lesson on glazes, Find(%q): covered %v, found %v; want covered by %s", q, found.Covered, top, l.ID)
 	}
 }

@@ -12,6 +12,7 @@ import (
 // SearchStore is what retrieval needs from the database.
 type SearchStore interface {
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
+	LessonTopics(ctx context.Context, version int64) ([]store.LocaleText, error)
 }
 
 // Retriever finds the passages of the curriculum that answer a question.
@@ -20,10 +21,14 @@ type Retriever struct {
 	lang *langDetector
 	// emb, if set, ranks the passages by meaning too.
 	emb *Embedder
+	// fields tells questions about other fields.
+	fields *fieldCache
 }
 
 // NewRetriever returns a Retriever over db.
-func NewRetriever(db SearchStore) *Retriever { return &Retriever{db: db, lang: newLangDetector()} }
+func NewRetriever(db SearchStore) *Retriever {
+	return &Retriever{db: db, lang: newLangDetector(), fields: &fieldCache{}}
+}
 
 // maxQueryWords bounds the words of a question that are searched for.
 const maxQueryWords = 32
@@ -68,7 +73,13 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text) && !field().elsewhere(q.Text, lang)}
+	var field *fieldModel
+	if len(hits) > 0 {
+		if field, err = r.fields.model(ctx, r.db, hits[0].VersionID); err != nil {
+			return Found{}, err
+		}
+	}
+	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text) && !elsewhere(field, hits, q.Text, lang)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -88,9 +99,26 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// within the lesson it found.
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
 	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || sharpens {
-		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang) && !field().elsewhere(q.Previous+" "+q.Text, lang), FollowUp: true}
+		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang) && !elsewhere(field, more, q.Previous+" "+q.Text, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
+}
+
+// minOwnText is the share of a question's information that a passage
+// must match for the question to be its lesson's, whatever other fields
+// use its words: a lesson on glazes answers how to glaze.
+const minOwnText = 0.5
+
+// elsewhere reports whether the question q, read in lang, is about another
+// field than the lessons' (by the field model m), and none of hits matches
+// most of it.
+func elsewhere(m *fieldModel, hits []bottega.PassageHit, q, lang string) bool {
+	for _, h := range hits {
+		if h.Text >= minOwnText {
+			return false
+		}
+	}
+	return m.elsewhere(q, lang)
 }
 
 // minTitleText is the least share of a question's information that a

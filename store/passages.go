@@ -219,6 +219,27 @@ const (
 	shortlist     = 40  // passages ranked by text before trigram scoring, per locale
 )
 
+// LocaleText is a text in a locale.
+type LocaleText struct {
+	Locale string `db:"locale"`
+	Text   string `db:"text"`
+}
+
+// LessonTopics returns what the steps of index version say they are
+// about, in each locale: the lesson's title, then its keywords and the
+// learners' questions the step answers, a line each.
+func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, error) {
+	var out []LocaleText
+	err := s.q.SelectContext(ctx, &out, `
+		SELECT DISTINCT locale, title || E'\n' || keywords AS text FROM passages
+		WHERE version_id = $1 AND kind = 'step'
+		ORDER BY locale, text`, version)
+	if err != nil {
+		return nil, fmt.Errorf("lesson topics of index version %d: %w", version, err)
+	}
+	return out, nil
+}
+
 // SearchPassages finds the passages that best answer q.Words.
 //
 // Each word the passages do not have (a typo, or a form they do not use) is
