@@ -138,3 +138,27 @@ func TestQuoteShortAndTask(t *testing.T) {
 		t.Errorf("the negative review step quotes %+v, want its short opening and the sentence after it", neg)
 	}
 }
+
+// After the best passage, an offline answer quotes the passages as
+// retrieval ranks them: a close lesson's step that scores better than the
+// best lesson's other steps comes before them.
+func TestQuoteCloseLesson(t *testing.T) {
+	step := func(lesson, ref string, score float64, body string) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{LessonID: lesson, Kind: bottega.PassageStep, Ref: ref, Locale: "it",
+			Title: lesson, Body: body}, Score: score}
+	}
+	hits := []bottega.PassageHit{
+		step("ai", "alt-text", 1, "Il testo alternativo descrive una foto a chi non la vede."),
+		step("photos", "background", 0.9, "Lo sfondo delle foto deve far risaltare il prodotto: un cartoncino bianco o il legno del bancone."),
+		step("ai", "photos", 0.7, "Con l'IA puoi togliere uno sfondo disordinato da una foto."),
+		step("ai", "disclose", 0.6, "Un'immagine creata con l'IA si dichiara."),
+	}
+	_, shown := quote(hits, "che sfondo metto dietro le foto?", "it")
+	var refs []string
+	for _, i := range shown {
+		refs = append(refs, hits[i].Ref)
+	}
+	if !slices.Contains(refs, "background") || slices.Contains(refs, "disclose") {
+		t.Errorf("quoted steps %v, want the background step of the close lesson, not the weakest step of the best", refs)
+	}
+}
