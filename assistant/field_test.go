@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,16 +12,9 @@ import (
 // enough of them, no repeats, and no question of the other field that the
 // lessons list as theirs.
 func TestFieldExamplesAreValid(t *testing.T) {
-	on, off, err := fieldExamples(fieldFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	on, off := fieldSides.on, fieldSides.off
 	lessons := map[string]bool{}
-	for _, d := range lessonQuestions(c) {
+	for _, d := range builtinTopics(t) {
 		lessons[fold(d.text)] = true
 	}
 	count := func(docs []fieldDoc) map[string]int {
@@ -55,15 +49,7 @@ func TestFieldExamplesAreValid(t *testing.T) {
 // Trained on half of the examples, the model tells the other half apart:
 // it generalises rather than remembers.
 func TestFieldModelGeneralises(t *testing.T) {
-	on, off, err := fieldExamples(fieldFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	on = append(on, lessonQuestions(c)...)
+	on, off := append(slices.Clone(fieldSides.on), builtinTopics(t)...), fieldSides.off
 	half := func(docs []fieldDoc, odd int) []fieldDoc {
 		var out []fieldDoc
 		for i, d := range docs {
@@ -92,11 +78,7 @@ func TestFieldModelGeneralises(t *testing.T) {
 }
 
 func TestFieldModel(t *testing.T) {
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := newFieldModel(append(fieldSides.on, lessonQuestions(c)...), fieldSides.off)
+	m := newFieldModel(append(slices.Clone(fieldSides.on), builtinTopics(t)...), fieldSides.off)
 	for _, c := range []struct {
 		q, lang string
 		want    bool
@@ -115,6 +97,16 @@ func TestFieldModel(t *testing.T) {
 			t.Errorf("elsewhere(%q) = %v (lean %.2f), want %v", c.q, got, m.lean(c.q, c.lang), c.want)
 		}
 	}
+}
+
+// builtinTopics are what the built-in lessons say they are about.
+func builtinTopics(t *testing.T) []fieldDoc {
+	t.Helper()
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lessonQuestions(c)
 }
 
 // lessonQuestions are what the lessons of c say they are about, in each
