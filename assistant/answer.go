@@ -313,7 +313,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	}
 	found.Hits = hits
 	if a.o.LLM == nil {
-		if !covered {
+		if !covered || found.Elsewhere {
 			return a.withHelp(lg, a.uncovered(q, hits, answer{}), help), nil
 		}
 		return a.withHelp(lg, a.offline(q, keep(found.Passages()), modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil

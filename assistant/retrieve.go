@@ -55,9 +55,13 @@ type Found struct {
 	Lang string
 	// Covered reports whether the best passage answers enough of the
 	// question for an answer from the passages alone, and the question
-	// does not try to change the assistant's instructions nor is about
-	// another field.
+	// does not try to change the assistant's instructions.
 	Covered bool
+	// Elsewhere reports whether the question is about another field than
+	// the lessons' by the words it uses (see fieldModel), and no passage
+	// matches most of it: without an LLM it is declined; an LLM judges
+	// it.
+	Elsewhere bool
 	// FollowUp reports whether the question was searched with the
 	// previous one.
 	FollowUp bool
@@ -79,7 +83,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 			return Found{}, err
 		}
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text) && !elsewhere(field, hits, q.Text, lang)}
+	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, hits, q.Text, lang)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -99,7 +103,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// within the lesson it found.
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
 	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || sharpens {
-		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang) && !elsewhere(field, more, q.Previous+" "+q.Text, lang), FollowUp: true}
+		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), Elsewhere: elsewhere(field, more, q.Previous+" "+q.Text, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
 }
