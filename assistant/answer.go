@@ -32,8 +32,9 @@ const (
 	// do share tells on-topic from off-topic better than their share.
 	// Since every step lists its learners' questions, questions of all
 	// kinds match more of the index, those about other things too: the
-	// thresholds rose with them.
-	minText, minEvidence           = 0.15, 5.0
+	// thresholds rose with them (the evidence to 5.5 when the lists grew
+	// to some 4,000 questions).
+	minText, minEvidence           = 0.15, 5.5
 	minTextShort, minEvidenceShort = 0.5, 2.0
 	// keepShare drops passages scoring below this share of the best.
 	keepShare = 0.35

@@ -69,11 +69,11 @@ func TestFieldModelGeneralises(t *testing.T) {
 		}
 		return float64(n) / float64(len(docs))
 	}
-	if got := share(half(on, 1)); got > 0.01 {
-		t.Errorf("%.1f%% of the lessons' questions left out of training are taken for another field, want at most 1%%", 100*got)
+	if got := share(half(on, 1)); got > 0.02 {
+		t.Errorf("%.1f%% of the lessons' questions left out of training are taken for another field, want at most 2%%", 100*got)
 	}
-	if got := share(half(off, 1)); got < 0.35 {
-		t.Errorf("%.1f%% of the other fields' questions left out of training are told apart, want at least 35%%", 100*got)
+	if got := share(half(off, 1)); got < 0.45 {
+		t.Errorf("%.1f%% of the other fields' questions left out of training are told apart, want at least 45%%", 100*got)
 	}
 }
 
