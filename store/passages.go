@@ -48,12 +48,12 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Pa
 	digest := passagesDigest(body, words)
 	_, err = q.ExecContext(ctx, `
 		INSERT INTO passages (version_id, track_id, lesson_id, kind, ref, position, steps, locale, config,
-			roles, lesson_locales, title, body, keywords, tags, video_start)
+			roles, lesson_locales, title, body, keywords, tags, video_start, questions)
 		SELECT $1, x.track_id, x.lesson_id, x.kind, x.ref, x.position, x.steps, x.locale, CAST(x.config AS regconfig),
-			x.roles, x.lesson_locales, x.title, x.body, x.keywords, x.tags, x.video_start
+			x.roles, x.lesson_locales, x.title, x.body, x.keywords, x.tags, x.video_start, x.questions
 		FROM jsonb_to_recordset($2) AS x(track_id text, lesson_id text, kind text, ref text, position int,
 			steps int, locale text, config text, roles text[], lesson_locales text[], title text, body text,
-			keywords text, tags text, video_start int)`, version, jsonArg(body))
+			keywords text, tags text, video_start int, questions text[])`, version, jsonArg(body))
 	if err != nil {
 		return fmt.Errorf("save passages: %w", err)
 	}
@@ -109,12 +109,13 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Pa
 func encodePassages(ps []bottega.Passage) ([]byte, error) {
 	type row struct {
 		bottega.Passage
-		Config string `json:"config"`
+		Config    string   `json:"config"`
+		Questions []string `json:"questions"`
 	}
 	rows := make([]row, len(ps))
 	for i, p := range ps {
 		p.Roles, p.LessonLocales = nonNil(p.Roles), nonNil(p.LessonLocales)
-		rows[i] = row{Passage: p, Config: searchConfig(p.Locale)}
+		rows[i] = row{Passage: p, Config: searchConfig(p.Locale), Questions: nonNil(p.Questions)}
 	}
 	body, err := json.Marshal(rows)
 	if err != nil {
@@ -125,7 +126,7 @@ func encodePassages(ps []bottega.Passage) ([]byte, error) {
 
 // indexFormat changes when ReplacePassages stores the same passages
 // differently, so that indexes made before are rebuilt.
-const indexFormat = "1"
+const indexFormat = "2"
 
 // passagesDigest sums up an index: the passages as ReplacePassages stores
 // them (encoded) and the words.
@@ -206,6 +207,16 @@ type PassageQuery struct {
 	PerLesson int
 	// Lesson, if set, searches that lesson's passages only.
 	Lesson string
+	// Boost are steps close to the query by other means than its words:
+	// they are searched whatever words they share with it, and their
+	// score is raised.
+	Boost []StepBoost
+}
+
+// StepBoost raises a step's score by Score.
+type StepBoost struct {
+	Lesson, Ref string
+	Score       float64
 }
 
 // Ranking parameters; see SearchPassages.
@@ -240,6 +251,46 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 	return out, nil
 }
 
+// StepQuestions are the questions a step lists in a locale: how learners
+// ask what it answers.
+type StepQuestions struct {
+	Lesson    string         `db:"lesson_id"`
+	Ref       string         `db:"ref"`
+	Locale    string         `db:"locale"`
+	Questions pq.StringArray `db:"questions"`
+}
+
+// AskedSteps returns the newest index version and, unless it is have, the
+// questions its steps list.
+func (s *DB) AskedSteps(ctx context.Context, have int64) (int64, []StepQuestions, error) {
+	var rows []struct {
+		Version int64 `db:"version_id"`
+		StepQuestions
+	}
+	err := s.q.SelectContext(ctx, &rows, `
+		WITH v AS (
+			SELECT version_id FROM passage_versions ORDER BY version_id DESC LIMIT 1
+		)
+		SELECT v.version_id, coalesce(p.lesson_id, '') AS lesson_id, coalesce(p.ref, '') AS ref,
+			coalesce(p.locale, '') AS locale, coalesce(p.questions, '{}') AS questions
+		FROM v LEFT JOIN passages p ON p.version_id = v.version_id AND v.version_id <> $1
+			AND p.kind = 'step' AND cardinality(p.questions) > 0
+		ORDER BY p.lesson_id, p.ref, p.locale`, have)
+	if err != nil {
+		return 0, nil, fmt.Errorf("read the steps' questions: %w", err)
+	}
+	if len(rows) == 0 {
+		return 0, nil, nil // nothing indexed
+	}
+	var out []StepQuestions
+	for _, r := range rows {
+		if r.Lesson != "" {
+			out = append(out, r.StepQuestions)
+		}
+	}
+	return rows[0].Version, out, nil
+}
+
 // SearchPassages finds the passages that best answer q.Words.
 //
 // Each word the passages do not have (a typo, or a form they do not use) is
@@ -251,14 +302,16 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 // index. The 40 best by text score of each locale are scored
 //
 //	text  = Σ idf(l) × ([l in title or keywords] + 0.5 × [l in body]) / (1.5 × Σ idf(l))
-//	score = (text + 0.25 × word_similarity(query, title and keywords)) × 1.3 if meant for q.Role
+//	score = (text + 0.25 × word_similarity(query, title and keywords) + boost) × 1.3 if meant for q.Role
 //
 // over the query's lexemes l, with BM25's idf (ts_rank has none). A
 // lexeme no passage has counts in the denominator with the highest idf, so a
 // question about something else scores low. Trigram similarity rewards
 // short queries close to a lesson's name and keywords. A step found in
 // several locales counts once, and one lesson gives at most q.PerLesson
-// passages, so the results name several lessons.
+// passages, so the results name several lessons. The steps of q.Boost are
+// candidates whatever words they share with the query, and gain their
+// boost.
 func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.PassageHit, error) {
 	if q.Limit <= 0 {
 		q.Limit = 5
@@ -331,6 +384,15 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 	}
 
 	// 2. Candidates and their scores, per locale.
+	boost := map[string]float64{}
+	var boosted []string
+	for _, b := range q.Boost {
+		k := b.Lesson + "/" + b.Ref
+		if _, ok := boost[k]; !ok && (q.Lesson == "" || b.Lesson == q.Lesson) {
+			boosted = append(boosted, k)
+		}
+		boost[k] = max(boost[k], b.Score)
+	}
 	var parts []string
 	args := []any{version, text, shortlist}
 	for i, l := range locales {
@@ -380,12 +442,23 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 			args = append(args, q.Lesson)
 			fallback += fmt.Sprintf(" AND lesson_id = $%d", len(args))
 		}
-		parts = append(parts, fmt.Sprintf(`(
+		part := fmt.Sprintf(`(
 			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
 			WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
 			  AND tsv @@ CAST($%[7]d AS tsquery)
 			ORDER BY fts DESC, id LIMIT $3)`,
-			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq))
+			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq)
+		if len(boosted) > 0 {
+			// The boosted steps are candidates whatever words they
+			// share with the query.
+			args = append(args, pq.Array(boosted))
+			part += fmt.Sprintf(` UNION (
+			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
+			WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
+			  AND kind = 'step' AND lesson_id || '/' || ref = ANY($%[7]d))`,
+				strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, len(args))
+		}
+		parts = append(parts, part)
 	}
 	if len(parts) == 0 {
 		return nil, nil
@@ -418,6 +491,9 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		h := bottega.PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: r.Trgm}
 		h.Roles = r.Roles
 		h.Score = r.Text + trigramWeight*r.Trgm
+		if h.Kind == bottega.PassageStep {
+			h.Score += boost[h.LessonID+"/"+h.Ref]
+		}
 		if q.Role != "" && slices.Contains(h.Roles, q.Role) {
 			h.Score *= roleBoost
 		}

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+// The questions a step lists are kept with it, read back per index
+// version, and a boosted step is found and raised whatever words it
+// shares with the query.
+func TestAskedStepsAndBoost(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := t.Context()
+	rhythm := passage("plan", "it", "Piano editoriale", "Scegli un ritmo che puoi tenere: tre uscite fisse valgono più di dieci a caso.", "it")
+	rhythm.Ref, rhythm.Questions = "rhythm", []string{"quante volte devo postare a settimana?"}
+	pillars := passage("plan", "it", "Piano editoriale", "Alterna i temi: prodotto, persone, dietro le quinte, consigli utili.", "it")
+	pillars.Ref, pillars.Position = "pillars", 2
+	live := passage("live", "it", "Dirette", "Prima di una diretta prova l'audio e il treppiede.", "it")
+	words := []string{"ritmo", "tenere", "uscite", "fisse", "alterna", "temi", "prodotto", "diretta", "audio", "treppiede"}
+
+	if v, steps, err := db.AskedSteps(ctx, 0); err != nil || v != 0 || steps != nil {
+		t.Fatalf("AskedSteps before any index = %d, %v, %v; want 0, none", v, steps, err)
+	}
+	version := publishPassages(t, db, 1, []bottega.Passage{rhythm, pillars, live}, words)
+	v, steps, err := db.AskedSteps(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.StepQuestions{{Lesson: "plan", Ref: "rhythm", Locale: "it", Questions: []string{"quante volte devo postare a settimana?"}}}
+	if v != version || len(steps) != 1 || steps[0].Lesson != want[0].Lesson || steps[0].Ref != want[0].Ref ||
+		steps[0].Locale != want[0].Locale || !slices.Equal(steps[0].Questions, want[0].Questions) {
+		t.Fatalf("AskedSteps(0) = %d, %+v; want %d, %+v", v, steps, version, want)
+	}
+	if v, steps, err := db.AskedSteps(ctx, version); err != nil || v != version || steps != nil {
+		t.Fatalf("AskedSteps(%d) = %d, %v, %v; want the same version and no steps", version, v, steps, err)
+	}
+
+	// "diretta" finds the live lesson alone; the boosted step joins it,
+	// and with a boost above the live step's score, leads.
+	q := store.PassageQuery{Words: []string{"diretta"}, Locale: "it"}
+	hits, err := db.SearchPassages(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].LessonID != "live" {
+		t.Fatalf("without a boost: %v", refs(hits))
+	}
+	q.Boost = []store.StepBoost{{Lesson: "plan", Ref: "rhythm", Score: 2}}
+	hits, err = db.SearchPassages(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := refs(hits); !slices.Equal(got, []string{"plan/rhythm", "live/s1"}) {
+		t.Fatalf("with plan/rhythm boosted: %v, want [plan/rhythm live/s1]", got)
+	}
+	if hits[0].Score != 2 || hits[0].Text != 0 {
+		t.Errorf("boosted step: score %g, text %g; want 2 and 0 (no word matched)", hits[0].Score, hits[0].Text)
+	}
+	// A search within one lesson ignores the others' boosts.
+	q.Lesson = "live"
+	if hits, err = db.SearchPassages(ctx, q); err != nil || !slices.Equal(refs(hits), []string{"live/s1"}) {
+		t.Fatalf("within the live lesson: %v, %v", refs(hits), err)
+	}
+}
+
+func refs(hits []bottega.PassageHit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.LessonID+"/"+h.Ref)
+	}
+	return out
+}
