@@ -13,6 +13,7 @@ import (
 type SearchStore interface {
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
 	LessonTopics(ctx context.Context, version int64) ([]store.LocaleText, error)
+	AskedSteps(ctx context.Context, have int64) (int64, []store.StepQuestions, error)
 }
 
 // Retriever finds the passages of the curriculum that answer a question.
@@ -23,11 +24,13 @@ type Retriever struct {
 	emb *Embedder
 	// fields tells questions about other fields.
 	fields *fieldCache
+	// asked finds the steps that list questions like the learner's.
+	asked *askedCache
 }
 
 // NewRetriever returns a Retriever over db.
 func NewRetriever(db SearchStore) *Retriever {
-	return &Retriever{db: db, lang: newLangDetector(), fields: &fieldCache{}}
+	return &Retriever{db: db, lang: newLangDetector(), fields: &fieldCache{}, asked: &askedCache{}}
 }
 
 // maxQueryWords bounds the words of a question that are searched for.
@@ -73,17 +76,20 @@ type Found struct {
 // Find returns the passages that answer q, best first.
 func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	lang := r.lang.detect(q.Text, q.Locale)
-	hits, err := r.search(ctx, lang, q.Locale, q.Role, q.Text, q.Limit)
+	cands, err := r.search(ctx, lang, q.Locale, q.Role, q.Text, q.Limit)
 	if err != nil {
 		return Found{}, err
 	}
+	// The best candidates are the hits; any candidate may show that the
+	// lessons cover the question.
+	hits := cands[:min(len(cands), q.Limit)]
 	var field *fieldModel
 	if len(hits) > 0 {
 		if field, err = r.fields.model(ctx, r.db, hits[0].VersionID); err != nil {
 			return Found{}, err
 		}
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: (covers(hits, lang) || namesTitle(hits, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, hits, q.Text, lang)}
+	f := Found{Hits: hits, Lang: lang, Covered: (covers(cands, lang) || namesTitle(cands, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, cands, q.Text, lang)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -91,10 +97,11 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// A short question, one that goes on from the previous ("and if…"),
 	// or one the lessons do not answer alone, may be about the previous
 	// one.
-	more, err := r.search(ctx, lang, q.Locale, q.Role, q.Previous+" "+q.Text, q.Limit)
+	moreCands, err := r.search(ctx, lang, q.Locale, q.Role, q.Previous+" "+q.Text, q.Limit)
 	if err != nil {
 		return Found{}, err
 	}
+	more := moreCands[:min(len(moreCands), q.Limit)]
 	if declined(q.Text) {
 		return f, nil
 	}
@@ -103,7 +110,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// within the lesson it found.
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
 	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || sharpens {
-		f = Found{Hits: more, Lang: lang, Covered: covers(more, lang), Elsewhere: elsewhere(field, more, q.Previous+" "+q.Text, lang), FollowUp: true}
+		f = Found{Hits: more, Lang: lang, Covered: covers(moreCands, lang), Elsewhere: elsewhere(field, moreCands, q.Previous+" "+q.Text, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
 }
@@ -185,7 +192,12 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 		return nil
 	}
 	ws := queryWords(question(f, q), f.Lang, maxQueryWords)
+	boost, err := r.asked.boosts(ctx, r.db, question(f, q), f.Lang)
+	if err != nil {
+		return fmt.Errorf("retrieve passages: %w", err)
+	}
 	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
+		Boost:     boost,
 		Words:     ws,
 		Locale:    f.Lang,
 		Fallback:  []string{"it", "en"},
@@ -220,24 +232,31 @@ func (f Found) Passages() []bottega.PassageHit {
 // not tell; lessons without that language are searched in Italian and
 // English), favouring the lessons meant for role.
 func (r *Retriever) Search(ctx context.Context, locale, role, question string, limit int) ([]bottega.PassageHit, error) {
-	return r.search(ctx, r.lang.detect(question, locale), locale, role, question, limit)
+	hits, err := r.search(ctx, r.lang.detect(question, locale), locale, role, question, limit)
+	return hits[:min(len(hits), limit)], err
 }
 
 // search searches question read in lang for a learner whose interface is
 // in locale. A passage found in several locales is shown in the question's
 // language, else the learner's, else in English unless they speak Italian.
+// It returns up to twice limit candidates, best first: the steps whose
+// listed questions are like this one rank higher, and may push out of the
+// first limit a passage that matches more of the question's words, which
+// still tells whether the lessons cover it.
 func (r *Retriever) search(ctx context.Context, lang, locale, role, question string, limit int) ([]bottega.PassageHit, error) {
 	ws := queryWords(question, lang, maxQueryWords)
 	if len(ws) == 0 {
 		return nil, nil
 	}
-	n := limit
-	if r.emb != nil {
-		// Each ranking brings more candidates than are kept: a passage
-		// the other ranks well may be just past the limit of this one.
-		n = 2 * limit
+	// Each ranking brings more candidates than are kept: a passage the
+	// other ranks well may be just past the limit of this one.
+	n := 2 * limit
+	boost, err := r.asked.boosts(ctx, r.db, question, lang)
+	if err != nil {
+		return nil, fmt.Errorf("retrieve passages: %w", err)
 	}
 	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
+		Boost:    boost,
 		Words:    ws,
 		Locale:   lang,
 		Fallback: []string{"it", "en"},
@@ -254,7 +273,7 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 	// The words' ranking and the meaning's are fused by their ranks;
 	// without embeddings (none made yet, or the model failing) the words'
 	// ranking stands alone.
-	return fuse(limit, hits, r.emb.Rank(ctx, lang, showLocales(lang, locale), question, n)), nil
+	return fuse(n, hits, r.emb.Rank(ctx, lang, showLocales(lang, locale), question, n)), nil
 }
 
 // showLocales are the locales to show a passage in, best first: the

@@ -1,0 +1,60 @@
+package assistant_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/assistant"
+	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/store/pgtest"
+)
+
+// Of two steps that match a question's words alike, the one that lists a
+// question like it comes first.
+func TestFindRanksStepsByListedQuestions(t *testing.T) {
+	step := func(lesson, body string, questions ...string) bottega.Passage {
+		return bottega.Passage{TrackID: "t", LessonID: lesson, Kind: bottega.PassageStep, Ref: "s1", Position: 1, Steps: 1,
+			Locale: "it", LessonLocales: []string{"it"}, Title: "Lezione " + lesson, Body: body,
+			Keywords: "fotografie, vetrina, gatto", Questions: questions}
+	}
+	words := []string{"fotografie", "vetrina", "gatto", "negozio", "luce", "sfondo"}
+	const q = "posso fare fotografie al gatto in vetrina?"
+	for _, c := range []struct {
+		name      string
+		questions []string
+		want      string
+	}{
+		// Alike, the first lesson comes first.
+		{"no listed questions", nil, "a"},
+		{"the second lists one like it", []string{"fotografie del gatto in vetrina, si può?"}, "b"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := pgtest.New(t)
+			ps := []bottega.Passage{
+				step("a", "Le fotografie della vetrina con il gatto del negozio: luce e sfondo."),
+				step("b", "Le fotografie della vetrina con il gatto del negozio: luce e sfondo.", c.questions...),
+			}
+			_, err := db.PublishCurriculum(t.Context(), &content.Curriculum{Tracks: []*content.Track{{ID: "t"}}}, store.PublishOptions{
+				Index: func(ctx context.Context, tx *store.Tx, version int64, _ *content.Curriculum) error {
+					return tx.ReplacePassages(ctx, version, ps, words)
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found, err := assistant.NewRetriever(db).Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(found.Hits) != 2 || found.Hits[0].LessonID != c.want {
+				var got []string
+				for _, h := range found.Hits {
+					got = append(got, h.LessonID)
+				}
+				t.Fatalf("Find(%q) = %v, want %s first of the two", q, got, c.want)
+			}
+		})
+	}
+}
