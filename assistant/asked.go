@@ -3,6 +3,7 @@ package assistant
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -124,23 +125,26 @@ type askedCache struct {
 }
 
 // boosts returns the steps closest to the question q, read in lang, by the
-// questions they list, the newest index version's read from db when it
-// changes.
-func (c *askedCache) boosts(ctx context.Context, db SearchStore, q, lang string) ([]store.StepBoost, error) {
+// questions they list, and the index version whose steps they are.
+func (c *askedCache) boosts(q, lang string) ([]store.StepBoost, int64) {
 	c.mu.Lock()
-	have := c.version
+	ix, version := c.index, c.version
 	c.mu.Unlock()
-	version, steps, err := db.AskedSteps(ctx, have)
+	return ix.boosts(q, lang), version
+}
+
+// read indexes the questions of the steps of index version, from db,
+// unless they are already.
+func (c *askedCache) read(ctx context.Context, db SearchStore, version int64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.index != nil && c.version == version {
+		return nil
+	}
+	steps, err := db.StepQuestions(ctx, version)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("index the steps' questions: %w", err)
 	}
-	c.mu.Lock()
-	// No steps come back when the version is the one asked about: the
-	// index of that version stands, or a newer one made meanwhile.
-	if version != have && version != c.version {
-		c.index, c.version = newAskedIndex(steps), version
-	}
-	ix := c.index
-	c.mu.Unlock()
-	return ix.boosts(q, lang), nil
+	c.index, c.version = newAskedIndex(steps), version
+	return nil
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // Of two steps that match a question's words alike, the one that lists a
-// question like it comes first.
+// question like it comes first, as soon as the lessons that list it are
+// published.
 func TestFindRanksStepsByListedQuestions(t *testing.T) {
 	step := func(lesson, body string, questions ...string) bottega.Passage {
 		return bottega.Passage{TrackID: "t", LessonID: lesson, Kind: bottega.PassageStep, Ref: "s1", Position: 1, Steps: 1,
@@ -21,6 +22,8 @@ func TestFindRanksStepsByListedQuestions(t *testing.T) {
 	}
 	words := []string{"fotografie", "vetrina", "gatto", "negozio", "luce", "sfondo"}
 	const q = "posso fare fotografie al gatto in vetrina?"
+	db := pgtest.New(t)
+	r := assistant.NewRetriever(db)
 	for _, c := range []struct {
 		name      string
 		questions []string
@@ -31,12 +34,11 @@ func TestFindRanksStepsByListedQuestions(t *testing.T) {
 		{"the second lists one like it", []string{"fotografie del gatto in vetrina, si può?"}, "b"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			db := pgtest.New(t)
 			ps := []bottega.Passage{
 				step("a", "Le fotografie della vetrina con il gatto del negozio: luce e sfondo."),
 				step("b", "Le fotografie della vetrina con il gatto del negozio: luce e sfondo.", c.questions...),
 			}
-			_, err := db.PublishCurriculum(t.Context(), &content.Curriculum{Tracks: []*content.Track{{ID: "t"}}}, store.PublishOptions{
+			_, err := db.PublishCurriculum(t.Context(), &content.Curriculum{Tracks: []*content.Track{{ID: c.name}}}, store.PublishOptions{
 				Index: func(ctx context.Context, tx *store.Tx, version int64, _ *content.Curriculum) error {
 					return tx.ReplacePassages(ctx, version, ps, words)
 				},
@@ -44,7 +46,7 @@ func TestFindRanksStepsByListedQuestions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			found, err := assistant.NewRetriever(db).Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
+			found, err := r.Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,7 +13,7 @@ import (
 type SearchStore interface {
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
 	LessonTopics(ctx context.Context, version int64) ([]store.LocaleText, error)
-	AskedSteps(ctx context.Context, have int64) (int64, []store.StepQuestions, error)
+	StepQuestions(ctx context.Context, version int64) ([]store.StepQuestions, error)
 }
 
 // Retriever finds the passages of the curriculum that answer a question.
@@ -192,12 +192,7 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 		return nil
 	}
 	ws := queryWords(question(f, q), f.Lang, maxQueryWords)
-	boost, err := r.asked.boosts(ctx, r.db, question(f, q), f.Lang)
-	if err != nil {
-		return fmt.Errorf("retrieve passages: %w", err)
-	}
-	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
-		Boost:     boost,
+	hits, err := r.searchPassages(ctx, question(f, q), store.PassageQuery{
 		Words:     ws,
 		Locale:    f.Lang,
 		Fallback:  []string{"it", "en"},
@@ -212,6 +207,24 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 	}
 	f.More = hits
 	return nil
+}
+
+// searchPassages searches the passages for sq, question read in sq.Locale,
+// the steps that list questions like it raised.
+func (r *Retriever) searchPassages(ctx context.Context, question string, sq store.PassageQuery) ([]bottega.PassageHit, error) {
+	var have int64
+	sq.Boost, have = r.asked.boosts(question, sq.Locale)
+	hits, err := r.db.SearchPassages(ctx, sq)
+	if err != nil || len(hits) == 0 || hits[0].VersionID == have {
+		return hits, err
+	}
+	// The lessons were published again since their questions were read:
+	// they are read again, and the search too.
+	if err := r.asked.read(ctx, r.db, hits[0].VersionID); err != nil {
+		return nil, err
+	}
+	sq.Boost, _ = r.asked.boosts(question, sq.Locale)
+	return r.db.SearchPassages(ctx, sq)
 }
 
 // Passages returns the hits followed by the passages of More they lack.
@@ -251,12 +264,7 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 	// Each ranking brings more candidates than are kept: a passage the
 	// other ranks well may be just past the limit of this one.
 	n := 2 * limit
-	boost, err := r.asked.boosts(ctx, r.db, question, lang)
-	if err != nil {
-		return nil, fmt.Errorf("retrieve passages: %w", err)
-	}
-	hits, err := r.db.SearchPassages(ctx, store.PassageQuery{
-		Boost:    boost,
+	hits, err := r.searchPassages(ctx, question, store.PassageQuery{
 		Words:    ws,
 		Locale:   lang,
 		Fallback: []string{"it", "en"},

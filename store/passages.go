@@ -260,35 +260,17 @@ type StepQuestions struct {
 	Questions pq.StringArray `db:"questions"`
 }
 
-// AskedSteps returns the newest index version and, unless it is have, the
-// questions its steps list.
-func (s *DB) AskedSteps(ctx context.Context, have int64) (int64, []StepQuestions, error) {
-	var rows []struct {
-		Version int64 `db:"version_id"`
-		StepQuestions
-	}
-	err := s.q.SelectContext(ctx, &rows, `
-		WITH v AS (
-			SELECT version_id FROM passage_versions ORDER BY version_id DESC LIMIT 1
-		)
-		SELECT v.version_id, coalesce(p.lesson_id, '') AS lesson_id, coalesce(p.ref, '') AS ref,
-			coalesce(p.locale, '') AS locale, coalesce(p.questions, '{}') AS questions
-		FROM v LEFT JOIN passages p ON p.version_id = v.version_id AND v.version_id <> $1
-			AND p.kind = 'step' AND cardinality(p.questions) > 0
-		ORDER BY p.lesson_id, p.ref, p.locale`, have)
-	if err != nil {
-		return 0, nil, fmt.Errorf("read the steps' questions: %w", err)
-	}
-	if len(rows) == 0 {
-		return 0, nil, nil // nothing indexed
-	}
+// StepQuestions returns the questions the steps of index version list.
+func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions, error) {
 	var out []StepQuestions
-	for _, r := range rows {
-		if r.Lesson != "" {
-			out = append(out, r.StepQuestions)
-		}
+	err := s.q.SelectContext(ctx, &out, `
+		SELECT lesson_id, ref, locale, questions FROM passages
+		WHERE version_id = $1 AND kind = 'step' AND cardinality(questions) > 0
+		ORDER BY lesson_id, ref, locale`, version)
+	if err != nil {
+		return nil, fmt.Errorf("read the steps' questions of index version %d: %w", version, err)
 	}
-	return rows[0].Version, out, nil
+	return out, nil
 }
 
 // SearchPassages finds the passages that best answer q.Words.
