@@ -34,26 +34,27 @@ const (
 
 // askedIndex ranks steps by their listed questions.
 type askedIndex struct {
-	steps    []askedStep
+	steps []askedStep
+	// postings are, by stem, the steps whose questions have it, each
+	// with the stem's BM25 weight in them.
 	postings map[string][]askedPosting
-	idf      map[string]float64
-	avgLen   float64
 }
 
 type askedStep struct {
 	lesson, ref string
-	words       int // the stems of its questions, repeats counted
 }
 
 type askedPosting struct {
-	step, tf int
+	step   int
+	weight float64
 }
 
 // newAskedIndex indexes the questions of steps.
 func newAskedIndex(steps []store.StepQuestions) *askedIndex {
-	ix := &askedIndex{postings: map[string][]askedPosting{}, idf: map[string]float64{}}
+	ix := &askedIndex{postings: map[string][]askedPosting{}}
 	byStep := map[[2]string]int{}
-	tfs := []map[string]int{}
+	var tfs []map[string]int
+	var lens []int // the stems of each step's questions, repeats counted
 	for _, s := range steps {
 		k := [2]string{s.Lesson, s.Ref}
 		i, ok := byStep[k]
@@ -61,30 +62,31 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 			i = len(ix.steps)
 			byStep[k] = i
 			ix.steps = append(ix.steps, askedStep{lesson: s.Lesson, ref: s.Ref})
-			tfs = append(tfs, map[string]int{})
+			tfs, lens = append(tfs, map[string]int{}), append(lens, 0)
 		}
 		for _, q := range s.Questions {
 			for w := range fieldWords(q, s.Locale) {
 				tfs[i][w]++
-				ix.steps[i].words++
+				lens[i]++
 			}
 		}
 	}
-	total := 0
+	n, total, df := float64(len(ix.steps)), 0, map[string]int{}
 	for i, tf := range tfs {
-		total += ix.steps[i].words
-		// In a fixed order, so that the postings are too.
-		for _, w := range slices.Sorted(maps.Keys(tf)) {
-			ix.postings[w] = append(ix.postings[w], askedPosting{step: i, tf: tf[w]})
+		total += lens[i]
+		for w := range tf {
+			df[w]++
 		}
 	}
-	n := float64(len(ix.steps))
-	if n > 0 {
-		ix.avgLen = float64(total) / n
-	}
-	for w, ps := range ix.postings {
-		df := float64(len(ps))
-		ix.idf[w] = math.Log(1 + (n-df+0.5)/(df+0.5))
+	avgLen := float64(total) / max(n, 1)
+	for i, tf := range tfs {
+		norm := 1 - askedB + askedB*float64(lens[i])/avgLen
+		// In a fixed order, so that the postings are too.
+		for _, w := range slices.Sorted(maps.Keys(tf)) {
+			idf := math.Log(1 + (n-float64(df[w])+0.5)/(float64(df[w])+0.5))
+			f := float64(tf[w])
+			ix.postings[w] = append(ix.postings[w], askedPosting{step: i, weight: idf * f * (askedK1 + 1) / (f + askedK1*norm)})
+		}
 	}
 	return ix
 }
@@ -95,20 +97,28 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 	if ix == nil || len(ix.steps) == 0 {
 		return nil
 	}
-	score := map[int]float64{}
+	score := make([]float64, len(ix.steps))
+	var found []int
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
 		for _, p := range ix.postings[w] {
-			tf := float64(p.tf)
-			norm := 1 - askedB + askedB*float64(ix.steps[p.step].words)/ix.avgLen
-			score[p.step] += ix.idf[w] * tf * (askedK1 + 1) / (tf + askedK1*norm)
+			if score[p.step] == 0 {
+				found = append(found, p.step)
+			}
+			score[p.step] += p.weight
 		}
 	}
-	if len(score) == 0 {
+	// The closest askedSteps, kept in order as they are found.
+	var ranked []int
+	for _, s := range found {
+		at, _ := slices.BinarySearchFunc(ranked, s, func(r, s int) int { return cmp.Or(cmp.Compare(score[s], score[r]), cmp.Compare(r, s)) })
+		if at < askedSteps {
+			ranked = slices.Insert(ranked, at, s)
+			ranked = ranked[:min(len(ranked), askedSteps)]
+		}
+	}
+	if len(ranked) == 0 {
 		return nil
 	}
-	ranked := slices.Collect(maps.Keys(score))
-	slices.SortFunc(ranked, func(a, b int) int { return cmp.Or(cmp.Compare(score[b], score[a]), cmp.Compare(a, b)) })
-	ranked = ranked[:min(len(ranked), askedSteps)]
 	top := score[ranked[0]]
 	out := make([]store.StepBoost, len(ranked))
 	for i, s := range ranked {
