@@ -367,11 +367,11 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 
 	// 2. Candidates and their scores, per locale.
 	boost := map[string]float64{}
-	var boosted []string
+	var boostedLessons, boostedRefs []string
 	for _, b := range q.Boost {
 		k := b.Lesson + "/" + b.Ref
 		if _, ok := boost[k]; !ok && (q.Lesson == "" || b.Lesson == q.Lesson) {
-			boosted = append(boosted, k)
+			boostedLessons, boostedRefs = append(boostedLessons, b.Lesson), append(boostedRefs, b.Ref)
 		}
 		boost[k] = max(boost[k], b.Score)
 	}
@@ -430,15 +430,15 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 			  AND tsv @@ CAST($%[7]d AS tsquery)
 			ORDER BY fts DESC, id LIMIT $3)`,
 			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq)
-		if len(boosted) > 0 {
+		if len(boostedLessons) > 0 {
 			// The boosted steps are candidates whatever words they
 			// share with the query.
-			args = append(args, pq.Array(boosted))
+			args = append(args, pq.Array(boostedLessons), pq.Array(boostedRefs))
 			part += fmt.Sprintf(` UNION (
 			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
 			WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
-			  AND kind = 'step' AND lesson_id || '/' || ref = ANY($%[7]d))`,
-				strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, len(args))
+			  AND kind = 'step' AND (lesson_id, ref) IN (SELECT * FROM unnest(CAST($%[7]d AS text[]), CAST($%[8]d AS text[]))))`,
+				strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, len(args)-1, len(args))
 		}
 		parts = append(parts, part)
 	}
