@@ -165,7 +165,8 @@ func summarize(lat []time.Duration) Result {
 // SyntheticCurriculum generates a curriculum of about n passages from the
 // sentences of base: each lesson takes the title, keywords and most
 // sentences of one real lesson and mixes in sentences of others, so the
-// words are distributed like real content. seed makes it repeatable.
+// words are distributed like real content; each step lists questions of
+// that lesson's steps, as many as a real step. seed makes it repeatable.
 func SyntheticCurriculum(base *content.Curriculum, n int, seed uint64) *content.Curriculum {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) // #nosec G404 -- a repeatable synthetic curriculum for benchmarks: it must be seeded
 	lessons := base.Lessons()
@@ -174,13 +175,16 @@ func SyntheticCurriculum(base *content.Curriculum, n int, seed uint64) *content.
 	}
 	locales := []string{"it", "en"}
 	sentences := map[string][][]string{} // by locale, by lesson
+	asked := map[string][][]string{}     // the steps' questions, likewise
 	for _, loc := range locales {
 		for _, l := range lessons {
-			var ss []string
+			var ss, qs []string
 			for _, s := range l.Steps {
 				ss = append(ss, splitSentences(s.Text.Get(loc))...)
+				qs = append(qs, s.Questions[loc]...)
 			}
 			sentences[loc] = append(sentences[loc], ss)
+			asked[loc] = append(asked[loc], qs)
 		}
 	}
 	const steps, quiz = 6, 4
@@ -220,9 +224,14 @@ func SyntheticCurriculum(base *content.Curriculum, n int, seed uint64) *content.
 			l.Keywords[loc] = kw[:min(len(kw), 8)]
 		}
 		for s := range steps {
-			st := content.Step{ID: fmt.Sprintf("s%d", s+1), Text: content.Text{}}
+			st := content.Step{ID: fmt.Sprintf("s%d", s+1), Text: content.Text{}, Questions: map[string][]string{}}
 			for _, loc := range locales {
 				st.Text[loc] = text(loc, 3+rng.IntN(4))
+				if pool := asked[loc][src]; len(pool) > 0 {
+					for range 6 + rng.IntN(4) {
+						st.Questions[loc] = append(st.Questions[loc], pool[rng.IntN(len(pool))])
+					}
+				}
 			}
 			l.Steps = append(l.Steps, st)
 		}
