@@ -126,7 +126,7 @@ func encodePassages(ps []bottega.Passage) ([]byte, error) {
 
 // indexFormat changes when ReplacePassages stores the same passages
 // differently, so that indexes made before are rebuilt.
-const indexFormat = "2"
+const indexFormat = "3"
 
 // passagesDigest sums up an index: the passages as ReplacePassages stores
 // them (encoded) and the words.
