@@ -42,6 +42,7 @@ type askedIndex struct {
 
 type askedStep struct {
 	lesson, ref string
+	passages    []int64 // in every locale
 }
 
 type askedPosting struct {
@@ -52,16 +53,24 @@ type askedPosting struct {
 // newAskedIndex indexes the questions of steps.
 func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 	ix := &askedIndex{postings: map[string][]askedPosting{}}
+	passages := map[[2]string][]int64{}
+	for _, s := range steps {
+		k := [2]string{s.Lesson, s.Ref}
+		passages[k] = append(passages[k], s.ID)
+	}
 	byStep := map[[2]string]int{}
 	var tfs []map[string]int
 	var lens []int // the stems of each step's questions, repeats counted
 	for _, s := range steps {
+		if len(s.Questions) == 0 {
+			continue
+		}
 		k := [2]string{s.Lesson, s.Ref}
 		i, ok := byStep[k]
 		if !ok {
 			i = len(ix.steps)
 			byStep[k] = i
-			ix.steps = append(ix.steps, askedStep{lesson: s.Lesson, ref: s.Ref})
+			ix.steps = append(ix.steps, askedStep{lesson: s.Lesson, ref: s.Ref, passages: passages[k]})
 			tfs, lens = append(tfs, map[string]int{}), append(lens, 0)
 		}
 		for _, q := range s.Questions {
@@ -122,7 +131,8 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 	top := score[ranked[0]]
 	out := make([]store.StepBoost, len(ranked))
 	for i, s := range ranked {
-		out[i] = store.StepBoost{Lesson: ix.steps[s].lesson, Ref: ix.steps[s].ref, Score: askedWeight * score[s] / top}
+		st := ix.steps[s]
+		out[i] = store.StepBoost{Lesson: st.lesson, Ref: st.ref, Passages: st.passages, Score: askedWeight * score[s] / top}
 	}
 	return out
 }

@@ -213,9 +213,11 @@ type PassageQuery struct {
 	Boost []StepBoost
 }
 
-// StepBoost raises a step's score by Score.
+// StepBoost raises a step's score by Score. Passages are the ids of the
+// step's passages, in every locale (see StepQuestions).
 type StepBoost struct {
 	Lesson, Ref string
+	Passages    []int64
 	Score       float64
 }
 
@@ -251,22 +253,25 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 	return out, nil
 }
 
-// StepQuestions are the questions a step lists in a locale: how learners
-// ask what it answers.
+// StepQuestions are the questions a step lists in a locale (how learners
+// ask what it answers), and the id of its passage in that locale.
 type StepQuestions struct {
+	ID        int64          `db:"id"`
 	Lesson    string         `db:"lesson_id"`
 	Ref       string         `db:"ref"`
 	Locale    string         `db:"locale"`
 	Questions pq.StringArray `db:"questions"`
 }
 
-// StepQuestions returns the questions the steps of index version list.
+// StepQuestions returns the questions the steps of index version list,
+// one entry for each step's passage in each locale, with or without
+// questions.
 func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions, error) {
 	var out []StepQuestions
 	err := s.q.SelectContext(ctx, &out, `
-		SELECT lesson_id, ref, locale, questions FROM passages
-		WHERE version_id = $1 AND kind = 'step' AND cardinality(questions) > 0
-		ORDER BY lesson_id, ref, locale`, version)
+		SELECT id, lesson_id, ref, locale, questions FROM passages
+		WHERE version_id = $1 AND kind = 'step'
+		ORDER BY lesson_id, ref, locale, id`, version)
 	if err != nil {
 		return nil, fmt.Errorf("read the steps' questions of index version %d: %w", version, err)
 	}
@@ -291,9 +296,9 @@ func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions,
 // question about something else scores low. Trigram similarity rewards
 // short queries close to a lesson's name and keywords. A step found in
 // several locales counts once, and one lesson gives at most q.PerLesson
-// passages, so the results name several lessons. The steps of q.Boost are
-// candidates whatever words they share with the query, and gain their
-// boost.
+// passages, so the results name several lessons. The passages of the steps
+// of q.Boost join each locale's 40 whatever words they share with the
+// query, and gain their boost.
 func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.PassageHit, error) {
 	if q.Limit <= 0 {
 		q.Limit = 5
@@ -367,16 +372,16 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 
 	// 2. Candidates and their scores, per locale.
 	boost := map[string]float64{}
-	var boostedLessons, boostedRefs []string
+	raised := []int64{}
 	for _, b := range q.Boost {
-		k := b.Lesson + "/" + b.Ref
-		if _, ok := boost[k]; !ok && (q.Lesson == "" || b.Lesson == q.Lesson) {
-			boostedLessons, boostedRefs = append(boostedLessons, b.Lesson), append(boostedRefs, b.Ref)
+		if q.Lesson == "" || b.Lesson == q.Lesson {
+			raised = append(raised, b.Passages...)
 		}
+		k := b.Lesson + "/" + b.Ref
 		boost[k] = max(boost[k], b.Score)
 	}
 	var parts []string
-	args := []any{version, text, shortlist}
+	args := []any{version, text, shortlist, pq.Array(raised)}
 	for i, l := range locales {
 		var ls []weighted
 		total := 0.0
@@ -424,23 +429,19 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 			args = append(args, q.Lesson)
 			fallback += fmt.Sprintf(" AND lesson_id = $%d", len(args))
 		}
-		part := fmt.Sprintf(`(
-			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
-			WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
-			  AND tsv @@ CAST($%[7]d AS tsquery)
-			ORDER BY fts DESC, id LIMIT $3)`,
-			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq)
-		if len(boostedLessons) > 0 {
-			// The boosted steps are candidates whatever words they
-			// share with the query.
-			args = append(args, pq.Array(boostedLessons), pq.Array(boostedRefs))
-			part += fmt.Sprintf(` UNION (
-			SELECT id, (%[1]s) / float8 '%[2]g' AS fts, (%[1]s) / float8 '%[3]g' AS evidence FROM passages
-			WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
-			  AND kind = 'step' AND (lesson_id, ref) IN (SELECT * FROM unnest(CAST($%[7]d AS text[]), CAST($%[8]d AS text[]))))`,
-				strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, len(args)-1, len(args))
-		}
-		parts = append(parts, part)
+		// The shortlist of each locale: the best by text score, and the
+		// raised steps whatever words they share with the query. The
+		// score is computed once for each passage (OFFSET 0 keeps the
+		// subquery from being merged into the outer one).
+		parts = append(parts, fmt.Sprintf(`(
+			SELECT id, s / float8 '%[2]g' AS fts, s / float8 '%[3]g' AS evidence FROM (
+				SELECT id, s, raised, row_number() OVER (PARTITION BY raised ORDER BY s DESC, id) AS n FROM (
+					SELECT id, %[1]s AS s, id = ANY(CAST($4 AS bigint[])) AS raised FROM passages
+					WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
+					  AND (tsv @@ CAST($%[7]d AS tsquery) OR id = ANY(CAST($4 AS bigint[])))
+					OFFSET 0) scored) ranked
+			WHERE raised OR n <= $3)`,
+			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq))
 	}
 	if len(parts) == 0 {
 		return nil, nil
