@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bottega-app/bottega"
@@ -79,4 +80,24 @@ func refs(hits []bottega.PassageHit) []string {
 		out = append(out, h.LessonID+"/"+h.Ref)
 	}
 	return out
+}
+
+// A step with many listed questions, far over the default 2 kB TOAST
+// target, keeps its tsv whole and inline: a search checks it against every
+// query lexeme, and would unpack it at each check.
+func TestLongPassagesStayInline(t *testing.T) {
+	db := pgtest.New(t)
+	p := passage("plan", "it", "Piano editoriale", strings.Repeat("Scegli un ritmo che puoi tenere nel tempo. ", 20), "it")
+	for i := range 60 {
+		p.Questions = append(p.Questions, fmt.Sprintf("domanda numero %d sul ritmo delle uscite settimanali %d?", i, i*7))
+	}
+	p.Keywords = strings.Join(p.Questions, "\n")
+	version := publishPassages(t, db, 1, []bottega.Passage{p}, []string{"ritmo"})
+	compressed, outOfLine, err := store.PassagesUnpacked(t.Context(), db, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if compressed != 0 || outOfLine != 0 {
+		t.Errorf("a 5 kB passage: %d compressed tsv, %d bytes out of line; want both 0", compressed, outOfLine)
+	}
 }

@@ -43,3 +43,17 @@ func AdvisoryLockWaiters(ctx context.Context, db *DB) (int, error) {
 	}
 	return n, nil
 }
+
+// PassagesUnpacked says how many passages of index version have their
+// tsv compressed, and how many bytes of the passages are stored out of
+// line: either is unpacked again at every check of a search.
+func PassagesUnpacked(ctx context.Context, db *DB, version int64) (compressed int, outOfLine int64, err error) {
+	err = db.db.QueryRowxContext(ctx, `
+		SELECT (SELECT count(*) FROM passages WHERE version_id = $1 AND pg_column_compression(tsv) IS NOT NULL),
+			(SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE oid = CAST('passages' AS regclass))`, version).
+		Scan(&compressed, &outOfLine)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count passages unpacked: %w", err)
+	}
+	return compressed, outOfLine, nil
+}
