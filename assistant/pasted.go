@@ -24,7 +24,7 @@ const (
 // text: reply to it, or improve it.
 var (
 	replyWords   = []string{"rispond", "rispost", "reply", "respond", "answer", "antwort", "beantwort", "repond", "reponse", "contest", "odpowi"}
-	improveWords = []string{"miglior", "corregg", "correz", "sistem", "improve", "fix", "check", "better", "mejor", "correg", "amelior", "corrig", "verbesser", "korrigier", "popraw", "ulepsz"}
+	improveWords = []string{"miglior", "corregg", "correz", "sistem", "controll", "rivedi", "rilegg", "verifi", "improve", "fix", "check", "proofread", "better", "mejor", "correg", "revis", "amelior", "corrig", "relis", "verbesser", "korrigier", "pruf", "uberpruf", "popraw", "ulepsz", "sprawdz"}
 )
 
 func asksAbout(s string) bool {

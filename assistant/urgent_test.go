@@ -37,6 +37,7 @@ func TestUrgentHelp(t *testing.T) {
 }
 
 func TestSplitPasted(t *testing.T) {
+	notice := "Si comunica alla cittadinanza che in data odierna gli uffici comunali resteranno chiusi al pubblico per consentire lo svolgimento di interventi di manutenzione."
 	review := "Una stella. Siamo venuti sabato sera, abbiamo aspettato quaranta minuti per un tavolo prenotato e la pizza è arrivata fredda. Il cameriere non si è nemmeno scusato. Non torneremo."
 	tests := []struct {
 		name, msg, text, question string
@@ -48,6 +49,8 @@ func TestSplitPasted(t *testing.T) {
 		{"question first, then a colon", "how do I reply to this: " + review, review, "how do I reply to this:", true},
 		{"improve a draft", "Domani chiude la strada per i lavori, passate da via Roma che il negozio è aperto come sempre dalle 9 alle 19, vi aspettiamo!\nva bene così o lo miglioro?",
 			"Domani chiude la strada per i lavori, passate da via Roma che il negozio è aperto come sempre dalle 9 alle 19, vi aspettiamo!", "va bene così o lo miglioro?", true},
+		{"check a notice, no question mark", "controllami questo avviso: " + notice, notice, "controllami questo avviso:", true},
+		{"proofread, in German", "Kannst du das prüfen: " + notice, notice, "Kannst du das prüfen:", true},
 		{"a short question", "come rispondo a una recensione negativa?", "", "", false},
 		{"a long question, no text", "ciao, ho un negozio di ceramiche a Deruta e vorrei capire come posso fare per rispondere alle recensioni negative che ricevo su Google senza sembrare arrabbiato o sulla difensiva?", "", "", false},
 		{"a text without a question", review, "", "", false},
