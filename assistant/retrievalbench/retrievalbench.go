@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -79,6 +80,8 @@ type Result struct {
 	Queries  int
 	P50, P95 time.Duration
 	Max      time.Duration
+	// LangP95 is the p95 of the questions in each language.
+	LangP95 map[string]time.Duration
 }
 
 // errRollback undoes the benchmark's publishes.
@@ -126,20 +129,30 @@ func Run(ctx context.Context, db Store, w io.Writer, opts Options) ([]Result, er
 				}
 			}
 			var lat []time.Duration
+			byLang := map[string][]time.Duration{}
 			for range opts.Rounds {
 				for _, q := range qs {
 					start := time.Now()
 					if _, err := r.Search(ctx, q.Lang, q.Role, q.Q, 5); err != nil {
 						return fmt.Errorf("benchmark: %w", err)
 					}
-					lat = append(lat, time.Since(start))
+					d := time.Since(start)
+					lat = append(lat, d)
+					byLang[q.Lang] = append(byLang[q.Lang], d)
 				}
 			}
 			res := summarize(lat)
 			res.Corpus, res.Passages = corpus.name, len(ps)
+			res.LangP95 = map[string]time.Duration{}
+			var langs []string
+			for _, l := range slices.Sorted(maps.Keys(byLang)) {
+				res.LangP95[l] = summarize(byLang[l]).P95
+				langs = append(langs, fmt.Sprintf("%s %.2f", l, ms(res.LangP95[l])))
+			}
 			results = append(results, res)
 			fmt.Fprintf(w, "retrieval %-9s %6d passages  %5d queries  p50 %6.2f ms  p95 %6.2f ms  max %6.2f ms\n",
 				res.Corpus, res.Passages, res.Queries, ms(res.P50), ms(res.P95), ms(res.Max))
+			fmt.Fprintf(w, "          p95 by language (ms): %s\n", strings.Join(langs, ", "))
 		}
 		return errRollback
 	})

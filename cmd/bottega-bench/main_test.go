@@ -39,7 +39,7 @@ func TestRetrievalRuns(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench: %v\nstderr: %s", err, errb.String())
 	}
-	for _, want := range []string{"retrieval built-in", "retrieval generated", "p95"} {
+	for _, want := range []string{"retrieval built-in", "retrieval generated", "p95", "p95 by language (ms): de "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
