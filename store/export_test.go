@@ -57,3 +57,14 @@ func PassagesUnpacked(ctx context.Context, db *DB, version int64) (compressed in
 	}
 	return compressed, outOfLine, nil
 }
+
+// WordSimilarity is wordSimilarity.
+var WordSimilarity = wordSimilarity
+
+// PostgresWordSimilarity is pg_trgm's word_similarity(a, b), as Postgres
+// computes it.
+func PostgresWordSimilarity(ctx context.Context, db *DB, a, b string) (float32, error) {
+	var s float32
+	err := db.db.QueryRowxContext(ctx, `SELECT word_similarity($1, $2)`, a, b).Scan(&s)
+	return s, err
+}

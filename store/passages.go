@@ -294,7 +294,8 @@ func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions,
 // over the query's lexemes l, with BM25's idf (ts_rank has none). A
 // lexeme no passage has counts in the denominator with the highest idf, so a
 // question about something else scores low. Trigram similarity rewards
-// short queries close to a lesson's name and keywords. A step found in
+// short queries close to a lesson's name and keywords; it is computed here,
+// once for each lesson's tags (see wordSimilarity). A step found in
 // several locales counts once, and one lesson gives at most q.PerLesson
 // passages, so the results name several lessons. The passages of the steps
 // of q.Boost join each locale's 40 whatever words they share with the
@@ -381,7 +382,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		boost[k] = max(boost[k], b.Score)
 	}
 	var parts []string
-	args := []any{version, text, shortlist, pq.Array(raised)}
+	args := []any{version, shortlist, pq.Array(raised)}
 	for i, l := range locales {
 		var ls []weighted
 		total := 0.0
@@ -436,11 +437,11 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		parts = append(parts, fmt.Sprintf(`(
 			SELECT id, s / float8 '%[2]g' AS fts, s / float8 '%[3]g' AS evidence FROM (
 				SELECT id, s, raised, row_number() OVER (PARTITION BY raised ORDER BY s DESC, id) AS n FROM (
-					SELECT id, %[1]s AS s, id = ANY(CAST($4 AS bigint[])) AS raised FROM passages
+					SELECT id, %[1]s AS s, id = ANY(CAST($3 AS bigint[])) AS raised FROM passages
 					WHERE version_id = $1 AND config = CAST($%[4]d AS regconfig) AND locale = $%[5]d %[6]s
-					  AND (tsv @@ CAST($%[7]d AS tsquery) OR id = ANY(CAST($4 AS bigint[])))
+					  AND (tsv @@ CAST($%[7]d AS tsquery) OR id = ANY(CAST($3 AS bigint[])))
 					OFFSET 0) scored) ranked
-			WHERE raised OR n <= $3)`,
+			WHERE raised OR n <= $2)`,
 			strings.Join(score, " + "), (1+bodyWeight)*total, 1+bodyWeight, nc, nl, fallback, nq))
 	}
 	if len(parts) == 0 {
@@ -451,29 +452,30 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		Roles    pq.StringArray `db:"roles"`
 		Text     float64        `db:"fts"`
 		Evidence float64        `db:"evidence"`
-		Trgm     float64        `db:"trgm"`
 	}
-	// The passages of a lesson in a locale share their tags: the trigram
-	// similarity, the costliest part, is computed once for them all.
 	err = db.SelectContext(ctx, &rows, `
-		WITH c AS (`+strings.Join(parts, " UNION ALL ")+`), found AS (
-			SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
-				p.roles, p.title, p.body, p.keywords, p.tags, p.video_start, c.fts, c.evidence
-			FROM c JOIN passages p ON p.id = c.id
-		), sims AS MATERIALIZED (
-			SELECT tags, word_similarity($2, tags) AS trgm FROM (SELECT DISTINCT tags FROM found) d
-		)
-		SELECT found.*, sims.trgm FROM found JOIN sims USING (tags)`, args...)
+		WITH c AS (`+strings.Join(parts, " UNION ALL ")+`)
+		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
+			p.roles, p.title, p.body, p.keywords, p.tags, p.video_start, c.fts, c.evidence
+		FROM c JOIN passages p ON p.id = c.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search passages: %w", err)
 	}
 
 	// 3. Rank, one copy of a step, a few passages per lesson.
+	// The passages of a lesson in a locale share their tags: their
+	// similarity to the query is computed once for them all.
+	sims, similar := map[string]float64{}, similarityTo(text)
 	hits := make([]bottega.PassageHit, len(rows))
 	for i, r := range rows {
-		h := bottega.PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: r.Trgm}
+		sim, ok := sims[r.Tags]
+		if !ok {
+			sim = float64(similar.to(s.tags.of(r.Tags)))
+			sims[r.Tags] = sim
+		}
+		h := bottega.PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: sim}
 		h.Roles = r.Roles
-		h.Score = r.Text + trigramWeight*r.Trgm
+		h.Score = r.Text + trigramWeight*h.Trigram
 		if h.Kind == bottega.PassageStep {
 			h.Score += boost[h.LessonID+"/"+h.Ref]
 		}

@@ -29,6 +29,7 @@ type DB struct {
 	q      querier   // db, or the transaction
 	tx     *sqlx.Tx  // the transaction; nil for the pool
 	videos *sync.Map // LessonVideo's answers: [lesson, platform] -> cachedVideo
+	tags   *tagTrigrams
 }
 
 // Tx is a transaction: it has the methods of DB, which run in it. A Tx is
@@ -39,7 +40,7 @@ type Tx struct {
 
 // bind returns the database bound to tx.
 func (s *DB) bind(tx *sqlx.Tx) *Tx {
-	return &Tx{DB: &DB{db: s.db, q: tx, tx: tx, videos: s.videos}}
+	return &Tx{DB: &DB{db: s.db, q: tx, tx: tx, videos: s.videos, tags: s.tags}}
 }
 
 // Open connects to the database at dsn and checks that it answers.
@@ -71,7 +72,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		_ = db.Close() // never connected: the ping says why
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{db: db, q: db, videos: &sync.Map{}}, nil
+	return &DB{db: db, q: db, videos: &sync.Map{}, tags: &tagTrigrams{}}, nil
 }
 
 // Setting is a server setting, as SHOW prints it.
