@@ -139,6 +139,28 @@ func TestQuoteShortAndTask(t *testing.T) {
 	}
 }
 
+// An example reply is one unit with the line that introduces it, and the
+// line presenting the step's attached file, which an answer does not carry,
+// is told from the others (it weighs as little as the exercise).
+func TestQuoteExampleNotFile(t *testing.T) {
+	body := "Here's how it might sound:\n" +
+		"\"Thank you for writing, Paola. You're right: the vase arrived cracked. We'll send a new one. Marco\"\n" +
+		"Short, kind, concrete.\n" +
+		"The attached file has a set of replies to adapt: positive, negative, rating only, fake."
+	us := units(0, body)
+	if len(us) != 3 || !strings.HasPrefix(us[0].text, "Here's how") || !strings.HasSuffix(us[0].text, `Marco"`) {
+		t.Fatalf("units %+v, want the introduction and the example as one", us)
+	}
+	for _, u := range us {
+		if got, want := pointsToFile(u.text), u.pos == 2; got != want {
+			t.Errorf("pointsToFile(%q) = %v", u.text, got)
+		}
+	}
+	if !pointsToFile("Nel file allegato trovi il kit dei messaggi.") {
+		t.Error("the Italian file line is not told")
+	}
+}
+
 // After the best passage, an offline answer quotes the passages as
 // retrieval ranks them: a close lesson's step that scores better than the
 // best lesson's other steps comes before them.

@@ -79,11 +79,30 @@ func units(hit int, body string) []unit {
 			add(i, strings.Join(items, "\n"))
 			continue
 		}
+		if quotation(line) {
+			// A line that is one quotation, an example reply, is one
+			// unit, with the line that introduces it if it ends in a
+			// colon ("Here's how it might sound:").
+			if n := len(out); n > 0 && out[n-1].para == i-1 && strings.HasSuffix(out[n-1].text, ":") {
+				out[n-1].text += "\n" + line
+				out[n-1].stems = stems(out[n-1].text)
+				continue
+			}
+			add(i, line)
+			continue
+		}
 		for _, s := range splitSentences(line) {
 			add(i, s)
 		}
 	}
 	return out
+}
+
+// quotation reports whether line is all one quotation.
+func quotation(line string) bool {
+	first, _ := utf8.DecodeRuneInString(line)
+	last, _ := utf8.DecodeLastRuneInString(line)
+	return utf8.RuneCountInString(line) > 2 && strings.ContainsRune(`"«“`, first) && strings.ContainsRune(`"»”`, last)
 }
 
 // splitSentences cuts a line after ". ", "? ", "! " and ": ", keeping
@@ -189,10 +208,11 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			u.score += 0.3
 		}
 		u.score += askedBonus * asked(hits[u.hit], q)
-		if isTask(u.text) {
+		if isTask(u.text) || pointsToFile(u.text) {
 			// A step's exercise shares the step's words, and the
-			// questions its step answers, but answers nothing: it
-			// counts for less.
+			// questions its step answers, but answers nothing; nor
+			// does the line that presents the step's file, which the
+			// answer does not carry: they count for less.
 			u.score *= taskWeight
 		}
 	}
@@ -304,6 +324,16 @@ const taskWeight = 0.5
 
 // taskPrefixes open the exercise of a step in the built-in lessons.
 var taskPrefixes = []string{"Prova ora:", "Try it now:"}
+
+// fileWords name the file a step comes with, in the lessons' languages.
+var fileWords = []string{"allegat", "attached"}
+
+// pointsToFile reports whether a unit presents the step's attached file
+// ("The attached file has a set of replies to adapt…").
+func pointsToFile(text string) bool {
+	t := strings.ToLower(text)
+	return slices.ContainsFunc(fileWords, func(w string) bool { return strings.Contains(t, w) })
+}
 
 // isTask reports whether a unit is a step's exercise.
 func isTask(text string) bool {
