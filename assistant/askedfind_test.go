@@ -60,3 +60,52 @@ func TestFindRanksStepsByListedQuestions(t *testing.T) {
 		})
 	}
 }
+
+// readsCounter counts the reads a retriever makes besides the search.
+type readsCounter struct {
+	assistant.SearchStore
+	reads int
+}
+
+func (c *readsCounter) LessonTopics(ctx context.Context, version int64) ([]store.LocaleText, error) {
+	c.reads++
+	return c.SearchStore.LessonTopics(ctx, version)
+}
+
+func (c *readsCounter) StepQuestions(ctx context.Context, version int64) ([]store.StepQuestions, error) {
+	c.reads++
+	return c.SearchStore.StepQuestions(ctx, version)
+}
+
+// Warmed at start, a retriever answers the first question with the search
+// alone; without lessons, warming is nothing to do.
+func TestWarmReadsBeforeTheFirstQuestion(t *testing.T) {
+	db := pgtest.New(t)
+	empty := &readsCounter{SearchStore: db}
+	if err := assistant.NewRetriever(empty).Warm(t.Context()); err != nil || empty.reads != 0 {
+		t.Fatalf("warming over no lessons: %d reads, err %v", empty.reads, err)
+	}
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PublishCurriculum(t.Context(), c, store.PublishOptions{Source: "test", Index: assistant.Index}); err != nil {
+		t.Fatal(err)
+	}
+	counter := &readsCounter{SearchStore: db}
+	r := assistant.NewRetriever(counter)
+	if err := r.Warm(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	warm := counter.reads
+	if warm == 0 {
+		t.Fatal("Warm read nothing")
+	}
+	found, err := r.Find(t.Context(), assistant.Query{Text: "come rispondo a una recensione negativa?", Locale: "it", Limit: 5})
+	if err != nil || len(found.Hits) == 0 {
+		t.Fatalf("Find: %d hits, err %v", len(found.Hits), err)
+	}
+	if counter.reads != warm {
+		t.Errorf("the first question read %d more times", counter.reads-warm)
+	}
+}

@@ -147,6 +147,9 @@ func New(o Options) (*Assistant, error) {
 	return &Assistant{o: o, r: r, log: o.Logger.With("component", "assistant")}, nil
 }
 
+// Warm prepares the retriever for the first question (see Retriever.Warm).
+func (a *Assistant) Warm(ctx context.Context) error { return a.r.Warm(ctx) }
+
 // Tasks returns the deferred tasks to register with the dispatcher.
 func (a *Assistant) Tasks() map[string]bot.TaskFunc {
 	return map[string]bot.TaskFunc{TaskKind: a.runAnswer}

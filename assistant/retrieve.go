@@ -14,6 +14,7 @@ type SearchStore interface {
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
 	LessonTopics(ctx context.Context, version int64) ([]store.LocaleText, error)
 	StepQuestions(ctx context.Context, version int64) ([]store.StepQuestions, error)
+	PassageVersion(ctx context.Context) (int64, error)
 }
 
 // Retriever finds the passages of the curriculum that answer a question.
@@ -31,6 +32,21 @@ type Retriever struct {
 // NewRetriever returns a Retriever over db.
 func NewRetriever(db SearchStore) *Retriever {
 	return &Retriever{db: db, lang: newLangDetector(), fields: &fieldCache{}, asked: &askedCache{}}
+}
+
+// Warm reads what a question needs besides the search (the steps' listed
+// questions, the field model) for the index version searched, so the first
+// question after a start does not wait for them.
+func (r *Retriever) Warm(ctx context.Context) error {
+	version, err := r.db.PassageVersion(ctx)
+	if err != nil || version == 0 {
+		return err
+	}
+	if err := r.asked.read(ctx, r.db, version); err != nil {
+		return err
+	}
+	_, err = r.fields.model(ctx, r.db, version)
+	return err
 }
 
 // maxQueryWords bounds the words of a question that are searched for.

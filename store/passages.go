@@ -253,6 +253,17 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 	return out, nil
 }
 
+// PassageVersion returns the index version searched, the latest; 0 when
+// nothing is indexed.
+func (s *DB) PassageVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.q.GetContext(ctx, &v, `SELECT COALESCE(max(version_id), 0) FROM passage_versions`)
+	if err != nil {
+		return 0, fmt.Errorf("read the passage index version: %w", err)
+	}
+	return v, nil
+}
+
 // StepQuestions are the questions a step lists in a locale (how learners
 // ask what it answers), and the id of its passage in that locale.
 type StepQuestions struct {

@@ -62,6 +62,14 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 	if err != nil {
 		return nil, nil, err
 	}
+	go func() {
+		// Meanwhile a question reads what it needs itself.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := asst.Warm(ctx); err != nil {
+			a.log.Warn("prepare the assistant", "err", err)
+		}
+	}()
 	tasks := asst.Tasks()
 	if feedback != nil {
 		maps.Copy(tasks, feedback.Tasks())
