@@ -161,6 +161,23 @@ func TestQuoteExampleNotFile(t *testing.T) {
 	}
 }
 
+// A sentence that goes on from the one before it brings that one along.
+func TestQuoteGoesOnFrom(t *testing.T) {
+	const before = "Vale in tutta Europa da qualche anno."
+	const after = "Quindi se cerchi un commesso con una sponsorizzata, scegli la categoria lavoro."
+	hits := []bottega.PassageHit{{Passage: bottega.Passage{LessonID: "ads", Kind: bottega.PassageStep, Ref: "category", Locale: "it",
+		Title: "Sponsorizzate", Body: "Le inserzioni su case e credito hanno regole proprie.\n" +
+			before + " " + after + " Le altre inserzioni restano libere."}, Score: 1}}
+	chosen, _ := quote(hits, "cerco un commesso, che sponsorizzata faccio?", "it")
+	var got []string
+	for _, u := range chosen[0] {
+		got = append(got, u.text)
+	}
+	if i := slices.Index(got, after); i < 1 || got[i-1] != before {
+		t.Errorf("quoted %q, want %q with the sentence before it", got, after)
+	}
+}
+
 // After the best passage, an offline answer quotes the passages as
 // retrieval ranks them: a close lesson's step that scores better than the
 // best lesson's other steps comes before them.

@@ -294,6 +294,23 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			}
 		}
 	}
+	// A sentence that goes on from the one before it ("Quindi…", "So…")
+	// means little alone: the one before comes too.
+	for _, i := range order {
+		for _, c := range slices.Clone(chosen[i]) {
+			if c.pos == 0 || !goesOnFrom(c.text) || slices.ContainsFunc(chosen[i], func(u unit) bool { return u.pos == c.pos-1 }) {
+				continue
+			}
+			for _, u := range all {
+				if u.hit == i && u.pos == c.pos-1 && !isTask(u.text) {
+					if l := utf8.RuneCountInString(u.text); size+l <= maxQuoted {
+						chosen[i] = append(chosen[i], u)
+						size += l
+					}
+				}
+			}
+		}
+	}
 	var shown []int
 	for _, i := range order {
 		if len(chosen[i]) > 0 {
@@ -312,6 +329,20 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		return 0
 	})
 	return chosen, shown
+}
+
+// goesOnFromWords open a sentence that goes on from the one before it, in
+// the lessons' languages.
+var goesOnFromWords = map[string]bool{
+	"quindi": true, "poi": true, "così": true, "perciò": true, "inoltre": true, "invece": true, "però": true, "allora": true,
+	"questo": true, "questa": true, "questi": true, "queste": true,
+	"so": true, "then": true, "also": true, "however": true, "instead": true, "this": true, "that": true, "these": true, "those": true,
+}
+
+// goesOnFrom reports whether a sentence goes on from the one before it.
+func goesOnFrom(text string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
+	return goesOnFromWords[strings.ToLower(strings.TrimRight(first, ",:;"))]
 }
 
 // shortUnit is the length (characters) under which a sentence quoted
