@@ -21,27 +21,27 @@ func wordSimilarity(a, b string) float32 {
 }
 
 // trigram is three characters, 21 bits each.
-type trigram uint64
+type trigram int64
 
 // trigramSeq is the trigrams of a text in order: idx numbers them, the
 // same number for the same trigram, and distinct[i] is the trigram
 // numbered i.
 type trigramSeq struct {
-	idx      []int32
+	idx      []int
 	distinct []trigram
 }
 
 // cutTrigrams returns the trigrams of s's words in order.
 func cutTrigrams(s string) trigramSeq {
 	var seq trigramSeq
-	ids := map[trigram]int32{}
+	ids := map[trigram]int{}
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		a, b := ' ', ' '
 		add := func(c rune) {
 			t := trigram(a)<<42 | trigram(b)<<21 | trigram(c)
 			id, ok := ids[t]
 			if !ok {
-				id = int32(len(seq.distinct))
+				id = len(seq.distinct)
 				ids[t] = id
 				seq.distinct = append(seq.distinct, t)
 			}
@@ -85,7 +85,7 @@ func (q trigramQuery) to(seq trigramSeq) float32 {
 // and want distinct trigrams in all). A run ends at a shared trigram; its
 // start moves right while that raises the similarity, and later runs start
 // no earlier, as in pg_trgm's iterative search.
-func bestRun(idx []int32, found []bool, want int) float32 {
+func bestRun(idx []int, found []bool, want int) float32 {
 	sml := func(shared, run int) float32 { return float32(shared) / float32(want+run-shared) }
 	last := make([]int, len(found)) // last position of each trigram in the run, or -1
 	for i := range last {
