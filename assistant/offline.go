@@ -334,9 +334,10 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 // goesOnFromWords open a sentence that goes on from the one before it, in
 // the lessons' languages.
 var goesOnFromWords = map[string]bool{
-	"quindi": true, "poi": true, "così": true, "perciò": true, "inoltre": true, "invece": true, "però": true, "allora": true,
-	"questo": true, "questa": true, "questi": true, "queste": true,
-	"so": true, "then": true, "also": true, "however": true, "instead": true, "this": true, "that": true, "these": true, "those": true,
+	"e": true, "ed": true, "ma": true, "anche": true, "quindi": true, "poi": true, "così": true, "perciò": true, "inoltre": true,
+	"invece": true, "però": true, "allora": true, "questo": true, "questa": true, "questi": true, "queste": true,
+	"and": true, "but": true, "so": true, "then": true, "also": true, "however": true, "instead": true,
+	"this": true, "that": true, "these": true, "those": true,
 }
 
 // goesOnFrom reports whether a sentence goes on from the one before it.
