@@ -115,7 +115,7 @@ const liveAnswer = "Per una diretta dalla Pagina del Comune:\n" +
 	"3. usa un treppiede e prova la connessione prima di andare in onda [1]."
 
 // newHarness publishes the built-in curriculum and builds an assistant for
-// a municipal learner. withLLM starts the fake LLM server.
+// a municipal learner, warmed as serve warms it. withLLM starts the fake LLM server.
 func newHarness(t *testing.T, withLLM bool, tune func(*assistant.Options)) *harness {
 	t.Helper()
 	db := pgtest.New(t)
@@ -151,6 +151,11 @@ func newHarness(t *testing.T, withLLM bool, tune func(*assistant.Options)) *harn
 	}
 	h.a, err = assistant.New(o)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// As serve does, the assistant reads what questions need before the
+	// first one, which is bounded like any other.
+	if err := h.a.Warm(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	return h
