@@ -161,6 +161,31 @@ func TestQuoteExampleNotFile(t *testing.T) {
 	}
 }
 
+// A sentence is never cut inside a quotation that closes on its line: an
+// example bio or message is quoted whole, never half with a stray quote
+// mark. A quote mark left open does not stop the cutting.
+func TestSplitKeepsQuotations(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"Per esempio: «Ceramiche a mano a Bassano. Spediamo in Italia e all'estero». Poi aggiungi il link.",
+			[]string{"Per esempio: «Ceramiche a mano a Bassano. Spediamo in Italia e all'estero».", "Poi aggiungi il link."}},
+		{`Who you are. For example: "I'm Marta. I bind books."`,
+			[]string{"Who you are.", `For example: "I'm Marta. I bind books."`}},
+		{`Evita gli inizi come "Buongiorno a tutti!" o "Nuovi arrivi". Di' cosa c'è di nuovo.`,
+			[]string{`Evita gli inizi come "Buongiorno a tutti!" o "Nuovi arrivi".`, "Di' cosa c'è di nuovo."}},
+		{"Se il titolo è “Scuole chiuse? È una bufala”, resta il dubbio. Scrivi il fatto.",
+			[]string{"Se il titolo è “Scuole chiuse? È una bufala”, resta il dubbio.", "Scrivi il fatto."}},
+		{"Un «esempio lasciato aperto. Qui si taglia.",
+			[]string{"Un «esempio lasciato aperto.", "Qui si taglia."}},
+	} {
+		if got := splitSentences(tc.line); !slices.Equal(got, tc.want) {
+			t.Errorf("splitSentences(%q)\n = %q\nwant %q", tc.line, got, tc.want)
+		}
+	}
+}
+
 // A sentence that goes on from the one before it brings that one along.
 func TestQuoteGoesOnFrom(t *testing.T) {
 	const before = "Vale in tutta Europa da qualche anno."

@@ -105,14 +105,17 @@ func quotation(line string) bool {
 	return utf8.RuneCountInString(line) > 2 && strings.ContainsRune(`"«“`, first) && strings.ContainsRune(`"»”`, last)
 }
 
-// splitSentences cuts a line after ". ", "? ", "! " and ": ", keeping
-// abbreviations and numbers ("es. 3", "1.5") whole as best it can.
+// splitSentences cuts a line after ". ", "? " and "! ", keeping
+// abbreviations and numbers ("es. 3", "1.5") whole as best it can, and
+// never inside a quotation that closes on the line (an example bio, a
+// message to copy), which would leave half of it, quote mark and all.
 func splitSentences(line string) []string {
 	var out []string
 	start := 0
 	r := []rune(line)
+	quoted := quotedSpans(r)
 	for i := 0; i+1 < len(r); i++ {
-		if !strings.ContainsRune(".?!", r[i]) || r[i+1] != ' ' {
+		if !strings.ContainsRune(".?!", r[i]) || r[i+1] != ' ' || quoted[i] {
 			continue
 		}
 		// "es. " and "p. es. ": a short lower-case word before the dot.
@@ -127,6 +130,35 @@ func splitSentences(line string) []string {
 		start = i + 2
 	}
 	return append(out, string(r[start:]))
+}
+
+// quotedSpans marks the runes of r inside a quotation that closes in r:
+// «…», “…” or "…". A quote mark left open marks nothing.
+func quotedSpans(r []rune) []bool {
+	in := make([]bool, len(r))
+	for i := 0; i < len(r); i++ {
+		var closer rune
+		switch r[i] {
+		case '«':
+			closer = '»'
+		case '“':
+			closer = '”'
+		case '"':
+			closer = '"'
+		default:
+			continue
+		}
+		end := slices.Index(r[i+1:], closer)
+		if end < 0 {
+			continue
+		}
+		end += i + 1
+		for k := i; k < end; k++ {
+			in[k] = true
+		}
+		i = end
+	}
+	return in
 }
 
 // quote picks the units of hits that answer question, in the order they
