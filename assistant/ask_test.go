@@ -139,6 +139,28 @@ func TestQuoteShortAndTask(t *testing.T) {
 	}
 }
 
+// A step's exercise is never all an answer quotes of a step: its best
+// other sentence stands in for it.
+func TestQuoteNoLoneTask(t *testing.T) {
+	step := func(lesson, ref string, score float64, body string) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{LessonID: lesson, Kind: bottega.PassageStep, Ref: ref, Locale: "it",
+			Title: lesson, Body: body}, Score: score}
+	}
+	hits := []bottega.PassageHit{
+		step("plan", "rhythm", 1, "Meglio due post a settimana per tutto l'anno che uno al giorno per due settimane.\n"+
+			"Scegli i giorni dei post e tienili."),
+		step("citizens", "rhythm", 0.9, "Un ritmo fisso aiuta: il lunedì i lavori della settimana, il giovedì gli eventi.\n"+
+			"Prova ora: programma un post per lunedì mattina e segnalo nel piano editoriale."),
+	}
+	chosen, shown := quote(hits, "ogni quanto devo programmare i post? io li faccio tutti il lunedì", "it")
+	if !slices.Contains(shown, 1) {
+		t.Fatalf("shown %v, want the second step too", shown)
+	}
+	if us := chosen[1]; len(us) != 1 || isTask(us[0].text) {
+		t.Errorf("the second step quotes %+v, want its sentence on the rhythm, not its exercise", us)
+	}
+}
+
 // An example reply is one unit with the line that introduces it, and the
 // line presenting the step's attached file, which an answer does not carry,
 // is told from the others (it weighs as little as the exercise).

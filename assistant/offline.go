@@ -310,6 +310,32 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			}
 		}
 	}
+	// A step's exercise quoted alone asks the learner to do something
+	// without saying what: the step's best other sentence stands in for
+	// it, if any shares the question's words.
+	for i, us := range chosen {
+		if len(us) != 1 || !isTask(us[0].text) && !pointsToFile(us[0].text) {
+			continue
+		}
+		size -= utf8.RuneCountInString(us[0].text)
+		chosen[i] = nil
+		for _, u := range ranked {
+			if l := utf8.RuneCountInString(u.text); u.hit == i && u.score > 0.3 && !isTask(u.text) && !pointsToFile(u.text) && size+l <= maxQuoted {
+				chosen[i] = []unit{u}
+				size += l
+				break
+			}
+		}
+		switch {
+		case chosen[i] != nil:
+		case i == first:
+			// The answer's lead stays, for want of better.
+			chosen[i] = us
+			size += utf8.RuneCountInString(us[0].text)
+		default:
+			delete(chosen, i)
+		}
+	}
 	// A short sentence quoted alone ("A negative review stings.") opens
 	// its step rather than answering: the sentence after it comes too.
 	for _, i := range order {
