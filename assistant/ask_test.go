@@ -133,9 +133,50 @@ func TestQuoteShortAndTask(t *testing.T) {
 			t.Errorf("the exercise is quoted before the step's other sentences: %+v", chosen[0])
 		}
 	}
-	neg := chosen[1]
-	if len(neg) != 2 || !strings.HasPrefix(neg[0].text, "Una recensione negativa brucia.") || !strings.HasPrefix(neg[1].text, "Non rispondere a caldo") {
-		t.Errorf("the negative review step quotes %+v, want its short opening and the sentence after it", neg)
+	var neg []string
+	for _, u := range chosen[1] {
+		neg = append(neg, u.text)
+	}
+	// The sentence after the opening is short too: the next comes, the
+	// last of the step.
+	if want := []string{"Una recensione negativa brucia.", "Non rispondere a caldo: aspetta qualche ora.", "Poi ringrazia e proponi una soluzione."}; !slices.Equal(neg, want) {
+		t.Errorf("the negative review step quotes %q, want its short opening and the sentences after it, %q", neg, want)
+	}
+}
+
+// A short sentence that opens a paragraph brings the next paragraph, but
+// not if that leaves another short sentence hanging.
+func TestQuoteShortOpensParagraph(t *testing.T) {
+	step := func(lesson, ref string, score float64, body string) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{LessonID: lesson, Kind: bottega.PassageStep, Ref: ref, Locale: "en",
+			Title: lesson, Body: body}, Score: score}
+	}
+	const opening = "Three things never to ask AI for."
+	const draft = "Ask AI for a first draft of a caption, then check every fact in it"
+	// long leaves room for the opening and "Reviews.", not for more.
+	long := draft + strings.Repeat(", and again", (maxQuoted-len(opening)-40-len(draft))/len(", and again")) + "."
+	for _, tc := range []struct {
+		first, next string
+		want        []string
+	}{
+		{draft + ".", "Reviews written for you are fake reviews, and the law bans them.", []string{opening, "Reviews written for you are fake reviews, and the law bans them."}},
+		{long, "Reviews. Written for you, they are fake reviews, and the law bans them.", []string{opening}},
+	} {
+		hits := []bottega.PassageHit{
+			step("ai", "ask", 1, tc.first),
+			step("ai", "never", 0.9, opening+"\n\n"+tc.next+"\n\nCustomers' data stays out of any online assistant."),
+		}
+		chosen, shown := quote(hits, "what should I never ask AI for?", "en")
+		if !slices.Contains(shown, 1) {
+			t.Fatalf("shown %v, want the second step", shown)
+		}
+		var got []string
+		for _, u := range chosen[1] {
+			got = append(got, u.text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("with %q next, the step quotes %q, want %q", tc.next, got, tc.want)
+		}
 	}
 }
 

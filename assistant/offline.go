@@ -336,20 +336,31 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			delete(chosen, i)
 		}
 	}
-	// A short sentence quoted alone ("A negative review stings.") opens
-	// its step rather than answering: the sentence after it comes too.
+	// A short sentence quoted alone ("A negative review stings.",
+	// "Three things never to ask AI for.") opens its step or a paragraph
+	// rather than answering: the sentences after it come too, up to one
+	// that is not short.
 	for _, i := range order {
 		us := chosen[i]
-		if len(us) != 1 || utf8.RuneCountInString(us[0].text) >= shortUnit {
+		if len(us) != 1 {
 			continue
 		}
-		for _, u := range all {
-			if u.hit == i && u.pos == us[0].pos+1 && u.para == us[0].para && !isTask(u.text) {
-				if l := utf8.RuneCountInString(u.text); size+l <= maxQuoted {
-					chosen[i] = append(chosen[i], u)
-					size += l
-				}
+		added, n := us, 0
+		for last := us[0]; utf8.RuneCountInString(last.text) < shortUnit; {
+			k := slices.IndexFunc(all, func(u unit) bool { return u.hit == i && u.pos == last.pos+1 })
+			if k < 0 || isTask(all[k].text) || size+n+utf8.RuneCountInString(all[k].text) > maxQuoted {
+				break
 			}
+			last = all[k]
+			added = append(added, last)
+			n += utf8.RuneCountInString(last.text)
+		}
+		// Another short sentence left hanging ("Reviews.") would say
+		// less than the first alone.
+		l := added[len(added)-1]
+		hanging := utf8.RuneCountInString(l.text) < shortUnit && slices.ContainsFunc(all, func(u unit) bool { return u.hit == i && u.pos == l.pos+1 })
+		if len(added) > 1 && !hanging {
+			chosen[i], size = added, size+n
 		}
 	}
 	// A sentence that goes on from the one before it ("Quindi…", "So…")
