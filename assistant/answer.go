@@ -315,6 +315,12 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	found.Hits = hits
 	if a.o.LLM == nil {
 		if !covered || found.Elsewhere {
+			if found.Elsewhere || declined(search) {
+				// Another field, a request to play another part, a
+				// lawsuit: no lesson is close to it, whatever words
+				// they share.
+				hits = nil
+			}
 			return a.withHelp(lg, a.uncovered(q, hits, answer{}), help), nil
 		}
 		return a.withHelp(lg, a.offline(q, keep(found.Passages()), modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil
