@@ -62,19 +62,38 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	go func() {
-		// Meanwhile a question reads what it needs itself.
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := asst.Warm(ctx); err != nil {
-			a.log.Warn("prepare the assistant", "err", err)
-		}
-	}()
+	// Meanwhile a question reads what it needs itself. A bot closed first
+	// (a console chat of one line) stops it, rather than have it fail on
+	// a closed database.
+	stopWarm := warmInBackground(asst.Warm, a.log)
+	closeDB := a.close
+	a.close = func() {
+		stopWarm()
+		closeDB()
+	}
 	tasks := asst.Tasks()
 	if feedback != nil {
 		maps.Copy(tasks, feedback.Tasks())
 	}
 	return asst, tasks, nil
+}
+
+// warmInBackground runs warm, for at most a minute, until it ends or stop
+// is called; stop waits for it to end. Only a failure of its own is
+// logged, not one stop caused.
+func warmInBackground(warm func(context.Context) error, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prepare the assistant", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // newRewriter returns what proposes rewrites of checked texts when an LLM

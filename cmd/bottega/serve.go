@@ -138,7 +138,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 	}
 	rw, rwTasks, err := newRewriter(a)
 	if err != nil {
-		closeDB()
+		a.close()
 		return nil, err
 	}
 	maps.Copy(a.tasks, rwTasks)
