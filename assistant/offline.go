@@ -312,8 +312,10 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	}
 	// A step's exercise quoted alone asks the learner to do something
 	// without saying what: the step's best other sentence stands in for
-	// it, if any shares the question's words.
-	for i, us := range chosen {
+	// it, if any shares the question's words. In the passages' order:
+	// the room left on the screen depends on it.
+	for _, i := range order {
+		us := chosen[i]
 		if len(us) != 1 || !isTask(us[0].text) && !pointsToFile(us[0].text) {
 			continue
 		}
