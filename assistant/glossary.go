@@ -26,6 +26,13 @@ var glossaries = mustParseGlossary(glossaryText)
 type glossary struct {
 	entries []entry
 	stop    map[string]bool
+	// The entries a word may begin, by index in entries: by their first
+	// word when it is matched exactly, by the first three letters of a
+	// first word matched by its start, and those whose first word may
+	// match anywhere (others), so that a word is compared with a few
+	// entries rather than all.
+	byWord, byStart map[string][]int
+	others          []int
 }
 
 // entry is a way of writing a topic in one language: one word, or a few in
@@ -127,11 +134,35 @@ func parseGlossary(text string) (map[string]*glossary, error) {
 					}
 					e.parts = append(e.parts, p)
 				}
-				gs[loc].entries = append(gs[loc].entries, e)
+				gs[loc].add(e)
 			}
 		}
 	}
 	return gs, nil
+}
+
+// add adds e to the entries and indexes it by its first word.
+func (g *glossary) add(e entry) {
+	i := len(g.entries)
+	g.entries = append(g.entries, e)
+	if g.byWord == nil {
+		g.byWord, g.byStart = map[string][]int{}, map[string][]int{}
+	}
+	switch p := e.parts[0]; {
+	case !p.prefix && !p.suffix:
+		g.byWord[p.s] = append(g.byWord[p.s], i)
+	case p.prefix && !p.suffix:
+		g.byStart[start(p.s)] = append(g.byStart[start(p.s)], i)
+	default:
+		g.others = append(g.others, i)
+	}
+}
+
+// start is what a word matched by its start is indexed by: its first
+// three letters, the fewest such a pattern has (see parsePattern).
+func start(w string) string {
+	r := []rune(w)
+	return string(r[:min(len(r), 3)])
 }
 
 func parsePattern(s string) (pattern, error) {
@@ -153,7 +184,14 @@ func parsePattern(s string) (pattern, error) {
 // how many of ws name it (0: none). The longest way of writing a topic
 // wins; words matching several topics are searched for all of them.
 func (g *glossary) match(ws []string) (to []string, n int) {
-	for _, e := range g.entries {
+	if len(ws) == 0 {
+		return nil, 0
+	}
+	// In the file's order, as the topics' words are searched.
+	cands := slices.Concat(g.byWord[ws[0]], g.byStart[start(ws[0])], g.others)
+	slices.Sort(cands)
+	for _, c := range cands {
+		e := g.entries[c]
 		k := len(e.parts)
 		if k > len(ws) || k < n {
 			continue

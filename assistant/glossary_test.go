@@ -89,3 +89,70 @@ func TestParseGlossaryErrors(t *testing.T) {
 		t.Errorf("stop words not read")
 	}
 }
+
+// The index of the entries by their first word finds what comparing every
+// entry finds, in the same order, for the words of all the field's
+// examples and every word a pattern names.
+func TestGlossaryIndexFindsEveryEntry(t *testing.T) {
+	scan := func(g *glossary, ws []string) (to []string, n int) {
+		for _, e := range g.entries {
+			k := len(e.parts)
+			if k > len(ws) || k < n {
+				continue
+			}
+			ok := true
+			for i, p := range e.parts {
+				ok = ok && p.match(ws[i])
+			}
+			if !ok {
+				continue
+			}
+			if k > n {
+				to, n = nil, k
+			}
+			to = append(to, e.to...)
+		}
+		return to, n
+	}
+	texts := []string{}
+	for _, d := range slices.Concat(fieldSides.on, fieldSides.off) {
+		texts = append(texts, d.text)
+	}
+	for _, g := range glossaries {
+		for _, e := range g.entries {
+			var ws []string
+			for _, p := range e.parts {
+				// A word each pattern matches: itself, with a start
+				// and an end where it allows them.
+				w := p.s
+				if p.suffix {
+					w = "vor" + w
+				}
+				if p.prefix {
+					w += "ung"
+				}
+				ws = append(ws, w)
+			}
+			texts = append(texts, strings.Join(ws, " "))
+		}
+	}
+	checked := 0
+	for loc, g := range glossaries {
+		for _, text := range texts {
+			ws := words(text)
+			for i := range ws {
+				wantTo, wantN := scan(g, ws[i:])
+				to, n := g.match(ws[i:])
+				if n != wantN || !slices.Equal(to, wantTo) {
+					t.Fatalf("%s: %q at %q: index finds %v (%d words), every entry %v (%d)", loc, text, ws[i], to, n, wantTo, wantN)
+				}
+				if n > 0 {
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d words matched an entry: the test checks too little", checked)
+	}
+}
