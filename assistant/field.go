@@ -43,9 +43,9 @@ var fieldSides = mustFieldExamples(fieldFiles)
 // trained on half of them, at this lean 2 in a hundred of the lessons'
 // questions left out lean so far, and two in three of the other fields'
 // questions do; then checked on the tuning halves of assistant/eval (see
-// bottega eval). Every word's odds carry the ratio of the sides' sizes,
-// so examples are added to both sides in about the ratio they have (5
-// of the field's to 4 of others'), or this lean must be chosen again.
+// bottega eval). Every word's odds carry the ratio of the sides' sizes:
+// examples added to one side more than to the other move every question's
+// lean, and this one must be chosen again.
 const fieldLean = 1.5
 
 // fieldSmoothing is added to the count of every word on each side: a word
