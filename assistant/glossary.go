@@ -152,15 +152,15 @@ func (g *glossary) add(e entry) {
 	case !p.prefix && !p.suffix:
 		g.byWord[p.s] = append(g.byWord[p.s], i)
 	case p.prefix && !p.suffix:
-		g.byStart[start(p.s)] = append(g.byStart[start(p.s)], i)
+		g.byStart[firstLetters(p.s)] = append(g.byStart[firstLetters(p.s)], i)
 	default:
 		g.others = append(g.others, i)
 	}
 }
 
-// start is what a word matched by its start is indexed by: its first
+// firstLetters is what a word matched by its start is indexed by: its first
 // three letters, the fewest such a pattern has (see parsePattern).
-func start(w string) string {
+func firstLetters(w string) string {
 	r := []rune(w)
 	return string(r[:min(len(r), 3)])
 }
@@ -188,7 +188,7 @@ func (g *glossary) match(ws []string) (to []string, n int) {
 		return nil, 0
 	}
 	// In the file's order, as the topics' words are searched.
-	cands := slices.Concat(g.byWord[ws[0]], g.byStart[start(ws[0])], g.others)
+	cands := slices.Concat(g.byWord[ws[0]], g.byStart[firstLetters(ws[0])], g.others)
 	slices.Sort(cands)
 	for _, c := range cands {
 		e := g.entries[c]
