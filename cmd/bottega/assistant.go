@@ -62,10 +62,11 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	// Meanwhile a question reads what it needs itself. A bot closed first
-	// (a console chat of one line) stops it, rather than have it fail on
-	// a closed database.
-	stopWarm := warmInBackground(asst.Warm, a.log)
+	// The index searched is prepared in the background, at once and again
+	// whenever a newer version is published; meanwhile a question reads
+	// what it needs itself. A bot closed first (a console chat of one
+	// line) stops it, rather than have it fail on a closed database.
+	stopWarm := warmInBackground(asst.Warm, a.log, warmEvery)
 	closeDB := a.close
 	a.close = func() {
 		stopWarm()
@@ -78,16 +79,40 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 	return asst, tasks, nil
 }
 
-// warmInBackground runs warm, for at most a minute, until it ends or stop
-// is called; stop waits for it to end. Only a failure of its own is
-// logged, not one stop caused.
-func warmInBackground(warm func(context.Context) error, log *slog.Logger) (stop func()) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+// warmEvery is how often the assistant checks for a newer index version
+// and prepares it: a lesson published by another process (the command
+// line, the web console, another replica) is prepared before a learner's
+// question has to wait for it.
+const warmEvery = 15 * time.Second
+
+// warmInBackground runs warm at once, then every every, each run for at
+// most a minute, until stop is called; stop waits for the run under way
+// to end. A failure is logged once, until a run succeeds again (the
+// database's outages are the watch's to log); one that stop caused is not.
+func warmInBackground(warm func(context.Context) error, log *slog.Logger, every time.Duration) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := warm(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("prepare the assistant", "err", err)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		failing := false
+		for {
+			rctx, rcancel := context.WithTimeout(ctx, time.Minute)
+			err := warm(rctx)
+			rcancel()
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil && !failing:
+				log.Warn("prepare the assistant", "err", err)
+			}
+			failing = err != nil
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
 		}
 	}()
 	return func() {

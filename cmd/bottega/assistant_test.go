@@ -13,9 +13,8 @@ import (
 )
 
 // Closing the bot stops the assistant's preparation and waits for it, and
-// logs nothing: a console chat of one line ends before it is done. A
-// preparation that fails on its own is logged.
-func TestWarmInBackground(t *testing.T) {
+// logs nothing: a console chat of one line ends before it is done.
+func TestWarmInBackgroundStops(t *testing.T) {
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	started := make(chan struct{})
@@ -25,7 +24,7 @@ func TestWarmInBackground(t *testing.T) {
 		<-ctx.Done()
 		ended = ctx.Err()
 		return fmt.Errorf("lesson topics: %w", ctx.Err())
-	}, log)
+	}, log, time.Hour)
 	<-started
 	stop()
 	if !errors.Is(ended, context.Canceled) {
@@ -34,19 +33,35 @@ func TestWarmInBackground(t *testing.T) {
 	if logs.String() != "" {
 		t.Errorf("a stopped preparation logged:\n%s", logs.String())
 	}
-	failed := make(chan struct{})
-	stop = warmInBackground(func(context.Context) error {
-		defer close(failed)
-		return errors.New("sql: database is closed")
-	}, log)
-	<-failed
-	// Closed before it is logged, it may not be: let it finish first.
-	for i := 0; i < 500 && !strings.Contains(logs.String(), "prepare the assistant"); i++ {
-		time.Sleep(10 * time.Millisecond)
+}
+
+// The preparation runs again and again, so that a version published
+// elsewhere is prepared before a question needs it; a failure is logged
+// once until a run succeeds, not at every run.
+func TestWarmInBackgroundRepeats(t *testing.T) {
+	var logs syncBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	closed := errors.New("sql: database is closed")
+	runs := []error{closed, closed, closed, nil, nil, closed, closed}
+	n, reached := 0, make(chan struct{})
+	stop := warmInBackground(func(ctx context.Context) error {
+		// Runs one at a time: n needs no lock.
+		if n == len(runs) {
+			close(reached)
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		n++
+		return runs[n-1]
+	}, log, time.Millisecond)
+	select {
+	case <-reached:
+	case <-time.After(time.Minute):
+		t.Fatalf("the preparation did not run %d times in a minute", len(runs))
 	}
 	stop()
-	if !strings.Contains(logs.String(), "prepare the assistant") {
-		t.Errorf("a failed preparation logged %q", logs.String())
+	if got := strings.Count(logs.String(), "prepare the assistant"); got != 2 {
+		t.Errorf("%d failures logged, want 2 (the first of each run of failures):\n%s", got, logs.String())
 	}
 }
 
