@@ -16,9 +16,12 @@ type Passage struct {
 	LessonLocales []string `db:"-" json:"lesson_locales"`
 	Title         string   `db:"title" json:"title"`
 	Body          string   `db:"body" json:"body"`
-	Keywords      string   `db:"keywords" json:"keywords"`
-	Tags          string   `db:"tags" json:"tags"`
-	VideoStart    *int     `db:"video_start" json:"video_start"` // seconds
+	// Task is the step's exercise, also in Body: an answer quoted from
+	// the step never quotes it alone.
+	Task       string `db:"task" json:"task"`
+	Keywords   string `db:"keywords" json:"keywords"`
+	Tags       string `db:"tags" json:"tags"`
+	VideoStart *int   `db:"video_start" json:"video_start"` // seconds
 	// Questions are those the lesson lists that this passage answers (in
 	// the learners' words). They are searched with the keywords; kept
 	// apart here for the embeddings, which are made of each one.

@@ -114,22 +114,18 @@ func TestQuoteSentences(t *testing.T) {
 // A short sentence quoted alone brings the next one, and a step's exercise
 // ("Prova ora: …") comes after its sentences that answer.
 func TestQuoteShortAndTask(t *testing.T) {
-	step := func(ref string, score float64, body string) bottega.PassageHit {
-		return bottega.PassageHit{Passage: bottega.Passage{LessonID: "reviews", Kind: bottega.PassageStep, Ref: ref, Locale: "it",
-			Title: "Recensioni", Body: body}, Score: score}
-	}
 	hits := []bottega.PassageHit{
-		step("all", 1, "Rispondi alle recensioni entro pochi giorni, anche a quelle brevi.\n"+
-			"Prova ora: rispondi oggi a due recensioni a cui non avevi risposto.\n"+
+		taskStep("reviews", "all", "it", 1, "Rispondi alle recensioni entro pochi giorni, anche a quelle brevi.",
+			"Prova ora: rispondi oggi a due recensioni a cui non avevi risposto.",
 			"Chi legge le risposte alle recensioni deve capire che dall'altra parte c'è una persona."),
-		step("negative", 0.9, "Una recensione negativa brucia. Non rispondere a caldo: aspetta qualche ora.\nPoi ringrazia e proponi una soluzione."),
+		taskStep("reviews", "negative", "it", 0.9, "Una recensione negativa brucia. Non rispondere a caldo: aspetta qualche ora.\nPoi ringrazia e proponi una soluzione.", "", ""),
 	}
 	chosen, shown := quote(hits, "come rispondo a una recensione negativa?", "it")
 	if len(shown) != 2 {
 		t.Fatalf("shown %v, want both steps", shown)
 	}
 	for _, u := range chosen[0] {
-		if isTask(u.text) {
+		if strings.HasPrefix(u.text, "Prova ora:") {
 			t.Errorf("the exercise is quoted before the step's other sentences: %+v", chosen[0])
 		}
 	}
@@ -142,6 +138,19 @@ func TestQuoteShortAndTask(t *testing.T) {
 	if want := []string{"Una recensione negativa brucia.", "Non rispondere a caldo: aspetta qualche ora.", "Poi ringrazia e proponi una soluzione."}; !slices.Equal(neg, want) {
 		t.Errorf("the negative review step quotes %q, want its short opening and the sentences after it, %q", neg, want)
 	}
+}
+
+// taskStep is a step of lesson whose body is text, task (its exercise) and
+// tip, as the index joins them.
+func taskStep(lesson, ref, locale string, score float64, text, task, tip string) bottega.PassageHit {
+	body := text
+	for _, s := range []string{task, tip} {
+		if s != "" {
+			body += "\n\n" + s
+		}
+	}
+	return bottega.PassageHit{Passage: bottega.Passage{LessonID: lesson, Kind: bottega.PassageStep, Ref: ref, Locale: locale,
+		Title: lesson, Body: body, Task: task}, Score: score}
 }
 
 // A short sentence that opens a paragraph brings the next paragraph, but
@@ -181,23 +190,20 @@ func TestQuoteShortOpensParagraph(t *testing.T) {
 }
 
 // A step's exercise is never all an answer quotes of a step: its best
-// other sentence stands in for it.
+// other sentence stands in for it. The exercise is the step's task, however
+// its author opens it: here with no "Prova ora:".
 func TestQuoteNoLoneTask(t *testing.T) {
-	step := func(lesson, ref string, score float64, body string) bottega.PassageHit {
-		return bottega.PassageHit{Passage: bottega.Passage{LessonID: lesson, Kind: bottega.PassageStep, Ref: ref, Locale: "it",
-			Title: lesson, Body: body}, Score: score}
-	}
 	hits := []bottega.PassageHit{
-		step("plan", "rhythm", 1, "Meglio due post a settimana per tutto l'anno che uno al giorno per due settimane.\n"+
-			"Scegli i giorni dei post e tienili."),
-		step("citizens", "rhythm", 0.9, "Un ritmo fisso aiuta: il lunedì i lavori della settimana, il giovedì gli eventi.\n"+
-			"Prova ora: programma un post per lunedì mattina e segnalo nel piano editoriale."),
+		taskStep("plan", "rhythm", "it", 1, "Meglio due post a settimana per tutto l'anno che uno al giorno per due settimane.\n"+
+			"Scegli i giorni dei post e tienili.", "", ""),
+		taskStep("citizens", "rhythm", "it", 0.9, "Un ritmo fisso aiuta: il lunedì i lavori della settimana, il giovedì gli eventi.",
+			"Programma i post del lunedì mattina e segna nel piano editoriale quanto spesso li fai.", ""),
 	}
 	chosen, shown := quote(hits, "ogni quanto devo programmare i post? io li faccio tutti il lunedì", "it")
 	if !slices.Contains(shown, 1) {
 		t.Fatalf("shown %v, want the second step too", shown)
 	}
-	if us := chosen[1]; len(us) != 1 || isTask(us[0].text) {
+	if us := chosen[1]; len(us) != 1 || !strings.HasPrefix(us[0].text, "Un ritmo fisso") {
 		t.Errorf("the second step quotes %+v, want its sentence on the rhythm, not its exercise", us)
 	}
 }

@@ -141,3 +141,41 @@ func TestStepQuestionsStayWithTheirStep(t *testing.T) {
 		t.Errorf("question indexed in %v, want ads-basics/budget/it only", where)
 	}
 }
+
+// A step's exercise is kept apart from its text as well as in its body, so
+// that an answer knows it by the lesson's structure; the search returns it.
+func TestStepTaskKeptApart(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := pgtest.New(t)
+	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "shopkeeper", "come rispondo alle recensioni negative su google?", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks := 0
+	for _, h := range hits {
+		if h.Kind != bottega.PassageStep {
+			continue
+		}
+		l := c.Lesson(h.LessonID)
+		s := l.Steps[l.StepIndex(h.Ref)]
+		want := strings.TrimSpace(s.Task.Get("it"))
+		if h.Task != want {
+			t.Errorf("%s/%s: task %q, want %q", h.LessonID, h.Ref, h.Task, want)
+		}
+		if want != "" {
+			tasks++
+			if !strings.Contains(h.Body, want) {
+				t.Errorf("%s/%s: the body lacks the task %q", h.LessonID, h.Ref, want)
+			}
+		}
+	}
+	if tasks == 0 {
+		t.Fatalf("no step with a task among %v", hitRefs(hits))
+	}
+}

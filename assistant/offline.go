@@ -45,6 +45,8 @@ type unit struct {
 	text  string
 	stems map[string]bool
 	score float64
+	// task: the unit is (part of) its step's exercise.
+	task bool
 }
 
 var listItem = regexp.MustCompile(`^\s*(\d{1,2}[.)]|[-•*–])\s`)
@@ -194,7 +196,10 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	weight := askWeights(question, lang, q)
 	var all []unit
 	for _, i := range order {
-		all = append(all, units(i, hits[i].Body)...)
+		for _, u := range units(i, hits[i].Body) {
+			u.task = isTask(u.text, hits[i].Task)
+			all = append(all, u)
+		}
 	}
 	if len(all) == 0 {
 		return nil, nil
@@ -240,7 +245,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			u.score += 0.3
 		}
 		u.score += askedBonus * asked(hits[u.hit], q)
-		if isTask(u.text) || pointsToFile(u.text) {
+		if u.task || pointsToFile(u.text) {
 			// A step's exercise shares the step's words, and the
 			// questions its step answers, but answers nothing; nor
 			// does the line that presents the step's file, which the
@@ -316,13 +321,13 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// the room left on the screen depends on it.
 	for _, i := range order {
 		us := chosen[i]
-		if len(us) != 1 || !isTask(us[0].text) && !pointsToFile(us[0].text) {
+		if len(us) != 1 || !us[0].task && !pointsToFile(us[0].text) {
 			continue
 		}
 		size -= utf8.RuneCountInString(us[0].text)
 		chosen[i] = nil
 		for _, u := range ranked {
-			if l := utf8.RuneCountInString(u.text); u.hit == i && u.score > 0.3 && !isTask(u.text) && !pointsToFile(u.text) && size+l <= maxQuoted {
+			if l := utf8.RuneCountInString(u.text); u.hit == i && u.score > 0.3 && !u.task && !pointsToFile(u.text) && size+l <= maxQuoted {
 				chosen[i] = []unit{u}
 				size += l
 				break
@@ -350,7 +355,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		added, n := us, 0
 		for last := us[0]; utf8.RuneCountInString(last.text) < shortUnit; {
 			k := slices.IndexFunc(all, func(u unit) bool { return u.hit == i && u.pos == last.pos+1 })
-			if k < 0 || isTask(all[k].text) || size+n+utf8.RuneCountInString(all[k].text) > maxQuoted {
+			if k < 0 || all[k].task || size+n+utf8.RuneCountInString(all[k].text) > maxQuoted {
 				break
 			}
 			last = all[k]
@@ -373,7 +378,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 				continue
 			}
 			for _, u := range all {
-				if u.hit == i && u.pos == c.pos-1 && !isTask(u.text) {
+				if u.hit == i && u.pos == c.pos-1 && !u.task {
 					if l := utf8.RuneCountInString(u.text); size+l <= maxQuoted {
 						chosen[i] = append(chosen[i], u)
 						size += l
@@ -425,9 +430,6 @@ const shortUnit = 50
 // score, relative to the step's other sentences.
 const taskWeight = 0.5
 
-// taskPrefixes open the exercise of a step in the built-in lessons.
-var taskPrefixes = []string{"Prova ora:", "Try it now:"}
-
 // fileWords name the file a step comes with, in the lessons' languages.
 var fileWords = []string{"allegat", "attached"}
 
@@ -438,14 +440,12 @@ func pointsToFile(text string) bool {
 	return slices.ContainsFunc(fileWords, func(w string) bool { return strings.Contains(t, w) })
 }
 
-// isTask reports whether a unit is a step's exercise.
-func isTask(text string) bool {
-	for _, p := range taskPrefixes {
-		if strings.HasPrefix(text, p) {
-			return true
-		}
-	}
-	return false
+// isTask reports whether a unit's text is (part of) task, its step's
+// exercise as the lesson gives it apart from the step's text: told by the
+// lesson's structure, not by how its author opens it ("Prova ora:",
+// "Prueba ahora:", none).
+func isTask(text, task string) bool {
+	return task != "" && strings.Contains(task, text)
 }
 
 // genericWeight weighs a word of the lesson's title or keywords in a
