@@ -288,7 +288,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	case pasted:
 		// The question finds the lesson; the text's words are too much
 		// its own to judge coverage by, and it is no follow-up.
-		search, prev = pastedSearch(question, lg), ""
+		search, prev = pastedSearch(question, text, lg), ""
 	case len(help) > 0:
 		search = urgentSearch(q.Text, lg)
 	}

@@ -503,10 +503,10 @@ func joinUnits(us []unit) string {
 func (a *Assistant) offline(q bottega.Question, hits []bottega.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
 	question, header := q.Text, a.t(lg, "ask_offline", nil)
-	if _, asked, ok := splitPasted(q.Text); ok {
+	if text, asked, ok := splitPasted(q.Text); ok {
 		// No draft without a model: the sentences of the method to
 		// apply to the pasted text.
-		question, header = pastedSearch(asked, lg), a.t(lg, "ask_pasted_offline", nil)
+		question, header = pastedSearch(asked, text, lg), a.t(lg, "ask_pasted_offline", nil)
 	}
 	chosen, shown := quote(hits, question, a.r.lang.detect(question, lg))
 	var parts []string

@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -117,10 +118,47 @@ func endsSentence(s string, i int) bool {
 	return strings.HasSuffix(s[:i+1], "»") || strings.HasSuffix(s[:i+1], "”")
 }
 
+// framing returns the learner's own words around the quotations of a
+// pasted text ("a customer wrote '…' and I replied '…'"), "" when it
+// quotes nothing: then all of it is what was pasted.
+func framing(text string) string {
+	r := []rune(text)
+	in := quotedSpans(r)
+	// Quotations in single quotes, which the lessons' examples do not
+	// use: a mark that opens after a space (not an apostrophe,
+	// "l'ordine") and closes before a space or a punctuation mark.
+	for i := 0; i < len(r); i++ {
+		if r[i] != '\'' || in[i] || i > 0 && !unicode.IsSpace(r[i-1]) && !unicode.IsPunct(r[i-1]) {
+			continue
+		}
+		for k := i + 1; k < len(r); k++ {
+			if r[k] == '\'' && k > i+1 && (k+1 == len(r) || unicode.IsSpace(r[k+1]) || unicode.IsPunct(r[k+1])) {
+				for j := i; j <= k; j++ {
+					in[j] = true
+				}
+				i = k
+				break
+			}
+		}
+	}
+	if !slices.Contains(in, true) {
+		return ""
+	}
+	var b strings.Builder
+	for i, c := range r {
+		if !in[i] {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}
+
 // pastedSearch is what a question about a pasted text is searched for:
 // the question, and the lessons' words for what it asks (replying to a
-// review, writing a post), as the learner's lessons say them.
-func pastedSearch(question, locale string) string {
+// review, writing a post), as the learner's lessons say them. What it
+// asks is told by the question and by the learner's words around what
+// they quote ("I replied '…', is it ok?").
+func pastedSearch(question, text, locale string) string {
 	hint := map[string][2]string{
 		"it": {"rispondere recensione negativa critica", "scrivere post chiaro"},
 		"en": {"reply negative review criticism", "write clear post"},
@@ -131,7 +169,7 @@ func pastedSearch(question, locale string) string {
 		// Italian: their words, so that the question reads as English.
 		h = hint["en"]
 	}
-	if asksReply(question) {
+	if asksReply(question + " " + framing(text)) {
 		return question + " " + h[0]
 	}
 	return question + " " + h[1]
