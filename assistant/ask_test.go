@@ -230,6 +230,24 @@ func TestQuoteExampleNotFile(t *testing.T) {
 	}
 }
 
+// A sentence is never cut after an abbreviation followed by a number or a
+// lower-case word: a law's article, a decree, a letter of a paragraph.
+func TestSplitKeepsReferences(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want []string
+	}{
+		{"Serve anche una funzione di recesso online (art. 54-bis del Codice del consumo). Mettila in vista.",
+			[]string{"Serve anche una funzione di recesso online (art. 54-bis del Codice del consumo).", "Mettila in vista."}},
+		{"Lo dice il D.Lgs. 206/2005, all'art. 21, lett. b del Codice. Vale anche online.",
+			[]string{"Lo dice il D.Lgs. 206/2005, all'art. 21, lett. b del Codice.", "Vale anche online."}},
+	} {
+		if got := splitSentences(tc.line); !slices.Equal(got, tc.want) {
+			t.Errorf("splitSentences(%q)\n = %q\nwant %q", tc.line, got, tc.want)
+		}
+	}
+}
+
 // A sentence is never cut inside a quotation that closes on its line: an
 // example bio or message is quoted whole, never half with a stray quote
 // mark. A quote mark left open does not stop the cutting.

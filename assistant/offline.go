@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bottega-app/bottega"
@@ -108,7 +109,7 @@ func quotation(line string) bool {
 }
 
 // splitSentences cuts a line after ". ", "? " and "! ", keeping
-// abbreviations and numbers ("es. 3", "1.5") whole as best it can, and
+// abbreviations and numbers ("es. 3", "art. 50", "1.5") whole as best it can, and
 // never inside a quotation that closes on the line (an example bio, a
 // message to copy), which would leave half of it, quote mark and all.
 func splitSentences(line string) []string {
@@ -126,6 +127,11 @@ func splitSentences(line string) []string {
 			j--
 		}
 		if w := string(r[j:i]); r[i] == '.' && utf8.RuneCountInString(w) <= 2 && strings.ToLower(w) == w {
+			continue
+		}
+		// "art. 50", "D.Lgs. 206", "lett. b": no sentence opens with a
+		// number or a lower-case letter.
+		if next := r[i+2 : min(i+3, len(r))]; r[i] == '.' && len(next) == 1 && (unicode.IsDigit(next[0]) || unicode.IsLower(next[0])) {
 			continue
 		}
 		out = append(out, string(r[start:i+1]))
