@@ -18,7 +18,10 @@ type Passage struct {
 	Body          string   `db:"body" json:"body"`
 	// Task is the step's exercise, also in Body: an answer quoted from
 	// the step never quotes it alone.
-	Task       string `db:"task" json:"task"`
+	Task string `db:"task" json:"task"`
+	// Document: the step comes with a file (a template), which an
+	// answer quoted from it does not carry.
+	Document   bool   `db:"document" json:"document"`
 	Keywords   string `db:"keywords" json:"keywords"`
 	Tags       string `db:"tags" json:"tags"`
 	VideoStart *int   `db:"video_start" json:"video_start"` // seconds

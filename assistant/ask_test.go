@@ -313,3 +313,23 @@ func TestQuoteCloseLesson(t *testing.T) {
 		t.Errorf("quoted steps %v, want the background step of the close lesson, not the weakest step of the best", refs)
 	}
 }
+
+// "Attachments" in a step without a file are something else (an email's):
+// a sentence about them weighs as any other. In a step with a file, the one
+// that presents it counts for less.
+func TestQuoteAttachmentsWithoutFile(t *testing.T) {
+	const warn = "Non aprire gli allegati delle email che non aspetti, anche se sembrano della banca o del corriere."
+	score := map[bool]float64{}
+	for _, document := range []bool{false, true} {
+		h := taskStep("account-security", "phishing", "it", 1, warn+"\nUsa una password diversa per ogni account.", "", "")
+		h.Document = document
+		chosen, _ := quote([]bottega.PassageHit{h}, "posso aprire gli allegati di una email del corriere?", "it")
+		if len(chosen[0]) == 0 || chosen[0][0].text != warn {
+			t.Fatalf("with a document %v, the step quotes %+v, want the warning first", document, chosen[0])
+		}
+		score[document] = chosen[0][0].score
+	}
+	if score[false] <= score[true] {
+		t.Errorf("the warning scores %.2f in a step without a file, %.2f in one with a file: want it to count for less only there", score[false], score[true])
+	}
+}

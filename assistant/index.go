@@ -101,7 +101,7 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 				p := base
 				p.Kind, p.Ref, p.Position = bottega.PassageStep, s.ID, i+1
 				p.Body = joinTexts(loc, s.Text, s.Task, s.Tip)
-				p.Task = joinTexts(loc, s.Task)
+				p.Task, p.Document = joinTexts(loc, s.Task), s.Document.Get(loc) != ""
 				if qs := asked[i]; len(qs) > 0 {
 					// The learners' questions weigh as the lesson's
 					// keywords, in the step that answers them; they are

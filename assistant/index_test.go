@@ -142,8 +142,9 @@ func TestStepQuestionsStayWithTheirStep(t *testing.T) {
 	}
 }
 
-// A step's exercise is kept apart from its text as well as in its body, so
-// that an answer knows it by the lesson's structure; the search returns it.
+// A step's exercise is kept apart from its text as well as in its body, and
+// whether it comes with a document, so that an answer knows them by the
+// lesson's structure; the search returns them.
 func TestStepTaskKeptApart(t *testing.T) {
 	c, err := content.Builtin()
 	if err != nil {
@@ -153,11 +154,11 @@ func TestStepTaskKeptApart(t *testing.T) {
 	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 		t.Fatal(err)
 	}
-	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "shopkeeper", "come rispondo alle recensioni negative su google?", 8)
+	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "shopkeeper", "mi dai un esempio di risposta da adattare a una recensione negativa?", 8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tasks := 0
+	tasks, documents := 0, 0
 	for _, h := range hits {
 		if h.Kind != bottega.PassageStep {
 			continue
@@ -168,6 +169,11 @@ func TestStepTaskKeptApart(t *testing.T) {
 		if h.Task != want {
 			t.Errorf("%s/%s: task %q, want %q", h.LessonID, h.Ref, h.Task, want)
 		}
+		if doc := s.Document.Get("it") != ""; h.Document != doc {
+			t.Errorf("%s/%s: document %v, want %v", h.LessonID, h.Ref, h.Document, doc)
+		} else if doc {
+			documents++
+		}
 		if want != "" {
 			tasks++
 			if !strings.Contains(h.Body, want) {
@@ -175,7 +181,7 @@ func TestStepTaskKeptApart(t *testing.T) {
 			}
 		}
 	}
-	if tasks == 0 {
-		t.Fatalf("no step with a task among %v", hitRefs(hits))
+	if tasks == 0 || documents == 0 {
+		t.Fatalf("%d steps with a task and %d with a document among %v, want some of each", tasks, documents, hitRefs(hits))
 	}
 }

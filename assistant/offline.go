@@ -46,8 +46,9 @@ type unit struct {
 	text  string
 	stems map[string]bool
 	score float64
-	// task: the unit is (part of) its step's exercise.
-	task bool
+	// task: the unit is (part of) its step's exercise; file: it
+	// presents the file the step comes with.
+	task, file bool
 }
 
 var listItem = regexp.MustCompile(`^\s*(\d{1,2}[.)]|[-•*–])\s`)
@@ -204,6 +205,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	for _, i := range order {
 		for _, u := range units(i, hits[i].Body) {
 			u.task = isTask(u.text, hits[i].Task)
+			u.file = hits[i].Document && pointsToFile(u.text)
 			all = append(all, u)
 		}
 	}
@@ -251,7 +253,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			u.score += 0.3
 		}
 		u.score += askedBonus * asked(hits[u.hit], q)
-		if u.task || pointsToFile(u.text) {
+		if u.task || u.file {
 			// A step's exercise shares the step's words, and the
 			// questions its step answers, but answers nothing; nor
 			// does the line that presents the step's file, which the
@@ -327,13 +329,13 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// the room left on the screen depends on it.
 	for _, i := range order {
 		us := chosen[i]
-		if len(us) != 1 || !us[0].task && !pointsToFile(us[0].text) {
+		if len(us) != 1 || !us[0].task && !us[0].file {
 			continue
 		}
 		size -= utf8.RuneCountInString(us[0].text)
 		chosen[i] = nil
 		for _, u := range ranked {
-			if l := utf8.RuneCountInString(u.text); u.hit == i && u.score > 0.3 && !u.task && !pointsToFile(u.text) && size+l <= maxQuoted {
+			if l := utf8.RuneCountInString(u.text); u.hit == i && u.score > 0.3 && !u.task && !u.file && size+l <= maxQuoted {
 				chosen[i] = []unit{u}
 				size += l
 				break
@@ -439,8 +441,9 @@ const taskWeight = 0.5
 // fileWords name the file a step comes with, in the lessons' languages.
 var fileWords = []string{"allegat", "attached"}
 
-// pointsToFile reports whether a unit presents the step's attached file
-// ("The attached file has a set of replies to adapt…").
+// pointsToFile reports whether a unit of a step that comes with a file
+// presents it ("The attached file has a set of replies to adapt…"). In a
+// step without one, "attachments" are something else (an email's).
 func pointsToFile(text string) bool {
 	t := strings.ToLower(text)
 	return slices.ContainsFunc(fileWords, func(w string) bool { return strings.Contains(t, w) })

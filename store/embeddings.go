@@ -166,7 +166,7 @@ func (s *DB) PassageVectors(ctx context.Context, model string) ([]PassageVector,
 	}
 	err := s.q.SelectContext(ctx, &rows, `
 		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
-			p.roles, p.lesson_locales, p.title, p.body, p.task, p.keywords, p.tags, p.video_start, e.n, e.vector
+			p.roles, p.lesson_locales, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start, e.n, e.vector
 		FROM passages p
 		JOIN passage_embeddings e ON e.model = $1 AND e.lesson_id = p.lesson_id AND e.kind = p.kind
 			AND e.ref = p.ref AND e.locale = p.locale

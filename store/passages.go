@@ -48,12 +48,12 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Pa
 	digest := passagesDigest(body, words)
 	_, err = q.ExecContext(ctx, `
 		INSERT INTO passages (version_id, track_id, lesson_id, kind, ref, position, steps, locale, config,
-			roles, lesson_locales, title, body, task, keywords, tags, video_start, questions)
+			roles, lesson_locales, title, body, task, document, keywords, tags, video_start, questions)
 		SELECT $1, x.track_id, x.lesson_id, x.kind, x.ref, x.position, x.steps, x.locale, CAST(x.config AS regconfig),
-			x.roles, x.lesson_locales, x.title, x.body, x.task, x.keywords, x.tags, x.video_start, x.questions
+			x.roles, x.lesson_locales, x.title, x.body, x.task, x.document, x.keywords, x.tags, x.video_start, x.questions
 		FROM jsonb_to_recordset($2) AS x(track_id text, lesson_id text, kind text, ref text, position int,
 			steps int, locale text, config text, roles text[], lesson_locales text[], title text, body text,
-			task text, keywords text, tags text, video_start int, questions text[])`, version, jsonArg(body))
+			task text, document boolean, keywords text, tags text, video_start int, questions text[])`, version, jsonArg(body))
 	if err != nil {
 		return fmt.Errorf("save passages: %w", err)
 	}
@@ -467,7 +467,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 	err = db.SelectContext(ctx, &rows, `
 		WITH c AS (`+strings.Join(parts, " UNION ALL ")+`)
 		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
-			p.roles, p.title, p.body, p.task, p.keywords, p.tags, p.video_start, c.fts, c.evidence
+			p.roles, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start, c.fts, c.evidence
 		FROM c JOIN passages p ON p.id = c.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search passages: %w", err)
