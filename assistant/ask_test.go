@@ -276,17 +276,22 @@ func TestSplitKeepsQuotations(t *testing.T) {
 // A sentence that goes on from the one before it brings that one along.
 func TestQuoteGoesOnFrom(t *testing.T) {
 	const before = "Vale in tutta Europa da qualche anno."
-	const after = "Quindi se cerchi un commesso con una sponsorizzata, scegli la categoria lavoro."
-	hits := []bottega.PassageHit{{Passage: bottega.Passage{LessonID: "ads", Kind: bottega.PassageStep, Ref: "category", Locale: "it",
-		Title: "Sponsorizzate", Body: "Le inserzioni su case e credito hanno regole proprie.\n" +
-			before + " " + after + " Le altre inserzioni restano libere."}, Score: 1}}
-	chosen, _ := quote(hits, "cerco un commesso, che sponsorizzata faccio?", "it")
-	var got []string
-	for _, u := range chosen[0] {
-		got = append(got, u.text)
-	}
-	if i := slices.Index(got, after); i < 1 || got[i-1] != before {
-		t.Errorf("quoted %q, want %q with the sentence before it", got, after)
+	for _, after := range []string{
+		"Quindi se cerchi un commesso con una sponsorizzata, scegli la categoria lavoro.",
+		"Per questo se cerchi un commesso con una sponsorizzata, scegli la categoria lavoro.",
+		"Altrimenti, se cerchi un commesso con una sponsorizzata, l'annuncio viene respinto.",
+	} {
+		hits := []bottega.PassageHit{{Passage: bottega.Passage{LessonID: "ads", Kind: bottega.PassageStep, Ref: "category", Locale: "it",
+			Title: "Sponsorizzate", Body: "Le inserzioni su case e credito hanno regole proprie.\n" +
+				before + " " + after + " Le altre inserzioni restano libere."}, Score: 1}}
+		chosen, _ := quote(hits, "cerco un commesso, che sponsorizzata faccio?", "it")
+		var got []string
+		for _, u := range chosen[0] {
+			got = append(got, u.text)
+		}
+		if i := slices.Index(got, after); i < 1 || got[i-1] != before {
+			t.Errorf("quoted %q, want %q with the sentence before it", got, after)
+		}
 	}
 }
 

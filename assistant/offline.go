@@ -422,12 +422,21 @@ var goesOnFromWords = map[string]bool{
 	"invece": true, "però": true, "allora": true, "questo": true, "questa": true, "questi": true, "queste": true,
 	"and": true, "but": true, "so": true, "then": true, "also": true, "however": true, "instead": true,
 	"this": true, "that": true, "these": true, "those": true,
+	"altrimenti": true, "sennò": true, "otherwise": true,
+	// Two words: "Per questo serve una Pagina…", "That way…".
+	"per questo": true, "in questo caso": true, "se no": true,
+	"that way": true, "if not": true, "in that case": true, "in this case": true,
 }
 
 // goesOnFrom reports whether a sentence goes on from the one before it.
 func goesOnFrom(text string) bool {
-	first, _, _ := strings.Cut(strings.TrimSpace(text), " ")
-	return goesOnFromWords[strings.ToLower(strings.TrimRight(first, ",:;"))]
+	ws := strings.Fields(strings.ToLower(text))
+	for n := 1; n <= min(3, len(ws)); n++ {
+		if goesOnFromWords[strings.TrimRight(strings.Join(ws[:n], " "), ",:;")] {
+			return true
+		}
+	}
+	return false
 }
 
 // shortUnit is the length (characters) under which a sentence quoted
