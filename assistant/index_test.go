@@ -146,14 +146,8 @@ func TestStepQuestionsStayWithTheirStep(t *testing.T) {
 // whether it comes with a document, so that an answer knows them by the
 // lesson's structure; the search returns them.
 func TestStepTaskKeptApart(t *testing.T) {
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := pgtest.New(t)
-	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
-		t.Fatal(err)
-	}
+	c := indexBuiltin(t, db)
 	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "shopkeeper", "mi dai un esempio di risposta da adattare a una recensione negativa?", 8)
 	if err != nil {
 		t.Fatal(err)
