@@ -80,3 +80,60 @@ func (s *DB) DeleteConsoleSession(ctx context.Context, tokenHash []byte) error {
 	}
 	return nil
 }
+
+// ConsoleJob is a console job's state (see migration 00027): who started it
+// on what, how far it is, and how it ended.
+type ConsoleJob struct {
+	ID        string    `db:"id"`
+	Platform  string    `db:"platform"`
+	UserID    string    `db:"user_id"`
+	Source    string    `db:"source"`
+	StartedAt time.Time `db:"started_at"`
+	// SeenAt is when the process running it last wrote.
+	SeenAt time.Time `db:"seen_at"`
+	// Stage is what it is doing, as its runner encodes it.
+	Stage      []byte     `db:"stage"`
+	FinishedAt *time.Time `db:"finished_at"`
+	// Version is the curriculum version it published, Encoded and
+	// Cached its clips made now and found made.
+	Version int64 `db:"version"`
+	Encoded int   `db:"encoded"`
+	Cached  int   `db:"cached"`
+	// ErrorKey names the message that says why it failed, ErrorDetail
+	// what follows it (ffmpeg's own words); empty if it did not.
+	ErrorKey    string `db:"error_key"`
+	ErrorDetail string `db:"error_detail"`
+}
+
+// keepConsoleJobs is how long a job's row stays after it started.
+const keepConsoleJobs = 7 * 24 * time.Hour
+
+// SaveConsoleJob writes a job's state, a new job's or a running one's.
+// Jobs started long before it are dropped on the way.
+func (s *DB) SaveConsoleJob(ctx context.Context, j ConsoleJob) error {
+	if len(j.Stage) == 0 {
+		j.Stage = []byte("{}")
+	}
+	_, err := s.q.ExecContext(ctx, `
+		WITH old AS (DELETE FROM console_jobs WHERE started_at < CAST($6 AS timestamptz) - CAST($14 AS interval))
+		INSERT INTO console_jobs (id, platform, user_id, source, started_at, seen_at, stage, finished_at, version, encoded, cached, error_key, error_detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT (id) DO UPDATE SET seen_at = EXCLUDED.seen_at, stage = EXCLUDED.stage, finished_at = EXCLUDED.finished_at,
+			version = EXCLUDED.version, encoded = EXCLUDED.encoded, cached = EXCLUDED.cached,
+			error_key = EXCLUDED.error_key, error_detail = EXCLUDED.error_detail`,
+		j.ID, j.Platform, j.UserID, j.Source, j.StartedAt, j.SeenAt, string(j.Stage), j.FinishedAt, j.Version, j.Encoded, j.Cached,
+		j.ErrorKey, j.ErrorDetail, fmt.Sprintf("%d seconds", int(keepConsoleJobs.Seconds())))
+	if err != nil {
+		return fmt.Errorf("save console job: %w", err)
+	}
+	return nil
+}
+
+// ConsoleJob returns the job with id; ErrNotFound if there is none.
+func (s *DB) ConsoleJob(ctx context.Context, id string) (ConsoleJob, error) {
+	var j ConsoleJob
+	if err := s.q.GetContext(ctx, &j, `SELECT * FROM console_jobs WHERE id = $1`, id); err != nil {
+		return ConsoleJob{}, fmt.Errorf("read console job: %w", notFound(err))
+	}
+	return j, nil
+}

@@ -65,6 +65,9 @@ func learnerData() []struct {
 		// (tokens only as hashes: nothing here signs anyone in).
 		{"console_links", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_links WHERE platform = $1 AND user_id = $2) t`, true},
 		{"console_sessions", `SELECT COALESCE(json_agg(t ORDER BY t.created_at), '[]') FROM (SELECT * FROM console_sessions WHERE platform = $1 AND user_id = $2) t`, true},
+		// The uploads they published on the console with their videos
+		// (kept a week).
+		{"console_jobs", `SELECT COALESCE(json_agg(t ORDER BY t.started_at, t.id), '[]') FROM (SELECT * FROM console_jobs WHERE platform = $1 AND user_id = $2) t`, true},
 		{"invites", `SELECT COALESCE(json_agg(t ORDER BY t.code), '[]') FROM (SELECT * FROM invites WHERE platform = $1 AND created_by = $2 AND $2 <> '') t`, true},
 		// The lessons they uploaded and have not published yet (kept a day).
 		{"curriculum_drafts", `SELECT COALESCE(json_agg(t ORDER BY t.id), '[]') FROM (SELECT * FROM curriculum_drafts WHERE platform = $1 AND created_by = $2 AND $2 <> '') t`, true},
@@ -181,6 +184,8 @@ func (s *DB) DeleteLearner(ctx context.Context, id int64) error {
 			DELETE FROM console_links c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
 		), sessions AS (
 			DELETE FROM console_sessions c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
+		), jobs AS (
+			DELETE FROM console_jobs c USING l WHERE c.platform = l.platform AND c.user_id = l.external_id
 		), invites AS (
 			UPDATE invites i SET created_by = ''
 			FROM l WHERE i.platform = l.platform AND i.created_by = l.external_id AND l.external_id <> ''

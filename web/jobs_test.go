@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,8 +13,10 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/video"
 	"github.com/bottega-app/bottega/video/videotest"
+	"github.com/bottega-app/bottega/web"
 )
 
 // urlLesson is clipLesson with its video at a URL, as an upload has it.
@@ -67,11 +70,30 @@ func TestUploadWithVideoIsCut(t *testing.T) {
 	if code, _, _ := r.client().do("GET", job, nil); code != http.StatusUnauthorized {
 		t.Errorf("job page without signing in = %d", code)
 	}
+	// Another replica of the console, on the same database, shows the
+	// same page: the job's state is not only in the process running it.
+	other := otherReplica(t, r)
+	req, _ := http.NewRequest("GET", other.URL+job+"?lang=en", nil)
+	req.Header.Set("Cookie", c.cookie)
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), htmlEscape("cutting and encoding clip 1 of 4")) {
+			t.Errorf("job page on another replica = %d\n%s", res.StatusCode, b)
+		}
+	}
 	release()
 	r.h.Wait()
 	code, body, _ = c.do("GET", job, nil)
 	if code != 200 || strings.Contains(body, "http-equiv") || !strings.Contains(body, "Version 2 published") || !strings.Contains(body, "Clips encoded now: 4; already made: 0.") {
 		t.Errorf("job page when done = %d\n%s", code, body)
+	}
+	// A finished job stays finished, however long after.
+	r.advance(2 * time.Hour)
+	if _, body, _ := c.do("GET", job, nil); !strings.Contains(body, "Version 2 published") {
+		t.Errorf("job page two hours later:\n%s", body)
 	}
 	// The published lesson names its clips, which the console plays.
 	code, body, _ = c.do("GET", "/console/lessons/clipdemo?screen=4", nil)
@@ -140,4 +162,49 @@ func gatedVideo(t *testing.T, r *rig, at func(video.Progress) bool) (files *http
 		})
 	})
 	return files, start, release
+}
+
+// otherReplica serves a second console on r's database, as another
+// replica of the bot would.
+func otherReplica(t *testing.T, r *rig) *httptest.Server {
+	t.Helper()
+	h, err := web.New(web.Options{Admins: []string{admin}, PublicURL: "http://console.test", Sessions: r.db, Jobs: r.db, Clock: r.clock,
+		Broadcasts: r.svc, Learners: &store.Learners{DB: r.db}, Stats: &store.Statistics{DB: r.db}, Library: store.NewLibrary(r.db, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestJobCutShortWithItsProcess: a job whose process stopped (a restart, a
+// crash) writes no more; its page stops refreshing and says to publish the
+// upload again, rather than showing its last progress for ever.
+func TestJobCutShortWithItsProcess(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	ctx := context.Background()
+	now := r.clock()
+	stage := []byte(`{"stage":"cut","lesson":{"en":"Demo","it":"Demo"},"clip":2,"clips":4,"percent":30}`)
+	if err := r.db.SaveConsoleJob(ctx, store.ConsoleJob{ID: "running", Platform: "telegram", UserID: admin, Source: "demo.yaml",
+		StartedAt: now, SeenAt: now, Stage: stage}); err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := c.do("GET", "/console/lessons/jobs/running", nil)
+	if code != 200 || !strings.Contains(body, "http-equiv") || !strings.Contains(body, htmlEscape("cutting and encoding clip 2 of 4")) {
+		t.Errorf("job page of a running job = %d\n%s", code, body)
+	}
+	// Its process wrote 30 seconds ago: it still runs.
+	r.advance(30 * time.Second)
+	if _, body, _ := c.do("GET", "/console/lessons/jobs/running", nil); strings.Contains(body, "cut short") {
+		t.Errorf("job page half a minute after its last write:\n%s", body)
+	}
+	// Nothing for two minutes: it stopped with its process.
+	r.advance(90 * time.Second)
+	code, body, _ = c.do("GET", "/console/lessons/jobs/running", nil)
+	if code != http.StatusInternalServerError || strings.Contains(body, "http-equiv") || !strings.Contains(body, "The work was cut short") ||
+		!strings.Contains(body, "Publish the same upload again") {
+		t.Errorf("job page of a job whose process stopped = %d\n%s", code, body)
+	}
 }

@@ -20,6 +20,7 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -66,6 +67,9 @@ type Options struct {
 	// Clips finds the clips of the lessons' videos (video.Cutter on the
 	// clip folder); nil: the steps show no clips.
 	Clips Clips
+	// Jobs keeps the state of the jobs that publish uploads with videos
+	// (store.DB); needed with Videos.
+	Jobs Jobs
 	// Texts says the services' errors in the admin's language
 	// (locales.Catalog, messages console_<key>) and the plain-language
 	// checker's suggestions; nil: the built-in messages (locales.Load).
@@ -115,6 +119,9 @@ func New(o Options) (*Handler, error) {
 			return nil, fmt.Errorf("console texts: %w", err)
 		}
 		o.Texts = c
+	}
+	if o.Videos != nil && o.Jobs == nil {
+		return nil, errors.New("console: Jobs is needed to publish uploads with videos")
 	}
 	h := &Handler{o: o, admins: map[string]bool{}, pages: map[string]*template.Template{}, mux: http.NewServeMux(), jobs: newJobs(),
 		words: map[string]map[string]string{"it": textsIn("it"), "en": textsIn("en")}}

@@ -81,7 +81,7 @@ func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 	r.pub = &store.Publishing{DB: r.db, Library: lib}
 	clips := &video.Cutter{Dir: r.clips}
 	r.h, err = web.New(web.Options{
-		Admins: admins, PublicURL: "http://console.test", Sessions: r.db, Broadcasts: r.svc,
+		Admins: admins, PublicURL: "http://console.test", Sessions: r.db, Jobs: r.db, Broadcasts: r.svc,
 		Learners: &store.Learners{DB: r.db}, Stats: &store.Statistics{DB: r.db}, Library: lib, Rate: 10,
 		Publishing: r.pub, Texts: texts,
 		Screens: func(ls *content.Lesson, loc string) []bot.Reply { return flows.Preview(texts, clips, ls, loc) },

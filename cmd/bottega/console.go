@@ -25,6 +25,7 @@ func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 		Admins:    a.cfg.Admins,
 		PublicURL: a.cfg.PublicURL,
 		Sessions:  a.db,
+		Jobs:      a.db,
 		Broadcasts: &store.Broadcasts{DB: a.db, Library: lib, Wake: func() {
 			if a.bulk != nil {
 				a.bulk.wake()
