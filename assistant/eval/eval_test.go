@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -137,7 +138,7 @@ func TestRunSample(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	if err := eval.Print(&out, outs, []string{eval.Tuning, eval.HeldOut}, true); err != nil {
+	if err := eval.Print(&out, outs, []string{eval.Tuning, eval.HeldOut}, []string{eval.Tuning, eval.HeldOut}, true); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"half, interface", "half, persona", "half, language", "misses"} {
@@ -171,6 +172,44 @@ func TestQuestionSetIsValid(t *testing.T) {
 		}
 		for _, err := range eval.Validate(qs, builtin(t)) {
 			t.Errorf("%s: %v", file, err)
+		}
+	}
+}
+
+// The misses of a half not asked for are counted, not listed: the held-out
+// half stays unread unless asked for by name.
+func TestPrintListsTheMissesAskedFor(t *testing.T) {
+	miss := func(id, half string) eval.Outcome {
+		return eval.Outcome{Question: eval.Question{ID: id, Expect: "answer", Lesson: "reviews", Step: "negative", Text: "question " + id},
+			Half: half, UI: eval.Own, InTop: true}
+	}
+	outs := []eval.Outcome{miss("t-1", eval.Tuning), miss("h-1", eval.HeldOut), miss("h-2", eval.HeldOut)}
+	both := []string{eval.Tuning, eval.HeldOut}
+	for _, c := range []struct {
+		misses       []string
+		listed, left []string
+	}{
+		{[]string{eval.Tuning}, []string{"t-1"}, []string{"2 misses of the heldout half not listed"}},
+		{both, []string{"t-1", "h-1", "h-2"}, nil},
+		{nil, nil, []string{"1 misses of the tuning half not listed", "2 misses of the heldout half not listed"}},
+	} {
+		var out bytes.Buffer
+		if err := eval.Print(&out, outs, both, c.misses, false); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		for _, id := range []string{"t-1", "h-1", "h-2"} {
+			if listed := strings.Contains(got, "question "+id); listed != slices.Contains(c.listed, id) {
+				t.Errorf("misses %v: %s listed %v\n%s", c.misses, id, listed, got)
+			}
+		}
+		for _, want := range c.left {
+			if !strings.Contains(got, want) {
+				t.Errorf("misses %v: no %q\n%s", c.misses, want, got)
+			}
+		}
+		if c.left == nil && strings.Contains(got, "not listed") {
+			t.Errorf("misses %v: a count of misses left out\n%s", c.misses, got)
 		}
 	}
 }

@@ -81,9 +81,11 @@ func (o Outcome) Miss() string {
 
 // Print writes the scores of outs, restricted to the halves in halves
 // (Tuning, HeldOut), by half and interface, then by persona and by
-// language with the question's own interface, then the misses (with the
-// answers shown when verbose).
-func Print(w io.Writer, outs []Outcome, halves []string, verbose bool) error {
+// language with the question's own interface, then the misses of the
+// halves in misses (with the answers shown when verbose), and how many
+// misses of the others it leaves out: a held-out question read is one
+// that can no longer tell whether the tuning generalises.
+func Print(w io.Writer, outs []Outcome, halves, misses []string, verbose bool) error {
 	var sel []Outcome
 	for _, o := range outs {
 		if slices.Contains(halves, o.Half) {
@@ -125,9 +127,14 @@ func Print(w io.Writer, outs []Outcome, halves []string, verbose bool) error {
 		return fmt.Errorf("print evaluation: %w", err)
 	}
 	fmt.Fprintln(w, "misses (interface: own, or the one named):")
+	hidden := map[string]int{}
 	for _, o := range sel {
 		miss := o.Miss()
 		if miss == "" {
+			continue
+		}
+		if !slices.Contains(misses, o.Half) {
+			hidden[o.Half]++
 			continue
 		}
 		want := "decline (" + o.Question.Why + ")"
@@ -140,6 +147,11 @@ func Print(w io.Writer, outs []Outcome, halves []string, verbose bool) error {
 			for _, line := range strings.Split(o.Shown, "\n") {
 				fmt.Fprintf(w, "      | %s\n", line)
 			}
+		}
+	}
+	for _, half := range halves {
+		if n := hidden[half]; n > 0 {
+			fmt.Fprintf(w, "  %d misses of the %s half not listed (-misses %s lists them; never tune on the held-out half)\n", n, half, half)
 		}
 	}
 	return nil

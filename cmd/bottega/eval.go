@@ -23,21 +23,19 @@ func runEval(ctx context.Context, e env, args []string) error {
 	file := fs.String("questions", "assistant/eval/questions.yaml", "the question set")
 	half := fs.String("half", "both", "which half to report: tuning, heldout or both (tune on the tuning half only)")
 	uis := fs.String("ui", "it,en,de", "interface languages each question is also asked with, besides its own (none: \"\")")
+	misses := fs.String("misses", "tuning", "which half's misses to list: tuning, heldout, both or none (reading the held-out half's spoils it for tuning)")
 	verbose := fs.Bool("v", false, "show the answers of the misses")
 	dump := fs.String("json", "", "also write every outcome to this file, a JSON object a line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	var halves []string
-	switch *half {
-	case "tuning":
-		halves = []string{eval.Tuning}
-	case "heldout":
-		halves = []string{eval.HeldOut}
-	case "both":
-		halves = []string{eval.Tuning, eval.HeldOut}
-	default:
+	halves, ok := evalHalves(*half)
+	if !ok {
 		return usagef("-half must be tuning, heldout or both, not %q", *half)
+	}
+	listed, ok := evalHalves(*misses)
+	if !ok && *misses != "none" {
+		return usagef("-misses must be tuning, heldout, both or none, not %q", *misses)
 	}
 	interfaces := []string{}
 	for _, ui := range strings.Split(*uis, ",") {
@@ -99,7 +97,21 @@ func runEval(ctx context.Context, e env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "%d questions (%s), mode offline, interfaces: own, %s\n\n", len(qs), *half, strings.Join(interfaces, ", "))
-	return eval.Print(e.stdout, outs, halves, *verbose)
+	return eval.Print(e.stdout, outs, halves, listed, *verbose)
+}
+
+// evalHalves reads a half of the question set as -half and -misses name
+// it.
+func evalHalves(name string) ([]string, bool) {
+	switch name {
+	case "tuning":
+		return []string{eval.Tuning}, true
+	case "heldout":
+		return []string{eval.HeldOut}, true
+	case "both":
+		return []string{eval.Tuning, eval.HeldOut}, true
+	}
+	return nil, false
 }
 
 // writeOutcomes writes outs to file as JSON lines, for analysis.

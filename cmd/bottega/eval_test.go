@@ -12,6 +12,7 @@ func TestEvalCommand(t *testing.T) {
 	steps := []commandLine{
 		{[]string{"eval", "-half", "third"}, 2, "-half must be"},
 		{[]string{"eval", "-ui", "xx"}, 2, "-ui"},
+		{[]string{"eval", "-misses", "some"}, 2, "-misses must be"},
 		{[]string{"eval", "-questions", "no-such-file.yaml"}, 2, "read the questions"},
 		{[]string{"eval", "-questions", sample, "-half", "tuning", "-ui", "en"}, 0, "tuning en"},
 		{[]string{"eval", "-questions", sample, "-ui", "", "-v"}, 0, "heldout own"},
