@@ -182,6 +182,10 @@ func (h *Handler) publishLater(w http.ResponseWriter, r *http.Request, s *sessio
 // jobPage shows how far a job is, refreshing itself while it runs, then
 // what it published or why it failed.
 func (h *Handler) jobPage(w http.ResponseWriter, r *http.Request, s *session) {
+	if h.o.Jobs == nil { // a console that publishes no videos runs no jobs
+		h.refuse(w, r, http.StatusNotFound, "err_job_gone")
+		return
+	}
 	jb, err := h.o.Jobs.ConsoleJob(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		h.refuse(w, r, http.StatusNotFound, "err_job_gone")

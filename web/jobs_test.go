@@ -208,3 +208,13 @@ func TestJobCutShortWithItsProcess(t *testing.T) {
 		t.Errorf("job page of a job whose process stopped = %d\n%s", code, body)
 	}
 }
+
+// A console that cuts videos needs somewhere to keep its jobs.
+func TestVideosNeedJobs(t *testing.T) {
+	_, err := web.New(web.Options{Admins: []string{admin}, Videos: func(context.Context, *content.Curriculum, func(video.Event)) (video.Report, error) {
+		return video.Report{}, nil
+	}})
+	if err == nil || !strings.Contains(err.Error(), "Jobs") {
+		t.Errorf("New with Videos and no Jobs: %v", err)
+	}
+}
