@@ -24,10 +24,9 @@ import (
 // not finished nor written for jobLost was stopped with its process: its
 // page says so, and publishing the upload again finds the clips made.
 type job struct {
-	mu  sync.Mutex
+	mu sync.Mutex
+	// row is the job's state; its SeenAt is when it was last written.
 	row store.ConsoleJob
-	// saved is when the row was last written.
-	saved time.Time
 	// last is the stage last reported.
 	last jobStage
 }
@@ -84,7 +83,7 @@ func (h *Handler) Close() {
 // it; work reports its stages to the job.
 func (h *Handler) startJob(ctx context.Context, s *session, source string, work func(ctx context.Context, jb *job) (bottega.Publication, video.Report, error)) (*job, error) {
 	now := h.o.Clock()
-	jb := &job{row: store.ConsoleJob{ID: rand.Text(), Platform: s.Platform, UserID: s.UserID, Source: source, StartedAt: now, SeenAt: now}, saved: now}
+	jb := &job{row: store.ConsoleJob{ID: rand.Text(), Platform: s.Platform, UserID: s.UserID, Source: source, StartedAt: now, SeenAt: now}}
 	if err := h.o.Jobs.SaveConsoleJob(ctx, jb.row); err != nil {
 		return nil, err
 	}
@@ -129,10 +128,10 @@ func (h *Handler) saveJob(jb *job, change func(*store.ConsoleJob), force bool) {
 		change(&jb.row)
 	}
 	t := h.o.Clock()
-	if !force && t.Sub(jb.saved) < jobStep {
+	if !force && t.Sub(jb.row.SeenAt) < jobStep {
 		return
 	}
-	jb.row.SeenAt, jb.saved = t, t
+	jb.row.SeenAt = t
 	if err := h.o.Jobs.SaveConsoleJob(context.WithoutCancel(h.jobs.ctx), jb.row); err != nil {
 		h.o.Logger.Error("console: save job", "job", jb.row.ID, "err", err)
 	}
