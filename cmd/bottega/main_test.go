@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/internal/logbuf"
-	"github.com/bottega-app/bottega/store"
 )
 
 // dataDir returns a data directory that the postgres user can reach (test
@@ -227,7 +225,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	waitFor(t, out, "> /help\n")
 	// Killed before its reply is marked sent, /help would rightly be
 	// answered again after the restart: wait until nothing is unsent.
-	waitAllSent(t, filepath.Join(dir, "pg"), 2)
+	waitAllSentOn(t, dir, "console", 2)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	first := out.String()
@@ -238,41 +236,6 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	}
 	if strings.Count(out2, "   [1] ") != 1 || !strings.Contains(out2, "Bentornat") {
 		t.Errorf("after restart want exactly one reply, a welcome back; got:\n%s", out2)
-	}
-}
-
-// waitAllSent waits until the bot serving the private cluster in pgDir has
-// recorded at least n console updates and marked all their replies sent.
-// Nothing announces the marking, so the database is asked until it says so.
-func waitAllSent(t *testing.T, pgDir string, n int) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	q := url.Values{"host": {pgDir}, "sslmode": {"disable"}}
-	db, err := store.Open(ctx, (&url.URL{Scheme: "postgres", User: url.User("bottega"), Path: "/bottega", RawQuery: q.Encode()}).String())
-	if err != nil {
-		t.Fatalf("open the bot's database: %v", err)
-	}
-	defer db.Close()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		unsent := 0
-		if err := db.Unsent(ctx, "console", func(string, string, []byte) error { unsent++; return nil }); err != nil {
-			t.Fatalf("unsent replies: %v", err)
-		}
-		recorded, err := db.CountUpdates(ctx, "console")
-		if err != nil {
-			t.Fatalf("count updates: %v", err)
-		}
-		if unsent == 0 && recorded >= n {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("%d updates recorded, %d of them unsent; want at least %d, all sent", recorded, unsent, n)
-		case <-tick.C:
-		}
 	}
 }
 

@@ -141,20 +141,22 @@ func TestWhatsAppSurvivesSIGKILL(t *testing.T) {
 
 // waitAllSentOn waits until the bot serving the private cluster in dir has
 // recorded at least n updates of platform and marked all their replies
-// sent.
+// sent. It counts first and looks for unsent replies second: an update
+// committed between the two looks would otherwise be counted without being
+// looked at, and the test would stop the bot before its replies went out.
 func waitAllSentOn(t *testing.T, dir, platform string, n int) {
 	t.Helper()
 	db := openBotDB(t, dir)
 	ctx := context.Background()
 	until(t, "every reply marked sent", func() bool {
-		unsent := 0
-		if err := db.Unsent(ctx, platform, func(string, string, []byte) error { unsent++; return nil }); err != nil {
-			t.Fatalf("unsent replies: %v", err)
-		}
 		recorded, err := db.CountUpdates(ctx, platform)
 		if err != nil {
 			t.Fatalf("count updates: %v", err)
 		}
-		return unsent == 0 && recorded >= n
+		unsent := 0
+		if err := db.Unsent(ctx, platform, func(string, string, []byte) error { unsent++; return nil }); err != nil {
+			t.Fatalf("unsent replies: %v", err)
+		}
+		return recorded >= n && unsent == 0
 	})
 }
