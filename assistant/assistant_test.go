@@ -614,6 +614,33 @@ func TestFollowUpOffline(t *testing.T) {
 	}
 }
 
+// A question the lessons do not answer alone and that does not say it goes
+// on is read with the previous one only if it brings a word of its own to
+// what that finds: "e quanto costa?" after Google Maps is about the profile
+// (it is free), a request for a pizzeria after a hacked account is not
+// about the account.
+func TestFollowUpOfAnotherSubject(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.learner.Role = "shopkeeper"
+	if err := h.db.UpdateLearner(context.Background(), h.learner); err != nil {
+		t.Fatal(err)
+	}
+	h.ask(h.learner, "mi hanno hackerato instagram, aiuto")
+	h.clock.Advance(time.Minute)
+	h.out.reset()
+	h.ask(h.learner, "mi consigli una pizzeria?")
+	notCovered(t, h, h.out.last(t).Reply)
+
+	h.clock.Advance(time.Hour)
+	h.ask(h.learner, "come mi faccio trovare su google maps?")
+	h.clock.Advance(time.Minute)
+	h.out.reset()
+	h.ask(h.learner, "e quanto costa?")
+	if final := h.out.last(t); !strings.Contains(final.Text, "«Farsi trovare su Google Maps»") || !strings.Contains(final.Text, "gratis") {
+		t.Errorf("the follow-up on the cost was not answered with the profile being free:\n%s", final.Text)
+	}
+}
+
 // notCovered fails unless r says the lessons do not answer: with lessons to
 // offer, that it found no precise answer and the closest lessons; without,
 // that the lessons say nothing of it, and the way on to the menu.

@@ -125,10 +125,36 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// keeps its own subject: the previous one may only sharpen the ranking
 	// within the lesson it found.
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
-	if cue && covers(more, lang) || !f.Covered && best(more) > best(hits) || sharpens {
+	// One the lessons do not answer alone, that does not say it goes on,
+	// is taken with the previous one only if it brings a word of its own
+	// to what that finds: "quanto costa?" after a question on Google Maps
+	// does ("gratis"), "mi consigli una pizzeria?" after one on a hacked
+	// account is another subject.
+	elliptic := cue || len(more) > 0 && bringsOwn(q.Text, lang, more[0])
+	if cue && covers(more, lang) || !f.Covered && elliptic && best(more) > best(hits) || sharpens {
 		f = Found{Hits: more, Lang: lang, Covered: covers(moreCands, lang), Elsewhere: elsewhere(field, moreCands, q.Previous+" "+q.Text, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
+}
+
+// bringsOwn reports whether a word of the question q, read in lang, or one
+// searched for it (the glossary's), is in the passage h, or q has no word
+// of its own to bring ("e allora?").
+func bringsOwn(q, lang string, h bottega.PassageHit) bool {
+	own := false
+	in := stems(h.Title + " " + h.Body + " " + h.Keywords)
+	for _, t := range terms(q, lang) {
+		for _, w := range t {
+			if len([]rune(w)) < 4 || filler[w] || functionWords[w] {
+				continue
+			}
+			own = true
+			if in[stem(w)] {
+				return true
+			}
+		}
+	}
+	return !own
 }
 
 // minOwnText is the share of a question's information that a passage
