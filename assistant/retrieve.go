@@ -127,9 +127,9 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
 	// One the lessons do not answer alone, that does not say it goes on,
 	// is taken with the previous one only if it brings a word of its own
-	// to what that finds: "quanto costa?" after a question on Google Maps
-	// does ("gratis"), "mi consigli una pizzeria?" after one on a hacked
-	// account is another subject.
+	// (or one the glossary searches for it) to what that finds: "mi
+	// consigli una pizzeria?" after a question on a hacked account is
+	// another subject.
 	elliptic := cue || len(more) > 0 && bringsOwn(q.Text, lang, more[0])
 	if cue && covers(more, lang) || !f.Covered && elliptic && best(more) > best(hits) || sharpens {
 		f = Found{Hits: more, Lang: lang, Covered: covers(moreCands, lang), Elsewhere: elsewhere(field, moreCands, q.Previous+" "+q.Text, lang), FollowUp: true}
