@@ -372,6 +372,7 @@ type turn struct {
 	saved map[string]bottega.LessonProgress
 
 	isNew  bool     // first contact: the learner was just created
+	greet  bool     // the onboarding's first question says hello (first contact, /start)
 	press  bool     // a button was pressed: the screen edits its message
 	notes  []string // lines shown above the next screen
 	notice string   // a short confirmation of the press

@@ -535,7 +535,13 @@ func TestAutomatedAndMedia(t *testing.T) {
 	for _, kind := range []string{"audio", "image", "document"} {
 		r := handle(bot.Update{Unsupported: kind})
 		c.says(r, "messaggi vocali", "(1/5)")
+		// The question shown again comes without the greeting, which
+		// /start repeats.
+		if strings.Contains(r[0].Text, "assistente automatico") {
+			t.Errorf("the greeting is repeated with the question:\n%s", r[0].Text)
+		}
 	}
+	c.says(handle(bot.Update{Text: "/start"}), "Ciao", "assistente automatico", "(1/5)")
 	// Without a contact, the onboarding still says it is automated.
 	c2 := newChat(t)
 	c.b = c2.b

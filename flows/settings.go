@@ -192,14 +192,17 @@ func (t *turn) start(payload string) ([]bot.Reply, error) {
 			t.st.Link = payload
 		}
 		t.goTo(onbPrefix + fieldLang)
+		t.greet = true
 		return t.show()
 	}
 	if ok {
 		return t.openLink(kind, id)
 	}
 	if t.st.Screen != onbPrefix+fieldLang {
-		// The onboarding's first question says hello itself: one greeting.
 		t.note("welcome_back", map[string]any{"Name": t.l.Name})
+	} else {
+		// The onboarding's first question says hello itself: one greeting.
+		t.greet = true
 	}
 	if !strings.HasPrefix(t.st.Screen, onbPrefix) {
 		t.goTo(scrMenu)
@@ -220,7 +223,9 @@ func (t *turn) showOnboarding() (bot.Reply, error) {
 	f := strings.TrimPrefix(t.st.Screen, onbPrefix)
 	n := slices.Index(fieldOrder(), f)
 	text := t.T("ask_"+f, nil)
-	if f == fieldLang {
+	if f == fieldLang && t.greet {
+		// Shown again (after an answer to a question, a word it did not
+		// understand), the question comes without the greeting.
 		text = t.T("hello", map[string]any{"Name": t.l.Name}) + "\n" + t.T("automated", map[string]any{"Contact": t.b.contact}) + "\n\n" + text
 	}
 	text = fmt.Sprintf("%s\n\n(%d/%d)", text, n+1, len(fieldOrder()))
