@@ -654,7 +654,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if t.st.Screen == scrQuiz && t.b.answerer != nil && isQuestion(s) {
 		return t.holdQuestion(s)
 	}
-	if s == "" || scr.expect && !(scr.asks && t.b.answerer != nil && isQuestion(s)) {
+	// Without a letter ("2", "…") it is no question either: most likely
+	// a button's number, typed.
+	if !strings.ContainsFunc(s, unicode.IsLetter) || scr.expect && !(scr.asks && t.b.answerer != nil && isQuestion(s)) {
 		t.note("use_buttons", nil)
 		return t.show()
 	}

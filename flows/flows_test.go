@@ -167,6 +167,7 @@ func TestExtensionsAndAnswerer(t *testing.T) {
 		{"come rispondo a una recensione?", "", "answer: come rispondo a una recensione?"},
 		{"", "v1|a|up|42", "feedback v1|a|up|42"},
 		{"", flows.OpenLessonData("vetrina", "words"), "3/3"},
+		{"2", "", "pulsante"}, // a button's number typed is no question
 		{"", "v1|b|vetrina|all", "Domanda 1 di 3"},
 		{"una domanda nel quiz", "", "tenuto"}, // kept for now or after the quiz
 		{"forse", "", "pulsante"},              // the quiz expects a button
