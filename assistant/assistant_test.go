@@ -614,6 +614,20 @@ func TestFollowUpOffline(t *testing.T) {
 	}
 }
 
+// Asked how to do something, the offline answer quotes the lesson's
+// procedure (its list of steps) rather than only the sentences that share
+// the question's words.
+func TestHowQuotesTheProcedure(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "come rispondo a una recensione negativa?")
+	final := h.out.last(t)
+	for _, want := range []string{"«Recensioni", "1. Ringrazia", "4. Sposta la conversazione in privato"} {
+		if !strings.Contains(final.Text, want) {
+			t.Errorf("the answer lacks %q:\n%s", want, final.Text)
+		}
+	}
+}
+
 // A question the lessons do not answer alone and that does not say it goes
 // on is read with the previous one only if it brings a word of its own to
 // what that finds: "e quanto costa?" after Google Maps is about the profile

@@ -17,7 +17,8 @@ import (
 
 // An offline answer (no LLM, or the LLM failed) quotes the sentences of the
 // lessons that answer the question: the sentences of the best passages are
-// ranked by the question's words they share, the rarer counting more, and
+// ranked by the question's words they share, the rarer counting more (and
+// a list, a procedure, counting more when the question asks how), and
 // the best 2 to 4 are shown, in the lesson's order, under the lesson and
 // step they come from. It fits one phone screen.
 const (
@@ -201,6 +202,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	}
 	q := questionStems(question, lang)
 	weight := askWeights(question, lang, q)
+	how := asksHow(question)
 	var all []unit
 	for _, i := range order {
 		for _, u := range units(i, hits[i].Body) {
@@ -253,6 +255,9 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			u.score += 0.3
 		}
 		u.score += askedBonus * asked(hits[u.hit], q)
+		if how && u.list() {
+			u.score += howBonus
+		}
 		if u.task || u.file {
 			// A step's exercise shares the step's words, and the
 			// questions its step answers, but answers nothing; nor
@@ -446,6 +451,43 @@ const shortUnit = 50
 // taskWeight weighs a step's exercise ("Prova ora: …") in a sentence's
 // score, relative to the step's other sentences.
 const taskWeight = 0.5
+
+// howBonus is what a list (steps, things to check) gains when the
+// question asks how to do something: a procedure answers it.
+const howBonus = 1.5
+
+// asksHow reports whether q asks how to do something: "come rispondo?",
+// "how do I…", "wie…", "jak…"; not how much, how often, "come mai".
+func asksHow(q string) bool {
+	ws := words(q)
+	for i, w := range ws {
+		switch w {
+		case "come", "how", "como", "comment", "wie", "jak":
+			if i+1 < len(ws) && notHow[ws[i+1]] {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// notHow are the words after "how" that ask for a number or a reason.
+var notHow = map[string]bool{
+	"mai": true, "often": true, "much": true, "many": true, "long": true, "far": true,
+	"viel": true, "oft": true, "lange": true, "dlugo": true, "czesto": true,
+}
+
+// list reports whether u is a numbered or bulleted list (with the line
+// that introduces it).
+func (u unit) list() bool {
+	for _, l := range strings.Split(u.text, "\n") {
+		if listItem.MatchString(l) {
+			return true
+		}
+	}
+	return false
+}
 
 // fileWords name the file a step comes with, in the lessons' languages.
 var fileWords = []string{"allegat", "attached"}
