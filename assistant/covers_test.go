@@ -31,3 +31,25 @@ func TestCovers(t *testing.T) {
 		}
 	}
 }
+
+// A question the lessons do not answer alone is read with the previous one
+// only if it brings most of its own words to what that finds.
+func TestBringsOwn(t *testing.T) {
+	step := func(body string) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{Title: "Tour guides: bookings and reviews", Body: body}}
+	}
+	for _, c := range []struct {
+		q, lang, body string
+		want          bool
+	}{
+		{"what do I do if someone cancels last minute?", "en", "Try it now: ask your last five customers where they found you, and write it down. Answer someone you don't know formally.", false},
+		{"what do I do if someone cancels last minute?", "en", "Write until when cancellation is free, and what happens after the last minute: someone who cancels late pays.", true},
+		{"mi consigli una pizzeria?", "it", "Hai perso l'accesso? La prima ora conta.", false},
+		{"quanto costa?", "it", "È gratis e la gestisci dal telefono.", true},
+		{"si può?", "it", "Hai perso l'accesso? La prima ora conta.", true},
+	} {
+		if got := bringsOwn(c.q, c.lang, step(c.body)); got != c.want {
+			t.Errorf("bringsOwn(%q, %q) = %v, want %v", c.q, c.body, got, c.want)
+		}
+	}
+}

@@ -137,24 +137,31 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	return f, r.more(ctx, &f, q, moreQuestion)
 }
 
-// bringsOwn reports whether a word of the question q, read in lang, or one
-// searched for it (the glossary's), is in the passage h, or q has no word
-// of its own to bring ("e allora?").
+// bringsOwn reports whether the question q, read in lang, brings the
+// passage h most of its own terms (a word, or one the glossary searches
+// for it), or has none to bring ("si può?"). Common words matched
+// ("someone" and "last" in "what if someone cancels last minute?") are
+// not enough.
 func bringsOwn(q, lang string, h bottega.PassageHit) bool {
-	own := false
 	in := stems(h.Title + " " + h.Body + " " + h.Keywords)
+	own, matched := 0, 0
 	for _, t := range terms(q, lang) {
+		content, found := false, false
 		for _, w := range t {
 			if len([]rune(w)) < 4 || filler[w] || functionWords[w] {
 				continue
 			}
-			own = true
-			if in[stem(w)] {
-				return true
+			content = true
+			found = found || in[stem(w)]
+		}
+		if content {
+			own++
+			if found {
+				matched++
 			}
 		}
 	}
-	return !own
+	return 2*matched > own || own == 0
 }
 
 // minOwnText is the share of a question's information that a passage
