@@ -151,6 +151,13 @@ type Extension interface {
 	Handle(ctx context.Context, tx bot.Tx, l bottega.Learner, u bot.Update) ([]bot.Reply, bool, error)
 }
 
+// A Helper is an Extension whose commands /help lists, after the flows'
+// own, for the sender of u ("" lists none: the admin commands are for
+// admins only).
+type Helper interface {
+	Help(u bot.Update, locale string) string
+}
+
 // Options configures the flows.
 type Options struct {
 	// Store serves the tasks, after commit; during an update the flows

@@ -238,7 +238,15 @@ func (t *turn) ask([]string) ([]bot.Reply, error) {
 }
 
 func (t *turn) showHelp() (bot.Reply, error) {
-	return bot.Reply{Text: t.T("help", nil), Buttons: t.menuRow()}, nil
+	text := t.T("help", nil)
+	for _, e := range t.b.exts {
+		if h, ok := e.(Helper); ok {
+			if more := h.Help(t.u, t.l.Locale); more != "" {
+				text += "\n\n" + more
+			}
+		}
+	}
+	return bot.Reply{Text: text, Buttons: t.menuRow()}, nil
 }
 
 func (t *turn) showAsk() (bot.Reply, error) {

@@ -162,6 +162,15 @@ func New(o Options) *Admin {
 // chat.
 func (a *Admin) IsAdmin(u bot.Update) bool { return a.admins[u.UserID] && !u.Group && u.UserID != "" }
 
+// Help implements flows.Helper: an admin's /help lists the admin commands
+// too.
+func (a *Admin) Help(u bot.Update, locale string) string {
+	if !a.IsAdmin(u) {
+		return ""
+	}
+	return a.o.Texts.T(locale, "admin_help", nil)
+}
+
 // Button data of the admin flows: "v1|x|<code>[|<arg>]".
 const (
 	prefix = "v1|x|"

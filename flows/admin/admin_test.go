@@ -220,6 +220,13 @@ func TestOnlyAdminsUseAdminCommands(t *testing.T) {
 	if st, err := r.db.CurrentCurriculumState(bg); err != nil || st.Version != 1 {
 		t.Errorf("curriculum version %d (%v)", st.Version, err)
 	}
+	// /help lists the admin commands to the admin only.
+	if text := last(t, r.say(learnerID, "/help")).Text(); strings.Contains(text, "/broadcast") {
+		t.Errorf("a learner's /help lists the admin commands:\n%s", text)
+	}
+	if text := last(t, r.say(adminID, "/help")).Text(); !strings.Contains(text, "/menu") || !strings.Contains(text, "/broadcast") || !strings.Contains(text, "/stats") {
+		t.Errorf("the admin's /help lacks the flows' or the admin commands:\n%s", text)
+	}
 	// The same commands work for the admin.
 	if text := last(t, r.say(adminID, "/pause")).Text(); text == unknown {
 		t.Error("the admin got the unknown command answer")
