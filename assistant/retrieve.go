@@ -126,9 +126,9 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// within the lesson it found.
 	sharpens := f.Covered && covers(more, lang) && best(more) > best(hits) && more[0].LessonID == hits[0].LessonID
 	// One the lessons do not answer alone, that does not say it goes on,
-	// is taken with the previous one only if it brings a word of its own
-	// (or one the glossary searches for it) to what that finds: "mi
-	// consigli una pizzeria?" after a question on a hacked account is
+	// is taken with the previous one only if it brings most of its own
+	// words (or those the glossary searches for them) to what that finds:
+	// "mi consigli una pizzeria?" after a question on a hacked account is
 	// another subject.
 	elliptic := cue || len(more) > 0 && bringsOwn(q.Text, lang, more[0])
 	if cue && covers(more, lang) || !f.Covered && elliptic && best(more) > best(hits) || sharpens {
