@@ -33,7 +33,7 @@ func feedbackData(t *testing.T) json.RawMessage {
 	d := c.Drill("allerta-scuole")
 	task := d.Task("primo-post")
 	answer := "Orange alert tomorrow. Schools are closed. Stay safe everyone!"
-	r := Score(d, task, "en", answer, nil)
+	r := Score(d, task, "en", answer, task.Limit, nil)
 	var found, missing []string
 	for _, e := range task.Rubric.Elements {
 		if r.Has(e.ID) {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bottega-app/bottega/content"
@@ -72,6 +73,9 @@ type Result struct {
 	// Found and Missing are the rubric's element ids, in the rubric's order.
 	Found   []string `json:"found,omitempty"`
 	Missing []string `json:"missing,omitempty"`
+	// Pending are the elements lacking from an answer sent before the news
+	// that brings them had arrived: they count neither way (see Pending).
+	Pending []string `json:"pending,omitempty"`
 	Chars   int      `json:"chars"`
 	// Length is "ok", "short" or "long" for the channel.
 	Length   string `json:"length"`
@@ -84,13 +88,46 @@ type Result struct {
 // Has reports whether the answer had the element.
 func (r Result) Has(id string) bool { return slices.Contains(r.Found, id) }
 
-// Score scores an answer written in lang to a task of d, by the task's rubric: the
-// elements it has (70 points, shared by their points), its length for the channel (15)
-// and plain language (15 times the share of the elements' points it has, when plain is
-// not nil; otherwise the rest is scaled to 100),
-// less 20 for each thing it must not say. Anything forbidden makes it unsafe, whatever
-// its score.
-func Score(d *content.Drill, t *content.DrillTask, lang, text string, plain PlainFunc) Result {
+// Lacks reports whether the answer lacked the element when it was due.
+func (r Result) Lacks(id string) bool { return slices.Contains(r.Missing, id) }
+
+// Pending returns the ids of the elements of t whose facts only the events
+// after elapsed bring: an element none of whose patterns matches the
+// scenario or an event that has arrived, but some later event's text does.
+// An element no scenario or event names (what to do, whom to call, in the
+// learner's own words) is always due.
+func Pending(d *content.Drill, t *content.DrillTask, lang string, elapsed time.Duration) []string {
+	lang = matchLang(d, lang)
+	var out []string
+	for _, e := range t.Rubric.Elements {
+		if matches(e.Match[lang], d.Scenario[lang]) != "" {
+			continue
+		}
+		known, later := false, false
+		for _, ev := range t.Events {
+			if matches(e.Match[lang], ev.Text[lang]) == "" {
+				continue
+			}
+			if ev.At <= elapsed {
+				known = true
+			} else {
+				later = true
+			}
+		}
+		if later && !known {
+			out = append(out, e.ID)
+		}
+	}
+	return out
+}
+
+// Score scores an answer written in lang to a task of d, sent elapsed after the task
+// began, by the task's rubric: the elements it has (70 points, shared by their points;
+// one whose news had not arrived counts only if the answer has it), its length for the
+// channel (15) and plain language (15 times the share of the elements' points it has,
+// when plain is not nil; otherwise the rest is scaled to 100), less 20 for each thing
+// it must not say. Anything forbidden makes it unsafe, whatever its score.
+func Score(d *content.Drill, t *content.DrillTask, lang, text string, elapsed time.Duration, plain PlainFunc) Result {
 	text = strings.TrimSpace(text)
 	r := Result{Chars: utf8.RuneCountInString(text)}
 	r.MinChars, r.MaxChars = lengthFor(t)
@@ -101,14 +138,19 @@ func Score(d *content.Drill, t *content.DrillTask, lang, text string, plain Plai
 		}
 		return r
 	}
+	pending := Pending(d, t, lang, elapsed)
 	lang = matchLang(d, lang)
 	got, total := 0, 0
 	for _, e := range t.Rubric.Elements {
-		total += e.Points
-		if matches(e.Match[lang], text) != "" {
+		switch {
+		case matches(e.Match[lang], text) != "":
+			total += e.Points
 			got += e.Points
 			r.Found = append(r.Found, e.ID)
-		} else {
+		case slices.Contains(pending, e.ID):
+			r.Pending = append(r.Pending, e.ID)
+		default:
+			total += e.Points
 			r.Missing = append(r.Missing, e.ID)
 		}
 	}

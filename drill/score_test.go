@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bottega-app/bottega/content"
 )
@@ -26,7 +27,7 @@ func TestModelAnswersAreGood(t *testing.T) {
 			for i := range d.Tasks {
 				task := &d.Tasks[i]
 				for _, lang := range d.Locales {
-					r := Score(d, task, lang, task.Model[lang], CheckPlain)
+					r := Score(d, task, lang, task.Model[lang], task.Limit, CheckPlain)
 					if r.Verdict != Good || len(r.Missing) > 0 {
 						t.Errorf("%s/%s in %s: the model answer scores %d (%s), missing %v, flags %v, %d characters (%d to %d)",
 							d.ID, task.ID, lang, r.Score, r.Verdict, r.Missing, r.Flags, r.Chars, r.MinChars, r.MaxChars)
@@ -180,7 +181,7 @@ func TestScoreSamples(t *testing.T) {
 		if d == nil || d.Task(s.task) == nil {
 			t.Fatalf("sample %d: no task %s/%s", i+1, s.drill, s.task)
 		}
-		r := Score(d, d.Task(s.task), s.lang, s.text, CheckPlain)
+		r := Score(d, d.Task(s.task), s.lang, s.text, d.Task(s.task).Limit, CheckPlain)
 		var kinds []string
 		for _, f := range r.Flags {
 			kinds = append(kinds, f.Kind)
@@ -218,4 +219,36 @@ func truncate(s string) string {
 		return string(r[:40]) + "…"
 	}
 	return s
+}
+
+// An answer sent before the news that brings an element has arrived is not
+// marked down for lacking it: the schools' closure and the bridge arrive
+// 1:30 and 3:00 into the first task of the alert drill. Sent at the limit,
+// the same answer lacks them.
+func TestPendingNewsIsNotMissing(t *testing.T) {
+	d := builtin(t).Drill("allerta-scuole")
+	task := d.Task("primo-post")
+	text := "ALLERTA ARANCIONE domani mercoledì 12 novembre dalle 00:00 alle 23:59 per piogge forti: il Rivo può salire. Evitate i sottopassi e state lontani dagli argini. Informazioni: COC 0345 620 100, giorno e notte; emergenze 112. Aggiornamenti su comune.valfiume.it."
+	if got := Pending(d, task, "it", 0); !slices.Equal(got, []string{"schools", "bridge"}) {
+		t.Errorf("pending at the start: %v, want the schools and the bridge", got)
+	}
+	if got := Pending(d, task, "it", 2*time.Minute); !slices.Equal(got, []string{"bridge"}) {
+		t.Errorf("pending at 2:00: %v, want the bridge", got)
+	}
+	early := Score(d, task, "it", text, 30*time.Second, CheckPlain)
+	if early.Lacks("schools") || early.Lacks("bridge") || !slices.Equal(early.Pending, []string{"schools", "bridge"}) {
+		t.Errorf("sent at 0:30: missing %v, pending %v; want the schools and the bridge pending", early.Missing, early.Pending)
+	}
+	late := Score(d, task, "it", text, task.Limit, CheckPlain)
+	if !late.Lacks("schools") || !late.Lacks("bridge") || len(late.Pending) > 0 {
+		t.Errorf("sent at the limit: missing %v, pending %v; want the schools and the bridge missing", late.Missing, late.Pending)
+	}
+	if early.Score <= late.Score {
+		t.Errorf("the early answer scores %d, the late one %d: what had not arrived counted", early.Score, late.Score)
+	}
+	// An element found counts whenever it was sent.
+	withBridge := Score(d, task, "it", text+" Dalle 18 il ponte di via Argine è chiuso.", 0, CheckPlain)
+	if !withBridge.Has("bridge") {
+		t.Errorf("the bridge, written before its news, was not found: %+v", withBridge)
+	}
 }

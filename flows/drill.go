@@ -146,7 +146,7 @@ func (t *turn) drillTick(args []string) ([]bot.Reply, error) {
 		return []bot.Reply{{Text: t.pick(task.Events[tm.Event].Text)}}, nil
 	}
 	// Time is up: the task counts as missed.
-	res := drill.Score(d, task, t.l.Locale, "", nil)
+	res := drill.Score(d, task, t.l.Locale, "", task.Limit, nil)
 	r, err := t.closeTask(d, task, "", res)
 	return append([]bot.Reply{{Text: t.T("drill_timeup", nil)}}, r...), err
 }
@@ -154,7 +154,7 @@ func (t *turn) drillTick(args []string) ([]bot.Reply, error) {
 // drillAnswer takes text typed while a task is open as its answer.
 func (t *turn) drillAnswer(text string) ([]bot.Reply, error) {
 	d, task := t.currentDrill()
-	res := drill.Score(d, task, t.l.Locale, text, t.b.plain)
+	res := drill.Score(d, task, t.l.Locale, text, t.now.Sub(t.st.Drill.Since), t.b.plain)
 	score := bot.Reply{Text: t.scoreText(d, task, res)}
 	var out []bot.Reply
 	out = append(out, score)
@@ -194,7 +194,7 @@ func (t *turn) closeTask(d *content.Drill, task *content.DrillTask, text string,
 	ds.Results = append(ds.Results, drillResult{Task: task.ID, Result: res})
 	var out []bot.Reply
 	for _, b := range task.Branches {
-		if b.Missing != "" && !res.Has(b.Missing) || b.Found != "" && res.Has(b.Found) {
+		if b.Missing != "" && res.Lacks(b.Missing) || b.Found != "" && res.Has(b.Found) {
 			out = append(out, bot.Reply{Text: t.pick(b.Text)})
 			if b.Then != "" && !slices.Contains(ds.Next, b.Then) {
 				ds.Next = append(ds.Next, b.Then)
