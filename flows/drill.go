@@ -173,8 +173,8 @@ func (t *turn) drillAnswer(text string) ([]bot.Reply, error) {
 	return append(out, r...), err
 }
 
-// closeTask records a task's result, shows the branches it leads to and starts the next
-// task, or the debrief.
+// closeTask records a task's result, shows the news of the task that had not arrived
+// yet and the branches it leads to, and starts the next task, or the debrief.
 func (t *turn) closeTask(d *content.Drill, task *content.DrillTask, text string, res drill.Result) ([]bot.Reply, error) {
 	ds := t.st.Drill
 	ds.Open = false
@@ -193,6 +193,15 @@ func (t *turn) closeTask(d *content.Drill, task *content.DrillTask, text string,
 	}
 	ds.Results = append(ds.Results, drillResult{Task: task.ID, Result: res})
 	var out []bot.Reply
+	// The news that had not arrived when the answer came arrives now:
+	// what follows may build on it ("the schools stay closed, as
+	// announced").
+	elapsed := t.now.Sub(ds.Since)
+	for _, e := range task.Events {
+		if e.At > elapsed {
+			out = append(out, bot.Reply{Text: t.pick(e.Text)})
+		}
+	}
 	for _, b := range task.Branches {
 		if b.Missing != "" && res.Lacks(b.Missing) || b.Found != "" && res.Has(b.Found) {
 			out = append(out, bot.Reply{Text: t.pick(b.Text)})
