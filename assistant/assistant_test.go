@@ -653,6 +653,17 @@ func TestFollowUpOfAnotherSubject(t *testing.T) {
 	if final := h.out.last(t); !strings.Contains(final.Text, "«Farsi trovare su Google Maps»") || !strings.Contains(final.Text, "gratis") {
 		t.Errorf("the follow-up on the cost was not answered with the profile being free:\n%s", final.Text)
 	}
+	// Without "e", a short question the lessons answer alone (the ads
+	// cost money) is still about the previous one when it brings its
+	// words to what that finds.
+	h.clock.Advance(time.Hour)
+	h.ask(h.learner, "come mi faccio trovare su google maps?")
+	h.clock.Advance(time.Minute)
+	h.out.reset()
+	h.ask(h.learner, "quanto costa?")
+	if final := h.out.last(t); !strings.Contains(final.Text, "«Farsi trovare su Google Maps»") || !strings.Contains(final.Text, "gratis") {
+		t.Errorf("'quanto costa?' after Google Maps was not about the profile:\n%s", final.Text)
+	}
 }
 
 // notCovered fails unless r says the lessons do not answer: with lessons to

@@ -131,7 +131,11 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	// "mi consigli una pizzeria?" after a question on a hacked account is
 	// another subject.
 	elliptic := cue || len(more) > 0 && bringsOwn(q.Text, lang, more[0])
-	if cue && covers(more, lang) || !f.Covered && elliptic && best(more) > best(hits) || sharpens {
+	// A short one the lessons answer alone that brings its words to what
+	// the previous one found asks about that ("quanto costa?" after a
+	// question on Google Maps).
+	about := f.Covered && !cue && elliptic && covers(more, lang) && best(more) > best(hits)
+	if cue && covers(more, lang) || !f.Covered && elliptic && best(more) > best(hits) || sharpens || about {
 		f = Found{Hits: more, Lang: lang, Covered: covers(moreCands, lang), Elsewhere: elsewhere(field, moreCands, q.Previous+" "+q.Text, lang), FollowUp: true}
 	}
 	return f, r.more(ctx, &f, q, moreQuestion)
