@@ -628,41 +628,31 @@ func TestHowQuotesTheProcedure(t *testing.T) {
 	}
 }
 
-// A question the lessons do not answer alone and that does not say it goes
-// on is read with the previous one only if it brings a word of its own to
-// what that finds: "e quanto costa?" after Google Maps is about the profile
-// (it is free), a request for a pizzeria after a hacked account is not
-// about the account.
+// A question that does not say it goes on ("e…") is read with the previous
+// one only if it brings most of its own words to what that finds: a request
+// for a pizzeria after a hacked account is not about the account, "quanto
+// costa?" after Google Maps is about the profile (it is free), though the
+// ads lesson answers it alone.
 func TestFollowUpOfAnotherSubject(t *testing.T) {
 	h := newHarness(t, false, nil)
 	h.learner.Role = "shopkeeper"
 	if err := h.db.UpdateLearner(context.Background(), h.learner); err != nil {
 		t.Fatal(err)
 	}
-	h.ask(h.learner, "mi hanno hackerato instagram, aiuto")
-	h.clock.Advance(time.Minute)
-	h.out.reset()
-	h.ask(h.learner, "mi consigli una pizzeria?")
-	notCovered(t, h, h.out.last(t).Reply)
-
-	h.clock.Advance(time.Hour)
-	h.ask(h.learner, "come mi faccio trovare su google maps?")
-	h.clock.Advance(time.Minute)
-	h.out.reset()
-	h.ask(h.learner, "e quanto costa?")
-	if final := h.out.last(t); !strings.Contains(final.Text, "«Farsi trovare su Google Maps»") || !strings.Contains(final.Text, "gratis") {
-		t.Errorf("the follow-up on the cost was not answered with the profile being free:\n%s", final.Text)
+	// after asks prev, then q a minute later, and returns the answer to q.
+	after := func(prev, q string) bot.Reply {
+		h.clock.Advance(time.Hour)
+		h.ask(h.learner, prev)
+		h.clock.Advance(time.Minute)
+		h.out.reset()
+		h.ask(h.learner, q)
+		return h.out.last(t).Reply
 	}
-	// Without "e", a short question the lessons answer alone (the ads
-	// cost money) is still about the previous one when it brings its
-	// words to what that finds.
-	h.clock.Advance(time.Hour)
-	h.ask(h.learner, "come mi faccio trovare su google maps?")
-	h.clock.Advance(time.Minute)
-	h.out.reset()
-	h.ask(h.learner, "quanto costa?")
-	if final := h.out.last(t); !strings.Contains(final.Text, "«Farsi trovare su Google Maps»") || !strings.Contains(final.Text, "gratis") {
-		t.Errorf("'quanto costa?' after Google Maps was not about the profile:\n%s", final.Text)
+	notCovered(t, h, after("mi hanno hackerato instagram, aiuto", "mi consigli una pizzeria?"))
+	for _, q := range []string{"e quanto costa?", "quanto costa?"} {
+		if r := after("come mi faccio trovare su google maps?", q); !strings.Contains(r.Text, "«Farsi trovare su Google Maps»") || !strings.Contains(r.Text, "gratis") {
+			t.Errorf("%q after Google Maps was not answered with the profile being free:\n%s", q, r.Text)
+		}
 	}
 }
 
