@@ -179,3 +179,31 @@ func TestStepTaskKeptApart(t *testing.T) {
 		t.Fatalf("%d steps with a task and %d with a document among %v, want some of each", tasks, documents, hitRefs(hits))
 	}
 }
+
+// A step is indexed with the lesson's keywords it says itself: one that
+// every step had would not tell which of them answers. The summary keeps
+// them all.
+func TestStepsKeepTheirOwnKeywords(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := assistant.Passages(c)
+	kws := map[string]string{}
+	for _, p := range ps {
+		if p.LessonID == "social-pages" && p.Locale == "en" && p.Kind != bottega.PassageQuiz {
+			kw, _, _ := strings.Cut(p.Keywords, "\n")
+			kws[p.Kind+"/"+p.Ref] = kw
+		}
+	}
+	all := strings.Join(c.Lesson("social-pages").Keywords["en"], ", ")
+	if kws["summary/"] != all {
+		t.Errorf("summary keywords %q, want %q", kws["summary/"], all)
+	}
+	if !strings.Contains(kws["step/bio"], "bio") {
+		t.Errorf("the bio step's keywords %q lack bio", kws["step/bio"])
+	}
+	if strings.Contains(kws["step/name-photo"], "bio") || strings.Contains(kws["step/name-photo"], "meta business suite") {
+		t.Errorf("the name and photo step is indexed with keywords it does not say: %q", kws["step/name-photo"])
+	}
+}

@@ -226,8 +226,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// which of its sentences answers.
 	generic := map[string]bool{}
 	for _, h := range hits {
-		kw, _, _ := strings.Cut(h.Keywords, "\n")
-		for w := range stems(h.Title + " " + kw) {
+		for w := range stems(h.Tags) {
 			generic[h.LessonID+" "+w] = true
 		}
 	}
