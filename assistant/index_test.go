@@ -2,6 +2,7 @@ package assistant_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -205,5 +206,35 @@ func TestStepsKeepTheirOwnKeywords(t *testing.T) {
 	}
 	if strings.Contains(kws["step/name-photo"], "bio") || strings.Contains(kws["step/name-photo"], "meta business suite") {
 		t.Errorf("the name and photo step is indexed with keywords it does not say: %q", kws["step/name-photo"])
+	}
+}
+
+// A guide who says so in the question is searched for what they ask, not
+// for the steps that speak of guides.
+func TestTradeWordsDoNotLeadTheSearch(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := pgtest.New(t)
+	if _, err := db.PublishCurriculum(t.Context(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
+		t.Fatal(err)
+	}
+	r := assistant.NewRetriever(db)
+	if err := r.Warm(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ lang, role, q, want string }{
+		{"en", "guide", "what should i put in my instagram bio as a private tour guide in rome", "social-pages/bio"},
+		{"it", "guide", "voglio mettere i prossimi tour nelle storie col link x prenotare, come si fa", "instagram-posts-stories/stories"},
+	} {
+		found, err := r.Find(t.Context(), assistant.Query{Text: c.q, Locale: c.lang, Role: c.role, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An answer shows the first three.
+		if got := hitRefs(found.Hits[:min(3, len(found.Hits))]); !slices.Contains(got, c.want) {
+			t.Errorf("Find(%q) = %v, want %s in the first three", c.q, hitRefs(found.Hits), c.want)
+		}
 	}
 }

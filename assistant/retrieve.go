@@ -310,7 +310,7 @@ func (r *Retriever) Search(ctx context.Context, locale, role, question string, l
 // first limit a passage that matches more of the question's words, which
 // still tells whether the lessons cover it.
 func (r *Retriever) search(ctx context.Context, lang, locale, role, question string, limit int) ([]bottega.PassageHit, error) {
-	ws := queryWords(question, lang, maxQueryWords)
+	ws := queryWords(withoutTrade(question, role), lang, maxQueryWords)
 	if len(ws) == 0 {
 		return nil, nil
 	}

@@ -1,0 +1,70 @@
+package assistant
+
+import "strings"
+
+// tradeWords are the words with which learners of each role name their
+// own trade and place: "as a tour guide", "sono un negozio", "la pagina
+// del comune". In such a question they say who asks, which the role
+// already tells the search, not what is asked; searched, they pull
+// towards the steps that mention guides or shops, away from the one about
+// the bio. Words that name the craft itself (artigianale, handmade) are
+// not here: for an artisan they are often the subject.
+var tradeWords = map[string]map[string]bool{
+	"guide": set(
+		"guida", "guide", "tour", "turisti", "turista", "visita", "visite", "visitatori",
+		"tourist", "tourists", "guided",
+		"guia", "turistas",
+		"touristes", "visites",
+		"fuhrung", "fuhrungen", "stadtfuhrer", "stadtfuhrerin", "reisefuhrer", "touristen",
+		"przewodnik", "przewodniczka", "wycieczka", "wycieczki", "turysci", "turystow"),
+	"shopkeeper": set(
+		"negozio", "negozi", "negoziante", "commerciante", "bottega",
+		"shop", "shops", "store", "shopkeeper",
+		"tienda", "negocio",
+		"boutique", "magasin", "commerce",
+		"laden", "geschaft",
+		"sklep", "sklepu"),
+	"artisan": set(
+		"laboratorio", "bottega",
+		"workshop",
+		"taller",
+		"atelier",
+		"werkstatt",
+		"pracownia", "warsztat"),
+	"municipal": set(
+		"comune", "comunale", "cittadini", "ente", "sindaco",
+		"town", "council", "municipality", "municipal", "citizens", "residents",
+		"ayuntamiento", "municipio", "ciudadanos", "vecinos",
+		"mairie", "commune", "citoyens", "habitants",
+		"gemeinde", "stadt", "burger", "einwohner",
+		"gmina", "gminy", "urzad", "mieszkancy", "mieszkancow"),
+}
+
+// withoutTrade returns question without the words that name the trade
+// of a learner in role, unless nothing else is left: the search looks
+// for what is asked, and the role favours the lessons meant for it.
+func withoutTrade(question, role string) string {
+	own := tradeWords[role]
+	if own == nil {
+		return question
+	}
+	ws := words(question)
+	var rest []string
+	for _, w := range ws {
+		if !own[w] {
+			rest = append(rest, w)
+		}
+	}
+	if len(rest) == 0 || len(rest) == len(ws) {
+		return question
+	}
+	return strings.Join(rest, " ")
+}
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
