@@ -244,7 +244,7 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 	if len(f.Hits) == 0 {
 		return nil
 	}
-	ws := queryWords(question(f, q), f.Lang, maxQueryWords)
+	ws := queryWords(withoutTrade(question(f, q), q.Role), f.Lang, maxQueryWords)
 	hits, err := r.searchPassages(ctx, question(f, q), store.PassageQuery{
 		Words:     ws,
 		Locale:    f.Lang,
