@@ -35,7 +35,7 @@ var tradeWords = map[string]map[string]bool{
 		"werkstatt",
 		"pracownia", "warsztat"),
 	"municipal": set(
-		"comune", "comunale", "cittadini", "ente", "sindaco",
+		"comune", "comunale", "cittadini", "ente",
 		"town", "council", "municipality", "municipal", "citizens", "residents",
 		"ayuntamiento", "municipio", "ciudadanos", "vecinos",
 		"mairie", "commune", "citoyens", "habitants",
