@@ -227,10 +227,16 @@ func TestTradeWordsDoNotLeadTheSearch(t *testing.T) {
 	for _, c := range []struct{ lang, role, q, want string }{
 		{"en", "guide", "what should i put in my instagram bio as a private tour guide in rome", "social-pages/bio"},
 		{"it", "guide", "voglio mettere i prossimi tour nelle storie col link x prenotare, come si fa", "instagram-posts-stories/stories"},
+		// A kind of shop the lessons never name does not make the
+		// question uncovered.
+		{"it", "shopkeeper", "mi fai un esempio di bio per una panetteria?", "social-pages/bio"},
 	} {
 		found, err := r.Find(t.Context(), assistant.Query{Text: c.q, Locale: c.lang, Role: c.role, Limit: 5})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !found.Covered {
+			t.Errorf("Find(%q): not covered", c.q)
 		}
 		// An answer shows the first three.
 		if got := hitRefs(found.Hits[:min(3, len(found.Hits))]); !slices.Contains(got, c.want) {

@@ -7,6 +7,8 @@ func TestWithoutTrade(t *testing.T) {
 		{"what should i put in my instagram bio as a private tour guide in rome", "guide", "what should i put in my instagram bio as a private in rome"},
 		{"come capisco se i Cittadini leggono i post del Comune?", "municipal", "come capisco se i leggono i post del"},
 		{"hola! soy guía en roma", "guide", "hola soy en roma"},
+		{"un esempio di bio per una Panetteria?", "shopkeeper", "un esempio di bio per una"},
+		{"mi consigli una pizzeria?", "shopkeeper", "mi consigli una pizzeria?"},
 		// Another role's trade is what is asked.
 		{"come capisco se i cittadini leggono i post?", "shopkeeper", "come capisco se i cittadini leggono i post?"},
 		{"tour guide", "guide", "tour guide"}, // nothing else to search
