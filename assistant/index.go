@@ -102,17 +102,16 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 				p.Kind, p.Ref, p.Position = bottega.PassageStep, s.ID, i+1
 				p.Body = joinTexts(loc, s.Text, s.Task, s.Tip)
 				p.Task, p.Document = joinTexts(loc, s.Task), s.Document.Get(loc) != ""
-				indexed := make([]string, len(asked[i]))
-				for k, q := range asked[i] {
-					indexed[k] = spelledOut(q)
-				}
-				p.Keywords = stepKeywords(l.Keywords[loc], p.Body+"\n"+strings.Join(indexed, "\n"))
-				if len(indexed) > 0 {
+				if qs := asked[i]; len(qs) > 0 {
 					// The learners' questions weigh as the lesson's
 					// keywords, in the step that answers them; they are
 					// searched, never shown.
-					p.Keywords += "\n" + strings.Join(indexed, "\n")
-					p.Questions = asked[i]
+					indexed := make([]string, len(qs))
+					for k, q := range qs {
+						indexed[k] = spelledOut(q)
+					}
+					p.Keywords = strings.TrimPrefix(kw+"\n"+strings.Join(indexed, "\n"), "\n")
+					p.Questions = qs
 				}
 				if ch := l.ChapterOf(s); ch != nil {
 					sec := int(ch.Start.Seconds())
@@ -153,28 +152,6 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 	}
 	slices.Sort(ws)
 	return ps, ws
-}
-
-// stepKeywords returns those of a lesson's keywords kws that the step's
-// own text says, joined as the lesson's are: a keyword every step had
-// would tell the lesson, not which of its steps answers.
-func stepKeywords(kws []string, text string) string {
-	in := map[string]bool{}
-	for _, w := range words(text) {
-		in[stem(w)] = true
-	}
-	var out []string
-	for _, k := range kws {
-		ws := words(k)
-		all := len(ws) > 0
-		for _, w := range ws {
-			all = all && (filler[w] || in[stem(w)])
-		}
-		if all {
-			out = append(out, k)
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 // questionSteps gives each step the questions it lists in loc (how

@@ -181,34 +181,6 @@ func TestStepTaskKeptApart(t *testing.T) {
 	}
 }
 
-// A step is indexed with the lesson's keywords it says itself: one that
-// every step had would not tell which of them answers. The summary keeps
-// them all.
-func TestStepsKeepTheirOwnKeywords(t *testing.T) {
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, _ := assistant.Passages(c)
-	kws := map[string]string{}
-	for _, p := range ps {
-		if p.LessonID == "social-pages" && p.Locale == "en" && p.Kind != bottega.PassageQuiz {
-			kw, _, _ := strings.Cut(p.Keywords, "\n")
-			kws[p.Kind+"/"+p.Ref] = kw
-		}
-	}
-	all := strings.Join(c.Lesson("social-pages").Keywords["en"], ", ")
-	if kws["summary/"] != all {
-		t.Errorf("summary keywords %q, want %q", kws["summary/"], all)
-	}
-	if !strings.Contains(kws["step/bio"], "bio") {
-		t.Errorf("the bio step's keywords %q lack bio", kws["step/bio"])
-	}
-	if strings.Contains(kws["step/name-photo"], "bio") || strings.Contains(kws["step/name-photo"], "meta business suite") {
-		t.Errorf("the name and photo step is indexed with keywords it does not say: %q", kws["step/name-photo"])
-	}
-}
-
 // A guide who says so in the question is searched for what they ask, not
 // for the steps that speak of guides.
 func TestTradeWordsDoNotLeadTheSearch(t *testing.T) {

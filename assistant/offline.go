@@ -226,7 +226,8 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// which of its sentences answers.
 	generic := map[string]bool{}
 	for _, h := range hits {
-		for w := range stems(h.Tags) {
+		kw, _, _ := strings.Cut(h.Keywords, "\n")
+		for w := range stems(h.Title + " " + kw) {
 			generic[h.LessonID+" "+w] = true
 		}
 	}
