@@ -19,6 +19,11 @@ const (
 	maxPastedQuestion = 200
 	// maxGist is how much of a pasted text is searched with the question.
 	maxGist = 200
+	// minQuoted is the shortest quotation, in characters with its
+	// marks, taken for a text pasted inside the question ("Ho scritto la
+	// bio: '…'. Va bene?"): shorter, it is a term asked about ("cosa
+	// vuol dire 'Metti in evidenza'?").
+	minQuoted = 40
 )
 
 // askWords are the beginnings of the words that ask what to do with a
@@ -56,6 +61,22 @@ func asksReply(question string) bool {
 // anything else.
 func splitPasted(msg string) (text, question string, ok bool) {
 	msg = strings.TrimSpace(msg)
+	if text, question, ok = splitLong(msg); ok {
+		return text, question, true
+	}
+	// A shorter text quoted in the question: the learner's words around
+	// it ask about it.
+	q := strings.TrimSpace(framing(msg))
+	if q != "" && utf8.RuneCountInString(msg)-utf8.RuneCountInString(q) >= minQuoted &&
+		utf8.RuneCountInString(q) <= maxPastedQuestion && asksAbout(q) {
+		return msg, q, true
+	}
+	return "", "", false
+}
+
+// splitLong splits a message into a text of at least minPasted
+// characters and a short question before or after it (see splitPasted).
+func splitLong(msg string) (text, question string, ok bool) {
 	if utf8.RuneCountInString(msg) < minPasted+2 {
 		return "", "", false
 	}

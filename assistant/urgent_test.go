@@ -54,6 +54,10 @@ func TestSplitPasted(t *testing.T) {
 		{"a short question", "come rispondo a una recensione negativa?", "", "", false},
 		{"a long question, no text", "ciao, ho un negozio di ceramiche a Deruta e vorrei capire come posso fare per rispondere alle recensioni negative che ricevo su Google senza sembrare arrabbiato o sulla difensiva?", "", "", false},
 		{"a text without a question", review, "", "", false},
+		{"a short draft quoted in the question", "Ho scritto la bio: 'Ceramiche fatte a mano a Deruta dal 1987, pezzi unici'. Va bene o è troppo corta?",
+			"Ho scritto la bio: 'Ceramiche fatte a mano a Deruta dal 1987, pezzi unici'. Va bene o è troppo corta?", "Ho scritto la bio: . Va bene o è troppo corta?", true},
+		{"a term quoted", "cosa vuol dire «Metti in evidenza» su facebook?", "", "", false},
+		{"a quotation and no question", "una cliente ha scritto 'prezzi da rapina, commessa antipatica, mai più' e basta", "", "", false},
 	}
 	for _, tt := range tests {
 		text, question, ok := splitPasted(tt.msg)
