@@ -32,6 +32,7 @@ var offTopicMarks = []string{
 	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "pogoda", "pogode", "bedzie padac",
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
+	"forfettaria o ordinaria", "forfettario o ordinario", "open a vat number",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
 	"steuererklarung", "einkommensteuer", "finanzamt", "steuerberater*", "podatek dochodowy", "podatk*", "urzad skarbowy",
 	"busta paga", "stipendio", "tredicesima", "salary", "payslip", "pay rise",
@@ -90,6 +91,8 @@ var offTopicMarks = []string{
 	"wen soll ich wahlen", "na kogo głosowac", "trump", "putin", "zelensk*",
 	// Sport, games of chance, horoscopes
 	"partita di calcio", "football match", "champions league", "fantacalcio", "formula 1", "world cup",
+	"squadra di calcio", "per che squadra", "tifare", "football team", "soccer team", "team to support",
+	"equipo de futbol", "equipe de foot", "fussballverein", "druzyna", "serie a", "premier league",
 	"partido de futbol", "match de foot", "fussballspiel", "fußballspiel", "mecz",
 	"oroscopo", "horoscope", "horoscopo", "horoskop",
 	"superenalotto", "numeri del lotto", "gratta e vinci", "scommesse", "lottery", "betting", "lucky numbers",

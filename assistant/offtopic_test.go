@@ -65,6 +65,10 @@ func TestOffTopic(t *testing.T) {
 		{"can you recommend a movie for tonight?", true},
 		{"¿debería casarme con mi novio este año?", true},
 		{"Soll ich mich scheiden lassen?", true},
+		{"per che squadra tifo se mi trasferisco a Napoli?", true},
+		{"which football team should I support in Milan?", true},
+		{"partita iva forfettaria o ordinaria per una bottega?", true},
+		{"il comune sponsorizza la squadra del paese, come lo comunichiamo?", false},
 		// On topic: the lessons' own fields.
 		{"do I need a licence for the music in my reels?", false},
 		{"mia figlia vuole aiutarmi con la pagina, come faccio?", false},
