@@ -42,14 +42,8 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 // the lessons' field: its learners' questions are answered, not declined.
 func TestFieldFollowsThePublishedLessons(t *testing.T) {
 	const q = "come si smalta la ceramica a bassa temperatura senza crepe?"
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := pgtest.New(t)
-	if _, err := db.PublishCurriculum(t.Context(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
-		t.Fatal(err)
-	}
+	c := indexBuiltin(t, db)
 	r := assistant.NewRetriever(db)
 	found, err := r.Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
 	if err != nil {

@@ -184,14 +184,8 @@ func TestStepTaskKeptApart(t *testing.T) {
 // A guide who says so in the question is searched for what they ask, not
 // for the steps that speak of guides.
 func TestTradeWordsDoNotLeadTheSearch(t *testing.T) {
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
 	db := pgtest.New(t)
-	if _, err := db.PublishCurriculum(t.Context(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
-		t.Fatal(err)
-	}
+	indexBuiltin(t, db)
 	r := assistant.NewRetriever(db)
 	if err := r.Warm(t.Context()); err != nil {
 		t.Fatal(err)
