@@ -57,7 +57,9 @@ func asksReply(question string) bool {
 
 // splitPasted tells a pasted text from the question about it: a short
 // question on its own line (first or last) or as the last or first
-// sentence, and a text of at least minPasted characters. ok is false for
+// sentence, and a text of at least minPasted characters; or quotations of
+// minQuoted characters or more, and the learner's words around them that
+// ask about them (then text is the whole message). ok is false for
 // anything else.
 func splitPasted(msg string) (text, question string, ok bool) {
 	msg = strings.TrimSpace(msg)

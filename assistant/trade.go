@@ -15,23 +15,23 @@ import "strings"
 // panetteria" was not covered. Places to eat are not: "mi consigli una
 // pizzeria?" is about the pizzeria.
 var tradeWords = map[string]map[string]bool{
-	"guide": set(
+	"guide": setOf(
 		"guida", "guide", "tour", "turisti", "turista", "visita", "visite", "visitatori",
 		"tourist", "tourists", "guided",
 		"guia", "turistas",
 		"touristes", "visites",
 		"fuhrung", "fuhrungen", "stadtfuhrer", "stadtfuhrerin", "reisefuhrer", "touristen",
 		"przewodnik", "przewodniczka", "wycieczka", "wycieczki", "turysci", "turystow"),
-	"shopkeeper": set(
+	"shopkeeper": setOf(
 		"negozio", "negozi", "negoziante", "commerciante", "bottega",
 		"panetteria", "panificio", "pasticceria", "fioraio", "fioreria", "ferramenta", "libreria", "cartoleria", "alimentari", "gastronomia", "salumeria", "enoteca", "profumeria", "merceria", "erboristeria", "macelleria", "pescheria", "ottica", "tabaccheria", "edicola", "abbigliamento",
-		"bakery", "florist", "bookshop", "bookstore", "deli", "butcher", "grocery", "stationer", "boutique",
+		"bakery", "florist", "bookshop", "bookstore", "deli", "butcher", "grocery", "stationer",
 		"shop", "shops", "store", "shopkeeper",
 		"tienda", "negocio",
-		"boutique", "magasin", "commerce",
+		"boutique", "magasin",
 		"laden", "geschaft",
 		"sklep", "sklepu"),
-	"artisan": set(
+	"artisan": setOf(
 		"laboratorio", "bottega",
 		"falegname", "falegnameria", "ceramista", "orafo", "orafa", "sarta", "sarto", "sartoria", "calzolaio", "pellettiere", "liutaio", "vetraio", "fabbro", "restauratore", "restauratrice", "ebanista",
 		"workshop", "carpenter", "woodworker", "potter", "ceramicist", "jeweller", "jeweler", "goldsmith", "silversmith", "tailor", "seamstress", "blacksmith", "cobbler", "luthier",
@@ -39,7 +39,7 @@ var tradeWords = map[string]map[string]bool{
 		"atelier",
 		"werkstatt",
 		"pracownia", "warsztat"),
-	"municipal": set(
+	"municipal": setOf(
 		"comune", "comunale", "cittadini", "ente",
 		"town", "council", "municipality", "municipal", "citizens", "residents",
 		"ayuntamiento", "municipio", "ciudadanos", "vecinos",
@@ -67,12 +67,4 @@ func withoutTrade(question, role string) string {
 		return question
 	}
 	return strings.Join(rest, " ")
-}
-
-func set(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[w] = true
-	}
-	return m
 }

@@ -9,6 +9,7 @@ func TestWithoutTrade(t *testing.T) {
 		{"hola! soy guía en roma", "guide", "hola soy en roma"},
 		{"un esempio di bio per una Panetteria?", "shopkeeper", "un esempio di bio per una"},
 		{"mi consigli una pizzeria?", "shopkeeper", "mi consigli una pizzeria?"},
+		{"come apro un e-commerce per il negozio?", "shopkeeper", "come apro un e commerce per il"},
 		// Another role's trade is what is asked.
 		{"come capisco se i cittadini leggono i post?", "shopkeeper", "come capisco se i cittadini leggono i post?"},
 		{"tour guide", "guide", "tour guide"}, // nothing else to search
