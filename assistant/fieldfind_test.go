@@ -43,7 +43,7 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 func TestFieldFollowsThePublishedLessons(t *testing.T) {
 	const q = "come si smalta la ceramica a bassa temperatura senza crepe?"
 	db := pgtest.New(t)
-	c := indexBuiltin(t, db)
+	indexBuiltin(t, db)
 	r := assistant.NewRetriever(db)
 	found, err := r.Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
 	if err != nil {
@@ -54,7 +54,7 @@ func TestFieldFollowsThePublishedLessons(t *testing.T) {
 	}
 
 	// The same lessons, one of them now teaching glazes too.
-	c, err = content.Builtin()
+	c, err := content.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
