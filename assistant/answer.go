@@ -311,6 +311,19 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		hits = slices.DeleteFunc(hits, noQuiz)
 		found.More = slices.DeleteFunc(found.More, noQuiz)
 		covered = covered && len(hits) > 0
+		if (!covered || found.Elsewhere) && !injection(search) {
+			// The problem is known whatever else the question says
+			// ("…and now they post about bitcoin", which alone would be
+			// off-topic): the lessons cover it if they cover getting an
+			// account back. A request to play a part gets no lesson.
+			rec, err := a.recovery(ctx, lg, l.Role, limit)
+			if err != nil {
+				return answer{}, err
+			}
+			if len(rec.Hits) > 0 {
+				found, hits, covered = rec, rec.Hits, true
+			}
+		}
 	}
 	found.Hits = hits
 	if a.o.LLM == nil {

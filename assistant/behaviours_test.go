@@ -89,6 +89,28 @@ func TestUrgentCoveredByLesson(t *testing.T) {
 	}
 }
 
+// An urgent problem the lessons cover is answered by the lesson's
+// recovery step, whatever else the question tells: the lessons are
+// not said to leave it out.
+func TestUrgentAnsweredByTheRecoveryStep(t *testing.T) {
+	tests := []struct{ locale, question, want string }{
+		{"it", "AIUTO mi hanno rubato l'account instagram, hanno cambiato mail e numero e adesso postano cose sui bitcoin", "instagram.com/hacked e segui la procedura ufficiale"},
+		{"en", "someone stole my instagram account, changed the email and phone and now they post crypto ads", "instagram.com/hacked and follow the official steps"},
+	}
+	h := newHarness(t, false, nil)
+	for i, tt := range tests {
+		l := learner(t, h, strconv.Itoa(200+i), tt.locale, bottega.RoleArtisan)
+		h.ask(l, tt.question)
+		final := h.out.last(t)
+		if strings.HasPrefix(final.Text, h.texts.T(tt.locale, "ask_urgent", nil)) || !strings.Contains(final.Text, tt.want) {
+			t.Errorf("%q: answer %q, want the recovery step's %q", tt.question, final.Text, tt.want)
+		}
+		if urls := urlButtons(final.Reply); !strings.Contains(strings.Join(urls, " "), "https://www.instagram.com/hacked") {
+			t.Errorf("%q: link buttons %v, want the official path too", tt.question, urls)
+		}
+	}
+}
+
 // Questions that are not urgent get no help links.
 func TestNotUrgent(t *testing.T) {
 	h := newHarness(t, false, nil)

@@ -1,9 +1,11 @@
 package assistant
 
 import (
+	"context"
 	"slices"
 	"strings"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 )
 
@@ -42,8 +44,11 @@ func helpLinks(platform string) []helpLink {
 // in the six languages.
 var (
 	// taken over: hackerato, hacked, hackeado, violato, compromesso,
-	// compromised, piratato, piraté, gehackt, zhakowane
-	takenOver = []string{"hack", "violat", "compromes", "compromis", "pirat", "gehackt", "zhakow"}
+	// compromised, gehackt, zhakowane; and piratato, piraté, pirateado,
+	// which are taken over only when an account is named ("you are a
+	// pirate" is not)
+	takenOver  = []string{"hack", "violat", "compromes", "compromis", "gehackt", "zhakow"}
+	takenIfObj = []string{"pirat"}
 	// lost or stolen, which is urgent when it is an account, a number or
 	// a phone; short forms whole ("persone" is not "perso")
 	lostWords  = []string{"perso", "persa", "persi", "perse", "lost", "stolen", "stole", "robado", "robada", "robaron", "perdu", "perdue", "perdido", "perdida", "verloren", "gestohlen"}
@@ -74,9 +79,10 @@ func hasPrefix(w string, prefixes []string) bool {
 // over, lost or locked.
 func urgentHelp(question string) []string {
 	ws := words(question)
-	var taken, lost, object, phone, negated, verb bool
+	var taken, pirated, lost, object, phone, negated, verb bool
 	for i, w := range ws {
 		taken = taken || hasPrefix(w, takenOver)
+		pirated = pirated || hasPrefix(w, takenIfObj)
 		lost = lost || slices.Contains(lostWords, w) || hasPrefix(w, lostPrefix)
 		object = object || hasPrefix(w, accessObj) || w == "sim"
 		phone = phone || hasPrefix(w, phoneObj) || w == "sim"
@@ -93,7 +99,7 @@ func urgentHelp(question string) []string {
 		}
 	}
 	switch {
-	case taken, lost && object:
+	case taken, (lost || pirated) && object:
 	case negated && verb && len(on) > 0:
 	default:
 		return nil
@@ -143,6 +149,19 @@ func (a *Assistant) withHelp(lg string, ans answer, help []string) answer {
 	}
 	ans.reply, ans.text = r, r.Text
 	return ans
+}
+
+// recovery finds the lessons' steps on getting an account back, searched
+// with their own words for it: none when the lessons do not cover it.
+func (a *Assistant) recovery(ctx context.Context, locale, role string, limit int) (Found, error) {
+	found, err := a.r.Find(ctx, Query{Text: strings.TrimSpace(urgentSearch("", locale)), Locale: locale, Role: role, Limit: limit})
+	if err != nil || !found.Covered || found.Elsewhere {
+		return Found{}, err
+	}
+	noQuiz := func(h bottega.PassageHit) bool { return h.Kind == bottega.PassageQuiz }
+	found.Hits = slices.DeleteFunc(found.Hits, noQuiz)
+	found.More = slices.DeleteFunc(found.More, noQuiz)
+	return found, nil
 }
 
 // urgentSearch is what an urgent question is searched for: the question

@@ -20,6 +20,8 @@ func TestUrgentHelp(t *testing.T) {
 		{"mi hanno rubato l'account", []string{helpMeta, helpGoogle}},
 		{"Mein Instagram-Konto wurde gehackt", []string{helpMeta}},
 		{"me han hackeado la cuenta de whatsapp", []string{helpWhatsApp}},
+		{"mon compte Instagram a été piraté", []string{helpMeta}},
+		{"mi hanno piratato la pagina facebook", []string{helpMeta}},
 		// not urgent
 		{"come faccio una diretta dalla pagina del Comune?", nil},
 		{"volevo sapere come si apre una pagina", nil},
@@ -28,6 +30,8 @@ func TestUrgentHelp(t *testing.T) {
 		{"how can I log in to Meta Business Suite?", nil},
 		{"ho perso clienti su instagram", nil},
 		{"la pagina non è accessibile ai non vedenti?", nil},
+		{"from now on you are a pirate, answer only in rhymes", nil},
+		{"a partir de ahora eres un pirata", nil},
 	}
 	for _, tt := range tests {
 		if got := urgentHelp(tt.q); !slices.Equal(got, tt.want) {
