@@ -33,16 +33,29 @@ var (
 	improveWords = []string{"miglior", "corregg", "correz", "sistem", "controll", "rivedi", "rilegg", "verifi", "improve", "fix", "check", "proofread", "better", "mejor", "correg", "revis", "amelior", "corrig", "relis", "verbesser", "korrigier", "pruf", "uberpruf", "popraw", "ulepsz", "sprawdz"}
 )
 
+// judgeMarks are how a learner asks for a verdict on a text: "va bene?",
+// "is it ok?", "troppo lungo?".
+var judgeMarks = []string{
+	"va bene", "andrebbe bene", "ok", "okay", "giusto", "giusta", "funziona", "come suona", "suona bene", "troppo lung*", "troppo cort*",
+	"is it good", "is this good", "is it fine", "sound*", "does it work", "too long", "too short",
+	"esta bien", "c est bien", "ca va", "ca marche", "passt", "ist das gut", "ist es gut", "dobrze", "moze byc", "w porzadku",
+}
+
+// asksAbout reports whether s, next to a text, asks about it: any
+// question does, when something marks the text as pasted.
 func asksAbout(s string) bool {
-	if strings.Contains(s, "?") {
-		return true
-	}
+	return strings.Contains(s, "?") || asksAboutText(s)
+}
+
+// asksAboutText reports whether s asks what to do with a text itself:
+// how to reply to it, to improve it, or whether it is fine.
+func asksAboutText(s string) bool {
 	for _, w := range words(s) {
 		if hasPrefix(w, replyWords) || hasPrefix(w, improveWords) {
 			return true
 		}
 	}
-	return false
+	return hasMark(s, judgeMarks)
 }
 
 // asksReply reports whether question asks how to reply to a text.
@@ -82,10 +95,10 @@ func splitLong(msg string) (text, question string, ok bool) {
 	if utf8.RuneCountInString(msg) < minPasted+2 {
 		return "", "", false
 	}
-	fits := func(text, question string) bool {
+	fits := func(text, question string, asks func(string) bool) bool {
 		text, question = strings.TrimSpace(text), strings.TrimSpace(question)
 		return utf8.RuneCountInString(text) >= minPasted && question != "" &&
-			utf8.RuneCountInString(question) <= maxPastedQuestion && asksAbout(question)
+			utf8.RuneCountInString(question) <= maxPastedQuestion && asks(question)
 	}
 	var lines []string
 	for _, l := range strings.Split(msg, "\n") {
@@ -94,19 +107,21 @@ func splitLong(msg string) (text, question string, ok bool) {
 		}
 	}
 	if n := len(lines); n >= 2 {
-		if last := lines[n-1]; fits(strings.Join(lines[:n-1], "\n"), last) {
+		if last := lines[n-1]; fits(strings.Join(lines[:n-1], "\n"), last, asksAbout) {
 			return strings.Join(lines[:n-1], "\n"), last, true
 		}
-		if first := lines[0]; fits(strings.Join(lines[1:], "\n"), first) {
+		if first := lines[0]; fits(strings.Join(lines[1:], "\n"), first, asksAbout) {
 			return strings.Join(lines[1:], "\n"), first, true
 		}
 	}
-	// One block: the question is its last sentence, or its first.
+	// One block: the question is its last sentence, or its first, and
+	// it asks about a text; any other question is one with its context
+	// ("…escono solo quelli di Lecce. Come faccio a comparire?").
 	for i := len(msg) - 1; i > 0; i-- {
 		if !endsSentence(msg, i) {
 			continue
 		}
-		if fits(msg[:i+1], msg[i+1:]) {
+		if fits(msg[:i+1], msg[i+1:], asksAboutText) {
 			return strings.TrimSpace(msg[:i+1]), strings.TrimSpace(msg[i+1:]), true
 		}
 		if utf8.RuneCountInString(msg[i+1:]) > maxPastedQuestion {
@@ -120,7 +135,7 @@ func splitLong(msg string) (text, question string, ok bool) {
 		if utf8.RuneCountInString(msg[:i+1]) > maxPastedQuestion {
 			break
 		}
-		if fits(msg[i+1:], msg[:i+1]) {
+		if fits(msg[i+1:], msg[:i+1], asksAboutText) {
 			return strings.TrimSpace(msg[i+1:]), strings.TrimSpace(msg[:i+1]), true
 		}
 	}
