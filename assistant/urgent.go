@@ -55,6 +55,12 @@ var (
 	lostPrefix = []string{"rubat", "rubbat", "smarrit", "skradzion", "ukradl", "zgubi"}
 	accessObj  = []string{"account", "accesso", "access", "acceso", "acces", "profil", "pagin", "page", "seite", "stron", "numer", "number", "nummer", "telefon", "phone", "cellular", "smartphone", "handy", "password", "konto", "compte", "cuenta", "zugang", "dostep"}
 	phoneObj   = []string{"numer", "number", "nummer", "telefon", "phone", "cellular", "smartphone", "handy"}
+	// gave the password away: "ho cliccato il link e ho messo la
+	// password", "I clicked it and typed my password"
+	clicked     = []string{"cliccat", "clicked", "clicado", "geklickt", "klikn"}
+	clickedWord = []string{"clique", "cliquee"} // "j'ai cliqué"; "cliquer" is not done yet
+	credentials = []string{"password", "passwort", "contrasena", "haslo", "credenzial", "credential", "codice", "code", "codigo", "kod"}
+	secretWord  = []string{"passe", "pin"} // "mot de passe"
 	// locked out: "non riesco ad accedere", "can't log in"
 	negations  = []string{"non", "cannot", "cant", "nie", "nicht", "kein", "no", "pas"}
 	accessVerb = []string{"acced", "entrar", "rientrar", "login", "accesso", "access", "connect", "anmeld", "einlogg", "zalog"}
@@ -79,8 +85,10 @@ func hasPrefix(w string, prefixes []string) bool {
 // over, lost or locked.
 func urgentHelp(question string) []string {
 	ws := words(question)
-	var taken, pirated, lost, object, phone, negated, verb bool
+	var taken, pirated, lost, object, phone, negated, verb, click, secret bool
 	for i, w := range ws {
+		click = click || hasPrefix(w, clicked) || slices.Contains(clickedWord, w)
+		secret = secret || hasPrefix(w, credentials) || slices.Contains(secretWord, w)
 		taken = taken || hasPrefix(w, takenOver)
 		pirated = pirated || hasPrefix(w, takenIfObj)
 		lost = lost || slices.Contains(lostWords, w) || hasPrefix(w, lostPrefix)
@@ -99,7 +107,7 @@ func urgentHelp(question string) []string {
 		}
 	}
 	switch {
-	case taken, (lost || pirated) && object:
+	case taken, (lost || pirated) && object, click && secret:
 	case negated && verb && len(on) > 0:
 	default:
 		return nil
