@@ -61,7 +61,9 @@ func TestSearchPassages(t *testing.T) {
 		{"english lesson not searched in italian", []string{"diretta"}, "en", nil, "", nil},
 		{"spanish searches italian and english", []string{"fotografie", "photos"}, "es", nil, "", []string{"photos/it"}},
 		{"shown in english, found in both", []string{"fotografie", "photos"}, "es", []string{"es", "en", "it"}, "", []string{"photos/en"}},
-		{"shown in italian, found in english only", []string{"photos"}, "de", []string{"it"}, "", []string{"photos/en"}},
+		{"shown in italian, found in english only", []string{"photos"}, "de", []string{"it"}, "", []string{"photos/it"}},
+		{"shown in english, found in italian only", []string{"fotografie"}, "es", []string{"es", "en", "it"}, "", []string{"photos/en"}},
+		{"shown in italian, the lesson has no english", []string{"recensioni"}, "fr", []string{"fr", "en", "it"}, "", []string{"reviews/it"}},
 		{"off topic", []string{"carbonara"}, "it", nil, "", nil},
 		{"one lesson", []string{"luce", "diretta"}, "it", nil, "photos", []string{"photos/it"}},
 	}

@@ -195,9 +195,10 @@ type PassageQuery struct {
 	// Fallback locales instead.
 	Locale   string
 	Fallback []string
-	// Show lists the locales to show a passage in, best first, when it
-	// was found in more than one; by default it is shown in the one it
-	// scored best in. The hit keeps that copy's scores.
+	// Show lists the locales to show a passage in, best first: a
+	// passage is shown in the first of them its lesson has, whichever
+	// copy was found; by default it is shown in the one it scored best
+	// in. The hit keeps the scores of the copy found.
 	Show []string
 	// Role boosts the lessons meant for that role.
 	Role string
@@ -532,7 +533,55 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 			break
 		}
 	}
+	if err := s.showIn(ctx, out, q.Show); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// showIn puts each of hits in the first of the locales show that its
+// lesson has, when it was found only in a later one: a step found through
+// its Italian words is shown in English to a learner who reads English
+// better. The hit keeps the scores of the copy found.
+func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []string) error {
+	rank := func(locale string) int {
+		if i := slices.Index(show, locale); i >= 0 {
+			return i
+		}
+		return len(show)
+	}
+	var keys []string
+	for _, h := range hits {
+		if rank(h.Locale) > 0 {
+			keys = append(keys, h.LessonID+"/"+h.Kind+"/"+h.Ref)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	var rows []struct {
+		bottega.Passage
+		Roles pq.StringArray `db:"roles"`
+	}
+	err := s.q.SelectContext(ctx, &rows, `
+		SELECT id, version_id, track_id, lesson_id, kind, ref, position, steps, locale,
+			roles, title, body, task, document, keywords, tags, video_start
+		FROM passages
+		WHERE version_id = $1 AND locale = ANY($2) AND lesson_id || '/' || kind || '/' || ref = ANY($3)`,
+		hits[0].VersionID, pq.Array(show), pq.Array(keys))
+	if err != nil {
+		return fmt.Errorf("passages to show: %w", err)
+	}
+	for i, h := range hits {
+		for _, r := range rows {
+			if r.LessonID == h.LessonID && r.Kind == h.Kind && r.Ref == h.Ref && rank(r.Locale) < rank(hits[i].Locale) {
+				p := r.Passage
+				p.Roles = r.Roles
+				hits[i].Passage = p
+			}
+		}
+	}
+	return nil
 }
 
 type weighted struct {
