@@ -550,13 +550,13 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 		}
 		return len(show)
 	}
-	var keys []string
+	var lessons, refs []string
 	for _, h := range hits {
 		if rank(h.Locale) > 0 {
-			keys = append(keys, h.LessonID+"/"+h.Kind+"/"+h.Ref)
+			lessons, refs = append(lessons, h.LessonID), append(refs, h.Ref)
 		}
 	}
-	if len(keys) == 0 {
+	if len(lessons) == 0 {
 		return nil
 	}
 	var rows []struct {
@@ -564,11 +564,12 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 		Roles pq.StringArray `db:"roles"`
 	}
 	err := s.q.SelectContext(ctx, &rows, `
-		SELECT id, version_id, track_id, lesson_id, kind, ref, position, steps, locale,
-			roles, title, body, task, document, keywords, tags, video_start
-		FROM passages
-		WHERE version_id = $1 AND locale = ANY($2) AND lesson_id || '/' || kind || '/' || ref = ANY($3)`,
-		hits[0].VersionID, pq.Array(show), pq.Array(keys))
+		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
+			p.roles, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start
+		FROM unnest(CAST($2 AS text[]), CAST($3 AS text[])) AS k(lesson_id, ref)
+		JOIN passages p ON p.version_id = $1 AND p.lesson_id = k.lesson_id AND p.ref = k.ref
+		WHERE p.locale = ANY($4)`,
+		hits[0].VersionID, pq.Array(lessons), pq.Array(refs), pq.Array(show))
 	if err != nil {
 		return fmt.Errorf("passages to show: %w", err)
 	}
