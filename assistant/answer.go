@@ -307,9 +307,8 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if len(help) > 0 {
 		// An urgent problem is answered by the lessons' steps, or by the
 		// platform's help: never by a loosely related quiz question.
-		noQuiz := func(h bottega.PassageHit) bool { return h.Kind == bottega.PassageQuiz }
-		hits = slices.DeleteFunc(hits, noQuiz)
-		found.More = slices.DeleteFunc(found.More, noQuiz)
+		hits = slices.DeleteFunc(hits, isQuiz)
+		found.More = slices.DeleteFunc(found.More, isQuiz)
 		covered = covered && len(hits) > 0
 		if (!covered || found.Elsewhere) && !injection(search) {
 			// The problem is known whatever else the question says

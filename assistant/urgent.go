@@ -166,11 +166,14 @@ func (a *Assistant) recovery(ctx context.Context, locale, role string, limit int
 	if err != nil || !found.Covered || found.Elsewhere {
 		return Found{}, err
 	}
-	noQuiz := func(h bottega.PassageHit) bool { return h.Kind == bottega.PassageQuiz }
-	found.Hits = slices.DeleteFunc(found.Hits, noQuiz)
-	found.More = slices.DeleteFunc(found.More, noQuiz)
+	found.Hits = slices.DeleteFunc(found.Hits, isQuiz)
+	found.More = slices.DeleteFunc(found.More, isQuiz)
 	return found, nil
 }
+
+// isQuiz reports whether h is a quiz question, which never answers an
+// urgent problem: a loosely related quiz item is no way out of it.
+func isQuiz(h bottega.PassageHit) bool { return h.Kind == bottega.PassageQuiz }
 
 // urgentSearch is what an urgent question is searched for: the question
 // and the lessons' words for losing an account, as the learner's lessons
