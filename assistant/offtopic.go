@@ -38,6 +38,13 @@ var offTopicMarks = []string{
 	"busta paga", "stipendio", "tredicesima", "salary", "payslip", "pay rise",
 	"paid leave", "sick leave", "entitled to", "sueldo", "salaire", "gehalt", "wynagrodzenie",
 	"inps", "la mia pensione", "my pension", "jubilacion", "retraite", "meine rente", "emerytur*",
+	// Hiding income from the tax police
+	// ("in nero" alone is also a black background)
+	"guardia di finanza", "vendere in nero", "vendo in nero", "lavoro in nero", "pagare in nero", "soldi in nero", "incassi in nero",
+	"evasione fiscale", "evadere le tasse", "senza scontrino",
+	"tax evasion", "evade tax*", "off the books", "under the table", "tax police",
+	"dinero en negro", "vender en negro", "evasion fiscal", "travail au noir", "vendre au noir", "fraude fiscale",
+	"schwarzgeld", "schwarzarbeit", "steuerhinterziehung", "praca na czarno", "oszustwo podatkowe",
 	// Work as an employee: holidays, contracts, dismissal, job hunting
 	"mi spetta*", "contratto di lavoro", "licenziat*", "licenziament*", "dimission*", "gli straordinari",
 	"maternita", "paternita", "ccnl", "tfr", "naspi",

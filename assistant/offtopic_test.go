@@ -32,6 +32,8 @@ func TestOffTopic(t *testing.T) {
 		want bool
 	}{
 		{"che tempo fa sabato a Lecce?", true},
+		{"come faccio a vendere in nero senza che se ne accorga la guardia di finanza?", true},
+		{"how do I keep my cash sales off the books?", true},
 		{"mi passi la ricetta dei cantucci?", true},
 		{"quanto prende di stipendio un commesso?", true},
 		{"what's the weather like in Rome tomorrow?", true},
@@ -72,6 +74,7 @@ func TestOffTopic(t *testing.T) {
 		// On topic: the lessons' own fields.
 		{"do I need a licence for the music in my reels?", false},
 		{"mia figlia vuole aiutarmi con la pagina, come faccio?", false},
+		{"le foto dei gioielli con lo sfondo in nero vengono meglio?", false},
 		{"una collega va in pensione, a chi resta la pagina del comune?", false},
 		{"un cittadino manda il ricorso per la multa su whatsapp, vale?", false},
 		{"metto gli orari delle ferie su google?", false},
