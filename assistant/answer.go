@@ -371,12 +371,22 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 // a question does not depend on who asks it. Passages ranked by meaning
 // alone have no lexical score and never pass.
 func covers(hits []bottega.PassageHit, locale string) bool {
+	return coversPlaced(hits, locale, 1)
+}
+
+// coversPlaced is covers for a question whose words that say something
+// are share places and the rest (see unplaced). Places are not searched,
+// so a passage may match most of the little that is left: "what is there
+// to see in Siena in two days?" is matched on "two days". A short match
+// (much of the question, little evidence) then counts only for the share
+// of the question it is.
+func coversPlaced(hits []bottega.PassageHit, locale string, share float64) bool {
 	for _, h := range hits {
 		f := 1.0
 		if h.Locale != locale {
 			f = 0.5
 		}
-		if h.Text >= f*minText && h.Evidence >= f*minEvidence || h.Text >= f*minTextShort && h.Evidence >= f*minEvidenceShort {
+		if h.Text >= f*minText && h.Evidence >= f*minEvidence || h.Text*share >= f*minTextShort && h.Evidence >= f*minEvidenceShort {
 			return true
 		}
 	}

@@ -170,9 +170,16 @@ func newFieldModel(on, off []fieldDoc) *fieldModel {
 
 // fieldWords are the stems of a question's words, read in lang, that the
 // model weighs: glossary applied, three letters or more ("iva", "tax",
-// "app"), no filler, no function word.
+// "app"), no filler, no function word. Places count here, though not in
+// the search: "an agriturismo near Siena" is a question for a travel
+// guide.
 func fieldWords(q, lang string) map[string]bool {
 	out := map[string]bool{}
+	for _, w := range words(q) {
+		if places[w] {
+			out[stem(w)] = true
+		}
+	}
 	for _, w := range queryWords(q, lang, maxQueryWords) {
 		// Shorthand counts as the words it stands for, which follow
 		// it: the lessons' questions are indexed written out.

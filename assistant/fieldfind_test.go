@@ -23,6 +23,9 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 	}{
 		{"su che canale fanno la partita dell'italia stasera?", false},
 		{"come rispondo a una recensione negativa su google?", true},
+		// Places are no topic for the search, but they tell the field.
+		{"mi consigli un agriturismo carino vicino a Siena per il weekend in Toscana?", false},
+		{"ho un agriturismo vicino a Siena, come rispondo a una recensione negativa su google?", true},
 	} {
 		found, err := r.Find(t.Context(), assistant.Query{Text: c.q, Locale: "it", Limit: 5})
 		if err != nil {

@@ -105,7 +105,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 			return Found{}, err
 		}
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: (covers(cands, lang) || namesTitle(cands, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, cands, q.Text, lang)}
+	f := Found{Hits: hits, Lang: lang, Covered: (coversPlaced(cands, lang, unplaced(q.Text)) || namesTitle(cands, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, cands, q.Text, lang)}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
@@ -177,12 +177,35 @@ const minOwnText = 0.5
 // field than the lessons' (by the field model m), and none of hits matches
 // most of it.
 func elsewhere(m *fieldModel, hits []bottega.PassageHit, q, lang string) bool {
+	// The places a question names are not searched (see places), but
+	// they are part of what it asks here: "what is there to see in Siena
+	// in two days?" is not the lessons' because they have "two days".
+	share := unplaced(q)
 	for _, h := range hits {
-		if h.Text >= minOwnText {
+		if h.Text*share >= minOwnText {
 			return false
 		}
 	}
 	return m.elsewhere(q, lang)
+}
+
+// unplaced returns the share of the words of q that say something (four
+// letters or more, no filler, no function word) that are not places.
+func unplaced(q string) float64 {
+	n, placed := 0, 0
+	for _, w := range words(q) {
+		if len([]rune(w)) < 4 || filler[w] || functionWords[w] {
+			continue
+		}
+		n++
+		if places[w] {
+			placed++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return float64(n-placed) / float64(n)
 }
 
 // minTitleText is the least share of a question's information that a

@@ -64,6 +64,35 @@ var filler = map[string]bool{
 	"hi": true, "thanks": true, "thank": true, "help": true, "way": true, "know": true, "tell": true,
 }
 
+// places are names of Italian places that learners give to say where they
+// work ("a tiny gift shop in Lucca", "guida a Napoli"): they tell nothing
+// of what is asked, and no lesson has them, so left in they would count as
+// information the lessons lack. Regions, provincial capitals and the
+// places tourists know, in the languages the learners write, with the
+// Polish cases learners use ("w Rzymie"). Names that are also words
+// ("Marche", "Como", "Fermo", "Prato", "Potenza", "Latina", "Massa",
+// "Lodi") are left out.
+var places = setOf(strings.Fields(`
+	piemonte lombardia lombardy lombardei lombardie veneto venetien friuli liguria ligurien ligurie
+	emilia romagna toscana tuscany toskana toscane toskania toskanii umbria umbrien ombrie lazio latium
+	abruzzo abruzzen molise campania kampanien campanie puglia apulia apulien pouilles basilicata calabria
+	kalabrien calabre sicilia sicily sizilien sicile sycylia sycylii sardegna sardinia sardinien sardaigne
+	cerdena sardynia sardynii trentino adige sudtirol aosta valdostana dolomiti dolomites dolomiten dolomity
+	garda gardasee cinqueterre amalfi positano capri ischia pompei pompeii sorrento taormina
+	roma rome rom rzym rzymie rzymu milano milan mailand mediolan mediolanie mediolanu torino turin turyn
+	turynie genova genoa genua napoli naples neapel napoles neapol neapolu venezia venice
+	venedig venise venecia wenecja wenecji firenze florence florenz florencia florencja florencji bologna
+	bolonia bolonii bologne palermo catania messina siracusa syracuse bari lecce taranto brindisi foggia
+	matera cosenza catanzaro reggio cagliari sassari olbia alghero nuoro oristano trieste udine gorizia
+	pordenone trento bolzano bozen verona vicenza padova padua padoue treviso rovigo belluno bergamo
+	brescia cremona mantova mantua pavia monza varese lecco sondrio novara vercelli biella cuneo asti
+	alessandria savona imperia sanremo parma piacenza modena ferrara ravenna rimini forli cesena pesaro
+	urbino ancona macerata ascoli perugia assisi terni orvieto spoleto viterbo rieti frosinone arezzo
+	siena pisa pistoia lucca livorno grosseto carrara volterra teramo pescara chieti campobasso isernia
+	caserta benevento avellino salerno barletta trani andria agrigento trapani ragusa caltanissetta
+	cefalu trastevere vaticano vatican vatikan colosseo colosseum kolosseum colisee
+`)...)
+
 // queryWords returns the words that retrieval searches for a question in
 // locale: those of its terms, without repeats, at most max of them.
 func queryWords(q, locale string, max int) []string {
@@ -110,7 +139,7 @@ func terms(q, locale string) [][]string {
 		case len(w) > 40:
 			// not a word anyone types
 		default:
-			t := term{words: append([]string{w}, shorthand[w]...), filler: filler[w] || g != nil && g.stop[w]}
+			t := term{words: append([]string{w}, shorthand[w]...), filler: filler[w] || places[w] || g != nil && g.stop[w]}
 			content = content || !t.filler
 			ts = append(ts, t)
 		}
