@@ -128,6 +128,10 @@ var offTopicMarks = []string{
 	// Travel booked for oneself
 	"un volo per", "voli per", "voli low cost", "biglietto aereo", "book a flight", "cheap flights", "plane ticket",
 	"vuelo", "vuelos", "billet d avion", "flug", "fluge", "lot do",
+	// Sightseeing for oneself (a guide asks how to show a place, not what to see)
+	"cosa vedere a", "cosa c e da vedere", "cosa visitare a", "what to see in", "what is there to see", "things to do in",
+	"que ver en", "que visitar en", "que voir a", "quoi voir a", "que faire a", "was kann man in", "sehenswurdigkeiten in",
+	"co zobaczyc w", "co warto zobaczyc",
 	// History and trivia, told or written (a lesson tells how to tell a story: "storia" alone is no mark)
 	"raccontami la storia", "mi racconti la storia", "me la racconti", "scrivimi la storia", "mi scrivi la storia",
 	"chi era", "in che anno", "dalle origini", "imperator*", "impero romano", "guerra mondiale",
