@@ -60,9 +60,21 @@ func askWeights(question, lang string, q map[string]bool) map[string]float64 {
 	for w := range q {
 		out[w] = 1
 	}
+	for _, c := range askingClauses(question) {
+		for _, w := range queryWords(c, lang, maxQueryWords) {
+			if s := stem(w); q[s] {
+				out[s] = askWeight
+			}
+		}
+	}
+	return out
+}
+
+// askingClauses returns the clauses of question that ask, when some of
+// them do and others do not: a question mark tells best, question words
+// when there is none.
+func askingClauses(question string) []string {
 	cs := clauses(question)
-	// A question mark tells best; question words tell when there is
-	// none.
 	var asking []string
 	for _, c := range cs {
 		if c.end == '?' {
@@ -76,17 +88,10 @@ func askWeights(question, lang string, q map[string]bool) map[string]float64 {
 			}
 		}
 	}
-	if len(asking) == 0 || len(asking) == len(cs) {
-		return out
+	if len(asking) == len(cs) {
+		return nil
 	}
-	for _, c := range asking {
-		for _, w := range queryWords(c, lang, maxQueryWords) {
-			if s := stem(w); q[s] {
-				out[s] = askWeight
-			}
-		}
-	}
-	return out
+	return asking
 }
 
 type clause struct {

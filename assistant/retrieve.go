@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
@@ -106,6 +107,19 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 		}
 	}
 	f := Found{Hits: hits, Lang: lang, Covered: (coversPlaced(cands, lang, unplaced(q.Text)) || namesTitle(cands, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, cands, q.Text, lang)}
+	if !f.Covered && !declined(q.Text) {
+		// A message that tells what happened before it asks ("allerta
+		// rossa x domani, il torrente è già alto. cosa pubblico
+		// stasera?") shares a small part of its words with the step
+		// that answers: the lessons cover it if they cover what it asks.
+		if asking := askingClauses(q.Text); len(asking) > 0 {
+			ac, err := r.search(ctx, lang, q.Locale, q.Role, strings.Join(asking, " "), q.Limit)
+			if err != nil {
+				return Found{}, err
+			}
+			f.Covered = covers(ac, lang)
+		}
+	}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
