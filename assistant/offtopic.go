@@ -35,6 +35,9 @@ var offTopicMarks = []string{
 	"forfettaria o ordinaria", "forfettario o ordinario", "open a vat number",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
 	"steuererklarung", "einkommensteuer", "finanzamt", "steuerberater*", "podatek dochodowy", "podatk*", "urzad skarbowy",
+	// Finding an accountant, for oneself ("commercialista" alone is a lesson word)
+	"un buon commercialista", "un bravo commercialista", "cambiare commercialista", "a good accountant", "an accountant near",
+	"un buen gestor", "un buen asesor fiscal", "un bon comptable", "un bon expert comptable", "dobry ksiegowy", "dobrego ksiegowego",
 	"busta paga", "stipendio", "tredicesima", "salary", "payslip", "pay rise",
 	"paid leave", "sick leave", "entitled to", "sueldo", "salaire", "gehalt", "wynagrodzenie",
 	"inps", "la mia pensione", "my pension", "jubilacion", "retraite", "meine rente", "emerytur*",
