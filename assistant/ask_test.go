@@ -208,6 +208,34 @@ func TestQuoteNoLoneTask(t *testing.T) {
 	}
 }
 
+// A step's exercise and the line presenting its file share the question's
+// words ("reply", "negative review") but answer nothing: the step's example
+// is quoted instead.
+func TestQuoteExampleRatherThanExercise(t *testing.T) {
+	hits := []bottega.PassageHit{
+		taskStep("reviews", "templates", "en", 1, "Here's how it might sound:\n"+
+			"\"Thank you for writing, Paola. You're right: the vase arrived cracked. We'll send a new one. Marco\"\n"+
+			"Short, kind, concrete.\n"+
+			"The attached file has a set of replies to adapt: positive, negative, rating only, fake.",
+			"Try it now: draft a reply to a negative review you've received, or one you might receive.", ""),
+		taskStep("reviews", "all", "en", 0.9, "Reply to every review, positive and negative, ideally within a few days.", "", ""),
+	}
+	hits[0].Document = true
+	chosen, _ := quote(hits, "how do I reply to a negative review?", "en")
+	var got []string
+	for _, u := range chosen[0] {
+		got = append(got, u.text)
+	}
+	if len(got) == 0 || !strings.HasPrefix(got[0], "Here's how it might sound:") {
+		t.Errorf("the step quotes %q, want its example first", got)
+	}
+	for _, u := range chosen[0] {
+		if u.task || u.file {
+			t.Errorf("the step quotes %q, its exercise or file line, with its example at hand", u.text)
+		}
+	}
+}
+
 // An example reply is one unit with the line that introduces it, and the
 // line presenting the step's attached file, which an answer does not carry,
 // is told from the others (it weighs as little as the exercise).
