@@ -374,12 +374,12 @@ func covers(hits []bottega.PassageHit, locale string) bool {
 	return coversPlaced(hits, locale, 1)
 }
 
-// coversPlaced is covers for a question whose words that say something
-// are share places and the rest (see unplaced). Places are not searched,
+// coversPlaced is covers for a question of which share of the words that
+// say something are not places (see unplaced). Places are not searched,
 // so a passage may match most of the little that is left: "what is there
 // to see in Siena in two days?" is matched on "two days". A short match
-// (much of the question, little evidence) then counts only for the share
-// of the question it is.
+// (much of the question, little evidence) then counts only for that
+// share.
 func coversPlaced(hits []bottega.PassageHit, locale string, share float64) bool {
 	for _, h := range hits {
 		f := 1.0

@@ -106,8 +106,9 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 			return Found{}, err
 		}
 	}
-	f := Found{Hits: hits, Lang: lang, Covered: (coversPlaced(cands, lang, unplaced(q.Text)) || namesTitle(cands, q.Text, lang)) && !declined(q.Text), Elsewhere: elsewhere(field, cands, q.Text, lang)}
-	if !f.Covered && !declined(q.Text) {
+	refused := declined(q.Text)
+	f := Found{Hits: hits, Lang: lang, Covered: (coversPlaced(cands, lang, unplaced(q.Text)) || namesTitle(cands, q.Text, lang)) && !refused, Elsewhere: elsewhere(field, cands, q.Text, lang)}
+	if !f.Covered && !refused {
 		// A message that tells what happened before it asks ("allerta
 		// rossa x domani, il torrente è già alto. cosa pubblico
 		// stasera?") shares a small part of its words with the step
@@ -132,7 +133,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 		return Found{}, err
 	}
 	more := moreCands[:min(len(moreCands), q.Limit)]
-	if declined(q.Text) {
+	if refused {
 		return f, nil
 	}
 	// A question the lessons answer alone, that does not say it goes on,

@@ -66,8 +66,9 @@ var filler = map[string]bool{
 
 // places are names of Italian places that learners give to say where they
 // work ("a tiny gift shop in Lucca", "guida a Napoli"): they tell nothing
-// of what is asked, and no lesson has them, so left in they would count as
-// information the lessons lack. Regions, provincial capitals and the
+// of what is asked, and the lessons name few (in examples), so left in
+// they would count as information the lessons lack, or match an example's
+// town. Regions, provincial capitals and the
 // places tourists know, in the languages the learners write, with the
 // Polish cases learners use ("w Rzymie"). Names that are also words
 // ("Marche", "Como", "Fermo", "Prato", "Potenza", "Latina", "Massa",
