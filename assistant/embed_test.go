@@ -189,3 +189,30 @@ func mustClient(t *testing.T, s *llmtest.Server) assistant.LLM {
 }
 
 var _ assistant.EmbedStore = (*store.DB)(nil)
+
+// Whether the lessons cover what a long message asks is told by words: the
+// asking clauses searched alone are not embedded, only the message is.
+func TestAskingClausesNotEmbedded(t *testing.T) {
+	const clause = "cosa scriviamo nel post di emergenza"
+	const question = "stanotte il vento ha abbattuto tre alberi in via Garibaldi, i vigili stanno transennando e la corrente manca in mezzo paese. " + clause + "?"
+	h := newHarness(t, true, nil)
+	e, _ := embedded(t, h, "embed-a", nil)
+	var err error
+	o := assistant.Options{DB: h.db, Texts: h.texts, Model: "gpt-4o-mini", Clock: h.clock, LLM: mustClient(t, h.llm), Embedder: e}
+	if h.a, err = assistant.New(o); err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.llm.EmbeddingRequests())
+	h.ask(learner(t, h, "402", "it", bottega.RoleMunicipal), question)
+	reqs := h.llm.EmbeddingRequests()[before:]
+	if len(reqs) == 0 {
+		t.Fatal("the message was not embedded; the test proves nothing")
+	}
+	for _, req := range reqs {
+		for _, in := range req.Input.([]string) {
+			if in == clause {
+				t.Errorf("the asking clause %q was embedded", in)
+			}
+		}
+	}
+}

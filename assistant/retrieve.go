@@ -113,8 +113,11 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 		// rossa x domani, il torrente è già alto. cosa pubblico
 		// stasera?") shares a small part of its words with the step
 		// that answers: the lessons cover it if they cover what it asks.
+		// Their words decide: passages found by meaning alone never
+		// cover a question, so no embedding is asked for.
 		if asking := askingClauses(q.Text); len(asking) > 0 {
-			ac, err := r.search(ctx, lang, q.Locale, q.Role, strings.Join(asking, " "), q.Limit)
+			a := strings.Join(asking, " ")
+			ac, err := r.byWords(ctx, queryWords(withoutTrade(a, q.Role), lang, maxQueryWords), lang, q.Locale, q.Role, a, 2*q.Limit)
 			if err != nil {
 				return Found{}, err
 			}
@@ -355,6 +358,23 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 	// Each ranking brings more candidates than are kept: a passage the
 	// other ranks well may be just past the limit of this one.
 	n := 2 * limit
+	hits, err := r.byWords(ctx, ws, lang, locale, role, question, n)
+	if err != nil || r.emb == nil {
+		return hits, err
+	}
+	// The words' ranking and the meaning's are fused by their ranks;
+	// without embeddings (none made yet, or the model failing) the words'
+	// ranking stands alone.
+	return fuse(n, hits, r.emb.Rank(ctx, lang, showLocales(lang, locale), question, n)), nil
+}
+
+// byWords returns up to n passages for question, whose words to search
+// are ws, ranked by its words alone: those that tell whether the lessons
+// cover it (see covers).
+func (r *Retriever) byWords(ctx context.Context, ws []string, lang, locale, role, question string, n int) ([]bottega.PassageHit, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
 	hits, err := r.searchPassages(ctx, question, store.PassageQuery{
 		Words:    ws,
 		Locale:   lang,
@@ -366,13 +386,7 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 	if err != nil {
 		return nil, fmt.Errorf("retrieve passages: %w", err)
 	}
-	if r.emb == nil {
-		return hits, nil
-	}
-	// The words' ranking and the meaning's are fused by their ranks;
-	// without embeddings (none made yet, or the model failing) the words'
-	// ranking stands alone.
-	return fuse(n, hits, r.emb.Rank(ctx, lang, showLocales(lang, locale), question, n)), nil
+	return hits, nil
 }
 
 // showLocales are the locales to show a passage in, best first: the
