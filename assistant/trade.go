@@ -48,9 +48,20 @@ var tradeWords = map[string]map[string]bool{
 		"gmina", "gminy", "urzad", "mieszkancy", "mieszkancow"),
 }
 
+// tradeQualifiers are the words that say which kind of the trade a
+// learner is when they stand next to a word that names it: "a private
+// tour guide", "guida abilitata", "licensed guide". They say who asks,
+// as the trade does; searched, "private" found the step on private
+// Instagram accounts for a question on a guide's bio.
+var tradeQualifiers = setOf(
+	"private", "privato", "privata", "privati", "privee", "prive", "privada", "privado", "privat", "prywatny", "prywatna",
+	"licensed", "abilitata", "abilitato", "autorizzata", "autorizzato", "freelance", "official", "ufficiale",
+)
+
 // withoutTrade returns question without the words that name the trade
-// of a learner in role, unless nothing else is left: the search looks
-// for what is asked, and the role favours the lessons meant for it.
+// of a learner in role, and those next to them that qualify it, unless
+// nothing else is left: the search looks for what is asked, and the role
+// favours the lessons meant for it.
 func withoutTrade(question, role string) string {
 	own := tradeWords[role]
 	if own == nil {
@@ -58,8 +69,9 @@ func withoutTrade(question, role string) string {
 	}
 	ws := words(question)
 	var rest []string
-	for _, w := range ws {
-		if !own[w] {
+	for i, w := range ws {
+		qualifies := tradeQualifiers[w] && (i > 0 && own[ws[i-1]] || i+1 < len(ws) && own[ws[i+1]])
+		if !own[w] && !qualifies {
 			rest = append(rest, w)
 		}
 	}

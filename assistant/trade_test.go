@@ -4,7 +4,11 @@ import "testing"
 
 func TestWithoutTrade(t *testing.T) {
 	for _, c := range []struct{ q, role, want string }{
-		{"what should i put in my instagram bio as a private tour guide in rome", "guide", "what should i put in my instagram bio as a private in rome"},
+		{"what should i put in my instagram bio as a private tour guide in rome", "guide", "what should i put in my instagram bio as a in rome"},
+		// A word that qualifies the trade goes with it; alone, it is
+		// what is asked.
+		{"sono guida abilitata, come faccio la bio?", "guide", "sono come faccio la bio"},
+		{"tour guide here: should my instagram be private?", "guide", "here should my instagram be private"},
 		{"come capisco se i Cittadini leggono i post del Comune?", "municipal", "come capisco se i leggono i post del"},
 		{"hola! soy guía en roma", "guide", "hola soy en roma"},
 		{"un esempio di bio per una Panetteria?", "shopkeeper", "un esempio di bio per una"},
