@@ -13,13 +13,18 @@ import (
 )
 
 // Steps are also ranked by how close a question is to the questions they
-// list, how learners ask what each answers: BM25 over each step's
-// questions, all its languages together, the words read as the field model
-// reads them (glossary applied, stemmed). The closest steps are searched
-// whatever words they share with the lesson's text, and their score is
-// raised in proportion to their closeness. A question asked as a step's
-// listed ones are asked ("how often should I post?") finds that step even
-// when the step's own text says it otherwise ("a steady rhythm").
+// list, how learners ask what each answers: BM25 over the listed questions,
+// each one a document, the words read as the field model reads them
+// (glossary applied, stemmed). A step's closeness sums its askedPerStep
+// closest questions', each counting less than the one before: a step that
+// several listed questions come close to is likelier the one asked about
+// than a step with one question that shares a word; and a step listing
+// many questions is not diluted by those about its other points, as one
+// document of them all would be. The closest steps are searched whatever
+// words they share with the lesson's text, and their score is raised in
+// proportion to their closeness. A question asked as a step's listed ones
+// are asked ("how often should I post?") finds that step even when the
+// step's own text says it otherwise ("a steady rhythm").
 const (
 	// askedK1 and askedB are BM25's term-frequency saturation and
 	// length normalisation, at their usual values.
@@ -30,14 +35,34 @@ const (
 	askedWeight = 0.3
 	// askedSteps is how many of the closest steps are raised.
 	askedSteps = 10
+	// askedPerStep is how many of a step's listed questions, the
+	// closest, make its closeness, and askedDecay how much each counts
+	// relative to the one before it. Tuned on the tuning half: the
+	// closest alone, or all of them, rank worse. The decay keeps a step
+	// with many questions on its lesson's subject ("rispondere a una
+	// recensione") from outweighing, by their number alone, the one
+	// whose question also has the learner's rarer word ("negativa").
+	askedPerStep, askedDecay = 5, 0.7
 )
 
 // askedIndex ranks steps by their listed questions.
 type askedIndex struct {
 	steps []askedStep
-	// postings are, by stem, the steps whose questions have it, each
-	// with the stem's BM25 weight in them.
+	// step is, for each listed question, its step (an index in steps).
+	step []int
+	// postings are, by stem, the listed questions that have it, each
+	// with the stem's BM25 weight in it.
 	postings map[string][]askedPosting
+	// scratch holds *askedScratch, zeroed, for boosts.
+	scratch sync.Pool
+}
+
+// askedScratch is what boosts sums in, by listed question and by step,
+// with the ones it touched, to zero them after.
+type askedScratch struct {
+	closeness        []float64
+	nearest          [][askedPerStep]float64
+	questions, steps []int
 }
 
 type askedStep struct {
@@ -46,8 +71,8 @@ type askedStep struct {
 }
 
 type askedPosting struct {
-	step   int
-	weight float64
+	question int
+	weight   float64
 }
 
 // newAskedIndex indexes the questions of steps.
@@ -59,8 +84,7 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 		passages[k] = append(passages[k], s.ID)
 	}
 	byStep := map[[2]string]int{}
-	var tfs []map[string]int
-	var lens []int // the stems of each step's questions, repeats counted
+	var questions []map[string]bool // the stems of each listed question
 	for _, s := range steps {
 		if len(s.Questions) == 0 {
 			continue
@@ -71,30 +95,31 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 			i = len(ix.steps)
 			byStep[k] = i
 			ix.steps = append(ix.steps, askedStep{lesson: s.Lesson, ref: s.Ref, passages: passages[k]})
-			tfs, lens = append(tfs, map[string]int{}), append(lens, 0)
 		}
 		for _, q := range s.Questions {
-			for w := range fieldWords(q, s.Locale) {
-				tfs[i][w]++
-				lens[i]++
-			}
+			questions = append(questions, fieldWords(q, s.Locale))
+			ix.step = append(ix.step, i)
 		}
 	}
-	n, total, df := float64(len(ix.steps)), 0, map[string]int{}
-	for i, tf := range tfs {
-		total += lens[i]
-		for w := range tf {
+	n, total, df := float64(len(questions)), 0, map[string]int{}
+	for _, q := range questions {
+		total += len(q)
+		for w := range q {
 			df[w]++
 		}
 	}
+	ix.scratch.New = func() any {
+		return &askedScratch{closeness: make([]float64, len(questions)), nearest: make([][askedPerStep]float64, len(ix.steps))}
+	}
 	avgLen := float64(total) / max(n, 1)
-	for i, tf := range tfs {
-		norm := 1 - askedB + askedB*float64(lens[i])/avgLen
+	for i, q := range questions {
+		// A stem counts once in a question: its term frequency is 1.
+		norm := 1 - askedB + askedB*float64(len(q))/avgLen
+		tf := (askedK1 + 1) / (1 + askedK1*norm)
 		// In a fixed order, so that the postings are too.
-		for _, w := range slices.Sorted(maps.Keys(tf)) {
+		for _, w := range slices.Sorted(maps.Keys(q)) {
 			idf := math.Log(1 + (n-float64(df[w])+0.5)/(float64(df[w])+0.5))
-			f := float64(tf[w])
-			ix.postings[w] = append(ix.postings[w], askedPosting{step: i, weight: idf * f * (askedK1 + 1) / (f + askedK1*norm)})
+			ix.postings[w] = append(ix.postings[w], askedPosting{question: i, weight: idf * tf})
 		}
 	}
 	return ix
@@ -106,19 +131,47 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 	if ix == nil || len(ix.steps) == 0 {
 		return nil
 	}
-	score := make([]float64, len(ix.steps))
-	var found []int
+	sc := ix.scratch.Get().(*askedScratch)
+	defer ix.scratch.Put(sc)
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
 		for _, p := range ix.postings[w] {
-			if score[p.step] == 0 {
-				found = append(found, p.step)
+			if sc.closeness[p.question] == 0 {
+				sc.questions = append(sc.questions, p.question)
 			}
-			score[p.step] += p.weight
+			sc.closeness[p.question] += p.weight
 		}
 	}
-	// The closest askedSteps, kept in order as they are found.
+	// Each step keeps its askedPerStep closest questions' closeness,
+	// closest first, and sums them, each weighing askedDecay times the
+	// one before.
+	for _, qi := range sc.questions {
+		c, s := sc.closeness[qi], ix.step[qi]
+		sc.closeness[qi] = 0
+		top := &sc.nearest[s]
+		if top[0] == 0 {
+			sc.steps = append(sc.steps, s)
+		}
+		for i := range top {
+			if c > top[i] {
+				copy(top[i+1:], top[i:len(top)-1])
+				top[i] = c
+				break
+			}
+		}
+	}
+	score := make(map[int]float64, len(sc.steps))
+	for _, s := range sc.steps {
+		weight := 1.0
+		for _, c := range sc.nearest[s] {
+			score[s] += weight * c
+			weight *= askedDecay
+		}
+		sc.nearest[s] = [askedPerStep]float64{}
+	}
+	sc.questions, sc.steps = sc.questions[:0], sc.steps[:0]
+	// The closest askedSteps, the first step first among equals.
 	var ranked []int
-	for _, s := range found {
+	for s := range score {
 		at, _ := slices.BinarySearchFunc(ranked, s, func(r, s int) int { return cmp.Or(cmp.Compare(score[s], score[r]), cmp.Compare(r, s)) })
 		if at < askedSteps {
 			ranked = slices.Insert(ranked, at, s)

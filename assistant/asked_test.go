@@ -45,3 +45,30 @@ func TestAskedIndexRanksByListedQuestions(t *testing.T) {
 		t.Errorf("boosts without an index: %+v", bs)
 	}
 }
+
+// A step is as close as its closest listed questions: one asked the
+// learner's way counts whatever else the step lists, and several close
+// ones count more than one.
+func TestAskedIndexClosestQuestionsCount(t *testing.T) {
+	others := []string{
+		"che foto metto nel profilo?", "quanto costa la pubblicità?", "come cambio il nome della pagina?",
+		"posso usare la musica nei reel?", "come faccio una diretta?", "che orari metto su google?",
+		"come creo il catalogo?", "chi vede le mie storie?", "come scelgo gli hashtag?", "come conto i follower?",
+	}
+	ix := newAskedIndex([]store.StepQuestions{
+		{Lesson: "guides", Ref: "qr", Locale: "it", Questions: []string{"come chiedo una recensione?"}},
+		{Lesson: "reviews", Ref: "reply-all", Locale: "it", Questions: []string{"rispondo a ogni recensione?", "devo rispondere a tutti?"}},
+		{Lesson: "reviews", Ref: "negative", Locale: "it", Questions: append([]string{"cosa rispondo a una recensione negativa?"}, others...)},
+		{Lesson: "reviews", Ref: "fake", Locale: "it", Questions: []string{"una recensione è falsa, la segnalo?"}},
+		{Lesson: "reviews", Ref: "ask", Locale: "it", Questions: []string{"come chiedo una recensione?", "a chi chiedo una recensione?", "quando chiedo una recensione?"}},
+	})
+	for _, c := range []struct{ q, want string }{
+		{"come rispondo a una recensione negativa?", "negative"},
+		{"ma devo rispondere a ogni recensione?", "reply-all"},
+		{"come chiedo una recensione?", "ask"},
+	} {
+		if bs := ix.boosts(c.q, "it"); len(bs) == 0 || bs[0].Lesson != "reviews" || bs[0].Ref != c.want {
+			t.Errorf("boosts(%q): %+v, want reviews/%s first", c.q, bs, c.want)
+		}
+	}
+}
