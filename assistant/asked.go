@@ -108,8 +108,9 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 			df[w]++
 		}
 	}
+	nq, ns := len(questions), len(ix.steps)
 	ix.scratch.New = func() any {
-		return &askedScratch{closeness: make([]float64, len(questions)), nearest: make([][askedPerStep]float64, len(ix.steps))}
+		return &askedScratch{closeness: make([]float64, nq), nearest: make([][askedPerStep]float64, ns)}
 	}
 	avgLen := float64(total) / max(n, 1)
 	for i, q := range questions {

@@ -55,7 +55,7 @@ var tradeWords = map[string]map[string]bool{
 // Instagram accounts for a question on a guide's bio.
 var tradeQualifiers = setOf(
 	"private", "privato", "privata", "privati", "privee", "prive", "privada", "privado", "privat", "prywatny", "prywatna",
-	"licensed", "abilitata", "abilitato", "autorizzata", "autorizzato", "freelance", "official", "ufficiale",
+	"licensed", "abilitata", "abilitato", "autorizzata", "autorizzato", "freelance",
 )
 
 // withoutTrade returns question without the words that name the trade
