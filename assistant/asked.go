@@ -53,16 +53,6 @@ type askedIndex struct {
 	// postings are, by stem, the listed questions that have it, each
 	// with the stem's BM25 weight in it.
 	postings map[string][]askedPosting
-	// scratch holds *askedScratch, zeroed, for boosts.
-	scratch sync.Pool
-}
-
-// askedScratch is what boosts sums in, by listed question and by step,
-// with the ones it touched, to zero them after.
-type askedScratch struct {
-	closeness        []float64
-	nearest          [][askedPerStep]float64
-	questions, steps []int
 }
 
 type askedStep struct {
@@ -108,10 +98,6 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 			df[w]++
 		}
 	}
-	nq, ns := len(questions), len(ix.steps)
-	ix.scratch.New = func() any {
-		return &askedScratch{closeness: make([]float64, nq), nearest: make([][askedPerStep]float64, ns)}
-	}
 	avgLen := float64(total) / max(n, 1)
 	for i, q := range questions {
 		// A stem counts once in a question: its term frequency is 1.
@@ -132,25 +118,28 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 	if ix == nil || len(ix.steps) == 0 {
 		return nil
 	}
-	sc := ix.scratch.Get().(*askedScratch)
-	defer ix.scratch.Put(sc)
+	// Summed in slices rather than maps: a common word's postings are
+	// thousands of questions.
+	closeness := make([]float64, len(ix.step))
+	var questions []int // those close at all
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
 		for _, p := range ix.postings[w] {
-			if sc.closeness[p.question] == 0 {
-				sc.questions = append(sc.questions, p.question)
+			if closeness[p.question] == 0 {
+				questions = append(questions, p.question)
 			}
-			sc.closeness[p.question] += p.weight
+			closeness[p.question] += p.weight
 		}
 	}
 	// Each step keeps its askedPerStep closest questions' closeness,
 	// closest first, and sums them, each weighing askedDecay times the
 	// one before.
-	for _, qi := range sc.questions {
-		c, s := sc.closeness[qi], ix.step[qi]
-		sc.closeness[qi] = 0
-		top := &sc.nearest[s]
+	nearest := make([][askedPerStep]float64, len(ix.steps))
+	var steps []int // those close at all
+	for _, qi := range questions {
+		c, s := closeness[qi], ix.step[qi]
+		top := &nearest[s]
 		if top[0] == 0 {
-			sc.steps = append(sc.steps, s)
+			steps = append(steps, s)
 		}
 		for i := range top {
 			if c > top[i] {
@@ -160,16 +149,14 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 			}
 		}
 	}
-	score := make(map[int]float64, len(sc.steps))
-	for _, s := range sc.steps {
+	score := make(map[int]float64, len(steps))
+	for _, s := range steps {
 		weight := 1.0
-		for _, c := range sc.nearest[s] {
+		for _, c := range nearest[s] {
 			score[s] += weight * c
 			weight *= askedDecay
 		}
-		sc.nearest[s] = [askedPerStep]float64{}
 	}
-	sc.questions, sc.steps = sc.questions[:0], sc.steps[:0]
 	// The closest askedSteps, the first step first among equals.
 	var ranked []int
 	for s := range score {
