@@ -228,7 +228,7 @@ const (
 	trigramWeight = 0.25 // trigram similarity, relative to the text score
 	roleBoost     = 1.3
 	minFix        = 0.4 // least trigram similarity of a typo's replacement
-	maxLexemes    = 8   // the most informative query lexemes searched
+	maxLexemes    = 12  // the most informative query lexemes searched
 	findBudget    = 200 // passages the candidate-finding lexemes may match, summed
 	shortlist     = 40  // passages ranked by text before trigram scoring, per locale
 )
@@ -295,7 +295,7 @@ func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions,
 // Each word the passages do not have (a typo, or a form they do not use) is
 // replaced by their most similar word, if one is at least 0.4 similar
 // (pg_trgm). The words are parsed by each searched locale's text search
-// configuration (stemming, stop words, accents folded). The query's 8 most
+// configuration (stemming, stop words, accents folded). The query's 12 most
 // informative lexemes score the candidates; the rarest of them (as many as
 // match 200 passages together, at least one) find them through the GIN
 // index. The 40 best by text score of each locale are scored
