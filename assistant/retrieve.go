@@ -375,8 +375,13 @@ func (r *Retriever) byWords(ctx context.Context, ws []string, lang, locale, role
 	if len(ws) == 0 {
 		return nil, nil
 	}
+	var asking []string
+	if a := askingClauses(question); len(a) > 0 {
+		asking = queryWords(withoutTrade(strings.Join(a, " "), role), lang, maxQueryWords)
+	}
 	hits, err := r.searchPassages(ctx, question, store.PassageQuery{
 		Words:    ws,
+		Asking:   asking,
 		Locale:   lang,
 		Fallback: []string{"it", "en"},
 		Show:     showLocales(lang, locale),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,38 @@ func TestSearchPassages(t *testing.T) {
 				t.Errorf("hits %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// A question that tells its setting at length before it asks has more
+// words than are searched: those of the clause that asks are kept first,
+// though rarer words tell the setting.
+func TestSearchPassagesKeepsAskingWords(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	setting := []string{"ciotole", "ceramica", "mercato", "sabato", "vetrina", "banco", "piazza", "signora", "cliente", "prezzo", "sconto", "borsa", "stoffa"}
+	ps := []bottega.Passage{
+		passage("market", "it", "Mercato", "Al mercato del "+strings.Join(setting, " ")+".", "it"),
+		passage("light", "it", "Luce", "La luce della finestra per le foto.", "it"),
+		passage("window", "it", "Finestra", "Una luce morbida.", "it"),
+	}
+	publishPassages(t, db, 1, ps, append(slices.Clone(setting), "luce", "finestra", "foto", "morbida"))
+	for _, tt := range []struct {
+		name   string
+		asking []string
+		want   bool
+	}{
+		{"rarest words searched", nil, false},
+		{"asking words kept first", []string{"luce"}, true},
+	} {
+		hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: append(slices.Clone(setting), "luce"), Asking: tt.asking, Locale: "it"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := slices.ContainsFunc(hits, func(h bottega.PassageHit) bool { return h.LessonID == "light" })
+		if found != tt.want {
+			t.Errorf("%s: the lesson on light found = %v, want %v (hits %+v)", tt.name, found, tt.want, hits)
+		}
 	}
 }
 

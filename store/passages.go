@@ -191,6 +191,10 @@ type PassageQuery struct {
 	// the passages do not have is replaced by their most similar word, to
 	// forgive typos.
 	Words []string
+	// Asking are those of Words in the clauses that ask, when a question
+	// tells a setting before it asks: when the words are more than are
+	// searched, theirs are kept first.
+	Asking []string
 	// Locale is the learner's; lessons not written in it are searched in
 	// Fallback locales instead.
 	Locale   string
@@ -295,10 +299,10 @@ func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions,
 // Each word the passages do not have (a typo, or a form they do not use) is
 // replaced by their most similar word, if one is at least 0.4 similar
 // (pg_trgm). The words are parsed by each searched locale's text search
-// configuration (stemming, stop words, accents folded). The query's 12 most
-// informative lexemes score the candidates; the rarest of them (as many as
-// match 200 passages together, at least one) find them through the GIN
-// index. The 40 best by text score of each locale are scored
+// configuration (stemming, stop words, accents folded). Twelve of the
+// query's lexemes score the candidates: those of q.Asking, then the most
+// informative; the rarest of them (as many as match 200 passages together,
+// at least one) find them through the GIN index. The 40 best by text score of each locale are scored
 //
 //	text  = Σ idf(l) × ([l in title or keywords] + 0.5 × [l in body]) / (1.5 × Σ idf(l))
 //	score = (text + 0.25 × word_similarity(query, title and keywords) + boost) × 1.3 if meant for q.Role
@@ -348,6 +352,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		Text     string         `db:"text"`
 		Config   *string        `db:"config"`
 		Lexeme   *string        `db:"lexeme"`
+		Asks     *bool          `db:"asks"`
 		IDF      *float64       `db:"idf"`
 		Docs     int            `db:"ndoc"`
 		Unseen   float64        `db:"unseen"`
@@ -356,21 +361,21 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		WITH v AS (
 			SELECT version_id, complete FROM passage_versions ORDER BY version_id DESC LIMIT 1
 		), words AS (
-			SELECT u.n, CASE
+			SELECT u.n, u.w = ANY(CAST($4 AS text[])) AS asks, CASE
 				WHEN char_length(u.w) < 4 OR EXISTS (SELECT 1 FROM passage_words pw WHERE pw.version_id = v.version_id AND pw.word = u.w) THEN u.w
 				ELSE COALESCE(passage_word_fix(v.version_id, u.w, CAST($3 AS real)), u.w) END AS w
 			FROM v CROSS JOIN unnest(CAST($1 AS text[])) WITH ORDINALITY AS u(w, n)
 		), terms AS (
-			SELECT string_agg(w, ' ' ORDER BY n) AS t FROM words
+			SELECT string_agg(w, ' ' ORDER BY n) AS t, COALESCE(string_agg(w, ' ' ORDER BY n) FILTER (WHERE asks), '') AS a FROM words
 		)
 		SELECT v.version_id AS version, v.complete, terms.t AS text, CAST(c.config AS text) AS config, l.lexeme,
-			pl.idf, COALESCE(pl.ndoc, 0) AS ndoc, COALESCE(unseen.idf, 0) AS unseen
+			l.lexeme = ANY(tsvector_to_array(to_tsvector(c.config, terms.a))) AS asks, pl.idf, COALESCE(pl.ndoc, 0) AS ndoc, COALESCE(unseen.idf, 0) AS unseen
 		FROM v CROSS JOIN terms
 		CROSS JOIN unnest(CAST($2 AS regconfig[])) AS c(config)
 		LEFT JOIN LATERAL unnest(to_tsvector(c.config, terms.t)) AS l ON true
 		LEFT JOIN passage_lexemes pl ON pl.version_id = v.version_id AND pl.config = c.config AND pl.lexeme = l.lexeme
 		LEFT JOIN passage_lexemes unseen ON unseen.version_id = v.version_id AND unseen.config = c.config AND unseen.lexeme = ''`,
-		pq.Array(words), pq.Array(configs), minFix)
+		pq.Array(words), pq.Array(configs), minFix, pq.Array(q.Asking))
 	if err != nil {
 		return nil, fmt.Errorf("search passages: parse query: %w", err)
 	}
@@ -407,13 +412,17 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 				continue
 			}
 			total += *x.IDF
-			ls = append(ls, weighted{*x.Lexeme, *x.IDF, x.Docs})
+			ls = append(ls, weighted{*x.Lexeme, *x.IDF, x.Docs, x.Asks != nil && *x.Asks})
 		}
 		if len(ls) == 0 {
 			continue
 		}
-		slices.SortFunc(ls, func(a, b weighted) int { return cmp.Or(cmp.Compare(b.idf, a.idf), cmp.Compare(a.lexeme, b.lexeme)) })
+		// The lexemes of the clauses that ask are kept first, then the
+		// most informative; the rarest kept find the candidates.
+		rarest := func(a, b weighted) int { return cmp.Or(cmp.Compare(b.idf, a.idf), cmp.Compare(a.lexeme, b.lexeme)) }
+		slices.SortFunc(ls, func(a, b weighted) int { return cmp.Or(cmp.Compare(btoi(b.asks), btoi(a.asks)), rarest(a, b)) })
 		ls = ls[:min(len(ls), maxLexemes)]
+		slices.SortFunc(ls, rarest)
 		var find []string
 		var score []string
 		matched := 0
@@ -589,6 +598,14 @@ type weighted struct {
 	lexeme string
 	idf    float64
 	docs   int
+	asks   bool // from a clause that asks (see PassageQuery.Asking)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // tsLiteral quotes a lexeme for tsquery input.
