@@ -19,9 +19,9 @@ var legalMarks = []string{
 	// English
 	"sue", "suing", "sued", "lawsuit*", "legal action", "legal options", "lawyer*", "attorney*", "to court", "press charges",
 	// Spanish
-	"demandar*", "denunciar a", "denunciarl*", "abogad*",
+	"demandar*", "denunciar a", "denunciarl*", "abogad*", "llevar a juicio", "llevarlo a juicio", "llevarla a juicio",
 	// French
-	"porter plainte", "poursuivre en justice", "attaquer en justice", "avocat*", "proces contre",
+	"porter plainte", "poursuivre en justice", "attaquer en justice", "avocat*", "proces contre", "faire un proces", "intenter un proces",
 	// German
 	"verklagen", "anwalt*", "strafanzeige*", "vor gericht",
 	// Polish

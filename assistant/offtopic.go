@@ -144,6 +144,17 @@ var offTopicMarks = []string{
 	"capitale", "capital of", "capital de", "capitale de", "hauptstadt", "stolica", "stolicy",
 	// Where to eat, for oneself ("ristorante" alone is a lesson word)
 	"dove mangiare", "un buon ristorante", "where to eat", "a good restaurant", "donde comer", "ou manger", "gut essen", "essen gehen", "gdzie zjesc",
+	// Drawing and painting, learnt for oneself (a lesson shows the work, not how to make it)
+	"come si disegna", "imparare a disegnare", "how to draw", "learn to draw", "como dibujar", "aprender a dibujar",
+	"comment dessiner", "apprendre a dessiner", "zeichnen lernen", "wie zeichne ich", "jak narysowac", "nauczyc sie rysowac",
+	// The learner's own bills and utilities
+	"bolletta della luce", "bolletta del gas", "bollette di luce", "fornitore di luce", "fornitore luce e gas", "cambiare gestore",
+	"electricity bill", "gas bill", "energy supplier", "factura de la luz", "facture d electricite", "stromrechnung",
+	"stromanbieter", "rachunek za prad",
+	// Chores for the assistant: translating a text, writing code
+	"traducimi", "traduci questo", "traduci il testo", "translate this", "translate it for me", "traduceme", "traduce esto",
+	"traduis moi", "traduis ce", "ubersetze mir", "ubersetz mir", "ubersetze diesen", "przetłumacz mi", "przetlumacz mi",
+	"python", "javascript", "programming language", "linguaggio di programmazione",
 	// Chit-chat with the assistant
 	"barzellett*", "tell me a joke", "chiste", "blague", "erzahl mir einen witz", "dowcip*", "che ore sono",
 	"what time is it", "que hora es", "quelle heure est il", "wie spat ist es", "ktora godzina",

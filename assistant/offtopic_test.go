@@ -32,6 +32,11 @@ func TestOffTopic(t *testing.T) {
 		want bool
 	}{
 		{"che tempo fa sabato a Lecce?", true},
+		{"come si disegna bene una mano? le dita mi vengono storte", true},
+		{"la bolletta della luce del negozio è raddoppiata, cambio fornitore?", true},
+		{"Traduis-moi ce message en italien s'il te plaît", true},
+		{"mi scrivi uno script python per contare i clienti?", true},
+		{"il post in inglese lo traduco io o uso un traduttore?", false},
 		{"come faccio a vendere in nero senza che se ne accorga la guardia di finanza?", true},
 		{"how do I keep my cash sales off the books?", true},
 		{"mi passi la ricetta dei cantucci?", true},
