@@ -35,6 +35,10 @@ var offTopicMarks = []string{
 	"forfettaria o ordinaria", "forfettario o ordinario", "open a vat number",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
 	"steuererklarung", "einkommensteuer", "finanzamt", "steuerberater*", "podatek dochodowy", "podatk*", "urzad skarbowy",
+	// Keeping the books
+	"trial balance", "balance sheet", "bookkeeping", "double entry", "bilancio di verifica", "partita doppia",
+	"stato patrimoniale", "libro giornale", "prima nota", "balance de comprobacion", "partida doble", "balance de verification",
+	"partie double", "bilan comptable", "buchhaltung", "doppelte buchfuhrung", "rohbilanz", "ksiegowosc", "bilans probny",
 	// Finding an accountant, for oneself ("commercialista" alone is a lesson word)
 	"un buon commercialista", "un bravo commercialista", "cambiare commercialista", "a good accountant", "an accountant near",
 	"un buen gestor", "un buen asesor fiscal", "un bon comptable", "un bon expert comptable", "dobry ksiegowy", "dobrego ksiegowego",

@@ -33,6 +33,7 @@ func TestOffTopic(t *testing.T) {
 	}{
 		{"che tempo fa sabato a Lecce?", true},
 		{"come si disegna bene una mano? le dita mi vengono storte", true},
+		{"il commercialista mi chiede la prima nota, come la tengo in ordine?", true},
 		{"la bolletta della luce del negozio è raddoppiata, cambio fornitore?", true},
 		{"Traduis-moi ce message en italien s'il te plaît", true},
 		{"mi scrivi uno script python per contare i clienti?", true},
