@@ -302,7 +302,8 @@ func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions,
 // configuration (stemming, stop words, accents folded). Twelve of the
 // query's lexemes score the candidates: those of q.Asking, then the most
 // informative; the rarest of them (as many as match 200 passages together,
-// at least one) find them through the GIN index. The 40 best by text score of each locale are scored
+// at least one) find them through the GIN index. The 40 best by text score
+// of each locale are scored
 //
 //	text  = Σ idf(l) × ([l in title or keywords] + 0.5 × [l in body]) / (1.5 × Σ idf(l))
 //	score = (text + 0.25 × word_similarity(query, title and keywords) + boost) × 1.3 if meant for q.Role
