@@ -152,11 +152,11 @@ var offTopicMarks = []string{
 	"come si disegna", "imparare a disegnare", "how to draw", "learn to draw", "como dibujar", "aprender a dibujar",
 	"comment dessiner", "apprendre a dessiner", "zeichnen lernen", "wie zeichne ich", "jak narysowac", "nauczyc sie rysowac",
 	// The learner's own bills and utilities
-	"bolletta della luce", "bolletta del gas", "bollette di luce", "fornitore di luce", "fornitore luce e gas", "cambiare gestore",
+	"bolletta della luce", "bolletta del gas", "bollette di luce", "fornitore di luce", "fornitore luce e gas",
 	"electricity bill", "gas bill", "energy supplier", "factura de la luz", "facture d electricite", "stromrechnung",
 	"stromanbieter", "rachunek za prad",
 	// Chores for the assistant: translating a text, writing code
-	"traducimi", "traduci questo", "traduci il testo", "translate this", "translate it for me", "traduceme", "traduce esto",
+	"traducimi", "traduci questo", "traduci il testo", "translate this for me", "translate this text", "translate it for me", "traduceme", "traduce esto",
 	"traduis moi", "traduis ce", "ubersetze mir", "ubersetz mir", "ubersetze diesen", "przetłumacz mi", "przetlumacz mi",
 	"python", "javascript", "programming language", "linguaggio di programmazione",
 	// Chit-chat with the assistant

@@ -38,6 +38,8 @@ func TestOffTopic(t *testing.T) {
 		{"Traduis-moi ce message en italien s'il te plaît", true},
 		{"mi scrivi uno script python per contare i clienti?", true},
 		{"il post in inglese lo traduco io o uso un traduttore?", false},
+		{"should I translate this notice into English for the tourists?", false},
+		{"devo cambiare gestore della pagina del comune, come si fa?", false},
 		{"come faccio a vendere in nero senza che se ne accorga la guardia di finanza?", true},
 		{"how do I keep my cash sales off the books?", true},
 		{"mi passi la ricetta dei cantucci?", true},

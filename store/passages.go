@@ -232,7 +232,7 @@ const (
 	trigramWeight = 0.25 // trigram similarity, relative to the text score
 	roleBoost     = 1.3
 	minFix        = 0.4 // least trigram similarity of a typo's replacement
-	maxLexemes    = 12  // the most informative query lexemes searched
+	maxLexemes    = 12  // query lexemes searched: the asking ones, then the most informative
 	findBudget    = 200 // passages the candidate-finding lexemes may match, summed
 	shortlist     = 40  // passages ranked by text before trigram scoring, per locale
 )
@@ -370,9 +370,10 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 			SELECT string_agg(w, ' ' ORDER BY n) AS t, COALESCE(string_agg(w, ' ' ORDER BY n) FILTER (WHERE asks), '') AS a FROM words
 		)
 		SELECT v.version_id AS version, v.complete, terms.t AS text, CAST(c.config AS text) AS config, l.lexeme,
-			l.lexeme = ANY(tsvector_to_array(to_tsvector(c.config, terms.a))) AS asks, pl.idf, COALESCE(pl.ndoc, 0) AS ndoc, COALESCE(unseen.idf, 0) AS unseen
+			l.lexeme = ANY(asking.lexemes) AS asks, pl.idf, COALESCE(pl.ndoc, 0) AS ndoc, COALESCE(unseen.idf, 0) AS unseen
 		FROM v CROSS JOIN terms
 		CROSS JOIN unnest(CAST($2 AS regconfig[])) AS c(config)
+		CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector(c.config, terms.a)) AS lexemes) asking
 		LEFT JOIN LATERAL unnest(to_tsvector(c.config, terms.t)) AS l ON true
 		LEFT JOIN passage_lexemes pl ON pl.version_id = v.version_id AND pl.config = c.config AND pl.lexeme = l.lexeme
 		LEFT JOIN passage_lexemes unseen ON unseen.version_id = v.version_id AND unseen.config = c.config AND unseen.lexeme = ''`,
