@@ -40,16 +40,17 @@ var fieldSides = mustFieldExamples(fieldFiles)
 
 // fieldLean is the least lean (the sum of its words' log odds) for which
 // a question is about another field. Chosen on the examples themselves:
-// trained on half of them, at this lean 2 in a hundred of the lessons'
-// questions left out lean so far, and two in three of the other fields'
-// questions do; then checked on the tuning halves of assistant/eval (see
-// bottega eval). Chosen again when 550 questions of other fields that use
-// the lessons' everyday words (foto, telefono, pagina, canale) joined the
-// examples: with half of them learnt, 1.5 declined 171 of the other 275
-// (149 without them), 2 declined 164 and answered four more legal or
-// personal questions. Every word's odds carry the ratio of the sides' sizes:
-// examples added to one side more than to the other move every question's
-// lean, and this one must be chosen again.
+// trained on half of them, at this lean about 3 in a hundred of the
+// lessons' questions left out lean so far, and two in three of the other
+// fields' questions do; then checked on the tuning halves of
+// assistant/eval (see bottega eval). Chosen again when 550 questions of
+// other fields that use the lessons' everyday words (foto, telefono,
+// pagina, canale) joined the examples: with half of them learnt, 1.5
+// declined 171 of the other 275 (149 without them), 2 declined 164 and
+// answered four more questions of declines.yaml's tuning half. Every
+// word's odds carry the ratio of the sides' sizes: examples added to one
+// side more than to the other move every question's lean, and this one
+// must be chosen again.
 const fieldLean = 1.5
 
 // fieldSmoothing is added to the count of every word on each side: a word
