@@ -70,6 +70,8 @@ var offTopicMarks = []string{
 	// Personal papers: passport, identity, residence, the learner's own benefits
 	"passaporto", "passport", "pasaporte", "passeport", "reisepass", "paszport",
 	"la mia carta d identita", "my id card", "mi dni", "ma carte d identite", "mein personalausweis", "meinen personalausweis", "moj dowod",
+	"rinnovare la carta d identita", "rinnovo della carta d identita", "fototessera", "foto tessera", "renew my id",
+	"photo d identite", "passbild", "foto carnet", "zdjecie do dowodu",
 	"il mio spid", "fare l isee",
 	"permesso di soggiorno", "work permit", "residence permit", "cittadinanza italiana", "citizenship",
 	"patente", "driving licence", "driver s license", "carnet de conducir", "permis de conduire", "fuhrerschein", "prawo jazdy",
@@ -102,7 +104,9 @@ var offTopicMarks = []string{
 	"pregare", "preghiera", "bibbia", "bible", "biblia", "esiste dio", "dio esiste",
 	"god exist*", "does god", "rezar", "beten", "gebet", "modlitw*", "modlic",
 	"per chi votare", "chi votare", "who should i vote", "who to vote for", "por quien votar", "pour qui voter",
-	"wen soll ich wahlen", "na kogo głosowac", "trump", "putin", "zelensk*",
+	"wen soll ich wahlen", "na kogo głosowac", "quale partito vot*", "quale partito devo", "quale partito mi", "che partito vot*", "which party should i",
+	"which party to vote", "que partido vot*", "pour quel parti", "quel parti voter", "welche partei soll ich",
+	"welche partei wahlen", "na jaka partie", "trump", "putin", "zelensk*",
 	// Sport, games of chance, horoscopes
 	"partita di calcio", "football match", "champions league", "fantacalcio", "formula 1", "world cup",
 	"squadra di calcio", "per che squadra", "tifare", "football team", "soccer team", "team to support",
