@@ -29,6 +29,11 @@ type Passage struct {
 	// the learners' words). They are searched with the keywords; kept
 	// apart here for the embeddings, which are made of each one.
 	Questions []string `db:"-" json:"-"`
+	// Asked are the questions the step lists in languages its lesson is
+	// not written in, by locale. Only the passage in the lesson's first
+	// locale has them; they are searched as Questions are, never by the
+	// full-text index (they have no passage of their language).
+	Asked map[string][]string `db:"-" json:"-"`
 }
 
 // Passage kinds.

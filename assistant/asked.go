@@ -71,7 +71,9 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 	passages := map[[2]string][]int64{}
 	for _, s := range steps {
 		k := [2]string{s.Lesson, s.Ref}
-		passages[k] = append(passages[k], s.ID)
+		if !slices.Contains(passages[k], s.ID) {
+			passages[k] = append(passages[k], s.ID)
+		}
 	}
 	byStep := map[[2]string]int{}
 	var questions []map[string]bool // the stems of each listed question

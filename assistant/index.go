@@ -113,6 +113,9 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 					p.Keywords = strings.TrimPrefix(kw+"\n"+strings.Join(indexed, "\n"), "\n")
 					p.Questions = qs
 				}
+				if loc == locales[0] {
+					p.Asked = otherAsked(s, locales)
+				}
 				if ch := l.ChapterOf(s); ch != nil {
 					sec := int(ch.Start.Seconds())
 					p.VideoStart = &sec
@@ -152,6 +155,21 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 	}
 	slices.Sort(ws)
 	return ps, ws
+}
+
+// otherAsked returns the questions step s lists in languages other than
+// locales (its lesson's), by locale; nil if none.
+func otherAsked(s content.Step, locales []string) map[string][]string {
+	var out map[string][]string
+	for lang, qs := range s.Questions {
+		if len(qs) > 0 && !slices.Contains(locales, lang) {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[lang] = qs
+		}
+	}
+	return out
 }
 
 // questionSteps gives each step the questions it lists in loc (how

@@ -206,7 +206,7 @@ func TestLoadBroken(t *testing.T) {
 		{"step question repeats the lesson's", "t/27-questions.yaml:23: step b questions it #1: the same as questions #1"},
 		{"step question repeats another step's", "t/27-questions.yaml:24: step b questions it #2: the same as step a questions #1"},
 		{"long step question", "t/27-questions.yaml:25: step b questions it #3: 201 characters, max 200"},
-		{"step questions undeclared locale", "t/27-questions.yaml:26: step b questions: locale en is not in the lesson's locales"},
+		{"step questions unknown locale", "t/27-questions.yaml:26: step b questions: unknown locale xx: want it, en, es, fr, de or pl"},
 		{"step questions not a list", `t/27-questions.yaml:27: step b questions fr: want a list, got "combien ?"`},
 		{"reviewed not a date", `t/28-review.yaml:10: reviewed: "2 dicembre 2026" is not a date like 2026-12-02 (YYYY-MM-DD)`},
 		{"sources not a list", "t/28-review.yaml:11: sources: want a list, got a mapping"},

@@ -303,18 +303,23 @@ func (v *validator) lesson(l *Lesson) file {
 }
 
 // questions checks the questions a lesson and its steps answer, in the learners'
-// words: in the lesson's locales, short as a chat message, each asked once in the
-// lesson.
+// words: short as a chat message, each asked once in the lesson; the lesson's in
+// its locales, a step's in those or in any other language the bot speaks
+// (learners ask in their own).
 func (f file) questions(l *Lesson) {
 	type at struct {
 		what string
 		n    int
 	}
 	seen := map[string]at{}
-	check := func(path, what string, qs map[string][]string) {
+	check := func(path, what string, qs map[string][]string, anyLocale bool) {
 		for _, lang := range sortedKeys(qs) {
 			p := join(path, lang)
-			if !f.allowed(p, what, lang) {
+			switch {
+			case anyLocale && !knownLocale(lang):
+				f.addf(p, "%s: unknown locale %s: want it, en, es, fr, de or pl", what, lang)
+				continue
+			case !anyLocale && !f.allowed(p, what, lang):
 				continue
 			}
 			for i, q := range qs[lang] {
@@ -335,9 +340,9 @@ func (f file) questions(l *Lesson) {
 			}
 		}
 	}
-	check("questions", "questions", l.Questions)
+	check("questions", "questions", l.Questions, false)
 	for i, s := range l.Steps {
-		check(fmt.Sprintf("steps.%d.questions", i), label("step", s.ID, i)+" questions", s.Questions)
+		check(fmt.Sprintf("steps.%d.questions", i), label("step", s.ID, i)+" questions", s.Questions, true)
 	}
 }
 

@@ -48,12 +48,12 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Pa
 	digest := passagesDigest(body, words)
 	_, err = q.ExecContext(ctx, `
 		INSERT INTO passages (version_id, track_id, lesson_id, kind, ref, position, steps, locale, config,
-			roles, lesson_locales, title, body, task, document, keywords, tags, video_start, questions)
+			roles, lesson_locales, title, body, task, document, keywords, tags, video_start, questions, asked)
 		SELECT $1, x.track_id, x.lesson_id, x.kind, x.ref, x.position, x.steps, x.locale, CAST(x.config AS regconfig),
-			x.roles, x.lesson_locales, x.title, x.body, x.task, x.document, x.keywords, x.tags, x.video_start, x.questions
+			x.roles, x.lesson_locales, x.title, x.body, x.task, x.document, x.keywords, x.tags, x.video_start, x.questions, x.asked
 		FROM jsonb_to_recordset($2) AS x(track_id text, lesson_id text, kind text, ref text, position int,
 			steps int, locale text, config text, roles text[], lesson_locales text[], title text, body text,
-			task text, document boolean, keywords text, tags text, video_start int, questions text[])`, version, jsonArg(body))
+			task text, document boolean, keywords text, tags text, video_start int, questions text[], asked jsonb)`, version, jsonArg(body))
 	if err != nil {
 		return fmt.Errorf("save passages: %w", err)
 	}
@@ -109,13 +109,17 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Pa
 func encodePassages(ps []bottega.Passage) ([]byte, error) {
 	type row struct {
 		bottega.Passage
-		Config    string   `json:"config"`
-		Questions []string `json:"questions"`
+		Config    string              `json:"config"`
+		Questions []string            `json:"questions"`
+		Asked     map[string][]string `json:"asked"`
 	}
 	rows := make([]row, len(ps))
 	for i, p := range ps {
 		p.Roles, p.LessonLocales = nonNil(p.Roles), nonNil(p.LessonLocales)
-		rows[i] = row{Passage: p, Config: searchConfig(p.Locale), Questions: nonNil(p.Questions)}
+		rows[i] = row{Passage: p, Config: searchConfig(p.Locale), Questions: nonNil(p.Questions), Asked: p.Asked}
+		if rows[i].Asked == nil {
+			rows[i].Asked = map[string][]string{}
+		}
 	}
 	body, err := json.Marshal(rows)
 	if err != nil {
@@ -126,7 +130,7 @@ func encodePassages(ps []bottega.Passage) ([]byte, error) {
 
 // indexFormat changes when ReplacePassages stores the same passages
 // differently, so that indexes made before are rebuilt.
-const indexFormat = "3"
+const indexFormat = "4"
 
 // passagesDigest sums up an index: the passages as ReplacePassages stores
 // them (encoded) and the words.
@@ -270,7 +274,9 @@ func (s *DB) PassageVersion(ctx context.Context) (int64, error) {
 }
 
 // StepQuestions are the questions a step lists in a locale (how learners
-// ask what it answers), and the id of its passage in that locale.
+// ask what it answers), and the id of the passage that keeps them: the
+// step's passage in that locale or, for a language its lesson is not
+// written in, in the lesson's first locale.
 type StepQuestions struct {
 	ID        int64          `db:"id"`
 	Lesson    string         `db:"lesson_id"`
@@ -281,12 +287,18 @@ type StepQuestions struct {
 
 // StepQuestions returns the questions the steps of index version list,
 // one entry for each step's passage in each locale, with or without
-// questions.
+// questions, and one for each language a step lists questions in that its
+// lesson is not written in, with the id of the passage that keeps them.
 func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions, error) {
 	var out []StepQuestions
 	err := s.q.SelectContext(ctx, &out, `
 		SELECT id, lesson_id, ref, locale, questions FROM passages
 		WHERE version_id = $1 AND kind = 'step'
+		UNION ALL
+		SELECT p.id, p.lesson_id, p.ref, a.key,
+			ARRAY(SELECT jsonb_array_elements_text(a.value))
+		FROM passages p CROSS JOIN LATERAL jsonb_each(p.asked) AS a
+		WHERE p.version_id = $1 AND p.kind = 'step'
 		ORDER BY lesson_id, ref, locale, id`, version)
 	if err != nil {
 		return nil, fmt.Errorf("read the steps' questions of index version %d: %w", version, err)
