@@ -72,3 +72,43 @@ func TestAskedIndexClosestQuestionsCount(t *testing.T) {
 		}
 	}
 }
+
+// A step's questions in a language its lesson is not written in are
+// compared with questions in that language only; the lessons' own
+// languages' are compared with every question.
+func TestAskedIndexesByLanguage(t *testing.T) {
+	ixs := askedIndexes([]store.StepQuestions{
+		{ID: 1, Lesson: "photos", Ref: "light", Locale: "it", Questions: []string{"le foto mi vengono scure, che luce uso?"}},
+		{ID: 1, Lesson: "photos", Ref: "zoom", Locale: "es", Questions: []string{"mi escaparate sale oscuro en las fotos"}, Other: true},
+		{ID: 2, Lesson: "plan", Ref: "rhythm", Locale: "it", Questions: []string{"quante volte a settimana devo pubblicare?"}},
+		{ID: 2, Lesson: "plan", Ref: "rhythm", Locale: "pl", Questions: []string{"jak często wrzucać posty na fb?"}, Other: true},
+	})
+	first := func(lang, q string) string {
+		ix, ok := ixs[lang]
+		if !ok {
+			ix = ixs[""]
+		}
+		bs := ix.boosts(q, lang)
+		if len(bs) == 0 {
+			return ""
+		}
+		return bs[0].Lesson + "/" + bs[0].Ref
+	}
+	for _, c := range []struct{ lang, q, want string }{
+		{"es", "el escaparate sale oscuro", "photos/zoom"},
+		{"pl", "jak często wrzucać posty", "plan/rhythm"},
+		{"fr", "mon escaparate oscuro", ""}, // Spanish words, asked in French: not compared
+		{"it", "quante volte devo pubblicare", "plan/rhythm"},
+	} {
+		if got := first(c.lang, c.q); got != c.want {
+			t.Errorf("%s %q: %q first, want %q", c.lang, c.q, got, c.want)
+		}
+	}
+	if len(ixs) != 3 {
+		t.Errorf("%d indexes, want 3: the lessons' languages, es and pl", len(ixs))
+	}
+	// The Spanish index has the lessons' languages' steps too.
+	if ps := ixs["es"].steps; len(ps) != 3 {
+		t.Errorf("es index has %d steps, want 3", len(ps))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -85,10 +86,10 @@ func digest(text string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Ensure embeds the passages of c (and the questions listed with them)
-// that have no embedding of this model, or one of another text, and drops
-// the embeddings of other models and of passages c no longer has. It
-// returns how many texts it embedded.
+// Ensure embeds the passages of c (and the questions listed with them, in
+// every language) that have no embedding of this model, or one of another
+// text, and drops the embeddings of other models and of passages c no
+// longer has. It returns how many texts it embedded.
 func (e *Embedder) Ensure(ctx context.Context, c *content.Curriculum) (int, error) {
 	ps, _ := Passages(c)
 	have, err := e.db.EmbeddingDigests(ctx, e.model)
@@ -105,6 +106,9 @@ func (e *Embedder) Ensure(ctx context.Context, c *content.Curriculum) (int, erro
 	)
 	for _, p := range ps {
 		texts := append([]string{embedText(p)}, p.Questions...)
+		for _, lang := range slices.Sorted(maps.Keys(p.Asked)) {
+			texts = append(texts, p.Asked[lang]...)
+		}
 		for n, t := range texts {
 			k := store.EmbeddingKey{LessonID: p.LessonID, Kind: p.Kind, Ref: p.Ref, Locale: p.Locale, N: n}
 			keep = append(keep, k)

@@ -283,6 +283,8 @@ type StepQuestions struct {
 	Ref       string         `db:"ref"`
 	Locale    string         `db:"locale"`
 	Questions pq.StringArray `db:"questions"`
+	// Other: Locale is not one of the lesson's.
+	Other bool `db:"other"`
 }
 
 // StepQuestions returns the questions the steps of index version list,
@@ -292,11 +294,11 @@ type StepQuestions struct {
 func (s *DB) StepQuestions(ctx context.Context, version int64) ([]StepQuestions, error) {
 	var out []StepQuestions
 	err := s.q.SelectContext(ctx, &out, `
-		SELECT id, lesson_id, ref, locale, questions FROM passages
+		SELECT id, lesson_id, ref, locale, questions, false AS other FROM passages
 		WHERE version_id = $1 AND kind = 'step'
 		UNION ALL
 		SELECT p.id, p.lesson_id, p.ref, a.key,
-			ARRAY(SELECT jsonb_array_elements_text(a.value))
+			ARRAY(SELECT jsonb_array_elements_text(a.value)), true
 		FROM passages p CROSS JOIN LATERAL jsonb_each(p.asked) AS a
 		WHERE p.version_id = $1 AND p.kind = 'step'
 		ORDER BY lesson_id, ref, locale, id`, version)
