@@ -94,8 +94,8 @@ func TestBuiltinHasNoWarnings(t *testing.T) {
 }
 
 // Every step of a built-in lesson says, in the learners' words, what it
-// answers: the search finds the step that answers a question, not only its
-// lesson.
+// answers, in every language the bot speaks: the search finds the step that
+// answers a question, not only its lesson, whatever language it is asked in.
 func TestBuiltinStepsListTheirQuestions(t *testing.T) {
 	c, err := Builtin()
 	if err != nil {
@@ -104,7 +104,7 @@ func TestBuiltinStepsListTheirQuestions(t *testing.T) {
 	const minStepAsked = 3
 	for _, l := range c.Lessons() {
 		for _, s := range l.Steps {
-			for _, lang := range []string{"it", "en"} {
+			for _, lang := range []string{"it", "en", "es", "fr", "de", "pl"} {
 				if n := len(s.Questions[lang]); n < minStepAsked {
 					t.Errorf("%s: step %s has %d learners' questions in %s, want at least %d", l.File, s.ID, n, lang, minStepAsked)
 				}
