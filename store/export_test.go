@@ -68,3 +68,15 @@ func PostgresWordSimilarity(ctx context.Context, db *DB, a, b string) (float32, 
 	err := db.db.QueryRowxContext(ctx, `SELECT word_similarity($1, $2)`, a, b).Scan(&s)
 	return s, err
 }
+
+// Vacuumed reports whether table was vacuumed and analysed by hand since
+// db's database was made.
+func Vacuumed(ctx context.Context, db *DB, table string) (vacuumed, analyzed bool, err error) {
+	err = db.db.QueryRowxContext(ctx, `
+		SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables
+		WHERE relid = CAST($1 AS regclass)`, table).Scan(&vacuumed, &analyzed)
+	if err != nil {
+		return false, false, fmt.Errorf("read when %s was vacuumed: %w", table, err)
+	}
+	return vacuumed, analyzed, nil
+}

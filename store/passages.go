@@ -262,6 +262,20 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 	return out, nil
 }
 
+// VacuumIndex reclaims the rows of the curriculum and its passage index
+// that no transaction sees any more, such as those of a publish rolled
+// back (bottega eval publishes in a transaction it rolls back), and
+// updates the planner's statistics of those tables. Autovacuum would, in
+// time; but a private Postgres that runs only while a command does gives
+// it none, and a search over tables of dead rows slows down run after run.
+// It runs outside any transaction, on the pool.
+func (s *DB) VacuumIndex(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) curriculum_versions, passage_versions, passages, passage_words, passage_lexemes`); err != nil {
+		return fmt.Errorf("vacuum the passage index: %w", err)
+	}
+	return nil
+}
+
 // PassageVersion returns the index version searched, the latest; 0 when
 // nothing is indexed.
 func (s *DB) PassageVersion(ctx context.Context) (int64, error) {

@@ -17,13 +17,15 @@ import (
 )
 
 // Store is what Run needs: the assistant's database, where it can publish
-// the curriculum and make learners, inside a transaction it rolls back.
+// the curriculum and make learners, inside a transaction it rolls back,
+// and vacuum the passage index afterwards.
 type Store interface {
 	assistant.Store
 	PublishCurriculum(ctx context.Context, c *content.Curriculum, opts store.PublishOptions) (store.Publication, error)
 	ReplacePassages(ctx context.Context, version int64, ps []bottega.Passage, words []string) error
 	EnsureLearner(ctx context.Context, platform, externalID, chatID, name, locale string) (bottega.Learner, bool, error)
 	UpdateLearner(ctx context.Context, l bottega.Learner) error
+	VacuumIndex(ctx context.Context) error
 }
 
 // Own is the interface language of a learner who asks in the language the
@@ -134,6 +136,11 @@ func Run(ctx context.Context, db Store, texts assistant.Texts, c *content.Curric
 	})
 	if !errors.Is(err, errRollback) {
 		return nil, err
+	}
+	// What the rolled-back publish wrote is left as dead rows: reclaimed
+	// now, so that the next run searches the index as fast as this one.
+	if err := db.VacuumIndex(ctx); err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	return out, nil
 }
