@@ -250,13 +250,13 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 				u.score += idf
 			}
 		}
-		// The passages' own ranking counts too, and the first
-		// sentence of a step, which says what it is about.
+		// The passages' own ranking counts too. A step's first
+		// sentence gains nothing for being first: it often introduces
+		// ("Nothing annoys a customer more than finding the shutters
+		// down…") and, with one sentence a step, would stand in for the
+		// one that answers ("Enter your real hours…").
 		if top > 0 {
 			u.score *= 0.5 + 0.5*hits[u.hit].Score/top
-		}
-		if u.pos == 0 {
-			u.score += 0.3
 		}
 		u.score += askedBonus * asked(hits[u.hit], q)
 		if how && u.list() {
@@ -335,8 +335,9 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	}
 	// A step's exercise quoted alone asks the learner to do something
 	// without saying what: the step's best other sentence stands in for
-	// it, if any shares the question's words. In the passages' order:
-	// the room left on the screen depends on it.
+	// it, if any shares the question's words (for the answer's lead, any:
+	// its first, if none does). In the passages' order: the room left on
+	// the screen depends on it.
 	for _, i := range order {
 		us := chosen[i]
 		if len(us) != 1 || !us[0].task && !us[0].file {
@@ -345,7 +346,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		size -= utf8.RuneCountInString(us[0].text)
 		chosen[i] = nil
 		for _, u := range ranked {
-			if l := utf8.RuneCountInString(u.text); u.hit == i && u.score > 0.3 && !u.task && !u.file && size+l <= maxQuoted {
+			if l := utf8.RuneCountInString(u.text); u.hit == i && (u.score > 0.3 || i == first) && !u.task && !u.file && size+l <= maxQuoted {
 				chosen[i] = []unit{u}
 				size += l
 				break
