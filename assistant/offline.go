@@ -335,9 +335,9 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	}
 	// A step's exercise quoted alone asks the learner to do something
 	// without saying what: the step's best other sentence stands in for
-	// it, if any shares the question's words (for the answer's lead, any:
-	// its first, if none does). In the passages' order: the room left on
-	// the screen depends on it.
+	// it, if any shares the question's words (for the answer's lead, even
+	// if none does). In the passages' order: the room left on the screen
+	// depends on it.
 	for _, i := range order {
 		us := chosen[i]
 		if len(us) != 1 || !us[0].task && !us[0].file {
