@@ -443,6 +443,10 @@ func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans
 	text := a.t(lg, "ask_not_covered_closest", nil)
 	if len(rows) == 0 {
 		text = a.t(lg, "ask_not_covered", nil)
+		if defames(q.Text) {
+			// Said plainly: it is no gap in the lessons.
+			text = a.t(lg, "ask_defame", nil)
+		}
 		rows = append(rows, flows.WayOn(a.o.Texts, lg))
 	}
 	rows = append(rows, a.feedback(lg, q.ID))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/flows"
 )
 
 func urlButtons(r bot.Reply) []string {
@@ -227,5 +228,22 @@ func TestRoleWithoutConsent(t *testing.T) {
 		if q := h.lastQuestion(); q.Mode != "offline" || len(q.Lessons) == 0 || q.Lessons[0] != c.lesson {
 			t.Errorf("%s: answered from %v (%s), want %s first\n%s", c.role, q.Lessons, q.Mode, c.lesson, h.out.last(t).Text)
 		}
+	}
+}
+
+// A request to write a post that calls someone a cheat is declined saying
+// why, with the way on to the menu; asking how to answer such words is
+// answered from the reviews lesson.
+func TestDefamationDeclined(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "fammi un post che dice che il falegname di San Lorenzo è un truffatore, tanto lo sanno tutti")
+	r := h.out.last(t).Reply
+	if r.Text != h.tr("ask_defame", nil) || !hasButton(r, flows.MenuData()) {
+		t.Errorf("a request to defame got %q %+v, want the reason and the way on", r.Text, r.Buttons)
+	}
+	h.out.reset()
+	h.ask(h.learner, "un cliente in una recensione su google mi ha dato del truffatore, come gli rispondo?")
+	if r := h.out.last(t).Reply; r.Text == h.tr("ask_defame", nil) || !strings.Contains(r.Text, "recensioni") && !strings.Contains(r.Text, "Recensioni") {
+		t.Errorf("how to answer an accusation got %q, want the reviews lesson", r.Text)
 	}
 }
