@@ -46,8 +46,8 @@ type Outcome struct {
 	Half     string
 	UI       string // Own or the interface language
 	// Mode is how the assistant answered: "offline" (quoting the
-	// lessons), "uncovered" (the lessons do not cover it) or "refused"
-	// (too long, say).
+	// lessons), "uncovered" (the lessons do not cover it, or it is
+	// declined saying why) or "refused" (too long, say).
 	Mode  string
 	Shown string // the answer as the learner reads it
 	// Top are the lessons of the 5 best passages, what an LLM is given.
@@ -182,7 +182,9 @@ func (r *runner) ask(ctx context.Context, q, prev Question, ui string) (Outcome,
 	switch {
 	case strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered", nil)),
 		// Declined with the closest lessons offered.
-		strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered_closest", nil)):
+		strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered_closest", nil)),
+		// Declined saying why: Bottega writes no accusation.
+		strings.HasPrefix(shown, r.texts.T(locale, "ask_defame", nil)):
 		oc.Mode = modeUncovered
 	case strings.HasPrefix(shown, r.texts.T(locale, "ask_offline", nil)),
 		// A text pasted with the question is answered with the method
