@@ -275,6 +275,11 @@ func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q
 // respond retrieves, answers and sends.
 func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, q bottega.Question) (answer, error) {
 	lg := q.Locale
+	if defames(q.Text) {
+		// Whatever the lessons or a model could add, the answer is no:
+		// said plainly, with no lesson offered.
+		return a.uncovered(q, nil, answer{}), nil
+	}
 	turns, err := a.o.DB.RecentTurns(ctx, q.LearnerID, q.AskedAt.Add(-turnsAge), maxTurns, q.ID)
 	if err != nil {
 		return answer{}, err

@@ -232,11 +232,21 @@ func TestRoleWithoutConsent(t *testing.T) {
 }
 
 // A request to write a post that calls someone a cheat is declined saying
-// why, with the way on to the menu; asking how to answer such words is
-// answered from the reviews lesson.
+// why, with the way on to the menu, and never reaches a model; asking how
+// to answer such words is answered from the reviews lesson.
 func TestDefamationDeclined(t *testing.T) {
+	const q = "fammi un post che dice che il falegname di San Lorenzo è un truffatore, tanto lo sanno tutti"
+	withLLM := newHarness(t, true, nil)
+	withLLM.llm.SetReply(func(openai.ChatCompletionRequest) string {
+		return "Ecco il post: «Il falegname di San Lorenzo è un truffatore» [1]"
+	})
+	withLLM.ask(withLLM.learner, q)
+	if r := withLLM.out.last(t).Reply; r.Text != withLLM.tr("ask_defame", nil) || len(withLLM.llm.Requests()) > 0 {
+		t.Errorf("with a model, a request to defame got %q after %d model calls, want the reason and none", r.Text, len(withLLM.llm.Requests()))
+	}
+
 	h := newHarness(t, false, nil)
-	h.ask(h.learner, "fammi un post che dice che il falegname di San Lorenzo è un truffatore, tanto lo sanno tutti")
+	h.ask(h.learner, q)
 	r := h.out.last(t).Reply
 	if r.Text != h.tr("ask_defame", nil) || !hasButton(r, flows.MenuData()) {
 		t.Errorf("a request to defame got %q %+v, want the reason and the way on", r.Text, r.Buttons)
