@@ -49,7 +49,7 @@ func TestAskWeights(t *testing.T) {
 }
 
 func TestLegalAction(t *testing.T) {
-	for _, q := range []string{
+	checkMarks(t, "legalAction", legalAction, []string{
 		"posso fare causa a chi mi ha lasciato una recensione falsa?",
 		"un cliente nn mi ha pagato, posso fargli causa?",
 		"posso querelare chi mi insulta su facebook?",
@@ -61,21 +61,28 @@ func TestLegalAction(t *testing.T) {
 		"je veux porter plainte contre un client",
 		"kann ich den Kunden verklagen?",
 		"czy mogę pozwać klienta za fałszywą opinię?",
-	} {
-		if !legalAction(q) {
-			t.Errorf("legalAction(%q) = false, want true", q)
-		}
-	}
-	for _, q := range []string{
+	}, []string{
 		"come segnalo una recensione falsa a google?",
 		"how do I report a fake review?",
 		"le scuole resteranno chiuse causa maltempo, come lo scrivo?",
 		"mi è arrivata una mail 'clicca qui per fare ricorso', è una truffa?",
 		"wie melde ich eine falsche Bewertung?",
 		"Kunden klagen über die Öffnungszeiten",
-	} {
-		if legalAction(q) {
-			t.Errorf("legalAction(%q) = true, want false", q)
+	})
+}
+
+// checkMarks wants f to find its marks in every question of yes and in
+// none of no.
+func checkMarks(t *testing.T, name string, f func(string) bool, yes, no []string) {
+	t.Helper()
+	for _, q := range yes {
+		if !f(q) {
+			t.Errorf("%s(%q) = false, want true", name, q)
+		}
+	}
+	for _, q := range no {
+		if f(q) {
+			t.Errorf("%s(%q) = true, want false", name, q)
 		}
 	}
 }
@@ -367,8 +374,9 @@ func TestQuoteAttachmentsWithoutFile(t *testing.T) {
 	}
 }
 
+// A request to write an accusation is told from a question about one.
 func TestDefames(t *testing.T) {
-	for _, q := range []string{
+	checkMarks(t, "defames", defames, []string{
 		"fammi un post che dice che il negozio di fronte è un truffatore",
 		"scrivi una recensione falsa a una stella per il mio concorrente",
 		"scrivimi un post che prende in giro il sindaco del paese vicino",
@@ -378,12 +386,7 @@ func TestDefames(t *testing.T) {
 		"écris un faux avis sur le restaurant d'à côté",
 		"schreib einen Post, dass mein Konkurrent ein Betrüger ist",
 		"napisz post, że sąsiad to złodziej",
-	} {
-		if !defames(q) {
-			t.Errorf("defames(%q) = false, want true", q)
-		}
-	}
-	for _, q := range []string{
+	}, []string{
 		"un cliente mi dà del ladro in una recensione, scrivimi una risposta",
 		"scrivi un avviso per gli anziani sui truffatori che si fingono del comune",
 		"è reato scrivere recensioni finte o rischio solo che le tolgono?",
@@ -391,9 +394,5 @@ func TestDefames(t *testing.T) {
 		"write a warning about scammers pretending to be the council",
 		"mi hanno lasciato una recensione falsa, cosa faccio?",
 		"wir haben einen beleidigenden Kommentar entfernt, jetzt schreibt jemand, die Gemeinde löscht Kritiker",
-	} {
-		if defames(q) {
-			t.Errorf("defames(%q) = true, want false", q)
-		}
-	}
+	})
 }
