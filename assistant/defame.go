@@ -30,7 +30,7 @@ var (
 		"recensione falsa", "recensioni false", "recensione finta", "recensioni finte",
 		"liar*", "thief", "thieves", "steals", "scammer*", "crook*", "insulting", "insult him", "insult her", "insult them",
 		"make fun of", "fake review*",
-		"ladron*", "estafador*", "mentiros*", "insultant*", "resena falsa", "resenas falsas",
+		"ladron*", "estafador*", "mentiros*", "resena falsa", "resenas falsas",
 		"voleur*", "escroc*", "menteur*", "faux avis",
 		"dieb*", "betruger*", "lugner*", "beleidigend*", "fake bewertung*", "gefalschte bewertung*",
 		"złodziej*", "oszust*", "kłamca", "obrazliw*", "fałszyw* opini*",
