@@ -196,6 +196,38 @@ func TestQuoteShortOpensParagraph(t *testing.T) {
 	}
 }
 
+// A heading ("Too dark?") is never quoted alone from a step other than
+// the best: it brings what follows it even if that is short, or is left
+// out when nothing after it fits.
+func TestQuoteHeading(t *testing.T) {
+	const heading, next = "Too dark?", "Light comes first."
+	list := "• Turn the table toward the window in the morning.\n• Switch the flash off and hold the phone still."
+	first := func(n int) string {
+		s := "Clean the lens before every product photo"
+		return s + strings.Repeat(" and", (n-len(s)-1)/len(" and")) + "."
+	}
+	for _, tc := range []struct {
+		room int // left on the screen after the best step's sentence
+		want []string
+	}{
+		{len(heading) + len(next) + 5, []string{heading, next}},
+		{len(heading) + 5, nil},
+	} {
+		hits := []bottega.PassageHit{
+			taskStep("photos", "lens", "en", 1, first(maxQuoted-tc.room), "", ""),
+			taskStep("photos", "light", "en", 0.9, heading+" "+next+"\n"+list, "", ""),
+		}
+		chosen, _ := quote(hits, "my product photos come out too dark, why?", "en")
+		var got []string
+		for _, u := range chosen[1] {
+			got = append(got, u.text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("with %d characters of room, the second step quotes %q, want %q", tc.room, got, tc.want)
+		}
+	}
+}
+
 // A step's exercise is never all an answer quotes of a step: its best
 // other sentence stands in for it. The exercise is the step's task, however
 // its author opens it: here with no "Prova ora:".

@@ -382,11 +382,19 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			n += utf8.RuneCountInString(last.text)
 		}
 		// Another short sentence left hanging ("Reviews.") would say
-		// less than the first alone.
+		// less than the first alone, unless the first is a mere heading
+		// ("Locked out?"), which says nothing alone.
 		l := added[len(added)-1]
 		hanging := utf8.RuneCountInString(l.text) < shortUnit && slices.ContainsFunc(all, func(u unit) bool { return u.hit == i && u.pos == l.pos+1 })
-		if len(added) > 1 && !hanging {
+		heading := utf8.RuneCountInString(us[0].text) < minAlone
+		switch {
+		case len(added) > 1 && (!hanging || heading):
 			chosen[i], size = added, size+n
+		case heading && i != first:
+			// Nothing of what follows it fits: another step's heading
+			// is left out.
+			delete(chosen, i)
+			size -= utf8.RuneCountInString(us[0].text)
 		}
 	}
 	// A sentence that goes on from the one before it ("Quindi…", "So…")
@@ -453,6 +461,11 @@ func goesOnFrom(text string) bool {
 // shortUnit is the length (characters) under which a sentence quoted
 // alone brings the next one of its line.
 const shortUnit = 50
+
+// minAlone is the length (characters) under which a sentence is a
+// heading ("Locked out?", "Before:"), never quoted alone but for the
+// answer's lead, when nothing after it fits.
+const minAlone = 25
 
 // taskWeight weighs a step's exercise ("Prova ora: …") in a sentence's
 // score, relative to the step's other sentences: it shares their words
