@@ -68,6 +68,7 @@ func TestLegalAction(t *testing.T) {
 		"mi è arrivata una mail 'clicca qui per fare ricorso', è una truffa?",
 		"wie melde ich eine falsche Bewertung?",
 		"Kunden klagen über die Öffnungszeiten",
+		"il fotografo mi ha mandato le sue foto, posso usarle sulla pagina?",
 	})
 }
 

@@ -23,18 +23,18 @@ package assistant
 var offTopicMarks = []string{
 	// Cooking and diets
 	"ricetta", "ricette", "ingredienti", "cucinare", "recipe*", "ingredients", "how to cook", "how do i cook",
-	"receta*", "cocinar", "recette*", "cuisiner", "rezept*", "kochen", "przepis*", "ugotowac",
+	"receta*", "cocinar", "recette du", "recette des", "une recette", "recettes", "cuisiner", "rezept*", "kochen", "przepis na", "ugotowac",
 	"dieta", "diet", "calori*", "dimagrire", "perdere peso", "lose weight", "adelgazar", "perder peso", "maigrir",
 	"perdre du poids", "abnehmen", "schudnac",
 	// Weather forecasts (alerts are a lesson: "allerta meteo" is no mark)
 	"previsioni del tempo", "che tempo fa", "che tempo fara", "weather forecast", "the weather", "will it rain",
-	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "llover*", "llueve", "previsions meteo", "quel temps fera",
+	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "va a llover", "llovera", "previsions meteo", "quel temps fera",
 	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "pogoda", "pogode", "bedzie padac",
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
 	"forfettaria o ordinaria", "forfettario o ordinario", "open a vat number",
 	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
-	"steuererklarung", "einkommensteuer", "finanzamt", "steuerberater*", "podatek dochodowy", "podatk*", "urzad skarbowy",
+	"steuererklarung", "einkommensteuer", "kirchensteuer", "gewerbesteuer", "grundsteuer", "finanzamt", "steuerberater*", "podatek dochodowy", "moje podatki", "moich podatkow", "placic podatki", "urzad skarbowy",
 	// Keeping the books
 	"trial balance", "balance sheet", "bookkeeping", "double entry", "bilancio di verifica", "partita doppia",
 	"stato patrimoniale", "libro giornale", "prima nota", "balance de comprobacion", "partida doble", "balance de verification",
@@ -44,7 +44,7 @@ var offTopicMarks = []string{
 	"un buen gestor", "un buen asesor fiscal", "un bon comptable", "un bon expert comptable", "dobry ksiegowy", "dobrego ksiegowego",
 	"busta paga", "stipendio", "tredicesima", "salary", "payslip", "pay rise",
 	"paid leave", "sick leave", "entitled to", "sueldo", "salaire", "gehalt", "wynagrodzenie",
-	"inps", "la mia pensione", "my pension", "jubilacion", "retraite", "meine rente", "emerytur*",
+	"inps", "la mia pensione", "my pension", "jubilacion", "ma retraite", "meine rente", "moja emerytur*", "mojej emerytur*",
 	// Hiding income from the tax police
 	// ("in nero" alone is also a black background)
 	"guardia di finanza", "vendere in nero", "vendo in nero", "lavoro in nero", "pagare in nero", "soldi in nero", "incassi in nero",
@@ -64,6 +64,15 @@ var offTopicMarks = []string{
 	"cambiare lavoro", "change jobs", "change careers", "cambiar de trabajo", "changer de travail", "job wechseln", "zmienic prace",
 	"chercher un emploi", "lebenslauf", "vorstellungsgesprach", "bewerbungsschreiben", "rozmowa kwalifikacyjna",
 	"list motywacyjny", "szukam pracy", "zyciorys",
+	// A council's own procedure (its page streams the sitting: "consiglio comunale" is no mark)
+	"numero legale", "quorum", "seconda convocazione", "prima convocazione", "minimum notice", "kworum",
+	"beschlussfahig*", "beschlußfahig*",
+	// Event logistics
+	"bagni chimici", "portable toilets", "chemical toilets", "banos quimicos", "toilettes chimiques", "dixi klo*", "toalety przenosne",
+	// Shopping for oneself
+	"che telefono comprare", "quale telefono comprare", "un telefono nuovo per me", "un telefono nuovo x me", "which phone should i buy",
+	"what phone should i buy", "que movil comprar", "que movil me compro", "quel telephone acheter", "welches handy soll ich kaufen",
+	"jaki telefon kupic",
 	// The post office and the registered letter
 	"ufficio post*", "raccomandata", "post office", "registered letter", "oficina de correos", "carta certificada",
 	"bureau de poste", "lettre recommandee", "postamt", "einschreiben", "urzad pocztowy", "list polecony",
@@ -90,6 +99,10 @@ var offTopicMarks = []string{
 	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
+	"dove mi vaccino", "vaccinarmi", "mi devo vaccinare", "get vaccinated", "flu shot", "donde me vacuno", "vacunarme",
+	"me faire vacciner", "mich impfen lassen", "zaszczepic sie",
+	"post operatorio", "postoperatorio", "dopo l operazione", "after my surgery", "after the operation", "despues de la operacion",
+	"apres l operation", "apres mon operation", "nach der operation", "nach meiner operation", "po operacji",
 	// Family, love and feelings
 	"mia moglie", "mio marito", "fidanzat*", "my wife", "my husband", "girlfriend", "boyfriend", "divorz*", "divorc*",
 	"lonely", "mi esposa", "mi marido", "ma femme", "mon mari", "meine frau", "mein mann", "moja zona", "moj maz",
@@ -112,6 +125,8 @@ var offTopicMarks = []string{
 	"squadra di calcio", "per che squadra", "tifare", "football team", "soccer team", "team to support",
 	"equipo de futbol", "equipe de foot", "fussballverein", "druzyna", "serie a", "premier league",
 	"partido de futbol", "match de foot", "fussballspiel", "fußballspiel", "mecz",
+	"chi ha vinto il", "chi ha vinto la", "who won the", "quien gano el", "quien gano la", "qui a gagne le", "qui a gagne la",
+	"wer hat gewonnen", "kto wygrał", "kto wygral", "giro d italia", "tour de france",
 	"oroscopo", "horoscope", "horoscopo", "horoskop",
 	"superenalotto", "numeri del lotto", "gratta e vinci", "scommesse", "lottery", "betting", "lucky numbers",
 	"loteria", "apuestas", "loterie", "pari sportif*", "lotterie", "sportwetten", "lotek",

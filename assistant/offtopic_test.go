@@ -26,12 +26,46 @@ func TestOffTopicMarksNotInLessons(t *testing.T) {
 	}
 }
 
+// No question a built-in lesson lists, in any language, is declined: the
+// marks of other fields, of going to law, of defaming and of injections
+// are never the words of a question the lessons answer ("przepisy" are
+// rules as well as recipes, "sue" is Italian too).
+func TestListedQuestionsNotDeclined(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(where string, qs map[string][]string) {
+		for lang, list := range qs {
+			for _, q := range list {
+				if declined(q) {
+					t.Errorf("%s (%s) lists %q, which is declined", where, lang, q)
+				}
+			}
+		}
+	}
+	for _, l := range c.Lessons() {
+		check(l.ID, l.Questions)
+		for _, s := range l.Steps {
+			check(l.ID+"/"+s.ID, s.Questions)
+		}
+	}
+}
+
 func TestOffTopic(t *testing.T) {
 	for _, c := range []struct {
 		q    string
 		want bool
 	}{
 		{"che tempo fa sabato a Lecce?", true},
+		{"se stasera manca il numero legale il consiglio può votare lo stesso?", true},
+		{"dove mi vaccino contro l'influenza quest'anno?", true},
+		{"quale telefono comprare per fare belle foto ai nipoti?", true},
+		{"Muss ich Gewerbesteuer für meinen Laden zahlen?", true},
+		{"Who won the Tour de France?", true},
+		{"para el concierto, si llueve, como aviso a la gente?", false},
+		{"przepisy o RODO dotyczą też zdjęć na fb?", false},
+		{"le parrain de la boutique est parti à la retraite, je change la bio ?", false},
 		{"come si disegna bene una mano? le dita mi vengono storte", true},
 		{"il commercialista mi chiede la prima nota, come la tengo in ordine?", true},
 		{"la bolletta della luce del negozio è raddoppiata, cambio fornitore?", true},
