@@ -18,7 +18,8 @@ var legalMarks = []string{
 	"querel*", "denunciarl*", "denunciare", "sporgere denuncia", "ricorso al tar", "fare ricorso al", "avvocat*", "tribunale",
 	// English
 	// ("sue" alone is also Italian: "le sue foto")
-	"sue them", "sue him", "sue her", "sue you", "sue me", "sue the", "sue my", "sue for", "to sue", "i sue", "we sue", "can sue", "suing", "sued", "lawsuit*", "legal action", "legal options", "lawyer*", "attorney*", "to court", "press charges",
+	"sue them", "sue him", "sue her", "sue you", "sue me", "sue the", "sue my", "sue for", "to sue", "i sue", "we sue", "can sue",
+	"suing", "sued", "lawsuit*", "legal action", "legal options", "lawyer*", "attorney*", "to court", "press charges",
 	// Spanish
 	"demandar*", "denunciar a", "denunciarl*", "abogad*", "llevar a juicio", "llevarlo a juicio", "llevarla a juicio",
 	// French

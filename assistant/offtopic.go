@@ -65,14 +65,11 @@ var offTopicMarks = []string{
 	"chercher un emploi", "lebenslauf", "vorstellungsgesprach", "bewerbungsschreiben", "rozmowa kwalifikacyjna",
 	"list motywacyjny", "szukam pracy", "zyciorys",
 	// A council's own procedure (its page streams the sitting: "consiglio comunale" is no mark)
-	"numero legale", "quorum", "seconda convocazione", "prima convocazione", "minimum notice", "kworum",
+	"numero legale", "quorum", "seconda convocazione", "prima convocazione", "kworum",
 	"beschlussfahig*", "beschlußfahig*",
-	// Event logistics
-	"bagni chimici", "portable toilets", "chemical toilets", "banos quimicos", "toilettes chimiques", "dixi klo*", "toalety przenosne",
-	// Shopping for oneself
-	"che telefono comprare", "quale telefono comprare", "un telefono nuovo per me", "un telefono nuovo x me", "which phone should i buy",
-	"what phone should i buy", "que movil comprar", "que movil me compro", "quel telephone acheter", "welches handy soll ich kaufen",
-	"jaki telefon kupic",
+	// An event's logistics (where the toilets are is a post: "bagni" is no mark)
+	"quanti bagni", "how many toilets", "how many portable toilets", "cuantos banos", "combien de toilettes", "wie viele toiletten",
+	"ile toalet",
 	// The post office and the registered letter
 	"ufficio post*", "raccomandata", "post office", "registered letter", "oficina de correos", "carta certificada",
 	"bureau de poste", "lettre recommandee", "postamt", "einschreiben", "urzad pocztowy", "list polecony",
@@ -99,10 +96,11 @@ var offTopicMarks = []string{
 	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
-	"dove mi vaccino", "vaccinarmi", "mi devo vaccinare", "get vaccinated", "flu shot", "donde me vacuno", "vacunarme",
-	"me faire vacciner", "mich impfen lassen", "zaszczepic sie",
-	"post operatorio", "postoperatorio", "dopo l operazione", "after my surgery", "after the operation", "despues de la operacion",
-	"apres l operation", "apres mon operation", "nach der operation", "nach meiner operation", "po operacji",
+	// One's own vaccination and surgery (a town's vaccination day is a post, a rescue an operation)
+	"dove mi vaccino", "vaccinarmi", "mi devo vaccinare", "where do i get vaccinated", "should i get vaccinated",
+	"donde me vacuno", "vacunarme", "me faire vacciner", "mich impfen lassen",
+	"post operatorio", "postoperatorio", "after my surgery", "despues de mi operacion", "apres mon operation",
+	"nach meiner operation", "po mojej operacji",
 	// Family, love and feelings
 	"mia moglie", "mio marito", "fidanzat*", "my wife", "my husband", "girlfriend", "boyfriend", "divorz*", "divorc*",
 	"lonely", "mi esposa", "mi marido", "ma femme", "mon mari", "meine frau", "mein mann", "moja zona", "moj maz",
@@ -126,7 +124,7 @@ var offTopicMarks = []string{
 	"equipo de futbol", "equipe de foot", "fussballverein", "druzyna", "serie a", "premier league",
 	"partido de futbol", "match de foot", "fussballspiel", "fußballspiel", "mecz",
 	"chi ha vinto il", "chi ha vinto la", "who won the", "quien gano el", "quien gano la", "qui a gagne le", "qui a gagne la",
-	"wer hat gewonnen", "kto wygrał", "kto wygral", "giro d italia", "tour de france",
+	"wer hat gewonnen", "kto wygrał", "kto wygral",
 	"oroscopo", "horoscope", "horoscopo", "horoskop",
 	"superenalotto", "numeri del lotto", "gratta e vinci", "scommesse", "lottery", "betting", "lucky numbers",
 	"loteria", "apuestas", "loterie", "pari sportif*", "lotterie", "sportwetten", "lotek",
