@@ -207,11 +207,10 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 
 // askedIndexes indexes the questions of steps, and those moreAsked has
 // for them, for each language a question may be asked in: the questions
-// in the lessons' own languages,
-// under "", and for each other language they list questions in, those
-// and the other language's. A question in that language is compared with
-// both (the glossary reads its words as the lessons'); a question in
-// another is never compared with them.
+// in the lessons' own languages under "", and for each other language
+// they list questions in, those and the other language's. A question in
+// that language is compared with both (the glossary reads its words as
+// the lessons'); a question in another is never compared with them.
 func askedIndexes(steps []store.StepQuestions) map[string]*askedIndex {
 	steps = withMoreAsked(steps, moreAsked)
 	var own []store.StepQuestions
