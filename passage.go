@@ -53,4 +53,7 @@ type PassageHit struct {
 	Text     float64
 	Evidence float64 // the idf of the lexemes matched, in the title or keywords counting fully
 	Trigram  float64
+	// Raised is what Score gained because the step was raised by other
+	// means than the query's words (see store.PassageQuery.Boost).
+	Raised float64
 }

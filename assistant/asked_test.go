@@ -1,8 +1,10 @@
 package assistant
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 )
 
@@ -110,5 +112,49 @@ func TestAskedIndexesByLanguage(t *testing.T) {
 	// The Spanish index has the lessons' languages' steps too.
 	if ps := ixs["es"].steps; len(ps) != 3 {
 		t.Errorf("es index has %d steps, want 3", len(ps))
+	}
+}
+
+// The best passage of each of the wordsKept lessons that rank best by the
+// question's words stays among the first limit, in its place by score,
+// the others raised past it going after; nothing is lost or repeated.
+func TestKeepWordsBest(t *testing.T) {
+	hit := func(id int64, lesson string, score, raised float64) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{ID: id, LessonID: lesson}, Score: score, Raised: raised}
+	}
+	ids := func(hs []bottega.PassageHit) []int64 {
+		var out []int64
+		for _, h := range hs {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		hits []bottega.PassageHit
+		want []int64
+	}{
+		{"the words' best are first already", []bottega.PassageHit{
+			hit(1, "a", 1.0, 0), hit(2, "b", 0.9, 0), hit(3, "c", 0.8, 0.3), hit(4, "d", 0.7, 0),
+		}, []int64{1, 2, 3, 4}},
+		{"raised steps push the words' second out", []bottega.PassageHit{
+			hit(1, "a", 1.2, 0.3), hit(2, "b", 1.1, 0.3), hit(3, "c", 1.0, 0), hit(4, "d", 0.9, 0), hit(5, "e", 0.5, 0.1),
+		}, []int64{1, 3, 4, 2, 5}},
+		{"and the words' best", []bottega.PassageHit{
+			hit(1, "a", 1.2, 0.3), hit(2, "b", 1.1, 0.3), hit(3, "b", 1.0, 0.3), hit(4, "c", 0.95, 0), hit(5, "d", 0.9, 0),
+		}, []int64{1, 4, 5, 2, 3}},
+		{"two passages of the words' best lesson keep one place", []bottega.PassageHit{
+			hit(1, "a", 1.2, 0.5), hit(2, "b", 1.1, 0.3), hit(3, "c", 0.9, 0), hit(4, "c", 0.85, 0), hit(5, "d", 0.82, 0),
+		}, []int64{1, 3, 5, 2, 4}},
+		{"no more than the limit", []bottega.PassageHit{
+			hit(1, "a", 1.0, 0.5), hit(2, "b", 0.9, 0),
+		}, []int64{1, 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// A limit of 3.
+			if got := ids(keepWordsBest(c.hits, 3)); !slices.Equal(got, c.want) {
+				t.Errorf("keepWordsBest = %v, want %v", got, c.want)
+			}
+		})
 	}
 }

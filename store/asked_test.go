@@ -64,8 +64,11 @@ func TestAskedStepsAndBoost(t *testing.T) {
 	if got := refs(hits); !slices.Equal(got, []string{"plan/rhythm", "live/s1"}) {
 		t.Fatalf("with plan/rhythm boosted: %v, want [plan/rhythm live/s1]", got)
 	}
-	if hits[0].Score != 2 || hits[0].Text != 0 {
-		t.Errorf("boosted step: score %g, text %g; want 2 and 0 (no word matched)", hits[0].Score, hits[0].Text)
+	if hits[0].Score != 2 || hits[0].Raised != 2 || hits[0].Text != 0 {
+		t.Errorf("boosted step: score %g, raised %g, text %g; want 2, 2 and 0 (no word matched)", hits[0].Score, hits[0].Raised, hits[0].Text)
+	}
+	if hits[1].Raised != 0 {
+		t.Errorf("the step not boosted was raised by %g", hits[1].Raised)
 	}
 	// A search within one lesson ignores the others' boosts.
 	q.Lesson = "live"

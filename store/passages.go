@@ -528,10 +528,12 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		h.Roles = r.Roles
 		h.Score = r.Text + trigramWeight*h.Trigram
 		if h.Kind == bottega.PassageStep {
-			h.Score += boost[h.LessonID+"/"+h.Ref]
+			h.Raised = boost[h.LessonID+"/"+h.Ref]
+			h.Score += h.Raised
 		}
 		if q.Role != "" && slices.Contains(h.Roles, q.Role) {
 			h.Score *= roleBoost
+			h.Raised *= roleBoost
 		}
 		hits[i] = h
 	}
