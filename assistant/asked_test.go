@@ -115,6 +115,32 @@ func TestAskedIndexesByLanguage(t *testing.T) {
 	}
 }
 
+// A question's share in a listed question is the idf of the stems they
+// share over the question's; a stem no listed question has counts in the
+// question's as the rarest would.
+func TestAskedIndexShare(t *testing.T) {
+	ix := newAskedIndex([]store.StepQuestions{
+		{Lesson: "plan", Ref: "rhythm", Locale: "it", Questions: []string{"quante volte a settimana devo pubblicare?", "ogni quanto posto su instagram?"}},
+		{Lesson: "photos", Ref: "light", Locale: "it", Questions: []string{"le foto mi vengono scure, che luce uso?"}},
+		{Lesson: "photos", Ref: "background", Locale: "it", Questions: []string{"che sfondo uso per le foto dei gioielli?"}},
+	})
+	all, step := ix.share("quante volte a settimana devo pubblicare?", "it")
+	part, _ := ix.share("quante volte devo innaffiare il basilico?", "it")
+	none, _ := ix.share("a che ora chiude la farmacia?", "it")
+	if all < 0.99 || all > 1.01 || step.lesson != "plan" || step.ref != "rhythm" {
+		t.Errorf("share of a listed question = %g of %s/%s, want 1 of plan/rhythm", all, step.lesson, step.ref)
+	}
+	if part <= 0 || part >= minAskedShare {
+		t.Errorf("share of a question with one listed word of three = %g, want above 0 and below %g", part, minAskedShare)
+	}
+	if none != 0 {
+		t.Errorf("share of an unrelated question = %g, want 0", none)
+	}
+	if got, _ := (*askedIndex)(nil).share("quante volte devo pubblicare", "it"); got != 0 {
+		t.Errorf("share without an index = %g", got)
+	}
+}
+
 // The best passage of each of the wordsKept lessons that rank best by the
 // question's words stays among the first limit, in its place by score,
 // the others raised past it going after; nothing is lost or repeated.

@@ -119,3 +119,39 @@ func TestWarmReadsBeforeTheFirstQuestion(t *testing.T) {
 		t.Errorf("the first question read %d more times", counter.reads-warm)
 	}
 }
+
+// A question asked as a step found lists one is covered, however few of
+// its words the step's text has; one that shares a word with the lessons
+// and nothing else is not.
+func TestFindCoversQuestionsAskedAsListed(t *testing.T) {
+	db := pgtest.New(t)
+	ps := []bottega.Passage{{TrackID: "t", LessonID: "plan", Kind: bottega.PassageStep, Ref: "rhythm", Position: 1, Steps: 1,
+		Locale: "it", LessonLocales: []string{"it"}, Title: "Il piano editoriale",
+		Body:     "Su Instagram conta la costanza: scegli un ritmo che reggi per mesi, meglio due post fissi che sette a caso.",
+		Keywords: "piano editoriale, ritmo, costanza",
+		Asked:    map[string][]string{"es": {"¿cada cuántos días tengo que publicar en Instagram?"}}}}
+	_, err := db.PublishCurriculum(t.Context(), &content.Curriculum{Tracks: []*content.Track{{ID: "t"}}}, store.PublishOptions{
+		Index: func(ctx context.Context, tx *store.Tx, version int64, _ *content.Curriculum) error {
+			return tx.ReplacePassages(ctx, version, ps, []string{"instagram", "costanza", "ritmo", "post"})
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := assistant.NewRetriever(db)
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"¿cada cuántos días hay que publicar en Instagram?", true},
+		{"¿quién es el dueño de Instagram hoy?", false},
+	} {
+		found, err := r.Find(t.Context(), assistant.Query{Text: c.q, Locale: "es", Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found.Covered != c.want || len(found.Hits) == 0 {
+			t.Errorf("Find(%q): covered %v with %d hits, want covered %v", c.q, found.Covered, len(found.Hits), c.want)
+		}
+	}
+}

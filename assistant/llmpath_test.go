@@ -149,7 +149,7 @@ func TestRewriteOnWeakRetrieval(t *testing.T) {
 		}
 		return "Scrivi cosa succede, dove, quando e cosa devono fare i cittadini [1]."
 	})
-	const question = "domani arriva il finimondo, che metto su fb?"
+	const question = "domani arriva il finimondo, cosa facciamo?"
 	h.ask(h.learner, question)
 	rewrites, streams := answers(h.llm.Requests())
 	if len(rewrites) != 1 || len(streams) != 1 {

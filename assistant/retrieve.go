@@ -125,6 +125,14 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 			f.Covered = covers(ac, lang)
 		}
 	}
+	if !f.Covered && !refused {
+		// A question asked as a step found lists one is covered,
+		// whatever words it shares with the lessons' text.
+		share, step := r.asked.share(q.Text, lang)
+		f.Covered = share >= minAskedShare && slices.ContainsFunc(cands, func(h bottega.PassageHit) bool {
+			return h.LessonID == step.lesson && h.Ref == step.ref
+		})
+	}
 	cue := goesOn(q.Text)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
