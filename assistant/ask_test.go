@@ -120,13 +120,14 @@ func TestQuoteSentences(t *testing.T) {
 }
 
 // A short sentence quoted alone brings the next one, and a step's exercise
-// ("Prova ora: …") comes after its sentences that answer.
+// ("Prova ora: …") comes after its sentences that answer. (The lesson is
+// not a built-in one, whose steps' more questions would weigh too.)
 func TestQuoteShortAndTask(t *testing.T) {
 	hits := []bottega.PassageHit{
-		taskStep("reviews", "all", "it", 1, "Rispondi alle recensioni entro pochi giorni, anche a quelle brevi.",
+		taskStep("sample-reviews", "all", "it", 1, "Rispondi alle recensioni entro pochi giorni, anche a quelle brevi.",
 			"Prova ora: rispondi oggi a due recensioni a cui non avevi risposto.",
 			"Chi legge le risposte alle recensioni deve capire che dall'altra parte c'è una persona."),
-		taskStep("reviews", "negative", "it", 0.9, "Una recensione negativa brucia. Non rispondere a caldo: aspetta qualche ora.\nPoi ringrazia e proponi una soluzione.", "", ""),
+		taskStep("sample-reviews", "negative", "it", 0.9, "Una recensione negativa brucia. Non rispondere a caldo: aspetta qualche ora.\nPoi ringrazia e proponi una soluzione.", "", ""),
 	}
 	chosen, shown := quote(hits, "come rispondo a una recensione negativa?", "it")
 	if len(shown) != 2 {

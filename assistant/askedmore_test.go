@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
 )
@@ -92,5 +93,24 @@ func TestMoreAskedRankTheirStep(t *testing.T) {
 	}
 	if len(got[3].Questions) != 1 || len(steps[2].Questions) != 1 {
 		t.Errorf("the Spanish questions or the steps given changed: %+v, %+v", got[3], steps[2])
+	}
+}
+
+// An offline answer weighs a step's sentences by the questions of the
+// asked folder too: a passage that lists no question like the learner's
+// still counts the step's more questions, in its own language only.
+func TestMoreAskedWeighSentences(t *testing.T) {
+	k := stepLang{"google-business-profile", "why", "en"}
+	if len(moreAsked[k]) == 0 {
+		t.Fatalf("no English question for %s/%s in the asked folder", k.lesson, k.ref)
+	}
+	q := questionStems(moreAsked[k][0], "en")
+	h := bottega.PassageHit{Passage: bottega.Passage{LessonID: k.lesson, Ref: k.ref, Locale: "en", Keywords: "words of the lesson"}}
+	if got := asked(h, q); got < 2 {
+		t.Errorf("asked(%s/%s, %q) = %g, want at least 2 shared stems", k.lesson, k.ref, moreAsked[k][0], got)
+	}
+	h.Locale = "it"
+	if got := asked(h, questionStems("zzz qqq", "en")); got != 0 {
+		t.Errorf("asked of a question sharing nothing = %g", got)
 	}
 }

@@ -539,15 +539,16 @@ const genericWeight = 0.5
 const askedBonus = 0.7
 
 // asked returns how many of the question's stems q the best matching
-// learner question listed with the passage shares (they follow the
-// lesson's keywords, a line each).
+// learner question of the passage's step shares: those it lists (they
+// follow the lesson's keywords, a line each), and those moreAsked has
+// for it in the passage's language.
 func asked(h bottega.PassageHit, q map[string]bool) float64 {
-	_, qs, ok := strings.Cut(h.Keywords, "\n")
-	if !ok {
-		return 0
+	var lines []string
+	if _, qs, ok := strings.Cut(h.Keywords, "\n"); ok {
+		lines = strings.Split(qs, "\n")
 	}
 	best := 0
-	for _, line := range strings.Split(qs, "\n") {
+	for _, line := range append(lines, moreAsked[stepLang{h.LessonID, h.Ref, h.Locale}]...) {
 		n := 0
 		for w := range stems(line) {
 			if q[w] {
