@@ -227,7 +227,8 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	if ix == nil || len(ix.steps) == 0 {
 		return 0, askedStep{}
 	}
-	matched := map[int]float64{}
+	// Summed in a slice, as in boosts.
+	matched := make([]float64, len(ix.step))
 	total := 0.0
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
 		idf, ok := ix.idf[w]
@@ -242,7 +243,7 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	}
 	best, question := 0.0, -1
 	for i, m := range matched {
-		if m > best || m == best && i < question {
+		if m > best {
 			best, question = m, i
 		}
 	}

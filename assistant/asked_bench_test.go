@@ -11,12 +11,30 @@ import (
 // BenchmarkAskedBoosts ranks the steps of 15 copies of the built-in
 // curriculum (3,720 steps, about 10,000 passages) by a question.
 func BenchmarkAskedBoosts(b *testing.B) {
+	ix := builtinCopies(b, 15)
+	for b.Loop() {
+		ix.boosts("quante volte devo pubblicare su instagram a settimana? io posto quando mi ricordo", "it")
+	}
+}
+
+// BenchmarkAskedShare finds the listed question closest to a question in
+// the same index.
+func BenchmarkAskedShare(b *testing.B) {
+	ix := builtinCopies(b, 15)
+	for b.Loop() {
+		ix.share("quante volte devo pubblicare su instagram a settimana? io posto quando mi ricordo", "it")
+	}
+}
+
+// builtinCopies indexes the listed questions of n copies of the built-in
+// curriculum.
+func builtinCopies(b *testing.B, n int) *askedIndex {
 	c, err := content.Builtin()
 	if err != nil {
 		b.Fatal(err)
 	}
 	var steps []store.StepQuestions
-	for i := range 15 {
+	for i := range n {
 		for _, l := range c.Lessons() {
 			for _, s := range l.Steps {
 				for loc, qs := range s.Questions {
@@ -25,8 +43,5 @@ func BenchmarkAskedBoosts(b *testing.B) {
 			}
 		}
 	}
-	ix := newAskedIndex(steps)
-	for b.Loop() {
-		ix.boosts("quante volte devo pubblicare su instagram a settimana? io posto quando mi ricordo", "it")
-	}
+	return newAskedIndex(steps)
 }
