@@ -284,27 +284,28 @@ type askedCache struct {
 	indexes map[string]*askedIndex // see askedIndexes
 }
 
-// boosts returns the steps closest to the question q, read in lang, by the
-// questions they list, and the index version whose steps they are.
-func (c *askedCache) boosts(q, lang string) ([]store.StepBoost, int64) {
+// index returns the index a question in lang is compared with (see
+// askedIndexes), and the index version whose steps it has.
+func (c *askedCache) index(lang string) (*askedIndex, int64) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	ix, ok := c.indexes[lang]
 	if !ok {
 		ix = c.indexes[""]
 	}
-	version := c.version
-	c.mu.Unlock()
+	return ix, c.version
+}
+
+// boosts returns the steps closest to the question q, read in lang, by the
+// questions they list, and the index version whose steps they are.
+func (c *askedCache) boosts(q, lang string) ([]store.StepBoost, int64) {
+	ix, version := c.index(lang)
 	return ix.boosts(q, lang), version
 }
 
 // share returns askedIndex.share for the question q, read in lang.
 func (c *askedCache) share(q, lang string) (float64, askedStep) {
-	c.mu.Lock()
-	ix, ok := c.indexes[lang]
-	if !ok {
-		ix = c.indexes[""]
-	}
-	c.mu.Unlock()
+	ix, _ := c.index(lang)
 	return ix.share(q, lang)
 }
 
