@@ -236,6 +236,12 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		}
 	}
 	top := hits[order[0]].Score
+	// How close each quoted passage's step is by its questions, once a
+	// passage rather than once a sentence.
+	near := map[int]float64{}
+	for _, i := range order {
+		near[i] = asked(hits[i], q)
+	}
 	for k := range all {
 		u := &all[k]
 		// Summed in a fixed order: sums in map order differ in the last
@@ -258,7 +264,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		if top > 0 {
 			u.score *= 0.5 + 0.5*hits[u.hit].Score/top
 		}
-		u.score += askedBonus * asked(hits[u.hit], q)
+		u.score += askedBonus * near[u.hit]
 		if how && u.list() {
 			u.score += howBonus
 		}
