@@ -365,6 +365,9 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 
 	// 1. The version searched, the query's words with typos fixed, and
 	// their lexemes with their idf in each locale that may be searched.
+	// Each lexeme's idf is looked up by the primary key (LIMIT 1 keeps the
+	// planner from joining instead: it would read and hash the whole
+	// version's lexemes, thousands of rows, for a question's dozen).
 	locales := []string{q.Locale}
 	for _, l := range q.Fallback {
 		if !slices.Contains(locales, l) {
@@ -403,8 +406,14 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		CROSS JOIN unnest(CAST($2 AS regconfig[])) AS c(config)
 		CROSS JOIN LATERAL (SELECT tsvector_to_array(to_tsvector(c.config, terms.a)) AS lexemes) asking
 		LEFT JOIN LATERAL unnest(to_tsvector(c.config, terms.t)) AS l ON true
-		LEFT JOIN passage_lexemes pl ON pl.version_id = v.version_id AND pl.config = c.config AND pl.lexeme = l.lexeme
-		LEFT JOIN passage_lexemes unseen ON unseen.version_id = v.version_id AND unseen.config = c.config AND unseen.lexeme = ''`,
+		LEFT JOIN LATERAL (
+			SELECT idf, ndoc FROM passage_lexemes
+			WHERE version_id = v.version_id AND config = c.config AND lexeme = l.lexeme
+			LIMIT 1) pl ON true
+		LEFT JOIN LATERAL (
+			SELECT idf FROM passage_lexemes
+			WHERE version_id = v.version_id AND config = c.config AND lexeme = ''
+			LIMIT 1) unseen ON true`,
 		pq.Array(words), pq.Array(configs), minFix, pq.Array(q.Asking))
 	if err != nil {
 		return nil, fmt.Errorf("search passages: parse query: %w", err)
