@@ -513,11 +513,13 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		Text     float64        `db:"fts"`
 		Evidence float64        `db:"evidence"`
 	}
+	// The candidates are read by key, LIMIT 1 keeping the planner from
+	// hashing every passage of a small curriculum to join a hundred.
 	err = db.SelectContext(ctx, &rows, `
 		WITH c AS (`+strings.Join(parts, " UNION ALL ")+`)
 		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
 			p.roles, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start, c.fts, c.evidence
-		FROM c JOIN passages p ON p.id = c.id`, args...)
+		FROM c CROSS JOIN LATERAL (SELECT * FROM passages WHERE id = c.id LIMIT 1) p`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search passages: %w", err)
 	}
