@@ -509,16 +509,17 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 	}
 	var rows []struct {
 		bottega.Passage
-		Roles    pq.StringArray `db:"roles"`
-		Text     float64        `db:"fts"`
-		Evidence float64        `db:"evidence"`
+		Roles         pq.StringArray `db:"roles"`
+		LessonLocales pq.StringArray `db:"lesson_locales"`
+		Text          float64        `db:"fts"`
+		Evidence      float64        `db:"evidence"`
 	}
 	// The candidates are read by key, LIMIT 1 keeping the planner from
 	// hashing every passage of a small curriculum to join a hundred.
 	err = db.SelectContext(ctx, &rows, `
 		WITH c AS (`+strings.Join(parts, " UNION ALL ")+`)
 		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
-			p.roles, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start, c.fts, c.evidence
+			p.roles, p.lesson_locales, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start, c.fts, c.evidence
 		FROM c CROSS JOIN LATERAL (SELECT * FROM passages WHERE id = c.id LIMIT 1) p`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search passages: %w", err)
@@ -536,7 +537,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 			sims[r.Tags] = sim
 		}
 		h := bottega.PassageHit{Passage: r.Passage, Text: r.Text, Evidence: r.Evidence, Trigram: sim}
-		h.Roles = r.Roles
+		h.Roles, h.LessonLocales = r.Roles, r.LessonLocales
 		h.Score = r.Text + trigramWeight*h.Trigram
 		if h.Kind == bottega.PassageStep {
 			h.Raised = boost[h.LessonID+"/"+h.Ref]
@@ -594,7 +595,11 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 // showIn puts each of hits in the first of the locales show that its
 // lesson has, when it was found only in a later one: a step found through
 // its Italian words is shown in English to a learner who reads English
-// better. The hit keeps the scores of the copy found.
+// better. The hit keeps the scores of the copy found. Only the hits whose
+// lesson has a better locale than theirs are read again: a Spanish
+// learner's hit found in English, in a lesson written in Italian and
+// English, is shown as it is (a passage indexed without its lesson's
+// locales is read again).
 func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []string) error {
 	rank := func(locale string) int {
 		if i := slices.Index(show, locale); i >= 0 {
@@ -604,7 +609,7 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 	}
 	var lessons, refs []string
 	for _, h := range hits {
-		if rank(h.Locale) > 0 {
+		if len(h.LessonLocales) == 0 || slices.ContainsFunc(h.LessonLocales, func(l string) bool { return rank(l) < rank(h.Locale) }) {
 			lessons, refs = append(lessons, h.LessonID), append(refs, h.Ref)
 		}
 	}
@@ -613,11 +618,12 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 	}
 	var rows []struct {
 		bottega.Passage
-		Roles pq.StringArray `db:"roles"`
+		Roles         pq.StringArray `db:"roles"`
+		LessonLocales pq.StringArray `db:"lesson_locales"`
 	}
 	err := s.q.SelectContext(ctx, &rows, `
 		SELECT p.id, p.version_id, p.track_id, p.lesson_id, p.kind, p.ref, p.position, p.steps, p.locale,
-			p.roles, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start
+			p.roles, p.lesson_locales, p.title, p.body, p.task, p.document, p.keywords, p.tags, p.video_start
 		FROM unnest(CAST($2 AS text[]), CAST($3 AS text[])) AS k(lesson_id, ref)
 		JOIN passages p ON p.version_id = $1 AND p.lesson_id = k.lesson_id AND p.ref = k.ref
 		WHERE p.locale = ANY($4)`,
@@ -629,7 +635,7 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 		for _, r := range rows {
 			if r.LessonID == h.LessonID && r.Kind == h.Kind && r.Ref == h.Ref && rank(r.Locale) < rank(hits[i].Locale) {
 				p := r.Passage
-				p.Roles = r.Roles
+				p.Roles, p.LessonLocales = r.Roles, r.LessonLocales
 				hits[i].Passage = p
 			}
 		}
