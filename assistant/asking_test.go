@@ -4,14 +4,12 @@ import (
 	"testing"
 
 	"github.com/bottega-app/bottega/assistant"
-	"github.com/bottega-app/bottega/store/pgtest"
 )
 
 // A message that tells what happened before it asks is answered when the
 // lessons cover what it asks, however many of its words they lack.
 func TestFindCoversWhatALongMessageAsks(t *testing.T) {
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	r := assistant.NewRetriever(db)
 	tests := []struct {
 		locale, role, q string

@@ -17,7 +17,6 @@ import (
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/store"
-	"github.com/bottega-app/bottega/store/pgtest"
 )
 
 // fakeClock is virtual time: it moves when a test advances it, and waiting
@@ -118,8 +117,7 @@ const liveAnswer = "Per una diretta dalla Pagina del Comune:\n" +
 // a municipal learner, warmed as serve warms it. withLLM starts the fake LLM server.
 func newHarness(t *testing.T, withLLM bool, tune func(*assistant.Options)) *harness {
 	t.Helper()
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	texts, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)

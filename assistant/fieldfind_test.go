@@ -8,14 +8,12 @@ import (
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
-	"github.com/bottega-app/bottega/store/pgtest"
 )
 
 // A question about another field is declined, with no excerpt, however
 // many words it shares with the lessons; the lessons' own are not.
 func TestFindDeclinesOtherFields(t *testing.T) {
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	r := assistant.NewRetriever(db)
 	for _, c := range []struct {
 		q       string
@@ -45,8 +43,7 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 // the lessons' field: its learners' questions are answered, not declined.
 func TestFieldFollowsThePublishedLessons(t *testing.T) {
 	const q = "come si smalta la ceramica a bassa temperatura senza crepe?"
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	r := assistant.NewRetriever(db)
 	found, err := r.Find(t.Context(), assistant.Query{Text: q, Locale: "it", Limit: 5})
 	if err != nil {

@@ -147,8 +147,11 @@ func TestStepQuestionsStayWithTheirStep(t *testing.T) {
 // whether it comes with a document, so that an answer knows them by the
 // lesson's structure; the search returns them.
 func TestStepTaskKeptApart(t *testing.T) {
-	db := pgtest.New(t)
-	c := indexBuiltin(t, db)
+	db := builtinDB(t)
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
 	hits, err := assistant.NewRetriever(db).Search(context.Background(), "it", "shopkeeper", "mi dai un esempio di risposta da adattare a una recensione negativa?", 8)
 	if err != nil {
 		t.Fatal(err)
@@ -184,8 +187,7 @@ func TestStepTaskKeptApart(t *testing.T) {
 // A guide who says so in the question is searched for what they ask, not
 // for the steps that speak of guides.
 func TestTradeWordsDoNotLeadTheSearch(t *testing.T) {
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	r := assistant.NewRetriever(db)
 	if err := r.Warm(t.Context()); err != nil {
 		t.Fatal(err)

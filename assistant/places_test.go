@@ -5,14 +5,12 @@ import (
 	"testing"
 
 	"github.com/bottega-app/bottega/assistant"
-	"github.com/bottega-app/bottega/store/pgtest"
 )
 
 // Where a learner works says nothing of what they ask: a question names
 // the same lesson, and is covered as much, with or without its town.
 func TestPlacesSayNothingOfTheQuestion(t *testing.T) {
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	r := assistant.NewRetriever(db)
 	tests := []struct{ locale, role, plain, placed string }{
 		{"en", "shopkeeper", "do I need a website or is instagram enough?", "do I need a website or is instagram enough for my little bakery in Lucca?"},
@@ -45,8 +43,7 @@ func TestPlacesSayNothingOfTheQuestion(t *testing.T) {
 // question that is mostly places is not the lessons' because a passage has
 // the little that is left ("two days").
 func TestPlacesAreMostOfTheQuestion(t *testing.T) {
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	r := assistant.NewRetriever(db)
 	tests := []struct {
 		locale, q string

@@ -20,17 +20,19 @@ type qualityCase struct {
 	Want string `yaml:"want"`
 }
 
-// indexBuiltin publishes the built-in curriculum with its passages.
-func indexBuiltin(t testing.TB, db *store.DB) *content.Curriculum {
+// builtinDB returns a store on a database of t's own where the built-in
+// curriculum is published with its passages: indexed once for the tests,
+// copied for each.
+func builtinDB(t testing.TB) *store.DB {
 	t.Helper()
-	c, err := content.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return pgtest.Seeded(t, "built-in", func(ctx context.Context, db *store.DB) error {
+		c, err := content.Builtin()
+		if err != nil {
+			return err
+		}
+		_, err = db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index})
+		return err
+	})
 }
 
 func TestRetrievalQuality(t *testing.T) {
@@ -44,8 +46,7 @@ func TestRetrievalQualityOtherLanguages(t *testing.T) {
 // retrievalQuality wants the expected lesson in the top 3 for at least
 // pct% of the questions in file, which must hold at least n.
 func retrievalQuality(t *testing.T, file string, n, pct int) {
-	db := pgtest.New(t)
-	indexBuiltin(t, db)
+	db := builtinDB(t)
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

@@ -51,7 +51,17 @@ var (
 	baseDSN  string // how tests reach the server, database "postgres"
 	template string
 	counter  atomic.Int64
+
+	seedMu sync.Mutex
+	seeds  = map[string]*seeded{}
 )
+
+// seeded is a template database that a seed function filled.
+type seeded struct {
+	once sync.Once
+	name string
+	err  error
+}
 
 // Main runs the tests of a package and stops the private server afterwards.
 // Use it as: func TestMain(m *testing.M) { pgtest.Main(m) }.
@@ -61,8 +71,10 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Stop stops the private server (and PgBouncer), if one was started.
+// Stop drops the seeded templates (see Seeded) and stops the private
+// server (and PgBouncer), if one was started.
 func Stop() {
+	dropSeeded()
 	if pooler != nil {
 		pooler.stop()
 		pooler = nil
@@ -201,16 +213,101 @@ func withDB(dsn, name string) string {
 // string; the database is dropped when the test ends.
 func DSN(t testing.TB) string {
 	t.Helper()
-	return newDatabase(t, false)
+	return newDatabase(t, "")
 }
 
 // EmptyDSN is DSN for a database without the schema, to migrate.
 func EmptyDSN(t testing.TB) string {
 	t.Helper()
-	return newDatabase(t, true)
+	return newDatabase(t, "template0")
 }
 
-func newDatabase(t testing.TB, empty bool) string {
+// Seeded returns a store on a fresh database for t that is a copy of one
+// seed filled, once per test binary and key: for what many tests start
+// from and takes long to write, such as the indexed built-in lessons.
+// seed gets a migrated database of its own; its error fails every test
+// that asks for key.
+func Seeded(t testing.TB, key string, seed func(context.Context, *store.DB) error) *store.DB {
+	t.Helper()
+	setUp(t)
+	seedMu.Lock()
+	s := seeds[key]
+	if s == nil {
+		s = &seeded{}
+		seeds[key] = s
+	}
+	seedMu.Unlock()
+	s.once.Do(func() { s.name, s.err = seedTemplate(context.Background(), seed) })
+	if s.err != nil {
+		t.Fatalf("pgtest: seed %s: %v", key, s.err)
+	}
+	return open(t, newDatabase(t, s.name))
+}
+
+// seedTemplate creates a database from the migrated template, runs seed
+// on it and makes it a template.
+func seedTemplate(ctx context.Context, seed func(context.Context, *store.DB) error) (string, error) {
+	name := fmt.Sprintf("bottega_s%d_%d", os.Getpid(), counter.Add(1))
+	admin, err := sql.Open("postgres", adminDSN)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template+` STRATEGY FILE_COPY`); err != nil {
+		return "", fmt.Errorf("create database: %w", err)
+	}
+	db, err := store.Open(ctx, withDB(baseDSN, name))
+	if err != nil {
+		return "", err
+	}
+	err = seed(ctx, db)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	// A database copied from must have no connection open, a pooler's
+	// included.
+	if pooler != nil {
+		if err := pooler.forget(name); err != nil {
+			return "", err
+		}
+	}
+	if _, err := admin.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, name); err != nil {
+		return "", fmt.Errorf("close connections: %w", err)
+	}
+	if _, err := admin.ExecContext(ctx, `ALTER DATABASE `+name+` WITH IS_TEMPLATE true`); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// dropSeeded drops the seeded templates: on a server of DATABASE_URL they
+// would stay.
+func dropSeeded() {
+	seedMu.Lock()
+	defer seedMu.Unlock()
+	if len(seeds) == 0 || adminDSN == "" {
+		return
+	}
+	admin, err := sql.Open("postgres", adminDSN)
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	for key, s := range seeds {
+		if s.name != "" {
+			// The tests are over: a template left behind is only litter.
+			_, _ = admin.Exec(`ALTER DATABASE ` + s.name + ` WITH IS_TEMPLATE false`)
+			_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + s.name + ` WITH (FORCE)`)
+		}
+		delete(seeds, key)
+	}
+}
+
+// setUp starts the server and builds the template, once.
+func setUp(t testing.TB) {
 	t.Helper()
 	once.Do(func() { setupErr = setup() })
 	if setupErr != nil {
@@ -221,15 +318,21 @@ func newDatabase(t testing.TB, empty bool) string {
 			t.Fatalf("pgtest: %v", err)
 		}
 	}
+}
+
+// newDatabase creates a database for t copied from the template from (the
+// migrated one if empty) and returns its connection string.
+func newDatabase(t testing.TB, from string) string {
+	t.Helper()
+	setUp(t)
 	name := fmt.Sprintf("bottega_t%d_%d", os.Getpid(), counter.Add(1))
 	admin, err := sql.Open("postgres", adminDSN)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	defer admin.Close()
-	from := template
-	if empty {
-		from = "template0"
+	if from == "" {
+		from = template
 	}
 	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + from + ` STRATEGY FILE_COPY`); err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
@@ -255,7 +358,12 @@ func newDatabase(t testing.TB, empty bool) string {
 // New returns a store on a fresh migrated database for t.
 func New(t testing.TB) *store.DB {
 	t.Helper()
-	dsn := DSN(t)
+	return open(t, DSN(t))
+}
+
+// open returns a store on dsn, closed when t ends.
+func open(t testing.TB, dsn string) *store.DB {
+	t.Helper()
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)

@@ -1,9 +1,12 @@
 package pgtest
 
 import (
+	"context"
 	"database/sql"
 	"os"
 	"testing"
+
+	"github.com/bottega-app/bottega/store"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -72,5 +75,42 @@ func TestDSNGoesThroughThePoolerWhenAsked(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("PgBouncer has no pool for %s: the test did not go through it", name)
+	}
+}
+
+// TestSeededCopies checks that a seed runs once for its key, that every
+// copy starts from what it wrote, and that copies are apart.
+func TestSeededCopies(t *testing.T) {
+	ctx := context.Background()
+	runs := 0
+	seed := func(ctx context.Context, db *store.DB) error {
+		runs++
+		_, _, err := db.EnsureLearner(ctx, "test", "1", "1", "Ada", "it")
+		return err
+	}
+	has := func(db *store.DB, id string) bool {
+		t.Helper()
+		l, err := db.LearnerLocale(ctx, "test", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l != ""
+	}
+	a := Seeded(t, "one learner", seed)
+	b := Seeded(t, "one learner", seed)
+	if runs != 1 {
+		t.Fatalf("seed ran %d times, want once", runs)
+	}
+	if _, _, err := a.EnsureLearner(ctx, "test", "2", "2", "Bea", "it"); err != nil {
+		t.Fatal(err)
+	}
+	if !has(a, "1") || !has(b, "1") {
+		t.Error("a copy lacks the seeded learner")
+	}
+	if !has(a, "2") || has(b, "2") {
+		t.Error("a learner added to one copy is not in it alone")
+	}
+	if has(New(t), "1") {
+		t.Error("a database not seeded has the seeded learner")
 	}
 }
