@@ -245,8 +245,9 @@ func Seeded(t testing.TB, key string, seed func(context.Context, *store.DB) erro
 }
 
 // seedTemplate creates a database from the migrated template, runs seed
-// on it and makes it a template.
-func seedTemplate(ctx context.Context, seed func(context.Context, *store.DB) error) (string, error) {
+// on it and makes it a template. A database whose seeding failed is
+// dropped.
+func seedTemplate(ctx context.Context, seed func(context.Context, *store.DB) error) (_ string, err error) {
 	name := fmt.Sprintf("bottega_s%d_%d", os.Getpid(), counter.Add(1))
 	admin, err := sql.Open("postgres", adminDSN)
 	if err != nil {
@@ -256,6 +257,13 @@ func seedTemplate(ctx context.Context, seed func(context.Context, *store.DB) err
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template+` STRATEGY FILE_COPY`); err != nil {
 		return "", fmt.Errorf("create database: %w", err)
 	}
+	defer func() {
+		if err != nil {
+			// The error says what failed; a database left behind is
+			// only litter.
+			_, _ = admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
+		}
+	}()
 	db, err := store.Open(ctx, withDB(baseDSN, name))
 	if err != nil {
 		return "", err
