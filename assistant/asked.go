@@ -73,6 +73,16 @@ type askedIndex struct {
 	// idf is each stem's, and unseen a stem's no listed question has.
 	idf    map[string]float64
 	unseen float64
+	// scratch holds *askedScratch, sized for this index.
+	scratch sync.Pool
+}
+
+// askedScratch is what boosts sums in, all zero between questions.
+type askedScratch struct {
+	closeness []float64               // by listed question
+	nearest   [][askedPerStep]float64 // by step
+	questions []int                   // the questions and steps
+	steps     []int                   // touched, to clear
 }
 
 type askedStep struct {
@@ -141,6 +151,9 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 			ix.postings[w] = append(ix.postings[w], askedPosting{question: i, weight: idf * tf * scale[i]})
 		}
 	}
+	ix.scratch.New = func() any {
+		return &askedScratch{closeness: make([]float64, len(ix.step)), nearest: make([][askedPerStep]float64, len(ix.steps))}
+	}
 	return ix
 }
 
@@ -151,9 +164,21 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 		return nil
 	}
 	// Summed in slices rather than maps: a common word's postings are
-	// thousands of questions.
-	closeness := make([]float64, len(ix.step))
-	var questions []int // those close at all
+	// thousands of questions. The slices, as long as the index's
+	// questions and steps, are kept for the next question.
+	sc := ix.scratch.Get().(*askedScratch)
+	defer ix.scratch.Put(sc)
+	closeness, nearest := sc.closeness, sc.nearest
+	questions, steps := sc.questions[:0], sc.steps[:0] // those close at all
+	defer func() {
+		for _, qi := range questions {
+			closeness[qi] = 0
+		}
+		for _, s := range steps {
+			nearest[s] = [askedPerStep]float64{}
+		}
+		sc.questions, sc.steps = questions, steps
+	}()
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
 		for _, p := range ix.postings[w] {
 			if closeness[p.question] == 0 {
@@ -165,8 +190,6 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 	// Each step keeps its askedPerStep closest questions' closeness,
 	// closest first, and sums them, each weighing askedDecay times the
 	// one before.
-	nearest := make([][askedPerStep]float64, len(ix.steps))
-	var steps []int // those close at all
 	for _, qi := range questions {
 		c, s := closeness[qi], ix.step[qi]
 		top := &nearest[s]
@@ -181,31 +204,36 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 			}
 		}
 	}
-	score := make(map[int]float64, len(steps))
-	for _, s := range steps {
-		weight := 1.0
+	score := func(s int) float64 {
+		sum, weight := 0.0, 1.0
 		for _, c := range nearest[s] {
-			score[s] += weight * c
+			sum += weight * c
 			weight *= askedDecay
 		}
+		return sum
 	}
 	// The closest askedSteps, the first step first among equals.
-	var ranked []int
-	for s := range score {
-		at, _ := slices.BinarySearchFunc(ranked, s, func(r, s int) int { return cmp.Or(cmp.Compare(score[s], score[r]), cmp.Compare(r, s)) })
+	type scored struct {
+		step  int
+		score float64
+	}
+	var ranked []scored
+	for _, s := range steps {
+		x := scored{s, score(s)}
+		at, _ := slices.BinarySearchFunc(ranked, x, func(r, x scored) int { return cmp.Or(cmp.Compare(x.score, r.score), cmp.Compare(r.step, x.step)) })
 		if at < askedSteps {
-			ranked = slices.Insert(ranked, at, s)
+			ranked = slices.Insert(ranked, at, x)
 			ranked = ranked[:min(len(ranked), askedSteps)]
 		}
 	}
 	if len(ranked) == 0 {
 		return nil
 	}
-	top := score[ranked[0]]
+	top := ranked[0].score
 	out := make([]store.StepBoost, len(ranked))
-	for i, s := range ranked {
-		st := ix.steps[s]
-		out[i] = store.StepBoost{Lesson: st.lesson, Ref: st.ref, Passages: st.passages, Score: askedWeight * score[s] / top}
+	for i, r := range ranked {
+		st := ix.steps[r.step]
+		out[i] = store.StepBoost{Lesson: st.lesson, Ref: st.ref, Passages: st.passages, Score: askedWeight * r.score / top}
 	}
 	return out
 }
