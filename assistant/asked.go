@@ -255,8 +255,16 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	if ix == nil || len(ix.steps) == 0 {
 		return 0, askedStep{}
 	}
-	// Summed in a slice, as in boosts.
-	matched := make([]float64, len(ix.step))
+	// Summed in the slice boosts sums in.
+	sc := ix.scratch.Get().(*askedScratch)
+	defer ix.scratch.Put(sc)
+	matched, touched := sc.closeness, sc.questions[:0]
+	defer func() {
+		for _, qi := range touched {
+			matched[qi] = 0
+		}
+		sc.questions = touched
+	}()
 	total := 0.0
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
 		idf, ok := ix.idf[w]
@@ -266,12 +274,16 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 		}
 		total += idf
 		for _, p := range ix.postings[w] {
+			if matched[p.question] == 0 {
+				touched = append(touched, p.question)
+			}
 			matched[p.question] += idf
 		}
 	}
+	// The closest question, the first among equals.
 	best, question := 0.0, -1
-	for i, m := range matched {
-		if m > best {
+	for _, i := range touched {
+		if m := matched[i]; m > best || m == best && i < question {
 			best, question = m, i
 		}
 	}
