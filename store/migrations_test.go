@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/migrations"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
@@ -89,5 +90,42 @@ func TestTextUpdateIDsKeepTodaysRecords(t *testing.T) {
 	want := []string{`9 7 [{"text": "nine"}]`, `10 7 [{"text": "ten"}]`, `8 7 [{"text": "eight, later"}]`, `1 7 [{"text": "new"}]`}
 	if !slices.Equal(got, want) {
 		t.Errorf("unsent after the migration:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestEveryLocaleHasItsFullTextIndex: the passages of each locale a lesson
+// may be written in have a full-text index of their own (migration 00029),
+// so a search in that locale never reads another's passages to leave them
+// out. A locale added to the lessons' needs its index too.
+func TestEveryLocaleHasItsFullTextIndex(t *testing.T) {
+	raw, err := sql.Open("postgres", pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.Query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'passages' AND indexdef LIKE '%USING gin (tsv)%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var defs []string
+	for rows.Next() {
+		var def string
+		if err := rows.Scan(&def); err != nil {
+			t.Fatal(err)
+		}
+		defs = append(defs, def)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locales.Supported {
+		want := "WHERE (locale = '" + l + "'::text)"
+		if !slices.ContainsFunc(defs, func(d string) bool { return strings.HasSuffix(d, want) }) {
+			t.Errorf("no full-text index of the %s passages (%s); the passages' full-text indexes: %q", l, want, defs)
+		}
+	}
+	if len(defs) != len(locales.Supported) {
+		t.Errorf("%d full-text indexes of the passages, want one per locale (%d): %q", len(defs), len(locales.Supported), defs)
 	}
 }
