@@ -77,12 +77,14 @@ type askedIndex struct {
 	scratch sync.Pool
 }
 
-// askedScratch is what boosts sums in, all zero between questions.
+// askedScratch is what boosts and share sum in: closeness by listed
+// question, nearest by step, all zero between questions; questions and
+// steps are the entries a question touched, to clear after it.
 type askedScratch struct {
-	closeness []float64               // by listed question
-	nearest   [][askedPerStep]float64 // by step
-	questions []int                   // the questions and steps
-	steps     []int                   // touched, to clear
+	closeness []float64
+	nearest   [][askedPerStep]float64
+	questions []int
+	steps     []int
 }
 
 type askedStep struct {
