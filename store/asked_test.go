@@ -45,6 +45,13 @@ func TestAskedStepsAndBoost(t *testing.T) {
 	if steps, err := db.StepQuestions(ctx, version+1); err != nil || len(steps) != 0 {
 		t.Fatalf("StepQuestions of a version not indexed = %v, %v; want none", steps, err)
 	}
+	// The version's words are its vocabulary, in order.
+	if ws, err := db.PassageWords(ctx, version); err != nil || !slices.Equal(ws, slices.Sorted(slices.Values(words))) {
+		t.Fatalf("PassageWords(%d) = %q, %v; want %q sorted", version, ws, err, words)
+	}
+	if ws, err := db.PassageWords(ctx, version+1); err != nil || len(ws) != 0 {
+		t.Fatalf("PassageWords of a version not indexed = %q, %v; want none", ws, err)
+	}
 
 	// "diretta" finds the live lesson alone; the boosted step joins it,
 	// and with a boost above the live step's score, leads.

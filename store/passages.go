@@ -262,6 +262,17 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 	return out, nil
 }
 
+// PassageWords returns the words of index version's passages, lower case
+// without accents (see ReplacePassages): the lessons' vocabulary.
+func (s *DB) PassageWords(ctx context.Context, version int64) ([]string, error) {
+	var out []string
+	err := s.q.SelectContext(ctx, &out, `SELECT word FROM passage_words WHERE version_id = $1 ORDER BY word`, version)
+	if err != nil {
+		return nil, fmt.Errorf("words of index version %d: %w", version, err)
+	}
+	return out, nil
+}
+
 // VacuumIndex reclaims the rows of the curriculum and its passage index
 // that no transaction sees any more, such as those of a publish rolled
 // back (bottega eval publishes in a transaction it rolls back), and
