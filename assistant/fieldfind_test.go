@@ -24,6 +24,12 @@ func TestFindDeclinesOtherFields(t *testing.T) {
 		// Places are no topic for the search, but they tell the field.
 		{"mi consigli un agriturismo carino vicino a Siena per il weekend in Toscana?", false},
 		{"ho un agriturismo vicino a Siena, come rispondo a una recensione negativa su google?", true},
+		// Most of its words are none of the lessons': another field,
+		// though one ("profilo") is theirs. A few of a trade's own
+		// words in a question on the lessons' subject are not.
+		{"mi profilo de tornillo en la fresadora vibra, qué fresa uso para nogal?", false},
+		{"faccio cesti di vimini intrecciati a mano, come li fotografo col telefono per venderli online?", true},
+		{"vendo salumi stagionati in bottega, come fotografo un prosciutto col telefono?", true},
 	} {
 		found, err := r.Find(t.Context(), assistant.Query{Text: c.q, Locale: "it", Limit: 5})
 		if err != nil {

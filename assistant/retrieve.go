@@ -16,6 +16,7 @@ type SearchStore interface {
 	SearchPassages(ctx context.Context, q store.PassageQuery) ([]bottega.PassageHit, error)
 	LessonTopics(ctx context.Context, version int64) ([]store.LocaleText, error)
 	StepQuestions(ctx context.Context, version int64) ([]store.StepQuestions, error)
+	PassageWords(ctx context.Context, version int64) ([]string, error)
 	PassageVersion(ctx context.Context) (int64, error)
 }
 
