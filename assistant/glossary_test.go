@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -154,5 +155,19 @@ func TestGlossaryIndexFindsEveryEntry(t *testing.T) {
 	}
 	if checked < 1000 {
 		t.Fatalf("only %d words matched an entry: the test checks too little", checked)
+	}
+}
+
+// A stop word is dropped from a question even where the glossary would
+// search the lessons' words for it: none may name a topic, but the French
+// "ton" (your, and tone), which says what a question is about too rarely.
+func TestStopWordsNameNoTopic(t *testing.T) {
+	for _, lang := range slices.Sorted(maps.Keys(glossaries)) {
+		g := glossaries[lang]
+		for _, w := range slices.Sorted(maps.Keys(g.stop)) {
+			if _, n := g.match([]string{w}); n > 0 && !(lang == "fr" && w == "ton") {
+				t.Errorf("stop %s: %q names a topic of the glossary", lang, w)
+			}
+		}
 	}
 }
