@@ -15,6 +15,12 @@ func TestDetectLanguage(t *testing.T) {
 		{"¿cómo pongo el catálogo en whatsapp business?", "it", "es"},
 		{"comment faire apparaître ma boutique sur google maps ?", "it", "fr"},
 		{"jak sprawić, żeby mój sklep pokazywał się w mapach google?", "it", "pl"},
+		// Chat Italian, its prepositions and shorthand: not English
+		// for "all", nor Spanish for "su" and "al"; chat German.
+		{"info importante all'inizio o alla fine?", "en", "it"},
+		{"il sabato sto chiuso ma google dice aperto tt il giorno", "en", "it"},
+		{"un cartello su instagram al mercato senza prezzi, va bene?", "it", "it"},
+		{"hab jemand gefragt ob im Laden Fotos ok sind", "en", "de"},
 		// Names alone do not tell: the interface decides.
 		{"google maps?", "en", "en"},
 		{"instagram reel", "it", "it"},
