@@ -351,11 +351,33 @@ func (c *askedCache) share(q, lang string) (float64, askedStep) {
 	return ix.share(q, lang)
 }
 
+// stems returns the stems of the questions the steps of index version
+// list, in every language, read from db unless they are already.
+func (c *askedCache) stems(ctx context.Context, db SearchStore, version int64) (map[string]bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.readLocked(ctx, db, version); err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, ix := range c.indexes {
+		for w := range ix.idf {
+			out[w] = true
+		}
+	}
+	return out, nil
+}
+
 // read indexes the questions of the steps of index version, from db,
 // unless they are already.
 func (c *askedCache) read(ctx context.Context, db SearchStore, version int64) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.readLocked(ctx, db, version)
+}
+
+// readLocked is read, with c.mu held.
+func (c *askedCache) readLocked(ctx context.Context, db SearchStore, version int64) error {
 	if c.indexes != nil && c.version == version {
 		return nil
 	}

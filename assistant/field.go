@@ -113,7 +113,7 @@ type fieldCache struct {
 
 // model returns the field model of index version, trained from db on
 // first use.
-func (c *fieldCache) model(ctx context.Context, db SearchStore, version int64) (*fieldModel, error) {
+func (c *fieldCache) model(ctx context.Context, db SearchStore, asked *askedCache, version int64) (*fieldModel, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.trained != nil && c.version == version {
@@ -135,39 +135,43 @@ func (c *fieldCache) model(ctx context.Context, db SearchStore, version int64) (
 		}
 	}
 	m := newFieldModel(on, fieldSides.off)
-	if m.known, err = knownStems(ctx, db, version, on); err != nil {
+	if m.known, err = knownStems(ctx, db, asked, version); err != nil {
 		return nil, fmt.Errorf("train the field model: %w", err)
 	}
 	c.trained, c.version = m, version
 	return c.trained, nil
 }
 
-// knownStems returns the stems of the words of index version's passages,
-// of the questions its steps list in any language (and those moreAsked
-// has for them) and of the field's examples on.
-func knownStems(ctx context.Context, db SearchStore, version int64, on []fieldDoc) (map[string]bool, error) {
-	known := map[string]bool{}
+// knownStems returns the stems of the words of index version's passages
+// (their titles and keywords too), of the questions its steps list in any
+// language (and those moreAsked has for them: asked's index of them) and
+// of the field's examples.
+func knownStems(ctx context.Context, db SearchStore, asked *askedCache, version int64) (map[string]bool, error) {
 	ws, err := db.PassageWords(ctx, version)
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range ws {
-		known[stem(w)] = true
-	}
-	for _, d := range on {
-		maps.Copy(known, fieldWords(d.text, d.lang))
-	}
-	steps, err := db.StepQuestions(ctx, version)
+	listed, err := asked.stems(ctx, db, version)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range withMoreAsked(steps, moreAsked) {
-		for _, q := range s.Questions {
-			maps.Copy(known, fieldWords(q, s.Locale))
-		}
+	known := maps.Clone(listed)
+	maps.Copy(known, exampleStems())
+	for _, w := range ws {
+		known[stem(w)] = true
 	}
 	return known, nil
 }
+
+// exampleStems are the stems of the words of the field's examples (its
+// own side's), read once.
+var exampleStems = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, d := range fieldSides.on {
+		maps.Copy(out, fieldWords(d.text, d.lang))
+	}
+	return out
+})
 
 // fieldExamples reads the field folder: on.<lang>.txt and off.<lang>.txt,
 // a question a line, "# " lines are comments.

@@ -21,8 +21,7 @@ var commonWords = map[string]string{
 	"it": "il lo la i gli le un uno una di del dello della dei degli delle da dal dalla dai nel nella nei nelle sul sulla sui " +
 		"che chi non per con come cosa ma anche perche quando dove quanto quanta quanti quante quale quali mi ci si ti vi ho hai ha " +
 		"abbiamo hanno sono sei siamo e è era essere fare faccio fa posso puoi può devo deve dobbiamo voglio vorrei mio mia miei mie " +
-		"nostro nostra tuo tua questo questa quello quella ogni tutto tutti molto poco piu meglio ancora gia sempre mai " +
-		"solo dopo prima " +
+		"nostro nostra tuo tua questo questa quello quella ogni tutto tutti molto poco piu meglio ancora gia sempre mai solo dopo prima " +
 		"se allora oppure ok ciao grazie buongiorno salve scusa qualcuno qualcosa niente nessuno cliente clienti negozio comune " +
 		"metto mettere scrivo scrivere rispondo rispondere pagina sito foto " +
 		"a in su o l al alla allo alle ai agli all dell dalle col coi nello negli sulle ed ad tra fra io lui lei loro noi " +

@@ -48,7 +48,7 @@ func (r *Retriever) Warm(ctx context.Context) error {
 	if err := r.asked.read(ctx, r.db, version); err != nil {
 		return err
 	}
-	_, err = r.fields.model(ctx, r.db, version)
+	_, err = r.fields.model(ctx, r.db, r.asked, version)
 	return err
 }
 
@@ -104,7 +104,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 	hits := cands[:min(len(cands), q.Limit)]
 	var field *fieldModel
 	if len(hits) > 0 {
-		if field, err = r.fields.model(ctx, r.db, hits[0].VersionID); err != nil {
+		if field, err = r.fields.model(ctx, r.db, r.asked, hits[0].VersionID); err != nil {
 			return Found{}, err
 		}
 	}
