@@ -364,6 +364,35 @@ func TestQuoteGoesOnFrom(t *testing.T) {
 	}
 }
 
+// The sentence before one that goes on from it comes along even when it
+// takes the answer a little past its length: "Se no, …" alone says
+// nothing.
+func TestQuoteGoesOnFromPastTheLength(t *testing.T) {
+	lead := "Per aggiungere il negozio su Google Maps apri l'app di Google Maps, tocca il tuo profilo in alto a destra, " +
+		"scegli di aggiungere la tua attività, scrivi il nome che c'è sull'insegna, la categoria principale, l'indirizzo " +
+		"con il numero civico, il telefono del negozio e il sito se ce l'hai, poi conferma e segui i passaggi che Google " +
+		"ti propone per la verifica, che di solito chiede un breve video del negozio, dell'insegna e di qualcosa che solo " +
+		"tu puoi mostrare, come le chiavi o la cassa, e tieni a portata di mano il telefono che hai indicato"
+	const before = "Se la scheda del negozio esiste già, tocca «Rivendica questa attività»."
+	const after = "Se no, aggiungila da Google Maps con il tuo account Google."
+	if n := utf8.RuneCountInString(lead + after + before); n <= maxQuoted || n > maxQuoted+goesOnSlack {
+		t.Fatalf("the three sentences are %d characters: the test needs more than %d, at most %d", n, maxQuoted, maxQuoted+goesOnSlack)
+	}
+	step := func(ref, body string, score float64) bottega.PassageHit {
+		return bottega.PassageHit{Passage: bottega.Passage{LessonID: "maps", Kind: bottega.PassageStep, Ref: ref, Locale: "it",
+			Title: "Farsi trovare", Body: body}, Score: score}
+	}
+	hits := []bottega.PassageHit{step("add", lead+".", 1), step("claim", before+" "+after, 0.9)}
+	chosen, _ := quote(hits, "come aggiungo il negozio su google maps col mio account?", "it")
+	var got []string
+	for _, u := range chosen[1] {
+		got = append(got, u.text)
+	}
+	if !slices.Equal(got, []string{before, after}) {
+		t.Errorf("second step quoted %q, want %q", got, []string{before, after})
+	}
+}
+
 // After the best passage, an offline answer quotes the passages as
 // retrieval ranks them: a close lesson's step that scores better than the
 // best lesson's other steps comes before them.

@@ -403,20 +403,22 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			size -= utf8.RuneCountInString(us[0].text)
 		}
 	}
-	// A sentence that goes on from the one before it ("Quindi…", "So…")
-	// means little alone: the one before comes too.
+	// A sentence that goes on from the one before it ("Quindi…", "If
+	// not…") means little alone: the one before comes too, even a little
+	// past the answer's length (goesOnSlack).
 	for _, i := range order {
 		for _, c := range slices.Clone(chosen[i]) {
 			if c.pos == 0 || !goesOnFrom(c.text) || slices.ContainsFunc(chosen[i], func(u unit) bool { return u.pos == c.pos-1 }) {
 				continue
 			}
-			for _, u := range all {
-				if u.hit == i && u.pos == c.pos-1 && !u.task {
-					if l := utf8.RuneCountInString(u.text); size+l <= maxQuoted {
-						chosen[i] = append(chosen[i], u)
-						size += l
-					}
-				}
+			k := slices.IndexFunc(all, func(u unit) bool { return u.hit == i && u.pos == c.pos-1 && !u.task })
+			if k < 0 {
+				continue
+			}
+			l := utf8.RuneCountInString(all[k].text)
+			if size+l <= maxQuoted+goesOnSlack {
+				chosen[i] = append(chosen[i], all[k])
+				size += l
 			}
 		}
 	}
@@ -463,6 +465,14 @@ func goesOnFrom(text string) bool {
 	}
 	return false
 }
+
+// goesOnSlack is how far past maxQuoted (characters) the sentence before
+// one that goes on from it may take an answer. On the tuning halves of
+// assistant/eval, 72 of 1,503 answers gain it and none grows past the
+// longest answer; the excerpts that open with such a word ("If not, add
+// it from Google Maps…") fall from 106 to 81. Making room by leaving out
+// the last passages quoted instead lost 9 answers their step.
+const goesOnSlack = 80
 
 // shortUnit is the length (characters) under which a sentence quoted
 // alone brings the next one of its line.
