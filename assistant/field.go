@@ -151,11 +151,10 @@ func knownStems(ctx context.Context, db SearchStore, asked *askedCache, version 
 	if err != nil {
 		return nil, err
 	}
-	listed, err := asked.stems(ctx, db, version)
+	known, err := asked.stems(ctx, db, version) // a new map, ours to add to
 	if err != nil {
 		return nil, err
 	}
-	known := maps.Clone(listed)
 	maps.Copy(known, exampleStems())
 	for _, w := range ws {
 		known[stem(w)] = true
