@@ -68,7 +68,7 @@ func TestPDFHasTheNameWithItsAccents(t *testing.T) {
 	}{
 		{"pl", "Łucja Gołębiowska-Wróbel", []string{"Certyfikat ukończenia", "Godziny szkolenia: 1,5", "Data: 02.12.2026"}},
 		{"it", "Niccolò Fabbriciò D'Agostino", []string{"Attestato di frequenza", "Ore di formazione: 1,5", "Data: 02/12/2026"}},
-		{"de", "Jürgen Weißmüller", []string{"Teilnahmezertifikat", "Stunden Weiterbildung: 1,5", "Datum: 02.12.2026"}},
+		{"de", "Jürgen Weißmüller", []string{"Abschlusszertifikat", "Stunden Weiterbildung: 1,5", "Datum: 02.12.2026"}},
 		{"en", "Zoë Ångström", []string{"Certificate of completion", "Hours of training: 1.5", "Date: 2 December 2026"}},
 	}
 	for _, tc := range cases {
