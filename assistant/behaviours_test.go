@@ -147,6 +147,19 @@ func TestPastedText(t *testing.T) {
 		if !strings.Contains(final.Text, "[1] «") {
 			t.Errorf("the method is not cited: %q", final.Text)
 		}
+		if strings.Contains(final.Text, h.tr("ask_pasted_check", nil)) {
+			t.Errorf("a reply asked for points to the text checker: %q", final.Text)
+		}
+	})
+	t.Run("offline, a draft to judge", func(t *testing.T) {
+		h := offline
+		draft := "Si comunica alla cittadinanza che in data odierna, a causa di lavori di manutenzione straordinaria della rete idrica, " +
+			"l'erogazione dell'acqua potabile sarà sospesa in via Verdi dalle ore 9 alle ore 13."
+		h.ask(h.learner, draft+"\n\nva bene da pubblicare?")
+		final := h.out.last(t)
+		if !strings.HasPrefix(final.Text, h.tr("ask_pasted_offline", nil)) || !strings.HasSuffix(final.Text, h.tr("ask_pasted_check", nil)) {
+			t.Errorf("answer %q, want the method and the way to the text checker", final.Text)
+		}
 	})
 	t.Run("with a model", func(t *testing.T) {
 		h := newHarness(t, true, nil)

@@ -601,11 +601,16 @@ func joinUnits(us []unit) string {
 // question, labelled as taken from them.
 func (a *Assistant) offline(q bottega.Question, hits []bottega.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
-	question, header := q.Text, a.t(lg, "ask_offline", nil)
+	question, header, footer := q.Text, a.t(lg, "ask_offline", nil), ""
 	if text, asked, ok := splitPasted(q.Text); ok {
 		// No draft without a model: the sentences of the method to
-		// apply to the pasted text.
+		// apply to the pasted text. A draft to judge or improve ("va
+		// bene da pubblicare?") is what the plain-language checker is
+		// for: say how to reach it.
 		question, header = pastedSearch(asked, text, lg), a.t(lg, "ask_pasted_offline", nil)
+		if !asksReply(asked) {
+			footer = "\n\n" + a.t(lg, "ask_pasted_check", nil)
+		}
 	}
 	chosen, shown := quote(hits, question, a.r.lang.detect(question, lg))
 	var parts []string
@@ -614,7 +619,7 @@ func (a *Assistant) offline(q bottega.Question, hits []bottega.PassageHit, mode 
 		parts = append(parts, fmt.Sprintf("[%d] %s\n%s", k+1, a.label(lg, hits[i]), joinUnits(chosen[i])))
 		cited = append(cited, i+1)
 	}
-	text := header + "\n\n" + strings.Join(parts, "\n\n")
+	text := header + "\n\n" + strings.Join(parts, "\n\n") + footer
 	text = compose(text, "", nil)
 	ans.reply = bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
 	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
