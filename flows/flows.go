@@ -642,7 +642,13 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
 		// A typed answer that fits the question is that answer ("ok" to
 		// the consent question too, before it is small talk).
-		if v := t.b.words.answer(f, s); v != "" {
+		v := t.b.words.answer(f, s)
+		if at, ok := timeOfDay(s); ok && f == fieldReminder && v != "off" {
+			// Any time, not only those offered ("alle 15", "la sera
+			// alle 20").
+			v = reminderValue(at)
+		}
+		if v != "" {
 			label := t.label(f, v)
 			if v == skip {
 				label = t.T("btn_skip", nil)
@@ -650,6 +656,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			t.note("understood", map[string]any{"Answer": label})
 			return t.choose([]string{f, v})
 		}
+	}
+	if at, ok := timeOfDay(s); ok && t.st.Screen == setPrefix+fieldReminder {
+		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)

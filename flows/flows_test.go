@@ -729,3 +729,49 @@ func TestOldReminderButtonsOpenNewMessages(t *testing.T) {
 		t.Errorf("the menu's review button opens a new message instead of moving the menu on:\n%s", got[0].Text)
 	}
 }
+
+// TestTypedReminderTime: at the reminder question a learner may type any
+// time of day, in onboarding and in the settings; it is kept as typed.
+func TestTypedReminderTime(t *testing.T) {
+	c := newChat(t)
+	c.send("", "v1|o|rem")
+	c.says(c.send("alle 15:30", ""), "Salvato")
+	if got := c.learner().Reminder; got != "15:30" {
+		t.Errorf("settings: reminder %q, want 15:30", got)
+	}
+
+	// A learner who is new: the onboarding's question.
+	ctx := context.Background()
+	id := 0
+	send := func(text, data string) bot.Reply {
+		t.Helper()
+		id++
+		u := bot.Update{Platform: "test", ID: "n" + strconv.Itoa(id), ChatID: "u9", UserID: "u9", Name: "Bea", Lang: "it", Text: text, Data: data, MessageID: "m"}
+		var replies []bot.Reply
+		if err := c.db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			replies, err = c.b.Handle(ctx, tx, u)
+			return err
+		}); err != nil || len(replies) == 0 {
+			t.Fatalf("%q %q: %v, %d replies", text, data, err, len(replies))
+		}
+		return replies[0]
+	}
+	send("/start", "")
+	send("", "v1|c|lang|it")
+	send("", "v1|c|role|shopkeeper")
+	if r := send("", "v1|c|level|base"); !strings.Contains(r.Text, "15:30") {
+		t.Errorf("the reminder question does not say that any time may be typed:\n%s", r.Text)
+	}
+	if r := send("il pomeriggio verso le 3 quando chiudo", ""); !strings.Contains(r.Text, "15:00") || !strings.Contains(r.Text, "posso salvare") {
+		t.Errorf("a typed time was not taken, or the consent question not asked next:\n%s", r.Text)
+	}
+	send("", "v1|c|ok|yes")
+	l, _, err := c.db.EnsureLearner(ctx, "test", "u9", "u9", "Bea", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Reminder != "15:00" {
+		t.Errorf("onboarding: reminder %q, want 15:00", l.Reminder)
+	}
+}

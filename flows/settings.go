@@ -98,6 +98,30 @@ func (t *turn) choices(field string, onboarding bool) []choice {
 	return cs
 }
 
+// reminderValue is the answer to the reminder question for a time of day
+// ("HH:MM"): the choice offered for it, or the time itself.
+func reminderValue(at string) string {
+	for _, r := range reminders() {
+		if r.at == at {
+			return r.value
+		}
+	}
+	return at
+}
+
+// offered reports whether v answers field: one of its choices, or for the
+// reminder a time of day the learner typed ("15:30").
+func (t *turn) offered(field, v string, onboarding bool) bool {
+	return field == fieldReminder && typedTime(v) ||
+		slices.ContainsFunc(t.choices(field, onboarding), func(c choice) bool { return c.value == v })
+}
+
+// typedTime reports whether v is a time of day as "HH:MM".
+func typedTime(v string) bool {
+	_, err := time.Parse("15:04", v)
+	return err == nil && len(v) == 5
+}
+
 // value is the learner's current answer to a field.
 func (t *turn) value(field string) string {
 	switch field {
@@ -137,6 +161,9 @@ func (t *turn) set(field, v string) error {
 	case fieldLevel:
 		t.l.Level = v
 	case fieldReminder:
+		if typedTime(v) {
+			t.l.Reminder = v
+		}
 		for _, r := range reminders() {
 			if r.value == v {
 				t.l.Reminder = r.at
@@ -292,10 +319,9 @@ func (t *turn) choose(args []string) ([]bot.Reply, error) {
 				t.note("reminder_dropped", map[string]any{"Time": at})
 			}
 		}
-	case !onboarding && f == fieldReminder && v != "off" && !t.consented() &&
-		slices.ContainsFunc(t.choices(f, false), func(c choice) bool { return c.value == v }):
+	case !onboarding && f == fieldReminder && v != "off" && !t.consented() && t.offered(f, v, false):
 		return t.askSave(askReminder, v, false, scrSettings) // a reminder time needs storage
-	case slices.ContainsFunc(t.choices(f, onboarding), func(c choice) bool { return c.value == v }):
+	case t.offered(f, v, onboarding):
 		if err := t.set(f, v); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,9 @@ package flows
 import (
 	_ "embed" // the word lists
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -143,4 +146,46 @@ func (w *words) answer(field, s string) string {
 		}
 	}
 	return value
+}
+
+// clockPattern is a time of day as learners type it: "15", "15:30",
+// "8.45", "18h30", "3pm".
+var clockPattern = regexp.MustCompile(`(?i)(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(am|pm)?`)
+
+// laterWords say that an hour is in the afternoon or the evening ("le 3
+// del pomeriggio", "um 7 abends").
+var laterWords = []string{"pomeriggio", "sera", "afternoon", "evening", "tarde", "noche", "après", "apres", "soir", "nachmittag", "abend", "południu", "poludniu", "wieczor"}
+
+// timeOfDay reads the one time of day typed in s as "HH:MM". An hour under 7,
+// or under 12 with a word for the afternoon or the evening, is taken after
+// noon: nobody asks to be reminded at three in the night. ok is false when
+// s has no time, or more numbers than one.
+func timeOfDay(s string) (at string, ok bool) {
+	ms := clockPattern.FindAllStringSubmatch(s, -1)
+	if len(ms) != 1 || strings.Count(s, ms[0][0]) != 1 || strings.ContainsFunc(strings.Replace(s, ms[0][0], "", 1), unicode.IsDigit) {
+		return "", false
+	}
+	h, err := strconv.Atoi(ms[0][1])
+	if err != nil {
+		return "", false
+	}
+	m := 0
+	if ms[0][2] != "" {
+		if m, err = strconv.Atoi(ms[0][2]); err != nil {
+			return "", false
+		}
+	}
+	later := strings.EqualFold(ms[0][3], "pm") || slices.ContainsFunc(normWords(s, false), func(w string) bool {
+		return slices.ContainsFunc(laterWords, func(p string) bool { return strings.HasPrefix(w, p) })
+	})
+	switch {
+	case strings.EqualFold(ms[0][3], "am") && h == 12:
+		h = 0
+	case h >= 1 && h < 7 && !strings.EqualFold(ms[0][3], "am"), h >= 1 && h < 12 && later:
+		h += 12
+	}
+	if h > 23 || m > 59 {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%02d", h, m), true
 }

@@ -89,3 +89,31 @@ func TestTypedAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeOfDay: a reminder time typed in the learner's words.
+func TestTimeOfDay(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"15:30", "15:30"},
+		{"alle 15", "15:00"},
+		{"il pomeriggio verso le 3 quando chiudo", "15:00"},
+		{"la sera alle 8", "20:00"},
+		{"8.45", "08:45"},
+		{"at 7am", "07:00"},
+		{"3pm", "15:00"},
+		{"18h30", "18:30"},
+		{"um 7 abends", "19:00"},
+		{"o 6", "18:00"},
+		{"0:15", "00:15"},
+		{"25:00", ""},
+		{"9:75", ""},
+		{"tra le 9 e le 10", ""},
+		{"la sera", ""},
+		{"no grazie", ""},
+	}
+	for _, tt := range tests {
+		got, ok := timeOfDay(tt.text)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("timeOfDay(%q) = %q, %v; want %q", tt.text, got, ok, tt.want)
+		}
+	}
+}
