@@ -43,6 +43,11 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (db *store.
 			}
 			return nil, nil, nil, fmt.Errorf("start private postgres (log in %s): %w", logf.Name(), err)
 		}
+		if srv.Shared() {
+			// The bot runs: an admin command uses its server, and leaves it
+			// running.
+			log.Info("using the private PostgreSQL server that the running Bottega started", "dir", dir)
+		}
 		if err := createDatabase(ctx, srv.DSN("postgres"), "bottega"); err != nil {
 			_ = srv.Stop() // the database could not be created: that is the error to report
 			return nil, nil, nil, err

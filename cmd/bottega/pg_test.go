@@ -160,3 +160,45 @@ func postmasterPid(t *testing.T, pgDir string) int {
 	}
 	return pid
 }
+
+// TestAdminCommandWhileTheBotRuns runs an admin command (another process,
+// on the same data folder) while the bot runs on its private server: the
+// command uses that server, and the bot goes on answering when it is done.
+func TestAdminCommandWhileTheBotRuns(t *testing.T) {
+	dir := dataDir(t)
+	bin := buildBinary(t)
+	stdin, w := io.Pipe()
+	out := &logbuf.Buffer{}
+	done := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	go func() {
+		done <- run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), stdin, out, out)
+		stdin.Close() // unblocks writes the bot will not read
+	}()
+	io.WriteString(w, "/start\n")
+	waitFor(t, out, "Ciao")
+
+	cmd := exec.CommandContext(ctx, bin, "stats")
+	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir, "LOG_LEVEL=info")
+	var cout, cerr strings.Builder
+	cmd.Stdout, cmd.Stderr = &cout, &cerr
+	if err := cmd.Run(); err != nil || !strings.Contains(cout.String(), "Learners") {
+		t.Fatalf("bottega stats while the bot runs: %v\n%s%s", err, cout.String(), cerr.String())
+	}
+	if !strings.Contains(cerr.String(), "running Bottega started") {
+		t.Errorf("the command does not say whose server it used:\n%s", cerr.String())
+	}
+
+	io.WriteString(w, "/help\n")
+	waitFor(t, out, "Ecco cosa puoi fare")
+	w.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the bot ended with %v; output:\n%s", err, out.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("the bot did not end")
+	}
+}

@@ -47,6 +47,11 @@ type Server struct {
 	exited   chan struct{}
 	err      error
 	stopping atomic.Bool
+	// shared: the server was started by another Bottega process (the bot,
+	// while an admin command runs); this one uses it and never stops it.
+	// done ends the watch on it.
+	shared bool
+	done   chan struct{}
 }
 
 // FindBin returns the directory holding initdb and postgres: PATH first, then
@@ -111,7 +116,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		s, err := launch(bin, dir, cred, opts)
 		if err == nil {
 			if err = s.waitReady(ctx, deadline); err == nil {
-				return s, nil
+				return s, s.claim()
 			}
 			_ = s.Stop() // it did not become ready: err says why
 		}
@@ -123,6 +128,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		// wait for it. One that stays ready was started by someone else:
 		// it is not ours to use or to stop.
 		h := holder(dir)
+		if h.ready && startedByBottega(dir, h.pid) {
+			return share(dir, h.pid), nil
+		}
 		switch {
 		case h.ready && foreignSince.IsZero():
 			foreignSince = time.Now()
@@ -142,6 +150,81 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 	}
 }
+
+// ownerFile, in the cluster directory, names the Bottega process that
+// started the server there and the server's pid, a line "<owner> <server>".
+// Another Bottega process on the same data folder (an admin command while
+// the bot runs) uses that server rather than refusing it, and leaves it to
+// its owner to stop. A server started by hand has no such file, or one
+// that names another server.
+const ownerFile = "bottega-owner"
+
+// claim writes the owner file of a server this process started.
+func (s *Server) claim() error {
+	line := fmt.Sprintf("%d %d\n", os.Getpid(), s.cmd.Process.Pid)
+	if err := os.WriteFile(filepath.Join(s.dir, ownerFile), []byte(line), 0o600); err != nil {
+		_ = s.Stop() // unclaimed, no other Bottega process could use it: that is the error to report
+		return fmt.Errorf("postgres data directory: %w", err)
+	}
+	return nil
+}
+
+// unclaim removes the owner file if it names this server: one written
+// since for another server stays.
+func (s *Server) unclaim() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	if _, server, ok := readOwner(s.dir); ok && server == s.cmd.Process.Pid {
+		_ = os.Remove(filepath.Join(s.dir, ownerFile)) // a stale file names a dead pid: harmless if it stays
+	}
+}
+
+// readOwner reads the owner file of dir: the Bottega process that started
+// its server, and the server.
+func readOwner(dir string) (owner, server int, ok bool) {
+	b, err := os.ReadFile(filepath.Join(dir, ownerFile)) // #nosec G304 -- a file of our own cluster directory
+	if err != nil {
+		return 0, 0, false
+	}
+	_, err = fmt.Sscanf(string(b), "%d %d", &owner, &server)
+	return owner, server, err == nil
+}
+
+// startedByBottega reports whether the server pid that holds dir was
+// started by a Bottega process that still runs.
+func startedByBottega(dir string, pid int) bool {
+	owner, server, ok := readOwner(dir)
+	return ok && server == pid && owner > 0 && syscall.Kill(owner, 0) != syscall.ESRCH
+}
+
+// share returns the server pid, started in dir by another Bottega process,
+// for this one to use: Exited is closed when that server goes away, and
+// Stop leaves it running.
+func share(dir string, pid int) *Server {
+	s := &Server{dir: dir, exited: make(chan struct{}), shared: true, done: make(chan struct{})}
+	go func() {
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-t.C:
+			}
+			if !isPostgresIn(pid, dir) {
+				s.err = fmt.Errorf("the server (pid %d) that another Bottega process started has stopped", pid)
+				close(s.exited)
+				return
+			}
+		}
+	}()
+	return s
+}
+
+// Shared reports whether another Bottega process started the server, and
+// stops it.
+func (s *Server) Shared() bool { return s.shared }
 
 // foreignGrace is how long a server found ready in our directory may take
 // to start shutting down before it counts as someone else's.
@@ -484,9 +567,16 @@ func (s *Server) Err() error {
 // flushed) and waits for it. It stops only the process it started: a server
 // that someone else started in the directory since is left alone.
 func (s *Server) Stop() error {
+	if s.shared {
+		if s.stopping.CompareAndSwap(false, true) {
+			close(s.done)
+		}
+		return nil
+	}
 	if s.cmd == nil || s.cmd.Process == nil {
 		return nil
 	}
+	defer s.unclaim()
 	s.stopping.Store(true)
 	select {
 	case <-s.exited:

@@ -54,6 +54,10 @@ func TestStartRefusesAServerItDidNotStart(t *testing.T) {
 	dir := clusterDir(t)
 	other := start(t, ctx, dir)
 	pid := other.cmd.Process.Pid
+	// Started by hand (pg_ctl start): no Bottega process names it.
+	if err := os.Remove(filepath.Join(dir, ownerFile)); err != nil {
+		t.Fatal(err)
+	}
 
 	s, err := Start(ctx, Options{Dir: dir, Fast: true})
 	if err == nil {
@@ -142,5 +146,53 @@ func TestLocate(t *testing.T) {
 	}
 	if len(at)+len("/.s.PGSQL.5432") > 100 {
 		t.Errorf("%s is too long for a socket path", at)
+	}
+}
+
+// TestStartSharesAServerBottegaStarted: a second Bottega process on the
+// same data folder (an admin command while the bot runs) uses the server
+// the first one started, leaves it running when it is done, and is told
+// when that server goes away.
+func TestStartSharesAServerBottegaStarted(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := clusterDir(t)
+	bot := start(t, ctx, dir)
+	if bot.Shared() {
+		t.Fatal("the server this process started is taken for another's")
+	}
+
+	admin, err := Start(ctx, Options{Dir: dir, Fast: true})
+	if err != nil {
+		t.Fatalf("a second Bottega process refused the first one's server: %v", err)
+	}
+	if !admin.Shared() || admin.DSN("x") != bot.DSN("x") {
+		t.Errorf("shared %v, DSN %q; want the first server's, %q", admin.Shared(), admin.DSN("x"), bot.DSN("x"))
+	}
+	if err := admin.Stop(); err != nil {
+		t.Errorf("stop: %v", err)
+	}
+	if !running(bot) {
+		t.Fatalf("the second process stopped the first one's server: %v", bot.Err())
+	}
+
+	admin, err = Start(ctx, Options{Dir: dir, Fast: true})
+	if err != nil || !admin.Shared() {
+		t.Fatalf("start again: %v, shared %v", err, admin != nil && admin.Shared())
+	}
+	defer admin.Stop()
+	if err := bot.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-admin.Exited():
+		if admin.Err() == nil {
+			t.Error("the shared server went away and no error says so")
+		}
+	case <-ctx.Done():
+		t.Fatal("the shared server stopped and Exited was never closed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, ownerFile)); !os.IsNotExist(err) {
+		t.Errorf("the owner file outlives its server: %v", err)
 	}
 }
