@@ -28,7 +28,9 @@ validate  checks the lesson files in DIR (default: the built-in curriculum) and
           for 6 months; they do not change the exit code.
 publish   validates DIR (default: the built-in curriculum), then makes it the
           current curriculum as a new version, in one transaction, and prints
-          the lessons added, changed and removed. Publishing the same files
+          the lessons added, changed and removed. When lessons would be
+          removed it lists them and asks first (-yes: publish without
+          asking). Publishing the same files
           again changes nothing. A lesson's video with chapters is first
           cut into one clip per step with ffmpeg (kept in
           $BOTTEGA_DATA_DIR/clips, so that publishing again encodes
@@ -60,6 +62,10 @@ lesson; see content/FORMAT.md.
 		return usagef("unknown content sub-command %q: use validate, diff, publish, versions or rollback", sub)
 	}
 	fs := newFlags(e, "content "+sub, "See 'bottega content --help'.")
+	yes := false
+	if sub == "publish" {
+		fs.BoolVar(&yes, "yes", false, "publish without asking, even when lessons would be removed")
+	}
 	if err := fs.Parse(rest); err != nil {
 		return usagef("%v", err)
 	}
@@ -98,21 +104,32 @@ lesson; see content/FORMAT.md.
 		printChanges(e.stdout, ch.Added, ch.Changed, ch.Removed)
 		return nil
 	}
-	// The videos are cut first: it takes minutes, and no transaction
-	// waits for it.
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	if err := prepareVideos(ctx, e.stdout, cfg, e.getenv, c); err != nil {
-		return err
-	}
 	cfg, log, db, closeDB, err := toolDatabase(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer closeDB()
 	svc := &store.Publishing{DB: db, Index: indexer(db, log)}
+	// Lessons removed are gone for the learners in the middle of them: a
+	// folder of one new track, published alone, would remove all the
+	// others. Say which, and ask.
+	ch, err := svc.Diff(ctx, c)
+	if err != nil {
+		return fmt.Errorf("diff: %w", err)
+	}
+	if len(ch.Removed) > 0 && !yes {
+		printChanges(e.stdout, ch.Added, ch.Changed, ch.Removed)
+		fmt.Fprintf(e.stdout, "%s does not have %d lessons of the current curriculum: publishing it removes them for every learner. A folder must hold every track to keep (the built-in ones are in content/curriculum).\n", source, len(ch.Removed))
+		if !confirm(e, fmt.Sprintf("Remove %d lessons? [y/N] ", len(ch.Removed))) {
+			fmt.Fprintln(e.stdout, "Nothing published.")
+			return nil
+		}
+	}
+	// The videos are cut before the publish: it takes minutes, and no
+	// transaction waits for it.
+	if err := prepareVideos(ctx, e.stdout, cfg, e.getenv, c); err != nil {
+		return err
+	}
 	pub, err := svc.Publish(ctx, c, bottega.Origin{Builtin: fs.Arg(0) == "", Source: source})
 	if err != nil {
 		return fmt.Errorf("publish: %w", err)

@@ -124,6 +124,21 @@ func TestContentDiffPublishVersionsRollback(t *testing.T) {
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || !strings.Contains(lines[0], "rollback to version 1") || !strings.Contains(lines[0], "(current)") || !strings.Contains(lines[1], lessons) {
 		t.Errorf("versions:\n%s", out)
 	}
+	// A folder of one track, published alone, would remove the other
+	// track's lessons: it says so and asks first (no answer: no).
+	one := filepath.Join(t.TempDir(), "one")
+	if err := os.CopyFS(filepath.Join(one, "comune-social"), os.DirFS(filepath.Join(lessons, "comune-social"))); err != nil {
+		t.Fatal(err)
+	}
+	if out := cmd("publish", one); !strings.Contains(out, "Remove ") || !strings.Contains(out, "reviews") || !strings.Contains(out, "Nothing published.") {
+		t.Errorf("publish of one track:\n%s", out)
+	}
+	if out := cmd("versions"); len(strings.Split(strings.TrimSpace(out), "\n")) != 3 {
+		t.Errorf("a refused publish made a version:\n%s", out)
+	}
+	if out := cmd("publish", "-yes", one); !strings.Contains(out, "Published curriculum version 4.") || !strings.Contains(out, "removed") {
+		t.Errorf("publish -yes of one track:\n%s", out)
+	}
 	var buf bytes.Buffer
 	err = run(context.Background(), []string{"content", "rollback", "99"}, env, strings.NewReader(""), &buf, io.Discard)
 	if code := exitCode(err, io.Discard); code != 2 {
