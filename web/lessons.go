@@ -281,15 +281,47 @@ func videoLessons(c *content.Curriculum) int {
 	return n
 }
 
-// rollback publishes an earlier version again.
+// rollback publishes an earlier version again, once the admin has seen
+// what it changes (confirm=1): lessons it removes are gone for the
+// learners in the middle of them.
 func (h *Handler) rollback(w http.ResponseWriter, r *http.Request, s *session) {
 	id, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	if err != nil || id <= 0 {
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
 		return
 	}
+	if r.PostFormValue("confirm") != "1" {
+		h.rollbackPage(w, r, s, id)
+		return
+	}
 	pub, err := h.o.Publishing.Rollback(r.Context(), id, "console "+s.UserID)
 	h.published(w, r, s, pub, err)
+}
+
+// rollbackPage shows what publishing version id again would change, with
+// the button that does it.
+func (h *Handler) rollbackPage(w http.ResponseWriter, r *http.Request, s *session, id int64) {
+	ctx := r.Context()
+	cur, v, _, ok := h.version(w, r)
+	if !ok {
+		return
+	}
+	target, err := h.versions.get(ctx, h.o.Publishing, id)
+	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
+		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return
+	} else if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ch, err := h.o.Publishing.Diff(ctx, target)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "rollback", s, map[string]any{
+		"Version": id, "Current": v, "Same": ch.Empty(), "Diff": diffLessons(cur, target, ch, h.lang(w, r)),
+	})
 }
 
 func (h *Handler) published(w http.ResponseWriter, r *http.Request, s *session, pub bottega.Publication, err error) {

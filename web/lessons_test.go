@@ -151,8 +151,17 @@ func TestUploadDiffPublishRollback(t *testing.T) {
 	}
 	_, _, _ = c.do("GET", "/console/lessons?lang=en", nil)
 
-	// Rolling back to version 1 publishes it again as version 4.
-	code, _, hdr = c.post("/console/lessons/rollback", url.Values{"version": {"1"}})
+	// Rolling back to version 1 first shows what it changes, and
+	// publishes nothing.
+	code, body, _ = c.post("/console/lessons/rollback", url.Values{"version": {"1"}})
+	if code != http.StatusOK || !strings.Contains(body, `id="diff-reviews"`) || !strings.Contains(body, `id="confirm-rollback"`) || !strings.Contains(body, `name="confirm" value="1"`) {
+		t.Errorf("rollback before confirmation = %d\n%s", code, body)
+	}
+	if vs, err := r.pub.Versions(ctx, 5); err != nil || len(vs) != 3 {
+		t.Fatalf("an unconfirmed rollback published: %+v, %v", vs, err)
+	}
+	// Confirmed, it publishes version 1 again as version 4.
+	code, _, hdr = c.post("/console/lessons/rollback", url.Values{"version": {"1"}, "confirm": {"1"}})
 	if code != http.StatusSeeOther || hdr.Get("Location") != "/console/lessons?published=4" {
 		t.Fatalf("rollback = %d %v", code, hdr)
 	}
@@ -160,7 +169,9 @@ func TestUploadDiffPublishRollback(t *testing.T) {
 	if err != nil || len(vs) != 4 || vs[0].Hash != vs[3].Hash || !strings.Contains(vs[0].Source, "rollback to version 1") {
 		t.Errorf("versions after rollback: %+v, %v", vs, err)
 	}
-	if code, _, _ := c.post("/console/lessons/rollback", url.Values{"version": {"99"}}); code != http.StatusNotFound {
-		t.Errorf("rollback to no version = %d", code)
+	for _, confirm := range []string{"", "1"} {
+		if code, _, _ := c.post("/console/lessons/rollback", url.Values{"version": {"99"}, "confirm": {confirm}}); code != http.StatusNotFound {
+			t.Errorf("rollback to no version (confirm %q) = %d", confirm, code)
+		}
 	}
 }
