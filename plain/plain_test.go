@@ -427,3 +427,23 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitAfterAbbreviations: a full stop after an abbreviation that
+// comes before a number ("art. 7", "n. 12") ends no sentence.
+func TestSplitAfterAbbreviations(t *testing.T) {
+	tests := []struct {
+		lang, text string
+		want       int
+	}{
+		{"en", "Under art. 7 of the Highway Code, please do not park in via Roma tomorrow. Thank you.", 2},
+		{"en", "See para. 3 and fig. 2 for the new times. The office opens at 9.", 2},
+		{"it", "Ai sensi dell'art. 7 del Codice della strada, domani non si parcheggia in via Roma. Grazie.", 2},
+		{"it", "Ordinanza n. 12 del 3 marzo. Vale da domani.", 2},
+		{"en", "The market moves to the square. 2026 will be different.", 2},
+	}
+	for _, tt := range tests {
+		if got := len(split(tt.lang, tt.text, dicts()[tt.lang])); got != tt.want {
+			t.Errorf("%s %q: %d sentences, want %d", tt.lang, tt.text, got, tt.want)
+		}
+	}
+}
