@@ -97,6 +97,9 @@ type Track struct {
 	Dir string `json:"dir"`
 
 	pos positions // lines of track.yaml, for problems
+	// unread counts the track's lesson files that could not be read as
+	// YAML: reported on their own, they are no "track has no lessons".
+	unread int
 }
 
 // Lesson is one short lesson: a few steps, an optional video and a quiz.

@@ -87,6 +87,8 @@ func Load(fsys fs.FS, root string) (*Curriculum, []Problem, error) {
 			if t != nil {
 				c.Tracks = append(c.Tracks, t)
 			}
+		case e.Name() == "track.yaml":
+			problems = append(problems, Problem{File: name, Msg: "this folder is a track: give the folder that holds the track folders (its parent)"})
 		case isYAML(e.Name()):
 			problems = append(problems, Problem{File: name, Msg: "a lesson must be inside a track folder"})
 		}
@@ -143,6 +145,8 @@ func loadTrack(fsys fs.FS, dir string) (*Track, []Problem, error) {
 			l.Track, l.File = t.ID, file
 			t.Lessons = append(t.Lessons, l)
 			d.problems = append(d.problems, checkMedia(fsys, dir, l)...)
+		} else {
+			t.unread++
 		}
 		problems = append(problems, d.problems...)
 	}

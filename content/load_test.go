@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -354,4 +355,44 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnreadableLessonIsNoEmptyTrack: a track whose only lesson file is not
+// YAML has that problem, not "track has no lessons" besides.
+func TestUnreadableLessonIsNoEmptyTrack(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/track.yaml":  {Data: []byte("id: t\norder: 1\nroles: [shopkeeper]\ntitle: {it: Prova, en: Try}\nsummary: {it: Prova, en: Try}\n")},
+		"t/01-x.yaml":   {Data: []byte("id: x\ntitle: {it: [\n")},
+		"u/track.yaml":  {Data: []byte("id: u\norder: 2\nroles: [shopkeeper]\ntitle: {it: Vuoto, en: Empty}\nsummary: {it: Vuoto, en: Empty}\n")},
+		"u/notes.md":    {Data: []byte("not a lesson")},
+		"u/images/a.md": {Data: []byte("nor this")},
+	}
+	_, problems, err := Load(fsys, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	all := strings.Join(got, "\n")
+	if !strings.Contains(all, "t/01-x.yaml:") || !strings.Contains(all, "invalid YAML") {
+		t.Errorf("the unreadable lesson is not reported:\n%s", all)
+	}
+	if strings.Contains(all, "t/track.yaml:1: track has no lessons") {
+		t.Errorf("a track with an unreadable lesson is said to have none:\n%s", all)
+	}
+	if !strings.Contains(all, "u/track.yaml:1: track has no lessons") {
+		t.Errorf("a track with no lesson file is not reported:\n%s", all)
+	}
+
+	// The track folder given for the folder of tracks.
+	if _, problems, err = Load(fsys, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(problems, func(p Problem) bool {
+		return p.String() == "t/track.yaml: this folder is a track: give the folder that holds the track folders (its parent)"
+	}) {
+		t.Errorf("a track folder given as the curriculum: %v", problems)
+	}
 }
