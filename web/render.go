@@ -17,8 +17,9 @@ type view struct {
 	Lang string
 	// Other is the language the switch offers.
 	Other string
-	// Path is the current page, for the language switch.
-	Path string
+	// Path is the current page; Switch is it in the Other language, with
+	// the rest of its query (a sign-in link's token, a search).
+	Path, Switch string
 	// CSRF is the session's token for forms; Signed tells a signed-in
 	// admin.
 	CSRF   string
@@ -112,6 +113,9 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if lang == "en" {
 		v.Other = "it"
 	}
+	q := r.URL.Query()
+	q.Set("lang", v.Other)
+	v.Switch = r.URL.Path + "?" + q.Encode()
 	if s != nil {
 		v.CSRF, v.Signed = s.CSRF, true
 	}

@@ -152,7 +152,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type page func(w http.ResponseWriter, r *http.Request, s *session)
 
 func (h *Handler) routes() {
-	h.mux.Handle("GET /console/static/", http.StripPrefix("/console/", http.FileServerFS(files)))
+	h.mux.Handle("GET /console/static/", http.StripPrefix("/console/", noListing(http.FileServerFS(files))))
 	h.mux.HandleFunc("GET /console/login", h.loginPage)
 	h.mux.HandleFunc("POST /console/login", h.login)
 	get := func(pattern string, p page) { h.mux.HandleFunc("GET "+pattern, h.signedIn(p, false)) }
@@ -225,4 +225,16 @@ func (h *Handler) message(lang, key string, data map[string]any) string {
 		return h.o.Texts.T(lang, "console_"+key, data)
 	}
 	return h.words[lang]["err_internal"]
+}
+
+// noListing serves files only: a folder's path (ending in "/") is not
+// found, rather than listed.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

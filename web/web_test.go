@@ -252,6 +252,8 @@ func (r *rig) signIn() *client {
 	tok := r.link(admin)
 	if code, body, _ := c.do("GET", "/console/login?t="+url.QueryEscape(tok), nil); code != 200 || !strings.Contains(body, `name="t"`) {
 		r.t.Fatalf("login page = %d\n%s", code, body)
+	} else if !regexp.MustCompile(`href="/console/login\?lang=(it|en)&amp;t=` + regexp.QuoteMeta(url.QueryEscape(tok)) + `"`).MatchString(body) {
+		r.t.Errorf("the language switch of the sign-in page loses its link:\n%s", body)
 	}
 	code, _, hdr := c.do("POST", "/console/login", url.Values{"t": {tok}})
 	if code != http.StatusSeeOther || hdr.Get("Location") != "/console/" || c.cookie == "" {
@@ -309,6 +311,12 @@ func TestRefusals(t *testing.T) {
 		if code, body, _ := anon.do("GET", p, nil); code != http.StatusUnauthorized || !strings.Contains(body, "/console") {
 			t.Errorf("%s without a session = %d", p, code)
 		}
+	}
+	if code, body, _ := anon.do("GET", "/console/static/", nil); code != http.StatusNotFound || strings.Contains(body, "console.css") {
+		t.Errorf("the static folder is listed: %d\n%s", code, body)
+	}
+	if code, _, _ := anon.do("GET", "/console/static/console.css", nil); code != http.StatusOK {
+		t.Errorf("the style sheet = %d", code)
 	}
 	if code, _, _ := anon.do("POST", "/console/learners/1/delete", url.Values{"confirm": {"yes"}}); code != http.StatusUnauthorized {
 		t.Errorf("delete without a session = %d", code)
