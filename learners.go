@@ -21,6 +21,22 @@ type LearnerService interface {
 	ExportLearner(ctx context.Context, id int64) (map[string]json.RawMessage, error)
 	// DeleteLearner erases a learner as /delete does.
 	DeleteLearner(ctx context.Context, id int64) error
+	// LessonLearners lists the learners who started a lesson, with their
+	// progress in it, the most recently active first, at most limit
+	// (default 100); and how many started and finished it in all.
+	LessonLearners(ctx context.Context, lessonID string, limit int) (LessonLearners, error)
+}
+
+// LessonLearners are the learners of one lesson.
+type LessonLearners struct {
+	Started, Finished int
+	Learners          []LessonLearner
+}
+
+// LessonLearner is a learner with their progress in one lesson.
+type LessonLearner struct {
+	Learner
+	Progress LessonProgress
 }
 
 // LearnerFilter chooses learners to list.

@@ -259,3 +259,30 @@ func TestNoConsentStoresNoProgress(t *testing.T) {
 		t.Errorf("after ForgetProgress without consent, %d rows are left", n)
 	}
 }
+
+// TestLessonLearners lists who started a lesson and where they are in it,
+// the most recent first, for the console's lesson page.
+func TestLessonLearners(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	ada, bea, cleo := newLearner(t, db), consenting(t, db, "8", "Bea"), consenting(t, db, "9", "Cleo")
+	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: ada.ID, LessonID: "x", StepID: "b", StepIndex: 1, StepIDs: []string{"a", "b"}, UpdatedAt: t0}))
+	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: bea.ID, LessonID: "x", StepIndex: 2, StepIDs: []string{"a", "b"}, UpdatedAt: t0.Add(time.Hour)}))
+	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: cleo.ID, LessonID: "y", StepID: "a", StepIDs: []string{"a"}, UpdatedAt: t0}))
+
+	got, err := (&store.Learners{DB: db}).LessonLearners(ctx, "x", 0)
+	must(t, err)
+	if got.Started != 2 || got.Finished != 1 || len(got.Learners) != 2 {
+		t.Fatalf("started %d, finished %d, %d learners; want 2, 1, 2", got.Started, got.Finished, len(got.Learners))
+	}
+	first, second := got.Learners[0], got.Learners[1]
+	if first.Name != "Bea" || first.Progress.FinishedAt == nil || first.Progress.LessonID != "x" {
+		t.Errorf("first %s, finished %v; want Bea, finished", first.Name, first.Progress.FinishedAt)
+	}
+	if second.Name != "Ada" || second.Progress.FinishedAt != nil || second.Progress.StepIndex != 1 || !second.Progress.UpdatedAt.Equal(t0) || !second.UpdatedAt.After(t0) {
+		t.Errorf("second %s at step %d (updated %v, learner updated %v); want Ada at step 1, in progress", second.Name, second.Progress.StepIndex, second.Progress.UpdatedAt, second.UpdatedAt)
+	}
+	if none, err := (&store.Learners{DB: db}).LessonLearners(ctx, "nope", 0); err != nil || none.Started != 0 || len(none.Learners) != 0 {
+		t.Errorf("a lesson nobody started: %+v, %v", none, err)
+	}
+}

@@ -89,3 +89,31 @@ func (s *Learners) DeleteLearner(ctx context.Context, id int64) error {
 	}
 	return s.DB.DeleteLearner(ctx, id)
 }
+
+// LessonLearners implements bottega.LearnerService.
+func (s *Learners) LessonLearners(ctx context.Context, lessonID string, limit int) (bottega.LessonLearners, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var out bottega.LessonLearners
+	if err := s.DB.q.QueryRowxContext(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE finished_at IS NOT NULL)
+		FROM lesson_progress WHERE lesson_id = $1`, lessonID).Scan(&out.Started, &out.Finished); err != nil {
+		return out, fmt.Errorf("count the learners of lesson %s: %w", lessonID, err)
+	}
+	var rows []struct {
+		bottega.Learner
+		P progressRow `db:"p"`
+	}
+	if err := s.DB.q.SelectContext(ctx, &rows, `
+		SELECT `+learnerColsL+`, `+progressColsP+`
+		FROM lesson_progress p JOIN learners l ON l.id = p.learner_id
+		WHERE p.lesson_id = $1
+		ORDER BY p.updated_at DESC, l.id DESC LIMIT $2`, lessonID, limit); err != nil {
+		return out, fmt.Errorf("list the learners of lesson %s: %w", lessonID, err)
+	}
+	for _, r := range rows {
+		out.Learners = append(out.Learners, bottega.LessonLearner{Learner: r.Learner, Progress: r.P.progress()})
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -35,6 +36,16 @@ func (r progressRow) progress() bottega.LessonProgress {
 }
 
 const progressCols = `learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at, quiz_right, quiz_total, quiz_at`
+
+// progressColsP are progressCols of lesson_progress p, named "p.<column>"
+// for a progressRow tagged db:"p" beside a learner's columns.
+var progressColsP = func() string {
+	var cols []string
+	for _, c := range strings.Split(progressCols, ", ") {
+		cols = append(cols, `p.`+c+` AS "p.`+c+`"`)
+	}
+	return strings.Join(cols, ", ")
+}()
 
 // consented is the condition, on a statement whose $1 is a learner's id,
 // that the learner gave consent to keep their data. Without it, what they

@@ -187,9 +187,16 @@ func (h *Handler) lesson(w http.ResponseWriter, r *http.Request, s *session) {
 	if t := c.Track(ls.Track); t != nil {
 		track = t.Title.Get(lang)
 	}
+	// Who started it and who finished it: what an admin who published a
+	// lesson comes back to see.
+	who, err := h.o.Learners.LessonLearners(r.Context(), ls.ID, 100)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "lesson", s, map[string]any{
 		"L": ls, "Title": ls.Title.Get(lang), "Track": track, "Version": v, "Current": versions[0].ID, "Loc": loc, "Locs": locs,
-		"Screens": all, "N": n, "Screen": cur, "Written": slices.Contains(ls.Locales, loc),
+		"Screens": all, "N": n, "Screen": cur, "Written": slices.Contains(ls.Locales, loc), "Who": who,
 	})
 }
 

@@ -175,3 +175,48 @@ func TestUploadDiffPublishRollback(t *testing.T) {
 		}
 	}
 }
+
+// TestLessonPageSaysWhoTookIt: a lesson's page lists the learners who
+// started it, with where they are, and how many finished it.
+func TestLessonPageSaysWhoTookIt(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	ctx := context.Background()
+	var steps []string
+	for _, st := range r.cur.Lesson("reviews").Steps {
+		steps = append(steps, st.ID)
+	}
+	for i, name := range []string{"Ada Rossi", "Bea Verdi"} {
+		l, _, err := r.db.EnsureLearner(ctx, "telegram", "u"+itoa(i), "u"+itoa(i), name, "it")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ConsentAt = &r.now
+		if err := r.db.UpdateLearner(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: "reviews", StepID: steps[1], StepIndex: 1, StepIDs: steps, UpdatedAt: r.now}
+		if i == 1 {
+			p.StepID, p.StepIndex = "", len(steps) // finished
+		}
+		if err := r.db.SavePosition(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, body, _ := c.do("GET", "/console/lessons/reviews?lang=en", nil)
+	for _, want := range []string{
+		"Started by 2, finished by 1.",
+		">Ada Rossi</a></td><td>at step 2 of " + itoa(len(steps)) + "</td>",
+		`>Bea Verdi</a></td><td><span class="key finished">Finished</span> 2026-12-02</td>`,
+	} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("lesson page = %d, without %q", code, want)
+		}
+	}
+	if _, body, _ := c.do("GET", "/console/?lang=en", nil); !strings.Contains(body, `<a href="/console/lessons/reviews#learners">`) {
+		t.Errorf("the overview's funnel does not lead to the lesson's learners")
+	}
+	if _, body, _ := c.do("GET", "/console/lessons/storytelling?lang=en", nil); !strings.Contains(body, "Started by 0, finished by 0.") || strings.Contains(body, "Ada Rossi") {
+		t.Errorf("a lesson nobody took lists learners:\n%s", body)
+	}
+}
