@@ -92,9 +92,6 @@ func (w *words) smallTalk(s string) string {
 		}
 		return talkAck // emoji, "!!!"
 	}
-	if strings.ContainsAny(s, "?¿") && len(text) > 2 {
-		return "" // "ok, and the price?"
-	}
 	kinds := []string{talkGreeting, talkThanks, talkBye, talkAck}
 	found := map[string]bool{}
 	for i := 0; i < len(text); {
@@ -111,6 +108,11 @@ func (w *words) smallTalk(s string) string {
 		}
 		found[kind] = true
 		i += best
+	}
+	if strings.ContainsAny(s, "?¿") && len(text) > 2 && (len(found) > 1 || !found[talkGreeting]) {
+		// "ok, va bene?" asks something; "ciao, tutto bene?" only
+		// greets.
+		return ""
 	}
 	for _, k := range kinds {
 		if found[k] {

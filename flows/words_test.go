@@ -33,6 +33,10 @@ func TestSmallTalk(t *testing.T) {
 		{"cześć", talkGreeting},
 		{"w porządku", talkAck},
 		{"do widzenia", talkBye},
+		{"ciao, tutto bene?", talkGreeting},
+		{"hi, how are you?", talkGreeting},
+		{"Hallo, wie geht's?", talkGreeting},
+		{"ok, va bene?", ""},
 		// Questions stay questions.
 		{"ciao, come metto gli orari su google?", ""},
 		{"ok e il prezzo?", ""},
