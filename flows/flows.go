@@ -663,6 +663,10 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if kind := t.b.words.smallTalk(s); kind != "" {
 		return t.smallTalk(kind)
 	}
+	if lang := t.b.words.langRequest(s); locales.IsSupported(lang) {
+		// "mi scrivi in inglese?": as /lang en.
+		return t.switchLang(lang)
+	}
 	if t.st.Screen == scrPlain && s != "" {
 		return t.plainText(s)
 	}

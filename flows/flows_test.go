@@ -775,3 +775,18 @@ func TestTypedReminderTime(t *testing.T) {
 		t.Errorf("onboarding: reminder %q, want 15:00", l.Reminder)
 	}
 }
+
+// TestAskedToWriteInAnotherLanguage: "mi scrivi in inglese?" switches the
+// interface as /lang en does, and the screen comes back in English.
+func TestAskedToWriteInAnotherLanguage(t *testing.T) {
+	c := newChat(t)
+	c.send("/menu", "")
+	c.says(c.send("mi scrivi in inglese x favore?", ""), "Saved")
+	if got := c.learner().Locale; got != "en" {
+		t.Errorf("locale %q, want en", got)
+	}
+	c.says(c.send("can you answer in Italian?", ""), "Salvato")
+	if got := c.learner().Locale; got != "it" {
+		t.Errorf("locale %q, want it", got)
+	}
+}

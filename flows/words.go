@@ -191,3 +191,45 @@ func timeOfDay(s string) (at string, ok bool) {
 	}
 	return fmt.Sprintf("%02d:%02d", h, m), true
 }
+
+// maxLangRequest is the most words of a message that asks the bot to
+// write in another language: a longer one asks something else.
+const maxLangRequest = 8
+
+// howWords open a question about how to do something, which may name a
+// language ("come rispondo in inglese a una recensione?") without asking
+// the bot to write in it.
+var howWords = map[string]bool{"come": true, "how": true, "cómo": true, "como": true, "comment": true, "wie": true, "jak": true}
+
+// langRequest returns the language a short message asks the bot to write
+// in ("mi scrivi in inglese x favore?", "can you answer in Italian"), or
+// "".
+func (w *words) langRequest(s string) string {
+	text := normWords(s, false)
+	if len(text) == 0 || len(text) > maxLangRequest || slices.ContainsFunc(text, func(t string) bool { return howWords[t] }) {
+		return ""
+	}
+	lang, asks := "", false
+	for _, k := range w.kinds {
+		code, isLang := strings.CutPrefix(k, "lang.")
+		for _, p := range w.phrases[k] {
+			for i := range text {
+				if !matchAt(text, i, p) {
+					continue
+				}
+				switch {
+				case isLang && lang != "" && lang != code:
+					return "" // two languages: "translate from Italian to English"
+				case isLang:
+					lang = code
+				case k == "langask":
+					asks = true
+				}
+			}
+		}
+	}
+	if !asks {
+		return ""
+	}
+	return lang
+}

@@ -121,3 +121,34 @@ func TestTimeOfDay(t *testing.T) {
 		}
 	}
 }
+
+// TestLangRequest: a short message asking the bot to write in another
+// language names it; questions that only mention a language do not.
+func TestLangRequest(t *testing.T) {
+	w, err := parseWords(wordsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"mi scrivi in inglese x favore?", "en"},
+		{"in inglese per favore", "en"},
+		{"can you answer in Italian?", "it"},
+		{"English please", ""},
+		{"in English please", "en"},
+		{"¿me hablas en español?", "es"},
+		{"parle-moi en français", "fr"},
+		{"Sprich bitte Deutsch", "de"},
+		{"pisz po polsku", "pl"},
+		{"come rispondo in inglese a una recensione?", ""},
+		{"how do I reply in english to a review?", ""},
+		{"ho clienti inglesi e tedeschi, cosa scrivo?", ""},
+		{"posso scrivere il post in inglese e italiano insieme?", ""},
+		{"traduci dall'italiano all'inglese", ""},
+		{"scrivimi", ""},
+	}
+	for _, tt := range tests {
+		if got := w.langRequest(tt.text); got != tt.want {
+			t.Errorf("langRequest(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
