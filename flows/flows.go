@@ -434,7 +434,10 @@ func (b *Bot) Handle(ctx context.Context, tx bot.Tx, u bot.Update) ([]bot.Reply,
 			if err != nil {
 				return nil, err
 			}
-			replies = append(replies, r...)
+			// Minutes may have passed: the answer comes with what it
+			// answers.
+			asked := bot.Reply{Text: t.T("quiz_question_asked", map[string]any{"Question": clipRunes(q, maxAskedShown)})}
+			replies = append(append(replies, asked), r...)
 		}
 		t.st.Pending = nil
 	}
@@ -704,6 +707,18 @@ func (t *turn) holdQuestion(q string) ([]bot.Reply, error) {
 			{t.btn("btn_answer_now", actPending, "now"), t.btn("btn_answer_later", actPending, "later")},
 		},
 	}}, nil
+}
+
+// maxAskedShown is the most characters of a kept question repeated
+// before its answer.
+const maxAskedShown = 200
+
+// clipRunes returns s cut to n characters, with "…" when cut.
+func clipRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // pending answers the question kept during a quiz now (y|now), or leaves
