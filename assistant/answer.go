@@ -448,9 +448,13 @@ func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans
 	text := a.t(lg, "ask_not_covered_closest", nil)
 	if len(rows) == 0 {
 		text = a.t(lg, "ask_not_covered", nil)
-		if defames(q.Text) {
+		switch {
+		case defames(q.Text):
 			// Said plainly: it is no gap in the lessons.
 			text = a.t(lg, "ask_defame", nil)
+		case legalAction(q.Text):
+			// Who can answer it, and what the lessons help with first.
+			text = a.t(lg, "ask_legal", nil)
 		}
 		rows = append(rows, flows.WayOn(a.o.Texts, lg))
 	}

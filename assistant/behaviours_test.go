@@ -270,3 +270,14 @@ func TestDefamationDeclined(t *testing.T) {
 		t.Errorf("how to answer an accusation got %q, want the reviews lesson", r.Text)
 	}
 }
+
+// A question about going to law is declined saying who can answer it,
+// with the way on to the menu.
+func TestLegalActionDeclined(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "un cittadino insulta il sindaco nei commenti, il comune può querelarlo?")
+	r := h.out.last(t).Reply
+	if r.Text != h.tr("ask_legal", nil) || !hasButton(r, flows.MenuData()) {
+		t.Errorf("a question about suing got %q %+v, want who can answer it and the way on", r.Text, r.Buttons)
+	}
+}
