@@ -790,3 +790,18 @@ func TestAskedToWriteInAnotherLanguage(t *testing.T) {
 		t.Errorf("locale %q, want it", got)
 	}
 }
+
+// TestFinishedLessonOpensAtItsStart: a lesson read to the end and quizzed,
+// opened again from a list, starts again from its first step; one whose
+// quiz is still to take opens at its end, with the quiz.
+func TestFinishedLessonOpensAtItsStart(t *testing.T) {
+	c := newChat(t)
+	c.says(c.send("", "v1|s|vetrina|."), "quiz")
+	c.says(c.send("", "v1|s|vetrina"), "quiz") // quiz not taken yet: the end again
+	c.send("", "v1|b|vetrina|all")
+	for _, q := range []string{"q1", "q2", "q3"} {
+		c.send("", "v1|q|vetrina|"+q+"|0")
+		c.send("", "v1|n|vetrina|"+q)
+	}
+	c.says(c.send("", "v1|s|vetrina"), "La vetrina online è la prima cosa", "1/3")
+}

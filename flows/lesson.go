@@ -39,6 +39,17 @@ func (t *turn) openLesson(ls *content.Lesson, i int) ([]bot.Reply, error) {
 	}
 	if i < 0 {
 		i = was
+		if was >= len(ls.Steps) {
+			// Read to the end and its quiz taken: opened again from a
+			// list, the lesson is read again from its first step.
+			done, err := t.quizTaken(ls)
+			if err != nil {
+				return nil, err
+			}
+			if done {
+				i = 0
+			}
+		}
 	}
 	if err := t.savePosition(ls, i); err != nil {
 		return nil, err
@@ -110,6 +121,18 @@ func (t *turn) savedPosition(ls *content.Lesson) (int, bool, error) {
 		return ls.NearestStep(p.StepIndex, p.StepIDs), true, nil
 	}
 	return min(max(p.StepIndex, 0), len(ls.Steps)), true, nil
+}
+
+// quizTaken reports whether the learner has taken the lesson's quiz.
+func (t *turn) quizTaken(ls *content.Lesson) (bool, error) {
+	p, ok := t.saved[ls.ID]
+	if !ok {
+		var err error
+		if p, ok, err = t.data.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
+			return false, err
+		}
+	}
+	return p.QuizAt != nil, nil
 }
 
 func (t *turn) savePosition(ls *content.Lesson, i int) error {
