@@ -370,7 +370,7 @@ func noFiles(c *Curriculum, documents bool) []Problem {
 	add := func(l *Lesson, src, field, what, fix string) {
 		if src != "" && !IsURL(src) {
 			problems = append(problems, Problem{File: l.File, Line: l.pos.line(field),
-				Msg: fmt.Sprintf("%s %q: an upload through the chat keeps no files: %s", what, src, fix)})
+				Msg: fmt.Sprintf("%s %q: an upload, in the chat or on the console, keeps no files of its own: %s", what, src, fix)})
 		}
 	}
 	for _, l := range c.Lessons() {
@@ -419,7 +419,7 @@ func KeptDocuments(cur, up *Curriculum, fsys fs.FS) []Problem {
 					}
 					if old == nil || err != nil || !bytes.Equal(kept, data) {
 						problems = append(problems, Problem{File: l.File, Line: line,
-							Msg: what + ": an upload through the chat keeps no files, and the published track does not have this file: publish the folder with bottega content publish"})
+							Msg: what + ": an upload, in the chat or on the console, keeps no files of its own, and the published track does not have this file: publish the folder with bottega content publish"})
 					}
 				}
 			}

@@ -285,7 +285,7 @@ func TestCheckDocumentLimit(t *testing.T) {
 	}
 }
 
-// An upload through the chat keeps no files, so its lessons may name none,
+// An upload (in the chat or on the console) keeps no files, so its lessons may name none,
 // documents included.
 func TestNoFiles(t *testing.T) {
 	var got []string
@@ -307,9 +307,9 @@ func TestNoFiles(t *testing.T) {
 		return ""
 	}
 	for _, want := range []string{
-		at("image: images/holidays.png", `step holidays image "images/holidays.png": an upload through the chat keeps no files: give a URL`),
-		at("en: templates/./hours.csv", `step check document en "templates/hours.csv": an upload through the chat keeps no files: publish the folder with bottega content publish`),
-		at("it: templates/orari.txt", `step check document it "templates/orari.txt": an upload through the chat keeps no files: publish the folder with bottega content publish`),
+		at("image: images/holidays.png", `step holidays image "images/holidays.png": an upload, in the chat or on the console, keeps no files of its own: give a URL`),
+		at("en: templates/./hours.csv", `step check document en "templates/hours.csv": an upload, in the chat or on the console, keeps no files of its own: publish the folder with bottega content publish`),
+		at("it: templates/orari.txt", `step check document it "templates/orari.txt": an upload, in the chat or on the console, keeps no files of its own: publish the folder with bottega content publish`),
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no problem %q in:\n%s", want, all)

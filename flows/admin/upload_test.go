@@ -137,8 +137,8 @@ func TestUploadRefusesFiles(t *testing.T) {
 		{"zip, a text file named .jpg", "track.zip", zipWith(t, "images/page.jpg", map[string][]byte{"comune-social/images/page.jpg": []byte("not a picture")}), []string{zipped, "is not a JPEG, PNG, WebP or GIF picture"}},
 		{"zip, a picture too big", "track.zip", zipWith(t, "images/page.png", map[string][]byte{"comune-social/images/page.png": append(bytes.Clone(pngHead), make([]byte, 6<<20)...)}), []string{zipped, "is 6.0 MB: a picture may be 5 MB at most"}},
 		{"lesson, a new template", "07-reviews.yaml", withTemplate(t, src, "templates/nuovo.txt"), []string{"step why document it \"templates/nuovo.txt\": no such file in the track folder"}},
-		{"zip, a changed template", "track.zip", zipShop(t, "templates/risposte-recensioni.txt", []byte("Grazie!\n")), []string{"document it \"templates/risposte-recensioni.txt\": an upload through the chat keeps no files, and the published track does not have this file"}},
-		{"zip, a good picture", "track.zip", zipWith(t, "images/page.png", map[string][]byte{"comune-social/images/page.png": pngHead}), []string{zipped, "an upload through the chat keeps no files"}},
+		{"zip, a changed template", "track.zip", zipShop(t, "templates/risposte-recensioni.txt", []byte("Grazie!\n")), []string{"document it \"templates/risposte-recensioni.txt\": an upload, in the chat or on the console, keeps no files of its own, and the published track does not have this file"}},
+		{"zip, a good picture", "track.zip", zipWith(t, "images/page.png", map[string][]byte{"comune-social/images/page.png": pngHead}), []string{zipped, "an upload, in the chat or on the console, keeps no files of its own"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
