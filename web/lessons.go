@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
@@ -245,12 +246,31 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s *session) {
 			return
 		}
 		out["Diff"] = diffLessons(old, d.Curriculum, d.Changes, lang)
+		out["Warnings"] = uploadWarnings(d.Curriculum, d.Changes, h.o.Clock())
 	}
 	status := http.StatusOK
 	if len(d.Problems) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
 	h.render(w, r, status, "upload", s, out)
+}
+
+// uploadWarnings are the warnings (content.Warnings) about the lessons an
+// upload adds or changes: those of the others were there before.
+func uploadWarnings(c *content.Curriculum, ch bottega.Changes, today time.Time) []content.Problem {
+	files := map[string]bool{}
+	for _, id := range append(slices.Clone(ch.Added), ch.Changed...) {
+		if ls := c.Lesson(id); ls != nil {
+			files[ls.File] = true
+		}
+	}
+	var out []content.Problem
+	for _, w := range content.Warnings(c, today) {
+		if files[w.File] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // publish publishes a draft of upload.

@@ -220,3 +220,22 @@ func TestLessonPageSaysWhoTookIt(t *testing.T) {
 		t.Errorf("a lesson nobody took lists learners:\n%s", body)
 	}
 }
+
+// TestUploadShowsWarnings: the warnings about the lessons an upload
+// changes are shown with its diff, those of the others are not.
+func TestUploadShowsWarnings(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	c.do("GET", "/console/lessons?lang=en", nil) // the form's CSRF token
+	stale := regexp.MustCompile(`(?m)^reviewed: .*$`).ReplaceAll(withMinutes(t, "19"), []byte("reviewed: 2025-01-10"))
+	code, body, _ := c.upload("/console/lessons/upload", url.Values{"csrf": {c.csrf}}, "07-reviews.yaml", stale)
+	if code != 200 || !strings.Contains(body, `id="warnings"`) || !strings.Contains(body, "07-reviews.yaml") || !strings.Contains(body, "warning:") || !strings.Contains(body, `id="publish"`) {
+		t.Fatalf("upload with a stale review date = %d\n%s", code, body)
+	}
+	if strings.Contains(body, "01-google-business-profile.yaml") {
+		t.Errorf("the warnings of lessons the upload does not change are shown:\n%s", body)
+	}
+	if _, body, _ := c.upload("/console/lessons/upload", url.Values{"csrf": {c.csrf}}, "07-reviews.yaml", withMinutes(t, "18")); strings.Contains(body, `id="warnings"`) {
+		t.Errorf("warnings for an upload that has none:\n%s", body)
+	}
+}

@@ -151,6 +151,8 @@ var texts = map[string][2]string{
 	"lesson_quiz":          {"Quiz", "Quiz"},
 	"finished_cap":         {"Finita", "Finished"},
 	"at_step":              {"al passo %d di %d", "at step %d of %d"},
+	"warnings":             {"Avvisi", "Warnings"},
+	"warnings_hint":        {"Non impediscono di pubblicare, ma conviene guardarli.", "They do not stop the publishing, but are worth a look."},
 	"rollback_title":       {"Tornare alla versione %d", "Roll back to version %d"},
 	"rollback_diff":        {"Cosa cambia se la pubblichi di nuovo", "What changes if you publish it again"},
 	"rollback_same":        {"Ha le stesse lezioni della versione attuale: non cambierebbe niente.", "It has the same lessons as the current version: nothing would change."},
