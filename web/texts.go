@@ -66,7 +66,7 @@ var texts = map[string][2]string{
 	"activity_a30":         {"attivi negli ultimi 30 giorni", "active in the last 30 days"},
 	"activity_i30":         {"non attivi da 30 giorni", "inactive for 30 days"},
 	"count_button":         {"Conta i destinatari", "Count the recipients"},
-	"send_button":          {"Invia a %d corsisti", "Send to %d learners"},
+	"send_button":          {"Invia (destinatari: %d)", "Send (recipients: %d)"},
 	"count_result":         {"Destinatari: %d.", "Recipients: %d."},
 	"nobody":               {"Nessun corsista corrisponde a questi filtri.", "No learner matches these filters."},
 	"history":              {"Messaggi inviati", "Broadcasts sent"},

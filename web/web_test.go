@@ -482,7 +482,7 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	}
 	form.Set("role", bottega.RoleGuide)
 	code, body, _ = c.post("/console/broadcasts", form)
-	if code != 200 || !strings.Contains(body, "Recipients: 3.") || !strings.Contains(body, "Send to 3 learners") {
+	if code != 200 || !strings.Contains(body, "Recipients: 3.") || !strings.Contains(body, "Send (recipients: 3)") {
 		t.Fatalf("preview with a role = %d\n%s", code, body)
 	}
 	// Bad input is refused, with the reason, and starts nothing.

@@ -129,7 +129,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 				fmt.Fprintf(e.stdout, "    [%s]\n", btn.Label)
 			}
 		}
-		fmt.Fprintf(e.stdout, "\nAudience: %d learners on %s, at %.0f messages/s (about %s).\n", n, *platform, *rate,
+		fmt.Fprintf(e.stdout, "\nAudience: %s on %s, at %.0f messages/s (about %s).\n", learners(n), *platform, *rate,
 			(time.Duration(float64(n) / *rate * float64(time.Second))).Round(time.Second))
 		if *rate > cfg.TelegramRate {
 			fmt.Fprintf(e.stdout, "Note: a bot sends at most TELEGRAM_RATE messages/s in all (%g here, 30 if unset).\n"+
@@ -138,7 +138,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		if *dry || n == 0 {
 			return nil
 		}
-		if !*yes && !confirm(e, fmt.Sprintf("Send to %d learners? [y/N] ", n)) {
+		if !*yes && !confirm(e, fmt.Sprintf("Send to %s? [y/N] ", learners(n))) {
 			fmt.Fprintln(e.stdout, "Nothing sent.")
 			return nil
 		}
@@ -394,4 +394,12 @@ func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
 	}
 	fmt.Fprintf(e.stderr, "%s[%s] %d/%d  sent %d  failed %d  blocked %d  left %d  %.1f msg/s%s",
 		start, bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9), end)
+}
+
+// learners says how many learners: "1 learner", "3 learners".
+func learners(n int) string {
+	if n == 1 {
+		return "1 learner"
+	}
+	return fmt.Sprintf("%d learners", n)
 }

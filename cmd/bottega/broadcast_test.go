@@ -15,7 +15,7 @@ func TestBroadcastAndStatsCommands(t *testing.T) {
 		{[]string{"broadcast", "-text", "x", "-rate", "5000"}, 2, "-rate"},
 		{[]string{"broadcast", "-text", "x", "-role", "astronaut"}, 2, "unknown role"},
 		{[]string{"broadcast", "-lesson", "no-such-lesson"}, 2, "no lesson"},
-		{[]string{"broadcast", "-platform", "console", "-lesson", "reviews", "-dry-run"}, 0, "Audience: 1 learners on console"},
+		{[]string{"broadcast", "-platform", "console", "-lesson", "reviews", "-dry-run"}, 0, "Audience: 1 learner on console"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!", "-role", "guide", "-dry-run"}, 0, "Audience: 0"},
 		{[]string{"broadcast", "-platform", "console", "-lesson", "reviews", "-dry-run", "-rate", "500"}, 0, "needs TELEGRAM_RATE=500"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!"}, 0, "Nothing sent"},

@@ -270,7 +270,7 @@ func TestBroadcastWizard(t *testing.T) {
 		t.Fatalf("audience with a role: %q", msg.Text())
 	}
 	msg = last(t, r.press(adminID, msg, button(t, msg, "Anteprima")))
-	if !strings.Contains(msg.Text(), "3 destinatari") || !strings.Contains(msg.Text(), "Nuova lezione") {
+	if !strings.Contains(msg.Text(), "Destinatari: 3") || !strings.Contains(msg.Text(), "Nuova lezione") {
 		t.Fatalf("preview: %q", msg.Text())
 	}
 	progress := msg
