@@ -123,7 +123,11 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Message (in Italian; each learner gets their language):\n\n%s\n", indent(msg.Text))
+		if kind == bottega.BroadcastLesson {
+			fmt.Fprintf(e.stdout, "Message (in Italian; each learner gets it in their language):\n\n%s\n", indent(msg.Text))
+		} else {
+			fmt.Fprintf(e.stdout, "Message (every learner gets it as written):\n\n%s\n", indent(msg.Text))
+		}
 		for _, row := range msg.Buttons {
 			for _, btn := range row {
 				fmt.Fprintf(e.stdout, "    [%s]\n", btn.Label)
