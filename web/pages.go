@@ -188,7 +188,18 @@ func (h *Handler) composeBroadcast(w http.ResponseWriter, r *http.Request, s *se
 		return
 	}
 	if r.PostFormValue("action") != "send" || n == 0 {
-		h.broadcastsPage(w, r, s, http.StatusOK, f, map[string]any{"Count": n, "Counted": true})
+		out := map[string]any{"Count": n, "Counted": true}
+		if h.o.Message != nil {
+			// What the learners will get, in the admin's language.
+			msg, err := h.o.Message(r.Context(), bottega.Delivery{
+				Kind: bottega.DeliveryBroadcast, BroadcastKind: b.Kind, LessonID: b.LessonID, Text: b.Text, Locale: h.lang(w, r)})
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			out["Message"] = msg
+		}
+		h.broadcastsPage(w, r, s, http.StatusOK, f, out)
 		return
 	}
 	started, err := h.o.Broadcasts.StartBroadcast(r.Context(), b, a)

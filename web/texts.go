@@ -151,6 +151,7 @@ var texts = map[string][2]string{
 	"lesson_quiz":          {"Quiz", "Quiz"},
 	"finished_cap":         {"Finita", "Finished"},
 	"at_step":              {"al passo %d di %d", "at step %d of %d"},
+	"message_preview":      {"Cosa riceveranno (ognuno nella sua lingua, se è una lezione):", "What they will get (each in their language, for a lesson):"},
 	"warnings":             {"Avvisi", "Warnings"},
 	"warnings_hint":        {"Non impediscono di pubblicare, ma conviene guardarli.", "They do not stop the publishing, but are worth a look."},
 	"rollback_title":       {"Tornare alla versione %d", "Roll back to version %d"},

@@ -58,6 +58,10 @@ type Options struct {
 	// Screens renders a lesson as a learner reading in a locale sees it,
 	// screen by screen (flows.Preview).
 	Screens func(ls *content.Lesson, locale string) []bot.Reply
+	// Message renders a broadcast's message as a learner reading in
+	// d.Locale gets it (broadcast.Messages.Render), for the preview
+	// before it is sent; nil: no preview.
+	Message func(ctx context.Context, d bottega.Delivery) (bot.Reply, error)
 	// Videos cuts the videos of an uploaded lesson into clips before it
 	// is published, as the chat's upload and bottega content publish do
 	// (video.Publisher.Prepare); nil: an upload is published as it is.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/broadcast"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/locales"
@@ -85,6 +86,7 @@ func newRigSeeded(t testing.TB, n, answers int, admins ...string) *rig {
 		Learners: &store.Learners{DB: r.db}, Stats: &store.Statistics{DB: r.db}, Library: lib, Rate: 10,
 		Publishing: r.pub, Texts: texts,
 		Screens: func(ls *content.Lesson, loc string) []bot.Reply { return flows.Preview(texts, clips, ls, loc) },
+		Message: broadcast.Messages{Texts: texts, Library: lib}.Render,
 		Clips:   clips,
 		Videos:  r.prepare,
 		Clock:   r.clock,
@@ -484,6 +486,13 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	code, body, _ = c.post("/console/broadcasts", form)
 	if code != 200 || !strings.Contains(body, "Recipients: 3.") || !strings.Contains(body, "Send (recipients: 3)") {
 		t.Fatalf("preview with a role = %d\n%s", code, body)
+	}
+	if !strings.Contains(body, `<p class="bubble">Domani webinar alle 18</p>`) {
+		t.Errorf("the preview does not show the message:\n%s", body)
+	}
+	lesson := url.Values{"kind": {"lesson"}, "lesson": {"reviews"}, "role": {bottega.RoleGuide}, "action": {"preview"}}
+	if _, body, _ := c.post("/console/broadcasts?lang=en", lesson); !strings.Contains(body, r.cur.Lesson("reviews").Title.Get("en")) || !strings.Contains(body, `class="key-button"`) {
+		t.Errorf("the preview of a new lesson does not show its message and button:\n%s", body)
 	}
 	// Bad input is refused, with the reason, and starts nothing.
 	bad := url.Values{"kind": {"lesson"}, "lesson": {"no-such-lesson"}, "action": {"send"}}

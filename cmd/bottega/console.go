@@ -55,6 +55,7 @@ func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 	if a.texts != nil {
 		o.Texts = a.texts
 		o.Screens = func(ls *content.Lesson, locale string) []bot.Reply { return flows.Preview(a.texts, clips, ls, locale) }
+		o.Message = broadcast.Messages{Texts: a.texts, Library: lib}.Render
 	}
 	return web.New(o)
 }
