@@ -214,7 +214,10 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, s *session) {
 		h.lessonsPage(w, r, s, http.StatusBadRequest, c, v, versions, map[string]any{"Error": h.message(lang, key, data)})
 	}
 	f, hdr, err := r.FormFile("file")
-	if errors.Is(err, http.ErrMissingFile) {
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		bad(bottega.UploadTooBig, nil)
+		return
+	} else if errors.Is(err, http.ErrMissingFile) {
 		bad("err_upload_missing", nil)
 		return
 	} else if err != nil {

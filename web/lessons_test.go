@@ -97,6 +97,9 @@ func TestUploadDiffPublishRollback(t *testing.T) {
 	if code, body, _ := c.upload("/console/lessons/upload", csrf, "notes.txt", []byte("hello")); code != http.StatusBadRequest || !strings.Contains(body, "This file cannot be used") {
 		t.Errorf("a text file = %d\n%s", code, body)
 	}
+	if code, body, _ := c.upload("/console/lessons/upload", csrf, "track.zip", make([]byte, bottega.MaxUpload+2<<20)); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "too big") || !strings.Contains(body, "20 MB") || !strings.Contains(body, `href="/console/"`) {
+		t.Errorf("a file past the limit = %d\n%.2000s", code, body)
+	}
 	if code, body, _ := c.upload("/console/lessons/upload", csrf, "", nil); code != http.StatusBadRequest || !strings.Contains(body, "Choose a file") {
 		t.Errorf("no file = %d\n%s", code, body)
 	}

@@ -20,6 +20,8 @@ var texts = map[string][2]string{
 	"err_csrf":             {"Il modulo è scaduto o non viene da questa pagina: ricarica la pagina e riprova.", "The form expired or does not come from this page: reload the page and try again."},
 	"err_internal":         {"Qualcosa è andato storto. Riprova tra poco; se succede ancora, guarda il log del bot.", "Something went wrong. Try again shortly; if it happens again, look at the bot's log."},
 	"err_notfound":         {"Non trovato.", "Not found."},
+	"back_console":         {"Torna alla console", "Back to the console"},
+	"err_too_big":          {"Il file è troppo grande: al massimo 20 MB, e per uno .zip al massimo 500 file.", "The file is too big: at most 20 MB, and at most 500 files in a .zip."},
 	"err_status":           {"Non si può fare adesso: lo stato del messaggio è cambiato.", "That cannot be done now: the broadcast's status changed."},
 	"learners_total":       {"Corsisti", "Learners"},
 	"active7":              {"Attivi negli ultimi 7 giorni", "Active in the last 7 days"},

@@ -158,6 +158,8 @@ type page func(w http.ResponseWriter, r *http.Request, s *session)
 func (h *Handler) routes() {
 	h.mux.Handle("GET /console/static/", http.StripPrefix("/console/", noListing(http.FileServerFS(files))))
 	h.mux.HandleFunc("GET /console/login", h.loginPage)
+	// Any other path: the console's page that says so, with the way back.
+	h.mux.HandleFunc("/console/", func(w http.ResponseWriter, r *http.Request) { h.refuse(w, r, http.StatusNotFound, "err_notfound") })
 	h.mux.HandleFunc("POST /console/login", h.login)
 	get := func(pattern string, p page) { h.mux.HandleFunc("GET "+pattern, h.signedIn(p, false)) }
 	post := func(pattern string, p page) { h.mux.HandleFunc("POST "+pattern, h.signedIn(p, true)) }
@@ -197,6 +199,11 @@ func (h *Handler) signedIn(p page, write bool) http.HandlerFunc {
 		}
 		if s == nil {
 			h.refuse(w, r, http.StatusUnauthorized, "err_signin")
+			return
+		}
+		if write && r.ContentLength > maxBody {
+			// Its form cannot be read, its token with it: say why.
+			h.refuse(w, r, http.StatusRequestEntityTooLarge, "err_too_big")
 			return
 		}
 		if write && !checkCSRF(r, s) {

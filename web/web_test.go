@@ -314,6 +314,9 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("%s without a session = %d", p, code)
 		}
 	}
+	if code, body, _ := anon.do("GET", "/console/nope", nil); code != http.StatusNotFound || !strings.Contains(body, `<a href="/console/">`) || !strings.Contains(body, "console.css") {
+		t.Errorf("an unknown page = %d, want the console's page with the way back\n%s", code, body)
+	}
 	if code, body, _ := anon.do("GET", "/console/static/", nil); code != http.StatusNotFound || strings.Contains(body, "console.css") {
 		t.Errorf("the static folder is listed: %d\n%s", code, body)
 	}

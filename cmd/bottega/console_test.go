@@ -212,3 +212,37 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 		t.Errorf("bottega broadcast -watch 1:\n%s\nwant %q", out.String(), line)
 	}
 }
+
+// TestConsoleTakesUploadsPastTheWebhooksBound: HTTP_ADDR bounds a
+// webhook's body at a megabyte, but the console takes lessons (a zipped
+// track with its pictures) up to bottega.MaxUpload: a bigger request
+// reaches it, which answers for itself.
+func TestConsoleTakesUploadsPastTheWebhooksBound(t *testing.T) {
+	ctx := context.Background()
+	addr := freeAddr(t)
+	vars := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr}
+	e := env{getenv: envFrom(vars), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, redact: newRedactor(envFrom(vars))}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, e, cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	stop, err := a.serveHTTP(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	body := strings.Repeat("x", int(cfg.HTTP.MaxBody)+1<<20)
+	res, err := http.Post("http://"+addr+"/console/lessons/upload", "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a 2 MB request to the console = %d, want 401 from the console (no session), not the webhooks' 413", res.StatusCode)
+	}
+}
