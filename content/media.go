@@ -392,6 +392,47 @@ func noFiles(c *Curriculum, documents bool) []Problem {
 	return problems
 }
 
+// MissingFiles lists the pictures, videos and documents of a published
+// curriculum that are no longer where it was published from: a track is
+// published from a folder on disk (an absolute Dir) and the bot reads its
+// files there, so a folder moved or renamed since leaves its steps without
+// them. A video cut into clips when published needs its file no more.
+func MissingFiles(c *Curriculum) []Problem {
+	var problems []Problem
+	const fix = "not found in the track's folder %s: was it moved or renamed? Publish the folder again from where it is (bottega content publish)"
+	for _, t := range c.Tracks {
+		if !filepath.IsAbs(t.Dir) {
+			continue // the built-in curriculum, an upload: no folder
+		}
+		add := func(l *Lesson, src, what string, document bool) {
+			if src == "" || IsURL(src) {
+				return
+			}
+			var err error
+			if document {
+				_, _, err = t.Document(src)
+			} else {
+				_, err = t.MediaPath(src)
+			}
+			if err != nil {
+				problems = append(problems, Problem{File: l.File, Msg: fmt.Sprintf("%s %q: "+fix, what, src, t.Dir)})
+			}
+		}
+		for _, l := range t.Lessons {
+			if v := l.Video; v != nil && len(v.Chapters) == 0 {
+				add(l, v.File, "video file", false)
+			}
+			for i, s := range l.Steps {
+				add(l, s.Image, label("step", s.ID, i)+" image", false)
+				for _, lang := range sortedKeys(s.Document) {
+					add(l, s.Document[lang], label("step", s.ID, i)+" document "+lang, true)
+				}
+			}
+		}
+	}
+	return problems
+}
+
 // KeptDocuments lets an upload that keeps no files (see NoFiles) name the
 // documents the current curriculum already has: each document of up, read
 // from fsys where up was loaded from, must be in the folder of the track of

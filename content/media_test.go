@@ -347,3 +347,39 @@ func TestTrackDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingFiles: the files of a track published from a folder are where
+// it was; moved, each is named, with what to do.
+func TestMissingFiles(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "lessons")
+	if err := os.CopyFS(root, os.DirFS("testdata/valid")); err != nil {
+		t.Fatal(err)
+	}
+	c, problems, err := LoadDir(root)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("load: %v %v", problems, err)
+	}
+	if got := MissingFiles(c); len(got) > 0 {
+		t.Fatalf("files in place reported missing: %v", got)
+	}
+	if err := os.Rename(root, root+"-moved"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range MissingFiles(c) {
+		got = append(got, p.String())
+	}
+	all := strings.Join(got, "\n")
+	for _, want := range []string{`image "images/holidays.png": not found in the track's folder`, `document it "templates/orari.txt": not found`, "Publish the folder again"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing files without %q:\n%s", want, all)
+		}
+	}
+	builtin, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := MissingFiles(builtin); len(got) > 0 {
+		t.Errorf("the built-in curriculum, read from the binary, has missing files: %v", got)
+	}
+}

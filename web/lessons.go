@@ -81,6 +81,11 @@ func (h *Handler) lessonsPage(w http.ResponseWriter, r *http.Request, s *session
 	}
 	data := map[string]any{"Tracks": tracks, "Version": v, "Current": versions[0].ID, "Versions": versions,
 		"Published": r.URL.Query().Get("published"), "TrackIDs": trackIDs(c)}
+	if v == versions[0].ID {
+		// The files the learners' steps lack now, since the folder they
+		// were published from moved.
+		data["Missing"] = content.MissingFiles(c)
+	}
 	for k, x := range extra {
 		data[k] = x
 	}

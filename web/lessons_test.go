@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -240,5 +242,32 @@ func TestUploadShowsWarnings(t *testing.T) {
 	}
 	if _, body, _ := c.upload("/console/lessons/upload", url.Values{"csrf": {c.csrf}}, "07-reviews.yaml", withMinutes(t, "18")); strings.Contains(body, `id="warnings"`) {
 		t.Errorf("warnings for an upload that has none:\n%s", body)
+	}
+}
+
+// TestLessonsPageSaysWhatFilesAreMissing: the folder a curriculum was
+// published from moved; the lessons page lists the files the steps lack.
+func TestLessonsPageSaysWhatFilesAreMissing(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	root := filepath.Join(t.TempDir(), "lessons")
+	if err := os.CopyFS(root, os.DirFS("../content/testdata/valid")); err != nil {
+		t.Fatal(err)
+	}
+	cur, problems, err := content.LoadDir(root)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("load: %v %v", problems, err)
+	}
+	if _, err := r.pub.Publish(context.Background(), cur, bottega.Origin{Source: root}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := c.do("GET", "/console/lessons?lang=en", nil); strings.Contains(body, `id="missing"`) {
+		t.Errorf("files in place are listed as missing:\n%s", body)
+	}
+	if err := os.Rename(root, root+"-moved"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := c.do("GET", "/console/lessons?lang=en", nil); !strings.Contains(body, `id="missing"`) || !strings.Contains(body, "images/holidays.png") {
+		t.Errorf("the moved folder's files are not listed:\n%s", body)
 	}
 }

@@ -154,6 +154,8 @@ var texts = map[string][2]string{
 	"finished_cap":         {"Finita", "Finished"},
 	"at_step":              {"al passo %d di %d", "at step %d of %d"},
 	"message_preview":      {"Cosa riceveranno (ognuno nella sua lingua, se è una lezione):", "What they will get (each in their language, for a lesson):"},
+	"missing_files":        {"File mancanti", "Missing files"},
+	"missing_files_hint":   {"Questi file delle lezioni pubblicate non sono più nella cartella da cui sono state pubblicate: i corsisti ricevono i passi senza. Pubblica di nuovo la cartella da dove si trova ora.", "These files of the published lessons are no longer in the folder they were published from: learners get the steps without them. Publish the folder again from where it is now."},
 	"warnings":             {"Avvisi", "Warnings"},
 	"warnings_hint":        {"Non impediscono di pubblicare, ma conviene guardarli.", "They do not stop the publishing, but are worth a look."},
 	"rollback_title":       {"Tornare alla versione %d", "Roll back to version %d"},

@@ -267,6 +267,25 @@ func newPublishing(a *app, lib *store.Library) *store.Publishing {
 	}
 }
 
+// warnMissingFiles logs the pictures, videos and documents of the current
+// curriculum that are no longer in the folder it was published from (see
+// content.MissingFiles): the steps go out without them.
+func warnMissingFiles(ctx context.Context, db *store.DB, log *slog.Logger) {
+	c, _, err := store.NewLibrary(db, 0).Current(ctx)
+	if err != nil {
+		log.Warn("check the published lessons' files", "err", err)
+		return
+	}
+	const most = 10
+	ps := content.MissingFiles(c)
+	for _, p := range ps[:min(len(ps), most)] {
+		log.Warn("a published lesson's file is missing", "problem", p.String())
+	}
+	if len(ps) > most {
+		log.Warn("more published lessons' files are missing", "more", len(ps)-most)
+	}
+}
+
 // publishBuiltin publishes the embedded curriculum at start-up when the
 // database has none, or when the current version is an older built-in one.
 // A curriculum an admin published is never replaced by the built-in one.

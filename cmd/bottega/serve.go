@@ -113,6 +113,7 @@ func newApp(ctx context.Context, e env, cfg config, quiet bool) (*app, error) {
 		closeDB()
 		return nil, err
 	}
+	warnMissingFiles(ctx, db, log)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a := &app{
