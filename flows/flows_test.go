@@ -805,3 +805,27 @@ func TestFinishedLessonOpensAtItsStart(t *testing.T) {
 	}
 	c.says(c.send("", "v1|s|vetrina"), "La vetrina online è la prima cosa", "1/3")
 }
+
+// TestContinueResumesTheNextLessonWhereLeft: a learner at step 2 of the
+// second lesson goes back to take the first one's quiz again; /continue
+// then takes them to step 2 of the second lesson, not its start.
+func TestContinueResumesTheNextLessonWhereLeft(t *testing.T) {
+	c := newChat(t)
+	c.send("", "v1|s|vetrina|.")
+	c.send("", "v1|b|vetrina|all")
+	for _, q := range []string{"q1", "q2", "q3"} {
+		c.send("", "v1|q|vetrina|"+q+"|1")
+		c.send("", "v1|n|vetrina|"+q)
+	}
+	c.clk.Advance(time.Minute)
+	c.says(c.send("", "v1|s|ultima|kind"), "Ringrazia sempre")
+	// The first lesson's quiz again: the latest progress is the first
+	// lesson's, finished.
+	c.clk.Advance(time.Minute)
+	c.send("", "v1|b|vetrina|all")
+	for _, q := range []string{"q1", "q2", "q3"} {
+		c.send("", "v1|q|vetrina|"+q+"|0")
+		c.send("", "v1|n|vetrina|"+q)
+	}
+	c.says(c.send("/continue", ""), "Ringrazia sempre")
+}

@@ -76,7 +76,9 @@ func (t *turn) continueLearning([]string) ([]bot.Reply, error) {
 	case atLesson, atEnd:
 		return t.openLesson(rp.lesson, rp.step)
 	case atNew:
-		return t.openLesson(rp.lesson, 0)
+		// The next lesson on the path: where the learner left it, if
+		// they started it before another.
+		return t.openLesson(rp.lesson, -1)
 	}
 	t.note("all_done", nil)
 	t.goTo(scrTracks)
