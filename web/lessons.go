@@ -113,11 +113,15 @@ type screen struct {
 	Image string
 	// Clip is the step's part of the lesson's video.
 	Clip *clipView
+	// Answer and Explain are a question's right answer and what the
+	// learner reads after answering: the key the admin checks, which the
+	// learner's screen does not show.
+	Answer, Explain string
 }
 
 // screens are a lesson's screens (flows.Preview): its steps, its end
 // screen, its questions.
-func (h *Handler) screens(replies []bot.Reply, ls *content.Lesson, v int64) []screen {
+func (h *Handler) screens(replies []bot.Reply, ls *content.Lesson, v int64, loc string) []screen {
 	steps := len(ls.Steps)
 	ends := len(replies) - steps - len(ls.Quiz) // 1, or 0 without an end screen
 	out := make([]screen, len(replies))
@@ -145,9 +149,23 @@ func (h *Handler) screens(replies []bot.Reply, ls *content.Lesson, v int64) []sc
 			out[i].End = true
 		default:
 			out[i].Question = i - steps - ends + 1
+			if k := out[i].Question - 1; k < len(ls.Quiz) {
+				out[i].Answer, out[i].Explain = h.answerKey(&ls.Quiz[k], loc)
+			}
 		}
 	}
 	return out
+}
+
+// answerKey is q's right answer and its explanation, in loc.
+func (h *Handler) answerKey(q *content.Question, loc string) (answer, explain string) {
+	switch {
+	case q.HasOptions() && q.Correct < len(q.Options):
+		answer = q.Options[q.Correct].Get(loc)
+	case q.Kind == content.TrueFalse && h.o.Texts != nil:
+		answer = h.o.Texts.T(loc, []string{"btn_true", "btn_false"}[min(max(q.Correct, 0), 1)], nil)
+	}
+	return answer, q.Explain.Get(loc)
 }
 
 // lesson shows a lesson of a version as a learner sees it, one screen at a
@@ -170,7 +188,7 @@ func (h *Handler) lesson(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	var all []screen
 	if h.o.Screens != nil {
-		all = h.screens(h.o.Screens(ls, loc), ls, v)
+		all = h.screens(h.o.Screens(ls, loc), ls, v, loc)
 	}
 	n, err := strconv.Atoi(r.URL.Query().Get("screen"))
 	if err != nil || n < 1 {

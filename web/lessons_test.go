@@ -50,6 +50,10 @@ func TestLessonsPages(t *testing.T) {
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+1), "End of the lesson"},
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+1), "Take the quiz"},
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), strings.TrimSpace(ls.Quiz[0].Question.Get("en"))[:30]},
+		// With its answer key, which the learner's screen does not show.
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), `id="answer"`},
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), answerOf(ls.Quiz[0], "en")},
+		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), strings.TrimSpace(ls.Quiz[0].Explain.Get("en"))[:30]},
 		// Spanish is not written: the learner reads English, and the page says so.
 		{"/console/lessons/reviews?loc=es", "not written in this language"},
 		{"/console/lessons/reviews?screen=999", "Screen " + itoa(len(ls.Steps)+1+len(ls.Quiz)) + " of"},
@@ -270,4 +274,12 @@ func TestLessonsPageSaysWhatFilesAreMissing(t *testing.T) {
 	if _, body, _ := c.do("GET", "/console/lessons?lang=en", nil); !strings.Contains(body, `id="missing"`) || !strings.Contains(body, "images/holidays.png") {
 		t.Errorf("the moved folder's files are not listed:\n%s", body)
 	}
+}
+
+// answerOf is q's right answer as the lesson page names it.
+func answerOf(q content.Question, loc string) string {
+	if q.HasOptions() {
+		return q.Options[q.Correct].Get(loc)
+	}
+	return []string{"True", "False"}[q.Correct]
 }
