@@ -108,8 +108,10 @@ func (h *Handler) composeData(r *http.Request, f form, lang string) (map[string]
 	}
 	type opt struct{ Value, Label string }
 	var lessons, tracks []opt
+	titles := map[string]string{} // for the history
 	for _, l := range cur.Lessons() {
 		lessons = append(lessons, opt{l.ID, l.Title.Get(lang)})
+		titles[l.ID] = l.Title.Get(lang)
 	}
 	for _, t := range cur.Tracks {
 		tracks = append(tracks, opt{t.ID, t.Title.Get(lang)})
@@ -134,7 +136,7 @@ func (h *Handler) composeData(r *http.Request, f form, lang string) (map[string]
 		langs = append(langs, opt{l, strings.ToUpper(l)})
 	}
 	return map[string]any{"F": f, "Lessons": lessons, "TrackOpts": tracks, "Roles": roles, "Levels": levels,
-		"Langs": langs, "Activities": activities}, nil
+		"Langs": langs, "Activities": activities, "Titles": titles}, nil
 }
 
 func (h *Handler) broadcasts(w http.ResponseWriter, r *http.Request, s *session) {

@@ -9,6 +9,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/bottega-app/bottega"
 )
 
 // view is what every page's template gets.
@@ -47,7 +49,9 @@ func (h *Handler) parse() error {
 		"day": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
-				return v.Format("2006-01-02 15:04")
+				// In Italy's time, which the learners' days and the
+				// reminders keep, with its zone said.
+				return v.In(bottega.Location("")).Format("2006-01-02 15:04 MST")
 			case *time.Time:
 				if v == nil {
 					return "–"

@@ -47,6 +47,7 @@ var texts = map[string][2]string{
 	"unhelpful":            {"👎 non utili", "👎 not helpful"},
 	"compose":              {"Nuovo messaggio", "New broadcast"},
 	"what":                 {"Cosa mandare", "What to send"},
+	"sent_what":            {"Cosa", "What"},
 	"kind_lesson":          {"Una lezione", "A lesson"},
 	"kind_text":            {"Un messaggio", "A message"},
 	"lesson_pick":          {"Lezione", "Lesson"},

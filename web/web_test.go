@@ -544,4 +544,13 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	if _, body, _ := c.do("GET", "/console/broadcasts", nil); !strings.Contains(body, "Domani webinar") {
 		t.Errorf("history without the broadcast")
 	}
+	// A lesson's broadcast is listed by the lesson's title, with when in
+	// Italy's time.
+	lesson.Set("action", "send")
+	if code, _, _ := c.post("/console/broadcasts", lesson); code != http.StatusSeeOther {
+		t.Fatalf("send a lesson = %d", code)
+	}
+	if _, body, _ := c.do("GET", "/console/broadcasts?lang=en", nil); !strings.Contains(body, "<td>"+r.cur.Lesson("reviews").Title.Get("en")+"</td>") || !regexp.MustCompile(`<td>\d{4}-\d\d-\d\d \d\d:\d\d CE`).MatchString(body) {
+		t.Errorf("history without the lesson's title, or a time without its zone:\n%s", body)
+	}
 }
