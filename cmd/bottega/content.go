@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -61,13 +62,13 @@ lesson; see content/FORMAT.md.
 	default:
 		return usagef("unknown content sub-command %q: use validate, diff, publish, versions or rollback", sub)
 	}
-	fs := newFlags(e, "content "+sub, "See 'bottega content --help'.")
+	fs := newFlags(e, "content "+sub, contentSummaries[sub])
 	yes := false
 	if sub == "publish" {
 		fs.BoolVar(&yes, "yes", false, "publish without asking, even when lessons would be removed")
 	}
-	if err := fs.Parse(rest); err != nil {
-		return usagef("%v", err)
+	if err := parseFlagsArgs(fs, rest); err != nil {
+		return err
 	}
 	if fs.NArg() > 1 {
 		return usagef("content %s takes at most one folder", sub)
@@ -148,6 +149,15 @@ lesson; see content/FORMAT.md.
 	return nil
 }
 
+// contentSummaries say what each content sub-command does, for its --help.
+var contentSummaries = map[string]string{
+	"validate": "bottega content validate [DIR] checks the lesson files in DIR (default: the built-in curriculum): every problem as file:line: message (exit 2 if any), and warnings.",
+	"diff":     "bottega content diff [DIR] prints the lessons that publishing DIR would add, change and remove; publishes nothing.",
+	"publish":  "bottega content publish [-yes] [DIR] publishes DIR (default: the built-in curriculum) as a new curriculum version. DIR holds every track to keep: lessons it would remove are listed and asked about first.",
+	"versions": "bottega content versions lists the published curriculum versions, the current one first.",
+	"rollback": "bottega content rollback VERSION publishes an earlier version again, as a new version.",
+}
+
 // loadCurriculum loads dir, or the built-in curriculum when dir is empty, and
 // reports its problems to w.
 func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error) {
@@ -161,6 +171,9 @@ func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error
 		c, problems, err = content.Load(content.BuiltinFS(), "curriculum")
 	} else {
 		source = dir
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, source, usagef("%s is not a folder: give the folder that holds the track folders", dir)
+		}
 		c, problems, err = content.LoadDir(dir)
 	}
 	if err != nil {
@@ -197,9 +210,9 @@ func printChanges(w io.Writer, added, changed, removed []string) {
 
 // runVersions lists the published versions or rolls back to one.
 func runVersions(ctx context.Context, e env, sub string, args []string) error {
-	fs := newFlags(e, "content "+sub, "See 'bottega content --help'.")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
+	fs := newFlags(e, "content "+sub, contentSummaries[sub])
+	if err := parseFlagsArgs(fs, args); err != nil {
+		return err
 	}
 	var version int64
 	if sub == "rollback" {

@@ -145,3 +145,11 @@ func TestContentDiffPublishVersionsRollback(t *testing.T) {
 		t.Errorf("rollback to no version: exit %d (%v)", code, err)
 	}
 }
+
+// TestContentHelpAndMissingFolder: --help of a sub-command says what it
+// does and is no error; a folder that is not there is a usage error.
+func TestContentHelpAndMissingFolder(t *testing.T) {
+	env := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)}
+	runCommand(t, env, "", commandLine{[]string{"content", "publish", "--help"}, 0, "every track to keep"})
+	runCommand(t, env, "", commandLine{[]string{"content", "validate", filepath.Join(t.TempDir(), "nope")}, 2, "is not a folder"})
+}

@@ -42,7 +42,7 @@ list    prints the codes with their course and how many learners joined.
 	default:
 		return usagef("unknown invite sub-command %q: use create or list", sub)
 	}
-	if err := parseFlags(fs, rest); err != nil {
+	if err := parseFlagsArgs(fs, rest); err != nil {
 		return err
 	}
 	c := strings.Join(strings.Fields(*course), " ")
@@ -126,8 +126,8 @@ revoke  revokes a certificate: its page at /verify/<code> then says that it
 	if sub != "list" && sub != "revoke" {
 		return usagef("unknown certificate sub-command %q: use list or revoke", sub)
 	}
-	if err := fs.Parse(rest); err != nil {
-		return usagef("%v (see 'bottega certificate --help')", err)
+	if err := parseFlagsArgs(fs, rest); err != nil {
+		return err
 	}
 	var code string
 	switch {

@@ -154,14 +154,23 @@ func newFlags(e env, name, summary string) *flag.FlagSet {
 
 // parseFlags parses args; a bad flag is a usage error, --help is not an error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := parseFlagsArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (see 'bottega %s --help')", fs.Arg(0), strings.TrimPrefix(fs.Name(), "bottega "))
+	}
+	return nil
+}
+
+// parseFlagsArgs is parseFlags for a command that takes arguments after its
+// flags (a folder, a code).
+func parseFlagsArgs(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usagef("%v (see 'bottega %s --help')", err, strings.TrimPrefix(fs.Name(), "bottega "))
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (see 'bottega %s --help')", fs.Arg(0), strings.TrimPrefix(fs.Name(), "bottega "))
 	}
 	return nil
 }
