@@ -89,7 +89,7 @@ func TestChatRemembersTheLearner(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second run: %v\nstderr: %s", err, stderr)
 	}
-	if again := firstReply(out2); again == first || !strings.Contains(out2, "Bentornat") {
+	if again := firstReply(out2); again == first || !strings.Contains(out2, "Che bello rivederti") {
 		t.Errorf("returning learner greeted like a new one:\n%s", out2)
 	}
 }
@@ -234,7 +234,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatalf("restart after SIGKILL: %v\nstderr: %s\nfirst run: %s", err, stderr, first)
 	}
-	if strings.Count(out2, "   [1] ") != 1 || !strings.Contains(out2, "Bentornat") {
+	if strings.Count(out2, "   [1] ") != 1 || !strings.Contains(out2, "Che bello rivederti") {
 		t.Errorf("after restart want exactly one reply, a welcome back; got:\n%s", out2)
 	}
 }

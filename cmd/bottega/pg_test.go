@@ -89,7 +89,7 @@ func TestDataFolderUnderAPrivateParent(t *testing.T) {
 	}
 
 	out, stderr = chat("/start\n")
-	if !strings.Contains(out, "Bentornat") {
+	if !strings.Contains(out, "Che bello rivederti") {
 		t.Errorf("second run does not remember the learner:\n%s\nstderr: %s", out, stderr)
 	}
 }
