@@ -237,7 +237,8 @@ func TestBrowserLessonClip(t *testing.T) {
 	ctx := browser(t)
 	var duration float64
 	var cue string
-	var fits bool
+	var fits, overviewFits bool
+	var labelPx float64
 	step := "start"
 	at := func(name string) chromedp.Action[chromedp.Void] {
 		return func(context.Context, *chromedp.Target) (chromedp.Void, error) {
@@ -255,6 +256,18 @@ func TestBrowserLessonClip(t *testing.T) {
 		// Only a signed-in page has the sign-out button.
 		chromedp.WaitVisible(`form[action="/console/logout"] button`),
 		at("overview"),
+		// The funnel's lesson names stay readable: the chart scrolls
+		// sideways in its box rather than shrinking, and the page does
+		// not.
+		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			var err error
+			if overviewFits, err = chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`)(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			labelPx, err = chromedp.Evaluate[float64](`document.querySelector('svg.funnel text.label').getBoundingClientRect().height`)(ctx, t)
+			return chromedp.Void{}, err
+		},
+		shot("overview-phone"),
 		chromedp.Navigate(r.srv.URL+"/console/lessons/clipdemo?loc=en&screen=1"),
 		at("lesson page"),
 		chromedp.WaitReady(`video`),
@@ -294,6 +307,12 @@ func TestBrowserLessonClip(t *testing.T) {
 	}
 	if !fits {
 		t.Error("the lesson page is wider than a phone's screen")
+	}
+	if !overviewFits {
+		t.Error("the overview is wider than a phone's screen")
+	}
+	if labelPx < 11 {
+		t.Errorf("the funnel's lesson names are %.1f px high on a phone, want 11 or more", labelPx)
 	}
 }
 
