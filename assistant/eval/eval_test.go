@@ -39,8 +39,8 @@ func sample(t *testing.T) []eval.Question {
 
 func TestSampleIsValid(t *testing.T) {
 	qs := sample(t)
-	if len(qs) != 6 {
-		t.Fatalf("%d questions, want 6", len(qs))
+	if len(qs) != 7 {
+		t.Fatalf("%d questions, want 7", len(qs))
 	}
 	for _, err := range eval.Validate(qs, builtin(t)) {
 		t.Error(err)
@@ -112,8 +112,8 @@ func TestRunSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(outs) != 6*4 { // own, then it, en and de
-		t.Fatalf("%d outcomes, want 24", len(outs))
+	if len(outs) != 7*4 { // own, then it, en and de
+		t.Fatalf("%d outcomes, want 28", len(outs))
 	}
 	got := map[string]eval.Outcome{}
 	for _, o := range outs {
@@ -132,7 +132,7 @@ func TestRunSample(t *testing.T) {
 			t.Errorf("%s: top %v, declined %v; shown:\n%s", key, o.Top, o.Declined(), o.Shown)
 		}
 	}
-	for _, key := range []string{"s-recipe own", "s-recipe de", "s-inject own", "s-defame own", "s-defame en"} {
+	for _, key := range []string{"s-recipe own", "s-recipe de", "s-inject own", "s-defame own", "s-defame en", "s-sue own", "s-sue en"} {
 		if o := got[key]; !o.Declined() {
 			t.Errorf("%s: not declined; shown:\n%s", key, o.Shown)
 		}
