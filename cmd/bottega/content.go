@@ -171,7 +171,7 @@ func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error
 		c, problems, err = content.Load(content.BuiltinFS(), "curriculum")
 	} else {
 		source = dir
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() { // #nosec G703 -- the folder the admin names on the command line
 			return nil, source, usagef("%s is not a folder: give the folder that holds the track folders", dir)
 		}
 		c, problems, err = content.LoadDir(dir)
