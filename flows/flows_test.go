@@ -57,8 +57,14 @@ func (c *chat) restart(opts ...func(*flows.Options)) {
 
 func (c *chat) send(text, data string) []bot.Reply {
 	c.t.Helper()
+	return c.sendAs("u1", "Ada", text, data)
+}
+
+// sendAs is send from another user of the same chat app.
+func (c *chat) sendAs(user, name, text, data string) []bot.Reply {
+	c.t.Helper()
 	c.id++
-	u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it", Text: text, Data: data, MessageID: "m"}
+	u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: user, UserID: user, Name: name, Lang: "it", Text: text, Data: data, MessageID: "m"}
 	var replies []bot.Reply
 	err := c.db.InTx(context.Background(), func(tx *store.Tx) error {
 		var err error
@@ -741,22 +747,7 @@ func TestTypedReminderTime(t *testing.T) {
 	}
 
 	// A learner who is new: the onboarding's question.
-	ctx := context.Background()
-	id := 0
-	send := func(text, data string) bot.Reply {
-		t.Helper()
-		id++
-		u := bot.Update{Platform: "test", ID: "n" + strconv.Itoa(id), ChatID: "u9", UserID: "u9", Name: "Bea", Lang: "it", Text: text, Data: data, MessageID: "m"}
-		var replies []bot.Reply
-		if err := c.db.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			replies, err = c.b.Handle(ctx, tx, u)
-			return err
-		}); err != nil || len(replies) == 0 {
-			t.Fatalf("%q %q: %v, %d replies", text, data, err, len(replies))
-		}
-		return replies[0]
-	}
+	send := func(text, data string) bot.Reply { return c.sendAs("u9", "Bea", text, data)[0] }
 	send("/start", "")
 	send("", "v1|c|lang|it")
 	send("", "v1|c|role|shopkeeper")
@@ -767,7 +758,7 @@ func TestTypedReminderTime(t *testing.T) {
 		t.Errorf("a typed time was not taken, or the consent question not asked next:\n%s", r.Text)
 	}
 	send("", "v1|c|ok|yes")
-	l, _, err := c.db.EnsureLearner(ctx, "test", "u9", "u9", "Bea", "it")
+	l, _, err := c.db.EnsureLearner(context.Background(), "test", "u9", "u9", "Bea", "it")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,15 +28,7 @@ import (
 func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 	ctx := context.Background()
 	vars := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "BOTTEGA_ADMINS": "4242", "BOTTEGA_PUBLIC_URL": "http://console.test"}
-	e := env{getenv: envFrom(vars), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, redact: newRedactor(envFrom(vars))}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(ctx, e, cfg, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testApp(t, ctx, vars)
 	closed := false
 	defer func() {
 		if !closed {
@@ -220,7 +212,27 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 func TestConsoleTakesUploadsPastTheWebhooksBound(t *testing.T) {
 	ctx := context.Background()
 	addr := freeAddr(t)
-	vars := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr}
+	a := testApp(t, ctx, map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr})
+	defer a.close()
+	stop, err := a.serveHTTP(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	body := strings.Repeat("x", int(a.cfg.HTTP.MaxBody)+1<<20)
+	res, err := http.Post("http://"+addr+"/console/lessons/upload", "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a 2 MB request to the console = %d, want 401 from the console (no session), not the webhooks' 413", res.StatusCode)
+	}
+}
+
+// testApp builds the app as bottega serve does, on the variables vars, quiet.
+func testApp(t *testing.T, ctx context.Context, vars map[string]string) *app {
+	t.Helper()
 	e := env{getenv: envFrom(vars), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, redact: newRedactor(envFrom(vars))}
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
@@ -230,19 +242,5 @@ func TestConsoleTakesUploadsPastTheWebhooksBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.close()
-	stop, err := a.serveHTTP(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	body := strings.Repeat("x", int(cfg.HTTP.MaxBody)+1<<20)
-	res, err := http.Post("http://"+addr+"/console/lessons/upload", "application/x-www-form-urlencoded", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode != http.StatusUnauthorized {
-		t.Errorf("a 2 MB request to the console = %d, want 401 from the console (no session), not the webhooks' 413", res.StatusCode)
-	}
+	return a
 }

@@ -101,17 +101,9 @@ func TestDataFolderUnderAPrivateParent(t *testing.T) {
 func TestPrivatePostgresRestartedByHand(t *testing.T) {
 	dir := dataDir(t)
 	pgDir := filepath.Join(dir, "pg")
-	stdin, w := io.Pipe()
-	out := &logbuf.Buffer{}
-	done := make(chan error, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	go func() {
-		done <- run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), stdin, out, out)
-		stdin.Close() // unblocks writes the bot will not read
-	}()
-	io.WriteString(w, "/start\n")
-	waitFor(t, out, "Ciao")
+	w, out, done := chatInProcess(t, ctx, dir)
 
 	pid := postmasterPid(t, pgDir)
 	if err := syscall.Kill(pid, syscall.SIGINT); err != nil {
@@ -167,17 +159,9 @@ func postmasterPid(t *testing.T, pgDir string) int {
 func TestAdminCommandWhileTheBotRuns(t *testing.T) {
 	dir := dataDir(t)
 	bin := buildBinary(t)
-	stdin, w := io.Pipe()
-	out := &logbuf.Buffer{}
-	done := make(chan error, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	go func() {
-		done <- run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), stdin, out, out)
-		stdin.Close() // unblocks writes the bot will not read
-	}()
-	io.WriteString(w, "/start\n")
-	waitFor(t, out, "Ciao")
+	w, out, done := chatInProcess(t, ctx, dir)
 
 	cmd := exec.CommandContext(ctx, bin, "stats")
 	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir, "LOG_LEVEL=info")
@@ -201,4 +185,21 @@ func TestAdminCommandWhileTheBotRuns(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("the bot did not end")
 	}
+}
+
+// chatInProcess runs the terminal chat, in this process, on the data folder dir until ctx ends
+// or w is closed, and waits for its greeting to /start; done says how it
+// ended.
+func chatInProcess(t *testing.T, ctx context.Context, dir string) (w *io.PipeWriter, out *logbuf.Buffer, done chan error) {
+	t.Helper()
+	stdin, w := io.Pipe()
+	out = &logbuf.Buffer{}
+	done = make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), stdin, out, out)
+		stdin.Close() // unblocks writes the bot will not read
+	}()
+	io.WriteString(w, "/start\n")
+	waitFor(t, out, "Ciao")
+	return w, out, done
 }
