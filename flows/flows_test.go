@@ -772,11 +772,11 @@ func TestTypedReminderTime(t *testing.T) {
 func TestAskedToWriteInAnotherLanguage(t *testing.T) {
 	c := newChat(t)
 	c.send("/menu", "")
-	c.says(c.send("mi scrivi in inglese x favore?", ""), "Saved")
+	c.says(c.send("mi scrivi in inglese x favore?", ""), "Language: English ✓")
 	if got := c.learner().Locale; got != "en" {
 		t.Errorf("locale %q, want en", got)
 	}
-	c.says(c.send("can you answer in Italian?", ""), "Salvato")
+	c.says(c.send("can you answer in Italian?", ""), "Lingua: Italiano ✓")
 	if got := c.learner().Locale; got != "it" {
 		t.Errorf("locale %q, want it", got)
 	}

@@ -363,7 +363,7 @@ func (t *turn) switchLang(lang string) ([]bot.Reply, error) {
 	if err := t.set(fieldLang, lang); err != nil {
 		return nil, err
 	}
-	t.note("saved", nil)
+	t.note("lang_saved", map[string]any{"Lang": endonym(lang)})
 	return t.show()
 }
 

@@ -194,7 +194,7 @@ func timeOfDay(s string) (at string, ok bool) {
 
 // maxLangRequest is the most words of a message that asks the bot to
 // write in another language: a longer one asks something else.
-const maxLangRequest = 8
+const maxLangRequest = 10
 
 // howWords open a question about how to do something, which may name a
 // language ("come rispondo in inglese a una recensione?") without asking

@@ -145,6 +145,7 @@ func TestLangRequest(t *testing.T) {
 		{"posso scrivere il post in inglese e italiano insieme?", ""},
 		{"traduci dall'italiano all'inglese", ""},
 		{"scrivimi", ""},
+		{"jonas ya terminó, vuelve a escribirme en español por favor", "es"},
 	}
 	for _, tt := range tests {
 		if got := w.langRequest(tt.text); got != tt.want {
