@@ -636,8 +636,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
 		return t.certName(s) // the name for the certificate
 	}
-	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open && s != "" {
-		// In a drill, whatever is written is the answer.
+	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open && strings.ContainsFunc(s, unicode.IsLetter) {
+		// In a drill, whatever is written is the answer; a number alone
+		// ("5") is a button's, mistyped.
 		if _, task := t.currentDrill(); task != nil {
 			return t.drillAnswer(s)
 		}
@@ -648,7 +649,10 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		v := t.b.words.answer(f, s)
 		if at, ok := timeOfDay(s); ok && f == fieldReminder && v != "off" {
 			// Any time, not only those offered ("alle 15", "la sera
-			// alle 20").
+			// alle 20"), but the quiet hours'.
+			if quietTime(at) {
+				return t.quietReminder(at)
+			}
 			v = reminderValue(at)
 		}
 		if v != "" {
@@ -661,6 +665,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 	}
 	if at, ok := timeOfDay(s); ok && t.st.Screen == setPrefix+fieldReminder {
+		if quietTime(at) {
+			return t.quietReminder(at)
+		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
 	if kind := t.b.words.smallTalk(s); kind != "" {

@@ -745,6 +745,12 @@ func TestTypedReminderTime(t *testing.T) {
 	if got := c.learner().Reminder; got != "15:30" {
 		t.Errorf("settings: reminder %q, want 15:30", got)
 	}
+	// In the quiet hours it would never go out: said, and not kept.
+	c.send("", "v1|o|rem")
+	c.says(c.send("alle 23:30", ""), "Alle 23:30 non scrivo", "dalle 8:00 alle 20:59")
+	if got := c.learner().Reminder; got != "15:30" {
+		t.Errorf("settings: a quiet-hours time changed the reminder to %q", got)
+	}
 
 	// A learner who is new: the onboarding's question.
 	send := func(text, data string) bot.Reply { return c.sendAs("u9", "Bea", text, data)[0] }
@@ -753,6 +759,9 @@ func TestTypedReminderTime(t *testing.T) {
 	send("", "v1|c|role|shopkeeper")
 	if r := send("", "v1|c|level|base"); !strings.Contains(r.Text, "15:30") {
 		t.Errorf("the reminder question does not say that any time may be typed:\n%s", r.Text)
+	}
+	if r := send("alle 3 di notte", ""); !strings.Contains(r.Text, "Alle 03:00 non scrivo") || strings.Contains(r.Text, "posso salvare") {
+		t.Errorf("a quiet-hours time was taken at the onboarding:\n%s", r.Text)
 	}
 	if r := send("il pomeriggio verso le 3 quando chiudo", ""); !strings.Contains(r.Text, "15:00") || !strings.Contains(r.Text, "posso salvare") {
 		t.Errorf("a typed time was not taken, or the consent question not asked next:\n%s", r.Text)

@@ -156,11 +156,27 @@ var clockPattern = regexp.MustCompile(`(?i)(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*(a
 
 // laterWords say that an hour is in the afternoon or the evening ("le 3
 // del pomeriggio", "um 7 abends").
-var laterWords = []string{"pomeriggio", "sera", "afternoon", "evening", "tarde", "noche", "après", "apres", "soir", "nachmittag", "abend", "południu", "poludniu", "wieczor"}
+var laterWords = []string{"pomeriggio", "sera", "afternoon", "evening", "tarde", "après", "apres", "soir", "nachmittag", "abend", "południu", "poludniu", "wieczor"}
+
+// earlyWords say that an hour is in the morning ("alle 7 di mattina");
+// nightWords that it is at night, which is before dawn for a small hour
+// ("alle 3 di notte") and in the evening for a larger one ("a las 10 de
+// la noche").
+var (
+	earlyWords = []string{"mattin", "morning", "mañana", "manana", "matin", "morgen", "rano", "rana"}
+	nightWords = []string{"notte", "night", "noche", "madrugada", "nuit", "nacht", "nocy", "noc"}
+)
+
+// saysAny reports whether a word of s begins with one of ps.
+func saysAny(s string, ps []string) bool {
+	return slices.ContainsFunc(normWords(s, false), func(w string) bool {
+		return slices.ContainsFunc(ps, func(p string) bool { return strings.HasPrefix(w, p) })
+	})
+}
 
 // timeOfDay reads the one time of day typed in s as "HH:MM". An hour under 7,
 // or under 12 with a word for the afternoon or the evening, is taken after
-// noon: nobody asks to be reminded at three in the night. ok is false when
+// noon, unless a word says morning or (for a small hour) night. ok is false when
 // s has no time, or more numbers than one.
 func timeOfDay(s string) (at string, ok bool) {
 	ms := clockPattern.FindAllStringSubmatch(s, -1)
@@ -177,13 +193,15 @@ func timeOfDay(s string) (at string, ok bool) {
 			return "", false
 		}
 	}
-	later := strings.EqualFold(ms[0][3], "pm") || slices.ContainsFunc(normWords(s, false), func(w string) bool {
-		return slices.ContainsFunc(laterWords, func(p string) bool { return strings.HasPrefix(w, p) })
-	})
+	am, pm := strings.EqualFold(ms[0][3], "am"), strings.EqualFold(ms[0][3], "pm")
+	night := saysAny(s, nightWords)
+	early := am || saysAny(s, earlyWords) || night && h < 7
+	later := pm || saysAny(s, laterWords) || night && h >= 7
 	switch {
-	case strings.EqualFold(ms[0][3], "am") && h == 12:
+	case am && h == 12:
 		h = 0
-	case h >= 1 && h < 7 && !strings.EqualFold(ms[0][3], "am"), h >= 1 && h < 12 && later:
+	case early:
+	case h >= 1 && h < 7, h >= 1 && h < 12 && later:
 		h += 12
 	}
 	if h > 23 || m > 59 {
