@@ -39,6 +39,7 @@ import (
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/drill"
 	"github.com/bottega-app/bottega/locales"
+	schedule "github.com/bottega-app/bottega/reminders"
 )
 
 // Store is the storage the flows need. An update's transaction (bot.Tx)
@@ -436,7 +437,7 @@ func (b *Bot) Handle(ctx context.Context, tx bot.Tx, u bot.Update) ([]bot.Reply,
 			}
 			// Minutes may have passed: the answer comes with what it
 			// answers.
-			asked := bot.Reply{Text: t.T("quiz_question_asked", map[string]any{"Question": clipRunes(q, maxAskedShown)})}
+			asked := bot.Reply{Text: t.T("quiz_question_asked", map[string]any{"Question": short(q, maxAskedShown)})}
 			replies = append(append(replies, asked), r...)
 		}
 		t.st.Pending = nil
@@ -650,7 +651,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		if at, ok := timeOfDay(s); ok && f == fieldReminder && v != "off" {
 			// Any time, not only those offered ("alle 15", "la sera
 			// alle 20"), but the quiet hours'.
-			if quietTime(at) {
+			if schedule.QuietAt(at) {
 				return t.quietReminder(at)
 			}
 			v = reminderValue(at)
@@ -665,7 +666,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 	}
 	if at, ok := timeOfDay(s); ok && t.st.Screen == setPrefix+fieldReminder {
-		if quietTime(at) {
+		if schedule.QuietAt(at) {
 			return t.quietReminder(at)
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
@@ -719,14 +720,6 @@ func (t *turn) holdQuestion(q string) ([]bot.Reply, error) {
 // maxAskedShown is the most characters of a kept question repeated
 // before its answer.
 const maxAskedShown = 200
-
-// clipRunes returns s cut to n characters, with "…" when cut.
-func clipRunes(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
 
 // pending answers the question kept during a quiz now (y|now), or leaves
 // it for the end of the quiz (y|later); either way the quiz goes on.

@@ -747,7 +747,7 @@ func TestTypedReminderTime(t *testing.T) {
 	}
 	// In the quiet hours it would never go out: said, and not kept.
 	c.send("", "v1|o|rem")
-	c.says(c.send("alle 23:30", ""), "Alle 23:30 non scrivo", "dalle 8:00 alle 20:59")
+	c.says(c.send("alle 23:30", ""), "Alle 23:30 non scrivo", "dalle 08:00 alle 20:59")
 	if got := c.learner().Reminder; got != "15:30" {
 		t.Errorf("settings: a quiet-hours time changed the reminder to %q", got)
 	}

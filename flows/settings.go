@@ -99,23 +99,12 @@ func (t *turn) choices(field string, onboarding bool) []choice {
 	return cs
 }
 
-// quietTime reports whether a reminder at ("HH:MM") would fall in the
-// quiet hours, when none goes out (see schedule.Quiet).
-func quietTime(at string) bool {
-	c, err := time.Parse("15:04", at)
-	return err == nil && schedule.Quiet(time.Duration(c.Hour())*time.Hour+time.Duration(c.Minute())*time.Minute)
-}
-
-// quietReminder says that a reminder at would never go out, and asks the
-// question again.
+// quietReminder says that a reminder at would never go out (see
+// schedule.QuietAt), and asks the question again.
 func (t *turn) quietReminder(at string) ([]bot.Reply, error) {
-	t.note("reminder_quiet", map[string]any{"Time": at, "From": hhmm(schedule.QuietTo), "To": hhmm(schedule.QuietFrom - time.Minute)})
+	from, to := schedule.QuietOpen()
+	t.note("reminder_quiet", map[string]any{"Time": at, "From": from, "To": to})
 	return t.show()
-}
-
-// hhmm formats a time of day as "8:00", "20:59".
-func hhmm(d time.Duration) string {
-	return fmt.Sprintf("%d:%02d", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // reminderValue is the answer to the reminder question for a time of day

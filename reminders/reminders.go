@@ -34,6 +34,22 @@ const (
 // QuietTo, when a reminder set for it could never go out.
 func Quiet(clock time.Duration) bool { return clock >= QuietFrom || clock < QuietTo }
 
+// QuietAt is Quiet for a time of day written "HH:MM", as learners' reminder
+// times are kept; false for anything else.
+func QuietAt(at string) bool {
+	c, err := time.Parse("15:04", at)
+	return err == nil && Quiet(time.Duration(c.Hour())*time.Hour+time.Duration(c.Minute())*time.Minute)
+}
+
+// Clock writes a time of day as "HH:MM": "08:00", "20:59".
+func Clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// QuietOpen are the first and last minutes outside the quiet hours, "08:00"
+// and "20:59": what a reminder may be set to.
+func QuietOpen() (from, to string) { return Clock(QuietTo), Clock(QuietFrom - time.Minute) }
+
 // Store is what the scheduler reads and writes.
 type Store interface {
 	ReminderCandidates(ctx context.Context, platform string, now time.Time) ([]store.ReminderCandidate, error)

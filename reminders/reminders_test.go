@@ -172,3 +172,15 @@ func TestRemindersAreQueuedAndSentOnce(t *testing.T) {
 		t.Errorf("sent %v", got)
 	}
 }
+
+// TestQuietAt: the times a reminder may be set to, as learners write them.
+func TestQuietAt(t *testing.T) {
+	for at, want := range map[string]bool{"07:59": true, "08:00": false, "20:59": false, "21:00": true, "23:30": true, "00:00": true, "15:30": false, "25:00": false, "": false} {
+		if got := reminders.QuietAt(at); got != want {
+			t.Errorf("QuietAt(%q) = %v, want %v", at, got, want)
+		}
+	}
+	if from, to := reminders.QuietOpen(); from != "08:00" || to != "20:59" {
+		t.Errorf("QuietOpen() = %s, %s; want 08:00, 20:59", from, to)
+	}
+}

@@ -335,10 +335,10 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 		if !ok {
 			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_usage", nil)), nil
 		}
-		if c, _ := time.Parse("15:04", at); reminders.Quiet(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute) {
+		if reminders.QuietAt(at) {
 			// It could never go out: say so, and keep the time there was.
-			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_quiet", map[string]any{
-				"Time": at, "From": hhmm(reminders.QuietTo), "To": hhmm(reminders.QuietFrom - time.Minute)})), nil
+			from, to := reminders.QuietOpen()
+			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_quiet", map[string]any{"Time": at, "From": from, "To": to})), nil
 		}
 		l.Reminder = at
 		if err := a.o.Store.UpdateLearner(ctx, l); err != nil {
@@ -360,11 +360,6 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 // were, or the menu.
 func (a *Admin) wayOn(lang, text string) []bot.Reply {
 	return []bot.Reply{{Text: text, Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lang)}}}
-}
-
-// hhmm formats a time of day as "21:00".
-func hhmm(d time.Duration) string {
-	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // parseClock reads "9", "9:30", "09.30" or "21:00" as "HH:MM".
