@@ -1,10 +1,14 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"html/template"
+	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
@@ -282,4 +287,55 @@ func answerOf(q content.Question, loc string) string {
 		return q.Options[q.Correct].Get(loc)
 	}
 	return []string{"True", "False"}[q.Correct]
+}
+
+// TestSlowUploadArrives: an admin's upload on a slow line takes longer
+// than the server's read and write deadlines, which bound everyone else's
+// requests; it arrives whole and is answered.
+func TestSlowUploadArrives(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	_, _, _ = c.do("GET", "/console/lessons", nil)
+	slow := httptest.NewUnstartedServer(r.h)
+	slow.Config.ReadTimeout = 300 * time.Millisecond
+	slow.Config.WriteTimeout = 300 * time.Millisecond
+	slow.Start()
+	t.Cleanup(slow.Close)
+
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", "07-reviews.yaml")
+	if err == nil {
+		_, err = fw.Write(withMinutes(t, "19"))
+	}
+	if err == nil {
+		err = mw.WriteField("csrf", c.csrf)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, w := io.Pipe()
+	go func() {
+		// The line: a fifth of the form every 150 ms, 750 ms in all.
+		data := buf.Bytes()
+		for i := range 5 {
+			time.Sleep(150 * time.Millisecond)
+			if _, err := w.Write(data[i*len(data)/5 : (i+1)*len(data)/5]); err != nil {
+				w.CloseWithError(err)
+				return
+			}
+		}
+		w.Close()
+	}()
+	req, err := http.NewRequest("POST", slow.URL+"/console/lessons/upload", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if code, page, _ := c.send(req); code != 200 || !strings.Contains(page, `id="diff-reviews"`) {
+		t.Errorf("slow upload = %d\n%.3000s", code, page)
+	}
 }

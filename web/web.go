@@ -93,6 +93,11 @@ type Texts interface {
 // maxBody bounds a request's body: an upload and its form.
 const maxBody = bottega.MaxUpload + 1<<20
 
+// slowUpload is how long a signed-in admin's form may take to arrive and
+// be answered: maxBody on a slow mobile line (200 kbit/s) takes about 15
+// minutes. Other requests keep the server's deadlines (HTTP_ADDR's, 30 s).
+const slowUpload = 20 * time.Minute
+
 // Handler serves the console.
 type Handler struct {
 	o      Options
@@ -200,6 +205,13 @@ func (h *Handler) signedIn(p page, write bool) http.HandlerFunc {
 		if s == nil {
 			h.refuse(w, r, http.StatusUnauthorized, "err_signin")
 			return
+		}
+		if write {
+			// The server's deadlines are for anyone's request: a signed-in
+			// admin's upload on a slow line gets the time it needs.
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Now().Add(slowUpload))
+			_ = rc.SetWriteDeadline(time.Now().Add(slowUpload))
 		}
 		if write && r.ContentLength > maxBody {
 			// Its form cannot be read, its token with it: say why.
