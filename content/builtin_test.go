@@ -27,6 +27,23 @@ func TestBuiltin(t *testing.T) {
 	}
 }
 
+// A track's name and summary are what a learner picks from in any of the
+// bot's six languages, before any lesson: they are written in all six,
+// even where the lessons are not yet.
+func TestBuiltinTracksInEveryLanguage(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range c.Tracks {
+		for _, lang := range []string{"it", "en", "es", "fr", "de", "pl"} {
+			if tr.Title[lang] == "" || tr.Summary[lang] == "" {
+				t.Errorf("track %s has no title or summary in %s", tr.ID, lang)
+			}
+		}
+	}
+}
+
 func TestBuiltinCounts(t *testing.T) {
 	c, problems, err := Load(BuiltinFS(), "curriculum")
 	if err != nil {
