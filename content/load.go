@@ -73,7 +73,8 @@ func Load(fsys fs.FS, root string) (*Curriculum, []Problem, error) {
 		return nil, nil, fmt.Errorf("load curriculum: %w", err)
 	}
 	c := &Curriculum{}
-	var problems []Problem
+	var problems, loose []Problem
+	isTrack := false
 	for _, e := range entries {
 		name := path.Join(root, e.Name())
 		switch {
@@ -88,10 +89,21 @@ func Load(fsys fs.FS, root string) (*Curriculum, []Problem, error) {
 				c.Tracks = append(c.Tracks, t)
 			}
 		case e.Name() == "track.yaml":
-			problems = append(problems, Problem{File: name, Msg: "this folder is a track: give the folder that holds the track folders (its parent)"})
+			isTrack = true
 		case isYAML(e.Name()):
-			problems = append(problems, Problem{File: name, Msg: "a lesson must be inside a track folder"})
+			loose = append(loose, Problem{File: name, Msg: "a lesson must be inside a track folder"})
 		}
+	}
+	switch {
+	case isTrack:
+		// Its lessons and folders are where they belong: the one fix is
+		// the folder named, which a line per file would bury.
+		return c, []Problem{{File: path.Join(root, "track.yaml"), Msg: "this folder is a track: give the folder that holds the track folders (its parent)"}}, nil
+	case len(c.Tracks) == 0 && len(loose) == 0:
+		// Published, an empty folder would leave the learners no lesson.
+		problems = append(problems, Problem{Msg: "no track folder here: the folder holds one folder per track, each with a track.yaml and its lessons (see content/FORMAT.md)"})
+	default:
+		problems = append(problems, loose...)
 	}
 	slices.SortStableFunc(c.Tracks, func(a, b *Track) int { return cmp.Compare(a.Order, b.Order) })
 	problems = append(problems, Validate(c)...)

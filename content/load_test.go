@@ -6,7 +6,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -390,9 +389,18 @@ func TestUnreadableLessonIsNoEmptyTrack(t *testing.T) {
 	if _, problems, err = Load(fsys, "t"); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(problems, func(p Problem) bool {
-		return p.String() == "t/track.yaml: this folder is a track: give the folder that holds the track folders (its parent)"
-	}) {
+	// That is the one problem: a line for each of its lessons ("must be
+	// inside a track folder") would bury it.
+	if len(problems) != 1 || problems[0].String() != "t/track.yaml: this folder is a track: give the folder that holds the track folders (its parent)" {
 		t.Errorf("a track folder given as the curriculum: %v", problems)
+	}
+
+	// An empty folder (a mistyped path, a folder not filled yet) has no
+	// curriculum: published, it would leave the learners no lesson.
+	if _, problems, err = Load(fstest.MapFS{"notes/readme.txt": {Data: []byte("x")}}, "notes"); err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || !strings.HasPrefix(problems[0].String(), "no track folder here") {
+		t.Errorf("an empty folder: %v", problems)
 	}
 }

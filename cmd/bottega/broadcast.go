@@ -133,7 +133,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 				fmt.Fprintf(e.stdout, "    [%s]\n", btn.Label)
 			}
 		}
-		fmt.Fprintf(e.stdout, "\nAudience: %s on %s, at %.0f messages/s (about %s).\n", learners(n), *platform, *rate,
+		fmt.Fprintf(e.stdout, "\nAudience: %s on %s, at %.0f messages/s (about %s).\n", count(n, "learner"), *platform, *rate,
 			(time.Duration(float64(n) / *rate * float64(time.Second))).Round(time.Second))
 		if *rate > cfg.TelegramRate {
 			fmt.Fprintf(e.stdout, "Note: a bot sends at most TELEGRAM_RATE messages/s in all (%g here, 30 if unset).\n"+
@@ -142,7 +142,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		if *dry || n == 0 {
 			return nil
 		}
-		if !*yes && !confirm(e, fmt.Sprintf("Send to %s? [y/N] ", learners(n))) {
+		if !*yes && !confirm(e, fmt.Sprintf("Send to %s? [y/N] ", count(n, "learner"))) {
 			fmt.Fprintln(e.stdout, "Nothing sent.")
 			return nil
 		}
@@ -400,10 +400,11 @@ func progressBar(e env, c bottega.DeliveryCounts, elapsed time.Duration) {
 		start, bar, done, total, c.Sent, c.Failed, c.Blocked, c.Left(), float64(c.Sent)/math.Max(elapsed.Seconds(), 1e-9), end)
 }
 
-// learners says how many learners: "1 learner", "3 learners".
-func learners(n int) string {
+// count says how many of a noun with a plain English plural: "1 learner",
+// "3 learners".
+func count(n int, noun string) string {
 	if n == 1 {
-		return "1 learner"
+		return "1 " + noun
 	}
-	return fmt.Sprintf("%d learners", n)
+	return fmt.Sprintf("%d %ss", n, noun)
 }

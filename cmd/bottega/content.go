@@ -86,7 +86,7 @@ lesson; see content/FORMAT.md.
 		for _, t := range c.Tracks {
 			drills += len(t.Drills)
 		}
-		fmt.Fprintf(e.stdout, "%s: %d tracks, %d lessons, %d drills, no problems, %d warnings\n", source, len(c.Tracks), len(c.Lessons()), drills, len(warnings))
+		fmt.Fprintf(e.stdout, "%s: %s, %s, %s, no problems, %s\n", source, count(len(c.Tracks), "track"), count(len(c.Lessons()), "lesson"), count(drills, "drill"), count(len(warnings), "warning"))
 		return nil
 	}
 	if sub == "diff" {
@@ -120,8 +120,8 @@ lesson; see content/FORMAT.md.
 	}
 	if len(ch.Removed) > 0 && !yes {
 		printChanges(e.stdout, ch.Added, ch.Changed, ch.Removed)
-		fmt.Fprintf(e.stdout, "%s does not have %d lessons of the current curriculum: publishing it removes them for every learner. A folder must hold every track to keep (the built-in ones are in content/curriculum).\n", source, len(ch.Removed))
-		if !confirm(e, fmt.Sprintf("Remove %d lessons? [y/N] ", len(ch.Removed))) {
+		fmt.Fprintf(e.stdout, "%s does not have %s of the current curriculum: publishing it removes them for every learner. A folder must hold every track to keep (the built-in ones are in content/curriculum).\n", source, count(len(ch.Removed), "lesson"))
+		if !confirm(e, fmt.Sprintf("Remove %s? [y/N] ", count(len(ch.Removed), "lesson"))) {
 			fmt.Fprintln(e.stdout, "Nothing published.")
 			return nil
 		}
@@ -183,7 +183,7 @@ func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error
 		for _, p := range problems {
 			fmt.Fprintln(w, p.String())
 		}
-		return nil, source, usagef("%s has %d problem(s); nothing was published", source, len(problems))
+		return nil, source, usagef("%s has %s; nothing was published", source, count(len(problems), "problem"))
 	}
 	return c, source, nil
 }

@@ -136,7 +136,8 @@ func TestContentDiffPublishVersionsRollback(t *testing.T) {
 	if out := cmd("versions"); len(strings.Split(strings.TrimSpace(out), "\n")) != 3 {
 		t.Errorf("a refused publish made a version:\n%s", out)
 	}
-	if out := cmd("publish", "-yes", one); !strings.Contains(out, "Published curriculum version 4.") || !strings.Contains(out, "removed") {
+	// The flag after the folder, as people type it, counts too.
+	if out := cmd("publish", one, "-yes"); !strings.Contains(out, "Published curriculum version 4.") || !strings.Contains(out, "removed") {
 		t.Errorf("publish -yes of one track:\n%s", out)
 	}
 	var buf bytes.Buffer
@@ -152,4 +153,7 @@ func TestContentHelpAndMissingFolder(t *testing.T) {
 	env := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)}
 	runCommand(t, env, "", commandLine{[]string{"content", "publish", "--help"}, 0, "every track to keep"})
 	runCommand(t, env, "", commandLine{[]string{"content", "validate", filepath.Join(t.TempDir(), "nope")}, 2, "is not a folder"})
+	// An empty folder is no curriculum: publishing it would leave the
+	// learners no lesson.
+	runCommand(t, env, "", commandLine{[]string{"content", "publish", "-yes", t.TempDir()}, 2, "no track folder here"})
 }

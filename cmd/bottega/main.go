@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 )
@@ -163,14 +164,34 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// parseFlagsArgs is parseFlags for a command that takes arguments after its
+// parseFlagsArgs is parseFlags for a command that takes arguments besides its
 // flags (a folder, a code).
+//
+// Flags may come after the arguments too ("content publish DIR -yes"), as
+// people type them; after "--" everything is an argument.
 func parseFlagsArgs(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	parse := func(args []string) error {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usagef("%v (see 'bottega %s --help')", err, strings.TrimPrefix(fs.Name(), "bottega "))
+		}
+		return nil
+	}
+	if slices.Contains(args, "--") {
+		return parse(args)
+	}
+	var pos []string
+	for {
+		if err := parse(args); err != nil {
 			return err
 		}
-		return usagef("%v (see 'bottega %s --help')", err, strings.TrimPrefix(fs.Name(), "bottega "))
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	return nil
+	return parse(append([]string{"--"}, pos...))
 }
