@@ -64,7 +64,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 	case *rate <= 0 || *rate > broadcast.MaxRate:
 		return usagef("-rate must be between 0 and %d messages per second", broadcast.MaxRate)
 	}
-	cfg, log, db, closeDB, err := toolDatabase(ctx, e)
+	cfg, log, db, srv, closeDB, err := toolServer(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -174,6 +174,11 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 				log.Warn("delivery worker stopped", "err", err)
 			}
 		}()
+	} else if srv != nil && !srv.Shared() && (b.Status == bottega.BroadcastRunning || b.Status == bottega.BroadcastPaused) {
+		// This command started the data folder's server: no bot runs
+		// there to send it, and none would while it is watched.
+		fmt.Fprintf(e.stdout, "No bot is running on %s: broadcast %d waits, and goes out when the bot starts (make run, or bottega serve).\n", cfg.DataDir, b.ID)
+		return nil
 	} else {
 		fmt.Fprintln(e.stderr, "No TELEGRAM_TOKEN here: the running bot sends the broadcast.")
 	}

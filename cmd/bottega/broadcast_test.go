@@ -20,6 +20,9 @@ func TestBroadcastAndStatsCommands(t *testing.T) {
 		{[]string{"broadcast", "-platform", "console", "-lesson", "reviews", "-dry-run", "-rate", "500"}, 0, "needs TELEGRAM_RATE=500"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!"}, 0, "Nothing sent"},
 		{[]string{"broadcast", "-platform", "console", "-text", "Ciao!", "-yes", "-detach"}, 0, "Broadcast 1 started: 1 deliveries"},
+		// No bot runs on the data folder: the broadcast waits for it, and
+		// the command says so rather than watching nothing move.
+		{[]string{"broadcast", "-watch", "1"}, 0, "No bot is running on"},
 		{[]string{"broadcast", "-pause", "1"}, 0, "Broadcast 1 is paused"},
 		{[]string{"broadcast", "-pause", "1"}, 2, "is paused"},
 		{[]string{"broadcast", "-cancel", "1"}, 0, "Broadcast 1 is cancelled"},

@@ -54,7 +54,7 @@ func TestDataFolderUnderAPrivateParent(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bin, "chat")
-		cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+data, "LOG_LEVEL=info")
+		cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+data)
 		cmd.Stdin = strings.NewReader(input)
 		var out, errb strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &errb
@@ -91,6 +91,16 @@ func TestDataFolderUnderAPrivateParent(t *testing.T) {
 	out, stderr = chat("/start\n")
 	if !strings.Contains(out, "Che bello rivederti") {
 		t.Errorf("second run does not remember the learner:\n%s\nstderr: %s", out, stderr)
+	}
+
+	// The data folder deleted, to start afresh: the database kept
+	// elsewhere goes with it.
+	if err := os.RemoveAll(data); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr = chat("/start\n")
+	if strings.Contains(out, "Che bello rivederti") || !strings.Contains(out, "Ciao") {
+		t.Errorf("a new data folder remembers the learner of a deleted one:\n%s\nstderr: %s", out, stderr)
 	}
 }
 
@@ -164,13 +174,13 @@ func TestAdminCommandWhileTheBotRuns(t *testing.T) {
 	w, out, done := chatInProcess(t, ctx, dir)
 
 	cmd := exec.CommandContext(ctx, bin, "stats")
-	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir, "LOG_LEVEL=info")
+	cmd.Env = append(os.Environ(), "BOTTEGA_DATA_DIR="+dir)
 	var cout, cerr strings.Builder
 	cmd.Stdout, cmd.Stderr = &cout, &cerr
 	if err := cmd.Run(); err != nil || !strings.Contains(cout.String(), "Learners") {
 		t.Fatalf("bottega stats while the bot runs: %v\n%s%s", err, cout.String(), cerr.String())
 	}
-	if !strings.Contains(cerr.String(), "running Bottega started") {
+	if !strings.Contains(cerr.String(), "Using the database of the Bottega that runs on "+dir) {
 		t.Errorf("the command does not say whose server it used:\n%s", cerr.String())
 	}
 
