@@ -264,7 +264,7 @@ func envInt(getenv func(string) string, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, usagef("%s must be a whole number, 0 for no limit, not %q", name, v)
+		return 0, usagef("%s must be a whole number, 0 or more (0: no limit), not %q", name, v)
 	}
 	return n, nil
 }
@@ -281,7 +281,18 @@ func (c config) checkWhatsApp() error {
 	if !set {
 		return nil
 	}
+	var missing []string
+	for _, v := range []struct{ name, value string }{
+		{"WHATSAPP_TOKEN", c.WhatsAppToken}, {"WHATSAPP_PHONE_NUMBER_ID", c.WhatsAppPhoneID},
+		{"WHATSAPP_APP_SECRET", c.WhatsAppSecret}, {"WHATSAPP_VERIFY_TOKEN", c.WhatsAppVerify},
+	} {
+		if v.value == "" {
+			missing = append(missing, v.name)
+		}
+	}
 	switch {
+	case len(missing) > 1:
+		return usagef("WhatsApp needs its four variables together: %s missing (see README, WhatsApp)", strings.Join(missing, ", "))
 	case c.WhatsAppToken == "":
 		return usagef("WHATSAPP_TOKEN is missing: create a system user token with whatsapp_business_messaging in Meta Business Settings")
 	case !phoneIDRE.MatchString(c.WhatsAppPhoneID):

@@ -64,10 +64,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"serve", "run the bot: Telegram when TELEGRAM_TOKEN is set, otherwise a chat in this terminal (default)", runServe},
+		{"serve", "run the bot: WhatsApp and/or Telegram as configured, otherwise a chat in this terminal (default)", runServe},
 		{"chat", "chat with the bot in this terminal", runChat},
 		{"migrate", "apply database migrations and exit", runMigrate},
-		{"content", "validate or publish lesson files (content validate|publish [DIR])", runContent},
+		{"content", "check, compare, publish and roll back lesson files (content validate|diff|publish|versions|rollback)", runContent},
 		{"health", "check that a running bot is ready (for container health checks)", runHealth},
 		{"broadcast", "send a new lesson or a message to learners, with a progress bar (see --help)", runBroadcast},
 		{"stats", "learners, activity, lesson funnel, learning gain, hardest questions, LLM usage", runStats},

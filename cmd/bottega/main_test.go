@@ -118,6 +118,8 @@ func TestBadConfigurationExitsTwo(t *testing.T) {
 		{"webhook without secret", []string{"serve"}, map[string]string{"TELEGRAM_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://example.org/hook"}, "TELEGRAM_WEBHOOK_SECRET"},
 		{"bad flag", []string{"chat", "--nope"}, nil, "--help"},
 		{"content without sub-command", []string{"content"}, nil, "needs a sub-command: validate, diff, publish"},
+		{"whatsapp token alone", []string{"serve"}, map[string]string{"WHATSAPP_TOKEN": "x"}, "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN missing"},
+		{"negative quota", []string{"chat"}, map[string]string{"BOTTEGA_DAILY_QUESTIONS": "-3"}, "0 or more"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

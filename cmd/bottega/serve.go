@@ -33,7 +33,7 @@ import (
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "serve", "Run the bot: on Telegram when TELEGRAM_TOKEN is set, otherwise as a chat in this terminal.")
+	fs := newFlags(e, "serve", "Run the bot: on WhatsApp when the four WHATSAPP_* variables are set, on Telegram when TELEGRAM_TOKEN is, on both when both are, otherwise as a chat in this terminal.")
 	workers := fs.Int("workers", 16, "chats served at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
