@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 )
 
@@ -30,7 +32,9 @@ func runHealth(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("health check: no bot answers on %s (HTTP_ADDR): is bottega serve running?", req.URL.Host)
+	} else if err != nil {
 		return fmt.Errorf("health check: %w", err)
 	}
 	defer resp.Body.Close()

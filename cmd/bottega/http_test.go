@@ -76,3 +76,14 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		t.Errorf("/readyz with the database closed = %d, want 503", code)
 	}
 }
+
+// TestHealthWithNoBot: with nothing listening on HTTP_ADDR the check fails
+// saying so, not with the dialer's words.
+func TestHealthWithNoBot(t *testing.T) {
+	addr := freeAddr(t)
+	err := run(context.Background(), []string{"health"}, envFrom(map[string]string{"HTTP_ADDR": addr}), strings.NewReader(""), io.Discard, io.Discard)
+	var msg strings.Builder
+	if code := exitCode(err, &msg); code != 1 || !strings.Contains(msg.String(), "no bot answers on "+addr) {
+		t.Errorf("health with no bot: exit %d, %q", code, msg.String())
+	}
+}
