@@ -568,9 +568,17 @@ func (t *turn) command() ([]bot.Reply, error) {
 	if name == "start" {
 		return t.start(arg)
 	}
-	if code := strings.ToLower(arg); name == "lang" && locales.IsSupported(code) {
-		// "/lang en" switches at once; a bare or unknown code opens the picker.
-		return t.switchLang(code)
+	if name == "lang" && arg != "" {
+		// "/lang en" or "/lang inglese" switches at once; an unknown
+		// language is said so, over the picker.
+		code := strings.ToLower(arg)
+		if !locales.IsSupported(code) {
+			code = t.b.words.langNamed(arg)
+		}
+		if locales.IsSupported(code) {
+			return t.switchLang(code)
+		}
+		t.note("lang_unknown", map[string]any{"Value": short(arg, 20)})
 	}
 	if plainCommands[name] {
 		return t.plainCommand()

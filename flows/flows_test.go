@@ -791,6 +791,22 @@ func TestAskedToWriteInAnotherLanguage(t *testing.T) {
 	}
 }
 
+// TestLangCommandNamesOrCodes: /lang takes a language's code or its name
+// in any of the six languages; an unknown one is said so, over the picker,
+// and changes nothing.
+func TestLangCommandNamesOrCodes(t *testing.T) {
+	c := newChat(t)
+	c.send("/menu", "")
+	c.says(c.send("/lang klingon", ""), "Non conosco la lingua «klingon»", "In che lingua")
+	if got := c.learner().Locale; got != "it" {
+		t.Errorf("an unknown language changed the locale to %q", got)
+	}
+	c.says(c.send("/lang English", ""), "Language: English")
+	c.send("/menu", "")
+	c.says(c.send("/lang po polsku", ""), "Język: Polski ✓")
+	c.says(c.send("/lang it", ""), "Lingua: Italiano ✓")
+}
+
 // TestFinishedLessonOpensAtItsStart: a lesson read to the end and quizzed,
 // opened again from a list, starts again from its first step; one whose
 // quiz is still to take opens at its end, with the quiz.
