@@ -1,6 +1,7 @@
 package video
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -82,16 +83,32 @@ func (p *Publisher) lesson(ctx context.Context, t *content.Track, l *content.Les
 	if err != nil {
 		return err
 	}
+	name := cmp.Or(v.File, v.URL)
+	// A download that is no video is not kept: the next publish fetches
+	// the URL again, once the file there is fixed.
+	unusable := func(err error) error {
+		if v.File == "" {
+			_ = os.Remove(src) // a download of no use; the error says why
+		}
+		return err
+	}
 	hash, err := HashFile(src)
 	if err != nil {
 		return err
 	}
 	info, err := p.Cutter.Tools.Probe(ctx, src)
-	if err != nil {
+	if errors.Is(err, errUnreadable) {
+		return unusable(fmt.Errorf("%s is not a video ffmpeg can read (a damaged or incomplete file?)", name))
+	} else if err != nil {
 		return err
 	}
 	if _, ok := info.Stream("video"); !ok {
-		return errors.New("the file has no picture")
+		return unusable(fmt.Errorf("%s has no picture, only sound", name))
+	}
+	for _, ch := range v.Chapters {
+		if info.Duration > 0 && ch.Start >= info.Duration {
+			return fmt.Errorf("chapter %s starts at %s, but %s lasts %s: correct the chapter or the video", cmp.Or(ch.ID, ch.Title.Get("")), clock(ch.Start), name, clock(info.Duration))
+		}
 	}
 	v.Source = hash
 	if v.TranscriptFile == "" && p.Transcriber != nil {

@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -155,5 +160,76 @@ func TestPrepareTranscriptErrors(t *testing.T) {
 	}
 	if n, err := cutter.Dir, error(nil); n == "" || err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPrepareBadVideos: a video that does not fit its chapters, or is no
+// video, stops the publish saying so in words, without the server's
+// paths; a download that is no video is not kept, so the fixed file at the
+// same address is fetched on the next publish.
+func TestPrepareBadVideos(t *testing.T) {
+	tools := videotest.Tools(t)
+	ctx := context.Background()
+	root := videotest.Folder(t, tools, t.TempDir(), "")
+	videos := filepath.Join(root, "roadshow", "videos")
+	load := func() *content.Curriculum {
+		t.Helper()
+		c, problems, err := content.LoadDir(root)
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("load: %v %v", problems, err)
+		}
+		return c
+	}
+	pub := &video.Publisher{Cutter: &video.Cutter{Tools: tools, Dir: t.TempDir(), Settings: videotest.Settings()}}
+
+	// The file is shorter than its chapters say.
+	videotest.Make(t, tools, videos, "webinar.mp4", 40*time.Second)
+	_, err := pub.Prepare(ctx, load(), nil)
+	if err == nil || !strings.Contains(err.Error(), "starts at 1:10, but videos/webinar.mp4 lasts 0:40") {
+		t.Errorf("a video shorter than its chapters: %v", err)
+	}
+	// A damaged file: an MP4 cut short, without its index.
+	whole, err := os.ReadFile(filepath.Join(videos, "webinar.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(videos, "webinar.mp4"), whole[:len(whole)/3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pub.Prepare(ctx, load(), nil)
+	if err == nil || !strings.Contains(err.Error(), "videos/webinar.mp4 is not a video ffmpeg can read") || strings.Contains(err.Error(), root) {
+		t.Errorf("a damaged video: %v", err)
+	}
+
+	// The same lesson with its video at an address, first a wrong file.
+	good := videotest.Make(t, tools, t.TempDir(), "good.mp4", videotest.Length)
+	var mu sync.Mutex
+	serve := whole[:len(whole)/3]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Write(serve)
+	}))
+	defer srv.Close()
+	file := filepath.Join(root, "roadshow", "webinar.yaml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), "file: videos/webinar.mp4", "url: "+srv.URL+"/webinar.mp4", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pub.Prepare(ctx, load(), nil); err == nil || !strings.Contains(err.Error(), "/webinar.mp4 is not a video ffmpeg can read") {
+		t.Errorf("a damaged download: %v", err)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	serve = b
+	mu.Unlock()
+	if rep, err := pub.Prepare(ctx, load(), nil); err != nil || rep.Encoded != 5 {
+		t.Errorf("the fixed file at the same address: %+v, %v", rep, err)
 	}
 }

@@ -40,6 +40,9 @@ func (i Info) Stream(typ string) (Stream, bool) {
 	return Stream{}, false
 }
 
+// errUnreadable: ffprobe ran and could not read the file.
+var errUnreadable = errors.New("unreadable media file")
+
 // Probe asks ffprobe about the media file name.
 func (t Tools) Probe(ctx context.Context, name string) (Info, error) {
 	// #nosec G204 -- the binary is the configured ffprobe and name one argument, no shell
@@ -47,7 +50,9 @@ func (t Tools) Probe(ctx context.Context, name string) (Info, error) {
 	var stderr bytes.Buffer
 	cmd.Stderr = &limited{w: &stderr, n: 4096}
 	out, err := cmd.Output()
-	if err != nil {
+	if xe := (*exec.ExitError)(nil); errors.As(err, &xe) && ctx.Err() == nil {
+		return Info{}, fmt.Errorf("%w: ffprobe: %v: %s", errUnreadable, err, bytes.TrimSpace(stderr.Bytes()))
+	} else if err != nil {
 		return Info{}, fmt.Errorf("ffprobe: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	var raw struct {
