@@ -14,6 +14,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/bot/console"
 	"github.com/bottega-app/bottega/bot/telegram"
 	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/broadcast"
@@ -36,7 +37,7 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 	tracks := fs.String("track", "", "only learners of these tracks (ids): their role fits, or they opened a lesson of it")
 	active := fs.Int("active", 0, "only learners active in the last N days")
 	inactive := fs.Int("inactive", 0, "only learners not active in the last N days")
-	platform := fs.String("platform", telegram.Platform, "the learners' platform")
+	platform := fs.String("platform", telegram.Platform, "the learners' platform: telegram, whatsapp or console")
 	rate := fs.Float64("rate", broadcast.DefaultRate, fmt.Sprintf("messages per second (up to %d, for bots with paid broadcasts)", broadcast.MaxRate))
 	yes := fs.Bool("yes", false, "do not ask for confirmation")
 	dry := fs.Bool("dry-run", false, "show the preview and the audience, send nothing")
@@ -63,6 +64,9 @@ func runBroadcast(ctx context.Context, e env, args []string) error {
 		return usagef("broadcast needs -lesson ID or -text MESSAGE (see 'bottega broadcast --help')")
 	case *rate <= 0 || *rate > broadcast.MaxRate:
 		return usagef("-rate must be between 0 and %d messages per second", broadcast.MaxRate)
+	}
+	if err := checkPlatform(*platform); err != nil {
+		return err
 	}
 	cfg, log, db, srv, closeDB, err := toolServer(ctx, e)
 	if err != nil {
@@ -412,4 +416,13 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// checkPlatform refuses a -platform the bot has no transport for.
+func checkPlatform(p string) error {
+	switch p {
+	case telegram.Platform, whatsapp.Platform, console.Platform:
+		return nil
+	}
+	return usagef("-platform must be telegram, whatsapp or console, not %q", p)
 }

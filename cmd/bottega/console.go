@@ -63,8 +63,11 @@ func newConsole(a *app, getenv func(string) string) (*web.Handler, error) {
 func runConsoleLink(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "console-link", "Print a one-time link to the web console for an admin (an id in BOTTEGA_ADMINS), valid for 10 minutes. The console is served by the running bot at BOTTEGA_PUBLIC_URL/console/.")
 	user := fs.String("user", "", "the admin's platform user id (default: the first of BOTTEGA_ADMINS)")
-	platform := fs.String("platform", telegram.Platform, "the admin's platform")
+	platform := fs.String("platform", telegram.Platform, "the admin's platform: telegram, whatsapp or console")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkPlatform(*platform); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(e.getenv)

@@ -35,10 +35,12 @@ list    prints the codes with their course and how many learners joined.
 	}
 	sub, rest := args[0], args[1:]
 	fs := newFlags(e, "invite "+sub, "See 'bottega invite --help'.")
-	course := fs.String("course", "", "the course's name (create)")
-	code := fs.String("code", "", "the code to use instead of a drawn one: 1 to 62 of A-Z a-z 0-9 _ - (create)")
+	var course, code = new(string), new(string)
 	switch sub {
-	case "create", "list":
+	case "create":
+		course = fs.String("course", "", "the course's name")
+		code = fs.String("code", "", "the code to use instead of a drawn one: 1 to 62 of A-Z a-z 0-9 _ -")
+	case "list":
 	default:
 		return usagef("unknown invite sub-command %q: use create or list", sub)
 	}
@@ -122,8 +124,12 @@ revoke  revokes a certificate: its page at /verify/<code> then says that it
 	}
 	sub, rest := args[0], args[1:]
 	fs := newFlags(e, "certificate "+sub, "See 'bottega certificate --help'.")
-	n := fs.Int("n", 50, "how many to list (list)")
-	if sub != "list" && sub != "revoke" {
+	n := new(int)
+	switch sub {
+	case "list":
+		n = fs.Int("n", 50, "how many to list")
+	case "revoke":
+	default:
 		return usagef("unknown certificate sub-command %q: use list or revoke", sub)
 	}
 	if err := parseFlagsArgs(fs, rest); err != nil {

@@ -170,9 +170,17 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // Flags may come after the arguments too ("content publish DIR -yes"), as
 // people type them; after "--" everything is an argument.
 func parseFlagsArgs(fs *flag.FlagSet, args []string) error {
+	// The usage is for --help; a mistake gets one line that says it and
+	// where the help is, not the whole page after the flag package's own
+	// line.
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(out) }()
 	parse := func(args []string) error {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				usage()
 				return err
 			}
 			return usagef("%v (see 'bottega %s --help')", err, strings.TrimPrefix(fs.Name(), "bottega "))
