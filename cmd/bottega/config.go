@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/bottega-app/bottega/bot/whatsapp"
 )
 
@@ -225,8 +227,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, usagef("BOTTEGA_PUBLIC_URL must be the address the bot is reached at, like https://bottega.example.org")
 		}
 	}
-	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return c, usagef("HTTP_ADDR must be host:port, like 127.0.0.1:8080")
+	} else if _, err := net.LookupPort("tcp", port); err != nil {
+		return c, usagef("HTTP_ADDR must be host:port with a port from 1 to 65535, like 127.0.0.1:8080, not %q", c.HTTPAddr)
 	}
 	if lv := getenv("LOG_LEVEL"); lv != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lv)); err != nil {
@@ -247,12 +251,15 @@ func checkDSN(dsn string) error {
 		if u.Host == "" && u.Query().Get("host") == "" {
 			return usagef("%s (the host is missing)", hint)
 		}
-		return nil
+	} else if !strings.Contains(dsn, "=") {
+		return usagef("%s", hint)
 	}
-	if strings.Contains(dsn, "=") {
-		return nil // key=value form, checked by the driver on connect
+	// What the driver refuses before connecting (sslmode=bogus, a
+	// port that is no number): said now, as a mistake in the setting.
+	if _, err := pq.NewConfig(dsn); err != nil {
+		return usagef("DATABASE_URL is not valid: %v", err)
 	}
-	return usagef("%s", hint)
+	return nil
 }
 
 // envInt reads a whole number of at least 0 (0 means no limit), or def

@@ -119,6 +119,8 @@ func TestBadConfigurationExitsTwo(t *testing.T) {
 		{"bad flag", []string{"chat", "--nope"}, nil, "--help"},
 		{"content without sub-command", []string{"content"}, nil, "needs a sub-command: validate, diff, publish"},
 		{"whatsapp token alone", []string{"serve"}, map[string]string{"WHATSAPP_TOKEN": "x"}, "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN missing"},
+		{"http port out of range", []string{"serve"}, map[string]string{"HTTP_ADDR": "127.0.0.1:99999"}, "port from 1 to 65535"},
+		{"bad sslmode", []string{"migrate"}, map[string]string{"DATABASE_URL": "postgres://u@localhost/x?sslmode=bogus"}, "sslmode"},
 		{"unknown platform", []string{"broadcast", "-text", "x", "-platform", "fax"}, nil, "-platform must be telegram, whatsapp or console"},
 		{"a flag of another sub-command", []string{"invite", "list", "-course", "x"}, nil, "-course"},
 		{"negative quota", []string{"chat"}, map[string]string{"BOTTEGA_DAILY_QUESTIONS": "-3"}, "0 or more"},
