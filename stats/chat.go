@@ -2,6 +2,7 @@ package stats
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/color"
 	"sort"
@@ -120,12 +121,15 @@ func chartLessons(r Report, n int) []Lesson {
 	return ls
 }
 
+// ErrNoFunnel: no lesson was started, there is no funnel to draw.
+var ErrNoFunnel = errors.New("funnel chart: no lesson was started yet")
+
 // FunnelPNG draws the completion funnel of the most started lessons:
 // per lesson, a bar each for started, finished and quiz passed.
 func FunnelPNG(texts Texts, lang string, r Report) ([]byte, error) {
 	ls := chartLessons(r, 12)
 	if ls == nil {
-		return nil, fmt.Errorf("funnel chart: no lesson was started")
+		return nil, ErrNoFunnel
 	}
 	// Horizontal bars read top to bottom: the first lesson goes last.
 	names := make([]string, len(ls))

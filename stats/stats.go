@@ -77,10 +77,14 @@ func (q Question) WrongShare() float64 {
 	return float64(q.Wrong) / float64(q.Answers)
 }
 
-// Cost sums the usage's estimated cost.
+// Cost sums the usage's estimated cost. Calls counts the model's answers:
+// rows of answers taken from the lessons alone (no LLM, or it failed) use
+// no tokens and are not calls.
 func (r Report) Cost() (calls int, tokens int64, usd float64) {
 	for _, u := range r.Usage {
-		calls += u.Calls
+		if u.TokensIn+u.TokensOut > 0 {
+			calls += u.Calls
+		}
 		tokens += u.TokensIn + u.TokensOut
 		usd += u.CostUSD
 	}
@@ -216,8 +220,12 @@ func (r Report) Table(w io.Writer) error {
 	for _, u := range r.Usage {
 		p("  %s\t%d\t%d\t%d\t%.4f\n", u.Model, u.Calls, u.TokensIn, u.TokensOut, u.CostUSD)
 	}
-	calls, tokens, usd := r.Cost()
-	p("  total\t%d\t%d tokens\t\t%.4f\n", calls, tokens, usd)
+	var in, out int64
+	for _, u := range r.Usage {
+		in, out = in+u.TokensIn, out+u.TokensOut
+	}
+	calls, _, usd := r.Cost()
+	p("  total (model)\t%d\t%d\t%d\t%.4f\n", calls, in, out, usd)
 	return tw.Flush()
 }
 

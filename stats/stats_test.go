@@ -3,6 +3,7 @@ package stats_test
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,6 +78,10 @@ func TestReport(t *testing.T) {
 	if err := db.RecordUsage(bg, store.AskUsage{QuestionID: qid, LearnerID: ls[0].ID, Model: "gpt-4o-mini", Outcome: "ok", TokensIn: 1200, TokensOut: 300, CostUSD: 0.0021, At: now}); err != nil {
 		t.Fatal(err)
 	}
+	// An answer from the lessons alone: a row of usage, no model call.
+	if err := db.RecordUsage(bg, store.AskUsage{QuestionID: qid, LearnerID: ls[0].ID, Outcome: "offline", At: now}); err != nil {
+		t.Fatal(err)
+	}
 
 	r, err := stats.Build(bg, db, cur, now)
 	if err != nil {
@@ -93,7 +98,10 @@ func TestReport(t *testing.T) {
 		{"top language", r.Learners.ByLang[0], store.Count{Key: "it", N: 2}},
 		{"hardest", r.Hardest[0].QuestionID + " " + strconv.Itoa(r.Hardest[0].Wrong), "q2 4"},
 		{"unanswered", r.Unanswered, 1},
-		{"llm calls", len(r.Usage), 1},
+		{"usage rows", len(r.Usage), 2},
+	}
+	if calls, tokens, _ := r.Cost(); calls != 1 || tokens != 1500 {
+		t.Errorf("cost: %d model calls and %d tokens, want 1 and 1500 (an answer from the lessons is no call)", calls, tokens)
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -117,10 +125,13 @@ func TestReport(t *testing.T) {
 	if err := r.Table(&table); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"reviews", "Come si fa un reel?", "gpt-4o-mini", "0.0021"} {
+	for _, want := range []string{"reviews", "Come si fa un reel?", "gpt-4o-mini", "0.0021", "offline"} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, table.String())
 		}
+	}
+	if !regexp.MustCompile(`total \(model\)\s+1\s+1200\s+300\s+0\.0021\n`).MatchString(table.String()) {
+		t.Errorf("the total counts the model's calls, tokens in and out in their columns:\n%s", table.String())
 	}
 	texts, err := locales.Load()
 	if err != nil {

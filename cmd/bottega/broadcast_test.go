@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"path/filepath"
+	"testing"
+)
 
 func TestBroadcastAndStatsCommands(t *testing.T) {
 	dir := dataDir(t)
@@ -28,6 +31,8 @@ func TestBroadcastAndStatsCommands(t *testing.T) {
 		{[]string{"broadcast", "-cancel", "1"}, 0, "Broadcast 1 is cancelled"},
 		{[]string{"broadcast", "-watch", "1"}, 0, "cancelled 1"},
 		{[]string{"stats"}, 0, "Learners"},
+		// Nobody opened a lesson yet: no chart, and nothing wrong.
+		{[]string{"stats", "-chart", filepath.Join(dir, "funnel.png")}, 0, "No funnel chart: no lesson was started yet"},
 	}
 	for _, s := range steps {
 		runCommand(t, env, "n\n", s)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -45,7 +46,11 @@ func runStats(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("load messages: %w", err)
 	}
 	png, err := stats.FunnelPNG(texts, *lang, r)
-	if err != nil {
+	if errors.Is(err, stats.ErrNoFunnel) {
+		// A new install: the table says so too; nothing is wrong.
+		fmt.Fprintf(e.stdout, "\nNo funnel chart: no lesson was started yet, so %s was not written.\n", *chart)
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if err := os.WriteFile(*chart, png, 0o644); err != nil { // #nosec G306 -- a chart of totals, no learner's data, written where the admin asked, to be shared
