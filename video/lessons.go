@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -283,4 +284,46 @@ func (c *Cutter) Audio(ctx context.Context, src, dst string) error {
 		return fmt.Errorf("the audio is %d MB, over the %d MB speech-to-text takes: supply a transcript file (.vtt) instead", fi.Size()>>20, MaxAudioBytes>>20)
 	}
 	return nil
+}
+
+// CarryOver gives the lessons of c, as loaded (not prepared), the clips,
+// source and transcript that cur's lessons of the same id have, where
+// Prepare would make them again: the same video (the same bytes for a file,
+// the same address for a URL, whose download is kept) and the same lesson
+// otherwise. Compared with cur, such a lesson is then unchanged, as it is
+// once published: a diff before cutting says what publishing would change.
+func CarryOver(cur, c *content.Curriculum) {
+	for _, t := range c.Tracks {
+		for _, l := range t.Lessons {
+			o := cur.Lesson(l.ID)
+			v := l.Video
+			if o == nil || o.Video == nil || v == nil || v.Source != "" || len(o.Steps) != len(l.Steps) {
+				continue
+			}
+			if v.File != "" {
+				src, err := t.MediaPath(v.File)
+				if err != nil {
+					continue
+				}
+				if hash, err := HashFile(src); err != nil || hash != o.Video.Source {
+					continue
+				}
+			} else if v.URL != o.Video.URL {
+				continue
+			}
+			// The lesson with cur's clips: kept only if then the same.
+			lc, vc := *l, *v
+			lc.Video, lc.Steps = &vc, slices.Clone(l.Steps)
+			vc.Source = o.Video.Source
+			if vc.TranscriptFile == "" {
+				vc.Transcript = o.Video.Transcript
+			}
+			for i := range lc.Steps {
+				lc.Steps[i].Clip = o.Steps[i].Clip
+			}
+			if lc.Hash() == o.Hash() {
+				*l = lc
+			}
+		}
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
+	"github.com/bottega-app/bottega/video"
 )
 
 func runContent(ctx context.Context, e env, args []string) error {
@@ -95,6 +96,11 @@ lesson; see content/FORMAT.md.
 			return err
 		}
 		defer closeDB()
+		// A video lesson is compared as publishing would leave it: with
+		// the clips of the current version when its video is the same.
+		if cur, _, err := store.NewLibrary(db, 0).Current(ctx); err == nil {
+			video.CarryOver(cur, c)
+		}
 		ch, err := (&store.Publishing{DB: db, Index: indexer(db, log)}).Diff(ctx, c)
 		if err != nil {
 			return fmt.Errorf("diff: %w", err)

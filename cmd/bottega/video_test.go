@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,6 +39,27 @@ func TestContentPublishCutsVideos(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no %q in:\n%s", want, out.String())
 		}
+	}
+	// A diff before cutting compares the lesson as publishing would leave
+	// it: the same files are no change, a changed step is one.
+	out.Reset()
+	if err := run(context.Background(), []string{"content", "diff", lessons}, env, strings.NewReader(""), &out, io.Discard); err != nil || !strings.Contains(out.String(), "no lesson changes") {
+		t.Errorf("diff of the files just published: %v\n%s", err, out.String())
+	}
+	file := filepath.Join(lessons, "roadshow", "webinar.yaml")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, bytes.Replace(src, []byte("Foto luminose e vere."), []byte("Foto luminose, vere e nitide."), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"content", "diff", lessons}, env, strings.NewReader(""), &out, io.Discard); err != nil || !strings.Contains(out.String(), "changed  1: webinar") {
+		t.Errorf("diff of a changed step: %v\n%s", err, out.String())
+	}
+	if err := os.WriteFile(file, src, 0o600); err != nil {
+		t.Fatal(err)
 	}
 	out.Reset()
 	if err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard); err != nil {
