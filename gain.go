@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Kinds of track check: the optional placement check a track starts with,
@@ -156,8 +157,14 @@ func CleanName(s string) (string, bool) {
 		case r >= '0' && r <= '9':
 			return "", false
 		case r == ' ' || r == '.' || r == '\'' || r == '’' || r == '-' || r == ',':
-		default:
+		case unicode.IsLetter(r):
 			letters++
+		case unicode.IsMark(r):
+			// An accent written as its own character ("e" + "◌́").
+		default:
+			// Emoji and other symbols are no part of a name printed on
+			// a certificate.
+			return "", false
 		}
 	}
 	if n < 2 || n > MaxCertificateName || letters < 2 {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -69,6 +70,10 @@ func Render(texts Texts, c bottega.Certificate, verifyURL string) ([]byte, error
 	pdf.SetCreationDate(c.IssuedAt)
 	pdf.SetModificationDate(c.IssuedAt)
 	pdf.SetCatalogSort(true)
+	// A name issued before emoji were refused must still render: the
+	// fonts have no symbols, and the PDF library no character past
+	// U+FFFF.
+	c.Name = printable(c.Name)
 	pdf.SetTitle(t("cert_pdf_title", nil)+" · "+c.Name, true)
 	pdf.SetCreator("Bottega", true)
 	pdf.SetProducer("Bottega", true)
@@ -188,4 +193,15 @@ func (k Task) Run(ctx context.Context, s bot.Sender, chatID string, data json.Ra
 		return nil
 	}
 	return err
+}
+
+// printable is s without the characters a certificate's fonts cannot
+// print: symbols (emoji) and anything past U+FFFF.
+func printable(s string) string {
+	return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r > 0xFFFF || unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) {
+			return -1
+		}
+		return r
+	}, s)), " ")
 }

@@ -113,6 +113,38 @@ func TestPDFHasTheNameWithItsAccents(t *testing.T) {
 	}
 }
 
+// TestPDFOfANameWithEmoji: a name issued with an emoji, before names were
+// checked for them, renders without it rather than failing every time.
+func TestPDFOfANameWithEmoji(t *testing.T) {
+	totext := poppler(t, "pdftotext")
+	c := sample("it", "Giulia 🌸 D'Angelo ☕")
+	pdf, err := certificate.Render(texts(t), c, bottega.VerifyURL("https://bottega.example.org/", c.Code))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "cert.pdf")
+	if err := os.WriteFile(file, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(totext, "-layout", file, "-").Output() // #nosec G204 -- a test running poppler on its own file
+	if err != nil || !strings.Contains(string(out), "Giulia D'Angelo") {
+		t.Errorf("the name is not printed without its emoji (%v):\n%s", err, out)
+	}
+}
+
+// TestCleanNameRefusesSymbols: letters of any alphabet, accents written
+// apart, apostrophes and hyphens make a name; emoji and symbols do not.
+func TestCleanNameRefusesSymbols(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"Łucja Gołębiowska-Wróbel": true, "Niccolò D'Agostino": true, "Zoe\u0308 Ångström": true, "Σοφία Παπαδοπούλου": true,
+		"Giulia 🌸 D'Angelo": false, "🌸🌸": false, "Marco ★": false, "Anna ©": false, "R2-D2": false,
+	} {
+		if _, got := bottega.CleanName(name); got != ok {
+			t.Errorf("CleanName(%q) = %v, want %v", name, got, ok)
+		}
+	}
+}
+
 // fakeStore holds certificates in memory for the task.
 type fakeStore map[string]bottega.Certificate
 
