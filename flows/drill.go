@@ -71,7 +71,10 @@ func (t *turn) drills(args []string) ([]bot.Reply, error) {
 		return t.show()
 	}
 	if ds := t.st.Drill; ds != nil && !ds.Done && ds.Open {
-		t.note("drill_busy", nil)
+		if ds.Drill != d.ID {
+			t.note("drill_busy", nil)
+		}
+		// The drill being played: back to its task.
 		t.goTo(scrDrill)
 		return t.show()
 	}
@@ -140,10 +143,15 @@ func (t *turn) drillTick(args []string) ([]bot.Reply, error) {
 	if task == nil || ds.Done || !ds.Open || ds.Run != tm.RunID || ds.Task != tm.TaskID {
 		return nil, nil // the task was answered, or the drill left
 	}
-	// Whatever the learner writes next is the answer, wherever they went.
-	t.goTo(scrDrill)
 	if tm.Event >= 0 && tm.Event < len(task.Events) {
-		return []bot.Reply{{Text: t.pick(task.Events[tm.Event].Text)}}, nil
+		news := bot.Reply{Text: t.pick(task.Events[tm.Event].Text)}
+		if t.st.Screen != scrDrill {
+			// The learner went elsewhere: the news comes with the way
+			// back, and what they type next stays theirs, no answer.
+			news.Text += "\n\n" + t.T("drill_news_away", map[string]any{"N": ds.N, "Left": mmss(max(0, task.Limit-t.now.Sub(ds.Since)))})
+			news.Buttons = [][]bot.Button{{{Label: t.T("btn_drill_back", nil), Data: encodeNew(actDrill, d.ID)}}}
+		}
+		return []bot.Reply{news}, nil
 	}
 	// Time is up: the task counts as missed.
 	res := drill.Score(d, task, t.l.Locale, "", task.Limit, nil)
@@ -395,6 +403,12 @@ func (t *turn) scoreText(d *content.Drill, task *content.DrillTask, r drill.Resu
 func (t *turn) showDrills() (bot.Reply, error) {
 	var rows [][]bot.Button
 	text := t.T("drills", nil)
+	running, _ := t.currentDrill()
+	if ds := t.st.Drill; running != nil && !ds.Done && ds.Open {
+		// One is being played: the way back to it comes first.
+		text = t.T("drill_running", map[string]any{"Title": t.pick(running.Title)}) + "\n\n" + text
+		rows = append(rows, []bot.Button{t.btn("btn_drill_back", actDrill, running.ID)})
+	}
 	for _, tr := range t.tracksInOrder() {
 		for _, d := range tr.Drills {
 			text += "\n\n" + t.T("drill_line", map[string]any{"Title": t.pick(d.Title), "Minutes": d.Minutes, "Summary": t.pick(d.Summary)})

@@ -645,11 +645,14 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
 		return t.certName(s) // the name for the certificate
 	}
-	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open && strings.ContainsFunc(s, unicode.IsLetter) {
+	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open {
 		// In a drill, whatever is written is the answer; a number alone
-		// ("5") is a button's, mistyped.
-		if _, task := t.currentDrill(); task != nil {
+		// ("5", "112") is no text to publish: it is said how to answer.
+		if _, task := t.currentDrill(); task != nil && strings.ContainsFunc(s, unicode.IsLetter) {
 			return t.drillAnswer(s)
+		} else if task != nil {
+			t.note("drill_write_answer", nil)
+			return t.show()
 		}
 	}
 	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
