@@ -192,6 +192,18 @@ func timeOfDay(s string) (at string, ok bool) {
 		if m, err = strconv.Atoi(ms[0][2]); err != nil {
 			return "", false
 		}
+	} else {
+		// "le 8 e mezza", "half past 8", "halb 9".
+		i := strings.Index(s, ms[0][0])
+		before := strings.ToLower(strings.Join(strings.Fields(s[:i]), " "))
+		after := strings.ToLower(strings.Join(strings.Fields(s[i+len(ms[0][0]):]), " "))
+		for _, unit := range []string{"h ", "heures ", "heure ", "uhr "} {
+			after = strings.TrimPrefix(after, unit) // "8 h et demie"
+		}
+		var back bool
+		if m, back = minutesSaid(before, after); back {
+			h = (h + 23) % 24
+		}
 	}
 	am, pm := strings.EqualFold(ms[0][3], "am"), strings.EqualFold(ms[0][3], "pm")
 	night := saysAny(s, nightWords)
@@ -210,6 +222,31 @@ func timeOfDay(s string) (at string, ok bool) {
 	return fmt.Sprintf("%02d:%02d", h, m), true
 }
 
+// minutesSaid returns the minutes that the words before and after an hour
+// say ("e mezza", "half past"), and whether they count back from it
+// ("meno un quarto", "quarter to", "halb 9" is 8:30).
+func minutesSaid(before, after string) (m int, back bool) {
+	for _, w := range []struct {
+		words  string
+		m      int
+		back   bool
+		before bool
+	}{
+		{"e mezza", 30, false, false}, {"e mezzo", 30, false, false}, {"e trenta", 30, false, false},
+		{"e un quarto", 15, false, false}, {"e tre quarti", 45, false, false}, {"meno un quarto", 45, true, false},
+		{"y media", 30, false, false}, {"y cuarto", 15, false, false}, {"menos cuarto", 45, true, false},
+		{"et demie", 30, false, false}, {"et quart", 15, false, false}, {"moins le quart", 45, true, false}, {"moins quart", 45, true, false},
+		{"half past", 30, false, true}, {"quarter past", 15, false, true}, {"quarter to", 45, true, true},
+		{"halb", 30, true, true}, {"viertel nach", 15, false, true}, {"viertel vor", 45, true, true},
+	} {
+		if w.before && (before == w.words || strings.HasSuffix(before, " "+w.words)) ||
+			!w.before && (after == w.words || strings.HasPrefix(after, w.words+" ")) {
+			return w.m, w.back
+		}
+	}
+	return 0, false
+}
+
 // maxLangRequest is the most words of a message that asks the bot to
 // write in another language: a longer one asks something else.
 const maxLangRequest = 10
@@ -219,9 +256,6 @@ const maxLangRequest = 10
 // the bot to write in it.
 var howWords = map[string]bool{"come": true, "how": true, "cómo": true, "como": true, "comment": true, "wie": true, "jak": true}
 
-// langRequest returns the language a short message asks the bot to write
-// in ("mi scrivi in inglese x favore?", "can you answer in Italian"), or
-// "".
 // langNamed returns the language that s names and nothing else
 // ("inglese", "English", "po polsku"), "" if none.
 func (w *words) langNamed(s string) string {
@@ -240,6 +274,9 @@ func (w *words) langNamed(s string) string {
 	return ""
 }
 
+// langRequest returns the language a short message asks the bot to write
+// in ("mi scrivi in inglese x favore?", "can you answer in Italian"), or
+// "".
 func (w *words) langRequest(s string) string {
 	text := normWords(s, false)
 	if len(text) == 0 || len(text) > maxLangRequest || slices.ContainsFunc(text, func(t string) bool { return howWords[t] }) {
