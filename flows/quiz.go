@@ -3,6 +3,7 @@ package flows
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
@@ -268,7 +269,19 @@ func (t *turn) feedback(q *content.Question, n int) string {
 	if n == q.Correct {
 		return t.T("answer_right", nil)
 	}
-	return t.T("answer_wrong", map[string]any{"Answer": t.answerText(q, q.Correct)})
+	return t.T("answer_wrong", map[string]any{"Answer": unquoted(t.answerText(q, q.Correct))})
+}
+
+// unquoted is s without the quotation marks around the whole of it: an
+// option that is a quotation («Gentile signore, riapre venerdì…») goes
+// inside the message's own marks, not doubled.
+func unquoted(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) > 2 && strings.ContainsRune(`"«“„`, r[0]) && strings.ContainsRune(`"»”“`, r[len(r)-1]) &&
+		!strings.ContainsAny(string(r[1:len(r)-1]), `"«»“”„`) {
+		return string(r[1 : len(r)-1])
+	}
+	return s
 }
 
 // finishQuiz ends the quiz once, keeping the score of a full one.

@@ -166,3 +166,19 @@ func TestLangRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestUnquotedAnswer: a right answer that is a quotation is shown inside
+// the feedback's own quotation marks once, not twice.
+func TestUnquotedAnswer(t *testing.T) {
+	for in, want := range map[string]string{
+		"«Gentile signore, riapre venerdì: ecco perché…»": "Gentile signore, riapre venerdì: ecco perché…",
+		`"It's decided tonight, stay tuned"`:              "It's decided tonight, stay tuned",
+		"„Heute Abend wird entschieden“":                  "Heute Abend wird entschieden",
+		"Rispondi con calma":                              "Rispondi con calma",
+		"«Ciao» e «grazie»":                               "«Ciao» e «grazie»",
+	} {
+		if got := unquoted(in); got != want {
+			t.Errorf("unquoted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
