@@ -143,7 +143,7 @@ func Score(d *content.Drill, t *content.DrillTask, lang, text string, elapsed ti
 	got, total := 0, 0
 	for _, e := range t.Rubric.Elements {
 		switch {
-		case matches(e.Match[lang], text) != "":
+		case affirms(e.Match[lang], text, !denies(e.Name)):
 			total += e.Points
 			got += e.Points
 			r.Found = append(r.Found, e.ID)
@@ -239,6 +239,59 @@ func matches(patterns []string, text string) string {
 	return ""
 }
 
+// affirms reports whether a pattern matches text, with strict other than
+// right after a negation: "l'acqua NON è potabile" does not say the water
+// is safe. An element that is itself a denial ("no shuttle buses") is
+// said by a negation: it is not strict.
+func affirms(patterns []string, text string, strict bool) bool {
+	for _, p := range patterns {
+		re, err := content.MatchPattern(p)
+		if err != nil {
+			continue
+		}
+		for _, loc := range re.FindAllStringIndex(text, -1) {
+			if !strict || !negated(text[:loc[0]]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// denies reports whether an element's name, in any language, has a
+// negation: what it asks for is that something is not so.
+func denies(name content.Text) bool {
+	for _, n := range name {
+		for _, w := range strings.Fields(strings.ToLower(n)) {
+			if negations[strings.Trim(w, "'’\"«»“”:,.")] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// negations are the words that, among the two before a match, deny it.
+var negations = map[string]bool{
+	"non": true, "not": true, "no": true, "isn't": true, "aren't": true, "never": true, "mai": true,
+	"nicht": true, "kein": true, "keine": true, "nie": true, "pas": true, "ne": true, "n'est": true, "nunca": true,
+}
+
+// negated reports whether one of the last two words of before is a
+// negation, within its clause.
+func negated(before string) bool {
+	if i := strings.LastIndexAny(before, ".,;:!?\n"); i >= 0 {
+		before = before[i+1:]
+	}
+	ws := strings.Fields(strings.ToLower(before))
+	for _, w := range ws[max(0, len(ws)-2):] {
+		if negations[strings.Trim(w, "'’\"«»“”")] {
+			return true
+		}
+	}
+	return false
+}
+
 var (
 	// A phone number: 6 to 13 digits, maybe with +39, spaces, dots or dashes.
 	phoneRe = regexp.MustCompile(`(?:\+\d{2}[ .-]?)?\d(?:[ .-]?\d){5,12}`)
@@ -311,6 +364,9 @@ func Forbidden(d *content.Drill, t *content.DrillTask, lang, text string) []Flag
 	}
 	for _, e := range t.Rubric.Forbidden {
 		if m := matches(e.Match[lang], text); m != "" {
+			// The rubric names this figure or fact better than the
+			// general check: said once, by the rubric.
+			flags = slices.DeleteFunc(flags, func(f Flag) bool { return f.Kind == FlagFigure && strings.Contains(f.Text, m) })
 			flags = append(flags, Flag{Kind: e.ID, Text: m})
 		}
 	}

@@ -100,7 +100,7 @@ var samples = []sample{
 		Good, nil, []string{"when", "underpass", "todo", "noevac", "schools", "call"}, nil},
 	{"allerta-scuole", "sera", "it",
 		"Aggiornamento delle 21:30: non è vero che evacuano 40 famiglie in via Argine! Il sottopasso è chiuso, evitate la zona. Scuole chiuse domani. COC 0345 620 100.",
-		Unsafe, nil, nil, []string{"rumour-figure", FlagFigure}},
+		Unsafe, nil, nil, []string{"rumour-figure"}},
 	{"allerta-scuole", "sera", "en",
 		"Update at 21:30 tonight: the Via Stazione underpass is closed, avoid the riverbanks and don't go down to cellars. No evacuation is planned. Schools are closed tomorrow. COC 0345 620 100, emergencies 112.",
 		Good, nil, []string{"when", "underpass", "todo", "noevac", "schools", "call"}, nil},
@@ -113,7 +113,12 @@ var samples = []sample{
 		Good, nil, []string{"fact", "streets", "todo", "tanker", "until", "source", "call"}, nil},
 	{"acqua-voce", "smentita", "it",
 		"FALSO che 30 bambini siano al pronto soccorso! Smettetela di condividere bufale, l'acqua è potabile.",
-		Unsafe, []string{"streets", "tanker"}, []string{"fact"}, []string{"rumour-figure", FlagFigure}},
+		Unsafe, []string{"streets", "tanker"}, []string{"fact"}, []string{"rumour-figure"}},
+	// The rumour told as a fact: the water is said unsafe, and the
+	// rumour's figure repeated is flagged once, by the rubric.
+	{"acqua-voce", "smentita", "it",
+		"ATTENZIONE: l'acqua NON è potabile in tutto il paese, non bevetela! Ci sono già 30 bambini al pronto soccorso.",
+		Unsafe, []string{"fact"}, nil, []string{"rumour-figure"}},
 	{"acqua-voce", "smentita", "it",
 		"L'acqua è potabile in tutto il paese, le analisi sono regolari. Per dubbi chiamate il numero verde 800 100 200 di Acque del Rosso. Vi chiediamo di non inoltrare messaggi senza fonte: controllate sempre su comune.castelrosso.it prima di condividere.",
 		// Says the water is fine everywhere, and leaves out the two streets where it is not.
@@ -207,6 +212,9 @@ func TestScoreSamples(t *testing.T) {
 			if !slices.Contains(kinds, k) {
 				t.Errorf("sample %d (%s): no %s flagged (flags %v)", i+1, what(), k, r.Flags)
 			}
+		}
+		if slices.Contains(kinds, "rumour-figure") && slices.Contains(kinds, FlagFigure) {
+			t.Errorf("sample %d (%s): the rumour's figure is flagged twice: %v", i+1, what(), r.Flags)
 		}
 		if s.verdict != Unsafe && len(r.Flags) > 0 {
 			t.Errorf("sample %d (%s): unexpected flags %v", i+1, what(), r.Flags)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
@@ -393,6 +395,11 @@ func (t *turn) scoreText(d *content.Drill, task *content.DrillTask, r drill.Resu
 				if e.ID == f.Kind {
 					name = t.pick(e.Name)
 				}
+			}
+			// The rubric's name begins the line: "la cifra della voce"
+			// reads "La cifra della voce".
+			if r, n := utf8.DecodeRuneInString(name); n > 0 {
+				name = string(unicode.ToUpper(r)) + name[n:]
 			}
 			lines = append(lines, t.T("drill_flag", map[string]any{"Name": name, "Text": f.Text}))
 		}
