@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -560,6 +561,10 @@ func legacyOutside(act string, args []string) bool {
 	return act == actReview || act == actStep && len(args) == 1
 }
 
+// startLink is a message that is only a link to a bot with a start
+// parameter, "https://t.me/SomeBot?start=c_ab12cd34".
+var startLink = regexp.MustCompile(`^(?:https?://)?(?:t\.me|telegram\.me)/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})$`)
+
 // command handles a slash command.
 func (t *turn) command() ([]bot.Reply, error) {
 	name := commandName(t.u.Text)
@@ -644,6 +649,11 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	}
 	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
 		return t.certName(s) // the name for the certificate
+	}
+	if m := startLink.FindStringSubmatch(s); m != nil {
+		// A bot link pasted as text (an invitation from the course's
+		// organisers, a lesson shared by a colleague): as opened.
+		return t.start(m[1])
 	}
 	if ds := t.st.Drill; t.st.Screen == scrDrill && ds != nil && ds.Open {
 		// In a drill, whatever is written is the answer; a number alone

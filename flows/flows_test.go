@@ -807,6 +807,14 @@ func TestLangCommandNamesOrCodes(t *testing.T) {
 	c.says(c.send("/lang it", ""), "Lingua: Italiano ✓")
 }
 
+// TestPastedStartLink: a bot link with a start parameter pasted as text
+// opens what it links to, as the link itself would.
+func TestPastedStartLink(t *testing.T) {
+	c := newChat(t)
+	c.send("/menu", "")
+	c.says(c.send("https://t.me/BottegaBot?start=l_vetrina", ""), "La vetrina online è la prima cosa")
+}
+
 // TestFinishedLessonOpensAtItsStart: a lesson read to the end and quizzed,
 // opened again from a list, starts again from its first step; one whose
 // quiz is still to take opens at its end, with the quiz.
