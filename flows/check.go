@@ -364,11 +364,12 @@ func (t *turn) showCheckDone() (bot.Reply, error) {
 		if s != nil && s.final != nil && s.final.Passed() {
 			text += "\n\n" + t.T("check_passed", data)
 			if s.canCertify() {
+				text += "\n" + t.T("check_cert_ready", nil)
 				rows = append(rows, []bot.Button{t.btn("btn_certificate", actCertificate, c.Track)})
 			}
 		} else {
 			text += "\n\n" + t.T("check_failed", data)
-			rows = append(rows, []bot.Button{t.btn("btn_tracks_lessons", actTracks, c.Track, "0")})
+			rows = append(rows, []bot.Button{t.btn("btn_tracks_lessons", actTracks, c.Track, "0")}, []bot.Button{t.btn("btn_final_retry", actCheck, c.Track, bottega.CheckFinal)})
 		}
 	}
 	rows = append(rows, []bot.Button{t.btn("btn_progress", actProgress), t.btn("btn_menu", actMenu)})
@@ -377,9 +378,13 @@ func (t *turn) showCheckDone() (bot.Reply, error) {
 
 // gainData is the message data of a placement → final line.
 func (t *turn) gainData(p, f bottega.TrackCheck) map[string]any {
+	icon := "📈"
+	if bottega.Gain(p, f) < 0 {
+		icon = "📉"
+	}
 	return map[string]any{
 		"Placement": percent(p.Right, p.Total), "Final": percent(f.Right, f.Total),
-		"Gain": points(bottega.Gain(p, f)),
+		"Gain": points(bottega.Gain(p, f)), "Icon": icon,
 	}
 }
 

@@ -1,6 +1,10 @@
 package flows
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bottega-app/bottega"
+)
 
 // TestSmallTalk: greetings, thanks, goodbyes, acknowledgements and emoji in
 // the six languages are small talk; a message with a question in it is not.
@@ -180,5 +184,15 @@ func TestUnquotedAnswer(t *testing.T) {
 		if got := unquoted(in); got != want {
 			t.Errorf("unquoted(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestGainIcon: a fall between the checks is not drawn as a rise.
+func TestGainIcon(t *testing.T) {
+	var tt turn
+	up := tt.gainData(bottega.TrackCheck{Right: 3, Total: 7}, bottega.TrackCheck{Right: 6, Total: 7})
+	down := tt.gainData(bottega.TrackCheck{Right: 5, Total: 7}, bottega.TrackCheck{Right: 0, Total: 7})
+	if up["Icon"] != "📈" || down["Icon"] != "📉" {
+		t.Errorf("icons %v and %v, want 📈 for a rise and 📉 for a fall", up["Icon"], down["Icon"])
 	}
 }
