@@ -25,6 +25,9 @@ type Passage struct {
 	Keywords   string `db:"keywords" json:"keywords"`
 	Tags       string `db:"tags" json:"tags"`
 	VideoStart *int   `db:"video_start" json:"video_start"` // seconds
+	// Spoken: the passage is what is said in the step's clip (from the
+	// video's transcript), not the step's text.
+	Spoken bool `db:"spoken" json:"spoken"`
 	// Questions are those the lesson lists that this passage answers (in
 	// the learners' words). They are searched with the keywords; kept
 	// apart here for the embeddings, which are made of each one.

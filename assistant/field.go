@@ -17,8 +17,8 @@ import (
 // communication for shops, crafts, tours and town halls) is told by the
 // words it uses, learnt from examples: a naive Bayes model whose "field"
 // side is what the published lessons say they are about (their titles,
-// keywords, and the questions their steps list, how learners ask what
-// each step answers) and, for the languages the lessons are not written
+// keywords, the questions their steps list, how learners ask what each
+// step answers, and what is said in their videos) and, for the languages the lessons are not written
 // in, field/on.<lang>.txt; the "elsewhere" side is field/off.<lang>.txt,
 // what else people ask a chat assistant: cooking, health, the weather,
 // the shop's taxes and staff, a guide's licence, a town hall's internal

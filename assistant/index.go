@@ -128,7 +128,7 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 					p := base
 					p.Kind, p.Ref, p.Position = bottega.PassageStep, s.ID, i+1
 					sec := int(part.Start.Seconds())
-					p.Body, p.VideoStart = part.Text, &sec
+					p.Body, p.VideoStart, p.Spoken = part.Text, &sec, true
 					add(p)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
@@ -210,5 +211,36 @@ func TestTradeWordsDoNotLeadTheSearch(t *testing.T) {
 		if got := hitRefs(found.Hits[:min(3, len(found.Hits))]); !slices.Contains(got, c.want) {
 			t.Errorf("Find(%q) = %v, want %s in the first three", c.q, hitRefs(found.Hits), c.want)
 		}
+	}
+}
+
+// TestSpokenWordsAreTheLessonsField: what is said only in a lesson's video
+// ("la nonna Pina", "una lampada da bicicletta") is the lessons' field, not
+// the home's or the family's: a question about it is searched, and the
+// passage of the clip that says it is found, not declined as off-topic.
+func TestSpokenWordsAreTheLessonsField(t *testing.T) {
+	c, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lesson("product-photos")
+	l.Video = &content.Video{URL: "https://example.org/foto.mp4", Duration: 3 * time.Minute, Transcript: []content.Cue{
+		{Start: 10 * time.Second, End: 16 * time.Second, Text: "Il segreto della nonna Pina: una lampada da bicicletta come luce, puntata sul soffitto."},
+	}}
+	l.Steps[0].Clip = &content.Clip{Key: "k0", Start: 0, Length: time.Minute}
+
+	db := pgtest.New(t)
+	if _, err := db.PublishCurriculum(context.Background(), c, store.PublishOptions{Source: "test", Index: assistant.Index}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := assistant.NewRetriever(db).Find(context.Background(), assistant.Query{Text: "che lampada usa la nonna Pina?", Locale: "it", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Elsewhere {
+		t.Error("a question about what a lesson's video says is taken for another field")
+	}
+	if len(f.Hits) == 0 || !strings.Contains(f.Hits[0].Body, "nonna Pina") || f.Hits[0].VideoStart == nil || *f.Hits[0].VideoStart != 10 {
+		t.Errorf("the clip's passage, from 0:10, is not found first: %v", hitRefs(f.Hits))
 	}
 }

@@ -48,12 +48,12 @@ func (s *DB) ReplacePassages(ctx context.Context, version int64, ps []bottega.Pa
 	digest := passagesDigest(body, words)
 	_, err = q.ExecContext(ctx, `
 		INSERT INTO passages (version_id, track_id, lesson_id, kind, ref, position, steps, locale, config,
-			roles, lesson_locales, title, body, task, document, keywords, tags, video_start, questions, asked)
+			roles, lesson_locales, title, body, task, document, keywords, tags, video_start, spoken, questions, asked)
 		SELECT $1, x.track_id, x.lesson_id, x.kind, x.ref, x.position, x.steps, x.locale, CAST(x.config AS regconfig),
-			x.roles, x.lesson_locales, x.title, x.body, x.task, x.document, x.keywords, x.tags, x.video_start, x.questions, x.asked
+			x.roles, x.lesson_locales, x.title, x.body, x.task, x.document, x.keywords, x.tags, x.video_start, x.spoken, x.questions, x.asked
 		FROM jsonb_to_recordset($2) AS x(track_id text, lesson_id text, kind text, ref text, position int,
 			steps int, locale text, config text, roles text[], lesson_locales text[], title text, body text,
-			task text, document boolean, keywords text, tags text, video_start int, questions text[], asked jsonb)`, version, jsonArg(body))
+			task text, document boolean, keywords text, tags text, video_start int, spoken boolean, questions text[], asked jsonb)`, version, jsonArg(body))
 	if err != nil {
 		return fmt.Errorf("save passages: %w", err)
 	}
@@ -130,7 +130,7 @@ func encodePassages(ps []bottega.Passage) ([]byte, error) {
 
 // indexFormat changes when ReplacePassages stores the same passages
 // differently, so that indexes made before are rebuilt.
-const indexFormat = "4"
+const indexFormat = "5"
 
 // passagesDigest sums up an index: the passages as ReplacePassages stores
 // them (encoded) and the words.
@@ -254,12 +254,15 @@ type LocaleText struct {
 
 // LessonTopics returns what the steps of index version say they are
 // about, in each locale: the lesson's title, then its keywords and the
-// learners' questions the step answers, a line each.
+// learners' questions the step answers, a line each; and what is said in
+// the lessons' videos, a passage each.
 func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, error) {
 	var out []LocaleText
 	err := s.q.SelectContext(ctx, &out, `
 		SELECT DISTINCT locale, title || E'\n' || keywords AS text FROM passages
-		WHERE version_id = $1 AND kind = 'step'
+		WHERE version_id = $1 AND kind = 'step' AND NOT spoken
+		UNION
+		SELECT locale, body FROM passages WHERE version_id = $1 AND spoken
 		ORDER BY locale, text`, version)
 	if err != nil {
 		return nil, fmt.Errorf("lesson topics of index version %d: %w", version, err)

@@ -188,7 +188,7 @@ func personalData() map[string]column {
 		m["message_statuses."+c] = none("a platform's receipt of a message id; the delivery that names the learner goes with them")
 	}
 	for _, c := range []string{"id", "version_id", "track_id", "lesson_id", "kind", "ref", "position", "steps", "locale", "config",
-		"roles", "lesson_locales", "title", "body", "task", "document", "keywords", "tags", "video_start", "tsv", "questions", "asked"} {
+		"roles", "lesson_locales", "title", "body", "task", "document", "keywords", "tags", "video_start", "spoken", "tsv", "questions", "asked"} {
 		m["passages."+c] = none(index)
 	}
 	// The learner's own tables: every column is exported, and the rows go
