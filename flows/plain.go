@@ -56,7 +56,7 @@ func (t *turn) plainText(s string) ([]bot.Reply, error) {
 		return t.show()
 	}
 	r := plain.Check(t.l.Locale, s)
-	if r.Verdict == plain.Empty {
+	if r.Verdict == plain.Empty || r.Words < plain.MinWords {
 		t.note("check_empty", nil)
 		return t.show()
 	}

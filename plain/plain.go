@@ -60,6 +60,10 @@ const (
 // LongSentence is the number of words above which a sentence is long.
 const LongSentence = 25
 
+// MinWords is the fewest words a text must have for its readability to
+// mean something: "ok" or "asdf qwerty" is no text to judge.
+const MinWords = 3
+
 // MinPostWords is the length from which a text is treated as a post that
 // must say when, where and what to do.
 const MinPostWords = 8

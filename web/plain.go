@@ -30,7 +30,7 @@ func (h *Handler) checkPlain(w http.ResponseWriter, r *http.Request, s *session)
 	}
 	lang := h.lang(w, r)
 	rep := plain.Check(lang, text)
-	if rep.Verdict == plain.Empty {
+	if rep.Verdict == plain.Empty || rep.Words < plain.MinWords {
 		data["Error"] = "plain_empty"
 		h.render(w, r, http.StatusBadRequest, "plain", s, data)
 		return

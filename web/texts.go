@@ -242,7 +242,7 @@ var texts = map[string][2]string{
 	"plain_as_en":          {"Controllato come testo in inglese.", "Checked as an English text."},
 	"plain_tips":           {"Cosa cambiare", "What to change"},
 	"plain_no_tips":        {"Niente da cambiare.", "Nothing to change."},
-	"plain_empty":          {"Non trovo parole da controllare: incolla il testo di un post o di un avviso.", "There are no words to check: paste the text of a post or a notice."},
+	"plain_empty":          {"Serve un testo da controllare, almeno una frase: incolla il testo di un post o di un avviso.", "A text to check is needed, at least a sentence: paste the text of a post or a notice."},
 	"plain_too_long":       {"Il testo è troppo lungo: al massimo %d caratteri, questo ne ha %d. Controlla un post alla volta.", "The text is too long: at most %d characters, this one has %d. Check one post at a time."},
 }
 
