@@ -415,11 +415,11 @@ func (sessionData) DueReviews(context.Context, int64, time.Time) ([]bottega.Revi
 // ("9", "9:30", "09.30", "21:00" outside the quiet hours), which needs
 // consent, as "HH:MM"; false for anything else, the command's to answer.
 func (t *turn) settable(arg string) (string, bool) {
-	s := strings.ReplaceAll(strings.TrimSpace(arg), ".", ":")
-	if !strings.Contains(s, ":") {
-		s += ":00"
+	at, ok := ClockTime(arg)
+	if !ok {
+		return "", false
 	}
-	c, err := time.Parse("15:04", s)
+	c, err := time.Parse("15:04", at)
 	if err != nil || t.b.quiet(time.Duration(c.Hour())*time.Hour+time.Duration(c.Minute())*time.Minute) {
 		return "", false
 	}

@@ -692,7 +692,12 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
-	if kind := t.b.words.smallTalk(s); kind != "" {
+	if kind := t.b.words.smallTalk(s); kind == "ack" && t.b.screens[t.st.Screen].expect {
+		// "sì", "oui", "tak" typed where a button answers (erase
+		// everything?): a thumbs-up would read as done.
+		t.note("use_buttons", nil)
+		return t.show()
+	} else if kind != "" {
 		return t.smallTalk(kind)
 	}
 	if lang := t.b.words.langRequest(s); locales.IsSupported(lang) {

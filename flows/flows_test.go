@@ -807,6 +807,19 @@ func TestLangCommandNamesOrCodes(t *testing.T) {
 	c.says(c.send("/lang it", ""), "Lingua: Italiano ✓")
 }
 
+// TestTypedYesAtAConfirmation: "sì" typed at "erase everything?" gets the
+// hint to press a button, not a thumbs-up that reads as done; nothing is
+// erased.
+func TestTypedYesAtAConfirmation(t *testing.T) {
+	c := newChat(t)
+	c.send("/menu", "")
+	c.send("/delete", "")
+	c.says(c.send("sì", ""), "Qui rispondi toccando un pulsante")
+	if c.learner().ID == 0 {
+		t.Error("the learner is gone")
+	}
+}
+
 // TestPastedStartLink: a bot link with a start parameter pasted as text
 // opens what it links to, as the link itself would.
 func TestPastedStartLink(t *testing.T) {

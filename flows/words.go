@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -22,6 +23,8 @@ const (
 	talkThanks   = "thanks"
 	talkBye      = "bye"
 	talkAck      = "ack"
+	// talkRobot asks whether the bot is a person ("sei un robot?").
+	talkRobot = "robot"
 )
 
 // words are the parsed lists: phrases by kind ("greeting", "role.artisan"),
@@ -92,7 +95,7 @@ func (w *words) smallTalk(s string) string {
 		}
 		return talkAck // emoji, "!!!"
 	}
-	kinds := []string{talkGreeting, talkThanks, talkBye, talkAck}
+	kinds := []string{talkRobot, talkGreeting, talkThanks, talkBye, talkAck}
 	found := map[string]bool{}
 	for i := 0; i < len(text); {
 		best, kind := 0, ""
@@ -109,9 +112,9 @@ func (w *words) smallTalk(s string) string {
 		found[kind] = true
 		i += best
 	}
-	if strings.ContainsAny(s, "?¿") && len(text) > 2 && (len(found) > 1 || !found[talkGreeting]) {
+	if strings.ContainsAny(s, "?¿") && len(text) > 2 && !found[talkRobot] && (len(found) > 1 || !found[talkGreeting]) {
 		// "ok, va bene?" asks something; "ciao, tutto bene?" only
-		// greets.
+		// greets, and "sei un robot?" asks who answers.
 		return ""
 	}
 	for _, k := range kinds {
@@ -220,6 +223,20 @@ func timeOfDay(s string) (at string, ok bool) {
 		return "", false
 	}
 	return fmt.Sprintf("%02d:%02d", h, m), true
+}
+
+// ClockTime reads a time of day as people write it after /reminders: "9",
+// "9:30", "09.30", "21:00", "20h", "20h30", "alle 8 e mezza", "half past
+// 8 pm"; it returns it as "HH:MM".
+func ClockTime(s string) (string, bool) {
+	c := strings.ReplaceAll(strings.TrimSpace(s), ".", ":")
+	if !strings.Contains(c, ":") {
+		c += ":00"
+	}
+	if t, err := time.Parse("15:04", c); err == nil {
+		return t.Format("15:04"), true
+	}
+	return timeOfDay(s)
 }
 
 // minutesSaid returns the minutes that the words before and after an hour

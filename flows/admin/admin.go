@@ -331,7 +331,7 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 		}
 		return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_off", nil)), nil
 	case arg != "":
-		at, ok := parseClock(arg)
+		at, ok := flows.ClockTime(arg)
 		if !ok {
 			return a.wayOn(lang, a.o.Texts.T(lang, "admin_reminders_usage", nil)), nil
 		}
@@ -360,19 +360,6 @@ func (a *Admin) reminders(ctx context.Context, l bottega.Learner, args string) (
 // were, or the menu.
 func (a *Admin) wayOn(lang, text string) []bot.Reply {
 	return []bot.Reply{{Text: text, Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lang)}}}
-}
-
-// parseClock reads "9", "9:30", "09.30" or "21:00" as "HH:MM".
-func parseClock(s string) (string, bool) {
-	s = strings.ReplaceAll(s, ".", ":")
-	if !strings.Contains(s, ":") {
-		s += ":00"
-	}
-	t, err := time.Parse("15:04", s)
-	if err != nil {
-		return "", false
-	}
-	return t.Format("15:04"), true
 }
 
 // lessonTitle names a lesson in lang, or gives its id.

@@ -513,6 +513,9 @@ func TestRemindersCommand(t *testing.T) {
 		{"/reminders off", "disattivati", ""},
 		{"/reminders", "disattivati", ""},
 		{"/reminders dopo", "/reminders off", ""},
+		// As people write a time.
+		{"/reminders 20h", "20:00", "20:00"},
+		{"/reminders alle 8 e mezza", "08:30", "08:30"},
 	}
 	for _, tt := range tests {
 		reply := last(t, r.say(learnerID, tt.text))
