@@ -1,13 +1,19 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot/console"
+	"github.com/bottega-app/bottega/bot/telegram"
+	"github.com/bottega-app/bottega/bot/whatsapp"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/locales"
 )
@@ -68,17 +74,39 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request, s *session) {
 // form is the broadcast being composed.
 type form struct {
 	Kind, Lesson, Text, Track, Role, Level, Lang, Activity string
+	// Platform is where the learners are; empty: the admin's own.
+	Platform string
+}
+
+// platforms are those a broadcast may go to.
+var platforms = []string{telegram.Platform, whatsapp.Platform, console.Platform}
+
+// counted is what a count was made for, the audience and the message: a
+// send must be for what the admin saw counted, not for filters changed
+// since (the count on the button would be another audience's).
+func counted(a bottega.Audience, b bottega.Broadcast, n int) string {
+	raw, _ := json.Marshal(struct { // #nosec G104 -- plain structs always encode
+		A    bottega.Audience
+		K, L string
+		T    string
+		N    int
+	}{a, b.Kind, b.LessonID, b.Text, n})
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:12])
 }
 
 func readForm(r *http.Request) form {
 	return form{
 		Kind: r.PostFormValue("kind"), Lesson: r.PostFormValue("lesson"), Text: strings.TrimSpace(r.PostFormValue("text")),
 		Track: r.PostFormValue("track"), Role: r.PostFormValue("role"), Level: r.PostFormValue("level"),
-		Lang: r.PostFormValue("lang"), Activity: r.PostFormValue("activity"),
+		Lang: r.PostFormValue("lang"), Activity: r.PostFormValue("activity"), Platform: r.PostFormValue("platform"),
 	}
 }
 
 func (f form) audience(platform string) (bottega.Audience, error) {
+	if slices.Contains(platforms, f.Platform) {
+		platform = f.Platform
+	}
 	a := bottega.Audience{Platform: platform}
 	for _, p := range []struct {
 		v  string
@@ -135,8 +163,12 @@ func (h *Handler) composeData(r *http.Request, f form, lang string) (map[string]
 	for _, l := range locales.Supported {
 		langs = append(langs, opt{l, strings.ToUpper(l)})
 	}
+	var plats []opt
+	for _, p := range platforms {
+		plats = append(plats, opt{p, h.words[lang]["platform_"+p]})
+	}
 	return map[string]any{"F": f, "Lessons": lessons, "TrackOpts": tracks, "Roles": roles, "Levels": levels,
-		"Langs": langs, "Activities": activities, "Titles": titles}, nil
+		"Langs": langs, "Activities": activities, "Titles": titles, "Platforms": plats}, nil
 }
 
 func (h *Handler) broadcasts(w http.ResponseWriter, r *http.Request, s *session) {
@@ -166,6 +198,9 @@ func (h *Handler) broadcastsPage(w http.ResponseWriter, r *http.Request, s *sess
 // broadcast (action send).
 func (h *Handler) composeBroadcast(w http.ResponseWriter, r *http.Request, s *session) {
 	f := readForm(r)
+	if !slices.Contains(platforms, f.Platform) {
+		f.Platform = s.Platform
+	}
 	a, err := f.audience(s.Platform)
 	if err != nil {
 		h.broadcastsPage(w, r, s, http.StatusBadRequest, f, map[string]any{"Error": h.errorText(h.lang(w, r), err)})
@@ -189,8 +224,15 @@ func (h *Handler) composeBroadcast(w http.ResponseWriter, r *http.Request, s *se
 		h.fail(w, r, err)
 		return
 	}
-	if r.PostFormValue("action") != "send" || n == 0 {
-		out := map[string]any{"Count": n, "Counted": true}
+	sig := counted(a, b, n)
+	changed := r.PostFormValue("action") == "send" && r.PostFormValue("counted") != sig
+	if r.PostFormValue("action") != "send" || n == 0 || changed {
+		// A count, or a send of what was not counted: the count again,
+		// and the button sends this one.
+		out := map[string]any{"Count": n, "Counted": true, "Sig": sig}
+		if changed && n > 0 {
+			out["Error"] = h.words[h.lang(w, r)]["count_changed"]
+		}
 		if h.o.Message != nil {
 			// What the learners will get, in the admin's language.
 			msg, err := h.o.Message(r.Context(), bottega.Delivery{

@@ -493,10 +493,22 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	if !strings.Contains(body, `<p class="bubble">Domani webinar alle 18</p>`) {
 		t.Errorf("the preview does not show the message:\n%s", body)
 	}
+	counted := countedOf(t, body)
+	// The platform is chosen, the admin's own at first: the guides are
+	// on Telegram, none on WhatsApp.
+	if !strings.Contains(body, `<option value="telegram" selected>`) {
+		t.Errorf("the admin's platform is not the one chosen:\n%.3000s", body)
+	}
+	wa := url.Values{"kind": {"text"}, "text": {"x"}, "role": {bottega.RoleGuide}, "platform": {"whatsapp"}, "action": {"preview"}}
+	if _, body, _ := c.post("/console/broadcasts", wa); !strings.Contains(body, `<option value="whatsapp" selected>`) || strings.Contains(body, "Recipients: 3.") {
+		t.Errorf("the count on WhatsApp:\n%.3000s", body)
+	}
 	lesson := url.Values{"kind": {"lesson"}, "lesson": {"reviews"}, "role": {bottega.RoleGuide}, "action": {"preview"}}
-	if _, body, _ := c.post("/console/broadcasts?lang=en", lesson); !strings.Contains(body, r.cur.Lesson("reviews").Title.Get("en")) || !strings.Contains(body, `class="key-button"`) {
+	_, body, _ = c.post("/console/broadcasts?lang=en", lesson)
+	if !strings.Contains(body, r.cur.Lesson("reviews").Title.Get("en")) || !strings.Contains(body, `class="key-button"`) {
 		t.Errorf("the preview of a new lesson does not show its message and button:\n%s", body)
 	}
+	lessonCounted := countedOf(t, body)
 	// Bad input is refused, with the reason, and starts nothing.
 	bad := url.Values{"kind": {"lesson"}, "lesson": {"no-such-lesson"}, "action": {"send"}}
 	if code, body, _ := c.post("/console/broadcasts", bad); code != http.StatusBadRequest || !strings.Contains(body, "no-such-lesson") {
@@ -506,7 +518,17 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	if code, _, _ := c.post("/console/broadcasts", bad); code != http.StatusBadRequest {
 		t.Errorf("unknown role = %d", code)
 	}
+	// Filters changed after the count: the send button's count was
+	// another audience's, so nothing goes; the new count is shown.
+	stale := url.Values{"kind": {"text"}, "text": {"Domani webinar alle 18"}, "action": {"send"}, "counted": {counted}}
+	if code, body, _ := c.post("/console/broadcasts", stale); code != 200 || !strings.Contains(body, "changed after the count") || !strings.Contains(body, `id="send"`) {
+		t.Errorf("send of filters not counted = %d\n%.3000s", code, body)
+	}
+	if list, err := r.svc.FindBroadcasts(ctx, bottega.BroadcastFilter{}); err != nil || len(list) != 0 {
+		t.Fatalf("a send of what was not counted started %v (%v)", list, err)
+	}
 	form.Set("action", "send")
+	form.Set("counted", counted)
 	code, _, hdr := c.post("/console/broadcasts", form)
 	if code != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/console/broadcasts/") {
 		t.Fatalf("send = %d %v", code, hdr)
@@ -547,10 +569,22 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 	// A lesson's broadcast is listed by the lesson's title, with when in
 	// Italy's time.
 	lesson.Set("action", "send")
+	lesson.Set("counted", lessonCounted)
 	if code, _, _ := c.post("/console/broadcasts", lesson); code != http.StatusSeeOther {
 		t.Fatalf("send a lesson = %d", code)
 	}
 	if _, body, _ := c.do("GET", "/console/broadcasts?lang=en", nil); !strings.Contains(body, "<td>"+r.cur.Lesson("reviews").Title.Get("en")+"</td>") || !regexp.MustCompile(`<td>\d{4}-\d\d-\d\d \d\d:\d\d CE`).MatchString(body) {
 		t.Errorf("history without the lesson's title, or a time without its zone:\n%s", body)
 	}
+}
+
+// countedOf is the count's signature that a page offering to send
+// carries, for the send.
+func countedOf(t *testing.T, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="counted" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no count to send:\n%.3000s", body)
+	}
+	return m[1]
 }
