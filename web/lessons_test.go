@@ -227,6 +227,15 @@ func TestLessonPageSaysWhoTookIt(t *testing.T) {
 			t.Errorf("lesson page = %d, without %q", code, want)
 		}
 	}
+	// The learner's page counts the steps as the lesson's page does.
+	ada := regexp.MustCompile(`<a href="/console/learners/(\d+)">Ada Rossi</a>`).FindStringSubmatch(body)
+	if ada == nil {
+		t.Fatalf("no link to Ada's page")
+	}
+	n := itoa(len(steps))
+	if _, page, _ := c.do("GET", "/console/learners/"+ada[1]+"?lang=en", nil); !strings.Contains(page, "<td>2/"+n+"</td>") {
+		t.Errorf("Ada's page does not say step 2 of %s:\n%.3000s", n, page)
+	}
 	if _, body, _ := c.do("GET", "/console/?lang=en", nil); !strings.Contains(body, `<a href="/console/lessons/reviews#learners">`) {
 		t.Errorf("the overview's funnel does not lead to the lesson's learners")
 	}
