@@ -128,7 +128,10 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(`#send`),
 		chromedp.WaitVisible(`#pause`),
 		shot("broadcast"),
+		// Cancelling cannot be undone: it is confirmed first.
 		chromedp.Click(`#cancel`),
+		chromedp.WaitVisible(`#cancel-yes`),
+		chromedp.Click(`#cancel-yes`),
 		chromedp.WaitNotPresent(`#pause`),
 		chromedp.WaitVisible(`#status`),
 		textOf(`#status`, &status),

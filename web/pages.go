@@ -288,13 +288,20 @@ func (h *Handler) showBroadcast(w http.ResponseWriter, r *http.Request, s *sessi
 			title = p.LessonID
 		}
 	}
+	// Asked to confirm a cancel, the page waits for the answer: a reload
+	// would take the question away.
+	confirm := notice == "confirm"
+	if confirm {
+		notice = ""
+	}
 	refresh := 0
-	if p.Status == bottega.BroadcastRunning || p.Status == bottega.BroadcastPaused {
+	if (p.Status == bottega.BroadcastRunning || p.Status == bottega.BroadcastPaused) && !confirm {
 		refresh = 3
 	}
 	h.render(w, r, http.StatusOK, "broadcast", s, map[string]any{
 		"B": p, "C": p.Counts, "Done": p.Counts.Total() - p.Counts.Left(), "LessonTitle": title, "Refresh": refresh,
 		"Notice": notice, "Running": p.Status == bottega.BroadcastRunning, "Paused": p.Status == bottega.BroadcastPaused,
+		"Confirm": confirm && (p.Status == bottega.BroadcastRunning || p.Status == bottega.BroadcastPaused),
 	})
 }
 
@@ -303,6 +310,18 @@ func (h *Handler) controlBroadcast(w http.ResponseWriter, r *http.Request, s *se
 	status := map[string]string{"pause": bottega.BroadcastPaused, "resume": bottega.BroadcastRunning, "cancel": bottega.BroadcastCancelled}[r.PathValue("action")]
 	if !ok || status == "" {
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		return
+	}
+	if status == bottega.BroadcastCancelled && r.PostFormValue("confirm") != "yes" {
+		// It cannot be undone: asked first.
+		p, err := h.o.Broadcasts.BroadcastProgress(r.Context(), id)
+		if bottega.ErrorCode(err) == bottega.ENOTFOUND {
+			h.refuse(w, r, http.StatusNotFound, "err_notfound")
+		} else if err != nil {
+			h.fail(w, r, err)
+		} else {
+			h.showBroadcast(w, r, s, p, "confirm")
+		}
 		return
 	}
 	p, err := h.o.Broadcasts.SetBroadcastStatus(r.Context(), id, status)

@@ -545,8 +545,13 @@ func TestBroadcastFromTheConsole(t *testing.T) {
 		t.Fatalf("service sees %+v, %v", list, err)
 	}
 	id := list[0].ID
+	// A cancel asks first, on a page that does not reload itself, and
+	// cancels nothing until confirmed: it cannot be undone.
+	if code, body, _ := c.post(fmt.Sprintf("/console/broadcasts/%d/cancel", id), nil); code != 200 || !strings.Contains(body, `id="cancel-yes"`) || strings.Contains(body, `http-equiv="refresh"`) || strings.Contains(body, `<strong id="status">cancelled</strong>`) {
+		t.Errorf("cancel without confirming = %d\n%.3000s", code, body)
+	}
 	for _, step := range []struct{ action, status string }{{"pause", "paused"}, {"resume", "sending"}, {"cancel", "cancelled"}} {
-		code, _, _ := c.post(fmt.Sprintf("/console/broadcasts/%d/%s", id, step.action), nil)
+		code, _, _ := c.post(fmt.Sprintf("/console/broadcasts/%d/%s", id, step.action), url.Values{"confirm": {"yes"}})
 		_, body, _ := c.do("GET", page, nil)
 		if code != http.StatusSeeOther || !strings.Contains(body, `<strong id="status">`+step.status+`</strong>`) {
 			t.Errorf("%s = %d\n%s", step.action, code, body)
