@@ -404,3 +404,35 @@ func TestUnreadableLessonIsNoEmptyTrack(t *testing.T) {
 		t.Errorf("an empty folder: %v", problems)
 	}
 }
+
+// TestUnknownLocaleReportedOnce: a lesson that declares a locale the bot
+// has no texts for gets that one problem, not one for every text that
+// lacks it.
+func TestUnknownLocaleReportedOnce(t *testing.T) {
+	src, err := fs.ReadFile(BuiltinFS(), "curriculum/bottega-digitale/07-reviews.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	track, err := fs.ReadFile(BuiltinFS(), "curriculum/bottega-digitale/track.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"b/track.yaml":      {Data: track},
+		"b/07-reviews.yaml": {Data: []byte(strings.Replace(string(src), "locales: [it, en]", "locales: [it, en, xx]", 1))},
+	}
+	for _, name := range []string{"risposte-recensioni.txt", "review-replies.txt"} {
+		b, err := fs.ReadFile(BuiltinFS(), "curriculum/bottega-digitale/templates/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys["b/templates/"+name] = &fstest.MapFile{Data: b}
+	}
+	_, problems, err := Load(fsys, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0].String(), "unknown locale xx") {
+		t.Errorf("problems: %v", problems)
+	}
+}

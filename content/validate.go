@@ -131,6 +131,9 @@ type file struct {
 	pos    positions
 	lesson bool     // texts must be in exactly the lesson's locales
 	need   []string // locales every text must have
+	// unknown are locales the lesson declares that the bot has no texts
+	// for: reported once, at the list, not at every text.
+	unknown []string
 }
 
 func (f file) addf(path, format string, args ...any) {
@@ -185,6 +188,8 @@ func (f file) allowed(path, what, lang string) bool {
 	switch {
 	case f.lesson && len(f.need) == 0:
 		// Missing locales is reported once, not for every text.
+	case f.lesson && slices.Contains(f.unknown, lang):
+		return false
 	case f.lesson && !slices.Contains(f.need, lang):
 		f.addf(path, "%s: locale %s is not in the lesson's locales", what, lang)
 		return false
@@ -259,7 +264,11 @@ func (v *validator) track(t *Track) {
 }
 
 func (v *validator) lesson(l *Lesson) file {
-	f := file{v: v, name: cmp.Or(l.File, "lesson "+l.ID), pos: l.pos, lesson: true, need: l.Locales}
+	// A locale the bot has no texts for is reported once, below, not
+	// again as missing from every text of the lesson.
+	need := slices.DeleteFunc(slices.Clone(l.Locales), func(lang string) bool { return !knownLocale(lang) })
+	unknown := slices.DeleteFunc(slices.Clone(l.Locales), knownLocale)
+	f := file{v: v, name: cmp.Or(l.File, "lesson "+l.ID), pos: l.pos, lesson: true, need: need, unknown: unknown}
 
 	f.id("id", "", l.ID)
 	if prev, dup := v.lessonIDs[l.ID]; dup && l.ID != "" {
@@ -287,7 +296,7 @@ func (v *validator) lesson(l *Lesson) file {
 	}
 	f.text("title", "title", l.Title, true, maxTitleRunes)
 	f.text("summary", "summary", l.Summary, true, maxSummaryRunes)
-	for _, lang := range l.Locales {
+	for _, lang := range f.need {
 		if len(l.Keywords[lang]) == 0 {
 			f.addf("keywords", "keywords: missing locale %s", lang)
 		}
