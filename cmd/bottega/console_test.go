@@ -100,8 +100,16 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 		t.Fatalf("sign in = %d", code)
 	}
 	do("GET", "/console/broadcasts", nil)
-	code, _, page := do("POST", "/console/broadcasts", url.Values{"kind": {"text"}, "text": {"Domani alle 18 webinar sulle recensioni."},
-		"role": {bottega.RoleArtisan}, "action": {"send"}})
+	// Counted first: a send is for the audience counted.
+	compose := url.Values{"kind": {"text"}, "text": {"Domani alle 18 webinar sulle recensioni."}, "role": {bottega.RoleArtisan}, "action": {"preview"}}
+	_, body, _ := do("POST", "/console/broadcasts", compose)
+	counted := regexp.MustCompile(`name="counted" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+	if counted == nil {
+		t.Fatalf("no count to send:\n%.3000s", body)
+	}
+	compose.Set("action", "send")
+	compose.Set("counted", counted[1])
+	code, _, page := do("POST", "/console/broadcasts", compose)
 	if code != http.StatusSeeOther || page != "/console/broadcasts/1" {
 		t.Fatalf("start = %d %q", code, page)
 	}
@@ -184,7 +192,7 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 	}
 
 	// Cancelled on the console; the command line reads the same end.
-	if code, _, _ := do("POST", page+"/cancel", url.Values{}); code != http.StatusSeeOther {
+	if code, _, _ := do("POST", page+"/cancel", url.Values{"confirm": {"yes"}}); code != http.StatusSeeOther {
 		t.Fatalf("cancel = %d", code)
 	}
 	want["status"], want["left"], want["cancelled"] = "cancelled", "0", "2"

@@ -45,7 +45,7 @@ func TestContentValidateRefusesServerFiles(t *testing.T) {
 	}
 	for _, sub := range []string{"validate", "publish"} {
 		var out bytes.Buffer
-		err := run(context.Background(), []string{"content", sub, lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": t.TempDir()}), strings.NewReader(""), &out, io.Discard)
+		err := run(context.Background(), []string{"content", sub, lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)}), strings.NewReader(""), &out, io.Discard)
 		if code := exitCode(err, io.Discard); code != 2 {
 			t.Errorf("content %s: exit %d (%v), want 2", sub, code, err)
 		}
@@ -71,7 +71,7 @@ func TestContentValidateWarns(t *testing.T) {
 	}
 	line := 1 + bytes.Count(src[:old.FindIndex(src)[0]], []byte("\n"))
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"content", "validate", lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": t.TempDir()}), strings.NewReader(""), &out, io.Discard)
+	err := run(context.Background(), []string{"content", "validate", lessons}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)}), strings.NewReader(""), &out, io.Discard)
 	if err != nil {
 		t.Fatalf("validate: %v\n%s", err, out.String())
 	}

@@ -81,7 +81,7 @@ func TestContentPublishWithoutFFmpeg(t *testing.T) {
 	tools := videotest.Tools(t)
 	lessons := videotest.Folder(t, tools, t.TempDir(), "")
 	t.Setenv("PATH", t.TempDir())
-	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": t.TempDir()})
+	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)})
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard)
 	if code := exitCode(err, io.Discard); code != 2 || !strings.Contains(err.Error(), "apt-get install ffmpeg") {
