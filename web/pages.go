@@ -268,6 +268,12 @@ func (h *Handler) broadcast(w http.ResponseWriter, r *http.Request, s *session) 
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
 		return
 	}
+	h.broadcastByID(w, r, s, id, "")
+}
+
+// broadcastByID shows broadcast id's page with notice ("confirm": the
+// question before a cancel).
+func (h *Handler) broadcastByID(w http.ResponseWriter, r *http.Request, s *session, id int64, notice string) {
 	p, err := h.o.Broadcasts.BroadcastProgress(r.Context(), id)
 	if bottega.ErrorCode(err) == bottega.ENOTFOUND {
 		h.refuse(w, r, http.StatusNotFound, "err_notfound")
@@ -276,7 +282,7 @@ func (h *Handler) broadcast(w http.ResponseWriter, r *http.Request, s *session) 
 		h.fail(w, r, err)
 		return
 	}
-	h.showBroadcast(w, r, s, p, "")
+	h.showBroadcast(w, r, s, p, notice)
 }
 
 func (h *Handler) showBroadcast(w http.ResponseWriter, r *http.Request, s *session, p bottega.BroadcastProgress, notice string) {
@@ -314,14 +320,7 @@ func (h *Handler) controlBroadcast(w http.ResponseWriter, r *http.Request, s *se
 	}
 	if status == bottega.BroadcastCancelled && r.PostFormValue("confirm") != "yes" {
 		// It cannot be undone: asked first.
-		p, err := h.o.Broadcasts.BroadcastProgress(r.Context(), id)
-		if bottega.ErrorCode(err) == bottega.ENOTFOUND {
-			h.refuse(w, r, http.StatusNotFound, "err_notfound")
-		} else if err != nil {
-			h.fail(w, r, err)
-		} else {
-			h.showBroadcast(w, r, s, p, "confirm")
-		}
+		h.broadcastByID(w, r, s, id, "confirm")
 		return
 	}
 	p, err := h.o.Broadcasts.SetBroadcastStatus(r.Context(), id, status)
