@@ -412,16 +412,16 @@ func (sessionData) DueReviews(context.Context, int64, time.Time) ([]bottega.Revi
 }
 
 // settable reads arg of /reminders as a time a reminder can be set for
-// ("9", "9:30", "09.30", "21:00" outside the quiet hours), which needs
-// consent, as "HH:MM"; false for anything else, the command's to answer.
+// (as ClockTime reads it, outside the quiet hours), which needs consent,
+// as "HH:MM"; false for anything else, the command's to answer.
 func (t *turn) settable(arg string) (string, bool) {
 	at, ok := ClockTime(arg)
 	if !ok {
 		return "", false
 	}
-	c, err := time.Parse("15:04", at)
-	if err != nil || t.b.quiet(time.Duration(c.Hour())*time.Hour+time.Duration(c.Minute())*time.Minute) {
+	c, _ := time.Parse("15:04", at) // ClockTime gives "HH:MM"
+	if t.b.quiet(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute) {
 		return "", false
 	}
-	return c.Format("15:04"), true
+	return at, true
 }
