@@ -51,12 +51,61 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancel3 := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(cancel3)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium %s: %v", path, err)
 	}
 	return ctx
+}
+
+// stepTime bounds each step of a browser test, so that a step that never
+// happens is named rather than the test's whole deadline running out.
+const stepTime = time.Minute
+
+// run does the actions in order in the test's browser, each within
+// stepTime. If one fails it fails the test naming the step, the page the
+// browser was on and what that page showed, and keeps a picture of it in
+// screenshots/.
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	err := chromedp.Do(ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for i, a := range actions {
+			sctx, cancel := context.WithTimeout(ctx, stepTime)
+			_, err := a(sctx, tg)
+			cancel()
+			if err == nil {
+				continue
+			}
+			url, _ := chromedp.Location()(ctx, tg)
+			text, _ := chromedp.Evaluate[string](`document.body ? document.body.innerText : ''`)(ctx, tg)
+			_, _ = shot("failed-"+t.Name())(ctx, tg)
+			return chromedp.Void{}, fmt.Errorf("step %d of %d, on %s: %w; the page shows: %.400s",
+				i+1, len(actions), url, err, strings.Join(strings.Fields(text), " "))
+		}
+		return chromedp.Void{}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tick checks a checkbox with a click, and makes sure it is checked: a
+// click that lands while the page still moves would leave a required box
+// empty and the form unsent.
+func tick(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for range 2 {
+			if _, err := chromedp.Click(sel)(ctx, t); err != nil {
+				return chromedp.Void{}, err
+			}
+			on, err := chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q).checked", sel))(ctx, t)
+			if err != nil || on {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, fmt.Errorf("%s is not checked after two clicks", sel)
+	}
 }
 
 func shot(name string) chromedp.Action[chromedp.Void] {
@@ -109,7 +158,7 @@ func TestBrowser(t *testing.T) {
 	}
 	link := r.srv.URL + "/console/login?t=" + r.link(admin)
 	var status, count, text string
-	err := chromedp.Do(ctx,
+	run(t, ctx,
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(`button[type=submit]`),
 		shot("login"),
@@ -136,14 +185,11 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#status`),
 		textOf(`#status`, &status),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !strings.Contains(count, "4") || status != "cancelled" {
 		t.Errorf("count %q, status after cancel %q", count, status)
 	}
 	id := ls[1].ID
-	err = chromedp.Do(ctx,
+	run(t, ctx,
 		chromedp.Navigate(fmt.Sprintf("%s/console/learners?q=%s", r.srv.URL, "giulia")),
 		chromedp.WaitVisible(`table`),
 		shot("learners"),
@@ -152,7 +198,7 @@ func TestBrowser(t *testing.T) {
 		shot("learner"),
 		chromedp.Navigate(fmt.Sprintf("%s/console/learners/%d/delete", r.srv.URL, id)),
 		chromedp.WaitVisible(`#confirm`),
-		chromedp.Click(`#confirm`),
+		tick(`#confirm`),
 		chromedp.Click(`#delete`),
 		chromedp.WaitNotPresent(`#delete`),
 		chromedp.WaitVisible(`p[role=status]`),
@@ -161,9 +207,6 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(`h1`),
 		shot("questions"),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if text != "Learner deleted." {
 		t.Errorf("after delete: %q", text)
 	}
@@ -187,7 +230,7 @@ func TestBrowserPublishesALesson(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diff, status, bubble string
-	err := chromedp.Do(ctx,
+	run(t, ctx,
 		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
 		chromedp.WaitVisible(`button[type=submit]`),
 		chromedp.Click(`button[type=submit]`),
@@ -208,9 +251,6 @@ func TestBrowserPublishesALesson(t *testing.T) {
 		textOf(`#bubble`, &bubble),
 		shot("lesson"),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !strings.Contains(diff, "Reviews, and how to reply") || !strings.Contains(diff, "Reviews, and how to answer them") {
 		t.Errorf("diff: %q", diff)
 	}
@@ -242,23 +282,13 @@ func TestBrowserLessonClip(t *testing.T) {
 	var cue string
 	var fits, overviewFits, lessonsFits bool
 	var labelPx float64
-	step := "start"
-	at := func(name string) chromedp.Action[chromedp.Void] {
-		return func(context.Context, *chromedp.Target) (chromedp.Void, error) {
-			step = name
-			return chromedp.Void{}, nil
-		}
-	}
-	err := chromedp.Do(ctx,
+	run(t, ctx,
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
-		at("login page"),
 		chromedp.WaitVisible(`button[type=submit]`),
 		chromedp.Click(`button[type=submit]`),
-		at("signed in"),
 		// Only a signed-in page has the sign-out button.
 		chromedp.WaitVisible(`form[action="/console/logout"] button`),
-		at("overview"),
 		// The funnel's lesson names stay readable: the chart scrolls
 		// sideways in its box rather than shrinking, and the page does
 		// not.
@@ -272,9 +302,7 @@ func TestBrowserLessonClip(t *testing.T) {
 		},
 		shot("overview-phone"),
 		chromedp.Navigate(r.srv.URL+"/console/lessons/clipdemo?loc=en&screen=1"),
-		at("lesson page"),
 		chromedp.WaitReady(`video`),
-		at("player"),
 		// The player read the clip's header (range requests) and the
 		// subtitles' cues.
 		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
@@ -301,7 +329,6 @@ func TestBrowserLessonClip(t *testing.T) {
 		// The Lessons page's tables scroll in their boxes; their hidden
 		// headers for screen readers must not widen the page.
 		chromedp.Navigate(r.srv.URL+"/console/lessons"),
-		at("lessons page"),
 		chromedp.WaitVisible(`main h1`),
 		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 			var err error
@@ -309,9 +336,6 @@ func TestBrowserLessonClip(t *testing.T) {
 			return chromedp.Void{}, err
 		},
 	)
-	if err != nil {
-		t.Fatalf("after %s: %v", step, err)
-	}
 	if duration < 3.5 || duration > 4.5 {
 		t.Errorf("the clip plays %.2f s, want about 4", duration)
 	}
@@ -346,7 +370,7 @@ func TestBrowserPublishesAVideoLesson(t *testing.T) {
 	}
 	ctx := browser(t)
 	var note, running, done string
-	err := chromedp.Do(ctx,
+	run(t, ctx,
 		chromedp.EmulateViewport(390, 844),
 		chromedp.Navigate(r.srv.URL+"/console/login?t="+r.link(admin)),
 		chromedp.WaitVisible(`button[type=submit]`),
@@ -379,9 +403,6 @@ func TestBrowserPublishesAVideoLesson(t *testing.T) {
 		chromedp.WaitVisible(`#done`),
 		textOf(`#done p[role=status]`, &done),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if !strings.Contains(note, "Lessons with a video to cut: 1.") {
 		t.Errorf("upload's note %q", note)
 	}
