@@ -786,7 +786,10 @@ func (t *turn) smallTalk(kind string) ([]bot.Reply, error) {
 	if rp.lesson != nil {
 		title := t.pick(rp.lesson.Title)
 		label, line := "btn_continue", "talk_next"
-		if rp.kind == atNew {
+		switch {
+		case rp.kind == atNew && rp.begun:
+			label, line = "btn_begin", "talk_onward"
+		case rp.kind == atNew:
 			label, line = "btn_begin", "talk_begin"
 		}
 		r.Text += "\n" + t.T(line, map[string]any{"Title": title})

@@ -23,7 +23,8 @@ const (
 type resumePoint struct {
 	kind   string // "" when every lesson is done
 	lesson *content.Lesson
-	step   int // atLesson: the step; atQuiz: the question number
+	step   int  // atLesson: the step; atQuiz: the question number
+	begun  bool // atNew: the learner has opened a lesson before
 }
 
 // resumePoint finds where the learner left off: a quiz in progress, else the
@@ -60,7 +61,7 @@ func (t *turn) resumePoint() (resumePoint, error) {
 	if err != nil || next == nil {
 		return resumePoint{}, err
 	}
-	return resumePoint{kind: atNew, lesson: next}, nil
+	return resumePoint{kind: atNew, lesson: next, begun: len(progress) > 0}, nil
 }
 
 // continueLearning takes the learner where they left off.
