@@ -682,7 +682,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			if v == skip {
 				label = t.T("btn_skip", nil)
 			}
-			t.note("understood", map[string]any{"Answer": label})
+			t.note("understood", map[string]any{"Answer": bare(label)})
 			return t.choose([]string{f, v})
 		}
 	}

@@ -31,6 +31,14 @@ func short(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
+// bare is a button's label without the emoji and marks around its words,
+// to quote it in a sentence ("Compris : D'accord ✓", not "✅ D'accord ✓").
+func bare(label string) string {
+	return strings.TrimFunc(label, func(r rune) bool {
+		return unicode.IsSymbol(r) || unicode.IsSpace(r) || unicode.Is(unicode.Mn, r) || r == '\u200d'
+	})
+}
+
 // sameLabel reports whether typed text means a button: the same words,
 // ignoring case, emoji, arrows and spacing around them, or the words
 // before the label's colon.

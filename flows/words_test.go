@@ -210,3 +210,18 @@ func TestGainIcon(t *testing.T) {
 		t.Errorf("icons %v and %v, want 📈 for a rise and 📉 for a fall", up["Icon"], down["Icon"])
 	}
 }
+
+func TestBare(t *testing.T) {
+	for label, want := range map[string]string{
+		"✅ D'accord":     "D'accord",
+		"🎨 Artigianato":  "Artigianato",
+		"Salta ⏭":        "Salta",
+		"🌙 Sera, 19:00":  "Sera, 19:00",
+		"🏛️ Comune":      "Comune",
+		"Intermedio (2)": "Intermedio (2)",
+	} {
+		if got := bare(label); got != want {
+			t.Errorf("bare(%q) = %q, want %q", label, got, want)
+		}
+	}
+}
