@@ -182,7 +182,7 @@ func (t *turn) showLesson() (bot.Reply, error) {
 			r.Buttons = append(r.Buttons, []bot.Button{{Label: t.T("btn_watch_video", nil), Data: encode(actWatch, ls.ID, s.ID)}})
 		}
 	}
-	r.Buttons = append(r.Buttons, t.menuRow()...)
+	r.Buttons = append(r.Buttons, t.stepFoot(ls, i))
 	// The step's clip, its text as the caption, unless the learner
 	// prefers to read; else its picture.
 	switch clip := t.clip(s, 0); {
@@ -195,7 +195,8 @@ func (t *turn) showLesson() (bot.Reply, error) {
 }
 
 // stepScreen is step i of a lesson as every learner sees it: its text, the
-// buttons to page through it and to watch its part of the video.
+// buttons to go on and to watch its part of the video; stepFoot's row comes
+// last.
 func (t *turn) stepScreen(ls *content.Lesson, i int) bot.Reply {
 	s := ls.Steps[i]
 	text := t.T("step_title", map[string]any{"Title": t.pick(ls.Title), "N": i + 1, "Total": len(ls.Steps)}) +
@@ -206,16 +207,13 @@ func (t *turn) stepScreen(ls *content.Lesson, i int) bot.Reply {
 	if tip := t.pick(s.Tip); tip != "" {
 		text += "\n\n💡 " + tip
 	}
-	var nav []bot.Button
-	if i > 0 {
-		nav = append(nav, bot.Button{Label: t.T("btn_back", nil), Data: encode(actStep, ls.ID, ls.Steps[i-1].ID)})
-	}
 	next := endStep
 	if i+1 < len(ls.Steps) {
 		next = ls.Steps[i+1].ID
 	}
-	nav = append(nav, bot.Button{Label: t.T("btn_next", nil), Data: encode(actStep, ls.ID, next)})
-	rows := [][]bot.Button{nav}
+	// Next comes first, alone on its row: the widest button on a phone,
+	// and number 1 on every step where buttons are numbered.
+	rows := [][]bot.Button{{{Label: t.T("btn_next", nil), Data: encode(actStep, ls.ID, next)}}}
 	clip := t.clip(s, 0)
 	var extra []bot.Button
 	switch {
@@ -237,6 +235,16 @@ func (t *turn) stepScreen(ls *content.Lesson, i int) bot.Reply {
 		}})
 	}
 	return bot.Reply{Text: text, Buttons: rows}
+}
+
+// stepFoot is the last row of step i's screen: back, past the first step,
+// and the menu.
+func (t *turn) stepFoot(ls *content.Lesson, i int) []bot.Button {
+	var row []bot.Button
+	if i > 0 {
+		row = append(row, bot.Button{Label: t.T("btn_back", nil), Data: encode(actStep, ls.ID, ls.Steps[i-1].ID)})
+	}
+	return append(row, t.btn("btn_menu", actMenu))
 }
 
 func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {

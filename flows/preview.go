@@ -19,7 +19,7 @@ func Preview(texts Texts, clips Clips, ls *content.Lesson, lang string) []bot.Re
 	var out []bot.Reply
 	for i, s := range ls.Steps {
 		r := t.stepScreen(ls, i)
-		r.Buttons = append(r.Buttons, t.menuRow()...)
+		r.Buttons = append(r.Buttons, t.stepFoot(ls, i))
 		// A learner watches the clip, unless they chose to read (the
 		// preview shows the default).
 		if clip := t.clip(s, 0); clip != nil {
