@@ -2,6 +2,8 @@ package bottega
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bottega-app/bottega/content"
@@ -78,6 +80,55 @@ type Draft struct {
 	Changes
 	// Same tells that the upload changes nothing.
 	Same bool
+}
+
+// SourceBuiltin is the Source of the curriculum embedded in the program.
+const SourceBuiltin = "built-in curriculum"
+
+// The Sources of uploads and rollbacks begin with these; ReadSource
+// takes them apart again.
+const (
+	sourceUpload   = "upload by "
+	sourceRollback = "rollback to version "
+)
+
+// UploadSource is the Source of a file uploaded by a user.
+func UploadSource(by, file string) string { return sourceUpload + by + ": " + file }
+
+// RollbackSource is the Source of an earlier version published again, by
+// a user ("" when from the command line).
+func RollbackSource(version int64, by string) string {
+	s := sourceRollback + strconv.FormatInt(version, 10)
+	if by != "" {
+		s += " by " + by
+	}
+	return s
+}
+
+// ReadSource says what a Source is, for a reader to put in their words:
+// kind "builtin", "upload" (who, the file) or "rollback" (the version in
+// what, who when known); "" for anything else (a folder), said as it is.
+func ReadSource(src string) (kind, who, what string) {
+	if src == SourceBuiltin {
+		return "builtin", "", ""
+	}
+	if rest, ok := strings.CutPrefix(src, sourceUpload); ok {
+		if who, file, ok := strings.Cut(rest, ": "); ok {
+			return "upload", who, file
+		}
+	}
+	if rest, ok := strings.CutPrefix(src, sourceRollback); ok {
+		v, by, _ := strings.Cut(rest, " by ")
+		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+			// Versions published before RollbackSource named the
+			// console's admin "console <id>" and the command line so.
+			if by == "the command line" {
+				by = ""
+			}
+			return "rollback", strings.TrimPrefix(by, "console "), v
+		}
+	}
+	return "", "", ""
 }
 
 // Origin says where a curriculum to publish comes from.

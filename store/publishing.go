@@ -70,7 +70,7 @@ func changes(before, after *content.Curriculum) bottega.Changes {
 func (s *Publishing) CheckUpload(ctx context.Context, u bottega.Upload) (bottega.Draft, error) {
 	d := bottega.Draft{Source: u.Name}
 	if u.By != "" {
-		d.Source = "upload by " + u.By + ": " + u.Name
+		d.Source = bottega.UploadSource(u.By, u.Name)
 	}
 	if len(u.Data) > bottega.MaxUpload {
 		return d, bottega.Errork(bottega.EINVALID, bottega.UploadTooBig, nil, "the file is bigger than %d MB", bottega.MaxUpload>>20)
@@ -201,11 +201,7 @@ func (s *Publishing) Rollback(ctx context.Context, version int64, by string) (bo
 	if err != nil {
 		return bottega.Publication{}, err
 	}
-	src := fmt.Sprintf("rollback to version %d", version)
-	if by != "" {
-		src += " by " + by
-	}
-	return s.publish(ctx, c, bottega.Origin{Source: src})
+	return s.publish(ctx, c, bottega.Origin{Source: bottega.RollbackSource(version, by)})
 }
 
 // Versions implements bottega.PublishService.

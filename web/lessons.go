@@ -347,7 +347,7 @@ func (h *Handler) rollback(w http.ResponseWriter, r *http.Request, s *session) {
 		h.rollbackPage(w, r, s, id)
 		return
 	}
-	pub, err := h.o.Publishing.Rollback(r.Context(), id, "console "+s.UserID)
+	pub, err := h.o.Publishing.Rollback(r.Context(), id, s.UserID)
 	h.published(w, r, s, pub, err)
 }
 

@@ -183,6 +183,14 @@ func TestUploadDiffPublishRollback(t *testing.T) {
 	if err != nil || len(vs) != 4 || vs[0].Hash != vs[3].Hash || !strings.Contains(vs[0].Source, "rollback to version 1") {
 		t.Errorf("versions after rollback: %+v, %v", vs, err)
 	}
+	// The list of versions says where each came from in the console's
+	// language.
+	if _, body, _ := c.do("GET", "/console/lessons?lang=it", nil); !strings.Contains(body, "ritorno alla versione 1, da "+admin) || !strings.Contains(body, "caricato da "+admin+": 07-reviews.yaml") {
+		t.Errorf("versions' origins in Italian:\n%s", body)
+	}
+	if _, body, _ := c.do("GET", "/console/lessons?lang=en", nil); !strings.Contains(body, "back to version 1, by "+admin) {
+		t.Errorf("versions' origins in English:\n%s", body)
+	}
 	for _, confirm := range []string{"", "1"} {
 		if code, _, _ := c.post("/console/lessons/rollback", url.Values{"version": {"99"}, "confirm": {confirm}}); code != http.StatusNotFound {
 			t.Errorf("rollback to no version (confirm %q) = %d", confirm, code)

@@ -60,6 +60,20 @@ func (h *Handler) parse() error {
 			}
 			return ""
 		},
+		// origin says a version's Source in the console's words.
+		"origin": func(t map[string]string, src string) string {
+			switch kind, who, what := bottega.ReadSource(src); {
+			case kind == "builtin":
+				return t["origin_builtin"]
+			case kind == "upload":
+				return fmt.Sprintf(t["origin_upload"], who, what)
+			case kind == "rollback" && who != "":
+				return fmt.Sprintf(t["origin_rollback_by"], what, who)
+			case kind == "rollback":
+				return fmt.Sprintf(t["origin_rollback"], what)
+			}
+			return src
+		},
 		"add": func(a, b int) int { return a + b },
 		"mul": func(a, b int) int { return a * b },
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/assistant"
 	"github.com/bottega-app/bottega/content"
 	"github.com/bottega-app/bottega/store"
@@ -88,7 +89,7 @@ func publishBuiltin(ctx context.Context, db *store.DB) error {
 	if st.Version != 0 && st.Hash == c.Hash() {
 		return nil
 	}
-	if _, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: "built-in curriculum", Index: assistant.Index}); err != nil {
+	if _, err := db.PublishCurriculum(ctx, c, store.PublishOptions{Builtin: true, Source: bottega.SourceBuiltin, Index: assistant.Index}); err != nil {
 		return fmt.Errorf("publish built-in curriculum: %w", err)
 	}
 	return nil

@@ -171,7 +171,7 @@ func loadCurriculum(w io.Writer, dir string) (*content.Curriculum, string, error
 		c        *content.Curriculum
 		problems []content.Problem
 		err      error
-		source   = "built-in curriculum"
+		source   = bottega.SourceBuiltin
 	)
 	if dir == "" {
 		c, problems, err = content.Load(content.BuiltinFS(), "curriculum")
@@ -250,7 +250,7 @@ func runVersions(ctx context.Context, e env, sub string, args []string) error {
 		}
 		return nil
 	}
-	pub, err := svc.Rollback(ctx, version, "the command line")
+	pub, err := svc.Rollback(ctx, version, "")
 	if m := bottega.ErrorMessage(err); m != "" {
 		return usagef("%s", m)
 	} else if err != nil {
@@ -324,7 +324,7 @@ func publishBuiltin(ctx context.Context, db *store.DB, log *slog.Logger) error {
 		return nil
 	}
 	svc := &store.Publishing{DB: db, Index: indexer(db, log)}
-	pub, err := svc.Publish(ctx, c, bottega.Origin{Builtin: true, Source: "built-in curriculum"})
+	pub, err := svc.Publish(ctx, c, bottega.Origin{Builtin: true, Source: bottega.SourceBuiltin})
 	if err != nil {
 		return fmt.Errorf("publish built-in curriculum: %w", err)
 	}
