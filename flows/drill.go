@@ -30,6 +30,7 @@ import (
 type DrillStore interface {
 	StartDrillRun(ctx context.Context, learnerID int64, drillID string, version int64, at time.Time) (int64, error)
 	FinishDrillRun(ctx context.Context, runID int64, score int, at time.Time) error
+	StopDrillRun(ctx context.Context, runID int64, at time.Time) error
 	SaveDrillAnswer(ctx context.Context, a bottega.DrillAnswer) error
 	AddDrillTimers(ctx context.Context, timers []bottega.DrillTimer) error
 	TakeDrillTimer(ctx context.Context, learnerID, id int64, now time.Time) (bottega.DrillTimer, bool, error)
@@ -345,7 +346,7 @@ func (t *turn) stopDrill([]string) ([]bot.Reply, error) {
 	if ds == nil || ds.Done {
 		return t.expired()
 	}
-	if err := t.s.FinishDrillRun(t.ctx, ds.Run, 0, t.now); err != nil {
+	if err := t.s.StopDrillRun(t.ctx, ds.Run, t.now); err != nil {
 		return nil, err
 	}
 	t.st.Drill = nil

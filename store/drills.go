@@ -28,6 +28,15 @@ func (s *DB) FinishDrillRun(ctx context.Context, runID int64, score int, at time
 	return s.StopDrillTimers(ctx, runID, at)
 }
 
+// StopDrillRun records that the learner left a run before its end: it
+// keeps no score, and its timers stop.
+func (s *DB) StopDrillRun(ctx context.Context, runID int64, at time.Time) error {
+	if _, err := s.q.ExecContext(ctx, `UPDATE drill_runs SET stopped_at = $2 WHERE id = $1 AND finished_at IS NULL`, runID, at); err != nil {
+		return fmt.Errorf("stop drill run %d: %w", runID, err)
+	}
+	return s.StopDrillTimers(ctx, runID, at)
+}
+
 // SaveDrillAnswer keeps an answer to a drill task with its score.
 func (s *DB) SaveDrillAnswer(ctx context.Context, a bottega.DrillAnswer) error {
 	_, err := s.q.ExecContext(ctx, `

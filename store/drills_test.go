@@ -9,6 +9,8 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // the database driver
 )
 
 // A drill timer is delivered once: taking it in an update's transaction that rolls
@@ -88,5 +90,51 @@ func TestDrillTimers(t *testing.T) {
 	}
 	if ts := due(now.Add(time.Hour)); len(ts) != 0 {
 		t.Errorf("timers of a finished run are due: %v", ts)
+	}
+}
+
+// TestStopDrillRun: a run the learner left keeps no score and no finish,
+// says when it stopped, and its timers are no longer due.
+func TestStopDrillRun(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	l, _, err := db.EnsureLearner(ctx, "telegram", "42", "42", "Ada", "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := db.StartDrillRun(ctx, l.ID, "acqua-voce", 1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddDrillTimers(ctx, []bottega.DrillTimer{{RunID: run, LearnerID: l.ID, TaskID: "smentita", Event: 1, DueAt: now.Add(time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.StopDrillRun(ctx, run, now.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Finished *time.Time `db:"finished_at"`
+		Stopped  *time.Time `db:"stopped_at"`
+		Score    *int       `db:"score"`
+	}
+	if err := raw.GetContext(ctx, &r, `SELECT finished_at, stopped_at, score FROM drill_runs WHERE id = $1`, run); err != nil {
+		t.Fatal(err)
+	}
+	if r.Finished != nil || r.Score != nil || r.Stopped == nil || !r.Stopped.Equal(now.Add(30*time.Second)) {
+		t.Errorf("a stopped run: finished %v, score %v, stopped %v", r.Finished, r.Score, r.Stopped)
+	}
+	if ts, err := db.DueDrillTimers(ctx, "telegram", now.Add(time.Hour), 10); err != nil || len(ts) != 0 {
+		t.Errorf("timers of a stopped run are due: %v, %v", ts, err)
 	}
 }

@@ -209,7 +209,7 @@ func personalData() map[string]column {
 		"ask_turns":    {"id", "learner_id", "question_id", "role", "text", "created_at"},
 		"deliveries": {"id", "broadcast_id", "learner_id", "kind", "day", "payload", "status", "attempts", "next_attempt_at",
 			"expires_at", "lease_owner", "lease_until", "created_at", "sent_at", "message_id", "error"},
-		"drill_runs":    {"id", "learner_id", "drill_id", "version", "started_at", "finished_at", "score"},
+		"drill_runs":    {"id", "learner_id", "drill_id", "version", "started_at", "finished_at", "score", "stopped_at"},
 		"drill_answers": {"run_id", "learner_id", "task_id", "answer", "score", "verdict", "result", "answered_at"},
 		"drill_timers":  {"id", "run_id", "learner_id", "task_id", "event", "due_at", "done_at"},
 		// The cohort they joined, their placement and final checks, and
