@@ -81,6 +81,9 @@ type taskData struct {
 	// nothing in the database has it in their session only, and the
 	// search favours the lessons meant for it.
 	Role string `json:"r,omitempty"`
+	// Lessons is set when the learner's model tokens for the day are
+	// spent: the question is answered from the lessons alone.
+	Lessons bool `json:"l,omitempty"`
 }
 
 // Answer takes a question in the update's transaction: the cheap checks
@@ -104,7 +107,7 @@ func (a *Assistant) Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, qu
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	if (a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions) || (a.o.DailyTokens > 0 && used.Tokens >= a.o.DailyTokens) {
+	if a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions {
 		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil)}}, nil
 	}
 	id, err := db.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
@@ -114,7 +117,9 @@ func (a *Assistant) Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, qu
 	if err := db.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	data, err := json.Marshal(taskData{Question: id, Role: l.Role})
+	// Once the day's model tokens are spent the lessons still answer.
+	spent := a.o.DailyTokens > 0 && used.Tokens >= a.o.DailyTokens
+	data, err := json.Marshal(taskData{Question: id, Role: l.Role, Lessons: spent})
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
@@ -215,7 +220,7 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 	start := a.o.Clock.Now()
 	m := &message{s: s, chatID: chatID, clock: a.o.Clock, every: a.o.EditEvery, id: q.MessageID, noEdits: a.o.NoEdits || !bot.CapabilitiesOf(s).Edits,
 		started: func(ctx context.Context, id string) error { return a.o.DB.AnswerMessage(ctx, q.ID, id) }}
-	ans, err := a.answer(ctx, m, l, q)
+	ans, err := a.answer(ctx, m, l, q, a.o.LLM != nil && !d.Lessons)
 	if err == nil {
 		err = m.final(ctx, ans.reply)
 	}
@@ -257,11 +262,11 @@ func (a *Assistant) runAnswer(ctx context.Context, s bot.Sender, chatID string, 
 // answer works out the answer to q, streaming it into m if the model writes
 // it, and records it before it is shown. An answer recorded by an earlier
 // run, interrupted before it was shown or marked answered, is taken as is.
-func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q bottega.Question) (answer, error) {
+func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, model bool) (answer, error) {
 	if len(q.Answer) > 0 {
 		return decodeAnswer(q.Answer)
 	}
-	ans, err := a.respond(ctx, m, l, q)
+	ans, err := a.respond(ctx, m, l, q, model)
 	if err != nil {
 		return ans, err
 	}
@@ -272,8 +277,8 @@ func (a *Assistant) answer(ctx context.Context, m *message, l bottega.Learner, q
 	return ans, a.o.DB.SaveAnswer(ctx, q.ID, b)
 }
 
-// respond retrieves, answers and sends.
-func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, q bottega.Question) (answer, error) {
+// respond retrieves, answers and sends; with the model when model is set.
+func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, model bool) (answer, error) {
 	lg := q.Locale
 	if defames(q.Text) {
 		// Whatever the lessons or a model could add, the answer is no:
@@ -285,7 +290,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		return answer{}, err
 	}
 	limit := maxPassages
-	if a.o.LLM != nil {
+	if model {
 		limit = maxLLMPassages
 	}
 	help := urgentHelp(q.Text)
@@ -332,7 +337,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		}
 	}
 	found.Hits = hits
-	if a.o.LLM == nil {
+	if !model {
 		if !covered || found.Elsewhere {
 			if found.Elsewhere || declined(search) {
 				// Another field, a request to play another part, a
@@ -557,7 +562,11 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	}
 	text, usage, err := a.stream(ctx, m, msgs, limit, show)
 	ans.usage.Latency = time.Since(start)
-	ans.usage.TokensIn, ans.usage.TokensOut = tokens(msgs, text, usage)
+	if err == nil || text != "" || usage != nil {
+		// A call refused or failed before it wrote anything (429, 5xx, a
+		// bad key) is not billed: it takes nothing from the learner's day.
+		ans.usage.TokensIn, ans.usage.TokensOut = tokens(msgs, text, usage)
+	}
 	in, out := spentTokens(spent)
 	ans.usage.TokensIn, ans.usage.TokensOut = ans.usage.TokensIn+in, ans.usage.TokensOut+out
 	ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)

@@ -315,15 +315,18 @@ func TestFallback(t *testing.T) {
 		llm  bool
 		mode llmtest.Mode
 		want string // the mode recorded
+		// spends: the model wrote something, so the call counts against
+		// the learner's tokens; a call refused before it wrote does not.
+		spends bool
 	}{
-		{"no LLM", false, 0, "offline"},
-		{"5xx", true, llmtest.ServerError, "fallback"},
-		{"429", true, llmtest.RateLimited, "fallback"},
-		{"stall before the first words", true, llmtest.Stall, "fallback"},
-		{"stall midway", true, llmtest.StallMidway, "fallback"},
-		{"broken stream", true, llmtest.BrokenStream, "fallback"},
-		{"truncated stream", true, llmtest.Truncated, "fallback"},
-		{"malformed JSON", true, llmtest.MalformedJSON, "fallback"},
+		{"no LLM", false, 0, "offline", false},
+		{"5xx", true, llmtest.ServerError, "fallback", false},
+		{"429", true, llmtest.RateLimited, "fallback", false},
+		{"stall before the first words", true, llmtest.Stall, "fallback", false},
+		{"stall midway", true, llmtest.StallMidway, "fallback", true},
+		{"broken stream", true, llmtest.BrokenStream, "fallback", true},
+		{"truncated stream", true, llmtest.Truncated, "fallback", true},
+		{"malformed JSON", true, llmtest.MalformedJSON, "fallback", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -348,6 +351,10 @@ func TestFallback(t *testing.T) {
 			}
 			if q := h.lastQuestion(); q.Mode != tt.want || q.AnsweredAt == nil {
 				t.Errorf("question recorded as %+v, want mode %s", q, tt.want)
+			}
+			used, err := h.db.AskUsed(context.Background(), h.learner.ID, time.Time{})
+			if err != nil || (used.Tokens > 0) != tt.spends {
+				t.Errorf("tokens counted against the learner: %d (%v), want some: %v", used.Tokens, err, tt.spends)
 			}
 		})
 	}
@@ -453,8 +460,16 @@ func TestGuardRails(t *testing.T) {
 		if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task == nil {
 			t.Fatalf("first question refused: %+v", r)
 		}
-		if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task != nil || r[0].Text != h.tr("ask_quota", nil) {
-			t.Errorf("after an answer of more than 100 tokens: %+v, want the quota message", r)
+		// The day's tokens are spent: the lessons answer, without the
+		// model.
+		if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task == nil {
+			t.Fatalf("after an answer of more than 100 tokens: %+v, want an answer from the lessons", r)
+		}
+		if q := h.lastQuestion(); q.Mode != "offline" || len(h.llm.Requests()) != 1 {
+			t.Errorf("after the day's tokens: mode %s, %d model calls; want offline, 1", q.Mode, len(h.llm.Requests()))
+		}
+		if final := h.out.last(t); !strings.Contains(final.Text, "«Dirette per consigli ed eventi»") {
+			t.Errorf("answer from the lessons:\n%s", final.Text)
 		}
 	})
 }

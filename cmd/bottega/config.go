@@ -173,7 +173,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.DailyQuestions, err = envInt(getenv, "BOTTEGA_DAILY_QUESTIONS", 30); err != nil {
 		return c, err
 	}
-	if c.DailyTokens, err = envInt(getenv, "BOTTEGA_DAILY_TOKENS", 20000); err != nil {
+	if c.DailyTokens, err = envInt(getenv, "BOTTEGA_DAILY_TOKENS", 80000); err != nil {
 		return c, err
 	}
 	for _, a := range strings.Split(getenv("BOTTEGA_ADMINS"), ",") {

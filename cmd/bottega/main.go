@@ -97,7 +97,7 @@ const envHelp = `Environment (all optional; with none set, Bottega runs a local 
   OPENAI_TRANSCRIBE_MODEL  speech-to-text model on the same server: lesson videos are transcribed when published
   FFMPEG                   ffmpeg binary (ffprobe next to it) that cuts lesson videos into clips (default: on PATH)
   BOTTEGA_DAILY_QUESTIONS  questions a learner may ask per day (default 30, 0: no limit)
-  BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 20000, 0: no limit)
+  BOTTEGA_DAILY_TOKENS     LLM tokens a learner's answers may use per day (default 80000, 0: no limit; then the lessons answer alone)
   BOTTEGA_ADMINS           comma-separated user ids allowed to use admin commands
   BOTTEGA_CONTACT          how learners reach a person (an email address, a phone number or a link)
   BOTTEGA_PUBLIC_URL       the address the bot is reached at (https://...): the web console's sign-in links, certificates' /verify/<code>
