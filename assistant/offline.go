@@ -146,8 +146,8 @@ func splitSentences(line string) []string {
 	return append(out, string(r[start:]))
 }
 
-// quotedSpans marks the runes of r inside a quotation that closes in r:
-// «…», “…” or "…". A quote mark left open marks nothing.
+// quotedSpans marks the runes of a quotation that closes in r, its marks
+// included: «…», “…” or "…". A quote mark left open marks nothing.
 func quotedSpans(r []rune) []bool {
 	in := make([]bool, len(r))
 	for i := 0; i < len(r); i++ {
@@ -167,7 +167,7 @@ func quotedSpans(r []rune) []bool {
 			continue
 		}
 		end += i + 1
-		for k := i; k < end; k++ {
+		for k := i; k <= end; k++ {
 			in[k] = true
 		}
 		i = end

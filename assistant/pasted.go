@@ -81,10 +81,16 @@ func splitPasted(msg string) (text, question string, ok bool) {
 	}
 	// A shorter text quoted in the question: the learner's words around
 	// it ask about it.
-	q := strings.TrimSpace(framing(msg))
-	if q != "" && utf8.RuneCountInString(msg)-utf8.RuneCountInString(q) >= minQuoted &&
+	frame, quoted := framing(msg)
+	q := strings.TrimSpace(frame)
+	if q != "" && utf8.RuneCountInString(quoted) >= minQuoted &&
 		utf8.RuneCountInString(q) <= maxPastedQuestion && asksAbout(q) {
-		return msg, q, true
+		if strings.Contains(quoted, "\n") {
+			// Two quotations ("she wrote '…', I replied '…'"): which is
+			// which is said by the words around them.
+			return msg, q, true
+		}
+		return quoted, q, true
 	}
 	return "", "", false
 }
@@ -157,9 +163,10 @@ func endsSentence(s string, i int) bool {
 }
 
 // framing returns the learner's own words around the quotations of a
-// pasted text ("a customer wrote '…' and I replied '…'"), "" when it
-// quotes nothing: then all of it is what was pasted.
-func framing(text string) string {
+// pasted text ("a customer wrote '…' and I replied '…'"), and what they
+// quote, one quotation a line; both "" when it quotes nothing: then all
+// of it is what was pasted.
+func framing(text string) (frame, quoted string) {
 	r := []rune(text)
 	in := quotedSpans(r)
 	// Quotations in single quotes, which the lessons' examples do not
@@ -180,15 +187,25 @@ func framing(text string) string {
 		}
 	}
 	if !slices.Contains(in, true) {
-		return ""
+		return "", ""
 	}
 	var b strings.Builder
+	var quotes []string
 	for i, c := range r {
-		if !in[i] {
+		switch {
+		case !in[i]:
 			b.WriteRune(c)
+		case i == 0 || !in[i-1]:
+			quotes = append(quotes, string(c))
+		default:
+			quotes[len(quotes)-1] += string(c)
 		}
 	}
-	return b.String()
+	for i, q := range quotes {
+		// Without its marks: «Pessimo negozio» is what they were sent.
+		quotes[i] = strings.TrimFunc(q, func(r rune) bool { return strings.ContainsRune(`«»“”"'`, r) })
+	}
+	return b.String(), strings.Join(quotes, "\n")
 }
 
 // pastedSearch is what a question about a pasted text is searched for:
@@ -207,7 +224,7 @@ func pastedSearch(question, text, locale string) string {
 		// Italian: their words, so that the question reads as English.
 		h = hint["en"]
 	}
-	if asksReply(question + " " + framing(text)) {
+	if frame, _ := framing(text); asksReply(question + " " + frame) {
 		return question + " " + h[0]
 	}
 	return question + " " + h[1]

@@ -67,7 +67,11 @@ func TestSplitPasted(t *testing.T) {
 		{"a situation, then a question, in English", "the bridge has been closed for a week and people keep asking under every post when it will reopen. we don't know yet, the province hasn't said. what do we write?", "", "", false},
 		{"a situation, then asking if a reply is fine", "Una cliente ha scritto su Google che il pane era duro, che la commessa era scortese e che non tornerà più, ma quel giorno eravamo chiusi per ferie. Le ho risposto di controllare la data, va bene?", "Una cliente ha scritto su Google che il pane era duro, che la commessa era scortese e che non tornerà più, ma quel giorno eravamo chiusi per ferie.", "Le ho risposto di controllare la data, va bene?", true},
 		{"a short draft quoted in the question", "Ho scritto la bio: 'Ceramiche fatte a mano a Deruta dal 1987, pezzi unici'. Va bene o è troppo corta?",
-			"Ho scritto la bio: 'Ceramiche fatte a mano a Deruta dal 1987, pezzi unici'. Va bene o è troppo corta?", "Ho scritto la bio: . Va bene o è troppo corta?", true},
+			"Ceramiche fatte a mano a Deruta dal 1987, pezzi unici", "Ho scritto la bio: . Va bene o è troppo corta?", true},
+		{"a review in «»", "«Pessimo negozio, commessa scortese e prezzi alti. Non ci torno più» ⭐ mi hanno scritto questa su google, come rispondo?",
+			"Pessimo negozio, commessa scortese e prezzi alti. Non ci torno più", "⭐ mi hanno scritto questa su google, come rispondo?", true},
+		{"two quotations", "una cliente ha scritto 'prezzi da rapina, commessa antipatica' e io ho risposto 'venga a vedere di persona', va bene?",
+			"una cliente ha scritto 'prezzi da rapina, commessa antipatica' e io ho risposto 'venga a vedere di persona', va bene?", "una cliente ha scritto  e io ho risposto , va bene?", true},
 		{"a term quoted", "cosa vuol dire «Metti in evidenza» su facebook?", "", "", false},
 		{"a quotation and no question", "una cliente ha scritto 'prezzi da rapina, commessa antipatica, mai più' e basta", "", "", false},
 	}
