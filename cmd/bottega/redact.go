@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // secretVars are the variables whose values must never reach a log line or
@@ -26,6 +28,12 @@ func secretVars() []string {
 // redacted replaces a secret.
 const redacted = "[REDACTED]"
 
+// shortSecret is the length under which a secret is hidden only where it
+// stands as a word of its own: a key such as "x" or "ollama", which local
+// model servers accept, is a word of ordinary log lines ("context",
+// "http://ollama:11434") that would otherwise be cut to pieces.
+const shortSecret = 12
+
 // redactor hides the configured secrets in text. It is the one place that
 // does: every log record goes through redactHandler and the error that run
 // returns through err, so a library that echoes a request (an LLM server
@@ -33,6 +41,9 @@ const redacted = "[REDACTED]"
 // nothing whatever its message looks like. A nil redactor hides nothing.
 type redactor struct {
 	r *strings.Replacer
+	// words are the short secrets, each between two characters that are
+	// neither letters nor digits (or an end of the text).
+	words []*regexp.Regexp
 }
 
 // newRedactor reads the secrets from the environment. It reads the raw
@@ -61,15 +72,20 @@ func newRedactor(getenv func(string) string) *redactor {
 	// order at each position, so a secret that contains another is replaced
 	// whole.
 	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	var pairs []string
+	pairs := []string{}
+	var words []*regexp.Regexp
 	seen := map[string]bool{}
 	for _, s := range secrets {
-		if !seen[s] {
-			seen[s] = true
+		switch {
+		case seen[s]:
+		case utf8.RuneCountInString(s) < shortSecret:
+			words = append(words, regexp.MustCompile(`(^|[^\pL\pN])`+regexp.QuoteMeta(s)+`([^\pL\pN]|$)`))
+		default:
 			pairs = append(pairs, s, redacted)
 		}
+		seen[s] = true
 	}
-	return &redactor{r: strings.NewReplacer(pairs...)}
+	return &redactor{r: strings.NewReplacer(pairs...), words: words}
 }
 
 // dsnPassword returns the password in a Postgres URL or key=value DSN, both
@@ -120,7 +136,15 @@ func (r *redactor) String(s string) string {
 	if r == nil {
 		return s
 	}
-	return r.r.Replace(s)
+	s = r.r.Replace(s)
+	for _, w := range r.words {
+		// Twice: a match takes the character after the secret, which
+		// may be the one before its next mention ("x x").
+		for range 2 {
+			s = w.ReplaceAllString(s, "${1}"+redacted+"${2}")
+		}
+	}
+	return s
 }
 
 // err returns err with its message redacted; errors.Is and errors.As still

@@ -108,3 +108,20 @@ func TestRedactorKeyValueDSN(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactorShortSecret hides a short key ("x", as local model servers
+// accept) where it stands alone, and leaves the words that contain it.
+func TestRedactorShortSecret(t *testing.T) {
+	r := newRedactor(envFrom(map[string]string{"OPENAI_API_KEY": "x", "DATABASE_URL": "postgres://u:pw@db/b"}))
+	for in, want := range map[string]string{
+		"context deadline exceeded":            "context deadline exceeded",
+		"Authorization: Bearer x":              "Authorization: Bearer " + redacted,
+		`{"key":"x"} x x x`:                    `{"key":"` + redacted + `"} ` + redacted + " " + redacted + " " + redacted,
+		"dial postgres://u:pw@db/b: refused":   "dial postgres://u:" + redacted + "@db/b: refused",
+		"pwned: a password without the secret": "pwned: a password without the secret",
+	} {
+		if got := r.String(in); got != want {
+			t.Errorf("String(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
