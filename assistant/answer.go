@@ -581,7 +581,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 		return a.uncovered(q, hits, ans), nil
 	}
 	answerText := clip(dropCitations(sanitize(text), len(hits)), limit)
-	if newGuard(msgs[0].Content).leaks(answerText) {
+	if newGuard(rules(msgs[0].Content)).leaks(answerText) {
 		a.log.Warn("LLM repeated its instructions, answering from the lessons", "question", q.ID, "model", a.o.Model)
 		return a.offline(q, hits, modeFallback, ans), nil
 	}
@@ -611,7 +611,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 //
 // limit bounds the text shown, show turns it into what the learner reads.
 func (a *Assistant) stream(ctx context.Context, m *message, msgs []openai.ChatCompletionMessage, limit int, show func(string) string) (string, *openai.Usage, error) {
-	g := newGuard(msgs[0].Content)
+	g := newGuard(rules(msgs[0].Content))
 	ctx, cancel := context.WithTimeout(ctx, a.o.LLMTimeout)
 	defer cancel()
 	firstWords := time.AfterFunc(a.o.FirstToken, cancel)

@@ -1,6 +1,7 @@
 package assistant_test
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,5 +73,25 @@ func TestPromptNeverShown(t *testing.T) {
 				t.Errorf("question recorded as %+v, want mode fallback", q)
 			}
 		})
+	}
+}
+
+// An answer that names what Bottega teaches in the words of the prompt's
+// list of topics is an answer, not a leak: the list is no secret.
+func TestTopicsAreNoLeak(t *testing.T) {
+	h := newHarness(t, true, nil)
+	l := h.learner
+	l.Locale = "en"
+	if err := h.db.UpdateLearner(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	const answer = "In Bottega you learn about Google Maps listings, Facebook and Instagram pages, product photos, posts, Stories and Reels [1]."
+	h.llm.SetReply(func(openai.ChatCompletionRequest) string { return answer })
+	h.ask(l, "what can i learn here about google maps and instagram?")
+	if final := h.out.last(t); !strings.Contains(final.Text, "Google Maps listings, Facebook and Instagram pages") {
+		t.Errorf("answer %q, want the model's", final.Text)
+	}
+	if q := h.lastQuestion(); q.Mode != "llm" {
+		t.Errorf("question recorded as mode %s, want llm", q.Mode)
 	}
 }
