@@ -166,7 +166,7 @@ var laterWords = []string{"pomeriggio", "sera", "afternoon", "evening", "tarde",
 // ("alle 3 di notte") and in the evening for a larger one ("a las 10 de
 // la noche").
 var (
-	earlyWords = []string{"mattin", "morning", "mañana", "manana", "matin", "morgen", "rano", "rana"}
+	earlyWords = []string{"mattin", "morning", "early", "mañana", "manana", "temprano", "matin", "tôt", "morgen", "früh", "frueh", "rano", "rana", "wcześnie", "wczesnie"}
 	nightWords = []string{"notte", "night", "noche", "madrugada", "nuit", "nacht", "nocy", "noc"}
 )
 
