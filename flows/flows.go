@@ -595,18 +595,23 @@ func (t *turn) command() ([]bot.Reply, error) {
 	if name == "progress" && strings.EqualFold(arg, "all") {
 		return t.progress([]string{"all"}) // "/progress all": every track
 	}
-	if data, ok := t.b.commands[name]; ok {
-		act, args, err := parseData(version+"|"+data, t.b.routes)
-		if err != nil {
-			return nil, fmt.Errorf("command %s: %w", name, err)
-		}
-		return t.b.routes[act].run(t, args)
+	if _, ok := t.b.commands[name]; ok {
+		return t.run(name)
 	}
 	if r, ok, err := t.extensions(); err != nil || ok {
 		return r, err
 	}
 	t.note("unknown_command", nil)
 	return t.show()
+}
+
+// run runs one of the commands in Bot.commands.
+func (t *turn) run(name string) ([]bot.Reply, error) {
+	act, args, err := parseData(version+"|"+t.b.commands[name], t.b.routes)
+	if err != nil {
+		return nil, fmt.Errorf("command %s: %w", name, err)
+	}
+	return t.b.routes[act].run(t, args)
 }
 
 // commandName returns "start" for "/start payload" and "/Start@bottega_bot".
@@ -665,6 +670,11 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return t.show()
 		}
 	}
+	if name := t.b.words.command(s); name != "" {
+		// "menu", "ayuda", "nächste Lektion": the command, as typed
+		// with its slash.
+		return t.run(name)
+	}
 	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
 		// A typed answer that fits the question is that answer ("ok" to
 		// the consent question too, before it is small talk).
@@ -705,7 +715,13 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		return t.switchLang(lang)
 	}
 	if t.st.Screen == scrPlain && s != "" {
-		return t.plainText(s)
+		if t.b.answerer == nil || !asksBot(s) {
+			return t.plainText(s)
+		}
+		// A short question after a check ("e come metto gli orari su
+		// google?") is for the assistant, not a text to check: the
+		// checker is left.
+		t.goTo(scrMenu)
 	}
 	scr := t.b.screens[t.st.Screen]
 	if t.st.Screen == scrQuiz && t.b.answerer != nil && isQuestion(s) {
@@ -807,6 +823,14 @@ func (t *turn) label(field, v string) string {
 		}
 	}
 	return v
+}
+
+// asksBot tells a short question ending in a question mark, which is asked
+// of the bot rather than a text to check: a notice or a post is longer,
+// and seldom ends asking.
+func asksBot(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsSymbol(r) })
+	return strings.HasSuffix(s, "?") && len(strings.Fields(s)) <= 20
 }
 
 // isQuestion tells typed text that reads as a question (a question mark,

@@ -83,6 +83,27 @@ func matchAt(text []string, i int, p []string) bool {
 	return true
 }
 
+// command returns the command s says in words ("menu", "ayuda", "nächste
+// Lektion"), "" unless all of s is one of words.txt's cmd phrases.
+func (w *words) command(s string) string {
+	text := normWords(s, false)
+	if len(text) == 0 {
+		return ""
+	}
+	for _, k := range w.kinds {
+		name, ok := strings.CutPrefix(k, "cmd.")
+		if !ok {
+			continue
+		}
+		for _, p := range w.phrases[k] {
+			if len(p) == len(text) && matchAt(text, 0, p) {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
 // smallTalk returns the kind of small talk s is ("" if it is not): a
 // greeting, thanks, goodbye or acknowledgement, alone or together, or emoji
 // only. A message with anything else in it ("ciao, come metto gli orari

@@ -230,3 +230,28 @@ func TestBare(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandWords(t *testing.T) {
+	w, err := parseWords(wordsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"menu":                       "menu",
+		"Menú":                       "menu",
+		"menü!":                      "menu",
+		"ayuda":                      "help",
+		"Hilfe":                      "help",
+		"siguiente leccion":          "continue",
+		"nächste Lektion":            "continue",
+		"le lezioni":                 "lessons",
+		"mes progrès":                "progress",
+		"il menu della pizzeria?":    "",
+		"come funziona google maps?": "",
+		"ciao":                       "",
+	} {
+		if got := w.command(text); got != want {
+			t.Errorf("command(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
