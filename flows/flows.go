@@ -652,6 +652,13 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
+	if v := t.b.words.truth(s); v != "" && len(rows) > 0 && len(rows[0]) == 2 && rows[0][0].Label == t.T("btn_true", nil) {
+		// "sì", "stimmt nicht": the true-or-false question's button.
+		if v == "true" {
+			return t.button(rows[0][0].Data)
+		}
+		return t.button(rows[0][1].Data)
+	}
 	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
 		return t.certName(s) // the name for the certificate
 	}

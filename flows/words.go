@@ -85,13 +85,21 @@ func matchAt(text []string, i int, p []string) bool {
 
 // command returns the command s says in words ("menu", "ayuda", "nächste
 // Lektion"), "" unless all of s is one of words.txt's cmd phrases.
-func (w *words) command(s string) string {
+func (w *words) command(s string) string { return w.whole("cmd.", s) }
+
+// truth returns "true" or "false" for a typed answer to a true-or-false
+// question ("sì", "stimmt nicht"), "" for anything else.
+func (w *words) truth(s string) string { return w.whole("tf.", s) }
+
+// whole returns the rest of the name of the kind beginning with prefix one
+// of whose phrases is all of s, "" when none is.
+func (w *words) whole(prefix, s string) string {
 	text := normWords(s, false)
 	if len(text) == 0 {
 		return ""
 	}
 	for _, k := range w.kinds {
-		name, ok := strings.CutPrefix(k, "cmd.")
+		name, ok := strings.CutPrefix(k, prefix)
 		if !ok {
 			continue
 		}
