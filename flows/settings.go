@@ -442,9 +442,8 @@ func (t *turn) showSettings() (bot.Reply, error) {
 		{t.btn("btn_set_lang", actSettings, fieldLang), t.btn("btn_set_role", actSettings, fieldRole)},
 		{t.btn("btn_set_level", actSettings, fieldLevel), t.btn("btn_set_reminder", actSettings, fieldReminder)},
 		{t.btn("btn_set_consent", actSettings, fieldConsent), t.btn("btn_export", actExport)},
-		{t.btn("btn_delete", actDelete)},
-		// Last, so that the buttons learners know keep their places.
-		{t.btn("btn_menu", actMenu), t.btn("btn_set_video", actSettings, fieldVideo)},
+		{t.btn("btn_set_video", actSettings, fieldVideo), t.btn("btn_delete", actDelete)},
+		{t.btn("btn_menu", actMenu)}, // last, as on every screen
 	}}, nil
 }
 
