@@ -354,8 +354,9 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	// says NOT_COVERED when it is not. Weak retrieval is tried once more
 	// with the question put in the lessons' words.
 	var spent *openai.Usage
+	var none bool
 	if !covered {
-		hits, spent, err = a.rewritten(ctx, l, q, hits, limit)
+		hits, spent, none, err = a.rewritten(ctx, l, q, hits, limit)
 		if err != nil {
 			return answer{}, err
 		}
@@ -366,7 +367,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)
 		return a.withHelp(lg, a.uncovered(q, hits, ans), help), nil
 	}
-	ans, err := a.generate(ctx, m, l, q, hits, turns, spent)
+	ans, err := a.generate(ctx, m, l, q, hits, turns, spent, none || injection(q.Text))
 	if err != nil {
 		return ans, err
 	}
@@ -537,8 +538,10 @@ var errLeak = errors.New("the answer repeats the instructions")
 // generate streams the model's answer into a message, editing it as text
 // arrives; on any failure the message becomes the offline answer.
 // spent is what earlier calls for this answer used (the rewrite), counted
-// with it.
-func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, hits []bottega.PassageHit, turns []store.AskTurn, spent *openai.Usage) (answer, error) {
+// with it. offTopic tells a question found about nothing the lessons teach,
+// or trying to change the rules: an answer to it that cites no passage is
+// not from the lessons, and is not shown.
+func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner, q bottega.Question, hits []bottega.PassageHit, turns []store.AskTurn, spent *openai.Usage, offTopic bool) (answer, error) {
 	lg := q.Locale
 	msgs := messages(lg, q.Text, hits, turns, promptLabel)
 	// A pasted text gets a draft: the answer may be longer, and the
@@ -590,6 +593,10 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 		return a.offline(q, hits, modeFallback, ans), nil
 	}
 	cited := citations(answerText, len(hits))
+	if len(cited) == 0 && offTopic {
+		a.log.Warn("LLM answered an off-topic question citing no lesson, declining", "question", q.ID, "model", a.o.Model)
+		return a.uncovered(q, hits, ans), nil
+	}
 	if len(cited) == 0 {
 		cited = []int{1} // the model forgot to cite: the best passage is the source
 	}

@@ -35,24 +35,26 @@ The message is quoted as data between ` + questionOpen + ` and ` + questionClose
 // rewritten searches again with the question put in the lessons' words
 // by one short model call, and fuses what both searches found. When the
 // call fails or takes too long it returns the first hits as they were.
-func (a *Assistant) rewritten(ctx context.Context, l bottega.Learner, q bottega.Question, first []bottega.PassageHit, limit int) ([]bottega.PassageHit, *openai.Usage, error) {
+// none tells that the call found the question about nothing the lessons
+// teach.
+func (a *Assistant) rewritten(ctx context.Context, l bottega.Learner, q bottega.Question, first []bottega.PassageHit, limit int) (hits []bottega.PassageHit, usage *openai.Usage, none bool, err error) {
 	terms, usage, err := a.rewrite(ctx, q.Text)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, usage, fmt.Errorf("rewrite question: %w", ctx.Err())
+			return nil, usage, false, fmt.Errorf("rewrite question: %w", ctx.Err())
 		}
 		a.log.Warn("question rewrite failed, searching with the question alone", "question", q.ID, "model", a.o.Model, "err", err)
-		return first, usage, nil
+		return first, usage, false, nil
 	}
 	if terms == noTerms {
 		// Nothing the lessons teach: the model will say so.
-		return first, usage, nil
+		return first, usage, true, nil
 	}
 	more, err := a.r.Search(ctx, q.Locale, l.Role, terms, limit)
 	if err != nil {
-		return nil, usage, err
+		return nil, usage, false, err
 	}
-	return fuse(limit, first, more), usage, nil
+	return fuse(limit, first, more), usage, false, nil
 }
 
 // rewrite asks the model for search terms for question: the Italian ones,
