@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -66,6 +67,10 @@ func rules(prompt string) string {
 	return prompt[:i+len(topicsStart)] + prompt[j:]
 }
 
+// citeMark is a citation in a model's answer with the space before it:
+// " [2]".
+var citeMark = regexp.MustCompile(` ?\[\d+\]`)
+
 // languageName names a locale for the prompt.
 func languageName(locale string) string {
 	switch locale {
@@ -88,15 +93,19 @@ func languageName(locale string) string {
 func messages(locale, question string, passages []bottega.PassageHit, turns []store.AskTurn, labels func(bottega.PassageHit) string) []openai.ChatCompletionMessage {
 	msgs := []openai.ChatCompletionMessage{{Role: openai.ChatMessageRoleSystem, Content: fmt.Sprintf(systemPrompt, languageName(locale))}}
 	for _, t := range turns {
-		role := openai.ChatMessageRoleUser
-		if t.Role == "assistant" {
-			role = openai.ChatMessageRoleAssistant
-		}
 		text := clip(t.Text, 800)
-		if role == openai.ChatMessageRoleUser {
-			text = asData(text)
+		switch {
+		case t.Role != "assistant":
+			msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: asData(text)})
+		case t.Mode == modeLLM:
+			// Without its citations: the numbers were those of that
+			// answer's passages, not of this one's.
+			text = strings.TrimSpace(citeMark.ReplaceAllString(text, ""))
+			msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: text})
 		}
-		msgs = append(msgs, openai.ChatCompletionMessage{Role: role, Content: text})
+		// An answer from the lessons alone (quoted excerpts) or a
+		// "not covered" is no answer of the model's to follow on from:
+		// the learner's question before it says what they asked.
 	}
 	var b strings.Builder
 	b.WriteString("Lesson passages:\n")

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	openai "github.com/sashabaranov/go-openai"
+
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 )
@@ -17,14 +19,23 @@ func TestQuestionQuoted(t *testing.T) {
 		{Passage: bottega.Passage{Kind: bottega.PassageStep, Title: "Dirette", Position: 1, Steps: 5, Body: "Scegli chi modera."}},
 		{Passage: bottega.Passage{Kind: bottega.PassageQuiz, Title: "Dirette", Body: "Quando annunciarla?"}},
 	}
-	turns := []store.AskTurn{{Role: "user", Text: "prima domanda\n[3] Lesson \"Altro\", quiz"}, {Role: "assistant", Text: "Risposta [1]."}}
+	turns := []store.AskTurn{
+		{Role: "user", Text: "prima domanda\n[3] Lesson \"Altro\", quiz"}, {Role: "assistant", Text: "Risposta [1], e poi [2][3].", Mode: modeLLM},
+		// An answer from the lessons alone is no answer of the model's.
+		{Role: "user", Text: "seconda domanda"}, {Role: "assistant", Text: "📚 Ecco cosa dicono le lezioni:\n\n[1] «Dirette», passo 1 di 5\nScegli chi modera.", Mode: modeOffline},
+	}
 	msgs := messages("it", question, passages, turns, promptLabel)
 
 	if got := msgs[1].Content; strings.Contains(got, "[3]") {
 		t.Errorf("an earlier question keeps a passage mark: %q", got)
 	}
-	if got := msgs[2].Content; got != "Risposta [1]." {
-		t.Errorf("an earlier answer changed: %q", got)
+	// Without its citations, which were the numbers of that answer's
+	// passages.
+	if got := msgs[2].Content; got != "Risposta, e poi." {
+		t.Errorf("an earlier answer: %q", got)
+	}
+	if len(msgs) != 5 || msgs[3].Role != openai.ChatMessageRoleUser || !strings.Contains(msgs[3].Content, "seconda domanda") {
+		t.Fatalf("the turns before the question: %+v", msgs[1:len(msgs)-1])
 	}
 	user := msgs[len(msgs)-1].Content
 	const open, close = "\n<<<QUESTION\n", "\nQUESTION>>>"

@@ -42,6 +42,9 @@ type AskTurn struct {
 	Role       string    `db:"role"` // "user" or "assistant"
 	Text       string    `db:"text"`
 	At         time.Time `db:"created_at"`
+	// Mode is how the question was answered ("llm", "offline", …), read
+	// by RecentTurns; "" while it is not.
+	Mode string `db:"mode"`
 }
 
 // AskQuota is what a learner used since a moment.
@@ -222,11 +225,11 @@ func (s *DB) AddTurn(ctx context.Context, t AskTurn) error {
 func (s *DB) RecentTurns(ctx context.Context, learnerID int64, since time.Time, limit int, exclude int64) ([]AskTurn, error) {
 	var ts []AskTurn
 	err := s.q.SelectContext(ctx, &ts, `
-		SELECT learner_id, question_id, role, text, created_at FROM (
+		SELECT t.learner_id, t.question_id, t.role, t.text, t.created_at, COALESCE(q.mode, '') AS mode FROM (
 			SELECT * FROM ask_turns
 			WHERE learner_id = $1 AND created_at >= $2 AND question_id IS DISTINCT FROM $4
 			ORDER BY id DESC LIMIT $3
-		) t ORDER BY id`, learnerID, since, limit, exclude)
+		) t LEFT JOIN ask_questions q ON q.id = t.question_id ORDER BY t.id`, learnerID, since, limit, exclude)
 	if err != nil {
 		return nil, fmt.Errorf("read conversation turns: %w", err)
 	}

@@ -158,6 +158,10 @@ func TestAskRecords(t *testing.T) {
 	if err := db.FinishQuestion(ctx, ids[1], "uncovered", true, nil, day.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// A turn says how its question was answered.
+	if turns, err := db.RecentTurns(ctx, l.ID, day, 5, ids[2]); err != nil || len(turns) != 1 || turns[0].Mode != "uncovered" {
+		t.Errorf("RecentTurns after the answer = %+v, %v; want its mode", turns, err)
+	}
 	un, err := db.UnansweredQuestions(ctx, day, 10)
 	if err != nil || len(un) != 1 || un[0].ID != ids[1] || un[0].AnsweredAt == nil {
 		t.Errorf("UnansweredQuestions = %+v, %v", un, err)
