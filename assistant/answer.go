@@ -578,7 +578,13 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 			return ans, err
 		}
 		a.log.Warn("LLM failed, answering from the lessons", "question", q.ID, "model", a.o.Model, "err", err)
-		return a.offline(q, hits, modeFallback, ans), nil
+		fb := a.offline(q, hits, modeFallback, ans)
+		if m.progressed {
+			// The learner watched an answer being written: say why
+			// another one takes its place.
+			fb.reply.Text = a.t(lg, "ask_cut_off", nil) + "\n" + fb.reply.Text
+		}
+		return fb, nil
 	}
 	if strings.Contains(text, notCovered) {
 		return a.uncovered(q, hits, ans), nil

@@ -318,15 +318,18 @@ func TestFallback(t *testing.T) {
 		// spends: the model wrote something, so the call counts against
 		// the learner's tokens; a call refused before it wrote does not.
 		spends bool
+		// shown: the learner saw part of an answer, and is told why the
+		// lessons' excerpts take its place.
+		shown bool
 	}{
-		{"no LLM", false, 0, "offline", false},
-		{"5xx", true, llmtest.ServerError, "fallback", false},
-		{"429", true, llmtest.RateLimited, "fallback", false},
-		{"stall before the first words", true, llmtest.Stall, "fallback", false},
-		{"stall midway", true, llmtest.StallMidway, "fallback", true},
-		{"broken stream", true, llmtest.BrokenStream, "fallback", true},
-		{"truncated stream", true, llmtest.Truncated, "fallback", true},
-		{"malformed JSON", true, llmtest.MalformedJSON, "fallback", true},
+		{"no LLM", false, 0, "offline", false, false},
+		{"5xx", true, llmtest.ServerError, "fallback", false, false},
+		{"429", true, llmtest.RateLimited, "fallback", false, false},
+		{"stall before the first words", true, llmtest.Stall, "fallback", false, false},
+		{"stall midway", true, llmtest.StallMidway, "fallback", true, true},
+		{"broken stream", true, llmtest.BrokenStream, "fallback", true, true},
+		{"truncated stream", true, llmtest.Truncated, "fallback", true, true},
+		{"malformed JSON", true, llmtest.MalformedJSON, "fallback", true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -351,6 +354,9 @@ func TestFallback(t *testing.T) {
 			}
 			if q := h.lastQuestion(); q.Mode != tt.want || q.AnsweredAt == nil {
 				t.Errorf("question recorded as %+v, want mode %s", q, tt.want)
+			}
+			if cut := strings.HasPrefix(final.Text, h.tr("ask_cut_off", nil)); cut != tt.shown {
+				t.Errorf("says the answer was cut off: %v, want %v:\n%s", cut, tt.shown, final.Text)
 			}
 			used, err := h.db.AskUsed(context.Background(), h.learner.ID, time.Time{})
 			if err != nil || (used.Tokens > 0) != tt.spends {
