@@ -579,7 +579,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 		}
 		a.log.Warn("LLM failed, answering from the lessons", "question", q.ID, "model", a.o.Model, "err", err)
 		fb := a.offline(q, hits, modeFallback, ans)
-		if m.progressed {
+		if m.progressed && !errors.Is(err, errLeak) {
 			// The learner watched an answer being written: say why
 			// another one takes its place.
 			fb.reply.Text = a.t(lg, "ask_cut_off", nil) + "\n" + fb.reply.Text
