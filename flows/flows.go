@@ -652,6 +652,18 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
+	if _, err := strconv.Atoi(s); err == nil {
+		// "12" on a track's page: its lesson 12, as the list numbers
+		// them ("▫️ 12. …").
+		for _, row := range rows {
+			for _, btn := range row {
+				num := strings.TrimLeftFunc(btn.Label, func(r rune) bool { return !unicode.IsDigit(r) })
+				if btn.Data != "" && len(btn.Label)-len(num) <= 8 && strings.HasPrefix(num, s+". ") {
+					return t.button(btn.Data)
+				}
+			}
+		}
+	}
 	if v := t.b.words.truth(s); v != "" && len(rows) > 0 && len(rows[0]) == 2 && rows[0][0].Label == t.T("btn_true", nil) {
 		// "sì", "stimmt nicht": the true-or-false question's button.
 		if v == "true" {

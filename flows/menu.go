@@ -320,18 +320,20 @@ func (t *turn) showTrack() (bot.Reply, error) {
 		label := m + " " + strconv.Itoa(i+1) + ". " + short(t.pick(ls.Title), 40)
 		rows = append(rows, []bot.Button{{Label: label, Data: encode(actStep, ls.ID)}})
 	}
+	// More comes right after the lessons, so that it has the same
+	// number on every page where buttons are numbered; back goes with
+	// the way out.
+	var foot []bot.Button
 	if n > 1 {
 		text += "\n" + t.T("page", map[string]any{"N": page + 1, "Total": n})
-		var nav []bot.Button
-		if page > 0 {
-			nav = append(nav, bot.Button{Label: t.T("btn_prev_page", nil), Data: encode(actTracks, tr.ID, strconv.Itoa(page-1))})
-		}
 		if page < n-1 {
-			nav = append(nav, bot.Button{Label: t.T("btn_next_page", nil), Data: encode(actTracks, tr.ID, strconv.Itoa(page+1))})
+			rows = append(rows, []bot.Button{{Label: t.T("btn_next_page", nil), Data: encode(actTracks, tr.ID, strconv.Itoa(page+1))}})
 		}
-		rows = append(rows, nav)
+		if page > 0 {
+			foot = append(foot, bot.Button{Label: t.T("btn_prev_page", nil), Data: encode(actTracks, tr.ID, strconv.Itoa(page-1))})
+		}
 	}
-	rows = append(rows, []bot.Button{t.btn("btn_tracks", actTracks), t.btn("btn_menu", actMenu)})
+	rows = append(rows, append(foot, t.btn("btn_tracks", actTracks), t.btn("btn_menu", actMenu)))
 	return bot.Reply{Text: text, Buttons: rows}, nil
 }
 
