@@ -42,14 +42,14 @@ func TestPlainLanguagePage(t *testing.T) {
 		{
 			// Italian officialese, checked in English: the suggestions
 			// are in the admin's language, quoting the Italian text.
-			name: "notice", lang: "en", text: notice, verdict: "Hard to read", index: "Gulpease",
+			name: "notice", lang: "en", text: notice, verdict: "Not clear enough", index: "Gulpease",
 			// 1 sentence, 173 letters, 38 words: 89 + (300 - 1730) / 38 = 51.4.
 			score: "51",
 			tips:  []string{"Split the sentence that starts", `"si comunica che"`, "Say what to do", "Explain c.m.", `Instead of "ai sensi dell'", write "secondo l'"`},
 			other: "Checked as an Italian text.",
 		},
 		{
-			name: "notice in Italian", lang: "it", text: notice, verdict: "Difficile da leggere", index: "Gulpease",
+			name: "notice in Italian", lang: "it", text: notice, verdict: "Poco chiaro", index: "Gulpease",
 			score: "51",
 			tips:  []string{"Dividi la frase che inizia con", "Togli «si comunica che»", "Di' cosa fare", "Spiega c.m.", "Al posto di «ai sensi dell'» scrivi «secondo l'»"},
 		},
@@ -157,7 +157,7 @@ func TestBrowserPlainLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(verdict, "Hard to read") || !strings.HasPrefix(index, "3") || n < 3 || n > 5 ||
+	if !strings.Contains(verdict, "Not clear enough") || !strings.HasPrefix(index, "3") || n < 3 || n > 5 ||
 		!strings.Contains(first, "Split the sentence that starts") {
 		t.Errorf("verdict %q, index %q, %d suggestions, the first %q", verdict, index, n, first)
 	}

@@ -246,7 +246,7 @@ var texts = map[string][2]string{
 	"plain_result":         {"Risultato", "Result"},
 	"plain_good":           {"🟢 Chiaro, si legge bene.", "🟢 Clear and easy to read."},
 	"plain_fair":           {"🟡 Abbastanza chiaro, ma qualche ritocco aiuta.", "🟡 Fairly clear, but a few changes would help."},
-	"plain_hard":           {"🔴 Difficile da leggere: va riscritto.", "🔴 Hard to read: it needs rewriting."},
+	"plain_hard":           {"🔴 Poco chiaro: va riscritto.", "🔴 Not clear enough: it needs rewriting."},
 	"plain_scale":          {"/100 (più alto, più facile)", "/100 (higher is easier)"},
 	"plain_words":          {"Parole", "Words"},
 	"plain_sentences":      {"Frasi", "Sentences"},
