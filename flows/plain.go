@@ -60,6 +60,11 @@ func (t *turn) plainText(s string) ([]bot.Reply, error) {
 		t.note("check_empty", nil)
 		return t.show()
 	}
+	if r.Verdict == plain.Other {
+		// Italian and English rules would give wrong advice.
+		t.note("check_other_lang", nil)
+		return t.show()
+	}
 	var b strings.Builder
 	b.WriteString(t.T("check_"+string(r.Verdict), nil))
 	b.WriteString("\n")

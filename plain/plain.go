@@ -85,6 +85,9 @@ const (
 	Fair  Verdict = "fair"
 	Hard  Verdict = "hard"
 	Empty Verdict = "empty" // no words to judge
+	// Other is a text in neither Italian nor English, which the
+	// checker's dictionaries and indexes do not fit: it is not judged.
+	Other Verdict = "other"
 )
 
 // Essentials a post may lack.
@@ -188,6 +191,10 @@ func Check(lang, text string) Report {
 		r.Verdict = Empty
 		return r
 	}
+	if foreign(prose) {
+		r.Verdict = Other
+		return r
+	}
 	rs := []rune(prose)
 	for _, s := range sents {
 		if n := s.words(); n > LongSentence {
@@ -206,6 +213,22 @@ func Check(lang, text string) Report {
 	r.Verdict = verdict(r)
 	r.Suggestions = suggest(r)
 	return r
+}
+
+// foreign reports whether prose is plainly in another language than
+// Italian and English: of eight words or more, hardly any is one of their
+// function words (articles, prepositions, pronouns), which make a third
+// or more of ordinary prose, and a tenth even of a terse notice.
+func foreign(prose string) bool {
+	ds := dicts()
+	var words, known int
+	for _, w := range strings.FieldsFunc(strings.ToLower(prose), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		words++
+		if ds["it"].function[w] || ds["en"].function[w] {
+			known++
+		}
+	}
+	return words >= 8 && known*10 < words
 }
 
 // pickLang normalizes lang to "it" or "en": the caller's language unless

@@ -447,3 +447,22 @@ func TestSplitAfterAbbreviations(t *testing.T) {
 		}
 	}
 }
+
+// A text in another language is not judged with Italian or English rules.
+func TestOtherLanguage(t *testing.T) {
+	for _, text := range []string{
+		"Hola! mañana tour por el Oltrarno a las 10, punto de encuentro en Piazza Santo Spirito. Quedan 3 plazas, reserva por whatsapp",
+		"Ab Montag neue Öffnungszeiten: Mo-Fr 6 bis 18 Uhr, Samstag 7 bis 13 Uhr. Wir freuen uns auf euren Besuch!",
+		"Dès lundi, nouveaux horaires : du lundi au vendredi de 6 h à 18 h, samedi de 7 h à 13 h. Nous vous attendons !",
+		"Od poniedziałku nowe godziny otwarcia: od poniedziałku do piątku od 6 do 18, w sobotę od 7 do 13. Zapraszamy!",
+	} {
+		if r := Check("it", text); r.Verdict != Other || len(r.Suggestions) != 0 {
+			t.Errorf("Check(%.30q…) = %s with %d suggestions, want other and none", text, r.Verdict, len(r.Suggestions))
+		}
+	}
+	for _, s := range samples {
+		if r := Check(s.lang, s.text); r.Verdict == Other {
+			t.Errorf("%s: an %s text taken for another language", s.name, s.lang)
+		}
+	}
+}

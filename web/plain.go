@@ -35,6 +35,11 @@ func (h *Handler) checkPlain(w http.ResponseWriter, r *http.Request, s *session)
 		h.render(w, r, http.StatusBadRequest, "plain", s, data)
 		return
 	}
+	if rep.Verdict == plain.Other {
+		data["Error"] = "plain_other_lang"
+		h.render(w, r, http.StatusBadRequest, "plain", s, data)
+		return
+	}
 	tips := make([]string, len(rep.Suggestions))
 	for i, sg := range rep.Suggestions {
 		tips[i] = h.o.Texts.T(lang, sg.ID, sg.Args)

@@ -97,6 +97,8 @@ func TestPlainLanguagePage(t *testing.T) {
 		// Too few words for a readability that means anything.
 		{"asdfgh qwerty", "A text to check is needed"},
 		{strings.Repeat("Parola ", 500), "at most 3000 characters, this one has 3499"},
+		// Italian and English rules would judge it wrongly.
+		{"Ab Montag neue Öffnungszeiten: Mo-Fr 6 bis 18 Uhr, Samstag 7 bis 13 Uhr. Wir freuen uns auf euren Besuch!", "seems to be in another language"},
 	} {
 		code, body, _ := c.post("/console/plain", url.Values{"text": {bad.text}})
 		if code != http.StatusBadRequest || !strings.Contains(body, bad.want) || strings.Contains(body, `id="verdict"`) {

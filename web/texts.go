@@ -254,6 +254,7 @@ var texts = map[string][2]string{
 	"plain_as_en":          {"Controllato come testo in inglese.", "Checked as an English text."},
 	"plain_tips":           {"Cosa cambiare", "What to change"},
 	"plain_no_tips":        {"Niente da cambiare.", "Nothing to change."},
+	"plain_other_lang":     {"Questo testo sembra in un'altra lingua: per ora controllo solo testi in italiano e in inglese.", "This text seems to be in another language: for now only Italian and English texts are checked."},
 	"plain_empty":          {"Serve un testo da controllare, almeno una frase: incolla il testo di un post o di un avviso.", "A text to check is needed, at least a sentence: paste the text of a post or a notice."},
 	"plain_too_long":       {"Il testo è troppo lungo: al massimo %d caratteri, questo ne ha %d. Controlla un post alla volta.", "The text is too long: at most %d characters, this one has %d. Check one post at a time."},
 }
