@@ -304,21 +304,7 @@ var howWords = map[string]bool{"come": true, "how": true, "cómo": true, "como":
 
 // langNamed returns the language that s names and nothing else
 // ("inglese", "English", "po polsku"), "" if none.
-func (w *words) langNamed(s string) string {
-	text := normWords(s, false)
-	for _, k := range w.kinds {
-		code, isLang := strings.CutPrefix(k, "lang.")
-		if !isLang {
-			continue
-		}
-		for _, p := range w.phrases[k] {
-			if len(p) == len(text) && matchAt(text, 0, p) {
-				return code
-			}
-		}
-	}
-	return ""
-}
+func (w *words) langNamed(s string) string { return w.whole("lang.", s) }
 
 // langRequest returns the language a short message asks the bot to write
 // in ("mi scrivi in inglese x favore?", "can you answer in Italian"), or

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -9,8 +10,6 @@ import (
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
-	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the database driver
 )
 
 // A drill timer is delivered once: taking it in an update's transaction that rolls
@@ -97,17 +96,7 @@ func TestDrillTimers(t *testing.T) {
 // says when it stopped, and its timers are no longer due.
 func TestStopDrillRun(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	raw, err := sqlx.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewRaw(t)
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	l, _, err := db.EnsureLearner(ctx, "telegram", "42", "42", "Ada", "it")
 	if err != nil {
@@ -123,16 +112,13 @@ func TestStopDrillRun(t *testing.T) {
 	if err := db.StopDrillRun(ctx, run, now.Add(30*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	var r struct {
-		Finished *time.Time `db:"finished_at"`
-		Stopped  *time.Time `db:"stopped_at"`
-		Score    *int       `db:"score"`
-	}
-	if err := raw.GetContext(ctx, &r, `SELECT finished_at, stopped_at, score FROM drill_runs WHERE id = $1`, run); err != nil {
+	var finished, stopped sql.NullTime
+	var score sql.NullInt64
+	if err := raw.QueryRowContext(ctx, `SELECT finished_at, stopped_at, score FROM drill_runs WHERE id = $1`, run).Scan(&finished, &stopped, &score); err != nil {
 		t.Fatal(err)
 	}
-	if r.Finished != nil || r.Score != nil || r.Stopped == nil || !r.Stopped.Equal(now.Add(30*time.Second)) {
-		t.Errorf("a stopped run: finished %v, score %v, stopped %v", r.Finished, r.Score, r.Stopped)
+	if finished.Valid || score.Valid || !stopped.Valid || !stopped.Time.Equal(now.Add(30*time.Second)) {
+		t.Errorf("a stopped run: finished %v, score %v, stopped %v", finished, score, stopped)
 	}
 	if ts, err := db.DueDrillTimers(ctx, "telegram", now.Add(time.Hour), 10); err != nil || len(ts) != 0 {
 		t.Errorf("timers of a stopped run are due: %v, %v", ts, err)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -23,17 +22,7 @@ import (
 // averages computed here from what was seeded.
 func TestGainOfASimulatedCohort(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	raw, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewRaw(t)
 
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	codes := []bottega.Invite{

@@ -389,17 +389,7 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 // their ids and name.
 func TestExportHasEverythingAndDeleteLeavesNothing(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	raw, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewRaw(t)
 
 	// Someone else, whose records must not change.
 	other, _, err := db.EnsureLearner(ctx, platform, otherID, otherID, "Bruno", "it")

@@ -369,6 +369,21 @@ func New(t testing.TB) *store.DB {
 	return open(t, DSN(t))
 }
 
+// NewRaw returns a store on a fresh migrated database for t, and a plain
+// connection to the same database, for a test that reads or writes rows
+// the store has no method for. Both are closed when t ends.
+func NewRaw(t testing.TB) (*store.DB, *sql.DB) {
+	t.Helper()
+	dsn := DSN(t)
+	db := open(t, dsn)
+	raw, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() { _ = raw.Close() })
+	return db, raw
+}
+
 // open returns a store on dsn, closed when t ends.
 func open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
