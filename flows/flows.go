@@ -721,7 +721,11 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
-	if kind := t.b.words.smallTalk(s); kind == "ack" && t.b.screens[t.st.Screen].expect {
+	if kind := t.b.words.smallTalk(s); kind == talkAck && t.st.Screen == scrLesson && len(rows) > 0 && rows[0][0].Label == t.T("btn_next", nil) {
+		// "ok", "👍" after a step: read, on to the next (Next is the
+		// step's first button).
+		return t.button(rows[0][0].Data)
+	} else if kind == talkAck && t.b.screens[t.st.Screen].expect {
 		// "sì", "oui", "tak" typed where a button answers (erase
 		// everything?): a thumbs-up would read as done.
 		t.note("use_buttons", nil)
