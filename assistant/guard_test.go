@@ -1,7 +1,6 @@
 package assistant_test
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,11 +79,7 @@ func TestPromptNeverShown(t *testing.T) {
 // list of topics is an answer, not a leak: the list is no secret.
 func TestTopicsAreNoLeak(t *testing.T) {
 	h := newHarness(t, true, nil)
-	l := h.learner
-	l.Locale = "en"
-	if err := h.db.UpdateLearner(context.Background(), l); err != nil {
-		t.Fatal(err)
-	}
+	l := learner(t, h, "300", "en", "")
 	const answer = "In Bottega you learn about Google Maps listings, Facebook and Instagram pages, product photos, posts, Stories and Reels [1]."
 	h.llm.SetReply(func(openai.ChatCompletionRequest) string { return answer })
 	h.ask(l, "what can i learn here about google maps and instagram?")
