@@ -20,16 +20,19 @@ import (
 const FeedbackKind = "drill-feedback"
 
 // FeedbackRequest is the task's data: the answer, its score and the rubric's findings,
-// in the learner's words.
+// in the learner's words, and who the learner is, for their daily model tokens (0 in
+// tasks queued before comments were counted).
 type FeedbackRequest struct {
-	Lang    string   `json:"lang"`
-	Drill   string   `json:"drill"`
-	Prompt  string   `json:"prompt"`
-	Answer  string   `json:"answer"`
-	Score   int      `json:"score"`
-	Verdict string   `json:"verdict"`
-	Found   []string `json:"found,omitempty"`
-	Missing []string `json:"missing,omitempty"`
+	Learner  int64    `json:"learner,omitempty"`
+	Timezone string   `json:"tz,omitempty"`
+	Lang     string   `json:"lang"`
+	Drill    string   `json:"drill"`
+	Prompt   string   `json:"prompt"`
+	Answer   string   `json:"answer"`
+	Score    int      `json:"score"`
+	Verdict  string   `json:"verdict"`
+	Found    []string `json:"found,omitempty"`
+	Missing  []string `json:"missing,omitempty"`
 }
 
 // LLM answers a chat completion (*openai.Client is one).
@@ -42,6 +45,16 @@ type Texts interface {
 	T(lang, id string, data map[string]any) string
 }
 
+// Meter counts each comment in the learner's daily model tokens (an
+// *assistant.Meter).
+type Meter interface {
+	Spent(ctx context.Context, learnerID int64, tz string) (bool, error)
+	Record(ctx context.Context, learnerID int64, outcome string, req openai.ChatCompletionRequest, resp openai.ChatCompletionResponse, failed bool, latency time.Duration) error
+}
+
+// FeedbackOutcome is how a comment's usage is recorded.
+const FeedbackOutcome = "drill_feedback"
+
 // Feedback asks a language model for a short comment on a scored answer. The score is
 // the rubric's: the model is told it and asked to explain it, and any sentence of its
 // reply that gives a score of its own is dropped.
@@ -52,6 +65,9 @@ type Feedback struct {
 	Logger *slog.Logger
 	// Timeout bounds the call (default 30 seconds).
 	Timeout time.Duration
+	// Meter, if set, counts comments in the learner's daily tokens; once
+	// they are spent the score and the rubric's findings stand alone.
+	Meter Meter
 }
 
 // Tasks returns the task function to register with the dispatcher.
@@ -69,13 +85,23 @@ func (f *Feedback) Run(ctx context.Context, s bot.Sender, chatID string, data js
 	if err := json.Unmarshal(data, &req); err != nil {
 		return fmt.Errorf("decode drill feedback: %w", err)
 	}
+	metered := f.Meter != nil && req.Learner != 0
+	if metered {
+		spent, err := f.Meter.Spent(ctx, req.Learner, req.Timezone)
+		if err != nil {
+			return fmt.Errorf("drill feedback: %w", err)
+		}
+		if spent {
+			return nil
+		}
+	}
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	resp, err := f.LLM.CreateChatCompletion(cctx, openai.ChatCompletionRequest{
+	call := openai.ChatCompletionRequest{
 		Model:       f.Model,
 		Temperature: 0.2,
 		//lint:ignore SA1019 the compatible servers (Ollama, vLLM, LocalAI) read max_tokens, not max_completion_tokens
@@ -84,7 +110,14 @@ func (f *Feedback) Run(ctx context.Context, s bot.Sender, chatID string, data js
 			{Role: openai.ChatMessageRoleSystem, Content: feedbackPrompt(req)},
 			{Role: openai.ChatMessageRoleUser, Content: req.Answer},
 		},
-	})
+	}
+	start := time.Now()
+	resp, err := f.LLM.CreateChatCompletion(cctx, call)
+	if metered {
+		if merr := f.Meter.Record(ctx, req.Learner, FeedbackOutcome, call, resp, err != nil, time.Since(start)); merr != nil && f.Logger != nil {
+			f.Logger.Warn("drill feedback usage not recorded", "err", merr)
+		}
+	}
 	if err != nil || len(resp.Choices) == 0 {
 		if f.Logger != nil {
 			f.Logger.Warn("drill feedback", "err", err)

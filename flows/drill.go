@@ -171,7 +171,7 @@ func (t *turn) drillAnswer(text string) ([]bot.Reply, error) {
 	out = append(out, score)
 	if t.b.feedback && res.Verdict != drill.Missed {
 		data, err := json.Marshal(drill.FeedbackRequest{
-			Lang: t.l.Locale, Drill: t.pick(d.Title), Prompt: t.pick(task.Prompt), Answer: text,
+			Learner: t.l.ID, Timezone: t.l.Timezone, Lang: t.l.Locale, Drill: t.pick(d.Title), Prompt: t.pick(task.Prompt), Answer: text,
 			Score: res.Score, Verdict: t.T("drill_verdict_"+res.Verdict, nil),
 			Found: t.elementNames(task, res.Found), Missing: t.elementNames(task, res.Missing),
 		})

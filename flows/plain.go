@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/plain"
 )
@@ -20,9 +21,9 @@ var plainCommands = map[string]bool{"chiaro": true, "clear": true}
 
 // Rewriter proposes a plainer version of a checked text. The proposal
 // comes from an LLM, which is slow: RewriteTask returns the deferred task
-// that writes and sends it after the update is committed.
+// that writes and sends it, for learner l, after the update is committed.
 type Rewriter interface {
-	RewriteTask(locale, text string, r plain.Report) (*bot.Task, error)
+	RewriteTask(l bottega.Learner, text string, r plain.Report) (*bot.Task, error)
 }
 
 // plain opens the checker's screen, which waits for the text.
@@ -87,7 +88,7 @@ func (t *turn) plainText(s string) ([]bot.Reply, error) {
 	// The buttons open a new message, so that the result stays readable.
 	replies := []bot.Reply{{Text: b.String(), Buttons: [][]bot.Button{WayOn(t.b.texts, t.l.Locale)}}}
 	if t.b.rewriter != nil && len(r.Suggestions) > 0 {
-		task, err := t.b.rewriter.RewriteTask(t.l.Locale, s, r)
+		task, err := t.b.rewriter.RewriteTask(t.l, s, r)
 		if err != nil {
 			return nil, fmt.Errorf("rewrite task: %w", err)
 		}

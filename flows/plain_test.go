@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/plain"
@@ -12,11 +13,15 @@ import (
 
 // rewriter records the tasks the checker asks for; the rewrite itself is
 // tested in plain/rewrite against a fake LLM server.
-type rewriter struct{ calls []plain.Report }
+type rewriter struct {
+	calls    []plain.Report
+	learners []int64
+}
 
-func (w *rewriter) RewriteTask(locale, text string, r plain.Report) (*bot.Task, error) {
+func (w *rewriter) RewriteTask(l bottega.Learner, text string, r plain.Report) (*bot.Task, error) {
 	w.calls = append(w.calls, r)
-	return &bot.Task{Kind: "plain_rewrite", Data: []byte(`{"text":` + `"` + locale + `"}`)}, nil
+	w.learners = append(w.learners, l.ID)
+	return &bot.Task{Kind: "plain_rewrite", Data: []byte(`{"text":` + `"` + l.Locale + `"}`)}, nil
 }
 
 func TestPlainBadInput(t *testing.T) {
@@ -63,6 +68,9 @@ func TestPlainRewriteTask(t *testing.T) {
 	}
 	if len(w.calls) != 1 || len(w.calls[0].Phrases) == 0 {
 		t.Errorf("rewriter got %+v", w.calls)
+	}
+	if len(w.learners) != 1 || w.learners[0] != c.learner().ID || w.learners[0] == 0 {
+		t.Errorf("rewrite for learners %v, want the one who asked (%d): the rewrite counts in their tokens", w.learners, c.learner().ID)
 	}
 	// A text with nothing to change gets no rewrite.
 	r = c.send("Domani mercato in piazza Duomo dalle 8:00. Venite presto!", "")

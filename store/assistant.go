@@ -22,7 +22,8 @@ func (r questionRow) question() bottega.Question {
 	return q
 }
 
-// AskUsage is the cost of one answer.
+// AskUsage is the cost of one model call: an answer, or (QuestionID 0)
+// a call made for something else, such as a plain-language rewrite.
 type AskUsage struct {
 	QuestionID int64
 	LearnerID  int64
@@ -143,11 +144,11 @@ func (s *DB) UnansweredQuestions(ctx context.Context, since time.Time, limit int
 	return qs, nil
 }
 
-// RecordUsage stores the cost of an answer.
+// RecordUsage stores the cost of a model call.
 func (s *DB) RecordUsage(ctx context.Context, u AskUsage) error {
 	_, err := s.q.ExecContext(ctx, `
 		INSERT INTO ask_usage (question_id, learner_id, model, outcome, tokens_in, tokens_out, latency_ms, cost_usd, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		VALUES (NULLIF(CAST($1 AS bigint), 0), $2, $3, $4, $5, $6, $7, $8, $9)`,
 		u.QuestionID, u.LearnerID, u.Model, u.Outcome, u.TokensIn, u.TokensOut, u.Latency.Milliseconds(), u.CostUSD, u.At)
 	if err != nil {
 		return fmt.Errorf("record assistant usage: %w", err)

@@ -49,7 +49,7 @@ func newAssistant(a *app) (*assistant.Assistant, map[string]bot.TaskFunc, error)
 			return nil, nil, usagef("OPENAI_BASE_URL: %v", err)
 		}
 		o.LLM = c
-		feedback = &drill.Feedback{LLM: c, Model: a.cfg.OpenAIModel, Texts: a.texts, Logger: a.log}
+		feedback = &drill.Feedback{LLM: c, Model: a.cfg.OpenAIModel, Texts: a.texts, Logger: a.log, Meter: newMeter(a)}
 		a.log.Info("assistant answers with an LLM", "model", a.cfg.OpenAIModel, "server", llmHost(a.cfg.OpenAIBaseURL))
 		if a.cfg.OpenAIEmbeddingModel != "" {
 			o.Embedder = assistant.NewEmbedder(c, a.cfg.OpenAIEmbeddingModel, a.db, a.log)
@@ -121,6 +121,12 @@ func warmInBackground(warm func(context.Context) error, log *slog.Logger, every 
 	}
 }
 
+// newMeter counts the model calls made outside answers (rewrites, drill
+// comments) in the learners' daily tokens, BOTTEGA_DAILY_TOKENS.
+func newMeter(a *app) *assistant.Meter {
+	return &assistant.Meter{DB: a.db, Model: a.cfg.OpenAIModel, DailyTokens: a.cfg.DailyTokens}
+}
+
 // newRewriter returns what proposes rewrites of checked texts when an LLM
 // is configured, and its deferred task; nil and no task without one (the
 // checker then gives its verdict and suggestions only).
@@ -132,7 +138,7 @@ func newRewriter(a *app) (flows.Rewriter, map[string]bot.TaskFunc, error) {
 	if err != nil {
 		return nil, nil, usagef("OPENAI_BASE_URL: %v", err)
 	}
-	w, err := rewrite.New(rewrite.Options{LLM: c, Model: a.cfg.OpenAIModel, Texts: a.texts, Logger: a.log})
+	w, err := rewrite.New(rewrite.Options{LLM: c, Model: a.cfg.OpenAIModel, Texts: a.texts, Logger: a.log, Meter: newMeter(a)})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/plain"
@@ -44,11 +45,24 @@ type Texts interface {
 	T(lang, id string, data map[string]any) string
 }
 
+// Meter counts each rewrite in the learner's daily model tokens (an
+// *assistant.Meter).
+type Meter interface {
+	Spent(ctx context.Context, learnerID int64, tz string) (bool, error)
+	Record(ctx context.Context, learnerID int64, outcome string, req openai.ChatCompletionRequest, resp openai.ChatCompletionResponse, failed bool, latency time.Duration) error
+}
+
+// Outcome is how a rewrite's usage is recorded.
+const Outcome = "rewrite"
+
 // Options configures a Rewriter; LLM and Texts are required.
 type Options struct {
 	LLM   LLM
 	Model string
 	Texts Texts
+	// Meter, if set, counts rewrites in the learner's daily tokens; once
+	// they are spent the learner is told so and gets no rewrite that day.
+	Meter Meter
 	// Timeout bounds one rewrite (default 30s); past it the learner is
 	// told that there is none this time.
 	Timeout time.Duration
@@ -83,18 +97,22 @@ func (w *Rewriter) Tasks() map[string]bot.TaskFunc {
 }
 
 // job is a task's data: the text, its language, the checker's findings for
-// the prompt, and the learner's interface language for the label.
+// the prompt, the learner's interface language for the label, and who the
+// learner is, for the daily tokens (0 in tasks queued before rewrites were
+// counted).
 type job struct {
-	Locale string   `json:"locale"`
-	Lang   string   `json:"lang"`
-	Text   string   `json:"text"`
-	Notes  []string `json:"notes,omitempty"`
+	Learner  int64    `json:"learner,omitempty"`
+	Timezone string   `json:"tz,omitempty"`
+	Locale   string   `json:"locale"`
+	Lang     string   `json:"lang"`
+	Text     string   `json:"text"`
+	Notes    []string `json:"notes,omitempty"`
 }
 
 // RewriteTask returns the task that rewrites text, which the checker
-// reported on as r, for a learner who reads locale.
-func (w *Rewriter) RewriteTask(locale, text string, r plain.Report) (*bot.Task, error) {
-	data, err := json.Marshal(job{Locale: locale, Lang: r.Lang, Text: text, Notes: Notes(r)})
+// reported on as r, for learner l.
+func (w *Rewriter) RewriteTask(l bottega.Learner, text string, r plain.Report) (*bot.Task, error) {
+	data, err := json.Marshal(job{Learner: l.ID, Timezone: l.Timezone, Locale: l.Locale, Lang: r.Lang, Text: text, Notes: Notes(r)})
 	if err != nil {
 		return nil, fmt.Errorf("encode rewrite task: %w", err)
 	}
@@ -170,6 +188,16 @@ func (w *Rewriter) run(ctx context.Context, s bot.Sender, chatID string, data js
 	if err := json.Unmarshal(data, &j); err != nil {
 		return fmt.Errorf("decode rewrite task: %w", err)
 	}
+	if w.o.Meter != nil && j.Learner != 0 {
+		spent, err := w.o.Meter.Spent(ctx, j.Learner, j.Timezone)
+		if err != nil {
+			return fmt.Errorf("rewrite: %w", err)
+		}
+		if spent {
+			_, err := s.Send(ctx, chatID, bot.Reply{Text: w.o.Texts.T(j.Locale, "check_rewrite_spent", nil), Buttons: [][]bot.Button{flows.WayOn(w.o.Texts, j.Locale)}})
+			return err
+		}
+	}
 	// Where the platform shows it, the learner sees that something is
 	// being written; a failure here changes nothing.
 	_, _ = s.Send(ctx, chatID, bot.Reply{Typing: true})
@@ -203,7 +231,7 @@ func (w *Rewriter) rewrite(ctx context.Context, j job) (string, error) {
 		user.WriteString("- " + quote(n) + "\n")
 	}
 	user.WriteString(notesClose + "\n" + textOpen + "\n" + quote(j.Text) + "\n" + textClose)
-	resp, err := w.o.LLM.CreateChatCompletion(ctx, openai.ChatCompletionRequest{
+	req := openai.ChatCompletionRequest{
 		Model: w.o.Model,
 		Messages: []openai.ChatCompletionMessage{
 			{Role: openai.ChatMessageRoleSystem, Content: fmt.Sprintf(prompt, lang)},
@@ -212,7 +240,16 @@ func (w *Rewriter) rewrite(ctx context.Context, j job) (string, error) {
 		Temperature: 0.2,
 		//lint:ignore SA1019 the compatible servers (Ollama, vLLM, LocalAI) read max_tokens, not max_completion_tokens
 		MaxTokens: 1200,
-	})
+	}
+	start := time.Now()
+	resp, err := w.o.LLM.CreateChatCompletion(ctx, req)
+	if w.o.Meter != nil && j.Learner != 0 {
+		// Recorded past the timeout too: a call cut off may have used
+		// tokens.
+		if merr := w.o.Meter.Record(context.WithoutCancel(ctx), j.Learner, Outcome, req, resp, err != nil, time.Since(start)); merr != nil {
+			w.log.Warn("rewrite usage not recorded", "err", merr)
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("ask for a rewrite: %w", err)
 	}
