@@ -345,9 +345,16 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 				// they share.
 				hits = nil
 			}
+			if hits, err = a.retitle(ctx, lg, hits); err != nil {
+				return answer{}, err
+			}
 			return a.withHelp(lg, a.uncovered(q, hits, answer{}), help), nil
 		}
-		return a.withHelp(lg, a.offline(q, keep(found.Passages()), modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil
+		shown, err := a.retitle(ctx, lg, keep(found.Passages()))
+		if err != nil {
+			return answer{}, err
+		}
+		return a.withHelp(lg, a.offline(q, shown, modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil
 	}
 	// With a model there is no lexical gate: a question that shares few
 	// words with the lessons may still be answered by them, and the model
@@ -361,6 +368,9 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 			return answer{}, err
 		}
 	}
+	if hits, err = a.retitle(ctx, lg, hits); err != nil {
+		return answer{}, err
+	}
 	if len(hits) == 0 {
 		ans := answer{usage: store.AskUsage{Model: a.o.Model}}
 		ans.usage.TokensIn, ans.usage.TokensOut = spentTokens(spent)
@@ -372,6 +382,53 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		return ans, err
 	}
 	return a.withHelp(lg, ans, help), nil
+}
+
+// retitle names the lessons of hits in the language the learner reads them
+// in, the one their Open buttons open: a question asked in English on the
+// Italian interface is searched in English, but its lessons open in
+// Italian, so the sources and buttons say the Italian titles.
+func (a *Assistant) retitle(ctx context.Context, lg string, hits []bottega.PassageHit) ([]bottega.PassageHit, error) {
+	var lessons []string
+	for _, h := range hits {
+		if h.Locale != readIn(lg, h) && !slices.Contains(lessons, h.LessonID) {
+			lessons = append(lessons, h.LessonID)
+		}
+	}
+	if len(lessons) == 0 {
+		return hits, nil
+	}
+	titles, err := a.o.DB.LessonTitles(ctx, hits[0].VersionID, lessons)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(hits)
+	for i, h := range out {
+		want := readIn(lg, h)
+		for _, t := range titles {
+			if t.Lesson == h.LessonID && t.Locale == want {
+				out[i].Title = t.Title
+			}
+		}
+	}
+	return out, nil
+}
+
+// readIn is the language in which a learner whose interface is in lg reads
+// the lesson of passage p, as the chat shows lessons: their own, else
+// English unless they read Italian, else Italian; p's own language when its
+// lesson's languages are not known.
+func readIn(lg string, p bottega.PassageHit) string {
+	locales := p.LessonLocales
+	switch {
+	case len(locales) == 0:
+		return p.Locale
+	case slices.Contains(locales, lg):
+		return lg
+	case lg != "it" && slices.Contains(locales, "en"):
+		return "en"
+	}
+	return "it"
 }
 
 // covers reports whether a passage found answers enough of the question.

@@ -42,6 +42,7 @@ type Store interface {
 	AddTurn(ctx context.Context, t store.AskTurn) error
 	RecentTurns(ctx context.Context, learnerID int64, since time.Time, limit int, exclude int64) ([]store.AskTurn, error)
 	InTx(ctx context.Context, fn func(tx *store.Tx) error) error
+	LessonTitles(ctx context.Context, version int64, lessons []string) ([]store.LessonTitle, error)
 }
 
 // Texts renders the assistant's messages (locales/ask.*.yaml).

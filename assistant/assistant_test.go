@@ -693,3 +693,28 @@ func notCovered(t *testing.T, h *harness, r bot.Reply) {
 		t.Errorf("answer %q %+v, want the not-covered message with lessons or the menu", r.Text, r.Buttons)
 	}
 }
+
+// A question in English on the Italian interface is searched in English,
+// and its lesson opens in Italian: the sources and the Open button name the
+// lesson the learner will see.
+func TestTitlesAsTheLessonOpens(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "How do we stream the town council meeting live on Facebook?")
+	final := h.out.last(t)
+	const it, en = "Dirette per consigli ed eventi", "Going live for council meetings and events"
+	if !strings.Contains(final.Text, it) || strings.Contains(final.Text, en) {
+		t.Errorf("answer %q, want the Italian title, as the lesson opens", final.Text)
+	}
+	var labels []string
+	for _, row := range final.Buttons {
+		for _, b := range row {
+			labels = append(labels, b.Label)
+		}
+	}
+	if all := strings.Join(labels, " | "); !strings.Contains(all, "Dirette per consigli") || strings.Contains(all, "Going live") {
+		t.Errorf("buttons %q, want the Italian title", all)
+	}
+	if data := buttonData(final.Reply); len(data) < 1 || !strings.HasPrefix(data[0], flows.OpenLessonData("live-video", "")) {
+		t.Errorf("buttons %v, want the live video lesson first\n%s", data, final.Text)
+	}
+}

@@ -270,6 +270,27 @@ func (s *DB) LessonTopics(ctx context.Context, version int64) ([]LocaleText, err
 	return out, nil
 }
 
+// LessonTitle is a lesson's title in one locale.
+type LessonTitle struct {
+	Lesson string `db:"lesson_id"`
+	Locale string `db:"locale"`
+	Title  string `db:"title"`
+}
+
+// LessonTitles returns the titles of lessons in index version, in every
+// locale the index has them in.
+func (s *DB) LessonTitles(ctx context.Context, version int64, lessons []string) ([]LessonTitle, error) {
+	var out []LessonTitle
+	err := s.q.SelectContext(ctx, &out, `
+		SELECT DISTINCT lesson_id, locale, title FROM passages
+		WHERE version_id = $1 AND lesson_id = ANY($2) AND NOT spoken
+		ORDER BY lesson_id, locale`, version, pq.Array(lessons))
+	if err != nil {
+		return nil, fmt.Errorf("lesson titles of index version %d: %w", version, err)
+	}
+	return out, nil
+}
+
 // PassageWords returns the words of index version's passages, lower case
 // without accents (see ReplacePassages): the lessons' vocabulary.
 func (s *DB) PassageWords(ctx context.Context, version int64) ([]string, error) {
