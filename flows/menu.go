@@ -29,7 +29,8 @@ type resumePoint struct {
 
 // resumePoint finds where the learner left off: a quiz in progress, else the
 // step of the lesson they last opened (or its quiz, when they read it to
-// the end and have not taken it), else the next lesson on their path.
+// the end and have not taken it), else the lesson to read after that one
+// (nextAfter, as the lesson's end screen offers it).
 func (t *turn) resumePoint() (resumePoint, error) {
 	if q := t.st.Quiz; q != nil && !q.Done {
 		if ls := t.cur.Lesson(q.Lesson); ls != nil {
@@ -40,6 +41,7 @@ func (t *turn) resumePoint() (resumePoint, error) {
 	if err != nil {
 		return resumePoint{}, err
 	}
+	var last *content.Lesson
 	for _, p := range progress {
 		ls := t.cur.Lesson(p.LessonID)
 		if ls == nil {
@@ -55,9 +57,10 @@ func (t *turn) resumePoint() (resumePoint, error) {
 		if p.QuizAt == nil && len(ls.Quiz) > 0 {
 			return resumePoint{kind: atEnd, lesson: ls, step: len(ls.Steps)}, nil
 		}
+		last = ls
 		break
 	}
-	next, err := t.nextLesson()
+	next, err := t.nextAfter(last)
 	if err != nil || next == nil {
 		return resumePoint{}, err
 	}
