@@ -441,8 +441,9 @@ func (t *turn) showSettings() (bot.Reply, error) {
 	return bot.Reply{Text: text, Buttons: [][]bot.Button{
 		{t.btn("btn_set_lang", actSettings, fieldLang), t.btn("btn_set_role", actSettings, fieldRole)},
 		{t.btn("btn_set_level", actSettings, fieldLevel), t.btn("btn_set_reminder", actSettings, fieldReminder)},
-		{t.btn("btn_set_consent", actSettings, fieldConsent), t.btn("btn_export", actExport)},
-		{t.btn("btn_set_video", actSettings, fieldVideo), t.btn("btn_delete", actDelete)},
+		{t.btn("btn_set_consent", actSettings, fieldConsent), t.btn("btn_set_video", actSettings, fieldVideo)},
+		// The learner's data, apart from the settings.
+		{t.btn("btn_export", actExport), t.btn("btn_delete", actDelete)},
 		{t.btn("btn_menu", actMenu)}, // last, as on every screen
 	}}, nil
 }
