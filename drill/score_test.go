@@ -260,3 +260,25 @@ func TestPendingNewsIsNotMissing(t *testing.T) {
 		t.Errorf("the bridge, written before its news, was not found: %+v", withBridge)
 	}
 }
+
+// The rumour's own words ("non bevetela!") and the street the scenario
+// names are not the news that says which streets must not drink: a holding
+// post sent right after the rumour is not marked down for lacking them.
+func TestRumourIsNotTheNews(t *testing.T) {
+	d := builtin(t).Drill("acqua-voce")
+	task := d.Task("smentita")
+	for lang, text := range map[string]string{
+		"it": "Stiamo verificando con Acque del Rosso cosa è successo all'acqua: aggiorniamo questo post entro le 11. Per domande c'è il numero verde 800 100 200.",
+		"en": "We are checking with Acque del Rosso what happened to the water: we will update this post by 11:00. Questions: freephone 800 100 200.",
+	} {
+		early := Score(d, task, lang, text, 5*time.Second, CheckPlain)
+		for _, e := range []string{"streets", "todo"} {
+			if early.Lacks(e) || !slices.Contains(early.Pending, e) {
+				t.Errorf("%s, sent at 0:05: missing %v, pending %v; want %s pending", lang, early.Missing, early.Pending, e)
+			}
+		}
+		if late := Score(d, task, lang, text, task.Limit, CheckPlain); !late.Lacks("streets") || !late.Lacks("todo") {
+			t.Errorf("%s, sent at the limit: missing %v, want the streets and what to do there", lang, late.Missing)
+		}
+	}
+}
