@@ -567,6 +567,7 @@ var startLink = regexp.MustCompile(`^(?:https?://)?(?:t\.me|telegram\.me)/[A-Za-
 
 // command handles a slash command.
 func (t *turn) command() ([]bot.Reply, error) {
+	t.u.Text = unalias(t.u.Text)
 	name := commandName(t.u.Text)
 	_, arg, _ := strings.Cut(strings.TrimSpace(t.u.Text), " ")
 	arg = strings.TrimSpace(arg)
@@ -600,6 +601,10 @@ func (t *turn) command() ([]bot.Reply, error) {
 	}
 	if r, ok, err := t.extensions(); err != nil || ok {
 		return r, err
+	}
+	if near := t.b.closestCommand(name); near != "" {
+		t.note("unknown_command_near", map[string]any{"Command": "/" + near})
+		return t.show()
 	}
 	t.note("unknown_command", nil)
 	return t.show()
