@@ -84,8 +84,22 @@ func matchAt(text []string, i int, p []string) bool {
 }
 
 // command returns the command s says in words ("menu", "ayuda", "nächste
-// Lektion"), "" unless all of s is one of words.txt's cmd phrases.
-func (w *words) command(s string) string { return w.whole("cmd.", s) }
+// Lektion", "ciao, dove ero rimasta?"), "" unless all of s is one of
+// words.txt's cmd phrases, after a greeting if it starts with one.
+func (w *words) command(s string) string {
+	text := normWords(s, false)
+	if name := w.wholeWords("cmd.", text); name != "" {
+		return name
+	}
+	for _, p := range w.phrases["greeting"] {
+		if len(p) < len(text) && matchAt(text, 0, p) {
+			if name := w.wholeWords("cmd.", text[len(p):]); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
 
 // truth returns "true" or "false" for a typed answer to a true-or-false
 // question ("sì", "stimmt nicht"), "" for anything else.
@@ -93,8 +107,10 @@ func (w *words) truth(s string) string { return w.whole("tf.", s) }
 
 // whole returns the rest of the name of the kind beginning with prefix one
 // of whose phrases is all of s, "" when none is.
-func (w *words) whole(prefix, s string) string {
-	text := normWords(s, false)
+func (w *words) whole(prefix, s string) string { return w.wholeWords(prefix, normWords(s, false)) }
+
+// wholeWords is whole on words already split (normWords).
+func (w *words) wholeWords(prefix string, text []string) string {
 	if len(text) == 0 {
 		return ""
 	}

@@ -249,6 +249,9 @@ func TestCommandWords(t *testing.T) {
 		"il menu della pizzeria?":    "",
 		"come funziona google maps?": "",
 		"ciao":                       "",
+		"ciao dove ero rimasta?":     "continue",
+		"Hallo, wo waren wir?":       "continue",
+		"ciao, dove compro le foto?": "",
 	} {
 		if got := w.command(text); got != want {
 			t.Errorf("command(%q) = %q, want %q", text, got, want)
