@@ -726,9 +726,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
-	if kind := t.b.words.smallTalk(s); kind == talkAck && t.st.Screen == scrLesson && len(rows) > 0 && rows[0][0].Label == t.T("btn_next", nil) {
+	if kind := t.b.words.smallTalk(s); kind == talkAck && goesOn(s) && t.st.Screen == scrLesson && len(rows) > 0 && rows[0][0].Label == t.T("btn_next", nil) {
 		// "ok", "👍" after a step: read, on to the next (Next is the
-		// step's first button).
+		// step's first button). "😱" or "." is a reaction, not that.
 		return t.button(rows[0][0].Data)
 	} else if kind == talkAck && t.b.screens[t.st.Screen].expect {
 		// "sì", "oui", "tak" typed where a button answers (erase

@@ -128,6 +128,23 @@ func (w *words) wholeWords(prefix string, text []string) string {
 	return ""
 }
 
+// goesOn reports whether an acknowledgement s (smallTalk's talkAck) also
+// says "go on": words ("ok", "capito") or a thumbs-up, OK or arrow emoji;
+// other emoji ("😱", "😂") and punctuation are reactions.
+func goesOn(s string) bool {
+	if len(normWords(s, false)) > 0 {
+		return true
+	}
+	rest := strings.TrimSpace(s)
+	for _, e := range []string{"👍", "👌", "✅", "✔", "🆗", "▶", "➡", "⏭", "🙂", "😊"} {
+		rest = strings.ReplaceAll(rest, e, "")
+	}
+	// What is left may only be skin tones, variation selectors and spaces.
+	return rest != strings.TrimSpace(s) && strings.TrimFunc(rest, func(r rune) bool {
+		return unicode.IsSpace(r) || r == '\uFE0F' || (r >= 0x1F3FB && r <= 0x1F3FF)
+	}) == ""
+}
+
 // smallTalk returns the kind of small talk s is ("" if it is not): a
 // greeting, thanks, goodbye or acknowledgement, alone or together, or emoji
 // only. A message with anything else in it ("ciao, come metto gli orari

@@ -258,3 +258,14 @@ func TestCommandWords(t *testing.T) {
 		}
 	}
 }
+
+func TestGoesOn(t *testing.T) {
+	for s, want := range map[string]bool{
+		"ok": true, "capito!": true, "👍": true, "👍🏽": true, "✔️": true, "👌 👌": true,
+		"😱😱": false, ".": false, "!!!": false, "😂": false, "👍😱": false,
+	} {
+		if got := goesOn(s); got != want {
+			t.Errorf("goesOn(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
