@@ -269,3 +269,19 @@ func TestGoesOn(t *testing.T) {
 		}
 	}
 }
+
+func TestTruthWords(t *testing.T) {
+	w, err := parseWords(wordsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"sì": "true", "si vero": "true", "Sì, è vero!": "true", "yes, that's right": "true",
+		"no": "false", "no falso": "false", "è falso": "false", "stimmt nicht": "false",
+		"vero o falso?": "", "boh": "",
+	} {
+		if got := w.truth(text); got != want {
+			t.Errorf("truth(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
