@@ -281,3 +281,18 @@ func TestLegalActionDeclined(t *testing.T) {
 		t.Errorf("a question about suing got %q %+v, want who can answer it and the way on", r.Text, r.Buttons)
 	}
 }
+
+// A sentence that announces a list ("risponde a quattro domande:") is
+// quoted with its list: the announcement alone answers nothing.
+func TestListQuotedWithItsAnnouncement(t *testing.T) {
+	h := newHarness(t, false, nil)
+	l := learner(t, h, "200", "it", bottega.RoleMunicipal)
+	h.ask(l, "urgente domani allerta meteo arancione cosa scrivo nel post??")
+	final := h.out.last(t)
+	if strings.Contains(final.Text, "quattro domande") && !strings.Contains(final.Text, "Cosa devono fare i cittadini adesso?") {
+		t.Errorf("the four questions are announced, not listed:\n%s", final.Text)
+	}
+	if !strings.Contains(final.Text, "Quali numeri chiamare?") {
+		t.Errorf("answer lacks the emergency message's four questions:\n%s", final.Text)
+	}
+}
