@@ -300,7 +300,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	case pasted:
 		// The question finds the lesson; the text's words are too much
 		// its own to judge coverage by, and it is no follow-up.
-		search, prev = pastedSearch(question, text, lg), ""
+		search, prev = pastedSearch(question, text, lg, l.Role), ""
 	case len(help) > 0:
 		search = urgentSearch(q.Text, lg)
 	}
@@ -354,7 +354,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		if err != nil {
 			return answer{}, err
 		}
-		return a.withHelp(lg, a.offline(q, shown, modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil
+		return a.withHelp(lg, a.offline(q, l.Role, shown, modeOffline, answer{usage: store.AskUsage{Model: ""}}), help), nil
 	}
 	// With a model there is no lexical gate: a question that shares few
 	// words with the lessons may still be answered by them, and the model
@@ -635,7 +635,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 			return ans, err
 		}
 		a.log.Warn("LLM failed, answering from the lessons", "question", q.ID, "model", a.o.Model, "err", err)
-		fb := a.offline(q, hits, modeFallback, ans)
+		fb := a.offline(q, l.Role, hits, modeFallback, ans)
 		if m.progressed && !errors.Is(err, errLeak) {
 			// The learner watched an answer being written: say why
 			// another one takes its place.
@@ -649,11 +649,11 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	answerText := clip(dropCitations(sanitize(text), len(hits)), limit)
 	if newGuard(rules(msgs[0].Content)).leaks(answerText) {
 		a.log.Warn("LLM repeated its instructions, answering from the lessons", "question", q.ID, "model", a.o.Model)
-		return a.offline(q, hits, modeFallback, ans), nil
+		return a.offline(q, l.Role, hits, modeFallback, ans), nil
 	}
 	if strings.TrimSpace(answerText) == "" {
 		a.log.Warn("LLM answered nothing, answering from the lessons", "question", q.ID, "model", a.o.Model)
-		return a.offline(q, hits, modeFallback, ans), nil
+		return a.offline(q, l.Role, hits, modeFallback, ans), nil
 	}
 	cited := citations(answerText, len(hits))
 	if len(cited) == 0 && offTopic {

@@ -133,7 +133,8 @@ func TestPastedText(t *testing.T) {
 	offline := newHarness(t, false, nil)
 	t.Run("offline", func(t *testing.T) {
 		h := offline
-		replies := h.ask(h.learner, msg)
+		// A pizzeria's review: its owner asks.
+		replies := h.ask(learner(t, h, "43", "it", bottega.RoleShopkeeper), msg)
 		if len(replies) != 1 || replies[0].Task == nil {
 			t.Fatalf("a %d-character pasted text was refused: %+v", len([]rune(msg)), replies)
 		}
@@ -294,5 +295,24 @@ func TestListQuotedWithItsAnnouncement(t *testing.T) {
 	}
 	if !strings.Contains(final.Text, "Quali numeri chiamare?") {
 		t.Errorf("answer lacks the emergency message's four questions:\n%s", final.Text)
+	}
+}
+
+// A town hall's communicator who pastes a citizen's angry comment gets the
+// method for replying to citizens, not the shop lesson on reviews (its
+// refunds and replacements are no help to a town hall); a shopkeeper who
+// pastes a bad review still gets the reviews lesson.
+func TestPastedCommentByRole(t *testing.T) {
+	h := newHarness(t, false, nil)
+	for i, c := range []struct{ role, question, lesson string }{
+		{bottega.RoleMunicipal, `un cittadino ha scritto sotto il post "siete dei incapaci, da 3 settimane la buca in via Garibaldi e nessuno fa niente!!!" come gli rispondo`, "citizen-communication"},
+		{bottega.RoleShopkeeper, `una cliente ha scritto "pessimo servizio, commessa scortese, non ci torno più" come le rispondo?`, "reviews"},
+	} {
+		l := learner(t, h, strconv.Itoa(400+i), "it", c.role)
+		h.ask(l, c.question)
+		final := h.out.last(t)
+		if data := buttonData(final.Reply); len(data) == 0 || !strings.HasPrefix(data[0], flows.OpenLessonData(c.lesson, "")) {
+			t.Errorf("%s: buttons %v, want the %s lesson first\n%s", c.role, data, c.lesson, final.Text)
+		}
 	}
 }

@@ -598,8 +598,8 @@ func joinUnits(us []unit) string {
 }
 
 // offline answers with the sentences of the lessons that answer the
-// question, labelled as taken from them.
-func (a *Assistant) offline(q bottega.Question, hits []bottega.PassageHit, mode string, ans answer) answer {
+// question, labelled as taken from them, for a learner whose work is role.
+func (a *Assistant) offline(q bottega.Question, role string, hits []bottega.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
 	question, header, footer := q.Text, a.t(lg, "ask_offline", nil), ""
 	if text, asked, ok := splitPasted(q.Text); ok {
@@ -607,7 +607,7 @@ func (a *Assistant) offline(q bottega.Question, hits []bottega.PassageHit, mode 
 		// apply to the pasted text. A draft to judge or improve ("va
 		// bene da pubblicare?") is what the plain-language checker is
 		// for: say how to reach it.
-		question, header = pastedSearch(asked, text, lg), a.t(lg, "ask_pasted_offline", nil)
+		question, header = pastedSearch(asked, text, lg, role), a.t(lg, "ask_pasted_offline", nil)
 		if !asksReply(asked) {
 			footer = "\n\n" + a.t(lg, "ask_pasted_check", nil)
 		}

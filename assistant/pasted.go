@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bottega-app/bottega"
 )
 
 // A learner may paste a text (a one-star review, a customer's message, a
@@ -212,11 +214,18 @@ func framing(text string) (frame, quoted string) {
 // the question, and the lessons' words for what it asks (replying to a
 // review, writing a post), as the learner's lessons say them. What it
 // asks is told by the question and by the learner's words around what
-// they quote ("I replied '…', is it ok?").
-func pastedSearch(question, text, locale string) string {
+// they quote ("I replied '…', is it ok?"). A town hall replies to
+// citizens' comments, not to reviews: role picks the words.
+func pastedSearch(question, text, locale, role string) string {
 	hint := map[string][2]string{
 		"it": {"rispondere recensione negativa critica", "scrivere post chiaro"},
 		"en": {"reply negative review criticism", "write clear post"},
+	}
+	if role == bottega.RoleMunicipal {
+		hint = map[string][2]string{
+			"it": {"rispondere con calma e con i fatti ai commenti critici dei cittadini", "scrivere post chiaro"},
+			"en": {"reply calmly with facts to citizens critical comments", "write clear post"},
+		}
 	}
 	h, ok := hint[locale]
 	if !ok {

@@ -26,7 +26,7 @@ func TestPastedSearchReadsTheFraming(t *testing.T) {
 		{"the question asks for a reply", "come rispondo?",
 			"Pessima esperienza, commessa antipatica e prezzi da rapina: non ci torno più, sconsiglio a tutti questo negozio di scarpe.", reply},
 	} {
-		got := pastedSearch(tc.question, tc.text, "it")
+		got := pastedSearch(tc.question, tc.text, "it", "")
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s: searched %q, want it to hold %q", tc.name, got, tc.want)
 		}
