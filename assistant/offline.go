@@ -54,16 +54,23 @@ type unit struct {
 	// task: the unit is (part of) its step's exercise; file: it
 	// presents the file the step comes with.
 	task, file bool
+	// before: the unit tells how things went wrong in a case study
+	// (a line that opens "Prima." or "Before.").
+	before bool
 }
+
+// beforeLine opens the part of a case study that tells what went wrong.
+var beforeLine = regexp.MustCompile(`^(Prima|Before)\.\s`)
 
 var listItem = regexp.MustCompile(`^\s*(\d{1,2}[.)]|[-•*–])\s`)
 
 // units splits a passage's body into sentences and lists.
 func units(hit int, body string) []unit {
 	var out []unit
+	before := false
 	add := func(para int, text string) {
 		if text = strings.TrimSpace(text); text != "" {
-			out = append(out, unit{hit: hit, pos: len(out), para: para, text: text, stems: stems(text)})
+			out = append(out, unit{hit: hit, pos: len(out), para: para, text: text, stems: stems(text), before: before})
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(body), "\n")
@@ -72,6 +79,7 @@ func units(hit int, body string) []unit {
 		if line == "" {
 			continue
 		}
+		before = beforeLine.MatchString(line)
 		if listItem.MatchString(line) {
 			// A list, with the line that introduces it if it ends in a
 			// colon, is one unit.
@@ -210,6 +218,11 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	var all []unit
 	for _, i := range order {
 		for _, u := range units(i, hits[i].Body) {
+			if u.before {
+				// What went wrong in a case study, quoted alone,
+				// reads as advice.
+				continue
+			}
 			u.task = isTask(u.text, hits[i].Task)
 			u.file = hits[i].Document && pointsToFile(u.text)
 			all = append(all, u)

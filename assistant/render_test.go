@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
 )
 
@@ -218,5 +219,24 @@ func TestMessagePace(t *testing.T) {
 				t.Errorf("last text %q", last)
 			}
 		})
+	}
+}
+
+// What went wrong in a case study ("Prima. …") is never quoted: alone, it
+// reads as advice. What changed after, and the lesson drawn, are.
+func TestCaseStudyBeforeNotQuoted(t *testing.T) {
+	body := "Caso illustrativo: i Comuni sono inventati.\n" +
+		"Prima. La Pagina continua come sempre: il sindaco, che si ricandida, inaugura la pista ciclabile in diretta.\n" +
+		"Dopo. Nel periodo elettorale la Pagina pubblica solo informazioni di servizio, senza il sindaco.\n" +
+		"La lezione: in campagna elettorale la Pagina del Comune informa, non fa propaganda."
+	hits := []bottega.PassageHit{{Passage: bottega.Passage{LessonID: "cases", Kind: bottega.PassageStep, Ref: "vote", Body: body}, Score: 1}}
+	chosen, shown := quote(hits, "il sindaco si ricandida, la pagina del comune può fare la diretta dell'inaugurazione della pista ciclabile?", "it")
+	if len(shown) == 0 {
+		t.Fatal("nothing quoted")
+	}
+	for _, u := range chosen[shown[0]] {
+		if strings.Contains(u.text, "continua come sempre") {
+			t.Errorf("quoted what went wrong as if it were advice: %q", u.text)
+		}
 	}
 }
