@@ -68,6 +68,11 @@ const MinWords = 3
 // must say when, where and what to do.
 const MinPostWords = 8
 
+// LongPost is the number of words above which a text is long for a social
+// media post: three or four lines with the news and what to do, the rest
+// on a web page behind a link.
+const LongPost = 120
+
 // MaxSuggestions bounds Report.Suggestions.
 const MaxSuggestions = 5
 
@@ -111,6 +116,7 @@ const (
 	MsgHashtag    = "plain_hashtag"     // Tag ("#comunedimilano"), Better ("#ComuneDiMilano" or "")
 	MsgEmoji      = "plain_emoji"       // Emoji
 	MsgWords      = "plain_words"       // Index (int, 0–100), Name: shorter, everyday words
+	MsgLongPost   = "plain_long_post"   // Words (int): the text is long for a post
 )
 
 // Report is what Check found in a text.
@@ -422,6 +428,9 @@ func verdict(r Report) Verdict {
 // on, so that one kind of problem does not hide the others.
 func suggest(r Report) []Suggestion {
 	var kinds [][]Suggestion
+	if r.Words > LongPost {
+		kinds = append(kinds, []Suggestion{{ID: MsgLongPost, Args: map[string]any{"Words": r.Words}}})
+	}
 	var long []Suggestion
 	for _, s := range r.Long {
 		long = append(long, Suggestion{ID: MsgLong, Args: map[string]any{"Words": s.Words, "Start": s.Start}})

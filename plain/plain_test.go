@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -463,6 +464,22 @@ func TestOtherLanguage(t *testing.T) {
 	for _, s := range samples {
 		if r := Check(s.lang, s.text); r.Verdict == Other {
 			t.Errorf("%s: an %s text taken for another language", s.name, s.lang)
+		}
+	}
+}
+
+// A text too long for a post is told so first; a short one is not.
+func TestLongPost(t *testing.T) {
+	sentence := "Lunedì la biblioteca di via Roma apre alle nove e chiude alle diciotto. "
+	long := strings.Repeat(sentence, 11) // 132 words
+	r := Check("it", long)
+	if r.Words <= LongPost || len(r.Suggestions) == 0 || r.Suggestions[0].ID != MsgLongPost || r.Suggestions[0].Args["Words"] != r.Words {
+		t.Errorf("%d words: suggestions %+v, want the length first", r.Words, r.Suggestions)
+	}
+	short := Check("it", strings.Repeat(sentence, 3))
+	for _, s := range short.Suggestions {
+		if s.ID == MsgLongPost {
+			t.Errorf("%d words called long for a post", short.Words)
 		}
 	}
 }

@@ -122,6 +122,9 @@ func (w *Rewriter) RewriteTask(l bottega.Learner, text string, r plain.Report) (
 // Notes describes the checker's findings for the model, in English.
 func Notes(r plain.Report) []string {
 	var n []string
+	if r.Words > plain.LongPost {
+		n = append(n, fmt.Sprintf("the text has %d words, long for a social media post: keep the news and what to do in three or four lines, and say where the rest is", r.Words))
+	}
 	for _, s := range r.Long {
 		n = append(n, fmt.Sprintf("the sentence starting %q has %d words", s.Start, s.Words))
 	}
