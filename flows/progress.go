@@ -1,9 +1,11 @@
 package flows
 
 import (
+	"slices"
 	"time"
 
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/content"
 )
 
 // progress shows the learner's progress: p for the tracks that are theirs
@@ -116,7 +118,18 @@ func (t *turn) showProgress() (bot.Reply, error) {
 	case rp.lesson != nil:
 		rows = append(rows, []bot.Button{t.btn("btn_continue_short", actContinue)})
 	}
+	// Lessons left midway for another stay in sight, each a tap away.
+	half, err := t.halfRead(rp.lesson)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	for _, h := range half {
+		text += "\n" + t.T("progress_half_read", map[string]any{"Title": t.pick(h.lesson.Title), "N": h.step + 1, "Total": len(h.lesson.Steps)})
+		rows = append(rows, []bot.Button{{Label: t.T("btn_continue", map[string]any{"Title": short(t.pick(h.lesson.Title), 32)}), Data: encode(actStep, h.lesson.ID)}})
+	}
 	switch {
+	case next != nil && slices.ContainsFunc(half, func(h halfLesson) bool { return h.lesson.ID == next.ID }):
+		// Listed already, with where it was left.
 	case next != nil:
 		text += "\n" + t.T("progress_next", map[string]any{"Title": t.pick(next.Title)})
 	case rp.lesson == nil:
@@ -129,6 +142,43 @@ func (t *turn) showProgress() (bot.Reply, error) {
 		rows = append(rows, []bot.Button{t.btn("btn_all_tracks", actProgress, "all")})
 	}
 	return bot.Reply{Text: text, Buttons: append(rows, t.menuRow()...)}, nil
+}
+
+// maxHalfRead is how many lessons left midway /progress lists.
+const maxHalfRead = 2
+
+// halfLesson is a lesson left midway, at a step.
+type halfLesson struct {
+	lesson *content.Lesson
+	step   int
+}
+
+// halfRead returns the lessons the learner opened and left before their
+// end, most recent first, but skip (the one they are at), at most
+// maxHalfRead.
+func (t *turn) halfRead(skip *content.Lesson) ([]halfLesson, error) {
+	progress, err := t.data.Progress(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []halfLesson
+	for _, p := range progress {
+		ls := t.cur.Lesson(p.LessonID)
+		if ls == nil || p.FinishedAt != nil || skip != nil && ls.ID == skip.ID {
+			continue
+		}
+		i, err := t.position(ls)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 || i >= len(ls.Steps) {
+			continue // only opened, or read to the end
+		}
+		if out = append(out, halfLesson{ls, i}); len(out) == maxHalfRead {
+			break
+		}
+	}
+	return out, nil
 }
 
 // streak counts the consecutive active days up to today, or up to yesterday
