@@ -98,8 +98,12 @@ type Options struct {
 	// step's clip or video chapter from second at of the lesson's video.
 	OpenLesson func(lessonID, stepID string) string
 	OpenVideo  func(lessonID, stepID string, at int) string
-	Clock      Clock
-	Logger     *slog.Logger
+	// CheckPasted makes the data of a button that checks the text pasted
+	// with a question in the plain-language checker (default
+	// flows.CheckPastedData).
+	CheckPasted func(questionID int64) string
+	Clock       Clock
+	Logger      *slog.Logger
 }
 
 // Assistant answers questions; it implements the flows' Answerer.
@@ -110,6 +114,7 @@ type Assistant struct {
 }
 
 var _ flows.Answerer = (*Assistant)(nil)
+var _ flows.PastedTexts = (*Assistant)(nil)
 
 // TaskKind is the kind of the deferred task that answers a question.
 const TaskKind = "answer"
@@ -136,6 +141,9 @@ func New(o Options) (*Assistant, error) {
 	}
 	if o.OpenLesson == nil {
 		o.OpenLesson = flows.OpenLessonData
+	}
+	if o.CheckPasted == nil {
+		o.CheckPasted = flows.CheckPastedData
 	}
 	if o.Clock == nil {
 		o.Clock = systemClock{}

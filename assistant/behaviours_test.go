@@ -161,6 +161,19 @@ func TestPastedText(t *testing.T) {
 		if !strings.HasPrefix(final.Text, h.tr("ask_pasted_offline", nil)) || !strings.HasSuffix(final.Text, h.tr("ask_pasted_check", nil)) {
 			t.Errorf("answer %q, want the method and the way to the text checker", final.Text)
 		}
+		// Its first button checks the draft in the checker at once.
+		q := h.lastQuestion()
+		if data := buttonData(final.Reply); len(data) == 0 || data[0] != flows.CheckPastedData(q.ID) {
+			t.Errorf("buttons %v, want the checker's first", data)
+		}
+		ctx := context.Background()
+		got, err := h.a.PastedText(ctx, h.db, h.learner.ID, q.ID)
+		if err != nil || got != draft {
+			t.Errorf("pasted text %q (%v), want the draft", got, err)
+		}
+		if got, err := h.a.PastedText(ctx, h.db, h.learner.ID+1000, q.ID); err != nil || got != "" {
+			t.Errorf("another learner got %q (%v) from the question", got, err)
+		}
 	})
 	t.Run("with a model", func(t *testing.T) {
 		h := newHarness(t, true, nil)

@@ -2,6 +2,8 @@ package assistant
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/store"
 )
 
 // An offline answer (no LLM, or the LLM failed) quotes the sentences of the
@@ -615,13 +618,14 @@ func joinUnits(us []unit) string {
 func (a *Assistant) offline(q bottega.Question, role string, hits []bottega.PassageHit, mode string, ans answer) answer {
 	lg := q.Locale
 	question, header, footer := q.Text, a.t(lg, "ask_offline", nil), ""
+	check := false
 	if text, asked, ok := splitPasted(q.Text); ok {
 		// No draft without a model: the sentences of the method to
 		// apply to the pasted text. A draft to judge or improve ("va
 		// bene da pubblicare?") is what the plain-language checker is
-		// for: say how to reach it.
+		// for: a button checks it there.
 		question, header = pastedSearch(asked, text, lg, role), a.t(lg, "ask_pasted_offline", nil)
-		if !asksReply(asked) {
+		if check = !asksReply(asked); check {
 			footer = "\n\n" + a.t(lg, "ask_pasted_check", nil)
 		}
 	}
@@ -634,7 +638,36 @@ func (a *Assistant) offline(q bottega.Question, role string, hits []bottega.Pass
 	}
 	text := header + "\n\n" + strings.Join(parts, "\n\n") + footer
 	text = compose(text, "", nil)
-	ans.reply = bot.Reply{Text: text, Buttons: a.buttons(lg, q.ID, hits, cited)}
+	rows := a.buttons(lg, q.ID, hits, cited)
+	if check {
+		rows = append([][]bot.Button{{{Label: a.t(lg, "ask_btn_check", nil), Data: a.o.CheckPasted(q.ID)}}}, rows...)
+	}
+	ans.reply = bot.Reply{Text: text, Buttons: rows}
 	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
 	return ans
+}
+
+// PastedText returns the text learnerID pasted with question questionID,
+// for the plain-language checker (flows.PastedTexts); "" when the question
+// is not theirs or has no pasted text.
+func (a *Assistant) PastedText(ctx context.Context, tx bot.Tx, learnerID, questionID int64) (string, error) {
+	db, err := inTx(tx)
+	if err != nil {
+		return "", err
+	}
+	q, err := db.Question(ctx, questionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if q.LearnerID != learnerID {
+		return "", nil
+	}
+	text, _, ok := splitPasted(q.Text)
+	if !ok {
+		return "", nil
+	}
+	return text, nil
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,6 +112,7 @@ func TestBuiltinButtonsFit(t *testing.T) {
 			all = append(all, encode(actAnswer, ls.ID, q.ID, n), encode(actRecall, ls.ID, q.ID, n), encode(actNext, ls.ID, q.ID))
 		}
 	}
+	all = append(all, CheckPastedData(math.MaxInt64))
 	for _, d := range all {
 		if _, _, err := parseData(d, routes); err != nil {
 			t.Errorf("%q (%d bytes): %v", d, len(d), err)

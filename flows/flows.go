@@ -273,7 +273,7 @@ func New(o Options) *Bot {
 		actDrill:       {0, 1, (*turn).drills},
 		actDrillStop:   {0, 0, (*turn).stopDrill},
 		actDrillTick:   {1, 1, (*turn).drillTick},
-		actPlain:       {0, 0, (*turn).plain},
+		actPlain:       {0, 1, (*turn).plain},
 	}
 	// Commands are typed buttons.
 	b.commands = map[string]string{

@@ -157,6 +157,29 @@ func (answerer) Button(_ context.Context, _ bot.Tx, _ bottega.Learner, data stri
 	return []bot.Reply{{Text: "feedback " + data}}, nil
 }
 
+// PastedText has one question with a pasted draft, id 7, asked by the
+// learner with id 1.
+func (answerer) PastedText(_ context.Context, _ bot.Tx, learnerID, questionID int64) (string, error) {
+	if questionID != 7 || learnerID != 1 {
+		return "", nil
+	}
+	return "Si comunica alla cittadinanza che la biblioteca resterà chiusa.", nil
+}
+
+// The checker's button under an answer checks the text pasted with the
+// question at once; another learner's question, or one without a text, is
+// an expired button.
+func TestCheckPastedText(t *testing.T) {
+	c := newChat(t, func(o *flows.Options) { o.Answerer = answerer{} })
+	if id := c.learner().ID; id != 1 {
+		t.Fatalf("learner id %d, want 1", id)
+	}
+	r := c.send("", flows.CheckPastedData(7))
+	c.says(r, "Togli «si comunica alla cittadinanza che»", "Gulpease")
+	r = c.send("", flows.CheckPastedData(8))
+	c.says(r, "scaduto")
+}
+
 func TestExtensionsAndAnswerer(t *testing.T) {
 	c := newChat(t, func(o *flows.Options) {
 		o.Extensions = []flows.Extension{extension{}}

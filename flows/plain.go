@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,8 +28,31 @@ type Rewriter interface {
 	RewriteTask(l bottega.Learner, text string, r plain.Report) (*bot.Task, error)
 }
 
-// plain opens the checker's screen, which waits for the text.
-func (t *turn) plain([]string) ([]bot.Reply, error) {
+// PastedTexts is what an Answerer implements to give the text a learner
+// pasted with a question ("va bene da pubblicare?"), which the button
+// CheckPastedData makes checks at once; "" when there is none.
+type PastedTexts interface {
+	PastedText(ctx context.Context, tx bot.Tx, learnerID, questionID int64) (string, error)
+}
+
+// plain opens the checker's screen, which waits for the text; with a
+// question id, it checks the text pasted with that question.
+func (t *turn) plain(args []string) ([]bot.Reply, error) {
+	if len(args) == 1 {
+		id, err := strconv.ParseInt(args[0], 10, 64)
+		pt, ok := t.b.answerer.(PastedTexts)
+		if err != nil || !ok {
+			return t.expired()
+		}
+		text, err := pt.PastedText(t.ctx, t.tx, t.l.ID, id)
+		if err != nil {
+			return nil, fmt.Errorf("pasted text of question %d: %w", id, err)
+		}
+		if text == "" {
+			return t.expired() // not theirs, or erased since
+		}
+		return t.plainText(text)
+	}
 	t.goTo(scrPlain)
 	return t.show()
 }
@@ -100,3 +125,7 @@ func (t *turn) plainText(s string) ([]bot.Reply, error) {
 // PlainData returns the data of a button that opens the checker in a new
 // message.
 func PlainData() string { return encodeNew(actPlain) }
+
+// CheckPastedData returns the data of a button that checks, in a new
+// message, the text pasted with question id (see PastedTexts).
+func CheckPastedData(id int64) string { return encodeNew(actPlain, strconv.FormatInt(id, 10)) }
