@@ -62,8 +62,12 @@ type unit struct {
 	before bool
 }
 
-// beforeLine opens the part of a case study that tells what went wrong.
-var beforeLine = regexp.MustCompile(`^(Prima|Before)\.\s`)
+// beforeLine opens the part of a case study that tells what went wrong;
+// caseLabel any of its parts' labels, which alone say nothing.
+var (
+	beforeLine = regexp.MustCompile(`^(Prima|Before)\.\s`)
+	caseLabel  = regexp.MustCompile(`^(Prima|Dopo|Before|After)\.\s+`)
+)
 
 var listItem = regexp.MustCompile(`^\s*(\d{1,2}[.)]|[-•*–])\s`)
 
@@ -83,6 +87,7 @@ func units(hit int, body string) []unit {
 			continue
 		}
 		before = beforeLine.MatchString(line)
+		line = caseLabel.ReplaceAllString(line, "")
 		if listItem.MatchString(line) {
 			// A list, with the line that introduces it if it ends in a
 			// colon, is one unit.

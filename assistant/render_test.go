@@ -239,4 +239,9 @@ func TestCaseStudyBeforeNotQuoted(t *testing.T) {
 			t.Errorf("quoted what went wrong as if it were advice: %q", u.text)
 		}
 	}
+	for _, u := range units(0, body) {
+		if strings.HasPrefix(u.text, "Dopo.") || strings.HasPrefix(u.text, "Prima.") {
+			t.Errorf("a part's label is quoted: %q", u.text)
+		}
+	}
 }
