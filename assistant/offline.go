@@ -2,8 +2,6 @@ package assistant
 
 import (
 	"cmp"
-	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/bot"
-	"github.com/bottega-app/bottega/store"
 )
 
 // An offline answer (no LLM, or the LLM failed) quotes the sentences of the
@@ -650,29 +647,4 @@ func (a *Assistant) offline(q bottega.Question, role string, hits []bottega.Pass
 	ans.reply = bot.Reply{Text: text, Buttons: rows}
 	ans.mode, ans.text, ans.lessons = mode, text, lessonsOf(hits, cited)
 	return ans
-}
-
-// PastedText returns the text learnerID pasted with question questionID,
-// for the plain-language checker (flows.PastedTexts); "" when the question
-// is not theirs or has no pasted text.
-func (a *Assistant) PastedText(ctx context.Context, tx bot.Tx, learnerID, questionID int64) (string, error) {
-	db, err := inTx(tx)
-	if err != nil {
-		return "", err
-	}
-	q, err := db.Question(ctx, questionID)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if q.LearnerID != learnerID {
-		return "", nil
-	}
-	text, _, ok := splitPasted(q.Text)
-	if !ok {
-		return "", nil
-	}
-	return text, nil
 }

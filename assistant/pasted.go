@@ -1,12 +1,16 @@
 package assistant
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/bottega-app/bottega"
+	"github.com/bottega-app/bottega/bot"
+	"github.com/bottega-app/bottega/store"
 )
 
 // A learner may paste a text (a one-star review, a customer's message, a
@@ -242,4 +246,29 @@ func pastedSearch(question, text, locale, role string) string {
 // gist is the part of a pasted text searched with the question.
 func gist(text string) string {
 	return clip(strings.Join(strings.Fields(text), " "), maxGist)
+}
+
+// PastedText returns the text learnerID pasted with question questionID,
+// for the plain-language checker (flows.PastedTexts); "" when the question
+// is not theirs or has no pasted text.
+func (a *Assistant) PastedText(ctx context.Context, tx bot.Tx, learnerID, questionID int64) (string, error) {
+	db, err := inTx(tx)
+	if err != nil {
+		return "", err
+	}
+	q, err := db.Question(ctx, questionID)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if q.LearnerID != learnerID {
+		return "", nil
+	}
+	text, _, ok := splitPasted(q.Text)
+	if !ok {
+		return "", nil
+	}
+	return text, nil
 }
