@@ -107,8 +107,10 @@ func (a *Assistant) Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, qu
 	if err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
-	if a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions {
-		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil)}}, nil
+	if a.o.LLM != nil && a.o.DailyQuestions > 0 && used.Questions >= a.o.DailyQuestions {
+		// The quota bounds what the model costs: answers from the
+		// lessons alone cost nothing, and have none.
+		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil), Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lg)}}}, nil
 	}
 	id, err := db.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
 	if err != nil {

@@ -447,18 +447,31 @@ func TestGuardRails(t *testing.T) {
 		}
 	})
 	t.Run("daily questions", func(t *testing.T) {
-		h := newHarness(t, false, func(o *assistant.Options) { o.DailyQuestions = 2 })
+		h := newHarness(t, true, func(o *assistant.Options) { o.DailyQuestions = 2 })
 		for range 2 {
 			if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task == nil {
 				t.Fatalf("question refused: %+v", r)
 			}
 		}
-		if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task != nil || r[0].Text != h.tr("ask_quota", nil) {
+		r := h.ask(h.learner, "come faccio una diretta?")
+		if r[0].Task != nil || r[0].Text != h.tr("ask_quota", nil) {
 			t.Errorf("third question: %+v, want the quota message", r)
+		}
+		if !hasButton(r[0], flows.MenuData()) {
+			t.Errorf("no way on from the quota message: %+v", r[0].Buttons)
 		}
 		h.clock.Advance(24 * time.Hour)
 		if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task == nil {
 			t.Errorf("next day: %+v, want an answer", r)
+		}
+	})
+	t.Run("daily questions without a model", func(t *testing.T) {
+		// Answers from the lessons cost nothing: no quota.
+		h := newHarness(t, false, func(o *assistant.Options) { o.DailyQuestions = 2 })
+		for range 3 {
+			if r := h.ask(h.learner, "come faccio una diretta?"); r[0].Task == nil {
+				t.Fatalf("question refused: %+v", r)
+			}
 		}
 	})
 	t.Run("daily tokens", func(t *testing.T) {
