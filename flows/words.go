@@ -330,6 +330,11 @@ func minutesSaid(before, after string) (m int, back bool) {
 // write in another language: a longer one asks something else.
 const maxLangRequest = 10
 
+// maxLangPlease is the most words of a message in which a language's name
+// and "please" ask for it ("English please"): in a longer one the name is
+// what it is about ("please help me with English descriptions").
+const maxLangPlease = 4
+
 // howWords open a question about how to do something, which may name a
 // language ("come rispondo in inglese a una recensione?") without asking
 // the bot to write in it.
@@ -355,12 +360,17 @@ func (w *words) langRequest(s string) string {
 				if !matchAt(text, i, p) {
 					continue
 				}
+				if isLang && len(p) == len(text) {
+					asks = true // a language's name alone: "English"
+				}
 				switch {
 				case isLang && lang != "" && lang != code:
 					return "" // two languages: "translate from Italian to English"
 				case isLang:
 					lang = code
 				case k == "langask":
+					asks = true
+				case k == "langplease" && len(text) <= maxLangPlease:
 					asks = true
 				}
 			}
