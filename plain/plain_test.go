@@ -483,3 +483,11 @@ func TestLongPost(t *testing.T) {
 		}
 	}
 }
+
+// "by DM" tells the reader what to do.
+func TestDirectMessageIsWhatToDo(t *testing.T) {
+	r := Check("en", "New belts this week, handmade in Tuscany from Italian leather. Find them at the Saturday market in Lucca or by DM.")
+	if slices.Contains(r.Missing, What) {
+		t.Errorf("missing %v: \"by DM\" says what to do", r.Missing)
+	}
+}
