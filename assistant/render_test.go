@@ -245,3 +245,21 @@ func TestCaseStudyBeforeNotQuoted(t *testing.T) {
 		}
 	}
 }
+
+// A sentence that goes on from the one before ("They…", "Quindi…") is
+// quoted with it; one that stands alone is not.
+func TestGoesOnFrom(t *testing.T) {
+	for s, want := range map[string]bool{
+		"They stay locked out without that code.":       true,
+		"It takes five minutes from the app.":           true,
+		"Quindi scegli una categoria sola.":             true,
+		"That way the customer knows when you open.":    true,
+		"Open the app and tap Edit profile.":            false,
+		"Italians search for shops on Google Maps.":     false,
+		"La scheda si aggiorna dall'app in due minuti.": false,
+	} {
+		if got := goesOnFrom(s); got != want {
+			t.Errorf("goesOnFrom(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
