@@ -285,7 +285,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 	if defames(q.Text) {
 		// Whatever the lessons or a model could add, the answer is no:
 		// said plainly, with no lesson offered.
-		return a.uncovered(q, nil, answer{}), nil
+		return a.uncovered(q, l.Role, nil, answer{}), nil
 	}
 	turns, err := a.o.DB.RecentTurns(ctx, q.LearnerID, q.AskedAt.Add(-turnsAge), maxTurns, q.ID)
 	if err != nil {
@@ -350,7 +350,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 			if hits, err = a.retitle(ctx, lg, hits); err != nil {
 				return answer{}, err
 			}
-			return a.withHelp(lg, a.uncovered(q, hits, answer{}), help), nil
+			return a.withHelp(lg, a.uncovered(q, l.Role, hits, answer{}), help), nil
 		}
 		shown, err := a.retitle(ctx, lg, keep(found.Passages()))
 		if err != nil {
@@ -377,7 +377,7 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		ans := answer{usage: store.AskUsage{Model: a.o.Model}}
 		ans.usage.TokensIn, ans.usage.TokensOut = spentTokens(spent)
 		ans.usage.CostUSD = cost(a.o.Prices, a.o.Model, ans.usage.TokensIn, ans.usage.TokensOut)
-		return a.withHelp(lg, a.uncovered(q, hits, ans), help), nil
+		return a.withHelp(lg, a.uncovered(q, l.Role, hits, ans), help), nil
 	}
 	ans, err := a.generate(ctx, m, l, q, hits, turns, spent, none || injection(q.Text))
 	if err != nil {
@@ -496,7 +496,7 @@ func lastQuestion(turns []store.AskTurn) string {
 // closest lessons, and logs the question for content authors. With lessons
 // to offer it says it found no precise answer, rather than that the lessons
 // say nothing of the subject, which the buttons under it would contradict.
-func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans answer) answer {
+func (a *Assistant) uncovered(q bottega.Question, role string, hits []bottega.PassageHit, ans answer) answer {
 	lg := q.Locale
 	var rows [][]bot.Button
 	var lessons []string
@@ -512,7 +512,16 @@ func (a *Assistant) uncovered(q bottega.Question, hits []bottega.PassageHit, ans
 	}
 	text := a.t(lg, "ask_not_covered_closest", nil)
 	if len(rows) == 0 {
-		text = a.t(lg, "ask_not_covered", nil)
+		// What the lessons help with, for the learner's work: a
+		// leatherworker is not offered the town hall's communication.
+		help := "ask_can_help"
+		switch role {
+		case bottega.RoleMunicipal:
+			help = "ask_can_help_town"
+		case bottega.RoleShopkeeper, bottega.RoleArtisan, bottega.RoleGuide:
+			help = "ask_can_help_business"
+		}
+		text = a.t(lg, "ask_not_covered", nil) + " " + a.t(lg, help, nil)
 		switch {
 		case defames(q.Text):
 			// Said plainly: it is no gap in the lessons.
@@ -646,7 +655,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 		return fb, nil
 	}
 	if strings.Contains(text, notCovered) {
-		return a.uncovered(q, hits, ans), nil
+		return a.uncovered(q, l.Role, hits, ans), nil
 	}
 	answerText := clip(dropCitations(sanitize(text), len(hits)), limit)
 	if newGuard(rules(msgs[0].Content)).leaks(answerText) {
@@ -660,7 +669,7 @@ func (a *Assistant) generate(ctx context.Context, m *message, l bottega.Learner,
 	cited := citations(answerText, len(hits))
 	if len(cited) == 0 && offTopic {
 		a.log.Warn("LLM answered an off-topic question citing no lesson, declining", "question", q.ID, "model", a.o.Model)
-		return a.uncovered(q, hits, ans), nil
+		return a.uncovered(q, l.Role, hits, ans), nil
 	}
 	if len(cited) == 0 {
 		cited = []int{1} // the model forgot to cite: the best passage is the source

@@ -329,3 +329,21 @@ func TestPastedCommentByRole(t *testing.T) {
 		}
 	}
 }
+
+// What the lessons help with is said for the learner's work: a shop is not
+// offered the town hall's communication, nor a town hall the shop's.
+func TestCanHelpByRole(t *testing.T) {
+	h := newHarness(t, false, nil)
+	for i, c := range []struct{ role, help string }{
+		{bottega.RoleShopkeeper, "ask_can_help_business"},
+		{bottega.RoleMunicipal, "ask_can_help_town"},
+		{"", "ask_can_help"},
+	} {
+		l := learner(t, h, strconv.Itoa(600+i), "it", c.role)
+		h.ask(l, "come si fa la carbonara?")
+		final := h.out.last(t)
+		if want := h.tr("ask_not_covered", nil) + " " + h.tr(c.help, nil); !strings.HasPrefix(final.Text, want) {
+			t.Errorf("%q: answer %q, want %q", c.role, final.Text, want)
+		}
+	}
+}

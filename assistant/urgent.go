@@ -140,8 +140,9 @@ func (a *Assistant) withHelp(lg string, ans answer, help []string) answer {
 	}
 	paths := strings.Join(lines, "\n")
 	r := ans.reply
-	if notCovered := a.t(lg, "ask_not_covered", nil); ans.mode == modeUncovered && strings.HasPrefix(r.Text, notCovered) {
-		r.Text = a.t(lg, "ask_urgent", nil) + "\n" + paths + strings.TrimPrefix(r.Text, notCovered)
+	if ans.mode == modeUncovered && strings.HasPrefix(r.Text, a.t(lg, "ask_not_covered", nil)) {
+		// What the lessons help with is no help here.
+		r.Text = a.t(lg, "ask_urgent", nil) + "\n" + paths
 	} else {
 		r.Text = compose(r.Text+"\n\n"+a.t(lg, "ask_urgent_also", nil)+"\n"+paths, "", nil)
 	}
