@@ -10,10 +10,11 @@ import (
 
 // commandAliases are the commands' names in the learners' languages, as
 // learners type them ("/lezioni", "/ajustes"): each runs the command it
-// names. Accents are left out, as people type commands.
+// names. They are written without accents, as Telegram's command names
+// are ("/lecons", "/loeschen").
 var commandAliases = map[string]string{
 	// Italian
-	"menù": "menu", "aiuto": "help", "domanda": "ask", "continua": "continue", "lezioni": "lessons",
+	"aiuto": "help", "domanda": "ask", "continua": "continue", "lezioni": "lessons",
 	"ripasso": "review", "ripassa": "review", "progressi": "progress", "impostazioni": "settings",
 	"lingua": "lang", "esporta": "export", "cancella": "delete", "esercitazione": "drill",
 	"esercitazioni": "drill", "promemoria": "reminders",
@@ -56,17 +57,22 @@ func unalias(text string) string {
 }
 
 // closestCommand returns the command or alias nearest to name, a typo of
-// one ("/progres", "/setings"), or "" when none is near: within one edit for
-// short names, two for longer ones.
+// one ("/progres", "/setings"), or "" when none is near: within one edit, or
+// two for names of eight letters or more. Erasing everything is never
+// suggested ("/cancel" is no typo of "/cancella"), and no admin command is
+// near enough to any name for a learner to tell it from an unknown one.
 func (b *Bot) closestCommand(name string) string {
 	names := append(slices.Collect(maps.Keys(b.commands)), otherCommands...)
 	names = append(names, slices.Collect(maps.Keys(commandAliases))...)
 	slices.Sort(names)
-	best, bestD := "", 3
-	if utf8.RuneCountInString(name) <= 5 {
-		bestD = 2
+	best, bestD := "", 2
+	if utf8.RuneCountInString(name) >= 8 {
+		bestD = 3
 	}
 	for _, n := range names {
+		if n == "delete" || commandAliases[n] == "delete" {
+			continue
+		}
 		if d := editDistance(name, n); d < bestD {
 			best, bestD = n, d
 		}
@@ -74,24 +80,30 @@ func (b *Bot) closestCommand(name string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
+// editDistance is the edit distance between a and b, in runes: the
+// insertions, deletions, substitutions and swaps of two neighbours
+// ("reveiw") that make one the other.
 func editDistance(a, b string) int {
 	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

@@ -294,3 +294,15 @@ func TestTruthWords(t *testing.T) {
 		}
 	}
 }
+
+func TestClosestCommand(t *testing.T) {
+	b := New(Options{})
+	for name, want := range map[string]string{
+		"progresss": "progress", "setings": "settings", "reveiw": "review", "lezzioni": "lezioni",
+		"cancel": "", "delet": "", "stats": "", "broadcast": "", "pause": "", "xyzzy": "",
+	} {
+		if got := b.closestCommand(name); got != want {
+			t.Errorf("closestCommand(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
