@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -726,9 +727,10 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
-	if kind := t.b.words.smallTalk(s); kind == talkAck && goesOn(s) && t.st.Screen == scrLesson && len(rows) > 0 && rows[0][0].Label == t.T("btn_next", nil) {
-		// "ok", "👍" after a step: read, on to the next (Next is the
-		// step's first button). "😱" or "." is a reaction, not that.
+	if kind := t.b.words.smallTalk(s); kind == talkAck && goesOn(s) && t.onward(rows) {
+		// "ok", "👍" after a step or a quiz answer's feedback: read, on
+		// to the next (Next is the screen's first button). "😱" or "."
+		// is a reaction, not that.
 		return t.button(rows[0][0].Data)
 	} else if kind == talkAck && t.b.screens[t.st.Screen].expect {
 		// "sì", "oui", "tak" typed where a button answers (erase
@@ -773,6 +775,25 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		Text:    t.T("free_text_hint", nil),
 		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
 	}}, nil
+}
+
+// onward reports whether the screen's first button (of rows) only goes on
+// to what comes next: a lesson's next step, the next question after a quiz
+// or review answer's feedback, the quiz's results.
+func (t *turn) onward(rows [][]bot.Button) bool {
+	if len(rows) == 0 || len(rows[0]) == 0 {
+		return false
+	}
+	var ids []string
+	switch t.st.Screen {
+	case scrLesson:
+		ids = []string{"btn_next"}
+	case scrQuiz:
+		ids = []string{"btn_next_question", "btn_results"}
+	case scrReview:
+		ids = []string{"btn_next_question"}
+	}
+	return slices.ContainsFunc(ids, func(id string) bool { return rows[0][0].Label == t.T(id, nil) })
 }
 
 // holdQuestion keeps a question typed during a quiz and asks whether to
