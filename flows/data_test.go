@@ -225,8 +225,20 @@ func TestText(t *testing.T) {
 			t.Errorf("bar(%d, %d) = %q, want %q", tt.done, tt.total, got, tt.want)
 		}
 	}
-	if got := short("Pagina Facebook e profilo Instagram", 20); got != "Pagina Facebook e p…" {
-		t.Errorf("short = %q", got)
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"Pagina Facebook e profilo Instagram", 20, "Pagina Facebook…"},
+		{"Facebook Page and Instagram account", 32, "Facebook Page and Instagram…"},
+		{"Recensioni: rispondere a tutte", 12, "Recensioni…"},
+		{"Comunicazionedelcomune", 10, "Comunicaz…"},
+		{"Pagina Facebook e profilo", 18, "Pagina Facebook…"},
+	} {
+		if got := short(tt.s, tt.n); got != tt.want {
+			t.Errorf("short(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
 	}
 	if got := short("Breve", 20); got != "Breve" {
 		t.Errorf("short = %q", got)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // bar draws done of total as a bar of width cells, which reads well in any
@@ -22,13 +23,22 @@ func bar(done, total, width int) string {
 }
 
 // short cuts s to at most n characters, with an ellipsis, so that a label
-// fits a button.
+// fits a button: after the last whole word that fits, unless that leaves
+// less than half ("Facebook Page and Instagram…", not "…Instagram acc…").
 func short(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	cut := string(r[:n-1])
+	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i >= 0 && utf8.RuneCountInString(cut[:i]) >= n/2 && !unicode.IsSpace(r[n-1]) {
+		cut = cut[:i]
+	}
+	// A last word of one or two letters ("e", "di", "of") goes too.
+	if i := strings.LastIndexFunc(strings.TrimSpace(cut), unicode.IsSpace); i >= 0 && utf8.RuneCountInString(strings.TrimSpace(cut[i:])) <= 2 && utf8.RuneCountInString(cut[:i]) >= n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRightFunc(cut, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:·-–—", r) }) + "…"
 }
 
 // bare is a button's label without the emoji and marks around its words,
