@@ -529,6 +529,8 @@ func (a *Assistant) uncovered(q bottega.Question, role string, hits []bottega.Pa
 		case legalAction(q.Text):
 			// Who can answer it, and what the lessons help with first.
 			text = a.t(lg, "ask_legal", nil)
+		case taxAdvice(q.Text):
+			text = a.t(lg, "ask_tax", nil)
 		}
 		rows = append(rows, flows.WayOn(a.o.Texts, lg))
 	}

@@ -72,6 +72,28 @@ func TestLegalAction(t *testing.T) {
 	})
 }
 
+func TestTaxAdvice(t *testing.T) {
+	checkMarks(t, "taxAdvice", taxAdvice, []string{
+		"quanto pago di tasse se vendo su etsy?",
+		"le sponsorizzate le posso scaricare dalle tasse?",
+		"posso detrarre il telefono che uso per la pagina?",
+		"quanti contributi inps pago come guida?",
+		"how much tax do I pay on online sales?",
+		"can I deduct the cost of Facebook ads?",
+		"¿cuántos impuestos pago si vendo por internet?",
+		"est-ce que je dois le mettre dans ma déclaration de revenus ?",
+		"muss ich das in der Steuererklärung angeben?",
+		"ile podatku zapłacę od sprzedaży w sieci?",
+	}, []string{
+		"devo mettere la partita iva quando vendo su whatsapp?",
+		"per quanto tempo devo tenere le fatture?",
+		"il prezzo lo scrivo con o senza iva?",
+		"come comunico ai cittadini la scadenza della tari?",
+		"i turisti chiedono una pensione vicino al centro, cosa consiglio su instagram?",
+		"how do I reply to a bad review?",
+	})
+}
+
 // checkMarks wants f to find its marks in every question of yes and in
 // none of no.
 func checkMarks(t *testing.T, name string, f func(string) bool, yes, no []string) {

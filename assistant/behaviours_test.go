@@ -296,6 +296,23 @@ func TestLegalActionDeclined(t *testing.T) {
 	}
 }
 
+// A question for an accountant is declined saying who can answer it, with
+// the way on to the menu; a question about invoices the lessons answer is
+// not.
+func TestTaxAdviceDeclined(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.ask(h.learner, "quanto pago di tasse se vendo le mie ceramiche su etsy?")
+	r := h.out.last(t).Reply
+	if r.Text != h.tr("ask_tax", nil) || !hasButton(r, flows.MenuData()) {
+		t.Errorf("a tax question got %q %+v, want who can answer it and the way on", r.Text, r.Buttons)
+	}
+	h.out.reset()
+	h.ask(h.learner, "un cliente vuole che cancello i suoi dati, devo buttare anche le fatture?")
+	if r := h.out.last(t).Reply; r.Text == h.tr("ask_tax", nil) || !strings.Contains(r.Text, "dieci anni") {
+		t.Errorf("keeping invoices got %q, want the lesson's ten years", r.Text)
+	}
+}
+
 // A sentence that announces a list ("risponde a quattro domande:") is
 // quoted with its list: the announcement alone answers nothing.
 func TestListQuotedWithItsAnnouncement(t *testing.T) {

@@ -50,3 +50,35 @@ func hasMark(q string, marks []string) bool {
 	}
 	return false
 }
+
+// The lessons give no tax or pension advice either: how much tax a shop
+// pays, what it may deduct, its contributions and pension are for an
+// accountant. taxMarks are folded word sequences of such a question; a
+// question about selling or invoices that the lessons answer ("devo
+// mettere la partita iva quando vendo su whatsapp?", "per quanto tempo
+// tengo le fatture?") has none, nor one about telling citizens of a tax.
+var taxMarks = []string{
+	// Italian ("pensione" alone is also a guesthouse, and a colleague who
+	// retires leaves a page behind; "forfettario" changes how a shop
+	// sells abroad, which a lesson tells)
+	"commercialist*", "inps", "previdenz*", "pensione integrativa",
+	"dichiarazione dei redditi", "f24", "irpef",
+	"detrarre", "detrarl*", "detrazion*", "dedurre", "dedurl*", "deducibil*", "detraibil*", "dalle tasse",
+	"quante tasse", "pago di tasse", "pagare le tasse", "pagare meno tasse", "pagarci le tasse", "tasse devo",
+	// English
+	"accountant*", "tax return*", "income tax", "pay tax", "pay taxes", "pay less tax", "how much tax",
+	"tax deductible", "deduct*", "write it off", "write off", "pension", "pensions", "national insurance", "vat return*",
+	// Spanish
+	"impuestos", "declaracion de la renta", "hacienda", "asesor fiscal", "jubilacion", "cotizacion*",
+	"cuota de autonomo*", "desgrav*", "deducir",
+	// French
+	"impots", "impot sur", "declaration de revenus", "comptable*", "caisse de retraite", "cotisations sociales", "urssaf", "deductible*", "deduire",
+	// German
+	"steuerberat*", "steuererklarung*", "steuern zahlen", "steuern sparen", "wie viel steuern", "absetzen", "rentenversicherung",
+	"sozialabgaben", "finanzamt",
+	// Polish
+	"ile podatku", "zaplacic podatek", "placic podatki", "zus", "ksiegow*", "skladk*", "odliczy*", "urzad skarbowy",
+}
+
+// taxAdvice reports whether q asks for tax, contribution or pension advice.
+func taxAdvice(q string) bool { return hasMark(q, taxMarks) }

@@ -262,9 +262,11 @@ func namesTitle(hits []bottega.PassageHit, question, lang string) bool {
 
 // declined reports whether q is no question for the lessons, whatever
 // words it shares with them: it tries to change the assistant's
-// instructions, asks about going to law, asks to write something that
-// accuses or insults someone, or is about another field.
-func declined(q string) bool { return injection(q) || legalAction(q) || defames(q) || offTopic(q) }
+// instructions, asks about going to law or for tax advice, asks to write
+// something that accuses or insults someone, or is about another field.
+func declined(q string) bool {
+	return injection(q) || legalAction(q) || taxAdvice(q) || defames(q) || offTopic(q)
+}
 
 // goesOn reports whether a question starts as one that goes on from the
 // previous: "e se…", "and what about…", "und wie viel…".

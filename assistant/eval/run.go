@@ -184,9 +184,10 @@ func (r *runner) ask(ctx context.Context, q, prev Question, ui string) (Outcome,
 		// Declined with the closest lessons offered.
 		strings.HasPrefix(shown, r.texts.T(locale, "ask_not_covered_closest", nil)),
 		// Declined saying why: Bottega writes no accusation, and gives
-		// no legal opinion.
+		// no legal opinion and no tax advice.
 		strings.HasPrefix(shown, r.texts.T(locale, "ask_defame", nil)),
-		strings.HasPrefix(shown, r.texts.T(locale, "ask_legal", nil)):
+		strings.HasPrefix(shown, r.texts.T(locale, "ask_legal", nil)),
+		strings.HasPrefix(shown, r.texts.T(locale, "ask_tax", nil)):
 		oc.Mode = modeUncovered
 	case strings.HasPrefix(shown, r.texts.T(locale, "ask_offline", nil)),
 		// A text pasted with the question is answered with the method
