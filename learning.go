@@ -10,9 +10,13 @@ type LessonProgress struct {
 	LessonID  string `json:"lesson_id"`
 	// StepID is the current step; empty when the steps are finished
 	// (StepIndex is then the number of steps).
-	StepID     string     `json:"step_id"`
-	StepIndex  int        `json:"step_index"`
-	StepIDs    []string   `json:"-"`
+	StepID    string   `json:"step_id"`
+	StepIndex int      `json:"step_index"`
+	StepIDs   []string `json:"-"`
+	// Reached is how many steps the learner read one after the other
+	// from the first (the index of the furthest step reached that way):
+	// the lesson is finished when it is len(StepIDs).
+	Reached    int        `json:"-"`
 	Version    int64      `json:"curriculum_version"`
 	StartedAt  time.Time  `json:"started_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`

@@ -41,9 +41,12 @@ type session struct {
 }
 
 type sessionLesson struct {
-	Step      string     `json:"step,omitempty"`
-	Index     int        `json:"i"`
-	Steps     []string   `json:"steps,omitempty"`
+	Step  string   `json:"step,omitempty"`
+	Index int      `json:"i"`
+	Steps []string `json:"steps,omitempty"`
+	// Reached: see bottega.LessonProgress; nil in a session kept before
+	// it was, read as Index.
+	Reached   *int       `json:"reached,omitempty"`
 	Version   int64      `json:"v,omitempty"`
 	Started   time.Time  `json:"started"`
 	Updated   time.Time  `json:"updated"`
@@ -265,8 +268,12 @@ func (t *turn) withdrawConsent() error {
 }
 
 func (p *sessionLesson) progress(learnerID int64, lessonID string) bottega.LessonProgress {
+	reached := p.Index
+	if p.Reached != nil {
+		reached = *p.Reached
+	}
 	return bottega.LessonProgress{
-		LearnerID: learnerID, LessonID: lessonID, StepID: p.Step, StepIndex: p.Index, StepIDs: p.Steps,
+		LearnerID: learnerID, LessonID: lessonID, StepID: p.Step, StepIndex: p.Index, StepIDs: p.Steps, Reached: reached,
 		Version: p.Version, StartedAt: p.Started, UpdatedAt: p.Updated, FinishedAt: p.Finished,
 		QuizRight: p.QuizRight, QuizTotal: p.QuizTotal, QuizAt: p.QuizAt,
 	}
@@ -289,8 +296,9 @@ func (d sessionData) SavePosition(_ context.Context, p bottega.LessonProgress) e
 		sl = &sessionLesson{Started: p.UpdatedAt}
 		s.Lessons[p.LessonID] = sl
 	}
-	sl.Step, sl.Index, sl.Steps, sl.Version, sl.Updated = p.StepID, p.StepIndex, p.StepIDs, p.Version, p.UpdatedAt
-	if sl.Finished == nil && p.StepIndex >= len(p.StepIDs) {
+	reached := p.Reached
+	sl.Step, sl.Index, sl.Steps, sl.Reached, sl.Version, sl.Updated = p.StepID, p.StepIndex, p.StepIDs, &reached, p.Version, p.UpdatedAt
+	if sl.Finished == nil && p.Reached >= len(p.StepIDs) {
 		at := p.UpdatedAt
 		sl.Finished = &at
 	}

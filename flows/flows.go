@@ -377,8 +377,8 @@ type turn struct {
 	// data keeps what the learner does: the store with their consent,
 	// their session without.
 	data learning
-	// saved are the positions written during the turn, by lesson, so that
-	// the screen shown after a move does not read them back.
+	// saved are the positions read or written during the turn, by lesson,
+	// so that the screen shown after a move does not read them back.
 	saved map[string]bottega.LessonProgress
 
 	isNew  bool     // first contact: the learner was just created

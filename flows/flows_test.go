@@ -81,6 +81,15 @@ func (c *chat) sendAs(user, name, text, data string) []bot.Reply {
 }
 
 // says checks that the first reply contains each of want.
+// readShowcase reads the lesson "vetrina" step by step to its end and
+// returns the end's replies.
+func (c *chat) readShowcase() []bot.Reply {
+	for _, step := range []string{"why", "photo", "words"} {
+		c.send("", "v1|s|vetrina|"+step)
+	}
+	return c.send("", "v1|s|vetrina|.")
+}
+
 func (c *chat) says(replies []bot.Reply, want ...string) {
 	c.t.Helper()
 	for _, w := range want {
@@ -643,7 +652,7 @@ func TestNoConsentKeepsOnlyTheSession(t *testing.T) {
 	}
 	c.says(c.send("", "v1|o|role"), "Di cosa ti occupi")
 	c.send("", "v1|c|role|artisan")
-	c.says(c.send("", "v1|s|vetrina|."), "Vuoi che salvi i tuoi progressi")
+	c.says(c.readShowcase(), "Vuoi che salvi i tuoi progressi")
 	c.says(c.send("", "v1|z|no"), "non salvo niente", "Hai finito")
 	c.send("", "v1|b|vetrina|all")
 	c.send("", "v1|q|vetrina|q1|0") // wrong
@@ -856,7 +865,7 @@ func TestPastedStartLink(t *testing.T) {
 // quiz is still to take opens at its end, with the quiz.
 func TestFinishedLessonOpensAtItsStart(t *testing.T) {
 	c := newChat(t)
-	c.says(c.send("", "v1|s|vetrina|."), "quiz")
+	c.says(c.readShowcase(), "quiz")
 	c.says(c.send("", "v1|s|vetrina"), "quiz") // quiz not taken yet: the end again
 	c.send("", "v1|b|vetrina|all")
 	for _, q := range []string{"q1", "q2", "q3"} {
@@ -871,7 +880,7 @@ func TestFinishedLessonOpensAtItsStart(t *testing.T) {
 // then takes them to step 2 of the second lesson, not its start.
 func TestContinueResumesTheNextLessonWhereLeft(t *testing.T) {
 	c := newChat(t)
-	c.send("", "v1|s|vetrina|.")
+	c.readShowcase()
 	c.send("", "v1|b|vetrina|all")
 	for _, q := range []string{"q1", "q2", "q3"} {
 		c.send("", "v1|q|vetrina|"+q+"|1")
@@ -888,4 +897,24 @@ func TestContinueResumesTheNextLessonWhereLeft(t *testing.T) {
 		c.send("", "v1|n|vetrina|"+q)
 	}
 	c.says(c.send("/continue", ""), "Ringrazia sempre")
+}
+
+// TestLessonOpenedMidwayIsNotFinished: a lesson opened at its last step (an
+// answer's button) and paged to its end is not finished: the end says which
+// step to go back to, /progress counts it as left midway, and reading it
+// from that step finishes it.
+func TestLessonOpenedMidwayIsNotFinished(t *testing.T) {
+	c := newChat(t)
+	c.says(c.send("", flows.OpenLessonData("vetrina", "words")), "3/3")
+	end := c.send("", "v1|s|vetrina|.")
+	c.says(end, "Ti mancano dei passi", "dal passo 1")
+	if d := end[0].Buttons[0][0]; d.Data != "v1|s|vetrina|why" || !strings.Contains(d.Label, "Dal passo 1") {
+		t.Errorf("first button %+v, want the way back to step 1", d)
+	}
+	c.says(c.send("/progress", ""), "0 di 2 lezioni", "«La vetrina online», passo 1 di 3")
+	c.says(c.send("", "v1|s|vetrina|why"), "1/3")
+	c.send("", "v1|s|vetrina|photo")
+	c.send("", "v1|s|vetrina|words")
+	c.says(c.send("", "v1|s|vetrina|."), "Hai finito «La vetrina online»")
+	c.says(c.send("/progress", ""), "1 di 2 lezioni")
 }

@@ -105,12 +105,9 @@ func (t *turn) position(ls *content.Lesson) (int, error) {
 
 // savedPosition is position, and whether the learner ever opened the lesson.
 func (t *turn) savedPosition(ls *content.Lesson) (int, bool, error) {
-	p, ok := t.saved[ls.ID]
-	if !ok {
-		var err error
-		if p, ok, err = t.data.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
-			return 0, false, err
-		}
+	p, ok, err := t.progressIn(ls)
+	if err != nil || !ok {
+		return 0, false, err
 	}
 	if p.StepID != "" {
 		if i := ls.StepIndex(p.StepID); i >= 0 {
@@ -123,29 +120,83 @@ func (t *turn) savedPosition(ls *content.Lesson) (int, bool, error) {
 	return min(max(p.StepIndex, 0), len(ls.Steps)), true, nil
 }
 
-// quizTaken reports whether the learner has taken the lesson's quiz.
-func (t *turn) quizTaken(ls *content.Lesson) (bool, error) {
-	p, ok := t.saved[ls.ID]
-	if !ok {
-		var err error
-		if p, ok, err = t.data.Position(t.ctx, t.l.ID, ls.ID); err != nil || !ok {
-			return false, err
-		}
+// progressIn is the learner's progress in a lesson, read once a turn;
+// false if they never opened it.
+func (t *turn) progressIn(ls *content.Lesson) (bottega.LessonProgress, bool, error) {
+	if p, ok := t.saved[ls.ID]; ok {
+		return p, true, nil
 	}
-	return p.QuizAt != nil, nil
+	p, ok, err := t.data.Position(t.ctx, t.l.ID, ls.ID)
+	if err != nil || !ok {
+		return p, false, err
+	}
+	if t.saved == nil {
+		t.saved = map[string]bottega.LessonProgress{}
+	}
+	t.saved[ls.ID] = p
+	return p, true, nil
 }
 
+// quizTaken reports whether the learner has taken the lesson's quiz.
+func (t *turn) quizTaken(ls *content.Lesson) (bool, error) {
+	p, _, err := t.progressIn(ls)
+	return p.QuizAt != nil, err
+}
+
+// readInOrder is how many of the lesson's steps the learner has read one
+// after the other from the first (see bottega.LessonProgress.Reached),
+// mapped onto the lesson as it is now.
+func (t *turn) readInOrder(ls *content.Lesson) (int, error) {
+	p, ok, err := t.progressIn(ls)
+	if err != nil || !ok {
+		return 0, err
+	}
+	if p.FinishedAt != nil || p.Reached >= len(p.StepIDs) && len(p.StepIDs) > 0 {
+		return len(ls.Steps), nil
+	}
+	if len(p.StepIDs) > 0 {
+		return ls.NearestStep(p.Reached, p.StepIDs), nil
+	}
+	return min(max(p.Reached, 0), len(ls.Steps)), nil
+}
+
+// savePosition records that the learner is at step i of a lesson
+// (len(Steps): its end). A step reached from the one before it, or one
+// read before, extends the steps read in order; a step reached by a jump
+// (an answer's button opens a lesson midway) does not, so that paging
+// from there to the end does not finish the lesson.
 func (t *turn) savePosition(ls *content.Lesson, i int) error {
+	reached, err := t.readInOrder(ls)
+	if err != nil {
+		return err
+	}
+	if i <= reached+1 {
+		reached = max(reached, i)
+	}
+	if _, opened, err := t.progressIn(ls); err != nil {
+		return err
+	} else if !opened {
+		reached = 0
+	}
 	ids := make([]string, len(ls.Steps))
 	for j, s := range ls.Steps {
 		ids[j] = s.ID
 	}
-	p := bottega.LessonProgress{LearnerID: t.l.ID, LessonID: ls.ID, StepIndex: i, StepIDs: ids, Version: t.ver, UpdatedAt: t.now}
+	p := bottega.LessonProgress{LearnerID: t.l.ID, LessonID: ls.ID, StepIndex: i, StepIDs: ids, Reached: reached, Version: t.ver, UpdatedAt: t.now}
 	if i < len(ids) {
 		p.StepID = ids[i]
 	}
 	if err := t.data.SavePosition(t.ctx, p); err != nil {
 		return err
+	}
+	if old, ok := t.saved[ls.ID]; ok {
+		// What this save does not change.
+		p.StartedAt, p.QuizRight, p.QuizTotal, p.QuizAt = old.StartedAt, old.QuizRight, old.QuizTotal, old.QuizAt
+		p.FinishedAt = old.FinishedAt
+	}
+	if p.FinishedAt == nil && reached >= len(ids) {
+		at := t.now
+		p.FinishedAt = &at
 	}
 	if t.saved == nil {
 		t.saved = map[string]bottega.LessonProgress{}
@@ -251,7 +302,23 @@ func (t *turn) showLessonEnd(ls *content.Lesson) (bot.Reply, error) {
 	title := t.pick(ls.Title)
 	var rows [][]bot.Button
 	var text string
-	if len(ls.Quiz) > 0 {
+	reached := len(ls.Steps)
+	if t.s != nil { // a preview (Preview) has no learner
+		var err error
+		if reached, err = t.readInOrder(ls); err != nil {
+			return bot.Reply{}, err
+		}
+	}
+	if reached < len(ls.Steps) {
+		// Opened midway and paged to the end: not finished, and said so,
+		// with the way back to the first step not read.
+		n := map[string]any{"Title": title, "N": reached + 1}
+		text = t.T("lesson_end_skipped", n)
+		rows = append(rows, []bot.Button{{Label: t.T("btn_from_step", n), Data: encode(actStep, ls.ID, ls.Steps[reached].ID)}})
+		if len(ls.Quiz) > 0 {
+			rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
+		}
+	} else if len(ls.Quiz) > 0 {
 		text = t.N("lesson_end", len(ls.Quiz), map[string]any{"Title": title})
 		rows = append(rows, []bot.Button{t.btn("btn_quiz", actQuiz, ls.ID, "all")})
 	} else {

@@ -54,6 +54,12 @@ func (t *turn) resumePoint() (resumePoint, error) {
 		if i < len(ls.Steps) {
 			return resumePoint{kind: atLesson, lesson: ls, step: i}, nil
 		}
+		// Paged to the end from midway: on from the first step skipped.
+		if r, err := t.readInOrder(ls); err != nil {
+			return resumePoint{}, err
+		} else if r < len(ls.Steps) {
+			return resumePoint{kind: atLesson, lesson: ls, step: r}, nil
+		}
 		if p.QuizAt == nil && len(ls.Quiz) > 0 {
 			return resumePoint{kind: atEnd, lesson: ls, step: len(ls.Steps)}, nil
 		}

@@ -125,7 +125,7 @@ func (t *turn) showProgress() (bot.Reply, error) {
 	}
 	for _, h := range half {
 		text += "\n" + t.T("progress_half_read", map[string]any{"Title": t.pick(h.lesson.Title), "N": h.step + 1, "Total": len(h.lesson.Steps)})
-		rows = append(rows, []bot.Button{{Label: t.T("btn_continue", map[string]any{"Title": short(t.pick(h.lesson.Title), 32)}), Data: encode(actStep, h.lesson.ID)}})
+		rows = append(rows, []bot.Button{{Label: t.T("btn_continue", map[string]any{"Title": short(t.pick(h.lesson.Title), 32)}), Data: encode(actStep, h.lesson.ID, h.lesson.Steps[h.step].ID)}})
 	}
 	switch {
 	case next != nil && slices.ContainsFunc(half, func(h halfLesson) bool { return h.lesson.ID == next.ID }):
@@ -171,8 +171,18 @@ func (t *turn) halfRead(skip *content.Lesson) ([]halfLesson, error) {
 		if err != nil {
 			return nil, err
 		}
-		if i == 0 || i >= len(ls.Steps) {
-			continue // only opened, or read to the end
+		switch {
+		case i >= len(ls.Steps):
+			// Paged to the end from midway: the steps skipped are left,
+			// from the first of them.
+			if i, err = t.readInOrder(ls); err != nil {
+				return nil, err
+			}
+			if i >= len(ls.Steps) {
+				continue
+			}
+		case i == 0:
+			continue // only opened
 		}
 		if out = append(out, halfLesson{ls, i}); len(out) == maxHalfRead {
 			break

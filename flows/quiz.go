@@ -295,6 +295,7 @@ func (t *turn) finishQuiz() error {
 	if !q.Full {
 		return nil
 	}
+	delete(t.saved, q.Lesson) // read again if needed
 	return t.data.SaveQuizResult(t.ctx, t.l.ID, q.Lesson, q.Right, q.Right+len(q.Missed), t.now)
 }
 

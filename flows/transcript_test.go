@@ -445,7 +445,7 @@ func (r *replayer) read(ids []string) {
 		for _, s := range ls.Steps {
 			steps = append(steps, s.ID)
 		}
-		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: id, StepIndex: len(steps), StepIDs: steps, Version: ver, UpdatedAt: r.clk.Now()}
+		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: id, StepIndex: len(steps), StepIDs: steps, Reached: len(steps), Version: ver, UpdatedAt: r.clk.Now()}
 		if err := r.db.SavePosition(r.ctx, p); err != nil {
 			r.t.Fatal(err)
 		}

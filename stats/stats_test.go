@@ -50,7 +50,7 @@ func TestReport(t *testing.T) {
 	}
 	// Three started "reviews", two finished it, one passed its quiz.
 	for i := range 3 {
-		p := bottega.LessonProgress{LearnerID: ls[i].ID, LessonID: "reviews", StepIDs: []string{"a", "b"}, StepIndex: min(i+1, 2), UpdatedAt: now}
+		p := bottega.LessonProgress{LearnerID: ls[i].ID, LessonID: "reviews", StepIDs: []string{"a", "b"}, StepIndex: min(i+1, 2), Reached: min(i+1, 2), UpdatedAt: now}
 		if err := db.SavePosition(bg, p); err != nil {
 			t.Fatal(err)
 		}

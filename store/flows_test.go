@@ -39,14 +39,14 @@ func TestPositionFinishesOnce(t *testing.T) {
 	l := newLearner(t, db)
 	ids := []string{"a", "b", "c"}
 	steps := []struct {
-		id    string
-		index int
-		at    time.Duration
+		id             string
+		index, reached int
+		at             time.Duration
 	}{
-		{"a", 0, 0}, {"b", 1, time.Minute}, {"", 3, 2 * time.Minute}, {"a", 0, time.Hour},
+		{"a", 0, 0, 0}, {"b", 1, 1, time.Minute}, {"", 3, 3, 2 * time.Minute}, {"a", 0, 3, time.Hour},
 	}
 	for _, s := range steps {
-		err := db.SavePosition(ctx, bottega.LessonProgress{LearnerID: l.ID, LessonID: "x", StepID: s.id, StepIndex: s.index, StepIDs: ids, Version: 4, UpdatedAt: t0.Add(s.at)})
+		err := db.SavePosition(ctx, bottega.LessonProgress{LearnerID: l.ID, LessonID: "x", StepID: s.id, StepIndex: s.index, StepIDs: ids, Reached: s.reached, Version: 4, UpdatedAt: t0.Add(s.at)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,11 +55,16 @@ func TestPositionFinishesOnce(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("Position = %v, %v", ok, err)
 	}
-	if p.StepID != "a" || p.StepIndex != 0 || !slices.Equal(p.StepIDs, ids) || p.Version != 4 {
+	if p.StepID != "a" || p.StepIndex != 0 || !slices.Equal(p.StepIDs, ids) || p.Reached != 3 || p.Version != 4 {
 		t.Errorf("position = %+v", p)
 	}
 	if !p.StartedAt.Equal(t0) || p.FinishedAt == nil || !p.FinishedAt.Equal(t0.Add(2*time.Minute)) || !p.UpdatedAt.Equal(t0.Add(time.Hour)) {
 		t.Errorf("times = started %v finished %v updated %v", p.StartedAt, p.FinishedAt, p.UpdatedAt)
+	}
+	// The end reached from midway, the first steps not read: not finished.
+	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: l.ID, LessonID: "y", StepIndex: 3, StepIDs: ids, Reached: 0, UpdatedAt: t0}))
+	if p, _, err := db.Position(ctx, l.ID, "y"); err != nil || p.FinishedAt != nil || p.StepIndex != 3 {
+		t.Errorf("end reached from midway: %+v, %v; want not finished", p, err)
 	}
 	if _, ok, err := db.Position(ctx, l.ID, "other"); ok || err != nil {
 		t.Errorf("unopened lesson: %v, %v", ok, err)
@@ -68,7 +73,7 @@ func TestPositionFinishesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	all, err := db.Progress(ctx, l.ID)
-	if err != nil || len(all) != 1 || all[0].QuizRight != 3 || all[0].QuizTotal != 5 || all[0].StepID != "a" {
+	if err != nil || len(all) != 2 || all[0].QuizRight != 3 || all[0].QuizTotal != 5 || all[0].StepID != "a" {
 		t.Fatalf("Progress = %+v, %v", all, err)
 	}
 }
@@ -267,7 +272,7 @@ func TestLessonLearners(t *testing.T) {
 	ctx := context.Background()
 	ada, bea, cleo := newLearner(t, db), consenting(t, db, "8", "Bea"), consenting(t, db, "9", "Cleo")
 	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: ada.ID, LessonID: "x", StepID: "b", StepIndex: 1, StepIDs: []string{"a", "b"}, UpdatedAt: t0}))
-	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: bea.ID, LessonID: "x", StepIndex: 2, StepIDs: []string{"a", "b"}, UpdatedAt: t0.Add(time.Hour)}))
+	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: bea.ID, LessonID: "x", StepIndex: 2, StepIDs: []string{"a", "b"}, Reached: 2, UpdatedAt: t0.Add(time.Hour)}))
 	must(t, db.SavePosition(ctx, bottega.LessonProgress{LearnerID: cleo.ID, LessonID: "y", StepID: "a", StepIDs: []string{"a"}, UpdatedAt: t0}))
 
 	got, err := (&store.Learners{DB: db}).LessonLearners(ctx, "x", 0)

@@ -197,7 +197,7 @@ func personalData() map[string]column {
 		"learners": {"id", "platform", "external_id", "chat_id", "name", "locale", "role", "level", "timezone", "reminder",
 			"consent_at", "created_at", "updated_at", "blocked_at", "last_inbound_at"},
 		"conversation_state": {"learner_id", "state", "updated_at"},
-		"lesson_progress": {"learner_id", "lesson_id", "step_id", "step_index", "step_ids", "version", "started_at", "updated_at",
+		"lesson_progress": {"learner_id", "lesson_id", "step_id", "step_index", "step_ids", "reached", "version", "started_at", "updated_at",
 			"finished_at", "quiz_right", "quiz_total", "quiz_at"},
 		"quiz_answers":  {"id", "learner_id", "lesson_id", "question_id", "choice", "correct", "source", "version", "answered_at"},
 		"review_items":  {"learner_id", "lesson_id", "question_id", "box", "due_at", "updated_at"},
@@ -317,8 +317,8 @@ func seed(t *testing.T, ctx context.Context, db *store.DB, raw *sql.DB) (learner
 	}{
 		{`UPDATE learners SET consent_at = now(), blocked_at = now(), role = 'artisan' WHERE id = $1`, []any{id}, nil},
 		{`INSERT INTO conversation_state (learner_id, state) VALUES ($1, '{"screen": "menu"}')`, []any{id}, nil},
-		{`INSERT INTO lesson_progress (learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at, quiz_right, quiz_total, quiz_at)
-			VALUES ($1, 'vetrina', 's2', 1, '{s1,s2}', 1, now(), now(), now(), 2, 3, now())`, []any{id}, nil},
+		{`INSERT INTO lesson_progress (learner_id, lesson_id, step_id, step_index, step_ids, reached, version, started_at, updated_at, finished_at, quiz_right, quiz_total, quiz_at)
+			VALUES ($1, 'vetrina', 's2', 1, '{s1,s2}', 2, 1, now(), now(), now(), 2, 3, now())`, []any{id}, nil},
 		{`INSERT INTO quiz_answers (learner_id, lesson_id, question_id, choice, correct, source, version, answered_at)
 			VALUES ($1, 'vetrina', 'q1', 0, false, 'quiz', 1, now())`, []any{id}, nil},
 		{`INSERT INTO review_items (learner_id, lesson_id, question_id, box, due_at, updated_at) VALUES ($1, 'vetrina', 'q1', 1, now(), now())`, []any{id}, nil},

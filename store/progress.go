@@ -18,6 +18,7 @@ type progressRow struct {
 	StepID     string         `db:"step_id"`
 	StepIndex  int            `db:"step_index"`
 	StepIDs    pq.StringArray `db:"step_ids"`
+	Reached    int            `db:"reached"`
 	Version    int64          `db:"version"`
 	StartedAt  time.Time      `db:"started_at"`
 	UpdatedAt  time.Time      `db:"updated_at"`
@@ -30,12 +31,12 @@ type progressRow struct {
 func (r progressRow) progress() bottega.LessonProgress {
 	return bottega.LessonProgress{
 		LearnerID: r.LearnerID, LessonID: r.LessonID, StepID: r.StepID, StepIndex: r.StepIndex,
-		StepIDs: []string(r.StepIDs), Version: r.Version, StartedAt: r.StartedAt, UpdatedAt: r.UpdatedAt,
+		StepIDs: []string(r.StepIDs), Reached: r.Reached, Version: r.Version, StartedAt: r.StartedAt, UpdatedAt: r.UpdatedAt,
 		FinishedAt: r.FinishedAt, QuizRight: r.QuizRight, QuizTotal: r.QuizTotal, QuizAt: r.QuizAt,
 	}
 }
 
-const progressCols = `learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at, quiz_right, quiz_total, quiz_at`
+const progressCols = `learner_id, lesson_id, step_id, step_index, step_ids, reached, version, started_at, updated_at, finished_at, quiz_right, quiz_total, quiz_at`
 
 // progressColsP are progressCols of lesson_progress p, named "p.<column>"
 // for a progressRow tagged db:"p" beside a learner's columns.
@@ -56,23 +57,24 @@ const consented = `EXISTS (SELECT 1 FROM learners c WHERE c.id = $1 AND c.consen
 
 // SavePosition records the learner's step in a lesson (p.StepID, p.StepIndex,
 // p.StepIDs, p.Version at p.UpdatedAt), starting the lesson the first time.
-// Reaching the end (StepIndex past the last step) marks the lesson finished,
-// once. Nothing is stored for a learner without consent.
+// Having read every step in order (p.Reached, the steps read one after
+// the other from the first, as many as there are) marks the lesson
+// finished, once: a lesson opened midway and paged to its end is not. Nothing is stored for a learner without consent.
 func (s *DB) SavePosition(ctx context.Context, p bottega.LessonProgress) error {
 	ids := p.StepIDs
 	if ids == nil {
 		ids = []string{}
 	}
 	_, err := s.q.ExecContext(ctx, `
-		INSERT INTO lesson_progress (learner_id, lesson_id, step_id, step_index, step_ids, version, started_at, updated_at, finished_at)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $7, CASE WHEN $8 THEN CAST($7 AS timestamptz) END
+		INSERT INTO lesson_progress (learner_id, lesson_id, step_id, step_index, step_ids, reached, version, started_at, updated_at, finished_at)
+		SELECT $1, $2, $3, $4, $5, $9, $6, $7, $7, CASE WHEN $8 THEN CAST($7 AS timestamptz) END
 		WHERE `+consented+`
 		ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
 			step_id = EXCLUDED.step_id, step_index = EXCLUDED.step_index, step_ids = EXCLUDED.step_ids,
-			version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
+			reached = EXCLUDED.reached, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
 			finished_at = COALESCE(lesson_progress.finished_at, EXCLUDED.finished_at)`,
 		p.LearnerID, p.LessonID, p.StepID, p.StepIndex, pq.StringArray(ids), p.Version, p.UpdatedAt,
-		p.StepIndex >= len(ids))
+		p.Reached >= len(ids), p.Reached)
 	if err != nil {
 		return fmt.Errorf("save position in lesson %s: %w", p.LessonID, err)
 	}

@@ -219,7 +219,7 @@ func TestLessonPageSaysWhoTookIt(t *testing.T) {
 		}
 		p := bottega.LessonProgress{LearnerID: l.ID, LessonID: "reviews", StepID: steps[1], StepIndex: 1, StepIDs: steps, UpdatedAt: r.now}
 		if i == 1 {
-			p.StepID, p.StepIndex = "", len(steps) // finished
+			p.StepID, p.StepIndex, p.Reached = "", len(steps), len(steps) // finished
 		}
 		if err := r.db.SavePosition(ctx, p); err != nil {
 			t.Fatal(err)

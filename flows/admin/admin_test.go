@@ -478,7 +478,7 @@ func TestStats(t *testing.T) {
 	if err := r.db.UpdateLearner(bg, l); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.db.SavePosition(bg, bottega.LessonProgress{LearnerID: l.ID, LessonID: "reviews", StepIndex: 2, StepIDs: []string{"a", "b"}, UpdatedAt: now}); err != nil {
+	if err := r.db.SavePosition(bg, bottega.LessonProgress{LearnerID: l.ID, LessonID: "reviews", StepIndex: 2, StepIDs: []string{"a", "b"}, Reached: 2, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.db.SaveQuizResult(bg, l.ID, "reviews", 3, 4, now); err != nil {
