@@ -740,7 +740,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	} else if kind != "" {
 		return t.smallTalk(kind)
 	}
-	if lang := t.b.words.langRequest(s); locales.IsSupported(lang) {
+	if lang := t.b.words.langRequest(s, t.l.Locale); locales.IsSupported(lang) {
 		// "mi scrivi in inglese?": as /lang en.
 		return t.switchLang(lang)
 	}

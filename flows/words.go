@@ -344,17 +344,30 @@ var howWords = map[string]bool{"come": true, "how": true, "cómo": true, "como":
 // ("inglese", "English", "po polsku"), "" if none.
 func (w *words) langNamed(s string) string { return w.whole("lang.", s) }
 
+// maxLangLost is the most words of a message that says, in its own
+// language, that the learner does not understand the one the bot writes in
+// ("non capisco", "non capisco l'inglese").
+const maxLangLost = 6
+
 // langRequest returns the language a short message asks the bot to write
-// in ("mi scrivi in inglese x favore?", "can you answer in Italian"), or
-// "".
-func (w *words) langRequest(s string) string {
+// in ("mi scrivi in inglese x favore?", "can you answer in Italian",
+// "rimetti l'italiano"), or "". A learner who says, in another language
+// than current (the one the bot writes in), that they do not understand
+// ("non capisco l'inglese") asks for the language they said it in.
+func (w *words) langRequest(s, current string) string {
 	text := normWords(s, false)
 	if len(text) == 0 || len(text) > maxLangRequest || slices.ContainsFunc(text, func(t string) bool { return howWords[t] }) {
 		return ""
 	}
-	lang, asks := "", false
+	lang, asks, lost := "", false, ""
 	for _, k := range w.kinds {
 		code, isLang := strings.CutPrefix(k, "lang.")
+		if in, ok := strings.CutPrefix(k, "langlost."); ok {
+			if in != current && len(text) <= maxLangLost && slices.ContainsFunc(w.phrases[k], func(p []string) bool { return containsPhrase(text, p) }) {
+				lost = in
+			}
+			continue
+		}
 		for _, p := range w.phrases[k] {
 			for i := range text {
 				if !matchAt(text, i, p) {
@@ -376,8 +389,21 @@ func (w *words) langRequest(s string) string {
 			}
 		}
 	}
+	if lost != "" && (lang == "" || lang == current || lang == lost) {
+		return lost
+	}
 	if !asks {
 		return ""
 	}
 	return lang
+}
+
+// containsPhrase reports whether the words of p come in text, together.
+func containsPhrase(text, p []string) bool {
+	for i := range text {
+		if matchAt(text, i, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -191,10 +191,32 @@ func TestLangRequest(t *testing.T) {
 		{"traduci dall'italiano all'inglese", ""},
 		{"scrivimi", ""},
 		{"jonas ya terminó, vuelve a escribirme en español por favor", "es"},
+		{"rimetti l'italiano", "it"},
+		{"ops non capisco niente, rimetti italiano per favore", "it"},
+		{"torna all'italiano", "it"},
 	}
 	for _, tt := range tests {
-		if got := w.langRequest(tt.text); got != tt.want {
+		if got := w.langRequest(tt.text, "en"); got != tt.want {
 			t.Errorf("langRequest(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	// Not understanding, said in another language than the bot's.
+	lost := []struct{ text, current, want string }{
+		{"non capisco l'inglese", "en", "it"},
+		{"non capisco", "en", "it"},
+		{"non capisco niente", "de", "it"},
+		{"non capisco", "it", ""},
+		{"I don't understand", "it", "en"},
+		{"no entiendo nada", "it", "es"},
+		{"ich verstehe kein Englisch", "en", "de"},
+		{"nie rozumiem", "it", "pl"},
+		{"non capisco come si mettono gli orari su google", "en", ""},
+		{"non capisco perché google non mi mostra le recensioni nuove", "en", ""},
+		{"non capisco il francese, tradurresti in inglese?", "en", ""},
+	}
+	for _, tt := range lost {
+		if got := w.langRequest(tt.text, tt.current); got != tt.want {
+			t.Errorf("langRequest(%q) on %s = %q, want %q", tt.text, tt.current, got, tt.want)
 		}
 	}
 }
