@@ -283,6 +283,11 @@ func TestCommandWords(t *testing.T) {
 		"ciao dove ero rimasta?":     "continue",
 		"Hallo, wo waren wir?":       "continue",
 		"ciao, dove compro le foto?": "",
+		"ripasso":                    "review",
+		"facciamo il ripasso":        "review",
+		"Wiederholung":               "review",
+		"impostazioni":               "settings",
+		"ripasso delle recensioni?":  "",
 	} {
 		if got := w.command(text); got != want {
 			t.Errorf("command(%q) = %q, want %q", text, got, want)

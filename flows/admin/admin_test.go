@@ -512,7 +512,8 @@ func TestRemindersCommand(t *testing.T) {
 		{"/reminders", "13:00", "13:00"},
 		{"/reminders off", "disattivati", ""},
 		{"/reminders", "disattivati", ""},
-		{"/reminders dopo", "/reminders off", ""},
+		{"/reminders dopo", "/promemoria off", ""},
+		{"/promemoria off", "disattivati", ""},
 		// As people write a time.
 		{"/reminders 20h", "20:00", "20:00"},
 		{"/reminders alle 8 e mezza", "08:30", "08:30"},
