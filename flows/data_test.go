@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bottega-app/bottega/bot"
 	"github.com/bottega-app/bottega/content"
 )
 
@@ -273,5 +274,27 @@ func TestWatchVideoDataOpensTheChapter(t *testing.T) {
 	}
 	if act, args, err := parseData(d, map[string]route{actWatch: {2, 2, nil}}); err != nil || act != actWatch || len(args) != 2 || args[0] != "vetrina" || args[1] != "photo" {
 		t.Fatalf("parseData(%q) = %q %q %v", d, act, args, err)
+	}
+}
+
+func TestTypedOption(t *testing.T) {
+	rows := [][]bot.Button{
+		{{Label: "Chiedo la recensione solo a chi sembra contento", Data: "v1|q|guide|q4|0"}},
+		{{Label: "Dai a tutto il gruppo il biglietto con il QR", Data: "v1|q|guide|q4|1"}},
+		{{Label: "Aspetto che la lascino da soli", Data: "v1|q|guide|q4|2"}},
+		{{Label: "☰ Menu", Data: "v1|m"}},
+	}
+	for _, tt := range []struct{ typed, want string }{
+		{"il biglietto col qr a tutti", "v1|q|guide|q4|1"},
+		{"biglietto QR a tutto il gruppo", "v1|q|guide|q4|1"},
+		{"solo a chi è contento", "v1|q|guide|q4|0"},
+		{"la seconda", ""},
+		{"menu", ""},
+		{"a tutti", ""},
+		{"non lo so, aspetto o chiedo?", ""},
+	} {
+		if got, _ := typedOption(rows, tt.typed); got != tt.want {
+			t.Errorf("typedOption(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
 	}
 }

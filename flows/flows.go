@@ -677,6 +677,12 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.button(rows[0][1].Data)
 	}
+	if data, label := typedOption(rows, s); data != "" {
+		// "il biglietto col qr a tutti": the option it says, in other
+		// words; the learner is told which was taken.
+		t.note("understood", map[string]any{"Answer": label})
+		return t.button(data)
+	}
 	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
 		return t.certName(s) // the name for the certificate
 	}

@@ -2,10 +2,13 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bottega-app/bottega/bot"
 )
 
 // bar draws done of total as a bar of width cells, which reads well in any
@@ -72,4 +75,70 @@ func clock(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// typedOption returns the data and label of the quiz or review option
+// (among rows) that typed text s says in other words ("il biglietto col qr
+// a tutti" for "Dai a tutto il gruppo il biglietto con il QR"), or "" when
+// none does clearly: at least two of its words of three letters or more,
+// and two thirds of the words typed, are the option's (a word counts if
+// it begins like one of the option's for four letters: "tutti", "tutto"),
+// and no other option comes near.
+func typedOption(rows [][]bot.Button, s string) (data, label string) {
+	typed := normWords(s, false)
+	if len(typed) < 2 {
+		return "", ""
+	}
+	best, second := 0.0, 0.0
+	for _, row := range rows {
+		for _, b := range row {
+			if !isOption(b.Data) {
+				continue
+			}
+			opt := normWords(b.Label, false)
+			long, n := 0, 0
+			for _, w := range typed {
+				if slices.ContainsFunc(opt, func(o string) bool { return sameWord(w, o) }) {
+					n++
+					if utf8.RuneCountInString(w) >= 3 {
+						long++
+					}
+				}
+			}
+			score := float64(n) / float64(len(typed))
+			if long < 2 {
+				score = 0
+			}
+			switch {
+			case score > best:
+				second, best, data, label = best, score, b.Data, b.Label
+			case score > second:
+				second = score
+			}
+		}
+	}
+	if best < 2.0/3 || second >= best-0.25 {
+		return "", ""
+	}
+	return data, label
+}
+
+// sameWord reports whether typed word w is option word o, or begins like
+// it for four letters or more (another ending: "tutti", "tutto").
+func sameWord(w, o string) bool {
+	if w == o {
+		return true
+	}
+	rw, ro := []rune(w), []rune(o)
+	n := 0
+	for n < len(rw) && n < len(ro) && rw[n] == ro[n] {
+		n++
+	}
+	return n >= 4 && n >= min(len(rw), len(ro))-1
+}
+
+// isOption reports whether button data answers a quiz or review question.
+func isOption(data string) bool {
+	act, _, ok := strings.Cut(strings.TrimPrefix(data, version+"|"), "|")
+	return ok && strings.HasPrefix(data, version+"|") && (act == actAnswer || act == actRecall)
 }
