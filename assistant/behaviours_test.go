@@ -337,11 +337,20 @@ func TestPastedCommentByRole(t *testing.T) {
 	for i, c := range []struct{ role, question, lesson string }{
 		{bottega.RoleMunicipal, `un cittadino ha scritto sotto il post "siete dei incapaci, da 3 settimane la buca in via Garibaldi e nessuno fa niente!!!" come gli rispondo`, "citizen-communication"},
 		{bottega.RoleShopkeeper, `una cliente ha scritto "pessimo servizio, commessa scortese, non ci torno più" come le rispondo?`, "reviews"},
+		// A customer asking, not complaining: no method for bad reviews.
+		{bottega.RoleGuide, `un turista mi ha scritto su whatsapp: "Hi! do you do tours in english? how much for 2 people saturday morning?" come gli rispondo?`, "!reviews"},
 	} {
 		l := learner(t, h, strconv.Itoa(400+i), "it", c.role)
 		h.ask(l, c.question)
 		final := h.out.last(t)
-		if data := buttonData(final.Reply); len(data) == 0 || !strings.HasPrefix(data[0], flows.OpenLessonData(c.lesson, "")) {
+		data := buttonData(final.Reply)
+		if not, ok := strings.CutPrefix(c.lesson, "!"); ok {
+			if len(data) == 0 || strings.HasPrefix(data[0], flows.OpenLessonData(not, "")) {
+				t.Errorf("%s: buttons %v, want a lesson other than %s first\n%s", c.role, data, not, final.Text)
+			}
+			continue
+		}
+		if len(data) == 0 || !strings.HasPrefix(data[0], flows.OpenLessonData(c.lesson, "")) {
 			t.Errorf("%s: buttons %v, want the %s lesson first\n%s", c.role, data, c.lesson, final.Text)
 		}
 	}

@@ -225,10 +225,22 @@ func pastedSearch(question, text, locale, role string) string {
 		"it": {"rispondere recensione negativa critica", "scrivere post chiaro"},
 		"en": {"reply negative review criticism", "write clear post"},
 	}
-	if role == bottega.RoleMunicipal {
+	switch {
+	case role == bottega.RoleMunicipal && enquiry(text):
+		hint = map[string][2]string{
+			"it": {"rispondere alle domande dei cittadini nei commenti e nei messaggi", "scrivere post chiaro"},
+			"en": {"answer citizens questions in comments and messages", "write clear post"},
+		}
+	case role == bottega.RoleMunicipal:
 		hint = map[string][2]string{
 			"it": {"rispondere con calma e con i fatti ai commenti critici dei cittadini", "scrivere post chiaro"},
 			"en": {"reply calmly with facts to citizens critical comments", "write clear post"},
+		}
+	case enquiry(text):
+		// A customer asking (prices, a booking), not complaining.
+		hint = map[string][2]string{
+			"it": {"rispondere ai messaggi dei clienti che chiedono prezzi e disponibilità", "scrivere post chiaro"},
+			"en": {"reply to customers messages asking prices and availability", "write clear post"},
 		}
 	}
 	h, ok := hint[locale]
@@ -241,6 +253,36 @@ func pastedSearch(question, text, locale, role string) string {
 		return question + " " + h[0]
 	}
 	return question + " " + h[1]
+}
+
+// enquiryMarks ask for something (a price, a booking, whether it is open);
+// complaintMarks complain (stars, "terrible", a refund).
+var (
+	enquiryMarks = []string{
+		"quanto cost*", "quanto vien*", "prezz*", "disponibil*", "prenot*", "siete apert*", "avete", "fate", "fai", "posso",
+		"how much", "price*", "cost*", "availab*", "book*", "do you", "can i", "can we", "are you open",
+		"cuanto cuesta", "precio*", "reserv*", "tienen", "hacen",
+		"combien", "prix", "disponib*", "est ce que vous", "vous faites",
+		"wie viel", "was kostet", "preis*", "verfugbar*", "buchen", "haben sie", "bieten sie",
+		"ile kosztuje", "cena", "ceny", "dostepn*", "rezerw*", "czy jest", "czy sa",
+	}
+	complaintMarks = []string{
+		"stella", "stelle", "star", "stars", "pessim*", "terribil*", "orribil*", "deludent*", "delus*", "mai piu", "vergogn*",
+		"scortes*", "maleducat*", "antipatic*", "rapina", "troppo car*", "rimbors*", "lament*", "truff*",
+		"rude", "terrible", "awful", "worst", "disappoint*", "never again", "rip off", "overpriced", "refund*", "complain*", "scam*",
+		"estrella*", "pesim*", "horrible", "nunca mas", "estafa*", "etoile*", "nul", "decu*", "arnaque*",
+		"stern", "sterne", "schrecklich*", "enttausch*", "nie wieder", "gwiazdk*", "okropn*", "rozczarow*", "oszust*",
+	}
+)
+
+// enquiry reports whether a pasted text asks for something (a price, a
+// booking) rather than complains: it asks a question and complains of
+// nothing.
+func enquiry(text string) bool {
+	if _, quoted := framing(text); quoted != "" {
+		text = quoted // what the customer wrote, not the learner's words
+	}
+	return strings.ContainsAny(text, "?¿") && hasMark(text, enquiryMarks) && !hasMark(text, complaintMarks)
 }
 
 // gist is the part of a pasted text searched with the question.

@@ -25,6 +25,10 @@ func TestPastedSearchReadsTheFraming(t *testing.T) {
 			"Sabato apriamo fino alle 22 e rispondiamo a tutti i messaggi in giornata: venite a trovarci per la festa del quartiere, vi aspettiamo!", post},
 		{"the question asks for a reply", "come rispondo?",
 			"Pessima esperienza, commessa antipatica e prezzi da rapina: non ci torno più, sconsiglio a tutti questo negozio di scarpe.", reply},
+		{"a customer asks, not complains", "come gli rispondo?",
+			"Hi! do you do tours in english? how much for 2 people saturday morning? we are in Matera from Friday to Sunday", "prezzi e disponibilità"},
+		{"a complaint with a question", "come rispondo?",
+			"1 stella. Tour noioso e caro, la guida parlava solo italiano. Vi sembra normale?", reply},
 	} {
 		got := pastedSearch(tc.question, tc.text, "it", "")
 		if !strings.Contains(got, tc.want) {
