@@ -466,7 +466,9 @@ var goesOnFromWords = map[string]bool{
 	"e": true, "ed": true, "ma": true, "anche": true, "quindi": true, "poi": true, "così": true, "perciò": true, "inoltre": true,
 	"invece": true, "però": true, "allora": true, "questo": true, "questa": true, "questi": true, "queste": true,
 	"and": true, "but": true, "so": true, "then": true, "also": true, "however": true, "instead": true,
-	"this": true, "that": true, "these": true, "those": true, "it": true, "they": true,
+	"this": true, "that": true, "these": true, "those": true, "it": true, "they": true, "its": true, "their": true,
+	// A subject left unsaid: "È veloce, ma hai poche scelte."
+	"è": true, "sono": true,
 	"altrimenti": true, "sennò": true, "otherwise": true,
 	// Two words: "Per questo serve una Pagina…", "That way…".
 	"per questo": true, "in questo caso": true, "se no": true,

@@ -254,6 +254,8 @@ func TestGoesOnFrom(t *testing.T) {
 		"It takes five minutes from the app.":           true,
 		"Quindi scegli una categoria sola.":             true,
 		"That way the customer knows when you open.":    true,
+		"È veloce, ma hai poche scelte.":                true,
+		"Its reach depends on the budget.":              true,
 		"Open the app and tap Edit profile.":            false,
 		"Italians search for shops on Google Maps.":     false,
 		"La scheda si aggiorna dall'app in due minuti.": false,
