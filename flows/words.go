@@ -23,6 +23,7 @@ const (
 	talkThanks   = "thanks"
 	talkBye      = "bye"
 	talkAck      = "ack"
+	talkUnsure   = "unsure"
 	// talkRobot asks whether the bot is a person ("sei un robot?").
 	talkRobot = "robot"
 )
@@ -157,7 +158,7 @@ func (w *words) smallTalk(s string) string {
 		}
 		return talkAck // emoji, "!!!"
 	}
-	kinds := []string{talkRobot, talkGreeting, talkThanks, talkBye, talkAck}
+	kinds := []string{talkRobot, talkGreeting, talkThanks, talkBye, talkAck, talkUnsure}
 	found := map[string]bool{}
 	for i := 0; i < len(text); {
 		best, kind := 0, ""

@@ -15,6 +15,10 @@ func TestSmallTalk(t *testing.T) {
 	}
 	tests := []struct{ text, want string }{
 		{"grazie mille!", talkThanks},
+		{"boh", talkUnsure},
+		{"mah, non so", talkUnsure},
+		{"keine Ahnung", talkUnsure},
+		{"non so come mettere gli orari", ""},
 		{"ciao", talkGreeting},
 		{"Ciao Bottega", ""},
 		{"ok", talkAck},
