@@ -738,7 +738,11 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		// to the next (Next is the screen's first button). "😱" or "."
 		// is a reaction, not that.
 		return t.button(rows[0][0].Data)
-	} else if kind == talkAck && t.b.screens[t.st.Screen].expect {
+	} else if kind == talkUnsure && (t.st.Screen == scrQuiz || t.st.Screen == scrReview) {
+		// "boh" to a quiz question: a guess is fine, it is explained.
+		t.note("quiz_unsure", nil)
+		return t.show()
+	} else if (kind == talkAck || kind == talkUnsure) && t.b.screens[t.st.Screen].expect {
 		// "sì", "oui", "tak" typed where a button answers (erase
 		// everything?): a thumbs-up would read as done.
 		t.note("use_buttons", nil)
