@@ -658,6 +658,15 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
+	if a := t.st.Aside; a != nil {
+		// A label of the message sent beside the screen ("adesso" for
+		// "❓ Adesso").
+		for _, btn := range a.Buttons {
+			if sameLabel(btn.Label, s) {
+				return t.button(btn.Data)
+			}
+		}
+	}
 	if _, err := strconv.Atoi(s); err == nil {
 		// "12" on a track's page: its lesson 12, as the list numbers
 		// them ("▫️ 12. …").
@@ -733,7 +742,11 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
-	if kind := t.b.words.smallTalk(s); kind == talkAck && goesOn(s) && t.onward(rows) {
+	if kind := t.b.words.smallTalk(s); kind == talkAck && goesOn(s) && t.st.Aside != nil && t.offersContinue() {
+		// "sì" to "Riprendiamo da «…»?": its Continue, not the Next of
+		// the step on screen (that would skip a step).
+		return t.button(encode(actContinue))
+	} else if kind == talkAck && goesOn(s) && t.st.Aside == nil && t.onward(rows) {
 		// "ok", "👍" after a step or a quiz answer's feedback: read, on
 		// to the next (Next is the screen's first button). "😱" or "."
 		// is a reaction, not that.
@@ -776,6 +789,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if t.b.answerer != nil {
 		r, err := t.b.answerer.Answer(t.ctx, t.tx, t.l, s)
 		if err != nil || !scr.expect {
+			t.st.Aside = &aside{} // an answer: "ok" to it turns no page
 			return r, err
 		}
 		// Once the answer is out, back to where the learner was.
@@ -785,6 +799,12 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		Text:    t.T("free_text_hint", nil),
 		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
 	}}, nil
+}
+
+// offersContinue reports whether the message sent beside the screen
+// offers to go on where the learner left off.
+func (t *turn) offersContinue() bool {
+	return slices.ContainsFunc(t.st.Aside.Buttons, func(b asideButton) bool { return b.Data == encode(actContinue) })
 }
 
 // onward reports whether the screen's first button (of rows) only goes on
@@ -810,12 +830,14 @@ func (t *turn) onward(rows [][]bot.Button) bool {
 // answer it now or once the quiz is over.
 func (t *turn) holdQuestion(q string) ([]bot.Reply, error) {
 	t.st.Pending = append(t.st.Pending, q)
-	return []bot.Reply{{
+	r := bot.Reply{
 		Text: t.T("quiz_question_kept", nil),
 		Buttons: [][]bot.Button{
 			{t.btn("btn_answer_now", actPending, "now"), t.btn("btn_answer_later", actPending, "later")},
 		},
-	}}, nil
+	}
+	t.setAside(r)
+	return []bot.Reply{r}, nil
 }
 
 // maxAskedShown is the most characters of a kept question repeated
@@ -871,6 +893,7 @@ func (t *turn) smallTalk(kind string) ([]bot.Reply, error) {
 		r.Buttons = append(r.Buttons, []bot.Button{{Label: t.T(label, map[string]any{"Title": short(title, 32)}), Data: encode(actContinue)}})
 	}
 	r.Buttons = append(r.Buttons, t.menuRow()...)
+	t.setAside(r)
 	return []bot.Reply{r}, nil
 }
 

@@ -54,6 +54,34 @@ type State struct {
 	// Fallback is set once the learner was told that lessons are not
 	// written in their language yet, so they are told only once.
 	Fallback bool `json:"fallback,omitempty"`
+	// Aside is set when the last message sent was not the screen (a reply
+	// to small talk, an answer, a kept question's choice): "sì" then
+	// means its offer, not the screen's Next; nil once the screen is shown.
+	Aside *aside `json:"aside,omitempty"`
+}
+
+// aside is a message sent beside the screen: the buttons a typed label or
+// a "sì" may press.
+type aside struct {
+	Buttons []asideButton `json:"buttons,omitempty"`
+}
+
+type asideButton struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+// setAside records r as the last message, sent beside the screen.
+func (t *turn) setAside(r bot.Reply) {
+	a := &aside{}
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if b.Data != "" {
+				a.Buttons = append(a.Buttons, asideButton{b.Label, b.Data})
+			}
+		}
+	}
+	t.st.Aside = a
 }
 
 // stateVersion changes when State changes incompatibly; an older state is
@@ -169,6 +197,7 @@ func (t *turn) render() (bot.Reply, error) {
 	if err != nil {
 		return r, err
 	}
+	t.st.Aside = nil
 	r.Edit = t.press && r.Media == nil
 	if r.Edit {
 		t.st.Msg = t.u.MessageID
