@@ -742,6 +742,11 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		}
 		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
+	if lang := t.b.words.langRequest(s, t.l.Locale); locales.IsSupported(lang) {
+		// "mi scrivi in inglese?": as /lang en; "non capisco" on the
+		// English interface: as /lang it (before it is small talk).
+		return t.switchLang(lang)
+	}
 	if kind := t.b.words.smallTalk(s); kind == talkAck && goesOn(s) && t.st.Aside != nil && t.offersContinue() {
 		// "sì" to "Riprendiamo da «…»?": its Continue, not the Next of
 		// the step on screen (that would skip a step).
@@ -762,10 +767,6 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		return t.show()
 	} else if kind != "" {
 		return t.smallTalk(kind)
-	}
-	if lang := t.b.words.langRequest(s, t.l.Locale); locales.IsSupported(lang) {
-		// "mi scrivi in inglese?": as /lang en.
-		return t.switchLang(lang)
 	}
 	if t.st.Screen == scrPlain && s != "" {
 		if t.b.answerer == nil || !asksBot(s) {

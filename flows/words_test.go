@@ -16,6 +16,10 @@ func TestSmallTalk(t *testing.T) {
 	tests := []struct{ text, want string }{
 		{"grazie mille!", talkThanks},
 		{"boh", talkUnsure},
+		{"nn ho capito niente", talkUnsure},
+		{"aspetta", talkBye},
+		{"un attimo", talkBye},
+		{"aspetta, come metto gli orari?", ""},
 		{"mah, non so", talkUnsure},
 		{"keine Ahnung", talkUnsure},
 		{"non so come mettere gli orari", ""},
