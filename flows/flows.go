@@ -715,17 +715,24 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		// with its slash.
 		return t.run(name)
 	}
-	if f, ok := strings.CutPrefix(t.st.Screen, onbPrefix); ok && !strings.ContainsAny(s, "?¿") {
+	if f, onb, ok := pickerField(t.st.Screen); ok {
 		// A typed answer that fits the question is that answer ("ok" to
-		// the consent question too, before it is small talk).
-		v := t.b.words.answer(f, s)
-		if at, ok := timeOfDay(s); ok && f == fieldReminder && v != "off" {
+		// the consent question too, before it is small talk), in the
+		// onboarding and in the settings alike.
+		v := ""
+		if !strings.ContainsAny(s, "?¿") {
+			v = t.b.words.answer(f, s)
+		}
+		if at, ok := t.b.words.reminderTime(s); ok && f == fieldReminder && v != "off" {
 			// Any time, not only those offered ("alle 15", "la sera
-			// alle 20"), but the quiet hours'.
+			// alle 20", "dopo chiusura"), but the quiet hours'.
 			if schedule.QuietAt(at) {
 				return t.quietReminder(at)
 			}
 			v = reminderValue(at)
+		}
+		if v == skip && !onb {
+			v = "" // the settings keep what was chosen
 		}
 		if v != "" {
 			label := t.label(f, v)
@@ -735,12 +742,6 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			t.note("understood", map[string]any{"Answer": bare(label)})
 			return t.choose([]string{f, v})
 		}
-	}
-	if at, ok := timeOfDay(s); ok && t.st.Screen == setPrefix+fieldReminder {
-		if schedule.QuietAt(at) {
-			return t.quietReminder(at)
-		}
-		return t.choose([]string{fieldReminder, reminderValue(at)})
 	}
 	if lang := t.b.words.langRequest(s, t.l.Locale); locales.IsSupported(lang) {
 		// "mi scrivi in inglese?": as /lang en; "non capisco" on the
@@ -800,6 +801,16 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		Text:    t.T("free_text_hint", nil),
 		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
 	}}, nil
+}
+
+// pickerField returns the field that screen asks for, in the onboarding
+// (onb) or in the settings; ok is false on any other screen.
+func pickerField(screen string) (field string, onb, ok bool) {
+	if f, ok := strings.CutPrefix(screen, onbPrefix); ok {
+		return f, true, true
+	}
+	f, ok := strings.CutPrefix(screen, setPrefix)
+	return f, false, ok
 }
 
 // offersContinue reports whether the message sent beside the screen

@@ -327,6 +327,23 @@ func minutesSaid(before, after string) (m int, back bool) {
 	return 0, false
 }
 
+// reminderTime returns the time of day s says for a reminder: a time
+// ("alle 20 e mezza", "8pm") or a moment of the working day words.txt
+// gives one for ("dopo chiusura", "prima di aprire").
+func (w *words) reminderTime(s string) (string, bool) {
+	if at, ok := timeOfDay(s); ok {
+		return at, true
+	}
+	text := normWords(s, false)
+	for _, k := range w.kinds {
+		at, ok := strings.CutPrefix(k, "remat.") // "2030"
+		if ok && len(at) == 4 && slices.ContainsFunc(w.phrases[k], func(p []string) bool { return containsPhrase(text, p) }) {
+			return at[:2] + ":" + at[2:], true
+		}
+	}
+	return "", false
+}
+
 // maxLangRequest is the most words of a message that asks the bot to
 // write in another language: a longer one asks something else.
 const maxLangRequest = 10
