@@ -83,6 +83,12 @@ func asksReply(question string) bool {
 func splitPasted(msg string) (text, question string, ok bool) {
 	msg = strings.TrimSpace(msg)
 	if text, question, ok = splitLong(msg); ok {
+		// "ho scritto questo per facebook «…»": what was pasted is the
+		// quotation, not the words that introduce it.
+		if frame, quoted := framing(text); !strings.Contains(quoted, "\n") &&
+			utf8.RuneCountInString(quoted) >= minQuoted && utf8.RuneCountInString(strings.TrimSpace(frame)) <= maxPastedQuestion {
+			text = quoted
+		}
 		return text, question, true
 	}
 	// A shorter text quoted in the question: the learner's words around
