@@ -311,7 +311,9 @@ func (a *Assistant) respond(ctx context.Context, m *message, l bottega.Learner, 
 		return answer{}, err
 	}
 	hits, covered := found.Hits, found.Covered
-	if pasted {
+	if pasted && !ordering(text, l.Role) {
+		// An order's items (bread, milk) say nothing of how to answer
+		// it; a review's complaint does.
 		more, err := a.r.Search(ctx, lg, l.Role, search+" "+gist(text), limit)
 		if err != nil {
 			return answer{}, err

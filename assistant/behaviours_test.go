@@ -339,10 +339,14 @@ func TestPastedCommentByRole(t *testing.T) {
 		{bottega.RoleShopkeeper, `una cliente ha scritto "pessimo servizio, commessa scortese, non ci torno più" come le rispondo?`, "reviews"},
 		// A customer asking, not complaining: no method for bad reviews.
 		{bottega.RoleGuide, `un turista mi ha scritto su whatsapp: "Hi! do you do tours in english? how much for 2 people saturday morning?" come gli rispondo?`, "!reviews"},
+		{bottega.RoleShopkeeper, `mi e arrivato su whatsapp "buongiorno mi porta a casa domani mattina 2 pagnotte un litro di latte e due etti di cotto, via garibaldi 4, pago alla consegna grazie" cosa gli scrivo?`, "whatsapp-business"},
 	} {
 		l := learner(t, h, strconv.Itoa(400+i), "it", c.role)
 		h.ask(l, c.question)
 		final := h.out.last(t)
+		if strings.Contains(final.Text, h.tr("ask_pasted_check", nil)) {
+			t.Errorf("%s: a customer's text to answer points to the text checker: %q", c.role, final.Text)
+		}
 		data := buttonData(final.Reply)
 		if not, ok := strings.CutPrefix(c.lesson, "!"); ok {
 			if len(data) == 0 || strings.HasPrefix(data[0], flows.OpenLessonData(not, "")) {

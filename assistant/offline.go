@@ -629,7 +629,8 @@ func (a *Assistant) offline(q bottega.Question, role string, hits []bottega.Pass
 		// bene da pubblicare?") is what the plain-language checker is
 		// for: a button checks it there.
 		question, header = pastedSearch(asked, text, lg, role), a.t(lg, "ask_pasted_offline", nil)
-		if check = !asksReply(asked); check {
+		// A customer's message (a question, an order) is no draft.
+		if check = !asksReply(asked) && !enquiry(text); check {
 			footer = "\n\n" + a.t(lg, "ask_pasted_check", nil)
 		}
 	}

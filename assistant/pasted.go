@@ -64,6 +64,12 @@ func asksAboutText(s string) bool {
 	return hasMark(s, judgeMarks)
 }
 
+// writeBackMarks ask what to write back to someone, without a reply word.
+var writeBackMarks = []string{
+	"gli scrivo", "le scrivo", "gli dico", "le dico", "gli scriverei", "le scriverei", "what do i tell", "what do i write back", "write back",
+	"le escribo", "que le digo", "je lui ecris", "je lui dis", "schreibe ich ihm", "schreibe ich ihr", "co mu napisac", "co jej napisac",
+}
+
 // asksReply reports whether question asks how to reply to a text.
 func asksReply(question string) bool {
 	for _, w := range words(question) {
@@ -71,7 +77,7 @@ func asksReply(question string) bool {
 			return true
 		}
 	}
-	return false
+	return hasMark(question, writeBackMarks)
 }
 
 // splitPasted tells a pasted text from the question about it: a short
@@ -85,9 +91,11 @@ func splitPasted(msg string) (text, question string, ok bool) {
 	if text, question, ok = splitLong(msg); ok {
 		// "ho scritto questo per facebook «…»": what was pasted is the
 		// quotation, not the words that introduce it.
-		if frame, quoted := framing(text); !strings.Contains(quoted, "\n") &&
+		// The learner's words around it ask about it too ("controllami
+		// il testo:").
+		if frame, quoted := framing(text); strings.ContainsFunc(frame, unicode.IsLetter) && !strings.Contains(quoted, "\n") &&
 			utf8.RuneCountInString(quoted) >= minQuoted && utf8.RuneCountInString(strings.TrimSpace(frame)) <= maxPastedQuestion {
-			text = quoted
+			text, question = quoted, strings.Join(strings.Fields(frame+" "+question), " ")
 		}
 		return text, question, true
 	}
@@ -242,6 +250,12 @@ func pastedSearch(question, text, locale, role string) string {
 			"it": {"rispondere con calma e con i fatti ai commenti critici dei cittadini", "scrivere post chiaro"},
 			"en": {"reply calmly with facts to citizens critical comments", "write clear post"},
 		}
+	case enquiry(text) && ordering(text, role):
+		// A customer ordering: the order is confirmed.
+		hint = map[string][2]string{
+			"it": {"confermare un ordine arrivato in chat su whatsapp con consegna e totale", "scrivere post chiaro"},
+			"en": {"confirm an order that comes in by whatsapp chat with delivery and total", "write clear post"},
+		}
 	case enquiry(text):
 		// A customer asking (prices, a booking), not complaining.
 		hint = map[string][2]string{
@@ -255,13 +269,19 @@ func pastedSearch(question, text, locale, role string) string {
 		// Italian: their words, so that the question reads as English.
 		h = hint["en"]
 	}
+	if enquiry(text) && ordering(text, role) {
+		// Whatever the words of the question ("cosa gli scrivo?"), an
+		// order is answered by confirming it.
+		return h[0]
+	}
 	if frame, _ := framing(text); asksReply(question + " " + frame) {
 		return question + " " + h[0]
 	}
 	return question + " " + h[1]
 }
 
-// enquiryMarks ask for something (a price, a booking, whether it is open);
+// enquiryMarks ask for something (a price, a booking, whether it is open),
+// orderMarks order something (with or without a question mark);
 // complaintMarks complain (stars, "terrible", a refund).
 var (
 	enquiryMarks = []string{
@@ -272,7 +292,14 @@ var (
 		"wie viel", "was kostet", "preis*", "verfugbar*", "buchen", "haben sie", "bieten sie",
 		"ile kosztuje", "cena", "ceny", "dostepn*", "rezerw*", "czy jest", "czy sa",
 	}
+	orderMarks = []string{
+		"mi porta*", "mi porti", "portarmi", "a domicilio", "consegn*", "ordinare", "ordino", "il mio ordine", "vorrei", "mi serve", "mi servono", "mi prepar*", "mi tiene", "mi tieni",
+		"deliver*", "to order", "my order", "i d like", "i would like", "can you bring",
+		"pedido", "quisiera", "me trae*", "commande*", "livr*", "je voudrais",
+		"bestell*", "liefer*", "ich hatte gern", "ich mochte", "zamawiam", "zamowien*", "dostaw*", "poprosze",
+	}
 	complaintMarks = []string{
+		"ritardo", "mai arrivat*", "non e arrivat*", "late", "never arrived", "never came",
 		"stella", "stelle", "star", "stars", "pessim*", "terribil*", "orribil*", "deludent*", "delus*", "mai piu", "vergogn*",
 		"scortes*", "maleducat*", "antipatic*", "rapina", "troppo car*", "rimbors*", "lament*", "truff*",
 		"rude", "terrible", "awful", "worst", "disappoint*", "never again", "rip off", "overpriced", "refund*", "complain*", "scam*",
@@ -282,13 +309,26 @@ var (
 )
 
 // enquiry reports whether a pasted text asks for something (a price, a
-// booking) rather than complains: it asks a question and complains of
-// nothing.
+// booking, an order) rather than complains: it asks a question or orders,
+// and complains of nothing.
 func enquiry(text string) bool {
 	if _, quoted := framing(text); quoted != "" {
 		text = quoted // what the customer wrote, not the learner's words
 	}
-	return strings.ContainsAny(text, "?¿") && hasMark(text, enquiryMarks) && !hasMark(text, complaintMarks)
+	asks := strings.ContainsAny(text, "?¿") && hasMark(text, enquiryMarks) || ordering(text, "")
+	return asks && !hasMark(text, complaintMarks)
+}
+
+// ordering reports whether a pasted text orders something (a town hall
+// gets no orders: "le scuole di ogni ordine", "la consegna dei moduli").
+func ordering(text, role string) bool {
+	if role == bottega.RoleMunicipal {
+		return false
+	}
+	if _, quoted := framing(text); quoted != "" {
+		text = quoted
+	}
+	return hasMark(text, orderMarks)
 }
 
 // gist is the part of a pasted text searched with the question.

@@ -27,6 +27,8 @@ func TestPastedSearchReadsTheFraming(t *testing.T) {
 			"Pessima esperienza, commessa antipatica e prezzi da rapina: non ci torno più, sconsiglio a tutti questo negozio di scarpe.", reply},
 		{"a customer asks, not complains", "come gli rispondo?",
 			"Hi! do you do tours in english? how much for 2 people saturday morning? we are in Matera from Friday to Sunday", "prezzi e disponibilità"},
+		{"an order, no question mark", "cosa gli scrivo?",
+			"buongiorno mi porta a casa domani 2 pagnotte e un litro di latte, via garibaldi 4, pago alla consegna grazie", "confermare un ordine"},
 		{"a complaint with a question", "come rispondo?",
 			"1 stella. Tour noioso e caro, la guida parlava solo italiano. Vi sembra normale?", reply},
 	} {

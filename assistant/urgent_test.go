@@ -73,7 +73,7 @@ func TestSplitPasted(t *testing.T) {
 		{"two quotations", "una cliente ha scritto 'prezzi da rapina, commessa antipatica' e io ho risposto 'venga a vedere di persona', va bene?",
 			"una cliente ha scritto 'prezzi da rapina, commessa antipatica' e io ho risposto 'venga a vedere di persona', va bene?", "una cliente ha scritto  e io ho risposto , va bene?", true},
 		{"a draft quoted after a long lead-in", `ho scritto questo per facebook "AVVISO ALLA GENTILE CLIENTELA si comunica che il negozio resterà chiuso il 25 e il 26 dicembre e riaprirà regolarmente il 27" va bene?`,
-			"AVVISO ALLA GENTILE CLIENTELA si comunica che il negozio resterà chiuso il 25 e il 26 dicembre e riaprirà regolarmente il 27", "va bene?", true},
+			"AVVISO ALLA GENTILE CLIENTELA si comunica che il negozio resterà chiuso il 25 e il 26 dicembre e riaprirà regolarmente il 27", "ho scritto questo per facebook va bene?", true},
 		{"a term quoted", "cosa vuol dire «Metti in evidenza» su facebook?", "", "", false},
 		{"a quotation and no question", "una cliente ha scritto 'prezzi da rapina, commessa antipatica, mai più' e basta", "", "", false},
 	}
