@@ -667,16 +667,22 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
-	if _, err := strconv.Atoi(s); err == nil {
-		// "12" on a track's page: its lesson 12, as the list numbers
-		// them ("▫️ 12. …").
+	if m := numbered.FindStringSubmatch(s); m != nil {
+		// "12", "la 7", "lezione 12" on a track's page: its lesson 12, as
+		// the list numbers them ("▫️ 12. …").
 		for _, row := range rows {
 			for _, btn := range row {
 				num := strings.TrimLeftFunc(btn.Label, func(r rune) bool { return !unicode.IsDigit(r) })
-				if btn.Data != "" && len(btn.Label)-len(num) <= 8 && strings.HasPrefix(num, s+". ") {
+				if btn.Data != "" && len(btn.Label)-len(num) <= 8 && strings.HasPrefix(num, m[1]+". ") {
 					return t.button(btn.Data)
 				}
 			}
+		}
+	}
+	if n := t.b.words.whole("nth.", s); n != "" {
+		// "la prima", "the second one": that option of the question.
+		if data := nthOption(rows, n); data != "" {
+			return t.button(data)
 		}
 	}
 	if v := t.b.words.truth(s); v != "" && len(rows) > 0 && len(rows[0]) == 2 && rows[0][0].Label == t.T("btn_true", nil) {
@@ -801,6 +807,28 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		Text:    t.T("free_text_hint", nil),
 		Buttons: [][]bot.Button{{t.btn("btn_continue_short", actContinue), t.btn("btn_menu", actMenu)}},
 	}}, nil
+}
+
+// numbered is a number typed for a list's item: "12", "la 7", "lezione 3".
+var numbered = regexp.MustCompile(`(?i)^(?:la|il|lezione|lesson|lección|leccion|leçon|lecon|lektion|lekcja|n\.?|nr\.?|numero|number|no\.?)?\s*(\d{1,2})\.?$`)
+
+// nthOption returns the data of option n ("1" for the first) among the
+// quiz or review options of rows, "" if there is none.
+func nthOption(rows [][]bot.Button, n string) string {
+	k, err := strconv.Atoi(n)
+	if err != nil {
+		return ""
+	}
+	for _, row := range rows {
+		for _, b := range row {
+			if isOption(b.Data) {
+				if k--; k == 0 {
+					return b.Data
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // pickerField returns the field that screen asks for, in the onboarding
