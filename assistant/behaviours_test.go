@@ -377,3 +377,16 @@ func TestCanHelpByRole(t *testing.T) {
 		}
 	}
 }
+
+// A question typed the way a hurried shopkeeper types it, "come" and
+// "mettere" misspelled together, is answered from the lesson the clean
+// question finds.
+func TestMisspelledQuestion(t *testing.T) {
+	h := newHarness(t, false, nil)
+	l := learner(t, h, "700", "it", bottega.RoleShopkeeper)
+	h.ask(l, "cme si fa a mettre le foto dell frutta fresca su facebok che vengno belle")
+	final := h.out.last(t)
+	if data := buttonData(final.Reply); len(data) == 0 || !strings.HasPrefix(data[0], flows.OpenLessonData("product-photos", "")) {
+		t.Errorf("buttons %v, want the photos lesson first\n%s", data, final.Text)
+	}
+}

@@ -58,6 +58,8 @@ var filler = map[string]bool{
 	"dimmi": true, "sapere": true, "capire": true, "modo": true, "tipo": true, "ok": true,
 	// Italian chat shorthand: per, non, come, quando, perché, comunque
 	"x": true, "nn": true, "cm": true, "qnd": true, "xke": true, "xk": true, "xche": true, "cmq": true, "ke": true,
+	// and the misspellings of "come" and "cosa" typed most
+	"cme": true, "coem": true, "cmoe": true, "cs": true,
 	// English
 	"how": true, "what": true, "which": true, "when": true, "where": true, "why": true, "should": true,
 	"can": true, "could": true, "would": true, "need": true, "want": true, "please": true, "hello": true,
