@@ -810,7 +810,7 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 }
 
 // numbered is a number typed for a list's item: "12", "la 7", "lezione 3".
-var numbered = regexp.MustCompile(`(?i)^(?:la|il|lezione|lesson|lección|leccion|leçon|lecon|lektion|lekcja|n\.?|nr\.?|numero|number|no\.?)?\s*(\d{1,2})\.?$`)
+var numbered = regexp.MustCompile(`(?i)^(?:la|il|lezione|lesson|lección|leccion|leçon|lecon|lektion|lekcja|n\.?|nr\.?|numero|number)?\s*(\d{1,2})\.?$`)
 
 // nthOption returns the data of option n ("1" for the first) among the
 // quiz or review options of rows, "" if there is none.
