@@ -285,28 +285,22 @@ func TestDefamationDeclined(t *testing.T) {
 	}
 }
 
-// A question about going to law is declined saying who can answer it,
-// with the way on to the menu.
-func TestLegalActionDeclined(t *testing.T) {
+// A question about going to law, or one for an accountant, is declined
+// saying who can answer it, with the way on to the menu; a question about
+// invoices the lessons answer is not.
+func TestDeclinedSayingWhoCanAnswer(t *testing.T) {
 	h := newHarness(t, false, nil)
-	h.ask(h.learner, "un cittadino insulta il sindaco nei commenti, il comune può querelarlo?")
-	r := h.out.last(t).Reply
-	if r.Text != h.tr("ask_legal", nil) || !hasButton(r, flows.MenuData()) {
-		t.Errorf("a question about suing got %q %+v, want who can answer it and the way on", r.Text, r.Buttons)
+	for _, c := range []struct{ q, key string }{
+		{"un cittadino insulta il sindaco nei commenti, il comune può querelarlo?", "ask_legal"},
+		{"quanto pago di tasse se vendo le mie ceramiche su etsy?", "ask_tax"},
+	} {
+		h.ask(h.learner, c.q)
+		r := h.out.last(t).Reply
+		if r.Text != h.tr(c.key, nil) || !hasButton(r, flows.MenuData()) {
+			t.Errorf("%q got %q %+v, want %s and the way on", c.q, r.Text, r.Buttons, c.key)
+		}
+		h.out.reset()
 	}
-}
-
-// A question for an accountant is declined saying who can answer it, with
-// the way on to the menu; a question about invoices the lessons answer is
-// not.
-func TestTaxAdviceDeclined(t *testing.T) {
-	h := newHarness(t, false, nil)
-	h.ask(h.learner, "quanto pago di tasse se vendo le mie ceramiche su etsy?")
-	r := h.out.last(t).Reply
-	if r.Text != h.tr("ask_tax", nil) || !hasButton(r, flows.MenuData()) {
-		t.Errorf("a tax question got %q %+v, want who can answer it and the way on", r.Text, r.Buttons)
-	}
-	h.out.reset()
 	h.ask(h.learner, "un cliente vuole che cancello i suoi dati, devo buttare anche le fatture?")
 	if r := h.out.last(t).Reply; r.Text == h.tr("ask_tax", nil) || !strings.Contains(r.Text, "dieci anni") {
 		t.Errorf("keeping invoices got %q, want the lesson's ten years", r.Text)

@@ -235,49 +235,36 @@ func framing(text string) (frame, quoted string) {
 // they quote ("I replied '…', is it ok?"). A town hall replies to
 // citizens' comments, not to reviews: role picks the words.
 func pastedSearch(question, text, locale, role string) string {
-	hint := map[string][2]string{
-		"it": {"rispondere recensione negativa critica", "scrivere post chiaro"},
-		"en": {"reply negative review criticism", "write clear post"},
-	}
+	asks := enquiry(text)
+	order := asks && ordering(text, role)
+	reply := map[string]string{"it": "rispondere recensione negativa critica", "en": "reply negative review criticism"}
 	switch {
-	case role == bottega.RoleMunicipal && enquiry(text):
-		hint = map[string][2]string{
-			"it": {"rispondere alle domande dei cittadini nei commenti e nei messaggi", "scrivere post chiaro"},
-			"en": {"answer citizens questions in comments and messages", "write clear post"},
-		}
+	case role == bottega.RoleMunicipal && asks:
+		reply = map[string]string{"it": "rispondere alle domande dei cittadini nei commenti e nei messaggi", "en": "answer citizens questions in comments and messages"}
 	case role == bottega.RoleMunicipal:
-		hint = map[string][2]string{
-			"it": {"rispondere con calma e con i fatti ai commenti critici dei cittadini", "scrivere post chiaro"},
-			"en": {"reply calmly with facts to citizens critical comments", "write clear post"},
-		}
-	case enquiry(text) && ordering(text, role):
-		// A customer ordering: the order is confirmed.
-		hint = map[string][2]string{
-			"it": {"confermare un ordine arrivato in chat su whatsapp con consegna e totale", "scrivere post chiaro"},
-			"en": {"confirm an order that comes in by whatsapp chat with delivery and total", "write clear post"},
-		}
-	case enquiry(text):
+		reply = map[string]string{"it": "rispondere con calma e con i fatti ai commenti critici dei cittadini", "en": "reply calmly with facts to citizens critical comments"}
+	case order:
+		// A customer ordering: the order is confirmed, whatever the
+		// words of the question ("cosa gli scrivo?").
+		return map[string]string{"it": "confermare un ordine arrivato in chat su whatsapp con consegna e totale", "en": "confirm an order that comes in by whatsapp chat with delivery and total"}[lessonsLang(locale)]
+	case asks:
 		// A customer asking (prices, a booking), not complaining.
-		hint = map[string][2]string{
-			"it": {"rispondere ai messaggi dei clienti che chiedono prezzi e disponibilità", "scrivere post chiaro"},
-			"en": {"reply to customers messages asking prices and availability", "write clear post"},
-		}
-	}
-	h, ok := hint[locale]
-	if !ok {
-		// The lessons in English are shown to those who do not speak
-		// Italian: their words, so that the question reads as English.
-		h = hint["en"]
-	}
-	if enquiry(text) && ordering(text, role) {
-		// Whatever the words of the question ("cosa gli scrivo?"), an
-		// order is answered by confirming it.
-		return h[0]
+		reply = map[string]string{"it": "rispondere ai messaggi dei clienti che chiedono prezzi e disponibilità", "en": "reply to customers messages asking prices and availability"}
 	}
 	if frame, _ := framing(text); asksReply(question + " " + frame) {
-		return question + " " + h[0]
+		return question + " " + reply[lessonsLang(locale)]
 	}
-	return question + " " + h[1]
+	return question + " " + map[string]string{"it": "scrivere post chiaro", "en": "write clear post"}[lessonsLang(locale)]
+}
+
+// lessonsLang is the language of the lessons a learner reads in locale:
+// the lessons in English are shown to those who do not speak Italian, so
+// the words searched for them are English.
+func lessonsLang(locale string) string {
+	if locale == "it" {
+		return "it"
+	}
+	return "en"
 }
 
 // enquiryMarks ask for something (a price, a booking, whether it is open),
@@ -312,23 +299,24 @@ var (
 // booking, an order) rather than complains: it asks a question or orders,
 // and complains of nothing.
 func enquiry(text string) bool {
-	if _, quoted := framing(text); quoted != "" {
-		text = quoted // what the customer wrote, not the learner's words
-	}
-	asks := strings.ContainsAny(text, "?¿") && hasMark(text, enquiryMarks) || ordering(text, "")
+	text = customerWords(text)
+	asks := strings.ContainsAny(text, "?¿") && hasMark(text, enquiryMarks) || hasMark(text, orderMarks)
 	return asks && !hasMark(text, complaintMarks)
 }
 
 // ordering reports whether a pasted text orders something (a town hall
 // gets no orders: "le scuole di ogni ordine", "la consegna dei moduli").
 func ordering(text, role string) bool {
-	if role == bottega.RoleMunicipal {
-		return false
-	}
+	return role != bottega.RoleMunicipal && hasMark(customerWords(text), orderMarks)
+}
+
+// customerWords is what the customer wrote in a pasted text: its
+// quotations if it has any, not the learner's words around them.
+func customerWords(text string) string {
 	if _, quoted := framing(text); quoted != "" {
-		text = quoted
+		return quoted
 	}
-	return hasMark(text, orderMarks)
+	return text
 }
 
 // gist is the part of a pasted text searched with the question.
