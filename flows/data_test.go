@@ -297,4 +297,22 @@ func TestTypedOption(t *testing.T) {
 			t.Errorf("typedOption(%q) = %q, want %q", tt.typed, got, tt.want)
 		}
 	}
+	// Options of a word or two, typed with a typo or an article.
+	short := [][]bot.Button{
+		{{Label: "Gioielleria", Data: "v1|q|maps|q3|0"}},
+		{{Label: "Negozio", Data: "v1|q|maps|q3|1"}},
+		{{Label: "Artigiano orafo", Data: "v1|q|maps|q3|2"}},
+		{{Label: "Vero", Data: "v1|v|maps|q4|0"}, {Label: "Falso", Data: "v1|v|maps|q4|1"}},
+	}
+	for _, tt := range []struct{ typed, want string }{
+		{"la gioielleria", "v1|q|maps|q3|0"},
+		{"gioeilleria", "v1|q|maps|q3|0"},
+		{"falzo", "v1|v|maps|q4|1"},
+		{"orafo", ""},
+		{"un negozio qualsiasi di paese", ""},
+	} {
+		if got, _ := typedOption(short, tt.typed); got != tt.want {
+			t.Errorf("typedOption(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
+	}
 }

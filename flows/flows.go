@@ -848,8 +848,9 @@ func (t *turn) offersContinue() bool {
 }
 
 // onward reports whether the screen's first button (of rows) only goes on
-// to what comes next: a lesson's next step, the next question after a quiz
-// or review answer's feedback, the quiz's results.
+// to what comes next: a lesson's next step or, at its end, its quiz; the
+// next question after a quiz or review answer's feedback, the quiz's
+// results.
 func (t *turn) onward(rows [][]bot.Button) bool {
 	if len(rows) == 0 || len(rows[0]) == 0 {
 		return false
@@ -857,7 +858,7 @@ func (t *turn) onward(rows [][]bot.Button) bool {
 	var ids []string
 	switch t.st.Screen {
 	case scrLesson:
-		ids = []string{"btn_next"}
+		ids = []string{"btn_next", "btn_quiz"} // a step, or the end: "ora un quiz?"
 	case scrQuiz:
 		ids = []string{"btn_next_question", "btn_results"}
 	case scrReview:

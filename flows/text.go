@@ -78,15 +78,18 @@ func clock(d time.Duration) string {
 }
 
 // typedOption returns the data and label of the quiz or review option
-// (among rows) that typed text s says in other words ("il biglietto col qr
-// a tutti" for "Dai a tutto il gruppo il biglietto con il QR"), or "" when
-// none does clearly: at least two of its words of three letters or more,
-// and two thirds of the words typed, are the option's (a word counts if
-// it begins like one of the option's for four letters: "tutti", "tutto"),
-// and no other option comes near.
+// (among rows) that typed text s says in other words, or "" when none does
+// clearly and no other comes near. An option says it when at least two of
+// its words of three letters or more, and two thirds of the words typed,
+// are the option's ("il biglietto col qr a tutti" for "Dai a tutto il
+// gruppo il biglietto con il QR"); or, for an option of one or two such
+// words, when all of them are typed with at most one word more ("la
+// gioielleria", "falzo"). A word counts if it begins like one of the
+// option's for four letters ("tutti", "tutto") or, from five letters, is
+// one typo away ("gioeilleria").
 func typedOption(rows [][]bot.Button, s string) (data, label string) {
 	typed := normWords(s, false)
-	if len(typed) < 2 {
+	if len(typed) == 0 {
 		return "", ""
 	}
 	best, second := 0.0, 0.0
@@ -105,9 +108,21 @@ func typedOption(rows [][]bot.Button, s string) (data, label string) {
 					}
 				}
 			}
-			score := float64(n) / float64(len(typed))
-			if long < 2 {
-				score = 0
+			var own, said int // the option's words of three letters or more, and those typed
+			for _, o := range opt {
+				if utf8.RuneCountInString(o) >= 3 {
+					own++
+					if slices.ContainsFunc(typed, func(w string) bool { return sameWord(w, o) }) {
+						said++
+					}
+				}
+			}
+			score := 0.0
+			switch {
+			case long >= 2:
+				score = float64(n) / float64(len(typed))
+			case own <= 2 && said == own && own > 0 && len(typed) <= own+1:
+				score = 1
 			}
 			switch {
 			case score > best:
@@ -123,10 +138,14 @@ func typedOption(rows [][]bot.Button, s string) (data, label string) {
 	return data, label
 }
 
-// sameWord reports whether typed word w is option word o, or begins like
-// it for four letters or more (another ending: "tutti", "tutto").
+// sameWord reports whether typed word w is option word o, begins like it
+// for four letters or more (another ending: "tutti", "tutto"), or, from
+// five letters, is one typo away from it.
 func sameWord(w, o string) bool {
 	if w == o {
+		return true
+	}
+	if utf8.RuneCountInString(w) >= 5 && utf8.RuneCountInString(o) >= 5 && editDistance(w, o) <= 1 {
 		return true
 	}
 	rw, ro := []rune(w), []rune(o)
