@@ -262,6 +262,7 @@ func (t *turn) withdrawConsent() error {
 	if err := t.s.ForgetProgress(t.ctx, t.l.ID); err != nil {
 		return err
 	}
+	t.saved = nil // forgotten: nothing read before stands
 	t.st.Session = &session{Role: t.l.Role, Level: t.l.Level, Declined: true}
 	t.data = sessionData{t}
 	return t.saveLearner()

@@ -137,6 +137,19 @@ func (t *turn) progressIn(ls *content.Lesson) (bottega.LessonProgress, bool, err
 	return p, true, nil
 }
 
+// known keeps rows read from the learner's progress list for the turn, so
+// that the positions they hold are not read again one by one.
+func (t *turn) known(ps []bottega.LessonProgress) {
+	if t.saved == nil {
+		t.saved = map[string]bottega.LessonProgress{}
+	}
+	for _, p := range ps {
+		if _, ok := t.saved[p.LessonID]; !ok {
+			t.saved[p.LessonID] = p
+		}
+	}
+}
+
 // quizTaken reports whether the learner has taken the lesson's quiz.
 func (t *turn) quizTaken(ls *content.Lesson) (bool, error) {
 	p, _, err := t.progressIn(ls)

@@ -41,6 +41,7 @@ func (t *turn) resumePoint() (resumePoint, error) {
 	if err != nil {
 		return resumePoint{}, err
 	}
+	t.known(progress)
 	var last *content.Lesson
 	for _, p := range progress {
 		ls := t.cur.Lesson(p.LessonID)

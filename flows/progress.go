@@ -161,6 +161,7 @@ func (t *turn) halfRead(skip *content.Lesson) ([]halfLesson, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.known(progress)
 	var out []halfLesson
 	for _, p := range progress {
 		ls := t.cur.Lesson(p.LessonID)
