@@ -39,8 +39,8 @@ func sample(t *testing.T) []eval.Question {
 
 func TestSampleIsValid(t *testing.T) {
 	qs := sample(t)
-	if len(qs) != 7 {
-		t.Fatalf("%d questions, want 7", len(qs))
+	if len(qs) != 8 {
+		t.Fatalf("%d questions, want 8", len(qs))
 	}
 	for _, err := range eval.Validate(qs, builtin(t)) {
 		t.Error(err)
@@ -112,8 +112,8 @@ func TestRunSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(outs) != 7*4 { // own, then it, en and de
-		t.Fatalf("%d outcomes, want 28", len(outs))
+	if len(outs) != 8*4 { // own, then it, en and de
+		t.Fatalf("%d outcomes, want 32", len(outs))
 	}
 	got := map[string]eval.Outcome{}
 	for _, o := range outs {

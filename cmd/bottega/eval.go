@@ -92,7 +92,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *dump != "" {
-		if err := writeOutcomes(*dump, outs); err != nil {
+		if err := writeOutcomes(*dump, outs, halves); err != nil {
 			return err
 		}
 	}
@@ -114,11 +114,17 @@ func evalHalves(name string) ([]string, bool) {
 	return nil, false
 }
 
-// writeOutcomes writes outs to file as JSON lines, for analysis.
-func writeOutcomes(file string, outs []eval.Outcome) error {
+// writeOutcomes writes the outcomes of outs in halves to file as JSON
+// lines, for analysis. The question a follow-up follows is asked whatever
+// its half; it is left out when its half is not one of halves, so that a
+// dump of the tuning half tells nothing of the held-out half.
+func writeOutcomes(file string, outs []eval.Outcome, halves []string) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	for _, o := range outs {
+		if !slices.Contains(halves, o.Half) {
+			continue
+		}
 		if err := enc.Encode(o); err != nil {
 			return fmt.Errorf("write outcomes: %w", err)
 		}
