@@ -59,6 +59,7 @@ func TestLegalAction(t *testing.T) {
 		"what are my legal options if someone copies my designs?",
 		"¿puedo demandar a un cliente que no me pagó?",
 		"je veux porter plainte contre un client",
+		"mon voisin m'a copié, je peux l'attaquer et gagner ?",
 		"kann ich den Kunden verklagen?",
 		"czy mogę pozwać klienta za fałszywą opinię?",
 	}, []string{
@@ -67,6 +68,7 @@ func TestLegalAction(t *testing.T) {
 		"le scuole resteranno chiuse causa maltempo, come lo scrivo?",
 		"mi è arrivata una mail 'clicca qui per fare ricorso', è una truffa?",
 		"wie melde ich eine falsche Bewertung?",
+		"un client veut la poursuite de la promo, je la prolonge ?",
 		"Kunden klagen über die Öffnungszeiten",
 		"il fotografo mi ha mandato le sue foto, posso usarle sulla pagina?",
 	})

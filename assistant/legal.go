@@ -24,6 +24,7 @@ var legalMarks = []string{
 	"demandar*", "denunciar a", "denunciarl*", "abogad*", "llevar a juicio", "llevarlo a juicio", "llevarla a juicio",
 	// French
 	"porter plainte", "poursuivre en justice", "attaquer en justice", "avocat*", "proces contre", "faire un proces", "intenter un proces",
+	"l attaquer", "les attaquer", "le poursuivre", "la poursuivre", "les poursuivre",
 	// German
 	"verklagen", "anwalt*", "strafanzeige*", "vor gericht",
 	// Polish

@@ -67,6 +67,7 @@ var offTopicMarks = []string{
 	// A council's own procedure (its page streams the sitting: "consiglio comunale" is no mark)
 	"numero legale", "quorum", "seconda convocazione", "prima convocazione", "kworum",
 	"beschlussfahig*", "beschlußfahig*",
+	"interrogazione", "interpellanza", "emendament*",
 	// An event's logistics (where the toilets are is a post: "bagni" is no mark)
 	"quanti bagni", "how many toilets", "how many portable toilets", "cuantos banos", "combien de toilettes", "wie viele toiletten",
 	"ile toalet",
@@ -106,6 +107,8 @@ var offTopicMarks = []string{
 	"lonely", "mi esposa", "mi marido", "ma femme", "mon mari", "meine frau", "mein mann", "moja zona", "moj maz",
 	"mi tradisce", "devo lasciarlo", "devo lasciarla", "dovrei lasciarlo", "dovrei lasciarla", "should i leave my",
 	"psicologo", "psicoterapeut*", "sono depress*", "therapist", "i feel depressed", "i m depressed",
+	"palpitazioni", "attacchi di panico", "attacco di panico", "panic attack*", "ataques de panico", "ataque de panico",
+	"crise d angoisse", "crises d angoisse", "panikattack*", "atak paniki", "ataki paniki",
 	"suocera", "my ex", "cheating on me", "break up with", "mother in law",
 	"mi novio", "mi novia", "mi suegra", "mon copain", "ma copine", "petit ami", "petite amie", "belle mere",
 	"sposarmi", "should i marry", "get married", "casarme", "me marier", "heiraten", "wziac slub",
@@ -132,6 +135,8 @@ var offTopicMarks = []string{
 	"mutuo", "mortgage", "hipoteca", "pret immobilier", "hypothek", "kredyt hipoteczny",
 	"bitcoin", "ethereum", "criptovalut*", "cripto*", "crypto*", "krypto*",
 	"i miei risparmi", "investire in borsa", "stock market", "my savings",
+	"savings account", "conto deposito", "conto di risparmio", "buoni fruttiferi", "comprare azioni", "buy shares",
+	"cuenta de ahorro", "compte epargne", "livret a", "sparkonto", "tagesgeld", "lokata", "lokate",
 	"mis ahorros", "mes economies", "la bourse", "en bourse", "meine ersparnisse", "aktien", "moje oszczednosci", "giełda",
 	// Insurance
 	"assicurazion*", "insurance", "seguro medico", "seguro del coche", "assurance auto", "assurance habitation",
@@ -139,6 +144,9 @@ var offTopicMarks = []string{
 	// Films, series and books to enjoy
 	"consigliami un film", "un film da vedere", "una serie tv da vedere", "un libro da leggere", "recommend a movie",
 	"recommend a film", "a movie to watch", "a book to read", "una pelicula", "un film a voir",
+	"recensione del film", "recensione di un film", "recensione del libro", "recensione di un libro", "romanzo",
+	"film review", "movie review", "book review", "resena de la pelicula", "critique du film", "filmkritik",
+	"buchkritik", "recenzja filmu", "recenzja ksiazki",
 	// Home: rent, buying, repairs; cars
 	"l affitto", "padrone di casa", "landlord", "the rent", "my rent", "my apartment", "my flat",
 	"casero", "alquiler", "loyer", "vermieter", "miete", "czynsz",
@@ -147,6 +155,7 @@ var offTopicMarks = []string{
 	"comprar una casa", "comprar un piso", "acheter une maison", "locataire", "wohnung kaufen", "mietvertrag",
 	"kupic mieszkanie", "wynajem mieszkania",
 	"caldaia", "lavatrice", "boiler", "washing machine",
+	"router", "password del wifi", "wifi password", "recinzione", "staccionata", "fence post", "garden fence",
 	"la mia auto", "la mia macchina", "my car", "bollo auto", "cambio gomme", "pneumatici",
 	"mi coche", "ma voiture", "mein auto", "moj samochod",
 	// Travel booked for oneself
@@ -159,6 +168,8 @@ var offTopicMarks = []string{
 	// History and trivia, told or written (a lesson tells how to tell a story: "storia" alone is no mark)
 	"raccontami la storia", "mi racconti la storia", "me la racconti", "scrivimi la storia", "mi scrivi la storia",
 	"chi era", "in che anno", "dalle origini", "imperator*", "impero romano", "guerra mondiale",
+	"qui etait", "quien fue", "quien era", "wer war", "kim byl", "kim był",
+	"en que ano", "en quelle annee", "in welchem jahr", "w ktorym roku",
 	"chi ha costruito", "quando e stato costruito", "chi ha dipinto", "quanti abitanti",
 	"tell me the history", "the history of", "who was", "what year", "emperor*",
 	"world war", "who built", "who painted", "how many people live",
