@@ -317,9 +317,13 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 }
 
 // searchPassages searches the passages for sq, question read in sq.Locale,
-// the steps that list questions like it raised.
+// the steps that list questions like it raised. The words that name the
+// learner's trade are left out of the comparison, as out of the search:
+// "for my little bakery" says who asks, and steps that list a bakery's
+// questions about something else are no closer for it.
 func (r *Retriever) searchPassages(ctx context.Context, question string, sq store.PassageQuery) ([]bottega.PassageHit, error) {
 	var have int64
+	question = withoutTrade(question, sq.Role)
 	sq.Boost, have = r.asked.boosts(question, sq.Locale)
 	hits, err := r.db.SearchPassages(ctx, sq)
 	if err != nil || len(hits) == 0 || hits[0].VersionID == have {

@@ -50,12 +50,16 @@ var tradeWords = map[string]map[string]bool{
 
 // tradeQualifiers are the words that say which kind of the trade a
 // learner is when they stand next to a word that names it: "a private
-// tour guide", "guida abilitata", "licensed guide". They say who asks,
-// as the trade does; searched, "private" found the step on private
-// Instagram accounts for a question on a guide's bio.
+// tour guide", "guida abilitata", "licensed guide", "my little bakery".
+// They say who asks, as the trade does; searched, "private" found the
+// step on private Instagram accounts for a question on a guide's bio,
+// and "little" the step on the bio ("little more than a sentence") for
+// one on whether a website is needed.
 var tradeQualifiers = setOf(
 	"private", "privato", "privata", "privati", "privee", "prive", "privada", "privado", "privat", "prywatny", "prywatna",
 	"licensed", "abilitata", "abilitato", "autorizzata", "autorizzato", "freelance",
+	"little", "small", "tiny", "piccolo", "piccola", "piccolino", "piccolina", "pequeno", "pequena", "petit", "petite",
+	"klein", "kleine", "kleiner", "kleinen", "maly", "mały", "mala", "mała", "małe",
 )
 
 // withoutTrade returns question without the words that name the trade
