@@ -205,7 +205,7 @@ func (t *turn) giveConsent() error {
 	}
 	s := t.st.Session
 	t.st.Session = nil
-	t.data = t.s
+	t.data, t.listed = t.s, nil
 	if err := t.s.TouchActivity(t.ctx, t.l.ID, t.today()); err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (t *turn) withdrawConsent() error {
 	if err := t.s.ForgetProgress(t.ctx, t.l.ID); err != nil {
 		return err
 	}
-	t.saved = nil // forgotten: nothing read before stands
+	t.saved, t.listed = nil, nil // forgotten: nothing read before stands
 	t.st.Session = &session{Role: t.l.Role, Level: t.l.Level, Declined: true}
 	t.data = sessionData{t}
 	return t.saveLearner()

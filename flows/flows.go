@@ -380,6 +380,9 @@ type turn struct {
 	// saved are the positions read or written during the turn, by lesson,
 	// so that the screen shown after a move does not read them back.
 	saved map[string]bottega.LessonProgress
+	// listed is the learner's progress list as read during the turn (see
+	// progressList); nil until read, and again after progress is saved.
+	listed []bottega.LessonProgress
 
 	isNew  bool     // first contact: the learner was just created
 	greet  bool     // the onboarding's first question says hello (first contact, /start)

@@ -918,3 +918,43 @@ func TestLessonOpenedMidwayIsNotFinished(t *testing.T) {
 	c.says(c.send("", "v1|s|vetrina|."), "Hai finito «La vetrina online»")
 	c.says(c.send("/progress", ""), "1 di 2 lezioni")
 }
+
+// countingTx counts the reads of the learner's progress list during an
+// update.
+type countingTx struct {
+	*store.Tx
+	lists int
+}
+
+func (c *countingTx) Progress(ctx context.Context, learnerID int64) ([]bottega.LessonProgress, error) {
+	c.lists++
+	return c.Tx.Progress(ctx, learnerID)
+}
+
+// TestProgressListReadOncePerScreen: /progress, the menu and /continue need
+// the progress list in several parts (lessons finished, lessons left
+// midway, where to resume); it is read once per update.
+func TestProgressListReadOncePerScreen(t *testing.T) {
+	c := newChat(t)
+	c.readShowcase()
+	c.send("", flows.OpenLessonData("allerta", "what"))
+	for _, cmd := range []string{"/progress", "/menu", "/continue"} {
+		c.id++
+		u := bot.Update{Platform: "test", ID: strconv.FormatInt(c.id, 10), ChatID: "u1", UserID: "u1", Name: "Ada", Lang: "it", Text: cmd, MessageID: "m"}
+		var lists int
+		var replies []bot.Reply
+		err := c.db.InTx(context.Background(), func(tx *store.Tx) error {
+			ct := &countingTx{Tx: tx}
+			var err error
+			replies, err = c.b.Handle(context.Background(), ct, u)
+			lists = ct.lists
+			return err
+		})
+		if err != nil || len(replies) == 0 {
+			t.Fatalf("%s: %v, %d replies", cmd, err, len(replies))
+		}
+		if lists != 1 {
+			t.Errorf("%s: the progress list was read %d times, want once:\n%s", cmd, lists, replies[0].Text)
+		}
+	}
+}

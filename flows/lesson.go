@@ -137,6 +137,21 @@ func (t *turn) progressIn(ls *content.Lesson) (bottega.LessonProgress, bool, err
 	return p, true, nil
 }
 
+// progressList returns the learner's progress list, read once a turn
+// however many parts of a screen need it; saving progress drops it.
+func (t *turn) progressList() ([]bottega.LessonProgress, error) {
+	if t.listed != nil {
+		return t.listed, nil
+	}
+	ps, err := t.data.Progress(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	t.known(ps)
+	t.listed = append(make([]bottega.LessonProgress, 0, len(ps)), ps...) // not nil, even empty
+	return t.listed, nil
+}
+
 // known keeps rows read from the learner's progress list for the turn, so
 // that the positions they hold are not read again one by one.
 func (t *turn) known(ps []bottega.LessonProgress) {
@@ -202,6 +217,7 @@ func (t *turn) savePosition(ls *content.Lesson, i int) error {
 	if err := t.data.SavePosition(t.ctx, p); err != nil {
 		return err
 	}
+	t.listed = nil
 	if old, ok := t.saved[ls.ID]; ok {
 		// What this save does not change.
 		p.StartedAt, p.QuizRight, p.QuizTotal, p.QuizAt = old.StartedAt, old.QuizRight, old.QuizTotal, old.QuizAt

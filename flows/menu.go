@@ -37,11 +37,10 @@ func (t *turn) resumePoint() (resumePoint, error) {
 			return resumePoint{kind: atQuiz, lesson: ls, step: q.I}, nil
 		}
 	}
-	progress, err := t.data.Progress(t.ctx, t.l.ID)
+	progress, err := t.progressList()
 	if err != nil {
 		return resumePoint{}, err
 	}
-	t.known(progress)
 	var last *content.Lesson
 	for _, p := range progress {
 		ls := t.cur.Lesson(p.LessonID)
@@ -131,7 +130,7 @@ func fits(roles []string, role string) bool {
 
 // finished returns the lessons whose steps the learner read to the end.
 func (t *turn) finished() (map[string]bool, error) {
-	progress, err := t.data.Progress(t.ctx, t.l.ID)
+	progress, err := t.progressList()
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +300,7 @@ func (t *turn) showTrack() (bot.Reply, error) {
 		t.goTo(scrTracks)
 		return t.showTracks()
 	}
-	progress, err := t.data.Progress(t.ctx, t.l.ID)
+	progress, err := t.progressList()
 	if err != nil {
 		return bot.Reply{}, err
 	}

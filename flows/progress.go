@@ -157,11 +157,10 @@ type halfLesson struct {
 // end, most recent first, but skip (the one they are at), at most
 // maxHalfRead.
 func (t *turn) halfRead(skip *content.Lesson) ([]halfLesson, error) {
-	progress, err := t.data.Progress(t.ctx, t.l.ID)
+	progress, err := t.progressList()
 	if err != nil {
 		return nil, err
 	}
-	t.known(progress)
 	var out []halfLesson
 	for _, p := range progress {
 		ls := t.cur.Lesson(p.LessonID)

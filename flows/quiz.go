@@ -296,6 +296,7 @@ func (t *turn) finishQuiz() error {
 		return nil
 	}
 	delete(t.saved, q.Lesson) // read again if needed
+	t.listed = nil
 	return t.data.SaveQuizResult(t.ctx, t.l.ID, q.Lesson, q.Right, q.Right+len(q.Missed), t.now)
 }
 
