@@ -483,3 +483,29 @@ func TestDefames(t *testing.T) {
 		"wir haben einen beleidigenden Kommentar entfernt, jetzt schreibt jemand, die Gemeinde löscht Kritiker",
 	})
 }
+
+// A question goes on from the previous when it starts with "and" or
+// "but", in its own language: an Italian article or preposition, or "è",
+// starts a question of its own.
+func TestGoesOn(t *testing.T) {
+	for _, c := range []struct {
+		q, lang string
+		want    bool
+	}{
+		{"e se non risponde?", "it", true},
+		{"ma se poi mi riscrive?", "it", true},
+		{"and what about Sundays?", "en", true},
+		{"und auf whatsapp auch?", "de", true},
+		{"a ile to kosztuje?", "pl", true},
+		{"i na instagramie też?", "pl", true},
+		{"i prezzi li devo mettere su instagram o no?", "it", false},
+		{"a che ora pubblico?", "it", false},
+		{"è meglio instagram o facebook?", "it", false},
+		{"È vero che i Reel arrivano a più persone?", "it", false},
+		{"come rispondo a una recensione?", "it", false},
+	} {
+		if got := goesOn(c.q, c.lang); got != c.want {
+			t.Errorf("goesOn(%q, %s) = %v, want %v", c.q, c.lang, got, c.want)
+		}
+	}
+}

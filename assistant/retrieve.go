@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/store"
@@ -134,7 +135,7 @@ func (r *Retriever) Find(ctx context.Context, q Query) (Found, error) {
 			return h.LessonID == step.lesson && h.Ref == step.ref
 		})
 	}
-	cue := goesOn(q.Text)
+	cue := goesOn(q.Text, lang)
 	if q.Previous == "" || f.Covered && !cue && len(terms(q.Text, lang)) > maxFollowUp {
 		return f, r.more(ctx, &f, q, moreQuestion)
 	}
@@ -268,16 +269,23 @@ func declined(q string) bool {
 	return injection(q) || legalAction(q) || taxAdvice(q) || defames(q) || offTopic(q)
 }
 
-// goesOn reports whether a question starts as one that goes on from the
-// previous: "e se…", "and what about…", "und wie viel…".
-func goesOn(q string) bool {
+// goesOn reports whether a question, read in lang, starts as one that
+// goes on from the previous: "e se…", "and what about…", "und wie
+// viel…". "a" and "i" are Polish for "and" only: in Italian they are a
+// preposition and an article ("i prezzi li metto online?"), and "è",
+// folded to "e", is a verb ("è meglio instagram?").
+func goesOn(q, lang string) bool {
 	ws := words(q)
 	if len(ws) == 0 {
 		return false
 	}
 	switch ws[0] {
-	case "e", "ed", "ma", "and", "but", "und", "aber", "y", "pero", "et", "mais", "a", "i", "ale":
+	case "e":
+		return !strings.HasPrefix(strings.ToLower(strings.TrimLeftFunc(q, func(r rune) bool { return !unicode.IsLetter(r) })), "è")
+	case "ed", "ma", "and", "but", "und", "aber", "y", "pero", "et", "mais", "ale":
 		return true
+	case "a", "i":
+		return lang == "pl"
 	}
 	return false
 }
