@@ -85,21 +85,26 @@ func matchAt(text []string, i int, p []string) bool {
 }
 
 // command returns the command s says in words ("menu", "ayuda", "nächste
-// Lektion", "ciao, dove ero rimasta?"), "" unless all of s is one of
-// words.txt's cmd phrases, after a greeting if it starts with one.
+// Lektion", "ciao, sono tornata, dove eravamo rimasti?"), "" unless all of
+// s is one of words.txt's cmd phrases, after greetings if it starts with
+// some.
 func (w *words) command(s string) string {
 	text := normWords(s, false)
-	if name := w.wholeWords("cmd.", text); name != "" {
-		return name
-	}
-	for _, p := range w.phrases["greeting"] {
-		if len(p) < len(text) && matchAt(text, 0, p) {
-			if name := w.wholeWords("cmd.", text[len(p):]); name != "" {
-				return name
+	for {
+		if name := w.wholeWords("cmd.", text); name != "" {
+			return name
+		}
+		n := 0 // the longest greeting text starts with
+		for _, p := range w.phrases[talkGreeting] {
+			if len(p) > n && len(p) < len(text) && matchAt(text, 0, p) {
+				n = len(p)
 			}
 		}
+		if n == 0 {
+			return ""
+		}
+		text = text[n:]
 	}
-	return ""
 }
 
 // truth returns "true" or "false" for a typed answer to a true-or-false
