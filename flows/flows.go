@@ -752,6 +752,15 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return t.choose([]string{f, v})
 		}
 	}
+	if at, ok := t.b.words.reminderSet(s); ok {
+		// "il promemoria mettilo la mattina alle 9": as the answer to
+		// the settings' reminder question.
+		if schedule.QuietAt(at) {
+			return t.quietReminder(at)
+		}
+		t.note("understood", map[string]any{"Answer": at})
+		return t.choose([]string{fieldReminder, reminderValue(at)})
+	}
 	if lang := t.b.words.langRequest(s, t.l.Locale); locales.IsSupported(lang) {
 		// "mi scrivi in inglese?": as /lang en; "non capisco" on the
 		// English interface: as /lang it (before it is small talk).

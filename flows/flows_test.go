@@ -783,6 +783,18 @@ func TestTypedReminderTime(t *testing.T) {
 	if got := c.learner().Reminder; got != "15:30" {
 		t.Errorf("settings: a quiet-hours time changed the reminder to %q", got)
 	}
+	// Anywhere, a message that names the reminder and a time sets it, as
+	// /promemoria does; a question about reminders is a question.
+	c.send("/menu", "")
+	c.says(c.send("il promemoria mettilo la mattina alle 9", ""), "09:00")
+	if got := c.learner().Reminder; got != "09:00" {
+		t.Errorf("in words: reminder %q, want 09:00", got)
+	}
+	c.says(c.send("il promemoria mettilo alle 8 meno un quarto", ""), "Alle 07:45 non scrivo")
+	c.send("posso mandare un promemoria ai clienti alle 10?", "")
+	if got := c.learner().Reminder; got != "09:00" {
+		t.Errorf("a question about reminders changed the reminder to %q", got)
+	}
 
 	// A learner who is new: the onboarding's question.
 	send := func(text, data string) bot.Reply { return c.sendAs("u9", "Bea", text, data)[0] }

@@ -349,6 +349,23 @@ func (w *words) reminderTime(s string) (string, bool) {
 	return "", false
 }
 
+// maxReminderWords is the most words of a message that sets the
+// reminder's time in words: a longer one asks something else.
+const maxReminderWords = 14
+
+// reminderSet returns the time for the learner's reminder that s asks
+// for, in words that name it ("il promemoria mettilo alle 8", "remind me
+// at 7pm"); false for a question ("posso mandare un promemoria ai
+// clienti alle 9?") or a message that names no reminder or no time.
+func (w *words) reminderSet(s string) (string, bool) {
+	text := normWords(s, false)
+	if len(text) > maxReminderWords || strings.ContainsAny(s, "?¿") ||
+		!slices.ContainsFunc(w.phrases["remind"], func(p []string) bool { return containsPhrase(text, p) }) {
+		return "", false
+	}
+	return w.reminderTime(s)
+}
+
 // maxLangRequest is the most words of a message that asks the bot to
 // write in another language: a longer one asks something else.
 const maxLangRequest = 10
