@@ -291,6 +291,17 @@ func TestTypedOption(t *testing.T) {
 		{{Label: "Artigiano orafo", Data: "v1|q|maps|q3|2"}},
 		{{Label: "Vero", Data: "v1|v|maps|q4|0"}, {Label: "Falso", Data: "v1|v|maps|q4|1"}},
 	}
+	photo := [][]bot.Button{
+		{{Label: "Una foto di gruppo piena di dettagli", Data: "v1|q|pages|q5|0"}},
+		{{Label: "Un logo leggibile o il tuo viso", Data: "v1|q|pages|q5|1"}},
+		{{Label: "Un'immagine con scritti gli orari", Data: "v1|q|pages|q5|2"}},
+		{{Label: "La vetrina intera, ripresa da lontano", Data: "v1|q|pages|q5|3"}},
+	}
+	hours := [][]bot.Button{
+		{{Label: "Niente, chiudo e basta", Data: "v1|q|maps|q6|0"}},
+		{{Label: "Aggiungo un orario speciale per quel giorno", Data: "v1|q|maps|q6|1"}},
+		{{Label: "Cambio gli orari di tutta la settimana", Data: "v1|q|maps|q6|2"}},
+	}
 	for _, tt := range []struct {
 		rows        [][]bot.Button
 		typed, want string
@@ -305,8 +316,16 @@ func TestTypedOption(t *testing.T) {
 		{short, "la gioielleria", "v1|q|maps|q3|0"},
 		{short, "gioeilleria", "v1|q|maps|q3|0"},
 		{short, "falzo", "v1|v|maps|q4|1"},
-		{short, "orafo", ""},
+		{short, "orafo", "v1|q|maps|q3|2"},
 		{short, "un negozio qualsiasi di paese", ""},
+		// A short answer named by a word only its option has.
+		{photo, "il logo", "v1|q|pages|q5|1"},
+		{photo, "il mio viso", "v1|q|pages|q5|1"},
+		{photo, "la vetrina", "v1|q|pages|q5|3"},
+		{photo, "non il logo", ""},
+		{photo, "quella con la foto di gruppo o il logo", ""},
+		{photo, "logo o vetrina", ""},
+		{hours, "metto l'orario speciale", "v1|q|maps|q6|1"},
 	} {
 		if got, _ := typedOption(tt.rows, tt.typed); got != tt.want {
 			t.Errorf("typedOption(%q) = %q, want %q", tt.typed, got, tt.want)

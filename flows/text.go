@@ -80,17 +80,25 @@ func clock(d time.Duration) string {
 // typedOption returns the data and label of the quiz or review option
 // (among rows) that typed text s says in other words, or "" when none does
 // clearly and no other comes near. An option says it when at least two of
-// its words of three letters or more, and two thirds of the words typed,
-// are the option's ("il biglietto col qr a tutti" for "Dai a tutto il
-// gruppo il biglietto con il QR"); or, for an option of one or two such
-// words, when all of them are typed with at most one word more ("la
-// gioielleria", "falzo"). A word counts if it begins like one of the
-// option's for four letters ("tutti", "tutto") or, from five letters, is
-// one typo away ("gioeilleria").
+// its words of three letters or more, and two thirds of those typed, are
+// the option's ("il biglietto col qr a tutti" for "Dai a tutto il gruppo
+// il biglietto con il QR", "metto l'orario speciale" for "Aggiungo un
+// orario speciale"); or, for an option of one or two such words, when all
+// of them are typed with at most one word more ("la gioielleria",
+// "falzo"). A word counts if it begins like one of the option's for four
+// letters ("tutti", "tutto") or, from five letters, is one typo away
+// ("gioeilleria"). Failing that, a short answer may name its option by a
+// word only that option has (see keyOption).
 func typedOption(rows [][]bot.Button, s string) (data, label string) {
 	typed := normWords(s, false)
 	if len(typed) == 0 {
 		return "", ""
+	}
+	typedLong := 0 // the words typed of three letters or more: "l'", "a" weigh nothing
+	for _, w := range typed {
+		if utf8.RuneCountInString(w) >= 3 {
+			typedLong++
+		}
 	}
 	best, second := 0.0, 0.0
 	for _, row := range rows {
@@ -99,13 +107,10 @@ func typedOption(rows [][]bot.Button, s string) (data, label string) {
 				continue
 			}
 			opt := normWords(b.Label, false)
-			long, n := 0, 0
+			long := 0
 			for _, w := range typed {
-				if slices.ContainsFunc(opt, func(o string) bool { return sameWord(w, o) }) {
-					n++
-					if utf8.RuneCountInString(w) >= 3 {
-						long++
-					}
+				if utf8.RuneCountInString(w) >= 3 && slices.ContainsFunc(opt, func(o string) bool { return sameWord(w, o) }) {
+					long++
 				}
 			}
 			var own, said int // the option's words of three letters or more, and those typed
@@ -120,7 +125,7 @@ func typedOption(rows [][]bot.Button, s string) (data, label string) {
 			score := 0.0
 			switch {
 			case long >= 2:
-				score = float64(n) / float64(len(typed))
+				score = float64(long) / float64(typedLong)
 			case own <= 2 && said == own && own > 0 && len(typed) <= own+1:
 				score = 1
 			}
@@ -133,6 +138,53 @@ func typedOption(rows [][]bot.Button, s string) (data, label string) {
 		}
 	}
 	if best < 2.0/3 || second >= best-0.25 {
+		return keyOption(rows, typed)
+	}
+	return data, label
+}
+
+// maxKeyTyped is the most words of a typed answer that names its option
+// by one of its words (see keyOption).
+const maxKeyTyped = 3
+
+// negations are the words that turn a typed answer around ("non il
+// logo"): such an answer names no option by its words.
+var negations = map[string]bool{"non": true, "no": true, "nn": true, "not": true, "nicht": true, "kein": true, "keine": true, "pas": true, "ni": true, "nie": true}
+
+// keyOption returns the option among rows that a short typed answer names
+// by a word of its own that no other option has ("il logo", "la
+// finestra", "mi avvicino"): a word of the option said as it is, or, from
+// six letters, with a typo; no word typed may be another option's, nor
+// turn the answer around ("non il logo").
+func keyOption(rows [][]bot.Button, typed []string) (data, label string) {
+	if len(typed) > maxKeyTyped || slices.ContainsFunc(typed, func(w string) bool { return negations[w] }) {
+		return "", ""
+	}
+	key := func(w, o string) bool {
+		return w == o && utf8.RuneCountInString(o) >= 4 ||
+			utf8.RuneCountInString(w) >= 6 && utf8.RuneCountInString(o) >= 6 && editDistance(w, o) <= 1
+	}
+	found := 0
+	for _, row := range rows {
+		for _, b := range row {
+			if !isOption(b.Data) {
+				continue
+			}
+			opt := normWords(b.Label, false)
+			says := func(w string) bool { return slices.ContainsFunc(opt, func(o string) bool { return key(w, o) }) }
+			shares := func(w string) bool {
+				return utf8.RuneCountInString(w) >= 3 && slices.ContainsFunc(opt, func(o string) bool { return sameWord(w, o) })
+			}
+			switch {
+			case slices.ContainsFunc(typed, says):
+				found++
+				data, label = b.Data, b.Label
+			case slices.ContainsFunc(typed, shares):
+				return "", "" // a word of another option too
+			}
+		}
+	}
+	if found != 1 {
 		return "", ""
 	}
 	return data, label

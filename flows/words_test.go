@@ -331,6 +331,7 @@ func TestTruthWords(t *testing.T) {
 	for text, want := range map[string]string{
 		"sì": "true", "si vero": "true", "Sì, è vero!": "true", "yes, that's right": "true",
 		"no": "false", "no falso": "false", "è falso": "false", "stimmt nicht": "false",
+		"si si": "true", "certo": "true", "eh no": "false", "ma no": "false", "of course not": "false", "pas du tout": "false",
 		"vero o falso?": "", "boh": "",
 	} {
 		if got := w.truth(text); got != want {
