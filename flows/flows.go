@@ -821,8 +821,9 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	}}, nil
 }
 
-// numbered is a number typed for a list's item: "12", "la 7", "lezione 3".
-var numbered = regexp.MustCompile(`(?i)^(?:la|il|lezione|lesson|lección|leccion|leçon|lecon|lektion|lekcja|n\.?|nr\.?|numero|number)?\s*(\d{1,2})\.?$`)
+// numbered is a number typed for a list's item: "12", "la 7", "lezione 3",
+// "la 4, quella delle foto" (a few words after it, asking nothing).
+var numbered = regexp.MustCompile(`(?i)^(?:la|il|lezione|lesson|lección|leccion|leçon|lecon|lektion|lekcja|n\.?|nr\.?|numero|number)?\s*(\d{1,2})(?:\.|\s*[,:\-–]?(?:\s+[\p{L}'’]+){1,5})?[.!]?$`)
 
 // nthOption returns the data of option n ("1" for the first) among the
 // quiz or review options of rows, "" if there is none.
