@@ -779,6 +779,10 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 		// "boh" to a quiz question: a guess is fine, it is explained.
 		t.note("quiz_unsure", nil)
 		return t.show()
+	} else if kind == talkUnsure && t.st.Aside != nil && len(t.st.Aside.Buttons) == 0 {
+		// "non ho capito" after an answer: the lesson it cites explains
+		// step by step, rather than the next lesson.
+		return t.unsureOfAnswer()
 	} else if (kind == talkAck || kind == talkUnsure) && t.b.screens[t.st.Screen].expect {
 		// "sì", "oui", "tak" typed where a button answers (erase
 		// everything?): a thumbs-up would read as done.
@@ -945,6 +949,31 @@ func (t *turn) smallTalk(kind string) ([]bot.Reply, error) {
 		}
 		r.Text += "\n" + t.T(line, map[string]any{"Title": title})
 		r.Buttons = append(r.Buttons, []bot.Button{{Label: t.T(label, map[string]any{"Title": short(title, 32)}), Data: encode(actContinue)}})
+	}
+	r.Buttons = append(r.Buttons, t.menuRow()...)
+	t.setAside(r)
+	return []bot.Reply{r}, nil
+}
+
+// unsureOfAnswer answers "non ho capito" said to an answer: the lesson
+// the answer cites first opens at its start, or the question may be
+// asked again in other words; small talk if it cited none.
+func (t *turn) unsureOfAnswer() ([]bot.Reply, error) {
+	qs, err := t.s.AskedQuestions(t.ctx, t.l.ID)
+	if err != nil {
+		return nil, err
+	}
+	var ls *content.Lesson
+	if n := len(qs); n > 0 && len(qs[n-1].Lessons) > 0 {
+		ls = t.cur.Lesson(qs[n-1].Lessons[0])
+	}
+	if ls == nil {
+		return t.smallTalk(talkUnsure)
+	}
+	title := t.pick(ls.Title)
+	r := bot.Reply{
+		Text:    t.T("talk_unsure_answer", map[string]any{"Title": title}),
+		Buttons: [][]bot.Button{{{Label: t.T("ask_btn_open", map[string]any{"Title": short(title, 32)}), Data: OpenLessonData(ls.ID, "")}}},
 	}
 	r.Buttons = append(r.Buttons, t.menuRow()...)
 	t.setAside(r)
