@@ -25,7 +25,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 	uis := fs.String("ui", "it,en,de", "interface languages each question is also asked with, besides its own (none: \"\")")
 	misses := fs.String("misses", "tuning", "which half's misses to list: tuning, heldout, both or none (reading the held-out half's spoils it for tuning)")
 	verbose := fs.Bool("v", false, "show the answers of the misses")
-	dump := fs.String("json", "", "also write every outcome to this file, a JSON object a line")
+	dump := fs.String("json", "", "also write the outcomes of the halves reported to this file, a JSON object a line")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
