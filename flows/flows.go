@@ -752,9 +752,10 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			return t.choose([]string{f, v})
 		}
 	}
-	if at, ok := t.b.words.reminderSet(s); ok {
+	if at, ok := t.b.words.reminderSet(s); ok && t.st.Screen != scrPlain {
 		// "il promemoria mettilo la mattina alle 9": as the answer to
-		// the settings' reminder question.
+		// the settings' reminder question (a notice to check that
+		// says "promemoria" and a time is a text to check).
 		if schedule.QuietAt(at) {
 			return t.quietReminder(at)
 		}
