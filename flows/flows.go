@@ -76,6 +76,9 @@ type Store interface {
 	// AskedQuestions returns the learner's questions to the assistant,
 	// for their data export.
 	AskedQuestions(ctx context.Context, learnerID int64) ([]bottega.AskedQuestion, error)
+	// LastLessonsCited returns the lessons the answer to the learner's
+	// latest question cited, best first.
+	LastLessonsCited(ctx context.Context, learnerID int64) ([]string, error)
 	// LearnerData returns every row stored about the learner, table by
 	// table, for their data export.
 	LearnerData(ctx context.Context, learnerID int64) (map[string]json.RawMessage, error)
@@ -960,13 +963,13 @@ func (t *turn) smallTalk(kind string) ([]bot.Reply, error) {
 // the answer cites first opens at its start, or the question may be
 // asked again in other words; small talk if it cited none.
 func (t *turn) unsureOfAnswer() ([]bot.Reply, error) {
-	qs, err := t.s.AskedQuestions(t.ctx, t.l.ID)
+	cited, err := t.s.LastLessonsCited(t.ctx, t.l.ID)
 	if err != nil {
 		return nil, err
 	}
 	var ls *content.Lesson
-	if n := len(qs); n > 0 && len(qs[n-1].Lessons) > 0 {
-		ls = t.cur.Lesson(qs[n-1].Lessons[0])
+	if len(cited) > 0 {
+		ls = t.cur.Lesson(cited[0])
 	}
 	if ls == nil {
 		return t.smallTalk(talkUnsure)

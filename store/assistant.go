@@ -237,6 +237,23 @@ func (s *DB) RecentTurns(ctx context.Context, learnerID int64, since time.Time, 
 	return ts, nil
 }
 
+// LastLessonsCited returns the lessons that the answer to the learner's
+// latest question cited, best first: none if it cited none, or if they
+// asked nothing.
+func (s *DB) LastLessonsCited(ctx context.Context, learnerID int64) ([]string, error) {
+	var lessons []pq.StringArray
+	err := s.q.SelectContext(ctx, &lessons, `
+		SELECT lessons FROM ask_questions WHERE learner_id = $1
+		ORDER BY asked_at DESC, id DESC LIMIT 1`, learnerID)
+	if err != nil {
+		return nil, fmt.Errorf("read the lessons last cited to learner %d: %w", learnerID, err)
+	}
+	if len(lessons) == 0 {
+		return nil, nil
+	}
+	return []string(lessons[0]), nil
+}
+
 // AskedQuestions returns the learner's questions to the assistant, the
 // oldest first, with the answer kept for follow-ups and their feedback.
 func (s *DB) AskedQuestions(ctx context.Context, learnerID int64) ([]bottega.AskedQuestion, error) {

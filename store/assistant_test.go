@@ -158,6 +158,22 @@ func TestAskRecords(t *testing.T) {
 	if err := db.FinishQuestion(ctx, ids[1], "uncovered", true, nil, day.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// The lessons cited are the latest question's, not an earlier one's.
+	if err := db.FinishQuestion(ctx, ids[0], "offline", false, []string{"maps"}, day); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.LastLessonsCited(ctx, l.ID); err != nil || len(got) != 0 {
+		t.Errorf("LastLessonsCited before the latest is answered = %q, %v; want none", got, err)
+	}
+	if err := db.FinishQuestion(ctx, ids[2], "offline", false, []string{"reviews", "maps"}, day.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.LastLessonsCited(ctx, l.ID); err != nil || !slices.Equal(got, []string{"reviews", "maps"}) {
+		t.Errorf("LastLessonsCited = %q, %v; want reviews, maps", got, err)
+	}
+	if got, err := db.LastLessonsCited(ctx, other.ID); err != nil || len(got) != 0 {
+		t.Errorf("LastLessonsCited of a learner who asked nothing = %q, %v", got, err)
+	}
 	// A turn says how its question was answered.
 	if turns, err := db.RecentTurns(ctx, l.ID, day, 5, ids[2]); err != nil || len(turns) != 1 || turns[0].Mode != "uncovered" {
 		t.Errorf("RecentTurns after the answer = %+v, %v; want its mode", turns, err)
