@@ -332,3 +332,24 @@ func TestTypedOption(t *testing.T) {
 		}
 	}
 }
+
+func TestCutAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		typed, head, rest string
+		ok                bool
+	}{
+		{"la seconda, ma perché?", "la seconda", "perché?", true},
+		{"vero! ma come faccio a rispondere di notte?", "vero", "come faccio a rispondere di notte?", true},
+		{"vicino alla finestra - e la luce della sera?", "vicino alla finestra", "e la luce della sera?", true},
+		{"falso ma non ne sono sicura", "falso", "non ne sono sicura", true},
+		{"la seconda", "", "", false},
+		{"la seconda!!", "", "", false},
+		{", ma perché?", "", "", false},
+		{"come faccio a fotografare i gioielli?", "", "", false},
+	} {
+		head, rest, ok := cutAnswer(tt.typed)
+		if head != tt.head || rest != tt.rest || ok != tt.ok {
+			t.Errorf("cutAnswer(%q) = %q, %q, %v; want %q, %q, %v", tt.typed, head, rest, ok, tt.head, tt.rest, tt.ok)
+		}
+	}
+}

@@ -685,24 +685,23 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 			}
 		}
 	}
-	if n := t.b.words.whole("nth.", s); n != "" {
-		// "la prima", "the second one": that option of the question.
-		if data := nthOption(rows, n); data != "" {
-			return t.button(data)
+	if data, understood := t.typedAnswer(rows, s); data != "" {
+		if understood != "" {
+			t.note("understood", map[string]any{"Answer": understood})
 		}
-	}
-	if v := t.b.words.truth(s); v != "" && len(rows) > 0 && len(rows[0]) == 2 && rows[0][0].Label == t.T("btn_true", nil) {
-		// "sì", "stimmt nicht": the true-or-false question's button.
-		if v == "true" {
-			return t.button(rows[0][0].Data)
-		}
-		return t.button(rows[0][1].Data)
-	}
-	if data, label := typedOption(rows, s); data != "" {
-		// "il biglietto col qr a tutti": the option it says, in other
-		// words; the learner is told which was taken.
-		t.note("understood", map[string]any{"Answer": label})
 		return t.button(data)
+	}
+	if head, rest, ok := cutAnswer(s); ok && (t.st.Screen == scrQuiz || t.st.Screen == scrReview) {
+		// "la seconda, ma perché?", "vicino alla finestra. e la luce
+		// della sera?": the answer, then what comes after it.
+		// Two options named ("la seconda, anzi la terza", "la prima? o
+		// la terza?"): the buttons answer.
+		if data, understood := t.typedAnswer(rows, head); data != "" && t.namesOption(rows, rest) {
+			t.note("use_buttons", nil)
+			return t.show()
+		} else if data != "" {
+			return t.answerThenAsk(data, understood, rest)
+		}
 	}
 	if t.st.Screen == scrCertName && t.st.Cert != nil && s != "" {
 		return t.certName(s) // the name for the certificate
@@ -886,6 +885,93 @@ func (t *turn) onward(rows [][]bot.Button) bool {
 		ids = []string{"btn_next_question"}
 	}
 	return slices.ContainsFunc(ids, func(id string) bool { return rows[0][0].Label == t.T(id, nil) })
+}
+
+// typedAnswer returns the data of the quiz or review option among rows
+// that typed text s gives as the answer: its label, its place ("la
+// prima", "the second one"), true or false ("sì", "stimmt nicht"), or
+// the option in other words ("il biglietto col qr a tutti"), and then
+// understood is the option's label, to tell the learner which was taken.
+func (t *turn) typedAnswer(rows [][]bot.Button, s string) (data, understood string) {
+	for _, row := range rows {
+		for _, b := range row {
+			if isOption(b.Data) && sameLabel(b.Label, s) {
+				return b.Data, ""
+			}
+		}
+	}
+	if n := t.b.words.whole("nth.", s); n != "" {
+		if data := nthOption(rows, n); data != "" {
+			return data, ""
+		}
+	}
+	if v := t.b.words.truth(s); v != "" && len(rows) > 0 && len(rows[0]) == 2 && rows[0][0].Label == t.T("btn_true", nil) {
+		if v == "true" {
+			return rows[0][0].Data, ""
+		}
+		return rows[0][1].Data, ""
+	}
+	return typedOption(rows, s)
+}
+
+// namesOption reports whether s names a quiz or review option among
+// rows, all of it or by a place in the list anywhere in it.
+func (t *turn) namesOption(rows [][]bot.Button, s string) bool {
+	data, _ := t.typedAnswer(rows, s)
+	return data != "" || t.b.words.mentions("nth.", s)
+}
+
+// answerBreak is where a typed quiz answer may end and something else
+// begin: a comma, a full stop or another stop, a dash, or "but".
+var answerBreak = regexp.MustCompile(`(?i)[,;:.!?…]+\s*|\s+[-–—]\s+|\s+(?:ma|però|pero|but|mais|aber|ale)\s+`)
+
+// leadingBut is a "but" that begins what follows an answer.
+var leadingBut = regexp.MustCompile(`(?i)^(?:ma|però|pero|but|mais|aber|ale)\s+`)
+
+// cutAnswer splits s at its first break (answerBreak) into what may be
+// an answer and what follows it; ok is false when s has no break with
+// words after it.
+func cutAnswer(s string) (head, rest string, ok bool) {
+	loc := answerBreak.FindStringIndex(s)
+	if loc == nil || loc[0] == 0 {
+		return "", "", false
+	}
+	head, rest = strings.TrimSpace(s[:loc[0]]), strings.TrimSpace(s[loc[1]:])
+	rest = leadingBut.ReplaceAllString(rest, "") // "vero! ma come…": "come…"
+	if !strings.ContainsFunc(rest, unicode.IsLetter) {
+		return "", "", false
+	}
+	return head, rest, true
+}
+
+// minKeptWords is the fewest words of a question typed after a quiz
+// answer that is kept for the assistant: "giusto?", "ma perché?" ask about
+// the answer, which its feedback explains.
+const minKeptWords = 3
+
+// answerThenAsk answers the quiz or review question with option data, as
+// typed before more text (rest). A question in rest is kept, as one typed
+// alone during a quiz is, unless it only asks why, or is the answer's
+// ("perché?", "giusto?"): the feedback explains the right answer. What
+// else rest says (a reason, "credo") needs no reply.
+func (t *turn) answerThenAsk(data, understood, rest string) ([]bot.Reply, error) {
+	if understood != "" {
+		t.note("understood", map[string]any{"Answer": understood})
+	}
+	quiz := t.st.Screen == scrQuiz
+	r, err := t.button(data)
+	if err != nil || t.b.answerer == nil || !strings.ContainsAny(rest, "?¿") ||
+		len(normWords(rest, false)) < minKeptWords || t.b.words.begins("why", rest) {
+		return r, err
+	}
+	if !quiz {
+		// Off the quiz, kept questions are answered once the turn's
+		// replies are out, after the feedback (see Handle).
+		t.st.Pending = append(t.st.Pending, rest)
+		return r, nil
+	}
+	kept, err := t.holdQuestion(rest)
+	return append(r, kept...), err
 }
 
 // holdQuestion keeps a question typed during a quiz and asks whether to

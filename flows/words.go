@@ -111,6 +111,25 @@ func (w *words) command(s string) string {
 // question ("sì", "stimmt nicht"), "" for anything else.
 func (w *words) truth(s string) string { return w.whole("tf.", s) }
 
+// begins reports whether s begins with one of kind's phrases ("perché
+// non la prima?" with a "why" phrase).
+func (w *words) begins(kind, s string) bool {
+	text := normWords(s, false)
+	return slices.ContainsFunc(w.phrases[kind], func(p []string) bool { return matchAt(text, 0, p) })
+}
+
+// mentions reports whether s has, anywhere, a phrase of a kind beginning
+// with prefix ("o la terza?" the "nth." kinds').
+func (w *words) mentions(prefix, s string) bool {
+	text := normWords(s, false)
+	for _, k := range w.kinds {
+		if strings.HasPrefix(k, prefix) && slices.ContainsFunc(w.phrases[k], func(p []string) bool { return containsPhrase(text, p) }) {
+			return true
+		}
+	}
+	return false
+}
+
 // whole returns the rest of the name of the kind beginning with prefix one
 // of whose phrases is all of s, "" when none is.
 func (w *words) whole(prefix, s string) string { return w.wholeWords(prefix, normWords(s, false)) }
