@@ -112,20 +112,41 @@ func (a *Assistant) Answer(ctx context.Context, tx bot.Tx, l bottega.Learner, qu
 		// lessons alone cost nothing, and have none.
 		return []bot.Reply{{Text: a.t(lg, "ask_quota", nil), Buttons: [][]bot.Button{flows.WayOn(a.o.Texts, lg)}}}, nil
 	}
-	id, err := db.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: q, AskedAt: now})
-	if err != nil {
-		return nil, fmt.Errorf("answer: %w", err)
-	}
-	if err := db.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: q, At: now}); err != nil {
-		return nil, fmt.Errorf("answer: %w", err)
-	}
 	// Once the day's model tokens are spent the lessons still answer.
 	spent := a.o.DailyTokens > 0 && used.Tokens >= a.o.DailyTokens
-	data, err := json.Marshal(taskData{Question: id, Role: l.Role, Lessons: spent})
-	if err != nil {
-		return nil, fmt.Errorf("answer: %w", err)
+	asked := []string{q}
+	if parts := splitAsked(q); len(parts) > 1 {
+		apart, err := a.r.apart(ctx, lg, l.Role, parts)
+		if err != nil {
+			return nil, fmt.Errorf("answer: %w", err)
+		}
+		if apart {
+			// Each is its own question: "e come faccio le foto?"
+			// answered apart goes on from nothing.
+			asked = parts
+			for i := 1; i < len(asked); i++ {
+				asked[i] = withoutJoiner(asked[i])
+			}
+		}
 	}
-	return []bot.Reply{{Task: &bot.Task{Kind: TaskKind, Data: data}}}, nil
+	var replies []bot.Reply
+	for _, part := range asked {
+		// Each question is saved, and answered, on its own: the second
+		// reads the first as the question before it.
+		id, err := db.SaveQuestion(ctx, bottega.Question{LearnerID: l.ID, Locale: lg, Text: part, AskedAt: now})
+		if err != nil {
+			return nil, fmt.Errorf("answer: %w", err)
+		}
+		if err := db.AddTurn(ctx, store.AskTurn{LearnerID: l.ID, QuestionID: &id, Role: "user", Text: part, At: now}); err != nil {
+			return nil, fmt.Errorf("answer: %w", err)
+		}
+		data, err := json.Marshal(taskData{Question: id, Role: l.Role, Lessons: spent})
+		if err != nil {
+			return nil, fmt.Errorf("answer: %w", err)
+		}
+		replies = append(replies, bot.Reply{Task: &bot.Task{Kind: TaskKind, Data: data}})
+	}
+	return replies, nil
 }
 
 // Button handles the feedback buttons under an answer, in the update's

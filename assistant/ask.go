@@ -1,6 +1,9 @@
 package assistant
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // A learner's question often says who they are before what they ask: "ho
 // una bottega di ceramiche a Faenza, come metto gli orari di Natale su
@@ -128,4 +131,68 @@ func asksWord(clause string) bool {
 		}
 	}
 	return false
+}
+
+// Two questions in one message ("come rispondo a una recensione negativa?
+// e quanto spesso devo postare?") get an answer each, in the order asked:
+// one answer would quote the lessons on one of them only. The context said
+// before the first ("ho una bottega a Faenza, …") goes with it.
+const (
+	// maxAsked is the most questions of a message answered apart.
+	maxAsked = 3
+	// minAskedApart is the fewest words a question needs, past its
+	// opening "e", "and", to be answered apart: "e quanto costa?", "e
+	// se sbaglio?" ask about the question before them, and are answered
+	// with it.
+	minAskedApart = 4
+)
+
+// splitAsked returns the questions of msg that are answered apart, or msg
+// alone: each ends in a question mark, has minAskedApart words or more,
+// and nothing but a few words (a "grazie") follows the last. A pasted
+// text asks one question about it, whatever question marks it has.
+func splitAsked(msg string) []string {
+	if _, _, pasted := splitPasted(msg); pasted {
+		return []string{msg}
+	}
+	var parts []string
+	rest := msg
+	for {
+		i := strings.IndexAny(rest, "?")
+		if i < 0 {
+			break
+		}
+		end := i + 1
+		for end < len(rest) && strings.ContainsRune("?!", rune(rest[end])) {
+			end++ // "??", "?!"
+		}
+		parts = append(parts, strings.TrimSpace(rest[:end]))
+		rest = rest[end:]
+	}
+	if len(parts) < 2 || len(parts) > maxAsked || len(words(rest)) > 2 {
+		return []string{msg}
+	}
+	for i, p := range parts {
+		ws := words(p)
+		if i > 0 && len(ws) > 0 && joiners[ws[0]] {
+			ws = ws[1:]
+		}
+		if len(ws) < minAskedApart {
+			return []string{msg}
+		}
+	}
+	return parts
+}
+
+// joiners are the folded words that join a question to the one before it.
+var joiners = setOf("e", "ed", "and", "y", "et", "und", "i", "a", "oppure", "or", "o")
+
+// withoutJoiner returns q without the word that joins it to the question
+// before it ("e come faccio…": "come faccio…").
+func withoutJoiner(q string) string {
+	w, rest, ok := strings.Cut(strings.TrimSpace(q), " ")
+	if ok && joiners[strings.ToLower(w)] && strings.ContainsFunc(rest, unicode.IsLetter) {
+		return strings.TrimSpace(rest)
+	}
+	return q
 }

@@ -509,3 +509,42 @@ func TestGoesOn(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitAsked(t *testing.T) {
+	for _, tt := range []struct {
+		msg  string
+		want []string
+	}{
+		{"come rispondo a una recensione negativa? e quanto spesso devo postare su instagram?",
+			[]string{"come rispondo a una recensione negativa?", "e quanto spesso devo postare su instagram?"}},
+		{"ho una bottega a Faenza, come metto gli orari su google?? e come rispondo alle recensioni cattive? grazie",
+			[]string{"ho una bottega a Faenza, come metto gli orari su google??", "e come rispondo alle recensioni cattive?"}},
+		// A follow-up, a single question, text after the last question.
+		{"come metto gli orari su google? e quanto costa?", nil},
+		{"come metto gli orari su google?", nil},
+		{"come metto gli orari su google? come rispondo alle recensioni? lo chiedo perché ho appena aperto il negozio", nil},
+		{"uno? due? tre? quattro parole qui?", nil},
+	} {
+		want := tt.want
+		if want == nil {
+			want = []string{tt.msg}
+		}
+		if got := splitAsked(tt.msg); !slices.Equal(got, want) {
+			t.Errorf("splitAsked(%q) = %q, want %q", tt.msg, got, want)
+		}
+	}
+}
+
+func TestWithoutJoiner(t *testing.T) {
+	for q, want := range map[string]string{
+		"e come faccio le foto?": "come faccio le foto?",
+		"And how often?":         "how often?",
+		"è meglio instagram?":    "è meglio instagram?",
+		"come faccio le foto?":   "come faccio le foto?",
+		"e?":                     "e?",
+	} {
+		if got := withoutJoiner(q); got != want {
+			t.Errorf("withoutJoiner(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

@@ -731,3 +731,45 @@ func TestTitlesAsTheLessonOpens(t *testing.T) {
 		t.Errorf("buttons %v, want the live video lesson first\n%s", data, final.Text)
 	}
 }
+
+// Two questions about different things in one message get an answer each,
+// in the order asked, each recorded as a question; a message that asks one
+// thing twice ("quanto costa? si paga ogni mese?") gets one answer.
+func TestTwoQuestionsInOneMessage(t *testing.T) {
+	h := newHarness(t, false, nil)
+	h.learner.Role = "shopkeeper"
+	if err := h.db.UpdateLearner(context.Background(), h.learner); err != nil {
+		t.Fatal(err)
+	}
+	tasks := func(rs []bot.Reply) int {
+		n := 0
+		for _, r := range rs {
+			if r.Task != nil {
+				n++
+			}
+		}
+		return n
+	}
+	rs := h.ask(h.learner, "come rispondo a una recensione negativa su google? e come faccio delle belle foto dei prodotti col telefono?")
+	if n := tasks(rs); n != 2 {
+		t.Fatalf("two questions gave %d answers", n)
+	}
+	var answers []string
+	for _, m := range h.out.all() {
+		if m.EditID == "" && strings.HasPrefix(m.Text, h.tr("ask_offline", nil)) {
+			answers = append(answers, m.Text)
+		}
+	}
+	if len(answers) != 2 || !strings.Contains(answers[0], "«Recensioni") || !strings.Contains(answers[1], "foto") {
+		t.Errorf("want the reviews' answer, then the photos':\n%s", strings.Join(answers, "\n---\n"))
+	}
+	if q := h.lastQuestion(); !strings.HasPrefix(q.Text, "come faccio delle belle foto") {
+		t.Errorf("the last question recorded is %q, want the second question alone", q.Text)
+	}
+
+	h.clock.Advance(time.Hour)
+	rs = h.ask(h.learner, "quanto costa mettere il negozio su google maps? si paga ogni mese o una volta sola?")
+	if n := tasks(rs); n != 1 {
+		t.Errorf("one question asked twice gave %d answers", n)
+	}
+}

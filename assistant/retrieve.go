@@ -394,6 +394,52 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 	return fuse(n, hits, r.emb.Rank(ctx, lang, showLocales(lang, locale), question, n)), nil
 }
 
+// apart reports whether the questions asked one after the other (see
+// splitAsked) are about different things: each says enough to be no
+// follow-up of the one before (more than maxFollowUp terms), the lessons
+// cover each alone, by its words, none is about another field, and the lesson each finds first is not
+// among the others' five best passages. "gli rispondo? e come, senza
+// fare la guerra?" and "quanto costa google maps? si paga ogni mese?" ask
+// one thing twice, and are answered once. Only the words are searched: no
+// embedding is asked for while the learner waits for the answer to start.
+func (r *Retriever) apart(ctx context.Context, locale, role string, questions []string) (bool, error) {
+	var found [][]string // each question's best passages' lessons
+	for i, q := range questions {
+		lang := r.lang.detect(q, locale)
+		if i > 0 && len(terms(q, lang)) <= maxFollowUp {
+			return false, nil
+		}
+		hits, err := r.byWords(ctx, queryWords(withoutTrade(q, role), lang, maxQueryWords), lang, locale, role, q, 2*maxPassages)
+		if err != nil {
+			return false, err
+		}
+		hits = keepWordsBest(hits, maxPassages)
+		if declined(q) || !covers(hits, lang) {
+			return false, nil
+		}
+		field, err := r.fields.model(ctx, r.db, r.asked, hits[0].VersionID)
+		if err != nil {
+			return false, err
+		}
+		if elsewhere(field, hits, q, lang) {
+			// "un biglietto del treno? lo compro su whatsapp?" is
+			// declined whole, not answered in part.
+			return false, nil
+		}
+		lessons := make([]string, len(hits))
+		for k, h := range hits {
+			lessons[k] = h.LessonID
+		}
+		for _, other := range found {
+			if slices.Contains(other, lessons[0]) || slices.Contains(lessons, other[0]) {
+				return false, nil
+			}
+		}
+		found = append(found, lessons)
+	}
+	return true, nil
+}
+
 // byWords returns up to n passages for question, whose words to search
 // are ws, ranked by its words alone: those that tell whether the lessons
 // cover it (see covers).

@@ -243,30 +243,31 @@ func (r *runner) learner(ctx context.Context, persona, locale string) (bottega.L
 	return l, nil
 }
 
-// send asks text as the chat does, the deferred answer included, and
-// returns the answer's last version as the learner reads it.
+// send asks text as the chat does, the deferred answers included, and
+// returns the answer's last version as the learner reads it; the answers'
+// one after the other when the text asks questions answered apart.
 func (r *runner) send(ctx context.Context, l bottega.Learner, text string) (string, error) {
 	replies, err := r.a.Answer(ctx, r.db, l, text)
 	if err != nil {
 		return "", err
 	}
-	rec := &recorder{}
+	var shown []string
 	for _, rep := range replies {
-		if rep.Text != "" {
-			rec.last = rep.Text
+		rec := &recorder{last: rep.Text}
+		if rep.Task != nil {
+			fn := r.a.Tasks()[rep.Task.Kind]
+			if fn == nil {
+				return "", fmt.Errorf("no task %q", rep.Task.Kind)
+			}
+			if err := fn(ctx, rec, l.ChatID, rep.Task.Data); err != nil {
+				return "", err
+			}
 		}
-		if rep.Task == nil {
-			continue
-		}
-		fn := r.a.Tasks()[rep.Task.Kind]
-		if fn == nil {
-			return "", fmt.Errorf("no task %q", rep.Task.Kind)
-		}
-		if err := fn(ctx, rec, l.ChatID, rep.Task.Data); err != nil {
-			return "", err
+		if rec.last != "" {
+			shown = append(shown, rec.last)
 		}
 	}
-	return rec.last, nil
+	return strings.Join(shown, "\n\n"), nil
 }
 
 // quotes reports whether shown quotes a sentence of one of the steps, in
