@@ -299,18 +299,25 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	return best / total, ix.steps[ix.step[question]]
 }
 
+// askedShared are the languages of the listed questions every question is
+// compared with: those every built-in lesson is written in.
+var askedShared = []string{"it", "en"}
+
 // askedIndexes indexes the questions of steps, and those moreAsked has
-// for them, for each language a question may be asked in: the questions
-// in the lessons' own languages under "", and for each other language
-// they list questions in, those and the other language's. A question in
-// that language is compared with both (the glossary reads its words as
-// the lessons'); a question in another is never compared with them.
+// for them, for each language a question may be asked in: the Italian and
+// English questions under "", and for each other language steps list
+// questions in, those and that language's. A question in that language is
+// compared with both (the glossary reads its words as the lessons'); a
+// question in another is never compared with them: a Spanish question
+// listed by a lesson written in Spanish too ("vender por instagram")
+// shares stems with Italian ones ("vendere"), and would draw Italian
+// questions to its step by words that are not theirs.
 func askedIndexes(steps []store.StepQuestions) map[string]*askedIndex {
 	steps = withMoreAsked(steps, moreAsked)
 	var own []store.StepQuestions
 	other := map[string][]store.StepQuestions{}
 	for _, s := range steps {
-		if s.Other {
+		if s.Other || !slices.Contains(askedShared, s.Locale) {
 			other[s.Locale] = append(other[s.Locale], s)
 		} else {
 			own = append(own, s)

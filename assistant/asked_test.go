@@ -75,15 +75,18 @@ func TestAskedIndexClosestQuestionsCount(t *testing.T) {
 	}
 }
 
-// A step's questions in a language its lesson is not written in are
-// compared with questions in that language only; the lessons' own
-// languages' are compared with every question.
+// A step's questions in Spanish, French, German or Polish are compared
+// with questions in that language only, whether or not its lesson is
+// written in it; the Italian and English ones with every question.
 func TestAskedIndexesByLanguage(t *testing.T) {
 	ixs := askedIndexes([]store.StepQuestions{
 		{ID: 1, Lesson: "photos", Ref: "light", Locale: "it", Questions: []string{"le foto mi vengono scure, che luce uso?"}},
 		{ID: 1, Lesson: "photos", Ref: "zoom", Locale: "es", Questions: []string{"mi escaparate sale oscuro en las fotos"}, Other: true},
 		{ID: 2, Lesson: "plan", Ref: "rhythm", Locale: "it", Questions: []string{"quante volte a settimana devo pubblicare?"}},
 		{ID: 2, Lesson: "plan", Ref: "rhythm", Locale: "pl", Questions: []string{"jak często wrzucać posty na fb?"}, Other: true},
+		// A lesson written in Spanish too: its Spanish questions are
+		// still compared with Spanish questions only.
+		{ID: 3, Lesson: "sell", Ref: "start", Locale: "es", Questions: []string{"como vender por instagram"}},
 	})
 	first := func(lang, q string) string {
 		ix, ok := ixs[lang]
@@ -101,6 +104,8 @@ func TestAskedIndexesByLanguage(t *testing.T) {
 		{"pl", "jak często wrzucać posty", "plan/rhythm"},
 		{"fr", "mon escaparate oscuro", ""}, // Spanish words, asked in French: not compared
 		{"it", "quante volte devo pubblicare", "plan/rhythm"},
+		{"es", "vender por instagram", "sell/start"},
+		{"it", "vendere instagram", ""}, // Italian stems that the Spanish question shares
 	} {
 		if got := first(c.lang, c.q); got != c.want {
 			t.Errorf("%s %q: %q first, want %q", c.lang, c.q, got, c.want)
@@ -109,9 +114,9 @@ func TestAskedIndexesByLanguage(t *testing.T) {
 	if len(ixs) != 3 {
 		t.Errorf("%d indexes, want 3: the lessons' languages, es and pl", len(ixs))
 	}
-	// The Spanish index has the lessons' languages' steps too.
-	if ps := ixs["es"].steps; len(ps) != 3 {
-		t.Errorf("es index has %d steps, want 3", len(ps))
+	// The Spanish index has the Italian and English steps too.
+	if ps := ixs["es"].steps; len(ps) != 4 {
+		t.Errorf("es index has %d steps, want 4", len(ps))
 	}
 }
 
