@@ -59,4 +59,7 @@ type PassageHit struct {
 	// Raised is what Score gained because the step was raised by other
 	// means than the query's words (see store.PassageQuery.Boost).
 	Raised float64
+	// Found is the locale of the copy that was scored, when the hit is
+	// shown in another of its lesson's (see store.PassageQuery.Show).
+	Found string
 }

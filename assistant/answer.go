@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -478,7 +479,7 @@ func covers(hits []bottega.PassageHit, locale string) bool {
 func coversPlaced(hits []bottega.PassageHit, locale string, share float64) bool {
 	for _, h := range hits {
 		f := 1.0
-		if h.Locale != locale {
+		if cmp.Or(h.Found, h.Locale) != locale {
 			f = 0.5
 		}
 		if h.Text >= f*minText && h.Evidence >= f*minEvidence || h.Text*share >= f*minTextShort && h.Evidence >= f*minEvidenceShort {

@@ -129,7 +129,7 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 		}
 		for _, q := range s.Questions {
 			questions = append(questions, fieldWords(q, s.Locale))
-			if s.Other {
+			if s.Other || !slices.Contains(askedShared, s.Locale) {
 				scale = append(scale, askedOther)
 			} else {
 				scale = append(scale, 1)

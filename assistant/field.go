@@ -126,6 +126,12 @@ func (c *fieldCache) model(ctx context.Context, db SearchStore, asked *askedCach
 	on := slices.Clone(fieldSides.on)
 	seen := map[fieldDoc]bool{}
 	for _, t := range topics {
+		if !slices.Contains(askedShared, t.Locale) {
+			// The lessons' Spanish (or other) copies: the model knows
+			// their field from the Italian and English, as the search
+			// finds them through those (see throughGlossary).
+			continue
+		}
 		for _, line := range strings.Split(t.Text, "\n") {
 			d := fieldDoc{lang: t.Locale, text: line}
 			if strings.TrimSpace(line) != "" && !seen[d] {

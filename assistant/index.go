@@ -62,12 +62,17 @@ func EnsureIndexed(ctx context.Context, db EnsureStore, versionID int64, c *cont
 
 // Passages splits c into passages, one per lesson summary, step and quiz
 // explanation in each locale the lesson has, and returns them with the
-// folded words they contain (the vocabulary that typos are matched to).
+// folded words they contain (the vocabulary that typos are matched to),
+// those of the copies searched by words: a lesson's Italian and English,
+// or, in a lesson written in neither, its own (see throughGlossary).
 func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 	var ps []bottega.Passage
 	vocab := map[string]bool{}
 	for _, l := range c.Lessons() {
 		locales := lessonLocales(l)
+		searched := func(loc string) bool {
+			return slices.Contains(askedShared, loc) || !slices.ContainsFunc(locales, func(l string) bool { return slices.Contains(askedShared, l) })
+		}
 		for _, loc := range locales {
 			title := l.Title.Get(loc)
 			kw := strings.Join(l.Keywords[loc], ", ")
@@ -88,6 +93,9 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 					return
 				}
 				ps = append(ps, p)
+				if !searched(p.Locale) {
+					return
+				}
 				for _, w := range words(p.Title + " " + p.Keywords + " " + p.Body) {
 					if len(w) >= 3 {
 						vocab[w] = true

@@ -308,14 +308,15 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 	}
 	ws := queryWords(withoutTrade(question(f, q), q.Role), f.Lang, maxQueryWords)
 	hits, err := r.searchPassages(ctx, question(f, q), store.PassageQuery{
-		Words:     ws,
-		Locale:    f.Lang,
-		Fallback:  []string{"it", "en"},
-		Show:      showLocales(f.Lang, q.Locale),
-		Role:      q.Role,
-		Limit:     maxMore,
-		PerLesson: maxMore,
-		Lesson:    f.Hits[0].LessonID,
+		Words:        ws,
+		Locale:       f.Lang,
+		Fallback:     []string{"it", "en"},
+		FallbackOnly: throughGlossary(f.Lang),
+		Show:         showLocales(f.Lang, q.Locale),
+		Role:         q.Role,
+		Limit:        maxMore,
+		PerLesson:    maxMore,
+		Lesson:       f.Hits[0].LessonID,
 	})
 	if err != nil {
 		return fmt.Errorf("retrieve passages: %w", err)
@@ -452,19 +453,29 @@ func (r *Retriever) byWords(ctx context.Context, ws []string, lang, locale, role
 		asking = queryWords(withoutTrade(strings.Join(a, " "), role), lang, maxQueryWords)
 	}
 	hits, err := r.searchPassages(ctx, question, store.PassageQuery{
-		Words:    ws,
-		Asking:   asking,
-		Locale:   lang,
-		Fallback: []string{"it", "en"},
-		Show:     showLocales(lang, locale),
-		Role:     role,
-		Limit:    n,
+		Words:        ws,
+		Asking:       asking,
+		Locale:       lang,
+		Fallback:     []string{"it", "en"},
+		FallbackOnly: throughGlossary(lang),
+		Show:         showLocales(lang, locale),
+		Role:         role,
+		Limit:        n,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("retrieve passages: %w", err)
 	}
 	return hits, nil
 }
+
+// throughGlossary reports whether a question read in lang is searched in
+// the lessons' Italian and English, its words read through the glossary
+// (see queryWords), also in the lessons written in lang: those words are
+// the learner's and the glossary's, which a lesson's Spanish does not
+// have ("reseña" is searched as "recensioni reviews" too), and the
+// thresholds that tell whether the lessons cover a question are set for
+// that search. The passages found are shown in lang where it is written.
+func throughGlossary(lang string) bool { return slices.Contains(glossaryLocales, lang) }
 
 // showLocales are the locales to show a passage in, best first: the
 // question's, the learner's, then as the lessons choose theirs (flows:

@@ -231,3 +231,44 @@ func TestEnsurePassages(t *testing.T) {
 		}
 	}
 }
+
+// With FallbackOnly a question in Spanish is searched in the Italian and
+// English of every lesson written in them, also those written in Spanish,
+// and shown in Spanish, saying which copy was found; a lesson written in
+// Spanish alone is searched in Spanish.
+func TestSearchPassagesFallbackOnly(t *testing.T) {
+	db := pgtest.New(t)
+	ctx := context.Background()
+	ps := []bottega.Passage{
+		passage("photos", "it", "Fotografie", "La luce della finestra è la migliore per le fotografie.", "it", "en", "es"),
+		passage("photos", "en", "Photos", "Window light is the best for photos.", "it", "en", "es"),
+		passage("photos", "es", "Fotos", "La luz de la ventana es la mejor para las fotos.", "it", "en", "es"),
+		passage("market", "es", "Mercadillo", "En el mercadillo muestra las fotos de tus piezas.", "es"),
+	}
+	publishPassages(t, db, 1, ps, []string{"fotografie", "finestra", "photos", "window", "fotos", "ventana", "mercadillo"})
+	for _, tt := range []struct {
+		name         string
+		words        []string
+		fallbackOnly bool
+		want         []string // lesson/locale shown/locale found
+	}{
+		{"spanish copies searched", []string{"ventana", "fotos"}, false, []string{"market/es/", "photos/es/"}},
+		{"italian and english searched", []string{"finestra", "fotografie", "fotos"}, true, []string{"market/es/", "photos/es/it"}},
+		{"spanish words not searched in a lesson with italian", []string{"ventana"}, true, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := db.SearchPassages(ctx, store.PassageQuery{Words: tt.words, Locale: "es", Fallback: []string{"it", "en"}, FallbackOnly: tt.fallbackOnly, Show: []string{"es", "en", "it"}, Role: "shopkeeper"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.LessonID+"/"+h.Locale+"/"+h.Found)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("hits %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

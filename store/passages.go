@@ -200,9 +200,12 @@ type PassageQuery struct {
 	// searched, theirs are kept first.
 	Asking []string
 	// Locale is the learner's; lessons not written in it are searched in
-	// Fallback locales instead.
-	Locale   string
-	Fallback []string
+	// Fallback locales instead. With FallbackOnly every lesson written in
+	// a Fallback locale is, and Locale's copies only of those written in
+	// none.
+	Locale       string
+	Fallback     []string
+	FallbackOnly bool
 	// Show lists the locales to show a passage in, best first: a
 	// passage is shown in the first of them its lesson has, whichever
 	// copy was found; by default it is shown in the one it scored best
@@ -462,7 +465,7 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		return nil, nil // nothing indexed
 	}
 	version, text := lexemes[0].Version, lexemes[0].Text
-	if slices.Contains(lexemes[0].Complete, q.Locale) {
+	if slices.Contains(lexemes[0].Complete, q.Locale) && !q.FallbackOnly {
 		// Every lesson is written in the learner's locale.
 		locales, configs = locales[:1], configs[:1]
 	}
@@ -522,7 +525,11 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		args = append(args, strings.Join(find, " | "), configs[i], l)
 		nq, nc, nl := len(args)-2, len(args)-1, len(args)
 		fallback := ""
-		if l != q.Locale {
+		switch {
+		case l == q.Locale && q.FallbackOnly:
+			args = append(args, pq.Array(q.Fallback))
+			fallback = fmt.Sprintf("AND NOT (lesson_locales && CAST($%d AS text[]))", len(args))
+		case l != q.Locale && !q.FallbackOnly:
 			args = append(args, q.Locale)
 			fallback = fmt.Sprintf("AND NOT (CAST($%d AS text) = ANY(lesson_locales))", len(args))
 		}
@@ -619,6 +626,9 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		seen[k] = true
 		perLesson[h.LessonID]++
 		if p, ok := shown[k]; ok {
+			if p.Locale != h.Locale {
+				h.Found = cmp.Or(h.Found, h.Locale)
+			}
 			h.Passage = p
 		}
 		out = append(out, h)
@@ -676,6 +686,7 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 			if r.LessonID == h.LessonID && r.Kind == h.Kind && r.Ref == h.Ref && rank(r.Locale) < rank(hits[i].Locale) {
 				p := r.Passage
 				p.Roles, p.LessonLocales = r.Roles, r.LessonLocales
+				hits[i].Found = cmp.Or(hits[i].Found, hits[i].Locale)
 				hits[i].Passage = p
 			}
 		}
