@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -419,14 +420,18 @@ func TestUnknownLocaleReportedOnce(t *testing.T) {
 	}
 	fsys := fstest.MapFS{
 		"b/track.yaml":      {Data: track},
-		"b/07-reviews.yaml": {Data: []byte(strings.Replace(string(src), "locales: [it, en]", "locales: [it, en, xx]", 1))},
+		"b/07-reviews.yaml": {Data: regexp.MustCompile(`(?m)^(locales: \[.*)\]$`).ReplaceAll(src, []byte("$1, xx]"))},
 	}
-	for _, name := range []string{"risposte-recensioni.txt", "review-replies.txt"} {
-		b, err := fs.ReadFile(BuiltinFS(), "curriculum/bottega-digitale/templates/"+name)
+	templates, err := fs.ReadDir(BuiltinFS(), "curriculum/bottega-digitale/templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range templates {
+		b, err := fs.ReadFile(BuiltinFS(), "curriculum/bottega-digitale/templates/"+e.Name())
 		if err != nil {
 			t.Fatal(err)
 		}
-		fsys["b/templates/"+name] = &fstest.MapFile{Data: b}
+		fsys["b/templates/"+e.Name()] = &fstest.MapFile{Data: b}
 	}
 	_, problems, err := Load(fsys, ".")
 	if err != nil {
