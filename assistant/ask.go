@@ -185,7 +185,8 @@ func splitAsked(msg string) []string {
 }
 
 // joiners are the folded words that join a question to the one before it.
-var joiners = setOf("e", "ed", "and", "y", "et", "und", "i", "a", "oppure", "or", "o")
+// "i" and "a" are Polish ones too, but an Italian article and preposition.
+var joiners = setOf("e", "ed", "and", "y", "et", "und", "oppure", "or", "o")
 
 // withoutJoiner returns q without the word that joins it to the question
 // before it ("e come faccio…": "come faccio…").

@@ -129,7 +129,7 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 		}
 		for _, q := range s.Questions {
 			questions = append(questions, fieldWords(q, s.Locale))
-			if s.Other || !slices.Contains(askedShared, s.Locale) {
+			if apartAsked(s) {
 				scale = append(scale, askedOther)
 			} else {
 				scale = append(scale, 1)
@@ -299,9 +299,12 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	return best / total, ix.steps[ix.step[question]]
 }
 
-// askedShared are the languages of the listed questions every question is
-// compared with: those every built-in lesson is written in.
-var askedShared = []string{"it", "en"}
+// apartAsked reports whether a step's questions are in a language other
+// than those the lessons are searched in (see searchedLocales): compared
+// with questions in their language only, and counting askedOther.
+func apartAsked(s store.StepQuestions) bool {
+	return s.Other || !slices.Contains(searchedLocales, s.Locale)
+}
 
 // askedIndexes indexes the questions of steps, and those moreAsked has
 // for them, for each language a question may be asked in: the Italian and
@@ -317,7 +320,7 @@ func askedIndexes(steps []store.StepQuestions) map[string]*askedIndex {
 	var own []store.StepQuestions
 	other := map[string][]store.StepQuestions{}
 	for _, s := range steps {
-		if s.Other || !slices.Contains(askedShared, s.Locale) {
+		if apartAsked(s) {
 			other[s.Locale] = append(other[s.Locale], s)
 		} else {
 			own = append(own, s)

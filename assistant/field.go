@@ -126,7 +126,7 @@ func (c *fieldCache) model(ctx context.Context, db SearchStore, asked *askedCach
 	on := slices.Clone(fieldSides.on)
 	seen := map[fieldDoc]bool{}
 	for _, t := range topics {
-		if !slices.Contains(askedShared, t.Locale) {
+		if !slices.Contains(searchedLocales, t.Locale) {
 			// The lessons' Spanish (or other) copies: the model knows
 			// their field from the Italian and English, as the search
 			// finds them through those (see throughGlossary).

@@ -71,7 +71,7 @@ func Passages(c *content.Curriculum) ([]bottega.Passage, []string) {
 	for _, l := range c.Lessons() {
 		locales := lessonLocales(l)
 		searched := func(loc string) bool {
-			return slices.Contains(askedShared, loc) || !slices.ContainsFunc(locales, func(l string) bool { return slices.Contains(askedShared, l) })
+			return slices.Contains(searchedLocales, loc) || !slices.ContainsFunc(locales, func(l string) bool { return slices.Contains(searchedLocales, l) })
 		}
 		for _, loc := range locales {
 			title := l.Title.Get(loc)

@@ -310,7 +310,7 @@ func (r *Retriever) more(ctx context.Context, f *Found, q Query, question func(*
 	hits, err := r.searchPassages(ctx, question(f, q), store.PassageQuery{
 		Words:        ws,
 		Locale:       f.Lang,
-		Fallback:     []string{"it", "en"},
+		Fallback:     searchedLocales,
 		FallbackOnly: throughGlossary(f.Lang),
 		Show:         showLocales(f.Lang, q.Locale),
 		Role:         q.Role,
@@ -398,8 +398,8 @@ func (r *Retriever) search(ctx context.Context, lang, locale, role, question str
 // apart reports whether the questions asked one after the other (see
 // splitAsked) are about different things: each says enough to be no
 // follow-up of the one before (more than maxFollowUp terms), the lessons
-// cover each alone, by its words, none is about another field, and the lesson each finds first is not
-// among the others' five best passages. "gli rispondo? e come, senza
+// cover each alone, by its words, none is about another field, and the
+// lesson each finds first is not among the others' five best passages. "gli rispondo? e come, senza
 // fare la guerra?" and "quanto costa google maps? si paga ogni mese?" ask
 // one thing twice, and are answered once. Only the words are searched: no
 // embedding is asked for while the learner waits for the answer to start.
@@ -456,7 +456,7 @@ func (r *Retriever) byWords(ctx context.Context, ws []string, lang, locale, role
 		Words:        ws,
 		Asking:       asking,
 		Locale:       lang,
-		Fallback:     []string{"it", "en"},
+		Fallback:     searchedLocales,
 		FallbackOnly: throughGlossary(lang),
 		Show:         showLocales(lang, locale),
 		Role:         role,
@@ -467,6 +467,13 @@ func (r *Retriever) byWords(ctx context.Context, ws []string, lang, locale, role
 	}
 	return hits, nil
 }
+
+// searchedLocales are the languages the lessons are searched in by words:
+// every built-in lesson is written in them, and a question in another is
+// read through the glossary into them (see throughGlossary). The typo
+// vocabulary, the field model and the listed questions every question is
+// compared with are theirs.
+var searchedLocales = []string{"it", "en"}
 
 // throughGlossary reports whether a question read in lang is searched in
 // the lessons' Italian and English, its words read through the glossary

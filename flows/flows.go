@@ -694,12 +694,14 @@ func (t *turn) text(s string) ([]bot.Reply, error) {
 	if head, rest, ok := cutAnswer(s); ok && (t.st.Screen == scrQuiz || t.st.Screen == scrReview) {
 		// "la seconda, ma perché?", "vicino alla finestra. e la luce
 		// della sera?": the answer, then what comes after it.
-		// Two options named ("la seconda, anzi la terza", "la prima? o
-		// la terza?"): the buttons answer.
-		if data, understood := t.typedAnswer(rows, head); data != "" && t.namesOption(rows, rest) {
+		data, understood := t.typedAnswer(rows, head)
+		switch {
+		case data != "" && t.namesOption(rows, rest):
+			// Two options named ("la seconda, anzi la terza", "la
+			// prima? o la terza?"): the buttons answer.
 			t.note("use_buttons", nil)
 			return t.show()
-		} else if data != "" {
+		case data != "":
 			return t.answerThenAsk(data, understood, rest)
 		}
 	}
