@@ -62,4 +62,7 @@ type PassageHit struct {
 	// Found is the locale of the copy that was scored, when the hit is
 	// shown in another of its lesson's (see store.PassageQuery.Show).
 	Found string
+	// Scored is that copy, when the hit is shown in another: an offline
+	// answer picks its sentences by the words of the copy scored.
+	Scored *Passage `json:"-"`
 }

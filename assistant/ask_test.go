@@ -548,3 +548,39 @@ func TestWithoutJoiner(t *testing.T) {
 		}
 	}
 }
+
+// A step found in its Italian copy and shown in Spanish has its sentences
+// picked by the words of the Italian, the glossary's among them, when the
+// two copies split alike; sentence for sentence, the Spanish is quoted.
+func TestQuoteShownInAnotherLocale(t *testing.T) {
+	const (
+		es      = "Lee con calma lo que escribió el cliente. Contesta en dos días, con educación. Luego vuelve a tu trabajo."
+		aligned = "Leggi con calma cosa ha scritto il cliente. Alla recensione rispondi entro due giorni, con garbo. Poi torna al lavoro."
+		longer  = "Leggi con calma cosa ha scritto il cliente. Poi respira. Alla recensione rispondi entro due giorni, con garbo. Poi torna al lavoro."
+	)
+	for _, c := range []struct {
+		scored string
+		want   string // the sentence that scores, "" for none
+	}{
+		{aligned, "Contesta en dos días, con educación."},
+		// Four sentences against three: nothing tells which is which.
+		{longer, ""},
+	} {
+		h := bottega.PassageHit{Passage: bottega.Passage{LessonID: "l", Kind: bottega.PassageStep, Ref: "s", Locale: "es",
+			Title: "Reseñas", Body: es}, Score: 1, Found: "it"}
+		h.Scored = &bottega.Passage{LessonID: "l", Kind: bottega.PassageStep, Ref: "s", Locale: "it", Title: "Recensioni", Body: c.scored}
+		chosen, _ := quote([]bottega.PassageHit{h}, "¿qué hago con una reseña?", "es")
+		got := ""
+		for _, u := range chosen[0] {
+			if !strings.Contains(es, u.text) {
+				t.Errorf("quoted %q, not the Spanish copy", u.text)
+			}
+			if u.score > 0 {
+				got = u.text
+			}
+		}
+		if got != c.want {
+			t.Errorf("scored on %q: the sentence that scores is %q, want %q", c.scored, got, c.want)
+		}
+	}
+}

@@ -106,13 +106,13 @@ func TestMoreAskedWeighSentences(t *testing.T) {
 	}
 	q := questionStems(moreAsked[k][0], "en")
 	h := bottega.PassageHit{Passage: bottega.Passage{LessonID: k.lesson, Ref: k.ref, Locale: "en", Keywords: "words of the lesson"}}
-	if got := asked(h, q); got < 2 {
+	if got := asked(h.Passage, q); got < 2 {
 		t.Errorf("asked(%s/%s, %q) = %g, want at least 2 shared stems", k.lesson, k.ref, moreAsked[k][0], got)
 	}
 	// The lesson is not written in French: no question of the asked
 	// folder is that step's in French.
 	h.Locale = "fr"
-	if got := asked(h, q); got != 0 {
+	if got := asked(h.Passage, q); got != 0 {
 		t.Errorf("asked of the French passage = %g, want 0", got)
 	}
 }

@@ -57,13 +57,40 @@ type unit struct {
 	// before: the unit tells how things went wrong in a case study
 	// (a line that opens "Prima." or "Before.").
 	before bool
+	// scored is the same unit in the copy of the passage that was
+	// scored, when it is shown in another (see alongside).
+	scored string
+}
+
+// alongside gives the units of a passage shown in one locale the words of
+// the same units in the copy that was scored, in another, when the two
+// copies split alike (as many sentences and lists, on the same lines): a
+// question is searched in the words of the copy scored, the glossary's
+// among them, and its sentences are picked by them too. Their own words
+// count as well.
+func alongside(shown, scored []unit) {
+	if len(shown) != len(scored) {
+		return
+	}
+	for k := range shown {
+		if shown[k].para != scored[k].para || shown[k].list() != scored[k].list() {
+			return
+		}
+	}
+	for k := range shown {
+		u := &shown[k]
+		u.scored, u.before = scored[k].text, u.before || scored[k].before
+		for w := range scored[k].stems {
+			u.stems[w] = true
+		}
+	}
 }
 
 // beforeLine opens the part of a case study that tells what went wrong;
 // caseLabel any of its parts' labels, which alone say nothing.
 var (
-	beforeLine = regexp.MustCompile(`^(Prima|Before)\.\s`)
-	caseLabel  = regexp.MustCompile(`^(Prima|Dopo|Before|After)\.\s+`)
+	beforeLine = regexp.MustCompile(`^(Prima|Before|Antes|Avant|Vorher|Przed)\.\s`)
+	caseLabel  = regexp.MustCompile(`^(Prima|Dopo|Before|After|Antes|Después|Avant|Après|Vorher|Nachher|Przed|Po)\.\s+`)
 )
 
 var listItem = regexp.MustCompile(`^\s*(\d{1,2}[.)]|[-•*–])\s`)
@@ -222,7 +249,11 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	how := asksHow(question)
 	var all []unit
 	for _, i := range order {
-		for _, u := range units(i, hits[i].Body) {
+		us := units(i, hits[i].Body)
+		if sc := hits[i].Scored; sc != nil {
+			alongside(us, units(i, sc.Body))
+		}
+		for _, u := range us {
 			if u.before {
 				// What went wrong in a case study, quoted alone,
 				// reads as advice.
@@ -248,9 +279,14 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// which of its sentences answers.
 	generic := map[string]bool{}
 	for _, h := range hits {
-		kw, _, _ := strings.Cut(h.Keywords, "\n")
-		for w := range stems(h.Title + " " + kw) {
-			generic[h.LessonID+" "+w] = true
+		for _, p := range []*bottega.Passage{&h.Passage, h.Scored} {
+			if p == nil {
+				continue
+			}
+			kw, _, _ := strings.Cut(p.Keywords, "\n")
+			for w := range stems(p.Title + " " + kw) {
+				generic[h.LessonID+" "+w] = true
+			}
 		}
 	}
 	top := hits[order[0]].Score
@@ -258,7 +294,10 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// passage rather than once a sentence.
 	near := map[int]float64{}
 	for _, i := range order {
-		near[i] = asked(hits[i], q)
+		near[i] = asked(hits[i].Passage, q)
+		if sc := hits[i].Scored; sc != nil {
+			near[i] = max(near[i], asked(*sc, q))
+		}
 	}
 	for k := range all {
 		u := &all[k]
@@ -426,7 +465,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 	// past the answer's length (goesOnSlack).
 	for _, i := range order {
 		for _, c := range slices.Clone(chosen[i]) {
-			if c.pos == 0 || !goesOnFrom(c.text) || slices.ContainsFunc(chosen[i], func(u unit) bool { return u.pos == c.pos-1 }) {
+			if c.pos == 0 || !goesOnFrom(c.text) && !goesOnFrom(c.scored) || slices.ContainsFunc(chosen[i], func(u unit) bool { return u.pos == c.pos-1 }) {
 				continue
 			}
 			k := slices.IndexFunc(all, func(u unit) bool { return u.hit == i && u.pos == c.pos-1 && !u.task })
@@ -578,7 +617,7 @@ const askedBonus = 0.7
 // learner question of the passage's step shares: those it lists (they
 // follow the lesson's keywords, a line each), and those moreAsked has
 // for it in the passage's language.
-func asked(h bottega.PassageHit, q map[string]bool) float64 {
+func asked(h bottega.Passage, q map[string]bool) float64 {
 	var lines []string
 	if _, qs, ok := strings.Cut(h.Keywords, "\n"); ok {
 		lines = strings.Split(qs, "\n")

@@ -264,6 +264,13 @@ func TestSearchPassagesFallbackOnly(t *testing.T) {
 			var got []string
 			for _, h := range hits {
 				got = append(got, h.LessonID+"/"+h.Locale+"/"+h.Found)
+				// The copy scored comes with the hit shown in another.
+				switch sc := h.Scored; {
+				case h.Found == "" && sc != nil:
+					t.Errorf("%s found in its own copy has a copy scored, %s", h.LessonID, sc.Locale)
+				case h.Found != "" && (sc == nil || sc.Locale != h.Found || sc.Body == h.Body):
+					t.Errorf("%s shown in %s, found in %s: copy scored %+v", h.LessonID, h.Locale, h.Found, sc)
+				}
 			}
 			slices.Sort(got)
 			if !slices.Equal(got, tt.want) {

@@ -628,6 +628,10 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		if p, ok := shown[k]; ok {
 			if p.Locale != h.Locale {
 				h.Found = cmp.Or(h.Found, h.Locale)
+				if h.Scored == nil {
+					scored := h.Passage
+					h.Scored = &scored
+				}
 			}
 			h.Passage = p
 		}
@@ -687,6 +691,10 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 				p := r.Passage
 				p.Roles, p.LessonLocales = r.Roles, r.LessonLocales
 				hits[i].Found = cmp.Or(hits[i].Found, hits[i].Locale)
+				if hits[i].Scored == nil {
+					scored := hits[i].Passage
+					hits[i].Scored = &scored
+				}
 				hits[i].Passage = p
 			}
 		}
