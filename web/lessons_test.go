@@ -59,8 +59,8 @@ func TestLessonsPages(t *testing.T) {
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), `id="answer"`},
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), answerOf(ls.Quiz[0], "en")},
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), strings.TrimSpace(ls.Quiz[0].Explain.Get("en"))[:30]},
-		// French is not written: the learner reads English, and the page says so.
-		{"/console/lessons/reviews?loc=fr", "not written in this language"},
+		// Polish is not written: the learner reads English, and the page says so.
+		{"/console/lessons/reviews?loc=pl", "not written in this language"},
 		// Spanish is.
 		{"/console/lessons/reviews?loc=es", strings.TrimSpace(ls.Steps[0].Text.Get("es"))[:30]},
 		{"/console/lessons/reviews?screen=999", "Screen " + itoa(len(ls.Steps)+1+len(ls.Quiz)) + " of"},
