@@ -318,8 +318,15 @@ func TestQuoteExampleNotFile(t *testing.T) {
 			t.Errorf("pointsToFile(%q) = %v", u.text, got)
 		}
 	}
-	if !pointsToFile("Nel file allegato trovi il kit dei messaggi.") {
-		t.Error("the Italian file line is not told")
+	for _, line := range []string{
+		"Nel file allegato trovi il kit dei messaggi.",
+		"En el archivo adjunto tienes el kit de mensajes.",
+		"Dans le fichier joint, tu trouves le kit des messages.",
+		"Im Anhang findest du die Vorlagen.",
+	} {
+		if !pointsToFile(line) {
+			t.Errorf("the file line %q is not told", line)
+		}
 	}
 }
 
@@ -359,6 +366,10 @@ func TestSplitKeepsQuotations(t *testing.T) {
 			[]string{"Se il titolo è “Scuole chiuse? È una bufala”, resta il dubbio.", "Scrivi il fatto."}},
 		{"Un «esempio lasciato aperto. Qui si taglia.",
 			[]string{"Un «esempio lasciato aperto.", "Qui si taglia."}},
+		{"Zum Beispiel: „Heute geschlossen. Morgen ab 9 Uhr“. Dann den Link.",
+			[]string{"Zum Beispiel: „Heute geschlossen. Morgen ab 9 Uhr“.", "Dann den Link."}},
+		{"Na przykład: „Dziś zamknięte. Jutro od dziewiątej”. Potem link.",
+			[]string{"Na przykład: „Dziś zamknięte. Jutro od dziewiątej”.", "Potem link."}},
 	} {
 		if got := splitSentences(tc.line); !slices.Equal(got, tc.want) {
 			t.Errorf("splitSentences(%q)\n = %q\nwant %q", tc.line, got, tc.want)

@@ -151,7 +151,7 @@ func units(hit int, body string) []unit {
 func quotation(line string) bool {
 	first, _ := utf8.DecodeRuneInString(line)
 	last, _ := utf8.DecodeLastRuneInString(line)
-	return utf8.RuneCountInString(line) > 2 && strings.ContainsRune(`"«“`, first) && strings.ContainsRune(`"»”`, last)
+	return utf8.RuneCountInString(line) > 2 && strings.ContainsRune(`"«“„`, first) && strings.ContainsRune(`"»”“`, last)
 }
 
 // splitSentences cuts a line after ". ", "? " and "! ", keeping
@@ -187,22 +187,25 @@ func splitSentences(line string) []string {
 }
 
 // quotedSpans marks the runes of a quotation that closes in r, its marks
-// included: «…», “…” or "…". A quote mark left open marks nothing.
+// included: «…», “…”, „…“ or "…". A quote mark left open marks nothing.
 func quotedSpans(r []rune) []bool {
 	in := make([]bool, len(r))
 	for i := 0; i < len(r); i++ {
-		var closer rune
+		var closers string
 		switch r[i] {
 		case '«':
-			closer = '»'
+			closers = "»"
 		case '“':
-			closer = '”'
+			closers = "”"
+		case '„':
+			// German „…“, Polish „…”.
+			closers = "“”"
 		case '"':
-			closer = '"'
+			closers = `"`
 		default:
 			continue
 		}
-		end := slices.Index(r[i+1:], closer)
+		end := slices.IndexFunc(r[i+1:], func(c rune) bool { return strings.ContainsRune(closers, c) })
 		if end < 0 {
 			continue
 		}
@@ -260,7 +263,7 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 				continue
 			}
 			u.task = isTask(u.text, hits[i].Task)
-			u.file = hits[i].Document && pointsToFile(u.text)
+			u.file = hits[i].Document && (pointsToFile(u.text) || pointsToFile(u.scored))
 			all = append(all, u)
 		}
 	}
@@ -587,7 +590,7 @@ func (u unit) list() bool {
 }
 
 // fileWords name the file a step comes with, in the lessons' languages.
-var fileWords = []string{"allegat", "attached"}
+var fileWords = []string{"allegat", "attached", "adjunt", "fichier joint", "ci-joint", "anhang", "angehängt", "beigefügt", "załącz"}
 
 // pointsToFile reports whether a unit of a step that comes with a file
 // presents it ("The attached file has a set of replies to adapt…"). In a
