@@ -25,7 +25,7 @@ var offTopicMarks = []string{
 	"ricetta", "ricette", "ingredienti", "cucinare", "recipe*", "ingredients", "how to cook", "how do i cook",
 	"receta*", "cocinar", "recette du", "recette des", "une recette", "recettes", "cuisiner", "rezept*", "kochen", "przepis na", "ugotowac",
 	"dieta", "diet", "calori*", "dimagrire", "perdere peso", "lose weight", "adelgazar", "perder peso", "maigrir",
-	"perdre du poids", "abnehmen", "schudnac",
+	"perdre du poids", "will abnehmen", "kilo abnehmen", "schudnac",
 	// Weather forecasts (alerts are a lesson: "allerta meteo" is no mark)
 	"previsioni del tempo", "che tempo fa", "che tempo fara", "weather forecast", "the weather", "will it rain",
 	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "va a llover", "llovera", "previsions meteo", "quel temps fera",
@@ -33,12 +33,12 @@ var offTopicMarks = []string{
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
 	"forfettaria o ordinaria", "forfettario o ordinario", "open a vat number",
-	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "impots", "declaration d impot*",
-	"steuererklarung", "einkommensteuer", "kirchensteuer", "gewerbesteuer", "grundsteuer", "finanzamt", "steuerberater*", "podatek dochodowy", "moje podatki", "moich podatkow", "placic podatki", "urzad skarbowy",
+	"declaracion de la renta", "hacienda", "impuestos", "impot sur le revenu", "declaration d impot*",
+	"steuererklarung", "einkommensteuer", "kirchensteuer", "gewerbesteuer", "grundsteuer", "finanzamt", "podatek dochodowy", "moje podatki", "moich podatkow", "placic podatki", "urzad skarbowy",
 	// Keeping the books
 	"trial balance", "balance sheet", "bookkeeping", "double entry", "bilancio di verifica", "partita doppia",
 	"stato patrimoniale", "libro giornale", "prima nota", "balance de comprobacion", "partida doble", "balance de verification",
-	"partie double", "bilan comptable", "buchhaltung", "doppelte buchfuhrung", "rohbilanz", "ksiegowosc", "bilans probny",
+	"partie double", "bilan comptable", "doppelte buchfuhrung", "rohbilanz", "ksiegowosc", "bilans probny",
 	// Finding an accountant, for oneself ("commercialista" alone is a lesson word)
 	"un buon commercialista", "un bravo commercialista", "cambiare commercialista", "a good accountant", "an accountant near",
 	"un buen gestor", "un buen asesor fiscal", "un bon comptable", "un bon expert comptable", "dobry ksiegowy", "dobrego ksiegowego",
@@ -93,7 +93,7 @@ var offTopicMarks = []string{
 	"dottore", "dentist*", "incinta", "gravidanza",
 	"symptoms", "headache", "fever", "cough", "back pain", "toothache", "pills", "doctor", "pregnant",
 	"sintomas", "fiebre", "dolor", "embarazada", "symptomes", "fievre", "mal de tete", "mal a la tete", "medecin", "enceinte",
-	"enfermo", "enferma", "medicamento*", "malade", "medicament*", "krank", "medikament*", "chory", "chora", "tabletk*", "lekarstw*",
+	"enfermo", "enferma", "medicamento*", "malade", "krank", "chory", "chora", "tabletk*", "lekarstw*",
 	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
@@ -149,10 +149,10 @@ var offTopicMarks = []string{
 	"buchkritik", "recenzja filmu", "recenzja ksiazki",
 	// Home: rent, buying, repairs; cars
 	"l affitto", "padrone di casa", "landlord", "the rent", "my rent", "my apartment", "my flat",
-	"casero", "alquiler", "loyer", "vermieter", "miete", "czynsz",
+	"casero", "alquiler", "loyer", "vermieter", "czynsz",
 	"comprare casa", "vendere casa", "condominio", "inquilin*", "sfratto", "agenzia immobiliare",
 	"buy a house", "sell my house", "real estate", "tenant", "eviction",
-	"comprar una casa", "comprar un piso", "acheter une maison", "locataire", "wohnung kaufen", "mietvertrag",
+	"comprar una casa", "comprar un piso", "acheter une maison", "wohnung kaufen", "mietvertrag",
 	"kupic mieszkanie", "wynajem mieszkania",
 	"caldaia", "lavatrice", "boiler", "washing machine",
 	"router", "password del wifi", "wifi password", "recinzione", "staccionata", "fence post", "garden fence",
@@ -188,7 +188,7 @@ var offTopicMarks = []string{
 	"traduis moi", "traduis ce", "ubersetze mir", "ubersetz mir", "ubersetze diesen", "przetłumacz mi", "przetlumacz mi",
 	"python", "javascript", "programming language", "linguaggio di programmazione",
 	// Chit-chat with the assistant
-	"barzellett*", "tell me a joke", "chiste", "blague", "erzahl mir einen witz", "dowcip*", "che ore sono",
+	"barzellett*", "tell me a joke", "chiste", "raconte moi une blague", "une blague sur", "erzahl mir einen witz", "dowcip*", "che ore sono",
 	"what time is it", "que hora es", "quelle heure est il", "wie spat ist es", "ktora godzina",
 	"quanti anni hai", "how old are you", "sei un robot", "are you a robot", "are you human",
 	// Schoolwork
