@@ -29,7 +29,7 @@ var offTopicMarks = []string{
 	// Weather forecasts (alerts are a lesson: "allerta meteo" is no mark)
 	"previsioni del tempo", "che tempo fa", "che tempo fara", "weather forecast", "the weather", "will it rain",
 	"pronostico del tiempo", "previsiones del tiempo", "que tiempo hara", "va a llover", "llovera", "previsions meteo", "quel temps fera",
-	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "pogoda", "pogode", "bedzie padac",
+	"quel temps fait", "wettervorhersage", "das wetter", "regnen", "jaka pogoda", "jaka bedzie pogoda", "prognoza pogody", "prognoze pogody", "pogode", "bedzie padac",
 	// Taxes, accounts, pay and pensions
 	"dichiarazione dei redditi", "irpef", "730", "modello unico", "tax return", "income tax",
 	"forfettaria o ordinaria", "forfettario o ordinario", "open a vat number",
@@ -94,7 +94,7 @@ var offTopicMarks = []string{
 	"symptoms", "headache", "fever", "cough", "back pain", "toothache", "pills", "doctor", "pregnant",
 	"sintomas", "fiebre", "dolor", "embarazada", "symptomes", "fievre", "mal de tete", "mal a la tete", "medecin", "enceinte",
 	"enfermo", "enferma", "medicamento*", "malade", "krank", "chory", "chora", "tabletk*", "lekarstw*",
-	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "lekarz*", "w ciazy",
+	"symptome", "fieber", "kopfschmerz*", "arzt", "arztin", "schwanger", "objawy", "goraczk*", "bol głowy", "do lekarza", "w ciazy",
 	"il mio cane", "il mio gatto", "veterinari*", "my dog", "my cat", "the vet", "mi perro", "mi gato",
 	"mon chien", "mon chat", "mein hund", "meine katze", "tierarzt", "moj pies", "moj kot", "weterynarz*",
 	// One's own vaccination and surgery (a town's vaccination day is a post, a rescue an operation)
@@ -140,7 +140,7 @@ var offTopicMarks = []string{
 	"mis ahorros", "mes economies", "la bourse", "en bourse", "meine ersparnisse", "aktien", "moje oszczednosci", "giełda",
 	// Insurance
 	"assicurazion*", "insurance", "seguro medico", "seguro del coche", "assurance auto", "assurance habitation",
-	"versicherung*", "ubezpiecz*",
+	"versicherung*", "ubezpieczeni*",
 	// Films, series and books to enjoy
 	"consigliami un film", "un film da vedere", "una serie tv da vedere", "un libro da leggere", "recommend a movie",
 	"recommend a film", "a movie to watch", "a book to read", "una pelicula", "un film a voir",

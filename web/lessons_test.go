@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/bottega-app/bottega"
 	"github.com/bottega-app/bottega/content"
+	"github.com/bottega-app/bottega/store"
 )
 
 // reviews is the built-in lesson file the tests change.
@@ -35,6 +37,65 @@ func reviews(t testing.TB) []byte {
 // withMinutes is the reviews lesson with another length.
 func withMinutes(t testing.TB, n string) []byte {
 	return regexp.MustCompile(`(?m)^minutes: \d+$`).ReplaceAll(reviews(t), []byte("minutes: "+n))
+}
+
+// A lesson not written in a language is shown as its learners read it, in
+// the fallback language, and the page says so.
+func TestLessonPageNotWritten(t *testing.T) {
+	r := newRig(t)
+	c := r.signIn()
+	cur, err := content.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := cur.Lesson("reviews")
+	ls.Locales = []string{"it", "en"}
+	dropLocale(reflect.ValueOf(ls), "pl")
+	if _, err := r.db.PublishCurriculum(context.Background(), cur, store.PublishOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	en := strings.TrimSpace(ls.Steps[0].Text.Get("en"))[:30]
+	for _, p := range []struct {
+		path    string
+		note    bool
+		content string
+	}{
+		{"/console/lessons/reviews?loc=pl", true, en},
+		{"/console/lessons/reviews?loc=en", false, en},
+	} {
+		code, body, _ := c.do("GET", p.path, nil)
+		if code != 200 || strings.Contains(body, "not written in this language") != p.note || !strings.Contains(body, htmlEscape(p.content)) {
+			t.Errorf("%s = %d, note %v, want %v, with %q\n%.3000s", p.path, code, strings.Contains(body, "not written in this language"), p.note, p.content, body)
+		}
+	}
+}
+
+// dropLocale deletes loc from every text reached from v.
+func dropLocale(v reflect.Value, loc string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			dropLocale(v.Elem(), loc)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				dropLocale(v.Field(i), loc)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			dropLocale(v.Index(i), loc)
+		}
+	case reflect.Map:
+		if v.Type() == reflect.TypeOf(content.Text{}) {
+			v.SetMapIndex(reflect.ValueOf(loc), reflect.Value{})
+			return
+		}
+		for _, k := range v.MapKeys() {
+			dropLocale(v.MapIndex(k), loc)
+		}
+	}
 }
 
 func TestLessonsPages(t *testing.T) {
@@ -59,10 +120,9 @@ func TestLessonsPages(t *testing.T) {
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), `id="answer"`},
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), answerOf(ls.Quiz[0], "en")},
 		{"/console/lessons/reviews?loc=en&screen=" + itoa(len(ls.Steps)+2), strings.TrimSpace(ls.Quiz[0].Explain.Get("en"))[:30]},
-		// Polish is not written: the learner reads English, and the page says so.
-		{"/console/lessons/reviews?loc=pl", "not written in this language"},
-		// Spanish is.
+		// Every language is written.
 		{"/console/lessons/reviews?loc=es", strings.TrimSpace(ls.Steps[0].Text.Get("es"))[:30]},
+		{"/console/lessons/reviews?loc=fr", strings.TrimSpace(ls.Steps[0].Text.Get("fr"))[:30]},
 		{"/console/lessons/reviews?screen=999", "Screen " + itoa(len(ls.Steps)+1+len(ls.Quiz)) + " of"},
 	} {
 		code, body, _ := c.do("GET", p.path, nil)
