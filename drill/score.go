@@ -45,6 +45,9 @@ type Plain struct {
 	Phrases   int     `json:"phrases"` // bureaucratic phrases
 	// Points is out of 15.
 	Points int `json:"points"`
+	// Other: the text is in a language the checker does not read (neither
+	// Italian nor English); plain language is left out of its score.
+	Other bool `json:"other,omitempty"`
 }
 
 // PlainFunc checks a text's plain language (CheckPlain); nil leaves plain language out
@@ -125,8 +128,8 @@ func Pending(d *content.Drill, t *content.DrillTask, lang string, elapsed time.D
 // began, by the task's rubric: the elements it has (70 points, shared by their points;
 // one whose news had not arrived counts only if the answer has it), its length for the
 // channel (15) and plain language (15 times the share of the elements' points it has,
-// when plain is not nil; otherwise the rest is scaled to 100), less 20 for each thing
-// it must not say. Anything forbidden makes it unsafe, whatever its score.
+// when plain is not nil and reads the text's language; otherwise the rest is scaled
+// to 100), less 20 for each thing it must not say. Anything forbidden makes it unsafe, whatever its score.
 func Score(d *content.Drill, t *content.DrillTask, lang, text string, elapsed time.Duration, plain PlainFunc) Result {
 	text = strings.TrimSpace(text)
 	r := Result{Chars: utf8.RuneCountInString(text)}
@@ -181,8 +184,10 @@ func Score(d *content.Drill, t *content.DrillTask, lang, text string, elapsed ti
 		// the measure of what the answer says.
 		p := plain(lang, text)
 		r.Plain = &p
-		points += float64(p.Points) * share
-		outOf += plainWeight
+		if !p.Other {
+			points += float64(p.Points) * share
+			outOf += plainWeight
+		}
 	}
 	r.Score = max(0, int(100*points/outOf+0.5)-flagPenalty*len(r.Flags))
 	switch {
@@ -387,10 +392,16 @@ func digits(s string) string {
 }
 
 // CheckPlain scores a text's plain language with the plain-language checker: 15 points
-// for plain.Good, 8 for plain.Fair, none for plain.Hard.
+// for plain.Good, 8 for plain.Fair, none for plain.Hard. A text written in lang other
+// than Italian or English, or that the checker finds is in neither, is Other.
 func CheckPlain(lang, text string) Plain {
+	if lang != "it" && lang != "en" {
+		// Written in the drill's other language: a Spanish answer has
+		// enough Italian-looking words to be misread as Italian.
+		return Plain{Other: true}
+	}
 	r := plain.Check(lang, text)
-	p := Plain{IndexName: r.IndexName, Index: float64(r.Score()), Long: len(r.Long), Phrases: len(r.Phrases)}
+	p := Plain{IndexName: r.IndexName, Index: float64(r.Score()), Long: len(r.Long), Phrases: len(r.Phrases), Other: r.Verdict == plain.Other}
 	switch r.Verdict {
 	case plain.Good:
 		p.Points = plainWeight

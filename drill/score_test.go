@@ -282,3 +282,33 @@ func TestRumourIsNotTheNews(t *testing.T) {
 		}
 	}
 }
+
+// An answer in a language the plain-language checker does not read is
+// scored on its elements and length alone, as without the checker: it
+// loses nothing for a check that did not run.
+func TestPlainLeftOutInOtherLanguages(t *testing.T) {
+	c := builtin(t)
+	others := 0
+	for _, tr := range c.Tracks {
+		for _, d := range tr.Drills {
+			task := &d.Tasks[0]
+			for _, lang := range d.Locales {
+				with := Score(d, task, lang, task.Model[lang], task.Limit, CheckPlain)
+				without := Score(d, task, lang, task.Model[lang], task.Limit, nil)
+				read := lang == "it" || lang == "en"
+				switch {
+				case with.Plain == nil || with.Plain.Other == read:
+					t.Errorf("%s in %s: plain %+v, want it read: %v", d.ID, lang, with.Plain, read)
+				case !read && with.Score != without.Score:
+					t.Errorf("%s in %s: the model scores %d with the checker, %d without", d.ID, lang, with.Score, without.Score)
+				}
+				if !read {
+					others++
+				}
+			}
+		}
+	}
+	if others == 0 {
+		t.Fatal("no drill is written in a language the checker does not read")
+	}
+}

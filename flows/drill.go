@@ -383,7 +383,7 @@ func (t *turn) scoreText(d *content.Drill, task *content.DrillTask, r drill.Resu
 	case "long":
 		lines = append(lines, t.T("drill_long", map[string]any{"Chars": r.Chars, "Max": r.MaxChars}))
 	}
-	if p := r.Plain; p != nil {
+	if p := r.Plain; p != nil && !p.Other {
 		lines = append(lines, t.T("drill_plain", map[string]any{"Name": p.IndexName, "Index": int(p.Index + 0.5), "Long": p.Long, "Phrases": p.Phrases}))
 	}
 	for _, f := range r.Flags {
