@@ -66,3 +66,13 @@ type PassageHit struct {
 	// answer picks its sentences by the words of the copy scored.
 	Scored *Passage `json:"-"`
 }
+
+// ShowAs puts p, a copy of the hit's passage in another locale, in its
+// place; the copy scored first and its locale are kept in Scored and Found.
+func (h *PassageHit) ShowAs(p Passage) {
+	if h.Scored == nil {
+		scored := h.Passage
+		h.Scored, h.Found = &scored, h.Locale
+	}
+	h.Passage = p
+}

@@ -129,7 +129,8 @@ func Pending(d *content.Drill, t *content.DrillTask, lang string, elapsed time.D
 // one whose news had not arrived counts only if the answer has it), its length for the
 // channel (15) and plain language (15 times the share of the elements' points it has,
 // when plain is not nil and reads the text's language; otherwise the rest is scaled
-// to 100), less 20 for each thing it must not say. Anything forbidden makes it unsafe, whatever its score.
+// to 100), less 20 for each thing it must not say. Anything forbidden makes it unsafe,
+// whatever its score.
 func Score(d *content.Drill, t *content.DrillTask, lang, text string, elapsed time.Duration, plain PlainFunc) Result {
 	text = strings.TrimSpace(text)
 	r := Result{Chars: utf8.RuneCountInString(text)}

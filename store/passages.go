@@ -625,15 +625,8 @@ func (s *DB) SearchPassages(ctx context.Context, q PassageQuery) ([]bottega.Pass
 		}
 		seen[k] = true
 		perLesson[h.LessonID]++
-		if p, ok := shown[k]; ok {
-			if p.Locale != h.Locale {
-				h.Found = cmp.Or(h.Found, h.Locale)
-				if h.Scored == nil {
-					scored := h.Passage
-					h.Scored = &scored
-				}
-			}
-			h.Passage = p
+		if p, ok := shown[k]; ok && p.Locale != h.Locale {
+			h.ShowAs(p)
 		}
 		out = append(out, h)
 		if len(out) == q.Limit {
@@ -690,12 +683,7 @@ func (s *DB) showIn(ctx context.Context, hits []bottega.PassageHit, show []strin
 			if r.LessonID == h.LessonID && r.Kind == h.Kind && r.Ref == h.Ref && rank(r.Locale) < rank(hits[i].Locale) {
 				p := r.Passage
 				p.Roles, p.LessonLocales = r.Roles, r.LessonLocales
-				hits[i].Found = cmp.Or(hits[i].Found, hits[i].Locale)
-				if hits[i].Scored == nil {
-					scored := hits[i].Passage
-					hits[i].Scored = &scored
-				}
-				hits[i].Passage = p
+				hits[i].ShowAs(p)
 			}
 		}
 	}
