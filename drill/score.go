@@ -280,7 +280,8 @@ func denies(name content.Text) bool {
 // negations are the words that, among the two before a match, deny it.
 var negations = map[string]bool{
 	"non": true, "not": true, "no": true, "isn't": true, "aren't": true, "never": true, "mai": true,
-	"nicht": true, "kein": true, "keine": true, "nie": true, "pas": true, "ne": true, "n'est": true, "nunca": true,
+	"nicht": true, "kein": true, "keine": true, "keinen": true, "keinem": true, "keiner": true, "niemals": true,
+	"nie": true, "nigdy": true, "pas": true, "ne": true, "n'est": true, "jamais": true, "nunca": true,
 }
 
 // negated reports whether one of the last two words of before is a
@@ -307,20 +308,6 @@ var (
 	// 3 digits, a check letter.
 	taxCodeRe = regexp.MustCompile(`(?i)\b[a-z]{6}\d{2}[abcdehlmprst]\d{2}[a-z]\d{3}[a-z]\b`)
 )
-
-// healthRe finds a private person's health named in a public text: someone (a child, a
-// relative, a named person) next to a condition. By language.
-var healthRe = map[string]*regexp.Regexp{
-	"it": regexp.MustCompile(`(?i)\b(?:figli[oa]|bambin[oa]|marito|moglie|madre|padre|nonn[oa]|vicin[oa]|signor[a]?|sig\.r?a?)\b.{0,60}\b(?:febbre|vomit\w*|diarrea|mal di pancia|ricoverat[oa]|intossicat[oa]|malat[oa]|positiv[oa]|incinta|disabil\w*|dialisi|tumore|diabet\w*|pronto soccorso)`),
-	"en": regexp.MustCompile(`(?i)\b(?:son|daughter|child|kid|husband|wife|mother|father|grand\w+|neighbou?r|mr|mrs|ms)\b.{0,60}\b(?:fever|vomit\w*|diarrh\w*|tummy ache|stomach ache|hospitali[sz]ed|poisoned|ill|sick|positive|pregnant|disab\w*|dialysis|cancer|diabet\w*)`),
-}
-
-// figureRe finds figures about people (victims, cases, evacuees) that need an official
-// source before they are published.
-var figureRe = map[string]*regexp.Regexp{
-	"it": regexp.MustCompile(`(?i)\b(\d+|dieci|venti|trenta|quaranta|cinquanta|cento|duecento|mille)\s+(?:persone|famiglie|bambini|intossicat\w*|ricoverat\w*|mort[ie]|vittime|ferit[ie]|dispers[ie]|evacuat[ie]|sfollat[ie]|casi|contagiat\w*)\b`),
-	"en": regexp.MustCompile(`(?i)\b(\d+|ten|twenty|thirty|forty|fifty|a hundred|hundreds of)\s+(?:people|families|children|kids|poisoned|hospitali[sz]ed|dead|deaths|victims|injured|missing|evacuated|evacuees|cases|infected)\b`),
-}
 
 // emergencyNumbers may always be written: 112 and the other public emergency lines.
 var emergencyNumbers = []string{"112", "113", "115", "118", "1515", "1530"}
@@ -358,13 +345,13 @@ func Forbidden(d *content.Drill, t *content.DrillTask, lang, text string) []Flag
 		// A private message may speak of the health of the person it answers; a
 		// public text may not.
 		if m := re.FindString(text); m != "" {
-			flags = append(flags, Flag{Kind: FlagHealth, Text: m})
+			flags = append(flags, Flag{Kind: FlagHealth, Text: trimmed(m)})
 		}
 	}
 	if re := figureRe[lang]; re != nil {
 		for _, m := range re.FindAllStringSubmatch(text, -1) {
 			if !official[strings.ToLower(m[1])] {
-				flags = append(flags, Flag{Kind: FlagFigure, Text: m[0]})
+				flags = append(flags, Flag{Kind: FlagFigure, Text: trimmed(m[0])})
 			}
 		}
 	}

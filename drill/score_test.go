@@ -312,3 +312,50 @@ func TestPlainLeftOutInOtherLanguages(t *testing.T) {
 		t.Fatal("no drill is written in a language the checker does not read")
 	}
 }
+
+// A public post that names a private person's health, or gives figures about people
+// that no official source gave, is unsafe in every language a drill is written in;
+// the same post without them is not.
+func TestUnsafeInEveryLanguage(t *testing.T) {
+	c := builtin(t)
+	d := c.Drill("allerta-scuole")
+	task := d.Task("primo-post")
+	for _, tt := range []struct {
+		lang, added, kind, flagged string
+	}{
+		{"es", "La señora Bianchi, de via Argine, que está en diálisis, será trasladada por los voluntarios.", FlagHealth, "señora Bianchi, de via Argine, que está en diálisis"},
+		{"es", "Ya hay 12 personas evacuadas en via Argine.", FlagFigure, "12 personas"},
+		{"fr", "Le fils des Rossi, hospitalisé hier, va mieux.", FlagHealth, "fils des Rossi, hospitalisé"},
+		{"fr", "Déjà vingt familles évacuées via Argine.", FlagFigure, "vingt familles"},
+		{"de", "Frau Bianchi aus der Via Argine ist Dialyse-Patientin und wird von Helfern abgeholt.", FlagHealth, "Frau Bianchi aus der Via Argine ist Dialyse"},
+		{"de", "Schon 12 Menschen mussten die Via Argine verlassen.", FlagFigure, "12 Menschen"},
+		{"pl", "Żona pana Rossiego jest w ciąży, wolontariusze ją przewiozą.", FlagHealth, "Żona pana Rossiego jest w ciąży"},
+		{"pl", "Już 12 osób ewakuowano z via Argine.", FlagFigure, "12 osób"},
+	} {
+		model := task.Model[tt.lang]
+		if r := Score(d, task, tt.lang, model, task.Limit, CheckPlain); len(r.Flags) > 0 {
+			t.Fatalf("the %s model answer is flagged: %v", tt.lang, r.Flags)
+		}
+		r := Score(d, task, tt.lang, model+"\n"+tt.added, task.Limit, CheckPlain)
+		if r.Verdict != Unsafe || !slices.Contains(r.Flags, Flag{Kind: tt.kind, Text: tt.flagged}) {
+			t.Errorf("%s, with %q: verdict %s, flags %v; want %s, flagging %q", tt.lang, tt.added, r.Verdict, r.Flags, Unsafe, tt.flagged)
+		}
+	}
+}
+
+// A match right after a negation in any of the drills' languages is not said.
+func TestNegatedInEveryLanguage(t *testing.T) {
+	for _, before := range []string{
+		"l'acqua non è", "the water is not", "el agua no es", "l'eau n'est pas", "l'eau n'est jamais",
+		"das Wasser ist nicht", "es gibt keinen", "das Wasser war niemals", "woda nie jest", "woda nigdy nie była", "el agua nunca fue",
+	} {
+		if !negated(before) {
+			t.Errorf("%q does not negate what follows", before)
+		}
+	}
+	for _, before := range []string{"l'acqua è", "the water is", "es gibt", "woda jest", "nicht. Die Brücke ist"} {
+		if negated(before) {
+			t.Errorf("%q negates what follows", before)
+		}
+	}
+}

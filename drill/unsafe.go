@@ -1,0 +1,71 @@
+package drill
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// What a public text must not say, by language: a private person's health, and figures
+// about people that no official source gave. The Italian and English patterns use \b;
+// the others start at any character that is not a letter or digit, since \b knows only
+// ASCII letters ("żona", "épouse", "Ärztin"), and their words are stems where a
+// language inflects them.
+const (
+	wordStart = `(?:^|[^\p{L}\p{N}])` // before a word
+	wordEnd   = `(?:$|[^\p{L}\p{N}])` // after a whole word
+)
+
+// healthRe finds a private person's health named in a public text: someone (a child, a
+// relative, a named person) next to a condition.
+var healthRe = map[string]*regexp.Regexp{
+	"it": regexp.MustCompile(`(?i)\b(?:figli[oa]|bambin[oa]|marito|moglie|madre|padre|nonn[oa]|vicin[oa]|signor[a]?|sig\.r?a?)\b.{0,60}\b(?:febbre|vomit\w*|diarrea|mal di pancia|ricoverat[oa]|intossicat[oa]|malat[oa]|positiv[oa]|incinta|disabil\w*|dialisi|tumore|diabet\w*|pronto soccorso)`),
+	"en": regexp.MustCompile(`(?i)\b(?:son|daughter|child|kid|husband|wife|mother|father|grand\w+|neighbou?r|mr|mrs|ms)\b.{0,60}\b(?:fever|vomit\w*|diarrh\w*|tummy ache|stomach ache|hospitali[sz]ed|poisoned|ill|sick|positive|pregnant|disab\w*|dialysis|cancer|diabet\w*)`),
+	"es": health(
+		`hij[oa]s?|niñ[oa]s?|marido|espos[oa]|madre|padre|abuel[oa]|vecin[oa]|señor|señora|sra?\.`,
+		`fiebre|v[óo]mit|diarrea|dolor de (?:barriga|tripa|est[óo]mago)|hospitalizad|ingresad|intoxicad|enferm[oa]|positiv[oa]|embarazada|discapacidad|discapacitad|di[áa]lisis|c[áa]ncer|tumor|diab[ée]t|urgencias`),
+	"fr": health(
+		`fils|fille|enfant|mari|épouse|mère|père|grand-mère|grand-père|voisin|voisine|monsieur|madame|mme`,
+		`fi[èe]vre|vomi|diarrh[ée]e|mal au ventre|hospitalis[ée]|intoxiqu[ée]|malade|positi[fv]|enceinte|handicap|dialyse|cancer|tumeur|diab[èe]t|aux urgences`),
+	"de": health(
+		`Sohn|Tochter|Kind|Ehemann|Ehefrau|Mutter|Vater|Oma|Opa|Großmutter|Großvater|Nachbar|Nachbarin|Herr|Frau`,
+		`Fieber|erbrochen|Erbrechen|Durchfall|Bauchschmerzen|Krankenhaus|Klinik|eingeliefert|vergiftet|krank|positiv|schwanger|behindert|Behinderung|Dialyse|Krebs|Tumor|Diabet|Notaufnahme`),
+	"pl": health(
+		`syn|syna|synowi|córka|córki|córkę|córce|dziecko|dziecka|dzieci|mąż|męża|mężowi|żona|żony|żonę|żonie|matka|matki|mama|mamy|ojciec|ojca|tata|taty|babcia|babci|dziadek|dziadka|sąsiad|sąsiada|sąsiadka|sąsiadki|pan|pana|panu|pani`,
+		`gorączk|wymiot|biegunk|ból brzucha|w szpitalu|do szpitala|hospitalizowan|zatru|chor[yaeo]|pozytywn|w ciąży|niepełnospraw|dializ|nowotw|cukrzyc|na SOR`),
+}
+
+// figureRe finds figures about people (victims, cases, evacuees) that need an official
+// source before they are published. Its first group is the figure.
+var figureRe = map[string]*regexp.Regexp{
+	"it": regexp.MustCompile(`(?i)\b(\d+|dieci|venti|trenta|quaranta|cinquanta|cento|duecento|mille)\s+(?:persone|famiglie|bambini|intossicat\w*|ricoverat\w*|mort[ie]|vittime|ferit[ie]|dispers[ie]|evacuat[ie]|sfollat[ie]|casi|contagiat\w*)\b`),
+	"en": regexp.MustCompile(`(?i)\b(\d+|ten|twenty|thirty|forty|fifty|a hundred|hundreds of)\s+(?:people|families|children|kids|poisoned|hospitali[sz]ed|dead|deaths|victims|injured|missing|evacuated|evacuees|cases|infected)\b`),
+	"es": figure(
+		`diez|veinte|treinta|cuarenta|cincuenta|cien|doscientas|doscientos|mil`,
+		`personas|familias|niñ[oa]s|intoxicad\p{L}*|hospitalizad\p{L}*|ingresad\p{L}*|muert[oa]s|fallecid\p{L}*|v[íi]ctimas|herid[oa]s|desaparecid\p{L}*|evacuad\p{L}*|desalojad\p{L}*|casos|contagiad\p{L}*`),
+	"fr": figure(
+		`dix|vingt|trente|quarante|cinquante|cent|deux cents|mille`,
+		`personnes|familles|enfants|intoxiqu\p{L}*|hospitalis\p{L}*|morts|d[ée]c[èe]s|victimes|bless[ée]s|disparus|[ée]vacu[ée]\p{L}*|sinistr[ée]s|cas|contamin[ée]\p{L}*`),
+	"de": figure(
+		`zehn|zwanzig|dreißig|vierzig|fünfzig|hundert|zweihundert|tausend`,
+		`Personen|Menschen|Familien|Kinder|Vergiftete|Tote|Todesopfer|Opfer|Verletzte|Vermisste|Evakuierte|Fälle|Infizierte`),
+	"pl": figure(
+		`dziesięć|dwadzieścia|trzydzieści|czterdzieści|pięćdziesiąt|sto|dwieście|tysiąc`,
+		`osób|osoby|rodzin|rodziny|dzieci|zatrut\p{L}*|hospitalizowan\p{L}*|zabit\p{L}*|zmarł\p{L}*|ofiar|ofiary|rannych|ranni|zaginion\p{L}*|ewakuowan\p{L}*|przypadków|przypadki|zakażon\p{L}*`),
+}
+
+// health is someone, as a whole word, and within 60 characters a condition, as a stem.
+func health(people, conditions string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)` + wordStart + `(?:` + people + `)` + wordEnd + `.{0,60}?` + wordStart + `(?:` + conditions + `)`)
+}
+
+// figure is a number, in digits or words, before people, as a whole word.
+func figure(numbers, people string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)` + wordStart + `(\d+|` + numbers + `)\s+(?:` + people + `)` + wordEnd)
+}
+
+// trimmed drops what a match took around its words: the character before its
+// first word and the one after its last.
+func trimmed(m string) string {
+	return strings.TrimFunc(m, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+}
