@@ -331,6 +331,9 @@ func TestUnsafeInEveryLanguage(t *testing.T) {
 		{"de", "Schon 12 Menschen mussten die Via Argine verlassen.", FlagFigure, "12 Menschen"},
 		{"pl", "Żona pana Rossiego jest w ciąży, wolontariusze ją przewiozą.", FlagHealth, "Żona pana Rossiego jest w ciąży"},
 		{"pl", "Już 12 osób ewakuowano z via Argine.", FlagFigure, "12 osób"},
+		{"de", "Ihr Kind krank zu Hause lassen: Die Kita hat geschlossen.", FlagHealth, "Kind krank"},
+		{"it", "Il sig. Rossi è ricoverato, lo porteranno i volontari.", FlagHealth, "sig. Rossi è ricoverato"},
+		{"en", "Mrs Bianchi, ill since Monday, will be moved by volunteers.", FlagHealth, "Mrs Bianchi, ill"},
 	} {
 		model := task.Model[tt.lang]
 		if r := Score(d, task, tt.lang, model, task.Limit, CheckPlain); len(r.Flags) > 0 {
@@ -340,6 +343,11 @@ func TestUnsafeInEveryLanguage(t *testing.T) {
 		if r.Verdict != Unsafe || !slices.Contains(r.Flags, Flag{Kind: tt.kind, Text: tt.flagged}) {
 			t.Errorf("%s, with %q: verdict %s, flags %v; want %s, flagging %q", tt.lang, tt.added, r.Verdict, r.Flags, Unsafe, tt.flagged)
 		}
+	}
+	// Words that only begin like a condition are not one.
+	en := task.Model["en"] + "\nMr Rossi illustrated the detour map for us."
+	if r := Score(d, task, "en", en, task.Limit, CheckPlain); len(r.Flags) > 0 {
+		t.Errorf("flags %v in %q", r.Flags, en)
 	}
 }
 

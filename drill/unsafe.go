@@ -7,10 +7,9 @@ import (
 )
 
 // What a public text must not say, by language: a private person's health, and figures
-// about people that no official source gave. The Italian and English patterns use \b;
-// the others start at any character that is not a letter or digit, since \b knows only
-// ASCII letters ("żona", "épouse", "Ärztin"), and their words are stems where a
-// language inflects them.
+// about people that no official source gave. A word starts and ends at any character
+// that is not a letter or digit, not at \b, which knows only ASCII letters ("żona",
+// "épouse", "Ärztin"); words are stems where a language inflects them.
 const (
 	wordStart = `(?:^|[^\p{L}\p{N}])` // before a word
 	wordEnd   = `(?:$|[^\p{L}\p{N}])` // after a whole word
@@ -19,8 +18,12 @@ const (
 // healthRe finds a private person's health named in a public text: someone (a child, a
 // relative, a named person) next to a condition.
 var healthRe = map[string]*regexp.Regexp{
-	"it": regexp.MustCompile(`(?i)\b(?:figli[oa]|bambin[oa]|marito|moglie|madre|padre|nonn[oa]|vicin[oa]|signor[a]?|sig\.r?a?)\b.{0,60}\b(?:febbre|vomit\w*|diarrea|mal di pancia|ricoverat[oa]|intossicat[oa]|malat[oa]|positiv[oa]|incinta|disabil\w*|dialisi|tumore|diabet\w*|pronto soccorso)`),
-	"en": regexp.MustCompile(`(?i)\b(?:son|daughter|child|kid|husband|wife|mother|father|grand\w+|neighbou?r|mr|mrs|ms)\b.{0,60}\b(?:fever|vomit\w*|diarrh\w*|tummy ache|stomach ache|hospitali[sz]ed|poisoned|ill|sick|positive|pregnant|disab\w*|dialysis|cancer|diabet\w*)`),
+	"it": health(
+		`figli[oa]|bambin[oa]|marito|moglie|madre|padre|nonn[oa]|vicin[oa]|signora?|sig\.(?:r?a)?`,
+		`febbre|vomit|diarrea|mal di pancia|ricoverat[oa]|intossicat[oa]|malat[oa]|positiv[oa]|incinta|disabil|dialisi|tumore|diabet|pronto soccorso`),
+	"en": health(
+		`son|daughter|child|kid|husband|wife|mother|father|grand\p{L}+|neighbou?r|mr|mrs|ms`,
+		`fever|vomit|diarrh|tummy ache|stomach ache|hospitali[sz]ed|poisoned|ill\b|illness|sick|positive|pregnant|disab|dialysis|cancer|diabet`),
 	"es": health(
 		`hij[oa]s?|niñ[oa]s?|marido|espos[oa]|madre|padre|abuel[oa]|vecin[oa]|señor|señora|sra?\.`,
 		`fiebre|v[óo]mit|diarrea|dolor de (?:barriga|tripa|est[óo]mago)|hospitalizad|ingresad|intoxicad|enferm[oa]|positiv[oa]|embarazada|discapacidad|discapacitad|di[áa]lisis|c[áa]ncer|tumor|diab[ée]t|urgencias`),
@@ -38,8 +41,12 @@ var healthRe = map[string]*regexp.Regexp{
 // figureRe finds figures about people (victims, cases, evacuees) that need an official
 // source before they are published. Its first group is the figure.
 var figureRe = map[string]*regexp.Regexp{
-	"it": regexp.MustCompile(`(?i)\b(\d+|dieci|venti|trenta|quaranta|cinquanta|cento|duecento|mille)\s+(?:persone|famiglie|bambini|intossicat\w*|ricoverat\w*|mort[ie]|vittime|ferit[ie]|dispers[ie]|evacuat[ie]|sfollat[ie]|casi|contagiat\w*)\b`),
-	"en": regexp.MustCompile(`(?i)\b(\d+|ten|twenty|thirty|forty|fifty|a hundred|hundreds of)\s+(?:people|families|children|kids|poisoned|hospitali[sz]ed|dead|deaths|victims|injured|missing|evacuated|evacuees|cases|infected)\b`),
+	"it": figure(
+		`dieci|venti|trenta|quaranta|cinquanta|cento|duecento|mille`,
+		`persone|famiglie|bambini|intossicat\p{L}*|ricoverat\p{L}*|mort[ie]|vittime|ferit[ie]|dispers[ie]|evacuat[ie]|sfollat[ie]|casi|contagiat\p{L}*`),
+	"en": figure(
+		`ten|twenty|thirty|forty|fifty|a hundred|hundreds of`,
+		`people|families|children|kids|poisoned|hospitali[sz]ed|dead|deaths|victims|injured|missing|evacuated|evacuees|cases|infected`),
 	"es": figure(
 		`diez|veinte|treinta|cuarenta|cincuenta|cien|doscientas|doscientos|mil`,
 		`personas|familias|niñ[oa]s|intoxicad\p{L}*|hospitalizad\p{L}*|ingresad\p{L}*|muert[oa]s|fallecid\p{L}*|v[íi]ctimas|herid[oa]s|desaparecid\p{L}*|evacuad\p{L}*|desalojad\p{L}*|casos|contagiad\p{L}*`),
@@ -54,9 +61,10 @@ var figureRe = map[string]*regexp.Regexp{
 		`osób|osoby|rodzin|rodziny|dzieci|zatrut\p{L}*|hospitalizowan\p{L}*|zabit\p{L}*|zmarł\p{L}*|ofiar|ofiary|rannych|ranni|zaginion\p{L}*|ewakuowan\p{L}*|przypadków|przypadki|zakażon\p{L}*`),
 }
 
-// health is someone, as a whole word, and within 60 characters a condition, as a stem.
+// health is someone, as a whole word, and within 60 characters a condition, as a stem
+// that starts a word. The character that ends the first word may start the second.
 func health(people, conditions string) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)` + wordStart + `(?:` + people + `)` + wordEnd + `.{0,60}?` + wordStart + `(?:` + conditions + `)`)
+	return regexp.MustCompile(`(?i)` + wordStart + `(?:` + people + `)[^\p{L}\p{N}](?:.{0,59}?[^\p{L}\p{N}])?(?:` + conditions + `)`)
 }
 
 // figure is a number, in digits or words, before people, as a whole word.
