@@ -344,6 +344,14 @@ func TestUnsafeInEveryLanguage(t *testing.T) {
 			t.Errorf("%s, with %q: verdict %s, flags %v; want %s, flagging %q", tt.lang, tt.added, r.Verdict, r.Flags, Unsafe, tt.flagged)
 		}
 	}
+	// Figures one space apart are each flagged.
+	es := task.Model["es"] + "\nEvacuadas 12 personas 5 familias."
+	r := Score(d, task, "es", es, task.Limit, CheckPlain)
+	for _, want := range []string{"12 personas", "5 familias"} {
+		if !slices.Contains(r.Flags, Flag{Kind: FlagFigure, Text: want}) {
+			t.Errorf("%q not flagged: %v", want, r.Flags)
+		}
+	}
 	// Words that only begin like a condition are not one.
 	en := task.Model["en"] + "\nMr Rossi illustrated the detour map for us."
 	if r := Score(d, task, "en", en, task.Limit, CheckPlain); len(r.Flags) > 0 {

@@ -67,9 +67,11 @@ func health(people, conditions string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)` + wordStart + `(?:` + people + `)[^\p{L}\p{N}](?:.{0,59}?[^\p{L}\p{N}])?(?:` + conditions + `)`)
 }
 
-// figure is a number, in digits or words, before people, as a whole word.
+// figure is a number, in digits or words, before people, as a whole word. The number
+// may also start at \b (every number word starts with an ASCII letter): the character
+// before it may have ended the figure before.
 func figure(numbers, people string) *regexp.Regexp {
-	return regexp.MustCompile(`(?i)` + wordStart + `(\d+|` + numbers + `)\s+(?:` + people + `)` + wordEnd)
+	return regexp.MustCompile(`(?i)(?:\b|` + wordStart + `)(\d+|` + numbers + `)\s+(?:` + people + `)` + wordEnd)
 }
 
 // trimmed drops what a match took around its words: the character before its
