@@ -7,9 +7,10 @@ import (
 )
 
 // What a public text must not say, by language: a private person's health, and figures
-// about people that no official source gave. A word starts and ends at any character
-// that is not a letter or digit, not at \b, which knows only ASCII letters ("żona",
-// "épouse", "Ärztin"); words are stems where a language inflects them.
+// about people that no official source gave. A word starts and ends at a character that
+// is not a letter or digit: \b knows only ASCII letters ("żona", "épouse", "Ärztin"), so
+// it is used only next to ASCII ("ill\b", a figure's first digit). Words are stems where
+// a language inflects them.
 const (
 	wordStart = `(?:^|[^\p{L}\p{N}])` // before a word
 	wordEnd   = `(?:$|[^\p{L}\p{N}])` // after a whole word
