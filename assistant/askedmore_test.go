@@ -1,6 +1,7 @@
 package assistant
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -109,10 +110,21 @@ func TestMoreAskedWeighSentences(t *testing.T) {
 	if got := asked(h.Passage, q); got < 2 {
 		t.Errorf("asked(%s/%s, %q) = %g, want at least 2 shared stems", k.lesson, k.ref, moreAsked[k][0], got)
 	}
-	// The lesson is not written in French: no question of the asked
-	// folder is that step's in French.
+	// The French passage counts the step's French questions, not its
+	// English ones: the English question's stems that no French question
+	// of the step has ("worth", "custom") count nothing there.
+	fr := stepLang{k.lesson, k.ref, "fr"}
+	only := map[string]bool{}
+	for w := range q {
+		if !slices.ContainsFunc(moreAsked[fr], func(s string) bool { return stems(s)[w] }) {
+			only[w] = true
+		}
+	}
+	if got := asked(h.Passage, only); got < 2 {
+		t.Fatalf("asked(%s/%s) of the English stems no French question has = %g, want at least 2", k.lesson, k.ref, got)
+	}
 	h.Locale = "fr"
-	if got := asked(h.Passage, q); got != 0 {
+	if got := asked(h.Passage, only); got != 0 {
 		t.Errorf("asked of the French passage = %g, want 0", got)
 	}
 }
