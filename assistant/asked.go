@@ -346,6 +346,8 @@ type askedCache struct {
 	mu      sync.Mutex
 	version int64
 	indexes map[string]*askedIndex // see askedIndexes
+	// listed are the stems of the questions the steps list themselves.
+	listed map[string]bool
 }
 
 // index returns the index a question in lang is compared with (see
@@ -374,20 +376,18 @@ func (c *askedCache) share(q, lang string) (float64, askedStep) {
 }
 
 // stems returns the stems of the questions the steps of index version
-// list, in every language, read from db unless they are already.
+// list themselves, in every language, read from db unless they are
+// already: not those of the asked folder, whose many questions, said
+// again in six languages, bring so many everyday words that a question
+// of another field ("un profilo a becco di civetta col tavolo") would
+// seem to speak the lessons' language (see unfamiliar).
 func (c *askedCache) stems(ctx context.Context, db SearchStore, version int64) (map[string]bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := c.readLocked(ctx, db, version); err != nil {
 		return nil, err
 	}
-	out := map[string]bool{}
-	for _, ix := range c.indexes {
-		for w := range ix.idf {
-			out[w] = true
-		}
-	}
-	return out, nil
+	return maps.Clone(c.listed), nil
 }
 
 // read indexes the questions of the steps of index version, from db,
@@ -408,5 +408,11 @@ func (c *askedCache) readLocked(ctx context.Context, db SearchStore, version int
 		return fmt.Errorf("index the steps' questions: %w", err)
 	}
 	c.indexes, c.version = askedIndexes(steps), version
+	c.listed = map[string]bool{}
+	for _, st := range steps {
+		for _, q := range st.Questions {
+			maps.Copy(c.listed, fieldWords(q, st.Locale))
+		}
+	}
 	return nil
 }

@@ -150,8 +150,8 @@ func (c *fieldCache) model(ctx context.Context, db SearchStore, asked *askedCach
 
 // knownStems returns the stems of the words of index version's passages
 // (their titles and keywords too), of the questions its steps list in any
-// language (and those moreAsked has for them: asked's index of them) and
-// of the field's examples.
+// language (not those of the asked folder: see askedCache.stems) and of
+// the field's examples.
 func knownStems(ctx context.Context, db SearchStore, asked *askedCache, version int64) (map[string]bool, error) {
 	ws, err := db.PassageWords(ctx, version)
 	if err != nil {
