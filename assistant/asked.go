@@ -53,11 +53,7 @@ const (
 	// the tuning halves, five and eight answered 225 and 230 of
 	// questions.yaml's 260, 206 and 204 of fresh.yaml's 259, and 724 and
 	// 735 of steps.yaml's 996; decays of 0.6 to 0.9 and weights of 0.25
-	// to 0.35 moved each by a few questions either way. With the Italian
-	// questions said in English and the English ones in Italian too, the
-	// closest twelve, or a decay of 0.7, answered as many of the four
-	// tuning halves as eight and 0.85 (1,281 and 1,278 of 1,653, against
-	// 1,282).
+	// to 0.35 moved each by a few questions either way.
 	askedPerStep, askedDecay = 8, 0.85
 	// askedOther is what a question listed in a language its lesson is
 	// not written in counts, relative to one in the lesson's: its words
