@@ -341,6 +341,9 @@ func TestSplitKeepsReferences(t *testing.T) {
 			[]string{"Serve anche una funzione di recesso online (art. 54-bis del Codice del consumo).", "Mettila in vista."}},
 		{"Lo dice il D.Lgs. 206/2005, all'art. 21, lett. b del Codice. Vale anche online.",
 			[]string{"Lo dice il D.Lgs. 206/2005, all'art. 21, lett. b del Codice.", "Vale anche online."}},
+		// A German date: the day is an ordinal, "15." before its month.
+		{"Für Weihnachten, Ferragosto (15. August) oder den 1. Mai nimmst du besondere Zeiten. Sie gelten nur dann. Wir schließen am 31. Bis bald.",
+			[]string{"Für Weihnachten, Ferragosto (15. August) oder den 1. Mai nimmst du besondere Zeiten.", "Sie gelten nur dann.", "Wir schließen am 31.", "Bis bald."}},
 	} {
 		if got := splitSentences(tc.line); !slices.Equal(got, tc.want) {
 			t.Errorf("splitSentences(%q)\n = %q\nwant %q", tc.line, got, tc.want)

@@ -172,7 +172,7 @@ func splitSentences(line string) []string {
 		for j > start && r[j-1] != ' ' {
 			j--
 		}
-		if w := string(r[j:i]); r[i] == '.' && utf8.RuneCountInString(w) <= 2 && strings.ToLower(w) == w {
+		if w := string(r[j:i]); r[i] == '.' && utf8.RuneCountInString(w) <= 2 && strings.ToLower(w) != strings.ToUpper(w) && strings.ToLower(w) == w {
 			continue
 		}
 		// "art. 50", "D.Lgs. 206", "lett. b": no sentence opens with a
@@ -180,10 +180,22 @@ func splitSentences(line string) []string {
 		if next := r[i+2 : min(i+3, len(r))]; r[i] == '.' && len(next) == 1 && (unicode.IsDigit(next[0]) || unicode.IsLower(next[0])) {
 			continue
 		}
+		// "(15. August)": a German day of the month is an ordinal.
+		if day := strings.TrimLeft(string(r[j:i]), "(«„\"“"); r[i] == '.' && isDay(day) && germanMonth.MatchString(string(r[i+2:])) {
+			continue
+		}
 		out = append(out, string(r[start:i+1]))
 		start = i + 2
 	}
 	return append(out, string(r[start:]))
+}
+
+// germanMonth matches a German month's name at the start of a text.
+var germanMonth = regexp.MustCompile(`^(Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b`)
+
+// isDay reports whether s is one or two digits, a day of the month.
+func isDay(s string) bool {
+	return len(s) >= 1 && len(s) <= 2 && strings.Trim(s, "0123456789") == ""
 }
 
 // quotedSpans marks the runes of a quotation that closes in r, its marks
