@@ -14,7 +14,12 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/internal/logbuf"
+	"github.com/bottega-app/bottega/store/pgtest"
 )
+
+// TestMain stops the test server of pgtest (see onTestServer) once the
+// tests are over.
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // dataDir returns a data directory that the postgres user can reach (test
 // temp dirs are private to root).
@@ -29,16 +34,40 @@ func dataDir(t *testing.T) string {
 	return dir
 }
 
+// onTestServer returns vars with a fresh data folder (BOTTEGA_DATA_DIR)
+// and DATABASE_URL, a fresh empty database on the test server of pgtest,
+// which the bot migrates as it would its own. It is for the tests whose
+// subject is not the private cluster: starting a cluster takes seconds,
+// creating a database on the shared server milliseconds. The tests of the
+// private cluster, and of `bottega chat` with nothing configured, go
+// without it.
+func onTestServer(t *testing.T, vars map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "DATABASE_URL": pgtest.EmptyDSN(t)}
+	for k, v := range vars {
+		env[k] = v
+	}
+	return env
+}
+
 func envFrom(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// chatOnce runs the terminal chat on the data folder dir, with its private
+// cluster, on input; it returns the output, the log and the error.
 func chatOnce(t *testing.T, dir, input string) (string, string, error) {
+	t.Helper()
+	return chatWith(t, map[string]string{"BOTTEGA_DATA_DIR": dir}, input)
+}
+
+// chatWith is chatOnce with the variables vars.
+func chatWith(t *testing.T, vars map[string]string, input string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	err := run(ctx, []string{"chat"}, envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir}), strings.NewReader(input), &out, &errb)
+	err := run(ctx, []string{"chat"}, envFrom(vars), strings.NewReader(input), &out, &errb)
 	return out.String(), errb.String(), err
 }
 
@@ -255,13 +284,12 @@ func waitFor(t *testing.T, b *logbuf.Buffer, s string) {
 }
 
 func TestContentPublishBrokenFolderChangesNothing(t *testing.T) {
-	dir := dataDir(t)
 	lessons := filepath.Join(t.TempDir(), "lessons")
 	track := filepath.Join(lessons, "demo")
 	os.MkdirAll(track, 0o755)
 	os.WriteFile(filepath.Join(track, "track.yaml"), []byte("id: demo\norder: 1\nroles: [shopkeeper]\ntitle: {it: Demo, en: Demo}\nsummary: {it: Prova, en: Try}\n"), 0o644)
 	os.WriteFile(filepath.Join(track, "01-x.yaml"), []byte("id: x\nlevel: expert\nbogus: 1\n"), 0o644)
-	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir})
+	env := envFrom(onTestServer(t, nil))
 
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard)
@@ -332,8 +360,8 @@ func TestREADMEPipedExample(t *testing.T) {
 }
 
 func TestQuestionDuringOnboarding(t *testing.T) {
-	dir := dataDir(t)
-	out, stderr, err := chatOnce(t, dir, "/start\ncome faccio una diretta dalla pagina del comune?\n")
+	vars := onTestServer(t, nil)
+	out, stderr, err := chatWith(t, vars, "/start\ncome faccio una diretta dalla pagina del comune?\n")
 	if err != nil {
 		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
 	}
@@ -343,7 +371,7 @@ func TestQuestionDuringOnboarding(t *testing.T) {
 	if answer < 0 || back < answer || !strings.Contains(out[answer:], "Dirette per consigli ed eventi") || strings.Count(out, "Ciao! 👋") != 1 {
 		t.Errorf("want the answer, then the onboarding's question again:\n%s", out)
 	}
-	out, stderr, err = chatOnce(t, dir, "boh\n")
+	out, stderr, err = chatWith(t, vars, "boh\n")
 	if err != nil {
 		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
 	}
@@ -356,8 +384,9 @@ func TestQuestionDuringOnboarding(t *testing.T) {
 // the data folder, private to its owner, and says where without words of
 // one language (the learner's may be any).
 func TestChatExportIsSaved(t *testing.T) {
-	dir := dataDir(t)
-	out, stderr, err := chatOnce(t, dir, "/start\n/export\n")
+	vars := onTestServer(t, nil)
+	dir := vars["BOTTEGA_DATA_DIR"]
+	out, stderr, err := chatWith(t, vars, "/start\n/export\n")
 	if err != nil {
 		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
 	}
@@ -384,8 +413,8 @@ func TestChatExportIsSaved(t *testing.T) {
 // TestBannerInTheLearnersLanguage: the terminal chat's banner is in
 // Italian for someone new, in the learner's language once known.
 func TestBannerInTheLearnersLanguage(t *testing.T) {
-	dir := dataDir(t)
-	getenv := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir})
+	vars := onTestServer(t, nil)
+	getenv := envFrom(vars)
 	bannerNow := func() string {
 		t.Helper()
 		ctx := context.Background()
@@ -404,7 +433,7 @@ func TestBannerInTheLearnersLanguage(t *testing.T) {
 	if b := bannerNow(); !strings.Contains(b, "Scrivi /start") {
 		t.Errorf("banner for someone new: %q", b)
 	}
-	if _, stderr, err := chatOnce(t, dir, "/start\n2\n"); err != nil { // English
+	if _, stderr, err := chatWith(t, vars, "/start\n2\n"); err != nil { // English
 		t.Fatalf("chat: %v\n%s", err, stderr)
 	}
 	if b := bannerNow(); !strings.Contains(b, "Type /start") {
@@ -428,19 +457,15 @@ func TestChatSpeaksTheTerminalsLanguage(t *testing.T) {
 		if got := terminalLang(envFrom(tt.env)); got != tt.lang {
 			t.Errorf("terminalLang(%v) = %q, want %q", tt.env, got, tt.lang)
 		}
-		tt.env["BOTTEGA_DATA_DIR"] = dataDir(t)
-		var out, errb bytes.Buffer
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		err := run(ctx, []string{"chat"}, envFrom(tt.env), strings.NewReader("/start\n"), &out, &errb)
-		cancel()
+		out, stderr, err := chatWith(t, onTestServer(t, tt.env), "/start\n")
 		if err != nil {
-			t.Fatalf("chat with %v: %v\n%s", tt.env, err, errb.String())
+			t.Fatalf("chat with %v: %v\n%s", tt.env, err, stderr)
 		}
-		if !strings.Contains(out.String(), tt.want) {
-			t.Errorf("chat with %v does not greet with %q:\n%s", tt.env, tt.want, out.String())
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("chat with %v does not greet with %q:\n%s", tt.env, tt.want, out)
 		}
 	}
-	getenv := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)})
+	getenv := envFrom(onTestServer(t, nil))
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		t.Fatal(err)
