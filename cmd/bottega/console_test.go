@@ -27,7 +27,7 @@ import (
 // service.
 func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 	ctx := context.Background()
-	vars := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "BOTTEGA_ADMINS": "4242", "BOTTEGA_PUBLIC_URL": "http://console.test"}
+	vars := onTestServer(t, map[string]string{"BOTTEGA_ADMINS": "4242", "BOTTEGA_PUBLIC_URL": "http://console.test"})
 	a := testApp(t, ctx, vars)
 	closed := false
 	defer func() {
@@ -199,8 +199,8 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 	if got := figures(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("console after cancel: %v, want %v", got, want)
 	}
-	// The command line starts the private Postgres itself: the bot's
-	// must be stopped first.
+	// The bot is done; the command line reads the same end from the
+	// database.
 	srv.Close()
 	a.close()
 	closed = true
@@ -220,7 +220,7 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 func TestConsoleTakesUploadsPastTheWebhooksBound(t *testing.T) {
 	ctx := context.Background()
 	addr := freeAddr(t)
-	a := testApp(t, ctx, map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr})
+	a := testApp(t, ctx, onTestServer(t, map[string]string{"BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr}))
 	defer a.close()
 	stop, err := a.serveHTTP(ctx, nil)
 	if err != nil {

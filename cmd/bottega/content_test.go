@@ -85,7 +85,7 @@ func TestContentValidateWarns(t *testing.T) {
 // service from the command line: a changed lesson is diffed, published,
 // listed and rolled back.
 func TestContentDiffPublishVersionsRollback(t *testing.T) {
-	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)})
+	env := envFrom(onTestServer(t, nil))
 	lessons := filepath.Join(t.TempDir(), "lessons")
 	sub, err := fs.Sub(content.BuiltinFS(), "curriculum")
 	if err != nil {

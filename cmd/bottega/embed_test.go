@@ -15,8 +15,8 @@ func TestEmbeddingsAtStart(t *testing.T) {
 	ctx := context.Background()
 	srv := llmtest.New("ok")
 	defer srv.Close()
-	cfg, err := loadConfig(envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t),
-		"OPENAI_BASE_URL": srv.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"}))
+	cfg, err := loadConfig(envFrom(onTestServer(t, map[string]string{
+		"OPENAI_BASE_URL": srv.URL(), "OPENAI_EMBEDDING_MODEL": "fake-embed"})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,7 @@ import (
 )
 
 func TestEvalCommand(t *testing.T) {
-	dir := dataDir(t)
-	env := map[string]string{"BOTTEGA_DATA_DIR": dir}
+	env := onTestServer(t, nil)
 	sample := "../../assistant/eval/testdata/sample.yaml"
 	dump := filepath.Join(t.TempDir(), "outcomes.jsonl")
 	steps := []commandLine{

@@ -9,8 +9,7 @@ import (
 // listed, bad input is refused with exit 2 and a line saying why, and
 // stats shows the learning gain.
 func TestInviteAndCertificateCommands(t *testing.T) {
-	dir := dataDir(t)
-	env := map[string]string{"BOTTEGA_DATA_DIR": dir}
+	env := onTestServer(t, nil)
 	steps := []commandLine{
 		{[]string{"invite", "create"}, 2, "needs -course"},
 		{[]string{"invite", "create", "-course", "Corso serale", "-code", "c/x"}, 2, "-code must be"},
@@ -31,7 +30,7 @@ func TestInviteAndCertificateCommands(t *testing.T) {
 	}
 	for _, s := range steps {
 		if s.args == nil {
-			out, stderr, err := chatOnce(t, dir, "/start c_SERALE-mestre\n")
+			out, stderr, err := chatWith(t, env, "/start c_SERALE-mestre\n")
 			if err != nil || !strings.Contains(out, "Corso serale Confartigianato Mestre") {
 				t.Fatalf("chat: %v\n%s\n%s", err, out, stderr)
 			}

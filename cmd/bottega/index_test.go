@@ -13,7 +13,7 @@ import (
 // makes it (by an older release) is rebuilt when the bot starts.
 func TestStaleIndexRebuiltAtStart(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := loadConfig(envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t)}))
+	cfg, err := loadConfig(envFrom(onTestServer(t, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
