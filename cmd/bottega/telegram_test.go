@@ -15,12 +15,13 @@ import (
 // that /start is answered each time and that shutdown is clean.
 func TestServeTelegram(t *testing.T) {
 	fake := telegramtest.New(t)
-	dir := dataDir(t)
+	vars := onTestServer(t, nil)
 	run := func(extra map[string]string, drive func(addr string)) {
 		t.Helper()
 		addr := freeAddr(t)
 		env := map[string]string{
-			"BOTTEGA_DATA_DIR":      dir,
+			"BOTTEGA_DATA_DIR":      vars["BOTTEGA_DATA_DIR"],
+			"DATABASE_URL":          vars["DATABASE_URL"],
 			"TELEGRAM_TOKEN":        telegramtest.Token,
 			"TELEGRAM_API_ENDPOINT": fake.Endpoint(),
 			"TELEGRAM_RATE":         "100",

@@ -29,7 +29,7 @@ func TestContentPublishCutsVideos(t *testing.T) {
 	llm := llmtest.New("")
 	defer llm.Close()
 	llm.SetTranscript([]llmtest.Segment{{Start: 135, End: 140, Text: "Il QR code va stampato sulla vetrina."}})
-	env := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "OPENAI_BASE_URL": llm.URL(), "OPENAI_TRANSCRIBE_MODEL": "whisper-1"})
+	env := envFrom(onTestServer(t, map[string]string{"OPENAI_BASE_URL": llm.URL(), "OPENAI_TRANSCRIBE_MODEL": "whisper-1"}))
 
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"content", "publish", lessons}, env, strings.NewReader(""), &out, io.Discard); err != nil {
@@ -103,9 +103,10 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 		{Start: 20, End: 24, Text: "Oggi parliamo della vetrina online."},
 		{Start: 135, End: 140, Text: "Stampate il QR code della scheda e attaccatelo alla cassa."},
 	})
-	dir := dataDir(t)
+	vars := onTestServer(t, nil)
+	dir, dsn := vars["BOTTEGA_DATA_DIR"], vars["DATABASE_URL"]
 	var out bytes.Buffer
-	publish := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir, "OPENAI_BASE_URL": llm.URL(), "OPENAI_TRANSCRIBE_MODEL": "whisper-1"})
+	publish := envFrom(map[string]string{"BOTTEGA_DATA_DIR": dir, "DATABASE_URL": dsn, "OPENAI_BASE_URL": llm.URL(), "OPENAI_TRANSCRIBE_MODEL": "whisper-1"})
 	if err := run(context.Background(), []string{"content", "publish", lessons}, publish, strings.NewReader(""), &out, io.Discard); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -155,6 +156,7 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 	env := map[string]string{
 		"OPENAI_BASE_URL":       llm.URL(),
 		"BOTTEGA_DATA_DIR":      dir,
+		"DATABASE_URL":          dsn,
 		"TELEGRAM_TOKEN":        telegramtest.Token,
 		"TELEGRAM_API_ENDPOINT": fake.Endpoint(),
 		"TELEGRAM_RATE":         "100",
@@ -222,6 +224,7 @@ func TestVideoLessonOnTelegramAndWhatsApp(t *testing.T) {
 	wa := whatsapptest.New(t)
 	waEnv := map[string]string{
 		"BOTTEGA_DATA_DIR":         dir,
+		"DATABASE_URL":             dsn,
 		"WHATSAPP_TOKEN":           whatsapptest.Token,
 		"WHATSAPP_PHONE_NUMBER_ID": whatsapptest.PhoneNumberID,
 		"WHATSAPP_APP_SECRET":      whatsapptest.AppSecret,

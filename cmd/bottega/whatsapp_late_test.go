@@ -17,10 +17,17 @@ import (
 // openBotDB opens the database of the private cluster in data directory dir.
 func openBotDB(t *testing.T, dir string) *store.DB {
 	t.Helper()
+	q := url.Values{"host": {filepath.Join(dir, "pg")}, "sslmode": {"disable"}}
+	return openDB(t, (&url.URL{Scheme: "postgres", User: url.User("bottega"), Path: "/bottega", RawQuery: q.Encode()}).String())
+}
+
+// openDB opens the bot's database at dsn, for the test to read and write
+// beside the bot; it is closed when the test ends.
+func openDB(t *testing.T, dsn string) *store.DB {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	q := url.Values{"host": {filepath.Join(dir, "pg")}, "sslmode": {"disable"}}
-	db, err := store.Open(ctx, (&url.URL{Scheme: "postgres", User: url.User("bottega"), Path: "/bottega", RawQuery: q.Encode()}).String())
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatalf("open the bot's database: %v", err)
 	}
@@ -53,10 +60,8 @@ func TestWhatsAppLateFailures(t *testing.T) {
 	wa := whatsapptest.New(t)
 	wa.ApproveTemplate("bottega_novita", "it")
 	wa.AutoPush(true)
-	dir := dataDir(t)
 	addr := freeAddr(t)
-	env := map[string]string{
-		"BOTTEGA_DATA_DIR":         dir,
+	env := onTestServer(t, map[string]string{
 		"WHATSAPP_TOKEN":           whatsapptest.Token,
 		"WHATSAPP_PHONE_NUMBER_ID": whatsapptest.PhoneNumberID,
 		"WHATSAPP_APP_SECRET":      whatsapptest.AppSecret,
@@ -64,7 +69,7 @@ func TestWhatsAppLateFailures(t *testing.T) {
 		"WHATSAPP_VERIFY_TOKEN":    "verify_me",
 		"WHATSAPP_TEMPLATES":       "broadcast.it=bottega_novita/it",
 		"HTTP_ADDR":                addr,
-	}
+	})
 	wa.SetWebhook("http://"+addr+"/whatsapp", whatsapptest.AppSecret)
 	serve(t, env)
 	ctx := context.Background()
@@ -77,7 +82,7 @@ func TestWhatsAppLateFailures(t *testing.T) {
 	})
 	until(t, "the onboarding", func() bool { return len(wa.Sent(capped)) > 0 })
 
-	db := openBotDB(t, dir)
+	db := openDB(t, env["DATABASE_URL"])
 	// closed wrote to the bot yesterday, as far as the bot knows; WhatsApp
 	// has no such message, and refuses free-form messages to them.
 	if _, _, err := db.EnsureLearner(ctx, whatsapp.Platform, closed, closed, "Dario", "it"); err != nil {

@@ -19,8 +19,7 @@ func TestServeBoth(t *testing.T) {
 	wa := whatsapptest.New(t)
 	tg := telegramtest.New(t)
 	addr := freeAddr(t)
-	env := map[string]string{
-		"BOTTEGA_DATA_DIR":         dataDir(t),
+	env := onTestServer(t, map[string]string{
 		"TELEGRAM_TOKEN":           telegramtest.Token,
 		"TELEGRAM_API_ENDPOINT":    tg.Endpoint(),
 		"WHATSAPP_TOKEN":           whatsapptest.Token,
@@ -30,7 +29,7 @@ func TestServeBoth(t *testing.T) {
 		"WHATSAPP_API_ENDPOINT":    wa.URL(),
 		"BOTTEGA_CONTACT":          "aiuto@bottega.example",
 		"HTTP_ADDR":                addr,
-	}
+	})
 	wa.SetWebhook("http://"+addr+"/whatsapp", whatsapptest.AppSecret)
 	srv := serve(t, env)
 	defer func() {
