@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,9 +19,16 @@ import (
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
-// TestMain stops the test server of pgtest (see onTestServer) once the
-// tests are over.
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain stops the test server of pgtest (see onTestServer) and removes
+// the binary the tests built once they are over.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	if binary.dir != "" {
+		os.RemoveAll(binary.dir)
+	}
+	os.Exit(code)
+}
 
 // dataDir returns a data directory that the postgres user can reach (test
 // temp dirs are private to root).
@@ -239,13 +248,32 @@ func startChat(t *testing.T, dir string) (*exec.Cmd, io.WriteCloser, *logbuf.Buf
 	return cmd, stdin, out
 }
 
+// binary is the bottega binary the tests run. It is built once: each
+// build takes seconds to link the same binary again.
+var binary struct {
+	once sync.Once
+	dir  string // holds it; TestMain removes it
+	path string
+	err  error
+}
+
+// buildBinary returns the path of the bottega binary, built from this
+// package on first use.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bottega")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	binary.once.Do(func() {
+		if binary.dir, binary.err = os.MkdirTemp("", "bottega-bin-"); binary.err != nil {
+			return
+		}
+		binary.path = filepath.Join(binary.dir, "bottega")
+		if out, err := exec.Command("go", "build", "-o", binary.path, ".").CombinedOutput(); err != nil {
+			binary.err = fmt.Errorf("%w\n%s", err, out)
+		}
+	})
+	if binary.err != nil {
+		t.Fatalf("build: %v", binary.err)
 	}
-	return bin
+	return binary.path
 }
 
 // TestSurvivesSIGKILL kills the real binary in the middle of a chat and
