@@ -38,6 +38,14 @@ func TestWhatsAppSurvivesSIGKILL(t *testing.T) {
 		"WHATSAPP_VERIFY_TOKEN=verify_me",
 		"WHATSAPP_API_ENDPOINT="+wa.URL(),
 		"HTTP_ADDR="+addr,
+		// A reply the killed process marked as being sent but never
+		// handed to WhatsApp gets no status: the restarted one sends it
+		// after this wait. The statuses of the replies WhatsApp did take
+		// come within milliseconds of the restart (the fake pushes them
+		// again every 50ms until they are taken), so ten seconds is room
+		// enough; the default, a minute, only made the test a minute
+		// longer whenever the kill fell between the two.
+		"WHATSAPP_CONFIRM_WAIT=10s",
 	)
 	logs := &logbuf.Buffer{}
 	start := func() *exec.Cmd {
