@@ -229,6 +229,14 @@ func EmptyDSN(t testing.TB) string {
 // that asks for key.
 func Seeded(t testing.TB, key string, seed func(context.Context, *store.DB) error) *store.DB {
 	t.Helper()
+	return open(t, SeededDSN(t, key, seed))
+}
+
+// SeededDSN is Seeded for a test that hands the database to the code it
+// tests (a program, through its configuration): it returns the copy's
+// connection string; the copy is dropped when the test ends.
+func SeededDSN(t testing.TB, key string, seed func(context.Context, *store.DB) error) string {
+	t.Helper()
 	setUp(t)
 	seedMu.Lock()
 	s := seeds[key]
@@ -241,7 +249,7 @@ func Seeded(t testing.TB, key string, seed func(context.Context, *store.DB) erro
 	if s.err != nil {
 		t.Fatalf("pgtest: seed %s: %v", key, s.err)
 	}
-	return open(t, newDatabase(t, s.name))
+	return newDatabase(t, s.name)
 }
 
 // seedTemplate creates a database from the migrated template, runs seed
