@@ -27,7 +27,7 @@ import (
 // service.
 func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 	ctx := context.Background()
-	vars := onTestServer(t, map[string]string{"BOTTEGA_ADMINS": "4242", "BOTTEGA_PUBLIC_URL": "http://console.test"})
+	vars := afterFirstStart(t, map[string]string{"BOTTEGA_ADMINS": "4242", "BOTTEGA_PUBLIC_URL": "http://console.test"})
 	a := testApp(t, ctx, vars)
 	closed := false
 	defer func() {
@@ -220,7 +220,7 @@ func TestBroadcastFromTheConsoleInChatAndCLI(t *testing.T) {
 func TestConsoleTakesUploadsPastTheWebhooksBound(t *testing.T) {
 	ctx := context.Background()
 	addr := freeAddr(t)
-	a := testApp(t, ctx, onTestServer(t, map[string]string{"BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr}))
+	a := testApp(t, ctx, afterFirstStart(t, map[string]string{"BOTTEGA_ADMINS": "4242", "HTTP_ADDR": addr}))
 	defer a.close()
 	stop, err := a.serveHTTP(ctx, nil)
 	if err != nil {

@@ -24,7 +24,7 @@ func freeAddr(t *testing.T) string {
 func TestHealthReadinessAndMetrics(t *testing.T) {
 	ctx := context.Background()
 	addr := freeAddr(t)
-	cfg, err := loadConfig(envFrom(onTestServer(t, map[string]string{"HTTP_ADDR": addr})))
+	cfg, err := loadConfig(envFrom(afterFirstStart(t, map[string]string{"HTTP_ADDR": addr})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bottega-app/bottega/internal/logbuf"
+	"github.com/bottega-app/bottega/store"
 	"github.com/bottega-app/bottega/store/pgtest"
 )
 
@@ -52,11 +54,35 @@ func dataDir(t *testing.T) string {
 // without it.
 func onTestServer(t *testing.T, vars map[string]string) map[string]string {
 	t.Helper()
-	env := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "DATABASE_URL": pgtest.EmptyDSN(t)}
+	return withDatabase(t, pgtest.EmptyDSN(t), vars)
+}
+
+// afterFirstStart is onTestServer with the database as the bot leaves it
+// at its first start: migrated, the built-in lessons published and indexed
+// by publishBuiltin. The bot still runs its whole start-up on it, and finds
+// that done. It is for the tests of the bot at work, which need not pay
+// the seconds of publishing the lessons each; the first start is tested on
+// the private cluster and on onTestServer's empty databases.
+func afterFirstStart(t *testing.T, vars map[string]string) map[string]string {
+	t.Helper()
+	return withDatabase(t, pgtest.SeededDSN(t, "builtin", seedBuiltin), vars)
+}
+
+// withDatabase returns vars with a fresh data folder (BOTTEGA_DATA_DIR)
+// and DATABASE_URL dsn.
+func withDatabase(t *testing.T, dsn string, vars map[string]string) map[string]string {
+	t.Helper()
+	env := map[string]string{"BOTTEGA_DATA_DIR": dataDir(t), "DATABASE_URL": dsn}
 	for k, v := range vars {
 		env[k] = v
 	}
 	return env
+}
+
+// seedBuiltin publishes the built-in lessons as the bot does at its first
+// start.
+func seedBuiltin(ctx context.Context, db *store.DB) error {
+	return publishBuiltin(ctx, db, slog.New(slog.DiscardHandler))
 }
 
 func envFrom(m map[string]string) func(string) string {
@@ -388,7 +414,7 @@ func TestREADMEPipedExample(t *testing.T) {
 }
 
 func TestQuestionDuringOnboarding(t *testing.T) {
-	vars := onTestServer(t, nil)
+	vars := afterFirstStart(t, nil)
 	out, stderr, err := chatWith(t, vars, "/start\ncome faccio una diretta dalla pagina del comune?\n")
 	if err != nil {
 		t.Fatalf("chat: %v\nstderr: %s", err, stderr)
@@ -412,7 +438,7 @@ func TestQuestionDuringOnboarding(t *testing.T) {
 // the data folder, private to its owner, and says where without words of
 // one language (the learner's may be any).
 func TestChatExportIsSaved(t *testing.T) {
-	vars := onTestServer(t, nil)
+	vars := afterFirstStart(t, nil)
 	dir := vars["BOTTEGA_DATA_DIR"]
 	out, stderr, err := chatWith(t, vars, "/start\n/export\n")
 	if err != nil {
@@ -441,7 +467,7 @@ func TestChatExportIsSaved(t *testing.T) {
 // TestBannerInTheLearnersLanguage: the terminal chat's banner is in
 // Italian for someone new, in the learner's language once known.
 func TestBannerInTheLearnersLanguage(t *testing.T) {
-	vars := onTestServer(t, nil)
+	vars := afterFirstStart(t, nil)
 	getenv := envFrom(vars)
 	bannerNow := func() string {
 		t.Helper()
@@ -485,7 +511,7 @@ func TestChatSpeaksTheTerminalsLanguage(t *testing.T) {
 		if got := terminalLang(envFrom(tt.env)); got != tt.lang {
 			t.Errorf("terminalLang(%v) = %q, want %q", tt.env, got, tt.lang)
 		}
-		out, stderr, err := chatWith(t, onTestServer(t, tt.env), "/start\n")
+		out, stderr, err := chatWith(t, afterFirstStart(t, tt.env), "/start\n")
 		if err != nil {
 			t.Fatalf("chat with %v: %v\n%s", tt.env, err, stderr)
 		}
@@ -493,7 +519,7 @@ func TestChatSpeaksTheTerminalsLanguage(t *testing.T) {
 			t.Errorf("chat with %v does not greet with %q:\n%s", tt.env, tt.want, out)
 		}
 	}
-	getenv := envFrom(onTestServer(t, nil))
+	getenv := envFrom(afterFirstStart(t, nil))
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		t.Fatal(err)

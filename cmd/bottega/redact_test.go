@@ -25,7 +25,7 @@ func TestLLMKeyStaysOutOfLogAndChat(t *testing.T) {
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	err := run(ctx, []string{"chat"}, envFrom(onTestServer(t, map[string]string{
+	err := run(ctx, []string{"chat"}, envFrom(afterFirstStart(t, map[string]string{
 		"OPENAI_API_KEY":  key,
 		"OPENAI_BASE_URL": llm.URL(),
 	})), strings.NewReader("/start\nCome rispondo a una recensione negativa su Google?\n"), &out, &errb)

@@ -15,7 +15,7 @@ import (
 // that /start is answered each time and that shutdown is clean.
 func TestServeTelegram(t *testing.T) {
 	fake := telegramtest.New(t)
-	vars := onTestServer(t, nil)
+	vars := afterFirstStart(t, nil)
 	run := func(extra map[string]string, drive func(addr string)) {
 		t.Helper()
 		addr := freeAddr(t)

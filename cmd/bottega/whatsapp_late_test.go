@@ -61,7 +61,7 @@ func TestWhatsAppLateFailures(t *testing.T) {
 	wa.ApproveTemplate("bottega_novita", "it")
 	wa.AutoPush(true)
 	addr := freeAddr(t)
-	env := onTestServer(t, map[string]string{
+	env := afterFirstStart(t, map[string]string{
 		"WHATSAPP_TOKEN":           whatsapptest.Token,
 		"WHATSAPP_PHONE_NUMBER_ID": whatsapptest.PhoneNumberID,
 		"WHATSAPP_APP_SECRET":      whatsapptest.AppSecret,

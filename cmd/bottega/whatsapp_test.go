@@ -19,7 +19,7 @@ func TestServeBoth(t *testing.T) {
 	wa := whatsapptest.New(t)
 	tg := telegramtest.New(t)
 	addr := freeAddr(t)
-	env := onTestServer(t, map[string]string{
+	env := afterFirstStart(t, map[string]string{
 		"TELEGRAM_TOKEN":           telegramtest.Token,
 		"TELEGRAM_API_ENDPOINT":    tg.Endpoint(),
 		"WHATSAPP_TOKEN":           whatsapptest.Token,
