@@ -65,8 +65,8 @@ const (
 	// without these questions. Chosen again when the asked folder came
 	// to have twelve questions for each step in each of those languages
 	// (see askedmore.go): 0.5, 0.7 and 1 answered 119, 121 and 121 of
-	// the 181, 110 without them; 1 put the answering lesson among the
-	// five best passages of questions.yaml's less often.
+	// the 181, 110 without them; at 1, the answering lesson was among
+	// the five best passages of fewer of questions.yaml's.
 	askedOther = 0.7
 )
 
@@ -375,8 +375,8 @@ func (c *askedCache) share(q, lang string) (float64, askedStep) {
 // list themselves, in every language, read from db unless they are
 // already: not those of the asked folder, whose many questions, said
 // again in six languages, bring so many everyday words that a question
-// of another field ("un profilo a becco di civetta col tavolo") would
-// seem to speak the lessons' language (see unfamiliar).
+// of another field ("il caciocavallo ha la muffa, lo butto?") would seem
+// to speak the lessons' language (see unfamiliar).
 func (c *askedCache) stems(ctx context.Context, db SearchStore, version int64) (map[string]bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

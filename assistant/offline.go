@@ -167,7 +167,8 @@ func splitSentences(line string) []string {
 		if !strings.ContainsRune(".?!", r[i]) || r[i+1] != ' ' || quoted[i] {
 			continue
 		}
-		// "es. " and "p. es. ": a short lower-case word before the dot.
+		// "es. " and "p. es. ": a short lower-case word before the dot
+		// (a number is no word: "alle 18. Poi" is two sentences).
 		j := i
 		for j > start && r[j-1] != ' ' {
 			j--
