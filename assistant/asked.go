@@ -260,7 +260,10 @@ const minAskedShare = 0.3
 
 // share returns the largest share of the information of the question q,
 // read in lang, that one listed question has (the idf of the stems they
-// share over the idf of the question's), and that question's step.
+// share over the idf of the question's), and that question's step. A
+// listed question that shares one stem of several is not asked as q is:
+// "mi consigli una pizzeria?" is no question about a pizzeria's post
+// because one listed question names one.
 func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	if ix == nil || len(ix.steps) == 0 {
 		return 0, askedStep{}
@@ -276,7 +279,9 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 		sc.questions = touched
 	}()
 	total := 0.0
-	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
+	stems := slices.Sorted(maps.Keys(fieldWords(q, lang)))
+	shared := map[int]int{}
+	for _, w := range stems {
 		idf, ok := ix.idf[w]
 		if !ok {
 			total += ix.unseen
@@ -288,11 +293,15 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 				touched = append(touched, p.question)
 			}
 			matched[p.question] += idf
+			shared[p.question]++
 		}
 	}
 	// The closest question, the first among equals.
-	best, question := 0.0, -1
+	best, question, least := 0.0, -1, min(2, len(stems))
 	for _, i := range touched {
+		if shared[i] < least {
+			continue
+		}
 		if m := matched[i]; m > best || m == best && i < question {
 			best, question = m, i
 		}

@@ -130,13 +130,20 @@ func TestAskedIndexShare(t *testing.T) {
 		{Lesson: "photos", Ref: "background", Locale: "it", Questions: []string{"che sfondo uso per le foto dei gioielli?"}},
 	})
 	all, step := ix.share("quante volte a settimana devo pubblicare?", "it")
-	part, _ := ix.share("quante volte devo innaffiare il basilico?", "it")
+	part, _ := ix.share("quante volte a settimana devo innaffiare il basilico e il rosmarino?", "it")
+	one, _ := ix.share("che sfondo metto sulla torta?", "it")
 	none, _ := ix.share("a che ora chiude la farmacia?", "it")
 	if all < 0.99 || all > 1.01 || step.lesson != "plan" || step.ref != "rhythm" {
 		t.Errorf("share of a listed question = %g of %s/%s, want 1 of plan/rhythm", all, step.lesson, step.ref)
 	}
 	if part <= 0 || part >= minAskedShare {
-		t.Errorf("share of a question with one listed word of three = %g, want above 0 and below %g", part, minAskedShare)
+		t.Errorf("share of a question with two listed words of five = %g, want above 0 and below %g", part, minAskedShare)
+	}
+	if one != 0 {
+		t.Errorf("share of a question with one listed word of two = %g, want 0: one word is no question asked alike", one)
+	}
+	if short, _ := ix.share("settimana?", "it"); short <= 0 {
+		t.Errorf("share of a one-word question a listed one has = %g, want above 0", short)
 	}
 	if none != 0 {
 		t.Errorf("share of an unrelated question = %g, want 0", none)
