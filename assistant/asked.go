@@ -32,10 +32,25 @@ const (
 	// askedK1 and askedB are BM25's term-frequency saturation and
 	// length normalisation, at their usual values.
 	askedK1, askedB = 1.2, 0.75
-	// askedWeight is what the closest step's score gains; the next gain
-	// in proportion to their closeness. Tuned on the tuning halves of
+	// askedWeight is what the closest step's score gains when it is at
+	// least askedFull times as close as a listed question that is the
+	// question itself; a step less close, and the next, gain in
+	// proportion to their closeness. Tuned on the tuning halves of
 	// assistant/eval (see bottega eval).
 	askedWeight = 0.35
+	// askedFull is that closeness. Once the closest step gained all of
+	// askedWeight however little it was close ("che lampada usa la nonna
+	// Pina?" raised a step whose questions say "nonna" above the clip of
+	// a video that names her); with twelve questions a step in Italian
+	// and English, some step is always close to a question's every
+	// word. On the tuning halves of questions.yaml, fresh.yaml,
+	// steps.yaml and translated.yaml, 1, 1.5 and 2 answered 1,307, 1,300
+	// and 1,285 of their 1,653 (1,309 without; 1,252 without the six more
+	// questions); only 2 keeps the clip first with a margin. A question
+	// in Spanish, French, German or Polish is held to askedOther times
+	// that, since its own language's questions count so much (alike):
+	// 1,289, three more of translated.yaml's.
+	askedFull = 2
 	// askedSteps is how many of the closest steps are raised.
 	askedSteps = 10
 	// askedPerStep is how many of a step's listed questions, the
@@ -60,7 +75,7 @@ const (
 	// 1,305 of their 1,653, twelve at 0.3 and at 0.35 1,309, and twelve
 	// at 0.35 had the answering lesson among the five best passages of
 	// three more; five, ten, and decays of 0.8 and 0.9 answered 1,296 to
-	// 1,309.
+	// 1,309 (all before askedFull and minAskedShare 0.4, below).
 	askedPerStep, askedDecay = 12, 0.85
 	// askedOther is what a question listed in a language its lesson is
 	// not written in counts, relative to one in the lesson's: its words
@@ -88,6 +103,10 @@ type askedIndex struct {
 	// idf is each stem's, and unseen a stem's no listed question has.
 	idf    map[string]float64
 	unseen float64
+	// alike is what a listed question in the language of the questions
+	// compared with this index counts: 1, or askedOther for an index of
+	// another language's questions too (see askedIndexes).
+	alike float64
 	// scratch holds *askedScratch, sized for this index.
 	scratch sync.Pool
 }
@@ -114,7 +133,7 @@ type askedPosting struct {
 
 // newAskedIndex indexes the questions of steps.
 func newAskedIndex(steps []store.StepQuestions) *askedIndex {
-	ix := &askedIndex{postings: map[string][]askedPosting{}}
+	ix := &askedIndex{postings: map[string][]askedPosting{}, alike: 1}
 	passages := map[[2]string][]int64{}
 	for _, s := range steps {
 		k := [2]string{s.Lesson, s.Ref}
@@ -196,7 +215,16 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 		}
 		sc.questions, sc.steps = questions, steps
 	}()
+	// total is how close a listed question that is the question itself
+	// would be, if of the average length: the idf of its stems, a stem no
+	// listed question has counting as the rarest.
+	total := 0.0
 	for _, w := range slices.Sorted(maps.Keys(fieldWords(q, lang))) {
+		idf, ok := ix.idf[w]
+		if !ok {
+			idf = ix.unseen
+		}
+		total += idf
 		for _, p := range ix.postings[w] {
 			if closeness[p.question] == 0 {
 				questions = append(questions, p.question)
@@ -246,7 +274,7 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 	if len(ranked) == 0 {
 		return nil
 	}
-	top := ranked[0].score
+	top := max(ranked[0].score, askedFull*ix.alike*total)
 	out := make([]store.StepBoost, len(ranked))
 	for i, r := range ranked {
 		st := ix.steps[r.step]
@@ -262,8 +290,14 @@ func (ix *askedIndex) boosts(q, lang string) []store.StepBoost {
 // 5 to 4 of questions.yaml's 260, from 36 to 29 of the 498 of steps.yaml
 // numbered 0 or 1, and from 17 to 16 of translated.yaml's 138, and no
 // more off-topic, injection, legal or personal question was answered; at
-// 0.25, one more off-topic question was.
-const minAskedShare = 0.3
+// 0.25, one more off-topic question was. Raised to 0.4 when the built-in
+// steps came to have twelve questions each in Italian and English: with
+// twice as many, "domani arriva il finimondo, cosa facciamo?" was covered
+// by a question on a phishing mail that "arriva" by "domani". On the
+// tuning halves of questions.yaml, fresh.yaml, steps.yaml and
+// translated.yaml, 0.4 answered two fewer of their 1,653 and declared two
+// more not covered.
+const minAskedShare = 0.4
 
 // share returns the largest share of the information of the question q,
 // read in lang, that one listed question has (the idf of the stems they
@@ -348,7 +382,9 @@ func askedIndexes(steps []store.StepQuestions) map[string]*askedIndex {
 	}
 	out := map[string]*askedIndex{"": newAskedIndex(own)}
 	for lang, ss := range other {
-		out[lang] = newAskedIndex(append(slices.Clip(own), ss...))
+		ix := newAskedIndex(append(slices.Clip(own), ss...))
+		ix.alike = askedOther
+		out[lang] = ix
 	}
 	return out
 }
