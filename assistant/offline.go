@@ -60,6 +60,9 @@ type unit struct {
 	// scored is the same unit in the copy of the passage that was
 	// scored, when it is shown in another (see alongside).
 	scored string
+	// akin is how many of the question's stems begin as one of the
+	// unit's does (see kin): it decides between units that score alike.
+	akin int
 }
 
 // alongside gives the units of a passage shown in one locale the words of
@@ -349,6 +352,9 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 			u.score *= taskWeight
 		}
 	}
+	for k := range all {
+		all[k].akin = kin(all[k].stems, q)
+	}
 	ranked := slices.Clone(all)
 	slices.SortStableFunc(ranked, func(a, b unit) int {
 		switch {
@@ -357,7 +363,10 @@ func quote(hits []bottega.PassageHit, question, lang string) (map[int][]unit, []
 		case a.score < b.score:
 			return 1
 		}
-		return 0
+		// Between sentences that score alike, the one with more of the
+		// question's words in other forms ("metto", "mettere"), not
+		// the first, which often only introduces.
+		return cmp.Compare(b.akin, a.akin)
 	})
 	// The best passage answers: its best sentence comes first.
 	lead := slices.IndexFunc(ranked, func(u unit) bool { return u.hit == order[0] })
@@ -619,6 +628,25 @@ func pointsToFile(text string) bool {
 // "Prueba ahora:", none).
 func isTask(text, task string) bool {
 	return task != "" && strings.Contains(task, text)
+}
+
+// kin returns how many of the question's stems q begin with the same
+// four letters as one of stems: a word's other forms ("metto",
+// "mettere") have other stems.
+func kin(stems, q map[string]bool) int {
+	n := 0
+	for w := range q {
+		if len(w) < 4 {
+			continue
+		}
+		for s := range stems {
+			if strings.HasPrefix(s, w[:4]) {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 // genericWeight weighs a word of the lesson's title or keywords in a
