@@ -112,10 +112,12 @@ type askedIndex struct {
 }
 
 // askedScratch is what boosts and share sum in: closeness by listed
-// question, nearest by step, all zero between questions; questions and
-// steps are the entries a question touched, to clear after it.
+// question, and the stems share found in it, nearest by step, all zero
+// between questions; questions and steps are the entries a question
+// touched, to clear after it.
 type askedScratch struct {
 	closeness []float64
+	shared    []int
 	nearest   [][askedPerStep]float64
 	questions []int
 	steps     []int
@@ -188,7 +190,7 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 		}
 	}
 	ix.scratch.New = func() any {
-		return &askedScratch{closeness: make([]float64, len(ix.step)), nearest: make([][askedPerStep]float64, len(ix.steps))}
+		return &askedScratch{closeness: make([]float64, len(ix.step)), shared: make([]int, len(ix.step)), nearest: make([][askedPerStep]float64, len(ix.steps))}
 	}
 	return ix
 }
@@ -312,16 +314,15 @@ func (ix *askedIndex) share(q, lang string) (float64, askedStep) {
 	// Summed in the slice boosts sums in.
 	sc := ix.scratch.Get().(*askedScratch)
 	defer ix.scratch.Put(sc)
-	matched, touched := sc.closeness, sc.questions[:0]
+	matched, shared, touched := sc.closeness, sc.shared, sc.questions[:0]
 	defer func() {
 		for _, qi := range touched {
-			matched[qi] = 0
+			matched[qi], shared[qi] = 0, 0
 		}
 		sc.questions = touched
 	}()
 	total := 0.0
 	stems := slices.Sorted(maps.Keys(fieldWords(q, lang)))
-	shared := map[int]int{}
 	for _, w := range stems {
 		idf, ok := ix.idf[w]
 		if !ok {
