@@ -20,8 +20,8 @@ import (
 // steps have more questions, in every language of the lessons, that only
 // the asked index reads: asked/<lang>.tsv, twelve for each step in Italian
 // and in English. The Spanish, French, German and Polish ones say the
-// Italian and English files' first six as learners who speak those
-// languages would ask them.
+// Italian file's twelve and the English file's first six as learners who
+// speak those languages would ask them.
 //
 //go:embed asked
 var askedFiles embed.FS
