@@ -37,11 +37,11 @@ const (
 	// question itself; a step less close, and the next, gain in
 	// proportion to their closeness. Tuned on the tuning halves of
 	// assistant/eval (see bottega eval).
-	askedWeight = 0.35
+	askedWeight = 0.4
 	// askedFull is that closeness. Once the closest step gained all of
 	// askedWeight however little it was close ("che lampada usa la nonna
 	// Pina?" raised a step whose questions say "nonna" above the clip of
-	// a video that names her); with twelve questions a step in Italian
+	// a video that names her); with a dozen questions a step in Italian
 	// and English, some step is always close to a question's every
 	// word. On the tuning halves of questions.yaml, fresh.yaml,
 	// steps.yaml and translated.yaml, 1, 1.5 and 2 answered 1,307, 1,300
@@ -75,8 +75,14 @@ const (
 	// 1,305 of their 1,653, twelve at 0.3 and at 0.35 1,309, and twelve
 	// at 0.35 had the answering lesson among the five best passages of
 	// three more; five, ten, and decays of 0.8 and 0.9 answered 1,296 to
-	// 1,309 (all before askedFull and minAskedShare 0.4, below).
-	askedPerStep, askedDecay = 12, 0.85
+	// 1,309 (all before askedFull and minAskedShare 0.4, below). With
+	// eighteen each, the closest sixteen count and the weight is 0.4:
+	// the same halves answered 1,318 with twelve at 0.35, 1,320 and 1,321
+	// with eighteen and sixteen at 0.35, 1,324 with twelve at 0.4, and
+	// 1,326 with sixteen at 0.4. Decays of 0.9 and 0.95 answered up to
+	// 1,329, but let a step outweigh by its number of questions alone
+	// (TestAskedIndexClosestQuestionsCount).
+	askedPerStep, askedDecay = 16, 0.85
 	// askedOther is what a question listed in a language its lesson is
 	// not written in counts, relative to one in the lesson's: its words
 	// are the learner's own, and a question asked with its language's
