@@ -95,8 +95,8 @@ const (
 	// (see askedmore.go): 0.5, 0.7 and 1 answered 119, 121 and 121 of
 	// the 181, 110 without them; at 1, the answering lesson was among
 	// the five best passages of fewer of questions.yaml's. Chosen again
-	// when they came to say the Italian and English files' six more for
-	// each step too (24 for each step in each of those languages): 0.5,
+	// when they came to say the second six Italian and English questions
+	// of each step too (24 for each step in each of those languages): 0.5,
 	// 0.6, 0.7 and 0.85 answered 333, 331, 330 and 330 of the 398
 	// questions of both tuning halves, 322 at 0.7 without the six more.
 	askedOther = 0.5

@@ -20,8 +20,8 @@ import (
 // steps have more questions, in every language of the lessons, that only
 // the asked index reads: asked/<lang>.tsv, eighteen for each step in
 // Italian and in English. The Spanish, French, German and Polish ones say
-// the first twelve of the Italian and English files' as learners who
-// speak those languages would ask them, 24 for each step.
+// the first twelve Italian and the first twelve English ones of each step
+// as learners who speak those languages would ask them: 24 for each step.
 //
 //go:embed asked
 var askedFiles embed.FS
