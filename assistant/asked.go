@@ -145,6 +145,12 @@ type askedPosting struct {
 
 // newAskedIndex indexes the questions of steps.
 func newAskedIndex(steps []store.StepQuestions) *askedIndex {
+	return indexAsked(steps, fieldWords)
+}
+
+// indexAsked indexes the questions of steps, read by words (fieldWords,
+// or the stems it gave a question already; see askedIndexes).
+func indexAsked(steps []store.StepQuestions, words func(q, lang string) map[string]bool) *askedIndex {
 	ix := &askedIndex{postings: map[string][]askedPosting{}, alike: 1}
 	passages := map[[2]string][]int64{}
 	for _, s := range steps {
@@ -170,7 +176,7 @@ func newAskedIndex(steps []store.StepQuestions) *askedIndex {
 			ix.steps = append(ix.steps, askedStep{lesson: s.Lesson, ref: s.Ref, passages: passages[k]})
 		}
 		for _, q := range s.Questions {
-			questions = append(questions, fieldWords(q, s.Locale))
+			questions = append(questions, words(q, s.Locale))
 			if apartAsked(s) {
 				scale = append(scale, askedOther)
 			} else {
@@ -391,9 +397,21 @@ func askedIndexes(steps []store.StepQuestions) map[string]*askedIndex {
 			own = append(own, s)
 		}
 	}
-	out := map[string]*askedIndex{"": newAskedIndex(own)}
+	// Each index of another language has the Italian and English
+	// questions too: read them once (most of the time it takes).
+	read := map[[2]string]map[string]bool{}
+	words := func(q, lang string) map[string]bool {
+		k := [2]string{lang, q}
+		w, ok := read[k]
+		if !ok {
+			w = fieldWords(q, lang)
+			read[k] = w
+		}
+		return w
+	}
+	out := map[string]*askedIndex{"": indexAsked(own, words)}
 	for lang, ss := range other {
-		ix := newAskedIndex(append(slices.Clip(own), ss...))
+		ix := indexAsked(append(slices.Clip(own), ss...), words)
 		ix.alike = askedOther
 		out[lang] = ix
 	}

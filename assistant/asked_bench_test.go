@@ -26,6 +26,29 @@ func BenchmarkAskedShare(b *testing.B) {
 	}
 }
 
+// BenchmarkAskedIndexes indexes the built-in steps' questions and the
+// asked folder's, for every language, as each published version is: at
+// the start, and after a publish.
+func BenchmarkAskedIndexes(b *testing.B) {
+	c, err := content.Builtin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var steps []store.StepQuestions
+	id := int64(0)
+	for _, l := range c.Lessons() {
+		for _, s := range l.Steps {
+			id++
+			for loc, qs := range s.Questions {
+				steps = append(steps, store.StepQuestions{ID: id, Lesson: l.ID, Ref: s.ID, Locale: loc, Questions: qs})
+			}
+		}
+	}
+	for b.Loop() {
+		askedIndexes(steps)
+	}
+}
+
 // builtinCopies indexes the listed questions of n copies of the built-in
 // curriculum.
 func builtinCopies(b *testing.B, n int) *askedIndex {
