@@ -30,20 +30,7 @@ func BenchmarkAskedShare(b *testing.B) {
 // asked folder's, for every language, as each published version is: at
 // the start, and after a publish.
 func BenchmarkAskedIndexes(b *testing.B) {
-	c, err := content.Builtin()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var steps []store.StepQuestions
-	id := int64(0)
-	for _, l := range c.Lessons() {
-		for _, s := range l.Steps {
-			id++
-			for loc, qs := range s.Questions {
-				steps = append(steps, store.StepQuestions{ID: id, Lesson: l.ID, Ref: s.ID, Locale: loc, Questions: qs})
-			}
-		}
-	}
+	steps := builtinSteps(b, 1)
 	for b.Loop() {
 		askedIndexes(steps)
 	}
@@ -52,19 +39,32 @@ func BenchmarkAskedIndexes(b *testing.B) {
 // builtinCopies indexes the listed questions of n copies of the built-in
 // curriculum.
 func builtinCopies(b *testing.B, n int) *askedIndex {
+	return newAskedIndex(builtinSteps(b, n))
+}
+
+// builtinSteps returns the steps of n copies of the built-in curriculum,
+// with the questions they list; the lessons of the first copy keep their
+// ids, so that the asked folder's questions are theirs too.
+func builtinSteps(b *testing.B, n int) []store.StepQuestions {
 	c, err := content.Builtin()
 	if err != nil {
 		b.Fatal(err)
 	}
 	var steps []store.StepQuestions
+	id := int64(0)
 	for i := range n {
 		for _, l := range c.Lessons() {
+			lesson := l.ID
+			if i > 0 {
+				lesson = fmt.Sprintf("%s-%d", l.ID, i)
+			}
 			for _, s := range l.Steps {
+				id++
 				for loc, qs := range s.Questions {
-					steps = append(steps, store.StepQuestions{Lesson: fmt.Sprintf("%s-%d", l.ID, i), Ref: s.ID, Locale: loc, Questions: qs})
+					steps = append(steps, store.StepQuestions{ID: id, Lesson: lesson, Ref: s.ID, Locale: loc, Questions: qs})
 				}
 			}
 		}
 	}
-	return newAskedIndex(steps)
+	return steps
 }
