@@ -42,8 +42,11 @@ func browser(t *testing.T) context.Context {
 	if _, err := os.Stat(emojiFont); err != nil {
 		t.Fatal("A colour emoji font is needed for the console's screenshots: run scripts/ensure-chromium.sh (apt-get install fonts-noto-color-emoji)")
 	}
+	// Chromium keeps its singleton socket in a folder of TMPDIR that it
+	// leaves behind: give it the test's own, removed after the test.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.WindowSize(1100, 900), chromedp.Flag("lang", "en-GB"))
+		chromedp.ExecPath(path), chromedp.WindowSize(1100, 900), chromedp.Flag("lang", "en-GB"),
+		chromedp.Env("TMPDIR="+t.TempDir()))
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
 	}
