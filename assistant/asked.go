@@ -3,6 +3,7 @@ package assistant
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"maps"
 	"math"
@@ -484,12 +485,46 @@ func (c *askedCache) readLocked(ctx context.Context, db SearchStore, version int
 	if err != nil {
 		return fmt.Errorf("index the steps' questions: %w", err)
 	}
-	c.indexes, c.version = askedIndexes(steps), version
-	c.listed = map[string]bool{}
-	for _, st := range steps {
-		for _, q := range st.Questions {
-			maps.Copy(c.listed, fieldWords(q, st.Locale))
+	c.indexes, c.listed = indexedAsked(steps)
+	c.version = version
+	return nil
+}
+
+// lastAsked is what indexedAsked built last, with the digest of the steps
+// it built it from.
+var lastAsked struct {
+	sync.Mutex
+	digest  [sha256.Size]byte
+	indexes map[string]*askedIndex
+	listed  map[string]bool
+}
+
+// indexedAsked returns askedIndexes(steps) and the stems of the questions
+// steps list. The retrievers of a process that read the same steps share
+// them, as they only read them: `bottega eval` asks through an assistant
+// and searches through a retriever of its own; the tests build many an
+// assistant over the built-in lessons.
+func indexedAsked(steps []store.StepQuestions) (map[string]*askedIndex, map[string]bool) {
+	h := sha256.New()
+	for _, s := range steps {
+		fmt.Fprintf(h, "%d %q %q %q %t %d\n", s.ID, s.Lesson, s.Ref, s.Locale, s.Other, len(s.Questions))
+		for _, q := range s.Questions {
+			fmt.Fprintf(h, "%q\n", q)
 		}
 	}
-	return nil
+	var digest [sha256.Size]byte
+	h.Sum(digest[:0])
+	lastAsked.Lock()
+	defer lastAsked.Unlock()
+	if lastAsked.indexes != nil && lastAsked.digest == digest {
+		return lastAsked.indexes, lastAsked.listed
+	}
+	listed := map[string]bool{}
+	for _, st := range steps {
+		for _, q := range st.Questions {
+			maps.Copy(listed, fieldWords(q, st.Locale))
+		}
+	}
+	lastAsked.digest, lastAsked.indexes, lastAsked.listed = digest, askedIndexes(steps), listed
+	return lastAsked.indexes, listed
 }

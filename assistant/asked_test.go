@@ -204,3 +204,34 @@ func TestKeepWordsBest(t *testing.T) {
 		})
 	}
 }
+
+// Retrievers that read the same steps share their indexes; steps that
+// differ in anything (a question, a passage) get indexes of their own.
+func TestIndexedAskedSharedForTheSameSteps(t *testing.T) {
+	steps := []store.StepQuestions{
+		{ID: 1, Lesson: "plan", Ref: "rhythm", Locale: "it", Questions: []string{"ogni quanto posto su instagram?"}},
+		{ID: 2, Lesson: "photos", Ref: "light", Locale: "it", Questions: []string{"le foto mi vengono scure, che luce uso?"}},
+	}
+	a, listed := indexedAsked(steps)
+	b, _ := indexedAsked(slices.Clone(steps))
+	if a[""] != b[""] {
+		t.Error("the same steps were indexed twice")
+	}
+	if !listed["luce"] || !listed["insta"] {
+		t.Errorf("listed stems %v lack the questions' words", listed)
+	}
+	other := slices.Clone(steps)
+	other[1].Questions = []string{"le foto mi vengono mosse, come tengo il telefono?"}
+	c, listed := indexedAsked(other)
+	if c[""] == a[""] {
+		t.Error("steps with another question got the indexes of the first steps")
+	}
+	if listed["luce"] || !listed["tengo"] {
+		t.Errorf("listed stems %v are not the new questions'", listed)
+	}
+	moved := slices.Clone(steps)
+	moved[0].ID = 3
+	if d, _ := indexedAsked(moved); d[""] == a[""] {
+		t.Error("steps whose passage changed got the indexes of the first steps")
+	}
+}
