@@ -16,6 +16,15 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+// The built-in curriculum and the messages are read once and shared, as
+// the bot shares them between the updates it handles at once: nothing
+// changes them once loaded. Reading them for each transcript was most of
+// what the package's tests took.
+var (
+	builtin     = sync.OnceValues(content.Builtin)
+	loadedTexts = sync.OnceValues(locales.Load)
+)
+
 // start is the tests' "now": Monday 2 March 2026, 9:00 in Rome.
 var start = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
@@ -65,7 +74,7 @@ func curriculum(t testing.TB, name string) *content.Curriculum {
 	t.Helper()
 	switch name {
 	case "builtin":
-		c, err := content.Builtin()
+		c, err := builtin()
 		if err != nil {
 			t.Fatalf("built-in curriculum: %v", err)
 		}
@@ -199,7 +208,7 @@ func (c checkedTexts) N(lang, id string, n int, data map[string]any) string {
 
 func texts(t *testing.T) checkedTexts {
 	t.Helper()
-	c, err := locales.Load()
+	c, err := loadedTexts()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,6 @@ import (
 	"github.com/bottega-app/bottega/flows"
 	"github.com/bottega-app/bottega/flows/admin"
 	"github.com/bottega-app/bottega/internal/logbuf"
-	"github.com/bottega-app/bottega/locales"
 	"github.com/bottega-app/bottega/plain/rewrite"
 	"github.com/bottega-app/bottega/reminders"
 	"github.com/bottega-app/bottega/store"
@@ -373,7 +372,7 @@ func (r *replayer) assistant() {
 	if _, err := r.db.PublishCurriculum(r.ctx, c, store.PublishOptions{Builtin: true, Source: "built-in", Index: assistant.Index}); err != nil {
 		r.t.Fatalf("# assistant: %v", err)
 	}
-	c2, err := locales.Load()
+	c2, err := loadedTexts()
 	if err != nil {
 		r.t.Fatal(err)
 	}
