@@ -14,8 +14,8 @@ run: postgres
 	@$(GO) build -o .bottega/bottega ./cmd/bottega
 	@./.bottega/bottega
 
-# The slowest package (cmd/bottega) takes about 9 minutes alone and up to 12
-# beside the others on two cores: the timeout leaves room for a slower machine.
+# The slowest package (cmd/bottega) takes about 8 minutes beside the others on
+# two cores (all of .ci/run about 18): the timeout leaves room for a slower machine.
 test: postgres chromium ffmpeg poppler
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
