@@ -18,7 +18,7 @@ import (
 // every kind, off-topic ones too; more of them in the asked index only
 // find the step a question asks about more often. So the built-in lessons'
 // steps have more questions, in every language of the lessons, that only
-// the asked index reads: asked/<lang>.tsv, eighteen for each step in
+// the asked index reads: asked/<lang>.tsv, twenty-four for each step in
 // Italian and in English. The Spanish, French, German and Polish ones say
 // the first twelve Italian and the first twelve English ones of each step
 // as learners who speak those languages would ask them: 24 for each step.
